@@ -1,0 +1,18 @@
+//! FITS as ALMA products use it: primary image HDUs holding cubes and continuum images.
+//!
+//! Owns: parsing and formatting of header cards, locating every HDU's header and data in a
+//! file, writing float32 image HDUs, and the world coordinate system of such images
+//! (SIN/TAN celestial projections, a linear FREQ axis, a STOKES axis).
+//!
+//! Does not own: cutouts (the SODA service reads through this crate's [`Hdu`] offsets), the
+//! archive's database, or what an image means for ObsCore (the ingest crate derives that).
+
+mod card;
+mod hdu;
+mod wcs;
+mod write;
+
+pub use card::{Card, FitsError, Header, Value};
+pub use hdu::{read_hdus, Hdu, BLOCK};
+pub use wcs::{CelestialWcs, ImageWcs, LinearAxis, Projection, StokesAxis};
+pub use write::write_image_f32;

@@ -1,0 +1,317 @@
+//! World coordinates of ALMA images: RA/Dec in a zenithal projection, a linear frequency
+//! axis and a Stokes axis. Celestial formulas follow Calabretta & Greisen (2002) for SIN and
+//! TAN with the native pole at LONPOLE = 180°, which is what ALMA writes.
+
+use crate::card::{Header, Value};
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Projection {
+    Sin,
+    Tan,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CelestialWcs {
+    pub projection: Projection,
+    /// (RA, Dec) of the reference pixel, degrees.
+    pub crval: (f64, f64),
+    /// 1-based reference pixel.
+    pub crpix: (f64, f64),
+    /// Degrees per pixel along the two axes (the RA step is normally negative).
+    pub cdelt: (f64, f64),
+}
+
+/// A linear axis such as FREQ: value(p) = crval + cdelt · (p − crpix), p 1-based.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinearAxis {
+    pub ctype: String,
+    pub unit: String,
+    pub crval: f64,
+    pub crpix: f64,
+    pub cdelt: f64,
+}
+
+/// The Stokes/correlation codes along a STOKES axis (1 = I, −5 = XX, …).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StokesAxis {
+    pub codes: Vec<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImageWcs {
+    pub celestial: CelestialWcs,
+    pub spectral: Option<LinearAxis>,
+    pub stokes: Option<StokesAxis>,
+    /// NAXIS1.. in FITS order; the celestial axes come first.
+    pub shape: Vec<usize>,
+    /// Beam major and minor axes in degrees (BMAJ, BMIN).
+    pub beam: Option<(f64, f64)>,
+}
+
+impl CelestialWcs {
+    /// Intermediate world coordinates (degrees) → native-free projection-plane formulas.
+    pub fn pixel_to_world(&self, px: f64, py: f64) -> Option<(f64, f64)> {
+        let x = (self.cdelt.0 * (px - self.crpix.0)).to_radians();
+        let y = (self.cdelt.1 * (py - self.crpix.1)).to_radians();
+        let (ra0, dec0) = (self.crval.0.to_radians(), self.crval.1.to_radians());
+        let rho = (x * x + y * y).sqrt();
+        if rho == 0.0 {
+            return Some(self.crval);
+        }
+        // angular distance c from the reference point
+        let c = match self.projection {
+            Projection::Sin => {
+                if rho > 1.0 {
+                    return None;
+                }
+                rho.asin()
+            }
+            Projection::Tan => rho.atan(),
+        };
+        let (sin_c, cos_c) = c.sin_cos();
+        let dec = (cos_c * dec0.sin() + y * sin_c * dec0.cos() / rho).clamp(-1.0, 1.0).asin();
+        let ra = ra0 + (x * sin_c).atan2(rho * dec0.cos() * cos_c - y * dec0.sin() * sin_c);
+        Some((ra.to_degrees().rem_euclid(360.0), dec.to_degrees()))
+    }
+
+    /// World (degrees) → 1-based pixel; None on the far hemisphere.
+    pub fn world_to_pixel(&self, ra: f64, dec: f64) -> Option<(f64, f64)> {
+        let (ra0, dec0) = (self.crval.0.to_radians(), self.crval.1.to_radians());
+        let (ra, dec) = (ra.to_radians(), dec.to_radians());
+        let cos_c = dec0.sin() * dec.sin() + dec0.cos() * dec.cos() * (ra - ra0).cos();
+        if cos_c <= 0.0 {
+            return None;
+        }
+        let mut x = dec.cos() * (ra - ra0).sin();
+        let mut y = dec.sin() * dec0.cos() - dec.cos() * dec0.sin() * (ra - ra0).cos();
+        if self.projection == Projection::Tan {
+            x /= cos_c;
+            y /= cos_c;
+        }
+        Some((x.to_degrees() / self.cdelt.0 + self.crpix.0, y.to_degrees() / self.cdelt.1 + self.crpix.1))
+    }
+}
+
+impl LinearAxis {
+    pub fn value(&self, pixel: f64) -> f64 {
+        self.crval + self.cdelt * (pixel - self.crpix)
+    }
+}
+
+fn stokes_name(code: i64) -> Option<&'static str> {
+    Some(match code {
+        1 => "I",
+        2 => "Q",
+        3 => "U",
+        4 => "V",
+        -1 => "RR",
+        -2 => "LL",
+        -3 => "RL",
+        -4 => "LR",
+        -5 => "XX",
+        -6 => "YY",
+        -7 => "XY",
+        -8 => "YX",
+        _ => return None,
+    })
+}
+
+impl StokesAxis {
+    /// ObsCore's `pol_states` form: `/I/` or `/XX/YY/`.
+    pub fn pol_states(&self) -> String {
+        let names: Vec<&str> = self.codes.iter().filter_map(|&c| stokes_name(c)).collect();
+        format!("/{}/", names.join("/"))
+    }
+}
+
+impl ImageWcs {
+    /// Reads the WCS of an image HDU. Errors name the missing or unsupported keyword.
+    pub fn from_header(header: &Header) -> Result<ImageWcs, String> {
+        let naxis = header.int("NAXIS").ok_or("NAXIS missing")?;
+        let shape: Vec<usize> = (1..=naxis).map(|i| header.int(&format!("NAXIS{i}")).unwrap_or(0).max(0) as usize).collect();
+        if shape.len() < 2 {
+            return Err(format!("an image needs at least 2 axes, NAXIS = {naxis}"));
+        }
+        let ctype = |i: usize| header.str(&format!("CTYPE{i}")).unwrap_or("").to_string();
+        let (c1, c2) = (ctype(1), ctype(2));
+        if !c1.starts_with("RA--") || !c2.starts_with("DEC-") {
+            return Err(format!("axes 1 and 2 must be RA and DEC, found CTYPE1 = '{c1}', CTYPE2 = '{c2}'"));
+        }
+        let projection = match (&c1[5..], &c2[5..]) {
+            ("SIN", "SIN") => Projection::Sin,
+            ("TAN", "TAN") => Projection::Tan,
+            (a, b) => return Err(format!("CTYPE1/CTYPE2 projection '{a}'/'{b}' is not supported (SIN or TAN)")),
+        };
+        if let Some(radesys) = header.str("RADESYS") {
+            if !matches!(radesys, "ICRS" | "FK5") {
+                return Err(format!("RADESYS '{radesys}' is not supported (ICRS or FK5)"));
+            }
+        }
+        let need = |k: &str| header.float(k).ok_or_else(|| format!("{k} missing or not a number"));
+        let celestial = CelestialWcs {
+            projection,
+            crval: (need("CRVAL1")?, need("CRVAL2")?),
+            crpix: (need("CRPIX1")?, need("CRPIX2")?),
+            cdelt: (need("CDELT1")?, need("CDELT2")?),
+        };
+        if celestial.cdelt.0 == 0.0 || celestial.cdelt.1 == 0.0 {
+            return Err("CDELT1 and CDELT2 must not be zero".into());
+        }
+        let mut spectral = None;
+        let mut stokes = None;
+        for i in 3..=shape.len() {
+            let t = ctype(i);
+            let crval = header.float(&format!("CRVAL{i}")).unwrap_or(0.0);
+            let crpix = header.float(&format!("CRPIX{i}")).unwrap_or(1.0);
+            let cdelt = header.float(&format!("CDELT{i}")).unwrap_or(1.0);
+            if t == "FREQ" {
+                let unit = header.str(&format!("CUNIT{i}")).unwrap_or("Hz").to_string();
+                let scale = match unit.as_str() {
+                    "Hz" => 1.0,
+                    "kHz" => 1e3,
+                    "MHz" => 1e6,
+                    "GHz" => 1e9,
+                    other => return Err(format!("CUNIT{i} '{other}' is not a frequency unit")),
+                };
+                spectral = Some(LinearAxis { ctype: t, unit: "Hz".into(), crval: crval * scale, crpix, cdelt: cdelt * scale });
+            } else if t == "STOKES" {
+                let codes = (1..=shape[i - 1]).map(|p| (crval + cdelt * (p as f64 - crpix)).round() as i64).collect();
+                stokes = Some(StokesAxis { codes });
+            }
+        }
+        let beam = match (header.float("BMAJ"), header.float("BMIN")) {
+            (Some(a), Some(b)) => Some((a, b)),
+            _ => None,
+        };
+        Ok(ImageWcs { celestial, spectral, stokes, shape, beam })
+    }
+
+    /// The sky corners of the image's outer pixel edges, in order around the image.
+    pub fn footprint(&self) -> Option<Vec<(f64, f64)>> {
+        let (nx, ny) = (self.shape[0] as f64, self.shape[1] as f64);
+        [(0.5, 0.5), (nx + 0.5, 0.5), (nx + 0.5, ny + 0.5), (0.5, ny + 0.5)]
+            .iter()
+            .map(|&(x, y)| self.celestial.pixel_to_world(x, y))
+            .collect()
+    }
+
+    /// The frequency range (Hz) covered by the channel edges.
+    pub fn frequency_range(&self) -> Option<(f64, f64)> {
+        let axis = self.spectral.as_ref()?;
+        let n = self.shape[2] as f64;
+        let (a, b) = (axis.value(0.5), axis.value(n + 0.5));
+        Some((a.min(b), a.max(b)))
+    }
+
+    /// The cards that describe this WCS in a primary image header (SIMPLE…CUNITn).
+    pub fn primary_header(&self) -> Header {
+        let mut h = Header::default();
+        h.push("SIMPLE", Value::Logical(true), "conforms to FITS standard");
+        h.push("BITPIX", Value::Int(-32), "IEEE single precision");
+        h.push("NAXIS", Value::Int(self.shape.len() as i64), "");
+        for (i, n) in self.shape.iter().enumerate() {
+            h.push(&format!("NAXIS{}", i + 1), Value::Int(*n as i64), "");
+        }
+        h.push("EXTEND", Value::Logical(true), "");
+        if let Some((bmaj, bmin)) = self.beam {
+            h.push("BMAJ", Value::Float(bmaj), "beam major axis [deg]");
+            h.push("BMIN", Value::Float(bmin), "beam minor axis [deg]");
+            h.push("BPA", Value::Float(0.0), "beam position angle [deg]");
+        }
+        h.push("RADESYS", Value::Str("ICRS".into()), "");
+        h.push("LONPOLE", Value::Float(180.0), "");
+        h.push("LATPOLE", Value::Float(self.celestial.crval.1), "");
+        let proj = match self.celestial.projection {
+            Projection::Sin => "SIN",
+            Projection::Tan => "TAN",
+        };
+        let c = &self.celestial;
+        for (i, (name, crval, cdelt, crpix)) in
+            [("RA---", c.crval.0, c.cdelt.0, c.crpix.0), ("DEC--", c.crval.1, c.cdelt.1, c.crpix.1)].into_iter().enumerate()
+        {
+            let n = i + 1;
+            h.push(&format!("CTYPE{n}"), Value::Str(format!("{name}{proj}")), "");
+            h.push(&format!("CRVAL{n}"), Value::Float(crval), "");
+            h.push(&format!("CDELT{n}"), Value::Float(cdelt), "");
+            h.push(&format!("CRPIX{n}"), Value::Float(crpix), "");
+            h.push(&format!("CUNIT{n}"), Value::Str("deg".into()), "");
+        }
+        let mut next = 3;
+        if let Some(axis) = &self.spectral {
+            h.push(&format!("CTYPE{next}"), Value::Str(axis.ctype.clone()), "");
+            h.push(&format!("CRVAL{next}"), Value::Float(axis.crval), "");
+            h.push(&format!("CDELT{next}"), Value::Float(axis.cdelt), "");
+            h.push(&format!("CRPIX{next}"), Value::Float(axis.crpix), "");
+            h.push(&format!("CUNIT{next}"), Value::Str(axis.unit.clone()), "");
+            next += 1;
+        }
+        if let Some(stokes) = &self.stokes {
+            let first = stokes.codes.first().copied().unwrap_or(1);
+            let step = if stokes.codes.len() > 1 { stokes.codes[1] - stokes.codes[0] } else { 1 };
+            h.push(&format!("CTYPE{next}"), Value::Str("STOKES".into()), "");
+            h.push(&format!("CRVAL{next}"), Value::Float(first as f64), "");
+            h.push(&format!("CDELT{next}"), Value::Float(step as f64), "");
+            h.push(&format!("CRPIX{next}"), Value::Float(1.0), "");
+            h.push(&format!("CUNIT{next}"), Value::Str("".into()), "");
+        }
+        if self.spectral.is_some() {
+            h.push("SPECSYS", Value::Str("LSRK".into()), "spectral reference frame");
+        }
+        h
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cube() -> ImageWcs {
+        ImageWcs {
+            celestial: CelestialWcs { projection: Projection::Sin, crval: (204.25, -29.86), crpix: (33.0, 33.0), cdelt: (-1e-4, 1e-4) },
+            spectral: Some(LinearAxis { ctype: "FREQ".into(), unit: "Hz".into(), crval: 1.1e11, crpix: 1.0, cdelt: 1e6 }),
+            stokes: Some(StokesAxis { codes: vec![1] }),
+            shape: vec![64, 64, 16, 1],
+            beam: Some((2e-4, 1.5e-4)),
+        }
+    }
+
+    #[test]
+    fn pixel_world_roundtrip_both_projections() {
+        for projection in [Projection::Sin, Projection::Tan] {
+            let mut wcs = cube().celestial;
+            wcs.projection = projection;
+            for &(x, y) in &[(1.0, 1.0), (64.0, 1.0), (17.5, 50.25), (33.0, 33.0)] {
+                let (ra, dec) = wcs.pixel_to_world(x, y).unwrap();
+                let (x2, y2) = wcs.world_to_pixel(ra, dec).unwrap();
+                assert!((x - x2).abs() < 1e-8 && (y - y2).abs() < 1e-8, "{projection:?} {x},{y} -> {x2},{y2}");
+            }
+        }
+    }
+
+    #[test]
+    fn ra_increases_to_the_left() {
+        let wcs = cube().celestial;
+        let (ra_left, _) = wcs.pixel_to_world(1.0, 33.0).unwrap();
+        let (ra_right, _) = wcs.pixel_to_world(64.0, 33.0).unwrap();
+        assert!(ra_left > ra_right);
+    }
+
+    #[test]
+    fn header_roundtrip() {
+        let wcs = cube();
+        let parsed = ImageWcs::from_header(&wcs.primary_header()).unwrap();
+        assert_eq!(parsed, wcs);
+        assert_eq!(parsed.stokes.unwrap().pol_states(), "/I/");
+        let (lo, hi) = wcs.frequency_range().unwrap();
+        assert!((lo - (1.1e11 - 0.5e6)).abs() < 1.0 && (hi - (1.1e11 + 15.5e6)).abs() < 1.0);
+    }
+
+    #[test]
+    fn rejects_unsupported_projection() {
+        let mut h = cube().primary_header();
+        for c in h.cards.iter_mut().filter(|c| c.keyword == "CTYPE1") {
+            c.value = Some(Value::Str("RA---CAR".into()));
+        }
+        assert!(ImageWcs::from_header(&h).unwrap_err().contains("CTYPE1"));
+    }
+}
