@@ -1,0 +1,156 @@
+//! The catalogue: which tables and columns the service exposes, with their VO metadata.
+//!
+//! Owns: loading `schema/obscore.toml` and `schema/tap_schema.toml` (the single source of
+//! column metadata), name look-up with ADQL's case rules, and the rows of TAP_SCHEMA.
+//!
+//! Does not own: the SQL tables themselves (`schema/migrations`), database I/O (the db crate
+//! writes TAP_SCHEMA from [`Catalogue::tap_schema_rows`]), or ADQL parsing.
+
+mod load;
+mod tap_schema;
+
+pub use load::CatalogueError;
+pub use tap_schema::{ColumnRow, SchemaRow, TableRow, TapSchemaRows};
+
+/// One exposed column.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    /// The name as clients see it, e.g. `lastModified` (case preserved).
+    pub name: String,
+    /// VOTable datatype: char, int, long, float, double, boolean, …
+    pub datatype: String,
+    pub arraysize: Option<String>,
+    /// PostgreSQL type of the underlying column.
+    pub pg_type: String,
+    pub ucd: Option<String>,
+    pub utype: Option<String>,
+    pub xtype: Option<String>,
+    pub unit: Option<String>,
+    pub description: String,
+    pub indexed: bool,
+    pub principal: bool,
+    pub std: bool,
+}
+
+impl Column {
+    /// The column as an SQL identifier: quoted when it is not all lower case.
+    pub fn sql_name(&self) -> String {
+        quote_ident(&self.name)
+    }
+}
+
+/// One exposed table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    /// ADQL schema name, e.g. `ivoa` or `TAP_SCHEMA`.
+    pub schema: String,
+    /// ADQL table name without schema, e.g. `obscore`.
+    pub name: String,
+    /// The PostgreSQL schema and table that hold it.
+    pub pg_schema: String,
+    pub pg_name: String,
+    pub description: String,
+    pub utype: Option<String>,
+    pub columns: Vec<Column>,
+}
+
+impl Table {
+    /// `schema.table` as clients write it.
+    pub fn qualified_name(&self) -> String {
+        format!("{}.{}", self.schema, self.name)
+    }
+
+    /// The PostgreSQL relation, quoted as needed.
+    pub fn sql_name(&self) -> String {
+        format!("{}.{}", quote_ident(&self.pg_schema), quote_ident(&self.pg_name))
+    }
+
+    /// Case-insensitive look-up, as for a regular ADQL identifier.
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.columns.iter().find(|c| c.name.eq_ignore_ascii_case(name))
+    }
+}
+
+/// Quotes an SQL identifier unless it is a plain lower-case name.
+pub fn quote_ident(name: &str) -> String {
+    let plain = name.chars().next().is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && !matches!(name, "size" | "type" | "user" | "table" | "order" | "group" | "select" | "from" | "where");
+    if plain {
+        name.to_string()
+    } else {
+        format!("\"{}\"", name.replace('"', "\"\""))
+    }
+}
+
+/// Every table the service exposes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Catalogue {
+    pub tables: Vec<Table>,
+}
+
+impl Catalogue {
+    /// The catalogue built into this release, from the files in `schema/`.
+    pub fn builtin() -> Catalogue {
+        load::from_toml(include_str!("../../../schema/obscore.toml"), include_str!("../../../schema/tap_schema.toml"))
+            .expect("schema/*.toml shipped with this release is valid (checked by tests)")
+    }
+
+    /// Finds a table by `schema.table`, case-insensitively.
+    pub fn table(&self, qualified: &str) -> Option<&Table> {
+        self.tables.iter().find(|t| t.qualified_name().eq_ignore_ascii_case(qualified))
+    }
+
+    /// The ObsCore table.
+    pub fn obscore(&self) -> &Table {
+        self.table("ivoa.obscore").expect("the catalogue always holds ivoa.obscore")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_catalogue_holds_alma_obscore() {
+        let cat = Catalogue::builtin();
+        let obscore = cat.obscore();
+        assert_eq!(obscore.columns.len(), 71);
+        assert_eq!(obscore.columns[0].name, "obs_publisher_did");
+        let lm = obscore.column("LASTMODIFIED").unwrap();
+        assert_eq!(lm.name, "lastModified");
+        assert_eq!(lm.sql_name(), "\"lastModified\"");
+        let region = obscore.column("s_region").unwrap();
+        assert_eq!(region.xtype.as_deref(), Some("adql:REGION"));
+        assert_eq!(region.utype.as_deref(), Some("obscore:Char.SpatialAxis.Coverage.Support.Area"));
+        assert_eq!(obscore.column("bandwidth").unwrap().unit.as_deref(), Some("Hz"));
+        assert_eq!(obscore.column("frequency").unwrap().unit.as_deref(), Some("GHz"));
+        let names: std::collections::HashSet<_> = obscore.columns.iter().map(|c| c.name.to_lowercase()).collect();
+        assert_eq!(names.len(), 71, "column names are unique ignoring case");
+        assert!(cat.table("TAP_SCHEMA.columns").is_some());
+        assert!(cat.table("tap_schema.COLUMNS").is_some());
+        assert_eq!(cat.table("tap_schema.columns").unwrap().column("size").unwrap().sql_name(), "\"size\"");
+    }
+
+    #[test]
+    fn every_alma_column_matches_the_reference_list() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/alma/columns.json");
+        let text = std::fs::read_to_string(path).expect("ALMA's column list beside the project");
+        let cat = Catalogue::builtin();
+        let obscore = cat.obscore();
+        // a light JSON walk: each object has "name" and "datatype" in that order
+        let mut count = 0;
+        for object in text.split('{').skip(1) {
+            let field = |key: &str| {
+                let start = object.find(&format!("\"{key}\": \"")).map(|i| i + key.len() + 5)?;
+                Some(object[start..].split('"').next()?.to_string())
+            };
+            let name = field("name").unwrap();
+            let column = obscore.column(&name).unwrap_or_else(|| panic!("{name} missing"));
+            assert_eq!(column.name, name, "exact spelling");
+            assert_eq!(column.datatype, field("datatype").unwrap(), "{name} datatype");
+            count += 1;
+        }
+        assert_eq!(count, 71);
+    }
+}
