@@ -62,20 +62,34 @@ impl Table {
 
     /// The PostgreSQL relation, quoted as needed.
     pub fn sql_name(&self) -> String {
-        format!("{}.{}", quote_ident(&self.pg_schema), quote_ident(&self.pg_name))
+        format!(
+            "{}.{}",
+            quote_ident(&self.pg_schema),
+            quote_ident(&self.pg_name)
+        )
     }
 
     /// Case-insensitive look-up, as for a regular ADQL identifier.
     pub fn column(&self, name: &str) -> Option<&Column> {
-        self.columns.iter().find(|c| c.name.eq_ignore_ascii_case(name))
+        self.columns
+            .iter()
+            .find(|c| c.name.eq_ignore_ascii_case(name))
     }
 }
 
 /// Quotes an SQL identifier unless it is a plain lower-case name.
 pub fn quote_ident(name: &str) -> String {
-    let plain = name.chars().next().is_some_and(|c| c.is_ascii_lowercase() || c == '_')
-        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-        && !matches!(name, "size" | "type" | "user" | "table" | "order" | "group" | "select" | "from" | "where");
+    let plain = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && !matches!(
+            name,
+            "size" | "type" | "user" | "table" | "order" | "group" | "select" | "from" | "where"
+        );
     if plain {
         name.to_string()
     } else {
@@ -92,18 +106,24 @@ pub struct Catalogue {
 impl Catalogue {
     /// The catalogue built into this release, from the files in `schema/`.
     pub fn builtin() -> Catalogue {
-        load::from_toml(include_str!("../../../schema/obscore.toml"), include_str!("../../../schema/tap_schema.toml"))
-            .expect("schema/*.toml shipped with this release is valid (checked by tests)")
+        load::from_toml(
+            include_str!("../../../schema/obscore.toml"),
+            include_str!("../../../schema/tap_schema.toml"),
+        )
+        .expect("schema/*.toml shipped with this release is valid (checked by tests)")
     }
 
     /// Finds a table by `schema.table`, case-insensitively.
     pub fn table(&self, qualified: &str) -> Option<&Table> {
-        self.tables.iter().find(|t| t.qualified_name().eq_ignore_ascii_case(qualified))
+        self.tables
+            .iter()
+            .find(|t| t.qualified_name().eq_ignore_ascii_case(qualified))
     }
 
     /// The ObsCore table.
     pub fn obscore(&self) -> &Table {
-        self.table("ivoa.obscore").expect("the catalogue always holds ivoa.obscore")
+        self.table("ivoa.obscore")
+            .expect("the catalogue always holds ivoa.obscore")
     }
 }
 
@@ -122,19 +142,40 @@ mod tests {
         assert_eq!(lm.sql_name(), "\"lastModified\"");
         let region = obscore.column("s_region").unwrap();
         assert_eq!(region.xtype.as_deref(), Some("adql:REGION"));
-        assert_eq!(region.utype.as_deref(), Some("obscore:Char.SpatialAxis.Coverage.Support.Area"));
-        assert_eq!(obscore.column("bandwidth").unwrap().unit.as_deref(), Some("Hz"));
-        assert_eq!(obscore.column("frequency").unwrap().unit.as_deref(), Some("GHz"));
-        let names: std::collections::HashSet<_> = obscore.columns.iter().map(|c| c.name.to_lowercase()).collect();
+        assert_eq!(
+            region.utype.as_deref(),
+            Some("obscore:Char.SpatialAxis.Coverage.Support.Area")
+        );
+        assert_eq!(
+            obscore.column("bandwidth").unwrap().unit.as_deref(),
+            Some("Hz")
+        );
+        assert_eq!(
+            obscore.column("frequency").unwrap().unit.as_deref(),
+            Some("GHz")
+        );
+        let names: std::collections::HashSet<_> = obscore
+            .columns
+            .iter()
+            .map(|c| c.name.to_lowercase())
+            .collect();
         assert_eq!(names.len(), 71, "column names are unique ignoring case");
         assert!(cat.table("TAP_SCHEMA.columns").is_some());
         assert!(cat.table("tap_schema.COLUMNS").is_some());
-        assert_eq!(cat.table("tap_schema.columns").unwrap().column("size").unwrap().sql_name(), "\"size\"");
+        assert_eq!(
+            cat.table("tap_schema.columns")
+                .unwrap()
+                .column("size")
+                .unwrap()
+                .sql_name(),
+            "\"size\""
+        );
     }
 
     #[test]
     fn every_alma_column_matches_the_reference_list() {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/alma/columns.json");
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../../shared/alma/columns.json");
         let text = std::fs::read_to_string(path).expect("ALMA's column list beside the project");
         let cat = Catalogue::builtin();
         let obscore = cat.obscore();
@@ -142,13 +183,21 @@ mod tests {
         let mut count = 0;
         for object in text.split('{').skip(1) {
             let field = |key: &str| {
-                let start = object.find(&format!("\"{key}\": \"")).map(|i| i + key.len() + 5)?;
+                let start = object
+                    .find(&format!("\"{key}\": \""))
+                    .map(|i| i + key.len() + 5)?;
                 Some(object[start..].split('"').next()?.to_string())
             };
             let name = field("name").unwrap();
-            let column = obscore.column(&name).unwrap_or_else(|| panic!("{name} missing"));
+            let column = obscore
+                .column(&name)
+                .unwrap_or_else(|| panic!("{name} missing"));
             assert_eq!(column.name, name, "exact spelling");
-            assert_eq!(column.datatype, field("datatype").unwrap(), "{name} datatype");
+            assert_eq!(
+                column.datatype,
+                field("datatype").unwrap(),
+                "{name} datatype"
+            );
             count += 1;
         }
         assert_eq!(count, 71);

@@ -77,18 +77,31 @@ struct TapTable {
     columns: Vec<(String, String, String, String, u8, u8)>,
 }
 
-const DATATYPES: &[&str] = &["boolean", "short", "int", "long", "float", "double", "char", "unicodeChar"];
+const DATATYPES: &[&str] = &[
+    "boolean",
+    "short",
+    "int",
+    "long",
+    "float",
+    "double",
+    "char",
+    "unicodeChar",
+];
 
 fn non_empty(s: Option<String>) -> Option<String> {
     s.filter(|v| !v.is_empty())
 }
 
 pub fn from_toml(obscore: &str, tap_schema: &str) -> Result<Catalogue, CatalogueError> {
-    let file: ObscoreFile = toml::from_str(obscore).map_err(|e| CatalogueError(format!("schema/obscore.toml: {e}")))?;
+    let file: ObscoreFile =
+        toml::from_str(obscore).map_err(|e| CatalogueError(format!("schema/obscore.toml: {e}")))?;
     let mut columns = Vec::new();
     for c in file.column {
         if !DATATYPES.contains(&c.datatype.as_str()) {
-            return Err(CatalogueError(format!("schema/obscore.toml: column {} has unknown datatype {}", c.name, c.datatype)));
+            return Err(CatalogueError(format!(
+                "schema/obscore.toml: column {} has unknown datatype {}",
+                c.name, c.datatype
+            )));
         }
         columns.push(Column {
             name: c.name,
@@ -115,26 +128,33 @@ pub fn from_toml(obscore: &str, tap_schema: &str) -> Result<Catalogue, Catalogue
         columns,
     };
 
-    let tap: TapSchemaFile = toml::from_str(tap_schema).map_err(|e| CatalogueError(format!("schema/tap_schema.toml: {e}")))?;
+    let tap: TapSchemaFile = toml::from_str(tap_schema)
+        .map_err(|e| CatalogueError(format!("schema/tap_schema.toml: {e}")))?;
     let mut tables = vec![obscore];
     for t in tap.table {
         let columns = t
             .columns
             .into_iter()
-            .map(|(name, datatype, arraysize, description, principal, indexed)| Column {
-                pg_type: if datatype == "int" { "integer".into() } else { "text".into() },
-                arraysize: Some(arraysize).filter(|a| !a.is_empty()),
-                name,
-                datatype,
-                ucd: None,
-                utype: None,
-                xtype: None,
-                unit: None,
-                description,
-                indexed: indexed == 1,
-                principal: principal == 1,
-                std: true,
-            })
+            .map(
+                |(name, datatype, arraysize, description, principal, indexed)| Column {
+                    pg_type: if datatype == "int" {
+                        "integer".into()
+                    } else {
+                        "text".into()
+                    },
+                    arraysize: Some(arraysize).filter(|a| !a.is_empty()),
+                    name,
+                    datatype,
+                    ucd: None,
+                    utype: None,
+                    xtype: None,
+                    unit: None,
+                    description,
+                    indexed: indexed == 1,
+                    principal: principal == 1,
+                    std: true,
+                },
+            )
             .collect();
         tables.push(Table {
             schema: tap.schema.name.clone(),

@@ -47,16 +47,31 @@ pub struct TapSchemaRows {
 
 const SCHEMA_DESCRIPTIONS: &[(&str, &str)] = &[
     ("ivoa", "IVOA-defined tables: the ObsCore observation table"),
-    ("TAP_SCHEMA", "Tables and columns of this TAP service (TAP 1.1)"),
+    (
+        "TAP_SCHEMA",
+        "Tables and columns of this TAP service (TAP 1.1)",
+    ),
 ];
 
 impl Catalogue {
     pub fn tap_schema_rows(&self) -> TapSchemaRows {
-        let mut rows = TapSchemaRows { schemas: Vec::new(), tables: Vec::new(), columns: Vec::new() };
+        let mut rows = TapSchemaRows {
+            schemas: Vec::new(),
+            tables: Vec::new(),
+            columns: Vec::new(),
+        };
         for table in &self.tables {
             if !rows.schemas.iter().any(|s| s.schema_name == table.schema) {
-                let description = SCHEMA_DESCRIPTIONS.iter().find(|(n, _)| *n == table.schema).map(|(_, d)| d.to_string()).unwrap_or_default();
-                rows.schemas.push(SchemaRow { schema_name: table.schema.clone(), description, schema_index: rows.schemas.len() as i32 });
+                let description = SCHEMA_DESCRIPTIONS
+                    .iter()
+                    .find(|(n, _)| *n == table.schema)
+                    .map(|(_, d)| d.to_string())
+                    .unwrap_or_default();
+                rows.schemas.push(SchemaRow {
+                    schema_name: table.schema.clone(),
+                    description,
+                    schema_index: rows.schemas.len() as i32,
+                });
             }
             rows.tables.push(TableRow {
                 schema_name: table.schema.clone(),
@@ -97,13 +112,32 @@ mod tests {
     #[test]
     fn each_obscore_column_once() {
         let rows = Catalogue::builtin().tap_schema_rows();
-        let obscore: Vec<_> = rows.columns.iter().filter(|c| c.table_name == "ivoa.obscore").collect();
+        let obscore: Vec<_> = rows
+            .columns
+            .iter()
+            .filter(|c| c.table_name == "ivoa.obscore")
+            .collect();
         assert_eq!(obscore.len(), 71);
-        assert_eq!(rows.schemas.iter().map(|s| s.schema_name.as_str()).collect::<Vec<_>>(), ["ivoa", "TAP_SCHEMA"]);
-        assert!(rows.tables.iter().any(|t| t.table_name == "TAP_SCHEMA.key_columns"));
-        let freq = obscore.iter().find(|c| c.column_name == "frequency").unwrap();
+        assert_eq!(
+            rows.schemas
+                .iter()
+                .map(|s| s.schema_name.as_str())
+                .collect::<Vec<_>>(),
+            ["ivoa", "TAP_SCHEMA"]
+        );
+        assert!(rows
+            .tables
+            .iter()
+            .any(|t| t.table_name == "TAP_SCHEMA.key_columns"));
+        let freq = obscore
+            .iter()
+            .find(|c| c.column_name == "frequency")
+            .unwrap();
         assert_eq!(freq.unit.as_deref(), Some("GHz"));
-        let rights = obscore.iter().find(|c| c.column_name == "data_rights").unwrap();
+        let rights = obscore
+            .iter()
+            .find(|c| c.column_name == "data_rights")
+            .unwrap();
         assert_eq!(rights.size, Some(11));
     }
 }

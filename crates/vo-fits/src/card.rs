@@ -5,11 +5,23 @@ use std::fmt::Write as _;
 #[derive(Debug, thiserror::Error)]
 pub enum FitsError {
     #[error("{path}: I/O error: {source}")]
-    Io { path: String, source: std::io::Error },
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("{path}: HDU {hdu}, card {card}: {message}")]
-    BadCard { path: String, hdu: usize, card: usize, message: String },
+    BadCard {
+        path: String,
+        hdu: usize,
+        card: usize,
+        message: String,
+    },
     #[error("{path}: HDU {hdu}: {message}")]
-    BadHeader { path: String, hdu: usize, message: String },
+    BadHeader {
+        path: String,
+        hdu: usize,
+        message: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -29,7 +41,11 @@ pub struct Card {
 
 impl Card {
     pub fn new(keyword: &str, value: Value, comment: &str) -> Self {
-        Card { keyword: keyword.to_string(), value: Some(value), comment: comment.to_string() }
+        Card {
+            keyword: keyword.to_string(),
+            value: Some(value),
+            comment: comment.to_string(),
+        }
     }
 
     /// Parses one 80-byte card. Errors name the problem; the caller adds the position.
@@ -39,16 +55,31 @@ impl Card {
         }
         let text = std::str::from_utf8(raw).map_err(|_| "card is not ASCII")?;
         let keyword = text[..8.min(text.len())].trim_end().to_string();
-        if !keyword.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-' || c == '_') {
+        if !keyword
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-' || c == '_')
+        {
             return Err(format!("invalid keyword '{keyword}'"));
         }
         let has_value = text.len() >= 10 && &text[8..10] == "= ";
         if !has_value || keyword == "COMMENT" || keyword == "HISTORY" || keyword.is_empty() {
-            let comment = if text.len() > 8 { text[8..].trim_end().to_string() } else { String::new() };
-            return Ok(Card { keyword, value: None, comment });
+            let comment = if text.len() > 8 {
+                text[8..].trim_end().to_string()
+            } else {
+                String::new()
+            };
+            return Ok(Card {
+                keyword,
+                value: None,
+                comment,
+            });
         }
         let (value, comment) = parse_value(&text[10..])?;
-        Ok(Card { keyword, value, comment })
+        Ok(Card {
+            keyword,
+            value,
+            comment,
+        })
     }
 
     /// Formats the card as exactly 80 characters (long strings are truncated).
@@ -94,7 +125,11 @@ fn format_float(f: f64) -> String {
         Some((m, e)) => (m.to_string(), Some(e.to_string())),
         None => (s.clone(), None),
     };
-    let mantissa = if mantissa.contains('.') { mantissa } else { format!("{mantissa}.0") };
+    let mantissa = if mantissa.contains('.') {
+        mantissa
+    } else {
+        format!("{mantissa}.0")
+    };
     match exponent {
         Some(e) => format!("{mantissa}E{e}"),
         None => mantissa,
@@ -121,7 +156,11 @@ fn parse_value(field: &str) -> Result<(Option<Value>, String), String> {
             }
         }
         let end = end.ok_or("string value has no closing quote")?;
-        let comment = rest[end..].trim().trim_start_matches('/').trim().to_string();
+        let comment = rest[end..]
+            .trim()
+            .trim_start_matches('/')
+            .trim()
+            .to_string();
         return Ok((Some(Value::Str(value.trim_end().to_string())), comment));
     }
     let (raw, comment) = match trimmed.split_once('/') {
@@ -159,7 +198,10 @@ impl Header {
     }
 
     pub fn get(&self, keyword: &str) -> Option<&Value> {
-        self.cards.iter().find(|c| c.keyword == keyword).and_then(|c| c.value.as_ref())
+        self.cards
+            .iter()
+            .find(|c| c.keyword == keyword)
+            .and_then(|c| c.value.as_ref())
     }
 
     pub fn float(&self, keyword: &str) -> Option<f64> {
@@ -219,7 +261,9 @@ mod tests {
 
     #[test]
     fn reads_foreign_forms() {
-        let c = Card::parse(format!("{:<80}", "BSCALE  =              1.0D+00 / double").as_bytes()).unwrap();
+        let c =
+            Card::parse(format!("{:<80}", "BSCALE  =              1.0D+00 / double").as_bytes())
+                .unwrap();
         assert_eq!(c.value, Some(Value::Float(1.0)));
         let c = Card::parse(format!("{:<80}", "COMMENT anything = goes").as_bytes()).unwrap();
         assert_eq!(c.value, None);

@@ -69,7 +69,9 @@ impl CelestialWcs {
             Projection::Tan => rho.atan(),
         };
         let (sin_c, cos_c) = c.sin_cos();
-        let dec = (cos_c * dec0.sin() + y * sin_c * dec0.cos() / rho).clamp(-1.0, 1.0).asin();
+        let dec = (cos_c * dec0.sin() + y * sin_c * dec0.cos() / rho)
+            .clamp(-1.0, 1.0)
+            .asin();
         let ra = ra0 + (x * sin_c).atan2(rho * dec0.cos() * cos_c - y * dec0.sin() * sin_c);
         Some((ra.to_degrees().rem_euclid(360.0), dec.to_degrees()))
     }
@@ -88,7 +90,10 @@ impl CelestialWcs {
             x /= cos_c;
             y /= cos_c;
         }
-        Some((x.to_degrees() / self.cdelt.0 + self.crpix.0, y.to_degrees() / self.cdelt.1 + self.crpix.1))
+        Some((
+            x.to_degrees() / self.cdelt.0 + self.crpix.0,
+            y.to_degrees() / self.cdelt.1 + self.crpix.1,
+        ))
     }
 }
 
@@ -128,26 +133,40 @@ impl ImageWcs {
     /// Reads the WCS of an image HDU. Errors name the missing or unsupported keyword.
     pub fn from_header(header: &Header) -> Result<ImageWcs, String> {
         let naxis = header.int("NAXIS").ok_or("NAXIS missing")?;
-        let shape: Vec<usize> = (1..=naxis).map(|i| header.int(&format!("NAXIS{i}")).unwrap_or(0).max(0) as usize).collect();
+        let shape: Vec<usize> = (1..=naxis)
+            .map(|i| header.int(&format!("NAXIS{i}")).unwrap_or(0).max(0) as usize)
+            .collect();
         if shape.len() < 2 {
             return Err(format!("an image needs at least 2 axes, NAXIS = {naxis}"));
         }
         let ctype = |i: usize| header.str(&format!("CTYPE{i}")).unwrap_or("").to_string();
         let (c1, c2) = (ctype(1), ctype(2));
         if !c1.starts_with("RA--") || !c2.starts_with("DEC-") {
-            return Err(format!("axes 1 and 2 must be RA and DEC, found CTYPE1 = '{c1}', CTYPE2 = '{c2}'"));
+            return Err(format!(
+                "axes 1 and 2 must be RA and DEC, found CTYPE1 = '{c1}', CTYPE2 = '{c2}'"
+            ));
         }
         let projection = match (&c1[5..], &c2[5..]) {
             ("SIN", "SIN") => Projection::Sin,
             ("TAN", "TAN") => Projection::Tan,
-            (a, b) => return Err(format!("CTYPE1/CTYPE2 projection '{a}'/'{b}' is not supported (SIN or TAN)")),
+            (a, b) => {
+                return Err(format!(
+                    "CTYPE1/CTYPE2 projection '{a}'/'{b}' is not supported (SIN or TAN)"
+                ))
+            }
         };
         if let Some(radesys) = header.str("RADESYS") {
             if !matches!(radesys, "ICRS" | "FK5") {
-                return Err(format!("RADESYS '{radesys}' is not supported (ICRS or FK5)"));
+                return Err(format!(
+                    "RADESYS '{radesys}' is not supported (ICRS or FK5)"
+                ));
             }
         }
-        let need = |k: &str| header.float(k).ok_or_else(|| format!("{k} missing or not a number"));
+        let need = |k: &str| {
+            header
+                .float(k)
+                .ok_or_else(|| format!("{k} missing or not a number"))
+        };
         let celestial = CelestialWcs {
             projection,
             crval: (need("CRVAL1")?, need("CRVAL2")?),
@@ -173,9 +192,17 @@ impl ImageWcs {
                     "GHz" => 1e9,
                     other => return Err(format!("CUNIT{i} '{other}' is not a frequency unit")),
                 };
-                spectral = Some(LinearAxis { ctype: t, unit: "Hz".into(), crval: crval * scale, crpix, cdelt: cdelt * scale });
+                spectral = Some(LinearAxis {
+                    ctype: t,
+                    unit: "Hz".into(),
+                    crval: crval * scale,
+                    crpix,
+                    cdelt: cdelt * scale,
+                });
             } else if t == "STOKES" {
-                let codes = (1..=shape[i - 1]).map(|p| (crval + cdelt * (p as f64 - crpix)).round() as i64).collect();
+                let codes = (1..=shape[i - 1])
+                    .map(|p| (crval + cdelt * (p as f64 - crpix)).round() as i64)
+                    .collect();
                 stokes = Some(StokesAxis { codes });
             }
         }
@@ -183,16 +210,27 @@ impl ImageWcs {
             (Some(a), Some(b)) => Some((a, b)),
             _ => None,
         };
-        Ok(ImageWcs { celestial, spectral, stokes, shape, beam })
+        Ok(ImageWcs {
+            celestial,
+            spectral,
+            stokes,
+            shape,
+            beam,
+        })
     }
 
     /// The sky corners of the image's outer pixel edges, in order around the image.
     pub fn footprint(&self) -> Option<Vec<(f64, f64)>> {
         let (nx, ny) = (self.shape[0] as f64, self.shape[1] as f64);
-        [(0.5, 0.5), (nx + 0.5, 0.5), (nx + 0.5, ny + 0.5), (0.5, ny + 0.5)]
-            .iter()
-            .map(|&(x, y)| self.celestial.pixel_to_world(x, y))
-            .collect()
+        [
+            (0.5, 0.5),
+            (nx + 0.5, 0.5),
+            (nx + 0.5, ny + 0.5),
+            (0.5, ny + 0.5),
+        ]
+        .iter()
+        .map(|&(x, y)| self.celestial.pixel_to_world(x, y))
+        .collect()
     }
 
     /// The frequency range (Hz) covered by the channel edges.
@@ -226,11 +264,19 @@ impl ImageWcs {
             Projection::Tan => "TAN",
         };
         let c = &self.celestial;
-        for (i, (name, crval, cdelt, crpix)) in
-            [("RA---", c.crval.0, c.cdelt.0, c.crpix.0), ("DEC--", c.crval.1, c.cdelt.1, c.crpix.1)].into_iter().enumerate()
+        for (i, (name, crval, cdelt, crpix)) in [
+            ("RA---", c.crval.0, c.cdelt.0, c.crpix.0),
+            ("DEC--", c.crval.1, c.cdelt.1, c.crpix.1),
+        ]
+        .into_iter()
+        .enumerate()
         {
             let n = i + 1;
-            h.push(&format!("CTYPE{n}"), Value::Str(format!("{name}{proj}")), "");
+            h.push(
+                &format!("CTYPE{n}"),
+                Value::Str(format!("{name}{proj}")),
+                "",
+            );
             h.push(&format!("CRVAL{n}"), Value::Float(crval), "");
             h.push(&format!("CDELT{n}"), Value::Float(cdelt), "");
             h.push(&format!("CRPIX{n}"), Value::Float(crpix), "");
@@ -247,7 +293,11 @@ impl ImageWcs {
         }
         if let Some(stokes) = &self.stokes {
             let first = stokes.codes.first().copied().unwrap_or(1);
-            let step = if stokes.codes.len() > 1 { stokes.codes[1] - stokes.codes[0] } else { 1 };
+            let step = if stokes.codes.len() > 1 {
+                stokes.codes[1] - stokes.codes[0]
+            } else {
+                1
+            };
             h.push(&format!("CTYPE{next}"), Value::Str("STOKES".into()), "");
             h.push(&format!("CRVAL{next}"), Value::Float(first as f64), "");
             h.push(&format!("CDELT{next}"), Value::Float(step as f64), "");
@@ -255,7 +305,11 @@ impl ImageWcs {
             h.push(&format!("CUNIT{next}"), Value::Str("".into()), "");
         }
         if self.spectral.is_some() {
-            h.push("SPECSYS", Value::Str("LSRK".into()), "spectral reference frame");
+            h.push(
+                "SPECSYS",
+                Value::Str("LSRK".into()),
+                "spectral reference frame",
+            );
         }
         h
     }
@@ -267,8 +321,19 @@ mod tests {
 
     fn cube() -> ImageWcs {
         ImageWcs {
-            celestial: CelestialWcs { projection: Projection::Sin, crval: (204.25, -29.86), crpix: (33.0, 33.0), cdelt: (-1e-4, 1e-4) },
-            spectral: Some(LinearAxis { ctype: "FREQ".into(), unit: "Hz".into(), crval: 1.1e11, crpix: 1.0, cdelt: 1e6 }),
+            celestial: CelestialWcs {
+                projection: Projection::Sin,
+                crval: (204.25, -29.86),
+                crpix: (33.0, 33.0),
+                cdelt: (-1e-4, 1e-4),
+            },
+            spectral: Some(LinearAxis {
+                ctype: "FREQ".into(),
+                unit: "Hz".into(),
+                crval: 1.1e11,
+                crpix: 1.0,
+                cdelt: 1e6,
+            }),
             stokes: Some(StokesAxis { codes: vec![1] }),
             shape: vec![64, 64, 16, 1],
             beam: Some((2e-4, 1.5e-4)),
@@ -283,7 +348,10 @@ mod tests {
             for &(x, y) in &[(1.0, 1.0), (64.0, 1.0), (17.5, 50.25), (33.0, 33.0)] {
                 let (ra, dec) = wcs.pixel_to_world(x, y).unwrap();
                 let (x2, y2) = wcs.world_to_pixel(ra, dec).unwrap();
-                assert!((x - x2).abs() < 1e-8 && (y - y2).abs() < 1e-8, "{projection:?} {x},{y} -> {x2},{y2}");
+                assert!(
+                    (x - x2).abs() < 1e-8 && (y - y2).abs() < 1e-8,
+                    "{projection:?} {x},{y} -> {x2},{y2}"
+                );
             }
         }
     }

@@ -8,9 +8,17 @@ use std::io::Write;
 /// NAXISn (see [`crate::ImageWcs::primary_header`]); `data` is in FITS order (first axis
 /// fastest) and its length must match the axes.
 pub fn write_image_f32(out: &mut impl Write, header: &Header, data: &[f32]) -> std::io::Result<()> {
-    let expected: i64 = (1..=header.int("NAXIS").unwrap_or(0)).map(|i| header.int(&format!("NAXIS{i}")).unwrap_or(0)).product();
+    let expected: i64 = (1..=header.int("NAXIS").unwrap_or(0))
+        .map(|i| header.int(&format!("NAXIS{i}")).unwrap_or(0))
+        .product();
     if expected as usize != data.len() {
-        return Err(std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("header announces {expected} pixels, data has {}", data.len())));
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!(
+                "header announces {expected} pixels, data has {}",
+                data.len()
+            ),
+        ));
     }
     out.write_all(&header.to_bytes())?;
     let mut buffer = Vec::with_capacity(64 * 1024);

@@ -5,8 +5,19 @@ use vo_fits::*;
 #[test]
 fn written_image_reads_back() {
     let wcs = ImageWcs {
-        celestial: CelestialWcs { projection: Projection::Sin, crval: (83.82, -5.39), crpix: (5.0, 5.0), cdelt: (-1e-4, 1e-4) },
-        spectral: Some(LinearAxis { ctype: "FREQ".into(), unit: "Hz".into(), crval: 2.3e11, crpix: 1.0, cdelt: 5e5 }),
+        celestial: CelestialWcs {
+            projection: Projection::Sin,
+            crval: (83.82, -5.39),
+            crpix: (5.0, 5.0),
+            cdelt: (-1e-4, 1e-4),
+        },
+        spectral: Some(LinearAxis {
+            ctype: "FREQ".into(),
+            unit: "Hz".into(),
+            crval: 2.3e11,
+            crpix: 1.0,
+            cdelt: 5e5,
+        }),
         stokes: Some(StokesAxis { codes: vec![1] }),
         shape: vec![8, 9, 3, 1],
         beam: None,
@@ -28,7 +39,10 @@ fn written_image_reads_back() {
     assert_eq!(hdu.data_len, (8 * 9 * 3 * 4) as u64);
     assert_eq!(hdu.header.str("OBJECT"), Some("Orion KL"));
     let at = hdu.data_offset as usize + 4 * 10;
-    assert_eq!(f32::from_be_bytes(bytes[at..at + 4].try_into().unwrap()), 5.0);
+    assert_eq!(
+        f32::from_be_bytes(bytes[at..at + 4].try_into().unwrap()),
+        5.0
+    );
     assert_eq!(ImageWcs::from_header(&hdu.header).unwrap(), wcs);
     // a truncated file is reported with the HDU and the shortfall
     std::fs::write(&path, &bytes[..bytes.len() - BLOCK]).unwrap();

@@ -3,7 +3,11 @@
 /// One closed shape on the sky, coordinates in ICRS degrees.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Shape {
-    Circle { ra: f64, dec: f64, radius: f64 },
+    Circle {
+        ra: f64,
+        dec: f64,
+        radius: f64,
+    },
     /// Vertices in order; the edge from the last back to the first closes it.
     Polygon(Vec<(f64, f64)>),
 }
@@ -34,7 +38,12 @@ impl Shape {
 
 impl Region {
     pub fn single(shape: Shape) -> Self {
-        Region { pieces: vec![Piece { outer: shape, holes: Vec::new() }] }
+        Region {
+            pieces: vec![Piece {
+                outer: shape,
+                holes: Vec::new(),
+            }],
+        }
     }
 
     /// Every outer shape, in order (holes excluded).

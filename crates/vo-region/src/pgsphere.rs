@@ -10,7 +10,10 @@ pub fn pg_circle(ra: f64, dec: f64, radius: f64) -> String {
 }
 
 pub fn pg_polygon(vertices: &[(f64, f64)]) -> String {
-    let inner: Vec<String> = vertices.iter().map(|&(ra, dec)| pg_point(ra, dec)).collect();
+    let inner: Vec<String> = vertices
+        .iter()
+        .map(|&(ra, dec)| pg_point(ra, dec))
+        .collect();
     format!("{{{}}}", inner.join(","))
 }
 
@@ -22,6 +25,9 @@ mod tests {
     fn literals_use_degree_suffix() {
         assert_eq!(pg_point(1.5, -2.0), "(1.5d,-2d)");
         assert_eq!(pg_circle(10.0, 20.0, 0.5), "<(10d,20d),0.5d>");
-        assert_eq!(pg_polygon(&[(0.0, 0.0), (1.0, 0.0), (0.0, 1.0)]), "{(0d,0d),(1d,0d),(0d,1d)}");
+        assert_eq!(
+            pg_polygon(&[(0.0, 0.0), (1.0, 0.0), (0.0, 1.0)]),
+            "{(0d,0d),(1d,0d),(0d,1d)}"
+        );
     }
 }

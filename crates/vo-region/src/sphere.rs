@@ -37,7 +37,11 @@ pub fn bounding_circle(points: &[(f64, f64, f64)]) -> Option<(f64, f64, f64)> {
             sum[i] += v[i];
         }
     }
-    let (ra, dec) = if sum.iter().all(|c| c.abs() < 1e-12) { (points[0].0, points[0].1) } else { to_radec(sum) };
+    let (ra, dec) = if sum.iter().all(|c| c.abs() < 1e-12) {
+        (points[0].0, points[0].1)
+    } else {
+        to_radec(sum)
+    };
     let radius = points
         .iter()
         .map(|&(pra, pdec, r)| angular_distance_deg(ra, dec, pra, pdec) + r)
@@ -64,6 +68,9 @@ mod tests {
         for &(pra, pdec, pr) in &pts {
             assert!(angular_distance_deg(ra, dec, pra, pdec) + pr <= r + 1e-12);
         }
-        assert!(r < 0.2, "radius {r} should be small: centre must not wrap to ra=180");
+        assert!(
+            r < 0.2,
+            "radius {r} should be small: centre must not wrap to ra=180"
+        );
     }
 }

@@ -62,7 +62,10 @@ impl<'a> Parser<'a> {
     }
 
     fn error<T>(&self, message: impl Into<String>) -> Result<T, StcsError> {
-        Err(StcsError { message: message.into(), offset: self.offset() })
+        Err(StcsError {
+            message: message.into(),
+            offset: self.offset(),
+        })
     }
 
     fn peek(&self) -> Option<&Token<'a>> {
@@ -137,33 +140,51 @@ impl<'a> Parser<'a> {
             let radius = self.number("the circle's radius in degrees")?;
             check_dec(dec, start)?;
             if !(radius > 0.0 && radius <= 180.0) {
-                return Err(StcsError { message: format!("circle radius {radius} must be in (0, 180] degrees"), offset: start });
+                return Err(StcsError {
+                    message: format!("circle radius {radius} must be in (0, 180] degrees"),
+                    offset: start,
+                });
             }
-            Ok(Shape::Circle { ra: ra.rem_euclid(360.0), dec, radius })
+            Ok(Shape::Circle {
+                ra: ra.rem_euclid(360.0),
+                dec,
+                radius,
+            })
         } else if keyword.eq_ignore_ascii_case("polygon") {
             self.pos += 1;
             self.optional_frame()?;
             let nums = self.numbers();
             if nums.len() % 2 != 0 {
                 return Err(StcsError {
-                    message: format!("polygon has an odd count of numbers ({}): each vertex needs RA and Dec", nums.len()),
+                    message: format!(
+                        "polygon has an odd count of numbers ({}): each vertex needs RA and Dec",
+                        nums.len()
+                    ),
                     offset: nums.last().map(|n| n.0).unwrap_or(start),
                 });
             }
             if nums.len() < 6 {
-                return Err(StcsError { message: "a polygon needs at least 3 vertices".into(), offset: start });
+                return Err(StcsError {
+                    message: "a polygon needs at least 3 vertices".into(),
+                    offset: start,
+                });
             }
             let mut vertices = Vec::with_capacity(nums.len() / 2);
             for pair in nums.chunks(2) {
                 if !pair[0].1.is_finite() || !pair[1].1.is_finite() {
-                    return Err(StcsError { message: "polygon vertex is not a finite number".into(), offset: pair[0].0 });
+                    return Err(StcsError {
+                        message: "polygon vertex is not a finite number".into(),
+                        offset: pair[0].0,
+                    });
                 }
                 check_dec(pair[1].1, pair[1].0)?;
                 vertices.push((pair[0].1.rem_euclid(360.0), pair[1].1));
             }
             Ok(Shape::Polygon(vertices))
         } else {
-            self.error(format!("unknown shape '{keyword}': expected Circle, Polygon or Union"))
+            self.error(format!(
+                "unknown shape '{keyword}': expected Circle, Polygon or Union"
+            ))
         }
     }
 
@@ -194,7 +215,9 @@ impl<'a> Parser<'a> {
             }
             Region { pieces }
         } else {
-            Region { pieces: vec![self.piece()?] }
+            Region {
+                pieces: vec![self.piece()?],
+            }
         };
         if self.pos != self.tokens.len() {
             return self.error("unexpected text after the region");
@@ -204,14 +227,19 @@ impl<'a> Parser<'a> {
 }
 
 fn is_shape_keyword(w: &str) -> bool {
-    ["circle", "polygon", "union"].iter().any(|k| w.eq_ignore_ascii_case(k))
+    ["circle", "polygon", "union"]
+        .iter()
+        .any(|k| w.eq_ignore_ascii_case(k))
 }
 
 fn check_dec(dec: f64, offset: usize) -> Result<(), StcsError> {
     if (-90.0..=90.0).contains(&dec) {
         Ok(())
     } else {
-        Err(StcsError { message: format!("declination {dec} is outside [-90, 90]"), offset })
+        Err(StcsError {
+            message: format!("declination {dec} is outside [-90, 90]"),
+            offset,
+        })
     }
 }
 
@@ -219,15 +247,25 @@ fn check_dec(dec: f64, offset: usize) -> Result<(), StcsError> {
 pub fn parse_stcs(text: &str) -> Result<Region, StcsError> {
     let tokens = tokenize(text);
     if tokens.is_empty() {
-        return Err(StcsError { message: "empty region".into(), offset: 0 });
+        return Err(StcsError {
+            message: "empty region".into(),
+            offset: 0,
+        });
     }
-    Parser { tokens, pos: 0, end: text.len() }.region()
+    Parser {
+        tokens,
+        pos: 0,
+        end: text.len(),
+    }
+    .region()
 }
 
 fn format_shape(out: &mut String, shape: &Shape, with_frame: bool) {
     let frame = if with_frame { " ICRS" } else { "" };
     match shape {
-        Shape::Circle { ra, dec, radius } => out.push_str(&format!("Circle{frame} {ra:.6} {dec:.6} {radius:.6}")),
+        Shape::Circle { ra, dec, radius } => {
+            out.push_str(&format!("Circle{frame} {ra:.6} {dec:.6} {radius:.6}"))
+        }
         Shape::Polygon(vertices) => {
             out.push_str(&format!("Polygon{frame}"));
             for (ra, dec) in vertices {
@@ -272,14 +310,24 @@ mod tests {
     fn parses_circle_and_roundtrips() {
         let text = "Circle ICRS 337.250736 -69.175076 0.008223";
         let region = parse_stcs(text).unwrap();
-        assert_eq!(region, Region::single(Shape::Circle { ra: 337.250736, dec: -69.175076, radius: 0.008223 }));
+        assert_eq!(
+            region,
+            Region::single(Shape::Circle {
+                ra: 337.250736,
+                dec: -69.175076,
+                radius: 0.008223
+            })
+        );
         assert_eq!(format_stcs(&region), text);
     }
 
     #[test]
     fn keywords_are_case_insensitive_and_frame_optional() {
         let region = parse_stcs("polygon 1 2 3 4 5 6").unwrap();
-        assert_eq!(region.pieces[0].outer, Shape::Polygon(vec![(1.0, 2.0), (3.0, 4.0), (5.0, 6.0)]));
+        assert_eq!(
+            region.pieces[0].outer,
+            Shape::Polygon(vec![(1.0, 2.0), (3.0, 4.0), (5.0, 6.0)])
+        );
         assert!(parse_stcs("CIRCLE icrs 1 2 3").is_ok());
     }
 

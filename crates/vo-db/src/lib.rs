@@ -1,0 +1,18 @@
+//! PostgreSQL for the archive.
+//!
+//! Owns: running a private PostgreSQL cluster in a data directory (used by the demo and by
+//! every integration test: [`testing::TestCluster`] makes a throwaway one), applying the SQL
+//! migrations in `schema/migrations` with a version table, installing pgSphere, writing
+//! TAP_SCHEMA from the catalogue, and connection pools.
+//!
+//! Does not own: what the tables mean (schema/, the catalogue), queries of the protocols.
+
+pub mod cluster;
+mod migrate;
+mod pgsphere;
+mod pool;
+pub mod testing;
+
+pub use cluster::{ClusterError, PrivateCluster};
+pub use migrate::{migrate, schema_versions, MigrateError, MIGRATIONS};
+pub use pool::{connect, make_pool, Pool};

@@ -1,0 +1,183 @@
+//! Schema migrations: the SQL files of `schema/migrations`, applied in order, each once,
+//! recorded in `public.vo_schema_version`; then TAP_SCHEMA is rewritten from the catalogue.
+
+use tokio_postgres::Client;
+use vo_catalogue::Catalogue;
+
+/// (version, name, SQL) of every migration, in order.
+pub const MIGRATIONS: &[(i32, &str, &str)] = &[
+    (
+        1,
+        "0001_archive.sql",
+        include_str!("../../../schema/migrations/0001_archive.sql"),
+    ),
+    (
+        2,
+        "0002_obscore.sql",
+        include_str!("../../../schema/migrations/0002_obscore.sql"),
+    ),
+    (
+        3,
+        "0003_tap_schema.sql",
+        include_str!("../../../schema/migrations/0003_tap_schema.sql"),
+    ),
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum MigrateError {
+    #[error("database error: {0}")]
+    Db(#[from] tokio_postgres::Error),
+    #[error("migration {name} failed: {source}")]
+    Migration {
+        name: String,
+        source: tokio_postgres::Error,
+    },
+    #[error("{0}")]
+    PgSphere(String),
+    #[error("the database has schema version {found}, newer than this release knows ({known}); upgrade the software")]
+    TooNew { found: i32, known: i32 },
+}
+
+/// The applied migrations as (version, name, applied at).
+pub async fn schema_versions(
+    client: &Client,
+) -> Result<Vec<(i32, String, String)>, tokio_postgres::Error> {
+    let exists = client.query_opt("SELECT 1 FROM pg_tables WHERE schemaname = 'public' AND tablename = 'vo_schema_version'", &[]).await?.is_some();
+    if !exists {
+        return Ok(Vec::new());
+    }
+    let rows = client.query("SELECT version, name, to_char(applied_at, 'YYYY-MM-DD\"T\"HH24:MI:SS') FROM public.vo_schema_version ORDER BY version", &[]).await?;
+    Ok(rows
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect())
+}
+
+/// Brings the database to the current schema and rewrites TAP_SCHEMA. Returns the names of
+/// the migrations it applied (empty when the schema was current).
+pub async fn migrate(
+    client: &mut Client,
+    catalogue: &Catalogue,
+) -> Result<Vec<String>, MigrateError> {
+    client
+        .batch_execute("SELECT pg_advisory_lock(727274)")
+        .await?;
+    let result = migrate_locked(client, catalogue).await;
+    client
+        .batch_execute("SELECT pg_advisory_unlock(727274)")
+        .await?;
+    result
+}
+
+async fn migrate_locked(
+    client: &mut Client,
+    catalogue: &Catalogue,
+) -> Result<Vec<String>, MigrateError> {
+    crate::pgsphere::ensure_pgsphere(client)
+        .await
+        .map_err(MigrateError::PgSphere)?;
+    client
+        .batch_execute(
+            "CREATE TABLE IF NOT EXISTS public.vo_schema_version (
+                version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())",
+        )
+        .await?;
+    let current: i32 = client
+        .query_one(
+            "SELECT coalesce(max(version), 0) FROM public.vo_schema_version",
+            &[],
+        )
+        .await?
+        .get(0);
+    let known = MIGRATIONS.last().map(|m| m.0).unwrap_or(0);
+    if current > known {
+        return Err(MigrateError::TooNew {
+            found: current,
+            known,
+        });
+    }
+    let mut applied = Vec::new();
+    for &(version, name, sql) in MIGRATIONS.iter().filter(|m| m.0 > current) {
+        let tx = client.transaction().await?;
+        tx.batch_execute(sql)
+            .await
+            .map_err(|source| MigrateError::Migration {
+                name: name.to_string(),
+                source,
+            })?;
+        tx.execute(
+            "INSERT INTO public.vo_schema_version (version, name) VALUES ($1, $2)",
+            &[&version, &name],
+        )
+        .await?;
+        tx.commit().await?;
+        tracing::info!(version, name, "applied migration");
+        applied.push(name.to_string());
+    }
+    write_tap_schema(client, catalogue).await?;
+    Ok(applied)
+}
+
+/// Replaces the content of TAP_SCHEMA with the catalogue's, in one transaction.
+async fn write_tap_schema(
+    client: &mut Client,
+    catalogue: &Catalogue,
+) -> Result<(), tokio_postgres::Error> {
+    let rows = catalogue.tap_schema_rows();
+    let tx = client.transaction().await?;
+    tx.batch_execute("DELETE FROM tap_schema.key_columns; DELETE FROM tap_schema.keys; DELETE FROM tap_schema.columns; DELETE FROM tap_schema.tables; DELETE FROM tap_schema.schemas;").await?;
+    let insert_schema = tx.prepare("INSERT INTO tap_schema.schemas (schema_name, description, schema_index) VALUES ($1, $2, $3)").await?;
+    for s in &rows.schemas {
+        tx.execute(
+            &insert_schema,
+            &[&s.schema_name, &s.description, &s.schema_index],
+        )
+        .await?;
+    }
+    let insert_table = tx
+        .prepare("INSERT INTO tap_schema.tables (schema_name, table_name, table_type, utype, description, table_index) VALUES ($1, $2, $3, $4, $5, $6)")
+        .await?;
+    for t in &rows.tables {
+        tx.execute(
+            &insert_table,
+            &[
+                &t.schema_name,
+                &t.table_name,
+                &t.table_type,
+                &t.utype,
+                &t.description,
+                &t.table_index,
+            ],
+        )
+        .await?;
+    }
+    let insert_column = tx
+        .prepare(
+            "INSERT INTO tap_schema.columns (table_name, column_name, utype, ucd, unit, description, datatype, arraysize, xtype, \"size\", principal, indexed, std, column_index)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+        )
+        .await?;
+    for c in &rows.columns {
+        tx.execute(
+            &insert_column,
+            &[
+                &c.table_name,
+                &c.column_name,
+                &c.utype,
+                &c.ucd,
+                &c.unit,
+                &c.description,
+                &c.datatype,
+                &c.arraysize,
+                &c.xtype,
+                &c.size,
+                &c.principal,
+                &c.indexed,
+                &c.std,
+                &c.column_index,
+            ],
+        )
+        .await?;
+    }
+    tx.commit().await
+}

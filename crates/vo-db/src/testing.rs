@@ -1,0 +1,58 @@
+//! Throwaway clusters for integration tests: a fresh cluster in a temporary directory,
+//! reachable only through its Unix socket, migrated, and removed when dropped.
+
+use crate::PrivateCluster;
+use std::sync::atomic::{AtomicU16, Ordering};
+use vo_catalogue::Catalogue;
+
+pub struct TestCluster {
+    pub cluster: PrivateCluster,
+    _dir: tempfile::TempDir,
+}
+
+static NEXT_PORT: AtomicU16 = AtomicU16::new(0);
+
+impl TestCluster {
+    /// Starts a new cluster with database `vo`, migrated to the current schema.
+    pub async fn start() -> TestCluster {
+        let dir = tempfile::Builder::new()
+            .prefix("vo-test-pg")
+            .tempdir_in("/tmp")
+            .expect("temporary directory");
+        // socket-only, so the port only names the socket file; keep it distinct per process anyway
+        let port =
+            20000 + (std::process::id() % 20000) as u16 + NEXT_PORT.fetch_add(1, Ordering::SeqCst);
+        let cluster = PrivateCluster::new(dir.path().join("pg"), port, false);
+        cluster.init().expect("initdb for a test cluster");
+        cluster.start().expect("start a test cluster");
+        cluster
+            .ensure_database("vo")
+            .await
+            .expect("create the test database");
+        let mut client = crate::connect(&cluster.connection_string("vo"))
+            .await
+            .expect("connect to the test cluster");
+        crate::migrate(&mut client, &Catalogue::builtin())
+            .await
+            .expect("migrate the test database");
+        TestCluster { cluster, _dir: dir }
+    }
+
+    pub fn params(&self) -> String {
+        self.cluster.connection_string("vo")
+    }
+
+    pub async fn client(&self) -> tokio_postgres::Client {
+        crate::connect(&self.params())
+            .await
+            .expect("connect to the test cluster")
+    }
+}
+
+impl Drop for TestCluster {
+    fn drop(&mut self) {
+        if let Err(e) = self.cluster.stop(false) {
+            eprintln!("stopping the test cluster: {e}");
+        }
+    }
+}
