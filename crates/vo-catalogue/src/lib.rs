@@ -7,9 +7,11 @@
 //! writes TAP_SCHEMA from [`Catalogue::tap_schema_rows`]), or ADQL parsing.
 
 mod load;
+mod suggest;
 mod tap_schema;
 
 pub use load::CatalogueError;
+pub use suggest::nearest;
 pub use tap_schema::{ColumnRow, SchemaRow, TableRow, TapSchemaRows};
 
 /// One exposed column.
@@ -67,6 +69,11 @@ impl Table {
             quote_ident(&self.pg_schema),
             quote_ident(&self.pg_name)
         )
+    }
+
+    /// The column name nearest to a misspelt one, for "did you mean" hints.
+    pub fn suggest_column(&self, name: &str) -> Option<&str> {
+        suggest::nearest(name, self.columns.iter().map(|c| c.name.as_str()))
     }
 
     /// Case-insensitive look-up, as for a regular ADQL identifier.

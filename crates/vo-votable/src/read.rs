@@ -25,13 +25,20 @@ pub enum VotableError {
     #[error("no TABLE with FIELDs in the document")]
     NoTable,
     #[error("row {row} has {found} cells but the table has {expected} FIELDs")]
-    CellCount { row: usize, found: usize, expected: usize },
+    CellCount {
+        row: usize,
+        found: usize,
+        expected: usize,
+    },
     #[error("the table uses {0} serialization; only TABLEDATA is read here")]
     Serialization(String),
 }
 
 fn attr(e: &quick_xml::events::BytesStart, name: &[u8]) -> Option<String> {
-    e.attributes().flatten().find(|a| a.key.local_name().as_ref() == name).and_then(|a| a.unescape_value().ok().map(|v| v.into_owned()))
+    e.attributes()
+        .flatten()
+        .find(|a| a.key.local_name().as_ref() == name)
+        .and_then(|a| a.unescape_value().ok().map(|v| v.into_owned()))
 }
 
 fn field(e: &quick_xml::events::BytesStart) -> Field {
@@ -53,13 +60,18 @@ pub fn read_table(xml: &str) -> Result<Table, VotableError> {
     let mut cell: Option<String> = None;
     loop {
         let position = reader.buffer_position();
-        let event = reader.read_event().map_err(|e| VotableError::Xml { position, message: e.to_string() })?;
+        let event = reader.read_event().map_err(|e| VotableError::Xml {
+            position,
+            message: e.to_string(),
+        })?;
         match event {
             Event::Start(e) => match e.local_name().as_ref() {
                 b"TABLE" => in_table = true,
                 b"FIELD" if in_table => fields.push(field(&e)),
                 b"BINARY" | b"BINARY2" | b"FITS" if in_table => {
-                    return Err(VotableError::Serialization(String::from_utf8_lossy(e.local_name().as_ref()).into_owned()))
+                    return Err(VotableError::Serialization(
+                        String::from_utf8_lossy(e.local_name().as_ref()).into_owned(),
+                    ))
                 }
                 b"TR" if in_table => row = Some(Vec::new()),
                 b"TD" if row.is_some() => cell = Some(String::new()),
@@ -75,10 +87,16 @@ pub fn read_table(xml: &str) -> Result<Table, VotableError> {
                 _ => {}
             },
             Event::Text(t) if cell.is_some() => {
-                let text = t.unescape().map_err(|e| VotableError::Xml { position, message: e.to_string() })?;
+                let text = t.unescape().map_err(|e| VotableError::Xml {
+                    position,
+                    message: e.to_string(),
+                })?;
                 cell.as_mut().unwrap().push_str(&text);
             }
-            Event::CData(t) if cell.is_some() => cell.as_mut().unwrap().push_str(&String::from_utf8_lossy(&t)),
+            Event::CData(t) if cell.is_some() => cell
+                .as_mut()
+                .unwrap()
+                .push_str(&String::from_utf8_lossy(&t)),
             Event::End(e) => match e.local_name().as_ref() {
                 b"TD" => {
                     if let (Some(r), Some(c)) = (row.as_mut(), cell.take()) {
@@ -88,7 +106,11 @@ pub fn read_table(xml: &str) -> Result<Table, VotableError> {
                 b"TR" => {
                     if let Some(r) = row.take() {
                         if r.len() != fields.len() {
-                            return Err(VotableError::CellCount { row: rows.len() + 1, found: r.len(), expected: fields.len() });
+                            return Err(VotableError::CellCount {
+                                row: rows.len() + 1,
+                                found: r.len(),
+                                expected: fields.len(),
+                            });
                         }
                         rows.push(r);
                     }
@@ -118,16 +140,35 @@ mod tests {
         let t = read_table(xml).unwrap();
         assert_eq!(t.fields.len(), 2);
         assert_eq!(t.fields[1].unit.as_deref(), Some("deg"));
-        assert_eq!(t.rows, vec![vec![Some("a&b".to_string()), Some("1.5".to_string())], vec![None, None]]);
+        assert_eq!(
+            t.rows,
+            vec![
+                vec![Some("a&b".to_string()), Some("1.5".to_string())],
+                vec![None, None]
+            ]
+        );
     }
 
     #[test]
     fn errors_are_specific() {
         assert_eq!(read_table("<VOTABLE/>"), Err(VotableError::NoTable));
         let bad = r#"<VOTABLE><RESOURCE><TABLE><FIELD name="a"/><DATA><TABLEDATA><TR><TD>1</TD><TD>2</TD></TR></TABLEDATA></DATA></TABLE></RESOURCE></VOTABLE>"#;
-        assert_eq!(read_table(bad), Err(VotableError::CellCount { row: 1, found: 2, expected: 1 }));
+        assert_eq!(
+            read_table(bad),
+            Err(VotableError::CellCount {
+                row: 1,
+                found: 2,
+                expected: 1
+            })
+        );
         let binary = r#"<VOTABLE><RESOURCE><TABLE><FIELD name="a"/><DATA><BINARY2><STREAM encoding="base64">AA==</STREAM></BINARY2></DATA></TABLE></RESOURCE></VOTABLE>"#;
-        assert!(matches!(read_table(binary), Err(VotableError::Serialization(_))));
-        assert!(matches!(read_table("<VOTABLE><RESOURCE><TABLE></RESOURCE>"), Err(VotableError::Xml { .. }) | Err(VotableError::NoTable)));
+        assert!(matches!(
+            read_table(binary),
+            Err(VotableError::Serialization(_))
+        ));
+        assert!(matches!(
+            read_table("<VOTABLE><RESOURCE><TABLE></RESOURCE>"),
+            Err(VotableError::Xml { .. }) | Err(VotableError::NoTable)
+        ));
     }
 }

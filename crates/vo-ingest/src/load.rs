@@ -1,0 +1,308 @@
+//! The loader: one transaction, rows streamed through COPY into a staging table, then
+//! upserted into ivoa.obscore (keyed by obs_id) with their footprints, hierarchy and files.
+
+use crate::error::{IngestError, IngestErrors};
+use crate::row::RawRow;
+use crate::validate::{Hierarchy, Validator};
+use bytes::Bytes;
+use futures_util::SinkExt;
+use std::collections::{BTreeMap, HashMap};
+use tokio_postgres::Client;
+use vo_catalogue::Catalogue;
+
+/// A file the archive can deliver (see archive.file).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileRecord {
+    pub name: String,
+    pub member_ous_uid: String,
+    /// Relative to the data directory.
+    pub path: Option<String>,
+    pub package_name: Option<String>,
+    pub kind: String,
+    pub semantics: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: Option<String>,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct LoadReport {
+    pub inserted: u64,
+    pub updated: u64,
+    pub files: u64,
+}
+
+pub struct Loader {
+    validator: Validator,
+    column_list: String,
+    update_list: String,
+    /// Problems kept before the rest are only counted.
+    pub max_errors: usize,
+}
+
+const COPY_BATCH_BYTES: usize = 512 * 1024;
+
+impl Loader {
+    pub fn new(catalogue: &Catalogue) -> Loader {
+        let table = catalogue.obscore();
+        let names: Vec<String> = table.columns.iter().map(|c| c.sql_name()).collect();
+        let update_list = names
+            .iter()
+            .filter(|n| n.as_str() != "obs_id")
+            .map(|n| format!("{n} = EXCLUDED.{n}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        Loader {
+            validator: Validator::new(table),
+            column_list: names.join(", "),
+            update_list: format!("{update_list}, s_region_bound = EXCLUDED.s_region_bound"),
+            max_errors: 100,
+        }
+    }
+
+    /// Loads rows and files. Either everything is loaded, or nothing is and every problem
+    /// found (up to `max_errors`) is returned. `progress` is called with the rows read so far.
+    pub async fn load(
+        &self,
+        client: &mut Client,
+        rows: impl Iterator<Item = Result<RawRow, IngestError>>,
+        files: &[FileRecord],
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<LoadReport, IngestErrors> {
+        let tx = client.transaction().await?;
+        tx.batch_execute(&format!(
+            "CREATE TEMP TABLE obscore_staging ON COMMIT DROP AS
+               SELECT {}, s_region_bound, NULL::text AS footprint FROM ivoa.obscore WITH NO DATA",
+            self.column_list
+        ))
+        .await?;
+        let sink = tx
+            .copy_in::<_, Bytes>("COPY obscore_staging FROM STDIN")
+            .await?;
+        futures_util::pin_mut!(sink);
+
+        let mut errors: Vec<IngestError> = Vec::new();
+        let mut truncated = false;
+        let mut seen: HashMap<String, String> = HashMap::new();
+        let mut hierarchy: BTreeMap<String, Hierarchy> = BTreeMap::new();
+        let mut buffer = String::with_capacity(COPY_BATCH_BYTES + 8192);
+        let mut count = 0u64;
+        let mut push_error = |errors: &mut Vec<IngestError>, e: IngestError| {
+            if errors.len() < self.max_errors {
+                errors.push(e);
+            } else {
+                truncated = true;
+            }
+        };
+        for row in rows {
+            count += 1;
+            if count % 10_000 == 0 {
+                progress(count);
+            }
+            let row = match row {
+                Ok(r) => r,
+                Err(e) => {
+                    push_error(&mut errors, e);
+                    continue;
+                }
+            };
+            let location = row.location.clone();
+            match self.validator.validate(row) {
+                Err(list) => list.into_iter().for_each(|e| push_error(&mut errors, e)),
+                Ok(valid) => {
+                    if let Some(first) = seen.get(&valid.obs_id) {
+                        push_error(
+                            &mut errors,
+                            IngestError {
+                                location,
+                                column: Some("obs_id".into()),
+                                reason: format!("'{}' repeats the obs_id of {first}", valid.obs_id),
+                            },
+                        );
+                        continue;
+                    }
+                    seen.insert(valid.obs_id.clone(), location.place.clone());
+                    if !errors.is_empty() {
+                        continue;
+                    }
+                    hierarchy
+                        .entry(valid.hierarchy.member_ous_uid.clone())
+                        .or_insert(valid.hierarchy);
+                    buffer.push_str(&valid.copy_line);
+                    if buffer.len() >= COPY_BATCH_BYTES {
+                        sink.send(Bytes::from(std::mem::take(&mut buffer))).await?;
+                    }
+                }
+            }
+        }
+        progress(count);
+        if !errors.is_empty() {
+            // dropping the unfinished sink aborts the COPY; dropping tx rolls back
+            return Err(IngestErrors {
+                errors,
+                truncated,
+                database: None,
+            });
+        }
+        if !buffer.is_empty() {
+            sink.send(Bytes::from(buffer)).await?;
+        }
+        sink.finish().await?;
+
+        insert_hierarchy(&tx, hierarchy.values()).await?;
+        let counts = tx
+            .query_one(
+                &format!(
+                    "WITH up AS (
+                       INSERT INTO ivoa.obscore ({cols}, s_region_bound)
+                       SELECT {cols}, s_region_bound FROM obscore_staging
+                       ON CONFLICT (obs_id) DO UPDATE SET {updates}
+                       RETURNING (xmax = 0) AS inserted)
+                     SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM up",
+                    cols = self.column_list,
+                    updates = self.update_list
+                ),
+                &[],
+            )
+            .await?;
+        tx.batch_execute(
+            "DELETE FROM archive.obscore_footprint f USING obscore_staging s WHERE f.obs_id = s.obs_id;
+             INSERT INTO archive.obscore_footprint (obs_id, piece, hole_of, circle, polygon)
+             SELECT s.obs_id, (p->>'piece')::smallint, (p->>'hole_of')::smallint, (p->>'circle')::scircle, (p->>'polygon')::spoly
+             FROM obscore_staging s CROSS JOIN LATERAL jsonb_array_elements(s.footprint::jsonb) p;",
+        )
+        .await?;
+        let files_loaded = insert_files(&tx, files).await?;
+        tx.commit().await?;
+        let (inserted, updated): (i64, i64) = (counts.get(0), counts.get(1));
+        Ok(LoadReport {
+            inserted: inserted as u64,
+            updated: updated as u64,
+            files: files_loaded,
+        })
+    }
+}
+
+fn split_code(code: &str) -> (String, String, bool) {
+    let parts: Vec<&str> = code.split('.').collect();
+    let cycle = format!(
+        "{}.{}",
+        parts.first().unwrap_or(&""),
+        parts.get(1).unwrap_or(&"")
+    );
+    let is_ddt = parts
+        .get(1)
+        .is_some_and(|c| c.chars().all(|ch| ch.is_ascii_alphabetic()));
+    (parts.last().unwrap_or(&"S").to_string(), cycle, is_ddt)
+}
+
+/// Creates the projects, group and member OUSes rows refer to, keeping existing ones as
+/// they are (the archive's own records are richer than what a row carries).
+async fn insert_hierarchy<'a>(
+    tx: &tokio_postgres::Transaction<'_>,
+    rows: impl Iterator<Item = &'a Hierarchy>,
+) -> Result<(), tokio_postgres::Error> {
+    let mut projects: BTreeMap<&str, &Hierarchy> = BTreeMap::new();
+    let mut groups: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut members = Vec::new();
+    for h in rows {
+        projects.entry(&h.project_code).or_insert(h);
+        if let Some(g) = &h.group_ous_uid {
+            groups.entry(g).or_insert(&h.project_code);
+        }
+        members.push(h);
+    }
+    let insert_project = tx
+        .prepare(
+            "INSERT INTO archive.project (code, title, pi_name, abstract, co_investigators, science_keyword, scientific_category, proposal_type, proposal_cycle, is_ddt)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (code) DO NOTHING",
+        )
+        .await?;
+    for (code, h) in projects {
+        let (kind, cycle, is_ddt) = split_code(code);
+        tx.execute(
+            &insert_project,
+            &[
+                &code,
+                &h.title,
+                &h.pi_name,
+                &h.abstract_text,
+                &h.co_investigators,
+                &h.science_keyword,
+                &h.scientific_category,
+                &kind,
+                &cycle,
+                &is_ddt,
+            ],
+        )
+        .await?;
+    }
+    let insert_group = tx.prepare("INSERT INTO archive.group_ous (uid, project_code) VALUES ($1, $2) ON CONFLICT (uid) DO NOTHING").await?;
+    for (uid, code) in groups {
+        tx.execute(&insert_group, &[&uid, &code]).await?;
+    }
+    let insert_member = tx
+        .prepare(
+            "INSERT INTO archive.member_ous (uid, group_ous_uid, project_code, schedblock_name, qa2_status)
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (uid) DO NOTHING",
+        )
+        .await?;
+    for h in members {
+        let qa2 = match h.qa2_passed.as_deref() {
+            Some("F") => "Fail",
+            Some("X") => "SemiPass",
+            _ => "Pass",
+        };
+        tx.execute(
+            &insert_member,
+            &[
+                &h.member_ous_uid,
+                &h.group_ous_uid,
+                &h.project_code,
+                &h.schedblock_name,
+                &qa2,
+            ],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Registers files (packages first, so the files inside can name them); re-registering a
+/// name replaces its record.
+async fn insert_files(
+    tx: &tokio_postgres::Transaction<'_>,
+    files: &[FileRecord],
+) -> Result<u64, tokio_postgres::Error> {
+    let statement = tx
+        .prepare(
+            "INSERT INTO archive.file (name, member_ous_uid, path, package_name, kind, semantics, content_type, size_bytes, sha256, description)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+             ON CONFLICT (name) DO UPDATE SET member_ous_uid = EXCLUDED.member_ous_uid, path = EXCLUDED.path, package_name = EXCLUDED.package_name,
+               kind = EXCLUDED.kind, semantics = EXCLUDED.semantics, content_type = EXCLUDED.content_type, size_bytes = EXCLUDED.size_bytes,
+               sha256 = EXCLUDED.sha256, description = EXCLUDED.description",
+        )
+        .await?;
+    let mut ordered: Vec<&FileRecord> = files.iter().filter(|f| f.package_name.is_none()).collect();
+    ordered.extend(files.iter().filter(|f| f.package_name.is_some()));
+    for f in &ordered {
+        tx.execute(
+            &statement,
+            &[
+                &f.name,
+                &f.member_ous_uid,
+                &f.path,
+                &f.package_name,
+                &f.kind,
+                &f.semantics,
+                &f.content_type,
+                &f.size_bytes,
+                &f.sha256,
+                &f.description,
+            ],
+        )
+        .await?;
+    }
+    Ok(ordered.len() as u64)
+}

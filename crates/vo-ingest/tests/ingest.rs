@@ -1,0 +1,198 @@
+//! Ingest against a throwaway cluster: rows load with their footprints and hierarchy,
+//! re-ingesting replaces rather than duplicates, and any bad row loads nothing.
+
+use vo_catalogue::Catalogue;
+use vo_db::testing::TestCluster;
+use vo_ingest::{read_csv, read_votable, Loader};
+
+const HEADER: &str = "obs_id,proposal_id,member_ous_uid,group_ous_uid,target_name,s_ra,s_dec,s_region,dataproduct_type,calib_level,data_rights,frequency,band_list,obs_title,pi_name,\"lastModified\"";
+
+fn row(n: u32, region: &str, rights: &str) -> String {
+    format!(
+        "uid://A001/X10/X{n}.source.M83.spw.25,2017.1.00079.S,uid://A001/X10/X{n},uid://A001/X10/X1,M83,204.25,-29.86,\"{region}\",cube,2,{rights},114.07,3,\"Mapping, M83\",\"Koda, Jin\",2019-12-11T20:57:17.290"
+    )
+}
+
+fn csv(rows: &[String]) -> String {
+    format!(
+        "{}\n{}\n",
+        HEADER.replace("\"lastModified\"", "lastModified"),
+        rows.join("\n")
+    )
+}
+
+async fn count(client: &tokio_postgres::Client, sql: &str) -> i64 {
+    client.query_one(sql, &[]).await.unwrap().get(0)
+}
+
+#[tokio::test]
+async fn loads_replaces_and_refuses_bad_input_whole() {
+    let db = TestCluster::start().await;
+    let mut client = db.client().await;
+    let catalogue = Catalogue::builtin();
+    let table = catalogue.obscore();
+    let loader = Loader::new(&catalogue);
+
+    let union = "Union ICRS ( Polygon 204.20 -29.90 204.30 -29.90 204.30 -29.80 204.20 -29.80 Not (Polygon 204.24 -29.86 204.26 -29.86 204.26 -29.84) Circle 204.40 -29.85 0.01)";
+    let good = csv(&[
+        row(2, "Circle ICRS 204.25 -29.86 0.01", "Public"),
+        row(3, union, "Proprietary"),
+    ]);
+    let rows = read_csv(table, "good.csv", good.as_bytes()).unwrap();
+    let report = loader
+        .load(&mut client, rows, &[], &mut |_| {})
+        .await
+        .unwrap();
+    assert_eq!((report.inserted, report.updated), (2, 0));
+    assert_eq!(count(&client, "SELECT count(*) FROM ivoa.obscore").await, 2);
+    // the union is three pieces: outer polygon, its hole, a circle
+    assert_eq!(count(&client, "SELECT count(*) FROM archive.obscore_footprint WHERE obs_id LIKE 'uid://A001/X10/X3.%'").await, 3);
+    assert_eq!(
+        count(
+            &client,
+            "SELECT count(*) FROM archive.obscore_footprint WHERE hole_of = 0"
+        )
+        .await,
+        1
+    );
+    // the hierarchy rows exist, and the text is stored as given
+    assert_eq!(
+        count(
+            &client,
+            "SELECT count(*) FROM archive.member_ous WHERE project_code = '2017.1.00079.S'"
+        )
+        .await,
+        2
+    );
+    let stored: String = client
+        .query_one(
+            "SELECT s_region FROM ivoa.obscore WHERE obs_id LIKE '%X3.%'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(stored, union);
+    let lm: String = client
+        .query_one("SELECT \"lastModified\" FROM ivoa.obscore LIMIT 1", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(lm, "2019-12-11T20:57:17.290");
+    // geometry through the indexed representation: a point in the hole is not inside piece 0 minus its hole
+    let in_hole: i64 = count(
+        &client,
+        "SELECT count(*) FROM archive.obscore_footprint f WHERE f.hole_of IS NULL AND f.polygon @> spoint '(204.255d,-29.855d)'
+           AND NOT EXISTS (SELECT 1 FROM archive.obscore_footprint h WHERE h.obs_id = f.obs_id AND h.hole_of = f.piece AND h.polygon @> spoint '(204.255d,-29.855d)')",
+    )
+    .await;
+    assert_eq!(in_hole, 0);
+
+    // re-ingesting the same file replaces the rows
+    let rows = read_csv(table, "good.csv", good.as_bytes()).unwrap();
+    let report = loader
+        .load(&mut client, rows, &[], &mut |_| {})
+        .await
+        .unwrap();
+    assert_eq!((report.inserted, report.updated), (0, 2));
+    assert_eq!(count(&client, "SELECT count(*) FROM ivoa.obscore").await, 2);
+    assert_eq!(
+        count(&client, "SELECT count(*) FROM archive.obscore_footprint").await,
+        4
+    );
+
+    // one bad row among good ones: every problem reported with its line and column, nothing loaded
+    let bad = csv(&[
+        row(4, "Circle ICRS 204.25 -29.86 0.01", "Public"),
+        row(5, "Polygon ICRS 1 2 3", "Public"),
+        row(6, "Circle ICRS 204.25 -29.86 0.01", "public"),
+        row(4, "Circle ICRS 204.25 -29.86 0.01", "Public"),
+    ]);
+    let rows = read_csv(table, "bad.csv", bad.as_bytes()).unwrap();
+    let errors = loader
+        .load(&mut client, rows, &[], &mut |_| {})
+        .await
+        .unwrap_err();
+    let text = errors.to_string();
+    assert!(
+        text.contains("bad.csv, line 3: column s_region: not ALMA STC-S"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "bad.csv, line 4: column data_rights: 'public' must be one of Public, Proprietary"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("bad.csv, line 5: column obs_id:")
+            && text.contains("repeats the obs_id of line 2"),
+        "{text}"
+    );
+    assert!(text.ends_with("nothing was loaded"));
+    assert_eq!(count(&client, "SELECT count(*) FROM ivoa.obscore").await, 2);
+    assert_eq!(
+        count(
+            &client,
+            "SELECT count(*) FROM ivoa.obscore WHERE obs_id LIKE '%X4.%'"
+        )
+        .await,
+        0
+    );
+
+    // a misspelt header is refused before any row, with a suggestion
+    let misspelt = good.replacen("s_ra,", "s_raa,", 1);
+    let errors = read_csv(table, "typo.csv", misspelt.as_bytes())
+        .err()
+        .unwrap();
+    assert!(
+        errors[0]
+            .to_string()
+            .contains("column s_raa: no such column in ivoa.obscore; did you mean s_ra?"),
+        "{}",
+        errors[0]
+    );
+
+    // a row naming a project the archive does not know yet creates it
+    let unknown_parent = csv(&[row(7, "Circle ICRS 204.25 -29.86 0.01", "Public")])
+        .replace("2017.1.00079.S", "2017.1.00080.S");
+    let rows = read_csv(table, "new-project.csv", unknown_parent.as_bytes()).unwrap();
+    loader
+        .load(&mut client, rows, &[], &mut |_| {})
+        .await
+        .unwrap();
+    assert_eq!(
+        count(&client, "SELECT count(*) FROM archive.project").await,
+        2
+    );
+
+    // the same rows as a VOTable load too
+    let votable = format!(
+        r#"<?xml version="1.0"?><VOTABLE version="1.4"><RESOURCE><TABLE>{}<DATA><TABLEDATA>
+           <TR><TD>uid://A001/X11/X1.source.X.spw.1</TD><TD>2018.1.00001.S</TD><TD>uid://A001/X11/X1</TD><TD/><TD>Orion</TD><TD>83.8</TD><TD>-5.4</TD>
+           <TD>Circle ICRS 83.8 -5.4 0.01</TD><TD>image</TD><TD>2</TD><TD>Public</TD><TD>230.5</TD><TD>6</TD><TD>t</TD><TD>p</TD><TD>2020-01-01T00:00:00.000</TD></TR>
+           </TABLEDATA></DATA></TABLE></RESOURCE></VOTABLE>"#,
+        HEADER
+            .split(',')
+            .map(|n| format!(
+                r#"<FIELD name="{}" datatype="char" arraysize="*"/>"#,
+                n.trim_matches('"')
+            ))
+            .collect::<String>()
+    );
+    let rows = read_votable(table, "rows.xml", &votable).unwrap();
+    let report = loader
+        .load(&mut client, rows.into_iter(), &[], &mut |_| {})
+        .await
+        .unwrap();
+    assert_eq!(report.inserted, 1);
+    let group: Option<String> = client
+        .query_one(
+            "SELECT group_ous_uid FROM ivoa.obscore WHERE proposal_id = '2018.1.00001.S'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(group, None);
+}
