@@ -91,7 +91,20 @@ impl Card {
                 out.push_str("= ");
                 match value {
                     Value::Str(s) => {
-                        let quoted = format!("'{:<8}'", s.replace('\'', "''"));
+                        // 68 characters fit between the quotes of a single card
+                        let mut escaped = String::new();
+                        for ch in s.chars() {
+                            let piece = if ch == '\'' {
+                                "''".to_string()
+                            } else {
+                                ch.to_string()
+                            };
+                            if escaped.len() + piece.len() > 68 {
+                                break;
+                            }
+                            escaped.push_str(&piece);
+                        }
+                        let quoted = format!("'{escaped:<8}'");
                         let _ = write!(out, "{quoted:<20}");
                     }
                     Value::Logical(b) => {
@@ -256,6 +269,16 @@ mod tests {
             let text = card.format();
             assert_eq!(text.len(), 80);
             assert_eq!(Card::parse(text.as_bytes()).unwrap(), card, "{text}");
+        }
+    }
+
+    #[test]
+    fn long_strings_are_cut_inside_the_quotes() {
+        let card = Card::new("ALMA-TTL", Value::Str("x'".repeat(60)), "");
+        let parsed = Card::parse(card.format().as_bytes()).unwrap();
+        match parsed.value {
+            Some(Value::Str(v)) => assert!(v.len() <= 68 && v.starts_with("x'x'")),
+            other => panic!("{other:?}"),
         }
     }
 

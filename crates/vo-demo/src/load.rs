@@ -1,0 +1,181 @@
+//! Loading the demo archive: the hierarchy tables with COPY, then rows and files through the
+//! ingest loader.
+
+use crate::model::Archive;
+use crate::rows::obscore_rows;
+use bytes::Bytes;
+use futures_util::SinkExt;
+use tokio_postgres::Client;
+use vo_catalogue::Catalogue;
+use vo_ingest::{copy_escape, FileRecord, IngestErrors, LoadReport, Loader};
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DemoReport {
+    pub projects: usize,
+    pub members: usize,
+    pub rows: LoadReport,
+}
+
+fn line(values: &[Option<String>]) -> String {
+    let mut out = String::new();
+    for (i, v) in values.iter().enumerate() {
+        if i > 0 {
+            out.push('\t');
+        }
+        match v {
+            Some(v) => copy_escape(v, &mut out),
+            None => out.push_str("\\N"),
+        }
+    }
+    out.push('\n');
+    out
+}
+
+/// COPY lines into a staging copy of `table` and insert the rows not present yet.
+async fn copy_insert(
+    tx: &tokio_postgres::Transaction<'_>,
+    table: &str,
+    columns: &str,
+    lines: Vec<String>,
+) -> Result<(), tokio_postgres::Error> {
+    let staging = format!("staging_{}", table.replace('.', "_"));
+    tx.batch_execute(&format!(
+        "CREATE TEMP TABLE {staging} ON COMMIT DROP AS SELECT {columns} FROM {table} WITH NO DATA"
+    ))
+    .await?;
+    let sink = tx
+        .copy_in::<_, Bytes>(&format!("COPY {staging} ({columns}) FROM STDIN"))
+        .await?;
+    futures_util::pin_mut!(sink);
+    for chunk in lines.chunks(5000) {
+        sink.send(Bytes::from(chunk.concat())).await?;
+    }
+    sink.finish().await?;
+    tx.batch_execute(&format!(
+        "INSERT INTO {table} ({columns}) SELECT {columns} FROM {staging} ON CONFLICT DO NOTHING"
+    ))
+    .await
+}
+
+fn ts(t: chrono::DateTime<chrono::Utc>) -> Option<String> {
+    Some(t.to_rfc3339())
+}
+
+/// Loads the archive (hierarchy, rows, files). Existing records are kept; rows with the
+/// same obs_id are replaced, so loading twice changes nothing.
+pub async fn load_archive(
+    client: &mut Client,
+    archive: &Archive,
+    files: &[FileRecord],
+    catalogue: &Catalogue,
+    progress: &mut dyn FnMut(u64),
+) -> Result<DemoReport, IngestErrors> {
+    let s = |v: &str| Some(v.to_string());
+    let (mut projects, mut goals, mut groups, mut members, mut ebs, mut publications, mut links) =
+        (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
+    for p in &archive.projects {
+        projects.push(line(&[
+            s(&p.code),
+            s(&p.title),
+            s(&p.pi_name),
+            s(&p.abstract_text),
+            s(&p.co_investigators),
+            s(&p.keywords),
+            s(p.category),
+            s(p.proposal_type),
+            s(&p.cycle),
+            s(&p.is_ddt.to_string()),
+        ]));
+        for g in &p.goals {
+            goals.push(line(&[s(&g.uid), s(&p.code), s(&g.name)]));
+            for (group_uid, ms) in &g.groups {
+                groups.push(line(&[s(group_uid), s(&g.uid), s(&p.code)]));
+                for m in ms {
+                    let observed_until = chrono::DateTime::from_timestamp(
+                        ((m.ebs.last().unwrap().end_mjd - 40587.0) * 86400.0) as i64,
+                        0,
+                    )
+                    .unwrap();
+                    members.push(line(&[
+                        s(&m.uid),
+                        s(group_uid),
+                        s(&p.code),
+                        s(m.array),
+                        s(&m.schedblock_name),
+                        s(if m.qa2_passed { "Pass" } else { "Fail" }),
+                        ts(observed_until),
+                        ts(m.release),
+                    ]));
+                    for e in &m.ebs {
+                        ebs.push(line(&[
+                            s(&e.uid),
+                            s(&m.uid),
+                            s(&e.start_mjd.to_string()),
+                            s(&e.end_mjd.to_string()),
+                        ]));
+                    }
+                }
+            }
+        }
+        for publication in &p.publications {
+            publications.push(line(&[
+                s(&publication.bibcode),
+                s(&publication.title),
+                s(&publication.first_author),
+                s(&publication.authors),
+                s(&publication.abstract_text),
+                s(&publication.year.to_string()),
+            ]));
+            links.push(line(&[s(&p.code), s(&publication.bibcode)]));
+        }
+    }
+    let member_count = members.len();
+    let tx = client.transaction().await?;
+    copy_insert(&tx, "archive.project", "code, title, pi_name, abstract, co_investigators, science_keyword, scientific_category, proposal_type, proposal_cycle, is_ddt", projects).await?;
+    copy_insert(
+        &tx,
+        "archive.science_goal",
+        "uid, project_code, name",
+        goals,
+    )
+    .await?;
+    copy_insert(
+        &tx,
+        "archive.group_ous",
+        "uid, science_goal_uid, project_code",
+        groups,
+    )
+    .await?;
+    copy_insert(&tx, "archive.member_ous", "uid, group_ous_uid, project_code, array_name, schedblock_name, qa2_status, observed_until, release_date", members).await?;
+    copy_insert(
+        &tx,
+        "archive.execution_block",
+        "uid, member_ous_uid, start_mjd, end_mjd",
+        ebs,
+    )
+    .await?;
+    copy_insert(
+        &tx,
+        "archive.publication",
+        "bibcode, title, first_author, authors, abstract, year",
+        publications,
+    )
+    .await?;
+    copy_insert(
+        &tx,
+        "archive.project_publication",
+        "project_code, bibcode",
+        links,
+    )
+    .await?;
+    tx.commit().await?;
+
+    let loader = Loader::new(catalogue);
+    let rows = obscore_rows(archive, catalogue.obscore()).map(Ok);
+    let report = loader.load(client, rows, files, progress).await?;
+    Ok(DemoReport {
+        projects: archive.projects.len(),
+        members: member_count,
+        rows: report,
+    })
+}

@@ -1,0 +1,271 @@
+//! The demo archive: deterministic for a seed, loads completely, and its FITS files carry a
+//! WCS that astropy reads the same way the ingest derivation does.
+
+use chrono::{TimeZone, Utc};
+use std::path::Path;
+use vo_catalogue::Catalogue;
+use vo_db::testing::TestCluster;
+use vo_demo::{generate, load_archive, obscore_rows, write_files, DemoConfig};
+
+fn config(seed: u64) -> DemoConfig {
+    DemoConfig {
+        seed,
+        rows: 400,
+        file_mous: 3,
+        now: Utc.with_ymd_and_hms(2025, 6, 1, 0, 0, 0).unwrap(),
+        public_url: "http://127.0.0.1:8080".into(),
+    }
+}
+
+#[test]
+fn same_seed_same_archive() {
+    let catalogue = Catalogue::builtin();
+    let a: Vec<_> = obscore_rows(&generate(config(7)), catalogue.obscore())
+        .map(|r| r.cells)
+        .collect();
+    let b: Vec<_> = obscore_rows(&generate(config(7)), catalogue.obscore())
+        .map(|r| r.cells)
+        .collect();
+    let c: Vec<_> = obscore_rows(&generate(config(8)), catalogue.obscore())
+        .map(|r| r.cells)
+        .collect();
+    assert!(a.len() >= 400);
+    assert_eq!(a, b);
+    assert_ne!(a, c);
+    let dir_a = tempfile::tempdir().unwrap();
+    let dir_b = tempfile::tempdir().unwrap();
+    let files_a = write_files(&generate(config(7)), dir_a.path()).unwrap();
+    let files_b = write_files(&generate(config(7)), dir_b.path()).unwrap();
+    assert_eq!(
+        files_a, files_b,
+        "files are byte-identical (same checksums)"
+    );
+}
+
+#[tokio::test]
+async fn demo_loads_with_alma_shapes_and_valid_fits() {
+    let db = TestCluster::start().await;
+    let mut client = db.client().await;
+    let catalogue = Catalogue::builtin();
+    let archive = generate(config(42));
+    let dir = tempfile::tempdir().unwrap();
+    let files = write_files(&archive, dir.path()).unwrap();
+    let report = load_archive(&mut client, &archive, &files, &catalogue, &mut |_| {})
+        .await
+        .unwrap();
+    assert!(report.rows.inserted >= 400);
+    // loading again replaces, never duplicates
+    let again = load_archive(&mut client, &archive, &files, &catalogue, &mut |_| {})
+        .await
+        .unwrap();
+    assert_eq!(again.rows.inserted, 0);
+    assert_eq!(again.rows.updated, report.rows.inserted);
+
+    let one = |sql: &'static str| {
+        let client = &client;
+        async move { client.query_one(sql, &[]).await.unwrap() }
+    };
+    // every one of the 71 columns is filled in some row (publication_year only for published projects)
+    for column in catalogue.obscore().columns.iter() {
+        let sql = format!("SELECT count({}) FROM ivoa.obscore", column.sql_name());
+        let filled: i64 = client.query_one(sql.as_str(), &[]).await.unwrap().get(0);
+        assert!(filled > 0, "column {} is never filled", column.name);
+    }
+    let rights: Vec<String> = client
+        .query(
+            "SELECT DISTINCT data_rights FROM ivoa.obscore ORDER BY 1",
+            &[],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(rights, ["Proprietary", "Public"]);
+    let codes_ok: bool = one(
+        "SELECT bool_and(proposal_id ~ '^[0-9]{4}\\.[0-9A]\\.[0-9]{5}\\.[A-Z]$') FROM ivoa.obscore",
+    )
+    .await
+    .get(0);
+    assert!(codes_ok);
+    // frequency_support: ALMA's exact window format, and the row's own window is listed (ALminer's match)
+    let supports: Vec<(String, f64, f64)> = client
+        .query(
+            "SELECT frequency_support, em_min, em_max FROM ivoa.obscore",
+            &[],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect();
+    for (support, em_min, em_max) in &supports {
+        for window in support.split(" U ") {
+            assert!(
+                window.starts_with('[')
+                    && window.ends_with(']')
+                    && window.contains("GHz,")
+                    && window.contains("kHz,")
+                    && window.contains("@10km/s,")
+                    && window.contains("@native, "),
+                "{window}"
+            );
+        }
+        let own = format!(
+            "[{:.2}..{:.2}GHz",
+            299_792_458.0 / em_max / 1e9,
+            299_792_458.0 / em_min / 1e9
+        );
+        assert!(support.contains(&own), "{own} not in {support}");
+    }
+    let bands_ok: bool = one("SELECT bool_and(band_list ~ '^([1-9]|10)$') FROM ivoa.obscore")
+        .await
+        .get(0);
+    assert!(bands_ok);
+    let dates_ok: bool = one("SELECT bool_and(obs_release_date ~ '^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}$' AND \"lastModified\" ~ '^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}$') FROM ivoa.obscore").await.get(0);
+    assert!(dates_ok);
+    let shapes: Vec<String> = client
+        .query(
+            "SELECT DISTINCT split_part(s_region, ' ', 1) FROM ivoa.obscore ORDER BY 1",
+            &[],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert!(
+        shapes.contains(&"Circle".to_string()) && shapes.contains(&"Polygon".to_string()),
+        "{shapes:?}"
+    );
+    // each row's centre lies inside its own footprint's bounding circle
+    let centred: bool = one("SELECT bool_and(s_point @ s_region_bound) FROM ivoa.obscore")
+        .await
+        .get(0);
+    assert!(centred);
+    // files: packages, products inside them, raw data, README; all on disk with the registered size
+    let kinds: Vec<String> = client
+        .query("SELECT DISTINCT kind FROM archive.file ORDER BY 1", &[])
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "auxiliary",
+            "auxiliary-package",
+            "product",
+            "product-package",
+            "raw-package",
+            "readme"
+        ]
+    );
+    for row in client
+        .query(
+            "SELECT path, size_bytes FROM archive.file WHERE path IS NOT NULL",
+            &[],
+        )
+        .await
+        .unwrap()
+    {
+        let (path, size): (String, i64) = (row.get(0), row.get(1));
+        assert_eq!(
+            std::fs::metadata(dir.path().join(&path)).unwrap().len() as i64,
+            size,
+            "{path}"
+        );
+    }
+
+    // FITS: derive each product as `ingest fits` would, and let astropy check the same numbers
+    let products: Vec<String> = client
+        .query("SELECT path FROM archive.file WHERE kind = 'product'", &[])
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert!(products.len() >= 3);
+    let mut checks = Vec::new();
+    for rel in &products {
+        let path = dir.path().join(rel);
+        let (row, record) = vo_ingest::derive_from_fits(
+            catalogue.obscore(),
+            &path,
+            &dir.path().join("products"),
+            "http://x",
+            Utc::now(),
+        )
+        .unwrap();
+        assert_eq!(record.sha256.as_deref().map(str::len), Some(64));
+        let get = |name: &str| {
+            let i = catalogue
+                .obscore()
+                .columns
+                .iter()
+                .position(|c| c.name == name)
+                .unwrap();
+            row.cells[i].clone()
+        };
+        checks.push(format!(
+            "{{\"path\": {:?}, \"s_ra\": {}, \"s_dec\": {}, \"s_region\": {:?}, \"em_min\": {}, \"em_max\": {}, \"target_name\": {:?}}}",
+            path.display().to_string(),
+            get("s_ra").unwrap(),
+            get("s_dec").unwrap(),
+            get("s_region").unwrap(),
+            get("em_min").unwrap(),
+            get("em_max").unwrap(),
+            get("target_name").unwrap()
+        ));
+        // and the derived position is the one the rows say for that source
+        let obs_id = get("obs_id").unwrap();
+        if !obs_id.ends_with(".cont") {
+            let r = client
+                .query_one(
+                    "SELECT s_ra, s_dec, em_min, em_max FROM ivoa.obscore WHERE obs_id = $1",
+                    &[&obs_id],
+                )
+                .await
+                .unwrap();
+            let (ra, dec, em_min, em_max): (f64, f64, f64, f64) =
+                (r.get(0), r.get(1), r.get(2), r.get(3));
+            assert!(
+                (ra - get("s_ra").unwrap().parse::<f64>().unwrap()).abs() < 1e-6,
+                "{obs_id}: row s_ra {ra} vs derived {:?}",
+                get("s_ra")
+            );
+            assert!(
+                (dec - get("s_dec").unwrap().parse::<f64>().unwrap()).abs() < 1e-6,
+                "{obs_id}"
+            );
+            assert!(
+                (em_min / get("em_min").unwrap().parse::<f64>().unwrap() - 1.0).abs() < 1e-9,
+                "{obs_id}: row em_min {em_min} vs derived {:?}",
+                get("em_min")
+            );
+            assert!(
+                (em_max / get("em_max").unwrap().parse::<f64>().unwrap() - 1.0).abs() < 1e-9,
+                "{obs_id}"
+            );
+        }
+    }
+    let manifest = dir.path().join("derived.json");
+    std::fs::write(&manifest, format!("[{}]", checks.join(",\n"))).unwrap();
+    let python = std::env::var("VO_PYTHON").unwrap_or_else(|_| "python3".into());
+    let script = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../conformance/astropy/check_fits_derivation.py");
+    let output = std::process::Command::new(&python)
+        .arg(&script)
+        .arg(&manifest)
+        .output()
+        .expect("run python");
+    assert!(
+        output.status.success(),
+        "astropy check failed (deploy/test provides a Python with astropy as VO_PYTHON):\n{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(String::from_utf8_lossy(&output.stdout)
+        .contains(&format!("checked {} files", products.len())));
+}
