@@ -1,0 +1,69 @@
+//! `voarchive db …`
+
+use crate::config::Config;
+
+#[derive(clap::Subcommand)]
+pub enum DbCommand {
+    /// Create the private cluster in <data dir>/pg (no-op if it exists).
+    Init,
+    /// Start the private cluster, create the database and migrate it.
+    Start,
+    /// Stop the private cluster.
+    Stop,
+    /// Apply pending migrations and rewrite TAP_SCHEMA.
+    Migrate,
+    /// Show where the database is, its schema version and what it holds.
+    Status,
+}
+
+pub async fn run(config: &Config, command: DbCommand) -> anyhow::Result<()> {
+    let cluster = config.private_cluster();
+    match command {
+        DbCommand::Init => {
+            let cluster = cluster.ok_or_else(|| {
+                anyhow::anyhow!("database.url is set: there is no private cluster to create")
+            })?;
+            cluster.init()?;
+            println!("cluster ready in {}", cluster.dir().display());
+        }
+        DbCommand::Start | DbCommand::Migrate => {
+            super::ready_database(config).await?;
+            println!("database ready: {}", config.database_params());
+        }
+        DbCommand::Stop => {
+            let cluster = cluster.ok_or_else(|| {
+                anyhow::anyhow!("database.url is set: this command stops only the private cluster")
+            })?;
+            cluster.stop(true)?;
+            println!("cluster in {} stopped", cluster.dir().display());
+        }
+        DbCommand::Status => {
+            if let Some(c) = &cluster {
+                println!(
+                    "private cluster: {} ({})",
+                    c.dir().display(),
+                    if c.is_running() { "running" } else { "stopped" }
+                );
+            }
+            println!("connection: {}", config.database_params());
+            let client = vo_db::connect(&config.database_params())
+                .await
+                .map_err(|e| anyhow::anyhow!("cannot connect: {e}"))?;
+            for (version, name, at) in vo_db::schema_versions(&client).await? {
+                println!("schema {version:>3} {name} (applied {at})");
+            }
+            for (label, sql) in [
+                ("ObsCore rows", "SELECT count(*) FROM ivoa.obscore"),
+                ("projects", "SELECT count(*) FROM archive.project"),
+                ("member OUSes", "SELECT count(*) FROM archive.member_ous"),
+                ("files", "SELECT count(*) FROM archive.file"),
+            ] {
+                match client.query_one(sql, &[]).await {
+                    Ok(row) => println!("{label}: {}", row.get::<_, i64>(0)),
+                    Err(_) => println!("{label}: (schema not created; run `voarchive db migrate`)"),
+                }
+            }
+        }
+    }
+    Ok(())
+}

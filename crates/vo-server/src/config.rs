@@ -1,0 +1,210 @@
+//! Configuration: built-in defaults, then a TOML file, then environment variables, then
+//! command-line flags — each overriding the one before.
+
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub server: ServerConfig,
+    pub database: DatabaseConfig,
+    pub data: DataConfig,
+    pub demo: DemoSettings,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServerConfig {
+    /// Address to listen on.
+    pub bind: String,
+    pub port: u16,
+    /// The URL clients reach the service at (access URLs are built from it);
+    /// defaults to http://<bind>:<port>.
+    pub public_url: Option<String>,
+    /// HTTP worker threads (0: one per core).
+    pub workers: usize,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct DatabaseConfig {
+    /// libpq-style parameters of an existing database ("host=… port=… user=… dbname=…").
+    /// Unset: the private cluster in `<data dir>/pg` is used.
+    pub url: Option<String>,
+    /// Port of the private cluster (its own, so it never collides with a system cluster).
+    pub port: u16,
+    pub name: String,
+    pub pool_size: usize,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct DataConfig {
+    /// Where the private cluster, data products and job results live.
+    pub dir: PathBuf,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct DemoSettings {
+    pub seed: u64,
+    pub rows: usize,
+    pub file_mous: usize,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            bind: "127.0.0.1".into(),
+            port: 8080,
+            public_url: None,
+            workers: 0,
+        }
+    }
+}
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        DatabaseConfig {
+            url: None,
+            port: 54329,
+            name: "vo".into(),
+            pool_size: 16,
+        }
+    }
+}
+impl Default for DataConfig {
+    fn default() -> Self {
+        DataConfig {
+            dir: PathBuf::from("./var"),
+        }
+    }
+}
+impl Default for DemoSettings {
+    fn default() -> Self {
+        DemoSettings {
+            seed: 2026,
+            rows: 3000,
+            file_mous: 12,
+        }
+    }
+}
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            server: ServerConfig::default(),
+            database: DatabaseConfig::default(),
+            data: DataConfig::default(),
+            demo: DemoSettings::default(),
+        }
+    }
+}
+
+/// The environment variables that override the file, for `--help`.
+pub const ENVIRONMENT_HELP: &str =
+    "Environment (overrides the configuration file; flags override both):
+  VO_CONFIG        configuration file (default ./voarchive.toml if present)
+  VO_BIND          server.bind          VO_PORT      server.port (8080)
+  VO_PUBLIC_URL    server.public_url    VO_DATA_DIR  data.dir (./var)
+  VO_DATABASE_URL  database.url (libpq parameters; unset: private cluster in <data dir>/pg)
+  VO_DB_PORT       database.port of the private cluster (54329)
+  VO_LOG           log filter (info, debug, vo_db=debug, ...)   VO_LOG_FORMAT  text or json";
+
+impl Config {
+    /// Loads the file (if any) and applies the environment. Unknown keys and bad values are
+    /// errors that name the key.
+    pub fn load(file: Option<&Path>) -> anyhow::Result<Config> {
+        let env_file = std::env::var_os("VO_CONFIG").map(PathBuf::from);
+        let path = file
+            .map(Path::to_path_buf)
+            .or(env_file)
+            .or_else(|| Some(PathBuf::from("voarchive.toml")).filter(|p| p.exists()));
+        let mut config = match &path {
+            Some(p) => {
+                let text = std::fs::read_to_string(p)
+                    .map_err(|e| anyhow::anyhow!("reading {}: {e}", p.display()))?;
+                toml::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?
+            }
+            None => Config::default(),
+        };
+        config.apply_env(|k| std::env::var(k).ok())?;
+        Ok(config)
+    }
+
+    pub fn apply_env(&mut self, get: impl Fn(&str) -> Option<String>) -> anyhow::Result<()> {
+        let parse_port = |name: &str, v: String| {
+            v.parse::<u16>()
+                .map_err(|_| anyhow::anyhow!("{name}={v} is not a port number"))
+        };
+        if let Some(v) = get("VO_BIND") {
+            self.server.bind = v;
+        }
+        if let Some(v) = get("VO_PORT") {
+            self.server.port = parse_port("VO_PORT", v)?;
+        }
+        if let Some(v) = get("VO_PUBLIC_URL") {
+            self.server.public_url = Some(v);
+        }
+        if let Some(v) = get("VO_DATABASE_URL") {
+            self.database.url = Some(v);
+        }
+        if let Some(v) = get("VO_DB_PORT") {
+            self.database.port = parse_port("VO_DB_PORT", v)?;
+        }
+        if let Some(v) = get("VO_DATA_DIR") {
+            self.data.dir = PathBuf::from(v);
+        }
+        Ok(())
+    }
+
+    pub fn public_url(&self) -> String {
+        self.server
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}:{}", self.server.bind, self.server.port))
+    }
+
+    /// The private cluster, when no external database is configured.
+    pub fn private_cluster(&self) -> Option<vo_db::PrivateCluster> {
+        self.database
+            .url
+            .is_none()
+            .then(|| vo_db::PrivateCluster::new(self.data.dir.join("pg"), self.database.port, true))
+    }
+
+    pub fn database_params(&self) -> String {
+        match (&self.database.url, self.private_cluster()) {
+            (Some(url), _) => url.clone(),
+            (None, Some(cluster)) => cluster.connection_string(&self.database.name),
+            (None, None) => unreachable!("no url means a private cluster"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_then_environment() {
+        let mut config: Config =
+            toml::from_str("[server]\nport = 9000\n[data]\ndir = \"/srv/alma\"\n").unwrap();
+        assert_eq!(config.server.port, 9000);
+        assert_eq!(config.server.bind, "127.0.0.1");
+        config
+            .apply_env(|k| (k == "VO_PORT").then(|| "8181".to_string()))
+            .unwrap();
+        assert_eq!(config.server.port, 8181);
+        assert_eq!(config.data.dir, PathBuf::from("/srv/alma"));
+        assert!(config.database_params().contains("dbname=vo"));
+        assert!(config
+            .apply_env(|k| (k == "VO_PORT").then(|| "eighty".to_string()))
+            .unwrap_err()
+            .to_string()
+            .contains("VO_PORT=eighty"));
+        assert!(toml::from_str::<Config>("[server]\nprot = 1\n")
+            .unwrap_err()
+            .to_string()
+            .contains("prot"));
+    }
+}

@@ -1,0 +1,83 @@
+//! `voarchive`: an IVOA service suite for an ALMA-like archive.
+//!
+//! This binary composes the protocol endpoint crates into one HTTP server and offers the
+//! operator commands (database, demo archive, ingest). It owns configuration, logging and
+//! process lifecycle; everything else lives in the library crates.
+
+mod cli;
+mod config;
+mod serve;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(name = "voarchive", version, about = "IVOA TAP/SIA2/DataLink/SODA services over an ALMA-like archive", after_help = config::ENVIRONMENT_HELP)]
+struct Args {
+    /// Configuration file (TOML). Default: $VO_CONFIG, else ./voarchive.toml if present.
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    /// Log format: text or json.
+    #[arg(long, global = true, default_value = "text", env = "VO_LOG_FORMAT")]
+    log_format: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the HTTP server (Ctrl-C or SIGTERM stop it gracefully).
+    Serve(serve::ServeArgs),
+    /// Manage the database: the private cluster and the schema.
+    #[command(subcommand)]
+    Db(cli::db::DbCommand),
+    /// Generate and load the demo archive (skipped when the archive already has rows).
+    Demo(cli::demo::DemoArgs),
+    /// Load ObsCore rows or FITS products into the archive.
+    #[command(subcommand)]
+    Ingest(cli::ingest::IngestCommand),
+}
+
+fn init_logging(format: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("VO_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,tokio_postgres=warn"));
+    use std::io::IsTerminal;
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal());
+    if format == "json" {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+fn main() -> std::process::ExitCode {
+    let args = Args::parse();
+    init_logging(&args.log_format);
+    let config = match config::Config::load(args.config.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    let result = match args.command {
+        Command::Serve(a) => serve::run(config, a),
+        Command::Db(c) => runtime.block_on(cli::db::run(&config, c)),
+        Command::Demo(a) => runtime.block_on(cli::demo::run(&config, a)),
+        Command::Ingest(c) => runtime.block_on(cli::ingest::run(&config, c)),
+    };
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

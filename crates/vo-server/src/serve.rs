@@ -1,0 +1,66 @@
+//! The HTTP server: every endpoint crate's routes, request logs, graceful shutdown.
+
+use crate::config::Config;
+use actix_web::dev::Service;
+use actix_web::{web, App, HttpServer};
+use std::time::Instant;
+
+#[derive(clap::Args)]
+pub struct ServeArgs {
+    /// Address to listen on (overrides server.bind / VO_BIND).
+    #[arg(long)]
+    bind: Option<String>,
+    /// Port to listen on (overrides server.port / VO_PORT).
+    #[arg(long)]
+    port: Option<u16>,
+}
+
+pub fn run(mut config: Config, args: ServeArgs) -> anyhow::Result<()> {
+    if let Some(bind) = args.bind {
+        config.server.bind = bind;
+    }
+    if let Some(port) = args.port {
+        config.server.port = port;
+    }
+    actix_web::rt::System::new().block_on(serve(config))
+}
+
+async fn serve(config: Config) -> anyhow::Result<()> {
+    let pool = vo_db::make_pool(&config.database_params(), config.database.pool_size)
+        .map_err(anyhow::Error::msg)?;
+    let pool = web::Data::new(pool);
+    let address = (config.server.bind.clone(), config.server.port);
+    let mut server = HttpServer::new(move || {
+        App::new()
+            .app_data(pool.clone())
+            .wrap_fn(|request, service| {
+                let started = Instant::now();
+                let method = request.method().to_string();
+                let path = request.path().to_string();
+                let response = service.call(request);
+                async move {
+                    let response = response.await?;
+                    tracing::info!(
+                        method,
+                        path,
+                        status = response.status().as_u16(),
+                        elapsed_ms = started.elapsed().as_millis() as u64,
+                        "request"
+                    );
+                    Ok(response)
+                }
+            })
+            .configure(vo_tap::configure)
+    })
+    .shutdown_timeout(10);
+    if config.server.workers > 0 {
+        server = server.workers(config.server.workers);
+    }
+    let server = server
+        .bind(&address)
+        .map_err(|e| anyhow::anyhow!("cannot listen on {}:{}: {e}", address.0, address.1))?;
+    tracing::info!(address = %format!("{}:{}", address.0, address.1), public_url = %config.public_url(), "listening");
+    server.run().await?;
+    tracing::info!("server stopped");
+    Ok(())
+}
