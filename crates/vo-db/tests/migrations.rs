@@ -2,7 +2,7 @@
 //! the live ObsCore table matches schema/obscore.toml, and migrating again changes nothing.
 
 use vo_catalogue::Catalogue;
-use vo_db::testing::TestCluster;
+use vo_db::testing::{strings, TestCluster};
 
 #[tokio::test]
 async fn migrations_build_the_schema_and_are_idempotent() {
@@ -81,16 +81,11 @@ async fn migrations_build_the_schema_and_are_idempotent() {
     assert_eq!(tables as usize, catalogue.tables.len());
 
     // every column marked indexed has an index (s_ra/s_dec through s_point, s_region through its bound)
-    let index_defs: Vec<String> = client
-        .query(
-            "SELECT indexdef FROM pg_indexes WHERE schemaname = 'ivoa' AND tablename = 'obscore'",
-            &[],
-        )
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
+    let index_defs: Vec<String> = strings(
+        &client,
+        "SELECT indexdef FROM pg_indexes WHERE schemaname = 'ivoa' AND tablename = 'obscore'",
+    )
+    .await;
     for column in catalogue.obscore().columns.iter().filter(|c| c.indexed) {
         let needle = match column.name.as_str() {
             "s_ra" | "s_dec" => "(s_point)".to_string(),

@@ -293,33 +293,84 @@ fn write_tar(path: &Path, entries: &[(String, &[u8])]) -> std::io::Result<()> {
         .sync_all()
 }
 
+/// What a file is, in archive.file terms.
+struct Kind {
+    kind: &'static str,
+    semantics: &'static str,
+    content_type: &'static str,
+}
+
+const PRODUCT_PACKAGE: Kind = Kind {
+    kind: "product-package",
+    semantics: "#this",
+    content_type: "application/x-tar",
+};
+const AUXILIARY_PACKAGE: Kind = Kind {
+    kind: "auxiliary-package",
+    semantics: "#auxiliary",
+    content_type: "application/x-tar",
+};
+const RAW_PACKAGE: Kind = Kind {
+    kind: "raw-package",
+    semantics: "#progenitor",
+    content_type: "application/x-tar",
+};
+const PRODUCT: Kind = Kind {
+    kind: "product",
+    semantics: "#this",
+    content_type: "application/fits",
+};
+const README: Kind = Kind {
+    kind: "readme",
+    semantics: "#documentation",
+    content_type: "text/plain",
+};
+
 fn record(
-    data_dir: &Path,
-    relative: Option<&Path>,
-    name: &str,
     m: &MemberOus,
-    bytes_for_hash: Option<&[u8]>,
-) -> std::io::Result<FileRecord> {
-    let (size, sha) = match (relative, bytes_for_hash) {
-        (_, Some(bytes)) => (bytes.len() as i64, format!("{:x}", Sha256::digest(bytes))),
-        (Some(rel), None) => {
-            let bytes = std::fs::read(data_dir.join(rel))?;
-            (bytes.len() as i64, format!("{:x}", Sha256::digest(&bytes)))
-        }
-        (None, None) => unreachable!("a record needs a file or its bytes"),
-    };
-    Ok(FileRecord {
+    name: &str,
+    path: Option<&Path>,
+    bytes: &[u8],
+    kind: &Kind,
+    package: Option<&str>,
+    description: &str,
+) -> FileRecord {
+    FileRecord {
         name: name.to_string(),
         member_ous_uid: m.uid.clone(),
-        path: relative.map(|r| r.display().to_string()),
-        package_name: None,
-        kind: String::new(),
-        semantics: String::new(),
-        content_type: String::new(),
-        size_bytes: size,
-        sha256: Some(sha),
-        description: String::new(),
-    })
+        path: path.map(|p| p.display().to_string()),
+        package_name: package.map(str::to_string),
+        kind: kind.kind.into(),
+        semantics: kind.semantics.into(),
+        content_type: kind.content_type.into(),
+        size_bytes: bytes.len() as i64,
+        sha256: Some(format!("{:x}", Sha256::digest(bytes))),
+        description: description.to_string(),
+    }
+}
+
+/// Writes a package tar under `package_dir` and returns its record.
+fn write_package(
+    data_dir: &Path,
+    package_dir: &Path,
+    name: &str,
+    entries: &[(String, &[u8])],
+    m: &MemberOus,
+    kind: &Kind,
+    description: &str,
+) -> std::io::Result<FileRecord> {
+    let relative = package_dir.join(name);
+    write_tar(&data_dir.join(&relative), entries)?;
+    let bytes = std::fs::read(data_dir.join(&relative))?;
+    Ok(record(
+        m,
+        name,
+        Some(&relative),
+        &bytes,
+        kind,
+        None,
+        description,
+    ))
 }
 
 /// Writes the files of every member OUS marked `has_files` under `data_dir` and returns the
@@ -345,29 +396,27 @@ pub fn write_files(archive: &Archive, data_dir: &Path) -> std::io::Result<Vec<Fi
                 )
             })
             .collect();
-        write_tar(&data_dir.join(&package_dir).join(&product_tar), &entries)?;
-        let mut package = record(
+        records.push(write_package(
             data_dir,
-            Some(&package_dir.join(&product_tar)),
+            &package_dir,
             &product_tar,
+            &entries,
             m,
-            None,
-        )?;
-        package.kind = "product-package".into();
-        package.semantics = "#this".into();
-        package.content_type = "application/x-tar".into();
-        package.description = "Product package: FITS images and cubes".into();
-        records.push(package);
+            &PRODUCT_PACKAGE,
+            "Product package: FITS images and cubes",
+        )?);
         for f in &products {
-            let rel = product_dir.join(&f.name);
-            std::fs::write(data_dir.join(&rel), &f.bytes)?;
-            let mut r = record(data_dir, Some(&rel), &f.name, m, Some(&f.bytes))?;
-            r.package_name = Some(product_tar.clone());
-            r.kind = "product".into();
-            r.semantics = "#this".into();
-            r.content_type = "application/fits".into();
-            r.description = f.description.clone();
-            records.push(r);
+            let relative = product_dir.join(&f.name);
+            std::fs::write(data_dir.join(&relative), &f.bytes)?;
+            records.push(record(
+                m,
+                &f.name,
+                Some(&relative),
+                &f.bytes,
+                &PRODUCT,
+                Some(&product_tar),
+                &f.description,
+            ));
         }
 
         let aux = auxiliary(p, m);
@@ -388,31 +437,35 @@ pub fn write_files(archive: &Archive, data_dir: &Path) -> std::io::Result<Vec<Fi
                 )
             })
             .collect();
-        write_tar(&data_dir.join(&package_dir).join(&aux_tar), &entries)?;
-        let mut package = record(
+        records.push(write_package(
             data_dir,
-            Some(&package_dir.join(&aux_tar)),
+            &package_dir,
             &aux_tar,
+            &entries,
             m,
-            None,
-        )?;
-        package.kind = "auxiliary-package".into();
-        package.semantics = "#auxiliary".into();
-        package.content_type = "application/x-tar".into();
-        package.description = "Auxiliary package: scripts, logs and reports".into();
-        records.push(package);
+            &AUXILIARY_PACKAGE,
+            "Auxiliary package: scripts, logs and reports",
+        )?);
         for f in &aux {
-            let mut r = record(data_dir, None, &f.name, m, Some(&f.bytes))?;
-            r.package_name = Some(aux_tar.clone());
-            r.kind = "auxiliary".into();
-            r.semantics = "#auxiliary".into();
-            r.content_type = if f.name.ends_with(".html") {
-                "text/html".into()
+            let content_type = if f.name.ends_with(".html") {
+                "text/html"
             } else {
-                "text/plain".into()
+                "text/plain"
             };
-            r.description = f.description.clone();
-            records.push(r);
+            let kind = Kind {
+                kind: "auxiliary",
+                semantics: "#auxiliary",
+                content_type,
+            };
+            records.push(record(
+                m,
+                &f.name,
+                None,
+                &f.bytes,
+                &kind,
+                Some(&aux_tar),
+                &f.description,
+            ));
         }
 
         for eb in &m.ebs {
@@ -422,30 +475,30 @@ pub fn write_files(archive: &Archive, data_dir: &Path) -> std::io::Result<Vec<Fi
                 .iter()
                 .map(|f| (f.name.clone(), f.bytes.as_slice()))
                 .collect();
-            write_tar(&data_dir.join(&package_dir).join(&raw_tar), &entries)?;
-            let mut r = record(
+            records.push(write_package(
                 data_dir,
-                Some(&package_dir.join(&raw_tar)),
+                &package_dir,
                 &raw_tar,
+                &entries,
                 m,
-                None,
-            )?;
-            r.kind = "raw-package".into();
-            r.semantics = "#progenitor".into();
-            r.content_type = "application/x-tar".into();
-            r.description = format!("Raw data (execution block {})", eb.uid);
-            records.push(r);
+                &RAW_PACKAGE,
+                &format!("Raw data (execution block {})", eb.uid),
+            )?);
         }
 
         let readme_name = format!("member.{}.README.txt", uid_dir(&m.uid));
-        let rel = package_dir.join(&readme_name);
-        std::fs::write(data_dir.join(&rel), readme(p, m))?;
-        let mut r = record(data_dir, Some(&rel), &readme_name, m, None)?;
-        r.kind = "readme".into();
-        r.semantics = "#documentation".into();
-        r.content_type = "text/plain".into();
-        r.description = "README of the delivery".into();
-        records.push(r);
+        let relative = package_dir.join(&readme_name);
+        let text = readme(p, m);
+        std::fs::write(data_dir.join(&relative), &text)?;
+        records.push(record(
+            m,
+            &readme_name,
+            Some(&relative),
+            text.as_bytes(),
+            &README,
+            None,
+            "README of the delivery",
+        ));
     }
     Ok(records)
 }

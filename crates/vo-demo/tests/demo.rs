@@ -4,7 +4,7 @@
 use chrono::{TimeZone, Utc};
 use std::path::Path;
 use vo_catalogue::Catalogue;
-use vo_db::testing::TestCluster;
+use vo_db::testing::{strings, TestCluster};
 use vo_demo::{generate, load_archive, obscore_rows, write_files, DemoConfig};
 
 fn config(seed: u64) -> DemoConfig {
@@ -71,16 +71,11 @@ async fn demo_loads_with_alma_shapes_and_valid_fits() {
         let filled: i64 = client.query_one(sql.as_str(), &[]).await.unwrap().get(0);
         assert!(filled > 0, "column {} is never filled", column.name);
     }
-    let rights: Vec<String> = client
-        .query(
-            "SELECT DISTINCT data_rights FROM ivoa.obscore ORDER BY 1",
-            &[],
-        )
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
+    let rights: Vec<String> = strings(
+        &client,
+        "SELECT DISTINCT data_rights FROM ivoa.obscore ORDER BY 1",
+    )
+    .await;
     assert_eq!(rights, ["Proprietary", "Public"]);
     let codes_ok: bool = one(
         "SELECT bool_and(proposal_id ~ '^[0-9]{4}\\.[0-9A]\\.[0-9]{5}\\.[A-Z]$') FROM ivoa.obscore",
@@ -124,16 +119,11 @@ async fn demo_loads_with_alma_shapes_and_valid_fits() {
     assert!(bands_ok);
     let dates_ok: bool = one("SELECT bool_and(obs_release_date ~ '^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}$' AND \"lastModified\" ~ '^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}$') FROM ivoa.obscore").await.get(0);
     assert!(dates_ok);
-    let shapes: Vec<String> = client
-        .query(
-            "SELECT DISTINCT split_part(s_region, ' ', 1) FROM ivoa.obscore ORDER BY 1",
-            &[],
-        )
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
+    let shapes: Vec<String> = strings(
+        &client,
+        "SELECT DISTINCT split_part(s_region, ' ', 1) FROM ivoa.obscore ORDER BY 1",
+    )
+    .await;
     assert!(
         shapes.contains(&"Circle".to_string()) && shapes.contains(&"Polygon".to_string()),
         "{shapes:?}"
@@ -144,13 +134,8 @@ async fn demo_loads_with_alma_shapes_and_valid_fits() {
         .get(0);
     assert!(centred);
     // files: packages, products inside them, raw data, README; all on disk with the registered size
-    let kinds: Vec<String> = client
-        .query("SELECT DISTINCT kind FROM archive.file ORDER BY 1", &[])
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
+    let kinds: Vec<String> =
+        strings(&client, "SELECT DISTINCT kind FROM archive.file ORDER BY 1").await;
     assert_eq!(
         kinds,
         [
@@ -179,13 +164,11 @@ async fn demo_loads_with_alma_shapes_and_valid_fits() {
     }
 
     // FITS: derive each product as `ingest fits` would, and let astropy check the same numbers
-    let products: Vec<String> = client
-        .query("SELECT path FROM archive.file WHERE kind = 'product'", &[])
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
+    let products: Vec<String> = strings(
+        &client,
+        "SELECT path FROM archive.file WHERE kind = 'product'",
+    )
+    .await;
     assert!(products.len() >= 3);
     let mut checks = Vec::new();
     for rel in &products {

@@ -2,7 +2,7 @@
 //! re-ingesting replaces rather than duplicates, and any bad row loads nothing.
 
 use vo_catalogue::Catalogue;
-use vo_db::testing::TestCluster;
+use vo_db::testing::{scalar, TestCluster};
 use vo_ingest::{read_csv, read_votable, Loader};
 
 const HEADER: &str = "obs_id,proposal_id,member_ous_uid,group_ous_uid,target_name,s_ra,s_dec,s_region,dataproduct_type,calib_level,data_rights,frequency,band_list,obs_title,pi_name,\"lastModified\"";
@@ -19,10 +19,6 @@ fn csv(rows: &[String]) -> String {
         HEADER.replace("\"lastModified\"", "lastModified"),
         rows.join("\n")
     )
-}
-
-async fn count(client: &tokio_postgres::Client, sql: &str) -> i64 {
-    client.query_one(sql, &[]).await.unwrap().get(0)
 }
 
 #[tokio::test]
@@ -44,11 +40,14 @@ async fn loads_replaces_and_refuses_bad_input_whole() {
         .await
         .unwrap();
     assert_eq!((report.inserted, report.updated), (2, 0));
-    assert_eq!(count(&client, "SELECT count(*) FROM ivoa.obscore").await, 2);
-    // the union is three pieces: outer polygon, its hole, a circle
-    assert_eq!(count(&client, "SELECT count(*) FROM archive.obscore_footprint WHERE obs_id LIKE 'uid://A001/X10/X3.%'").await, 3);
     assert_eq!(
-        count(
+        scalar(&client, "SELECT count(*) FROM ivoa.obscore").await,
+        2
+    );
+    // the union is three pieces: outer polygon, its hole, a circle
+    assert_eq!(scalar(&client, "SELECT count(*) FROM archive.obscore_footprint WHERE obs_id LIKE 'uid://A001/X10/X3.%'").await, 3);
+    assert_eq!(
+        scalar(
             &client,
             "SELECT count(*) FROM archive.obscore_footprint WHERE hole_of = 0"
         )
@@ -57,7 +56,7 @@ async fn loads_replaces_and_refuses_bad_input_whole() {
     );
     // the hierarchy rows exist, and the text is stored as given
     assert_eq!(
-        count(
+        scalar(
             &client,
             "SELECT count(*) FROM archive.member_ous WHERE project_code = '2017.1.00079.S'"
         )
@@ -80,7 +79,7 @@ async fn loads_replaces_and_refuses_bad_input_whole() {
         .get(0);
     assert_eq!(lm, "2019-12-11T20:57:17.290");
     // geometry through the indexed representation: a point in the hole is not inside piece 0 minus its hole
-    let in_hole: i64 = count(
+    let in_hole: i64 = scalar(
         &client,
         "SELECT count(*) FROM archive.obscore_footprint f WHERE f.hole_of IS NULL AND f.polygon @> spoint '(204.255d,-29.855d)'
            AND NOT EXISTS (SELECT 1 FROM archive.obscore_footprint h WHERE h.obs_id = f.obs_id AND h.hole_of = f.piece AND h.polygon @> spoint '(204.255d,-29.855d)')",
@@ -95,9 +94,12 @@ async fn loads_replaces_and_refuses_bad_input_whole() {
         .await
         .unwrap();
     assert_eq!((report.inserted, report.updated), (0, 2));
-    assert_eq!(count(&client, "SELECT count(*) FROM ivoa.obscore").await, 2);
     assert_eq!(
-        count(&client, "SELECT count(*) FROM archive.obscore_footprint").await,
+        scalar(&client, "SELECT count(*) FROM ivoa.obscore").await,
+        2
+    );
+    assert_eq!(
+        scalar(&client, "SELECT count(*) FROM archive.obscore_footprint").await,
         4
     );
 
@@ -130,9 +132,12 @@ async fn loads_replaces_and_refuses_bad_input_whole() {
         "{text}"
     );
     assert!(text.ends_with("nothing was loaded"));
-    assert_eq!(count(&client, "SELECT count(*) FROM ivoa.obscore").await, 2);
     assert_eq!(
-        count(
+        scalar(&client, "SELECT count(*) FROM ivoa.obscore").await,
+        2
+    );
+    assert_eq!(
+        scalar(
             &client,
             "SELECT count(*) FROM ivoa.obscore WHERE obs_id LIKE '%X4.%'"
         )
@@ -162,7 +167,7 @@ async fn loads_replaces_and_refuses_bad_input_whole() {
         .await
         .unwrap();
     assert_eq!(
-        count(&client, "SELECT count(*) FROM archive.project").await,
+        scalar(&client, "SELECT count(*) FROM archive.project").await,
         2
     );
 
