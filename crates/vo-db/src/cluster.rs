@@ -57,9 +57,12 @@ pub fn bin_dir() -> Result<PathBuf, ClusterError> {
 
 impl PrivateCluster {
     /// A cluster in `dir` serving on `port` (the socket is `.s.PGSQL.<port>`).
+    /// A relative `dir` is taken from the current directory (the server tools run elsewhere).
     pub fn new(dir: impl Into<PathBuf>, port: u16, listen_tcp: bool) -> Self {
+        let dir = dir.into();
+        let dir = std::path::absolute(&dir).unwrap_or(dir);
         PrivateCluster {
-            dir: dir.into(),
+            dir,
             port,
             listen_tcp,
         }

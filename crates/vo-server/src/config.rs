@@ -197,6 +197,9 @@ mod tests {
         assert_eq!(config.server.port, 8181);
         assert_eq!(config.data.dir, PathBuf::from("/srv/alma"));
         assert!(config.database_params().contains("dbname=vo"));
+        // a relative data directory still gives an absolute socket path (tools run elsewhere)
+        config.data.dir = PathBuf::from("./var");
+        assert!(config.database_params().contains(&format!("host={}", std::env::current_dir().unwrap().join("var/pg").display())), "{}", config.database_params());
         assert!(config
             .apply_env(|k| (k == "VO_PORT").then(|| "eighty".to_string()))
             .unwrap_err()
