@@ -114,6 +114,13 @@ fn pixels(rng: &mut ChaCha8Rng, channels: usize, line: bool) -> Vec<f32> {
     data
 }
 
+fn iso_from_mjd(mjd: f64) -> String {
+    let t =
+        chrono::DateTime::from_timestamp_millis(((mjd - 40587.0) * 86_400_000.0).round() as i64)
+            .unwrap_or_default();
+    t.format("%Y-%m-%dT%H:%M:%S%.3f").to_string()
+}
+
 fn fits_bytes(
     p: &Project,
     m: &MemberOus,
@@ -153,6 +160,13 @@ fn fits_bytes(
         .map(|e| (e.end_mjd - e.start_mjd) * 86400.0 * 0.55)
         .sum();
     header.push("TIMESYS", Value::Str("UTC".into()), "");
+    header.push(
+        "DATE-OBS",
+        Value::Str(iso_from_mjd(start)),
+        "start of observation",
+    );
+    header.push("DATE-BEG", Value::Str(iso_from_mjd(start)), "");
+    header.push("DATE-END", Value::Str(iso_from_mjd(end)), "");
     header.push("MJD-OBS", Value::Float(start), "start of observation [d]");
     header.push("MJD-BEG", Value::Float(start), "");
     header.push("MJD-END", Value::Float(end), "");

@@ -199,7 +199,14 @@ mod tests {
         assert!(config.database_params().contains("dbname=vo"));
         // a relative data directory still gives an absolute socket path (tools run elsewhere)
         config.data.dir = PathBuf::from("./var");
-        assert!(config.database_params().contains(&format!("host={}", std::env::current_dir().unwrap().join("var/pg").display())), "{}", config.database_params());
+        assert!(
+            config.database_params().contains(&format!(
+                "host={}",
+                std::env::current_dir().unwrap().join("var/pg").display()
+            )),
+            "{}",
+            config.database_params()
+        );
         assert!(config
             .apply_env(|k| (k == "VO_PORT").then(|| "eighty".to_string()))
             .unwrap_err()
