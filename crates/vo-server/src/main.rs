@@ -36,6 +36,9 @@ enum Command {
     /// Load ObsCore rows or FITS products into the archive.
     #[command(subcommand)]
     Ingest(cli::ingest::IngestCommand),
+    /// Check ADQL read from standard input.
+    #[command(subcommand)]
+    Adql(cli::adql::AdqlCommand),
 }
 
 fn init_logging(format: &str) {
@@ -63,6 +66,9 @@ fn main() -> std::process::ExitCode {
             return std::process::ExitCode::from(2);
         }
     };
+    if let Command::Adql(c) = &args.command {
+        return cli::adql::run(c);
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -72,6 +78,7 @@ fn main() -> std::process::ExitCode {
         Command::Db(c) => runtime.block_on(cli::db::run(&config, c)),
         Command::Demo(a) => runtime.block_on(cli::demo::run(&config, a)),
         Command::Ingest(c) => runtime.block_on(cli::ingest::run(&config, c)),
+        Command::Adql(_) => unreachable!("handled above"),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

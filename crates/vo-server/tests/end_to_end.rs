@@ -173,3 +173,30 @@ fn demo_serve_availability_and_shutdown() {
         .unwrap()
         .success());
 }
+
+#[test]
+fn adql_check_reports_validity_by_exit_code() {
+    use std::io::Write as _;
+    let run = |adql: &str| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_voarchive"))
+            .args(["adql", "check"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(adql.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let ok = run("SELECT TOP 5 s_ra FROM ivoa.obscore WHERE 1 = CONTAINS(POINT('ICRS', s_ra, s_dec), CIRCLE('ICRS', 204.25, -29.87, 0.1))");
+    assert_eq!(ok.status.code(), Some(0));
+    let bad = run("SELECT s_ra FROM ivoa.obscore\nWHERE s_ra::int = 3");
+    assert_eq!(bad.status.code(), Some(1));
+    let message = String::from_utf8_lossy(&bad.stderr);
+    assert!(message.starts_with("line 2, column 11: '::'"), "{message}");
+}

@@ -1,5 +1,6 @@
 //! Operator commands.
 
+pub mod adql;
 pub mod db;
 pub mod demo;
 pub mod ingest;

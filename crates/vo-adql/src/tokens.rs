@@ -1,0 +1,81 @@
+//! Token-level rules: characters and operators SQL dialects accept but ADQL does not.
+
+use crate::error::AdqlError;
+use crate::AdqlDialect;
+use sqlparser::tokenizer::{Token, Tokenizer};
+
+pub(crate) fn check_tokens(dialect: &AdqlDialect, adql: &str) -> Result<(), AdqlError> {
+    let tokens = Tokenizer::new(dialect, adql)
+        .tokenize_with_location()
+        .map_err(|e| {
+            let message = e.message.clone();
+            AdqlError::new(
+                format!("cannot read the query: {message}"),
+                e.location.line,
+                e.location.column,
+            )
+        })?;
+    for t in &tokens {
+        let at = t.span.start;
+        let refuse = |what: &str, hint: &str| {
+            let e = AdqlError::at(format!("{what} is not ADQL"), at);
+            Err(if hint.is_empty() {
+                e
+            } else {
+                e.with_hint(hint.to_string())
+            })
+        };
+        match &t.token {
+            Token::DoubleColon => return refuse("'::' (a PostgreSQL cast)", "use CAST(x AS type)"),
+            Token::LBracket | Token::RBracket => return refuse("'[' or ']'", ""),
+            Token::Placeholder(p) => {
+                return refuse(
+                    &format!("the placeholder '{p}'"),
+                    "write the value in the query",
+                )
+            }
+            Token::Mod => return refuse("'%' as an operator", "use MOD(a, b)"),
+            Token::Caret
+            | Token::Ampersand
+            | Token::Pipe
+            | Token::Tilde
+            | Token::ExclamationMark => return refuse(&format!("the operator '{}'", t.token), ""),
+            Token::Arrow
+            | Token::LongArrow
+            | Token::HashArrow
+            | Token::HashLongArrow
+            | Token::AtSign
+            | Token::Sharp => return refuse(&format!("'{}'", t.token), ""),
+            Token::EscapedStringLiteral(_)
+            | Token::NationalStringLiteral(_)
+            | Token::HexStringLiteral(_)
+            | Token::DollarQuotedString(_) => {
+                return refuse(
+                    "this kind of string literal",
+                    "ADQL strings are in single quotes: 'text', with '' for a quote",
+                )
+            }
+            Token::DoubleQuotedString(_) => {
+                return refuse(
+                    "a double-quoted string",
+                    "ADQL strings use single quotes; double quotes delimit names",
+                )
+            }
+            Token::Word(w) if w.quote_style == Some('`') || w.quote_style == Some('[') => {
+                return refuse(
+                    "a name in backticks or brackets",
+                    "delimit names with double quotes",
+                )
+            }
+            Token::Word(w) if w.quote_style == Some('"') && w.value.is_empty() => {
+                return Err(AdqlError::at(
+                    "an empty delimited identifier \"\" is not allowed",
+                    at,
+                ))
+            }
+            Token::Char(c) => return refuse(&format!("the character '{c}'"), ""),
+            _ => {}
+        }
+    }
+    Ok(())
+}

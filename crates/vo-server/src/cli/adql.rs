@@ -1,0 +1,31 @@
+//! `voarchive adql …`: ADQL tools for operators (and tests).
+
+use std::io::Read;
+use std::process::ExitCode;
+
+#[derive(clap::Subcommand)]
+pub enum AdqlCommand {
+    /// Check the grammar (and the type rules that need no catalogue) of the ADQL on standard
+    /// input: exit 0 when valid, 1 with the positioned problem when not.
+    Check,
+}
+
+pub fn run(command: &AdqlCommand) -> ExitCode {
+    let mut adql = String::new();
+    if let Err(e) = std::io::stdin().read_to_string(&mut adql) {
+        eprintln!("error: reading standard input: {e}");
+        return ExitCode::from(2);
+    }
+    match command {
+        AdqlCommand::Check => match vo_adql::check(&adql) {
+            Ok(()) => {
+                println!("valid ADQL");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("{e}");
+                ExitCode::FAILURE
+            }
+        },
+    }
+}
