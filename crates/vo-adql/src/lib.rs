@@ -11,11 +11,17 @@ mod dialect;
 mod error;
 mod expr;
 mod functions;
+mod geometry;
 mod query;
+mod scope;
 mod tokens;
+mod translate;
+mod units;
 
 pub use dialect::AdqlDialect;
 pub use error::AdqlError;
+pub use functions::USER_DEFINED_FUNCTIONS;
+pub use translate::{translate, Options, OutputColumn, Translation};
 
 use sqlparser::parser::Parser;
 

@@ -199,4 +199,37 @@ fn adql_check_reports_validity_by_exit_code() {
     assert_eq!(bad.status.code(), Some(1));
     let message = String::from_utf8_lossy(&bad.stderr);
     assert!(message.starts_with("line 2, column 11: '::'"), "{message}");
+
+    let translate = |adql: &str| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_voarchive"))
+            .args(["adql", "translate", "--maxrec", "10"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(adql.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let sql = translate("SELECT TOP 50 lastmodified FROM ivoa.ObsCore WHERE band_list = 3");
+    let text = String::from_utf8_lossy(&sql.stdout);
+    assert!(
+        sql.status.success()
+            && text.contains("\"lastModified\"")
+            && text.contains("= '3'")
+            && text.contains("LIMIT 11"),
+        "{text}"
+    );
+    let bad = translate("SELECT pvw FROM ivoa.obscore");
+    let message = String::from_utf8_lossy(&bad.stderr);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(
+        message.contains("no column pvw") && message.contains("did you mean pwv?"),
+        "{message}"
+    );
 }

@@ -1,0 +1,283 @@
+//! ADQL geometry on pgSphere. Angles are degrees in ADQL and radians in pgSphere. ObsCore's
+//! `s_region` is evaluated exactly through archive.obscore_footprint (unions and holes), after
+//! a GiST-indexed test on `s_region_bound`; `POINT('ICRS', s_ra, s_dec)` of ObsCore becomes
+//! its indexed `s_point`.
+
+use crate::error::AdqlError;
+use crate::expr::function_name;
+use crate::scope::Kind;
+use crate::translate::{string_literal, Translator};
+use sqlparser::ast::{Expr, Spanned, Value};
+
+const FOOTPRINT: &str = "archive.obscore_footprint";
+
+/// A geometry operand: a pgSphere value, or ObsCore's s_region of a FROM entry.
+enum Operand {
+    Shape(String, Kind),
+    Region { alias: String },
+}
+
+pub(crate) fn is_predicate_call(e: &Expr) -> bool {
+    matches!(e, Expr::Function(f) if function_name(f).is_some_and(|n| n.eq_ignore_ascii_case("CONTAINS") || n.eq_ignore_ascii_case("INTERSECTS")))
+}
+
+fn radians(x: &str) -> String {
+    format!("radians({x})")
+}
+
+fn frame_ok(e: &Expr) -> Result<(), AdqlError> {
+    if let Expr::Value(v) = e {
+        if let Value::SingleQuotedString(frame) = &v.value {
+            let first = frame.split_whitespace().next().unwrap_or("");
+            if !(first.is_empty() || first.eq_ignore_ascii_case("ICRS")) {
+                return Err(AdqlError::at(
+                    format!("only ICRS coordinates are supported, not '{frame}'"),
+                    e.span().start,
+                )
+                .with_hint("convert to ICRS, or leave the frame out"));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Splits off an optional leading coordinate-system argument.
+fn without_frame(args: &[Expr]) -> Result<&[Expr], AdqlError> {
+    match args.first() {
+        Some(first @ Expr::Value(v))
+            if matches!(v.value, Value::SingleQuotedString(_) | Value::Null) =>
+        {
+            frame_ok(first)?;
+            Ok(&args[1..])
+        }
+        _ => Ok(args),
+    }
+}
+
+impl Translator<'_> {
+    fn number(&mut self, e: &Expr) -> Result<String, AdqlError> {
+        let (sql, kind) = self.expr(e)?;
+        if kind.is_geometry() {
+            return Err(AdqlError::at(
+                "a number is needed here, not a geometry",
+                e.span().start,
+            ));
+        }
+        Ok(if kind == Kind::Text {
+            format!("CAST({sql} AS double precision)")
+        } else {
+            sql
+        })
+    }
+
+    fn point_value(&mut self, e: &Expr) -> Result<String, AdqlError> {
+        let (sql, kind) = self.expr(e)?;
+        if kind != Kind::Point {
+            return Err(AdqlError::at("a point is needed here", e.span().start));
+        }
+        Ok(sql)
+    }
+
+    fn operand(&mut self, e: &Expr) -> Result<Operand, AdqlError> {
+        if let Some((alias, name)) = self.obscore_column(e) {
+            if name == "s_region" {
+                return Ok(Operand::Region { alias });
+            }
+        }
+        let (sql, kind) = self.expr(e)?;
+        match kind {
+            Kind::Point | Kind::Circle | Kind::Box | Kind::Polygon => Ok(Operand::Shape(sql, kind)),
+            Kind::Region => Err(AdqlError::at("geometry predicates on this region column are not supported; use ivoa.obscore's s_region", e.span().start)),
+            _ => Err(AdqlError::at("a geometry is needed here", e.span().start).with_hint("POINT, CIRCLE, BOX, POLYGON, REGION or s_region")),
+        }
+    }
+}
+
+fn point_in_region(alias: &str, p: &str) -> String {
+    format!(
+        "({alias}.s_region_bound ~ {p} AND EXISTS (SELECT 1 FROM {FOOTPRINT} f WHERE f.obs_id = {alias}.obs_id AND f.hole_of IS NULL AND coalesce({p} @ f.circle, {p} @ f.polygon) \
+         AND NOT EXISTS (SELECT 1 FROM {FOOTPRINT} h WHERE h.obs_id = f.obs_id AND h.hole_of = f.piece AND coalesce({p} @ h.circle, {p} @ h.polygon))))"
+    )
+}
+
+fn shape_intersects_region(alias: &str, s: &str) -> String {
+    format!(
+        "({alias}.s_region_bound && {s} AND EXISTS (SELECT 1 FROM {FOOTPRINT} f WHERE f.obs_id = {alias}.obs_id AND f.hole_of IS NULL AND coalesce(f.circle && {s}, f.polygon && {s}) \
+         AND NOT EXISTS (SELECT 1 FROM {FOOTPRINT} h WHERE h.obs_id = f.obs_id AND h.hole_of = f.piece AND coalesce({s} @ h.circle, {s} @ h.polygon))))"
+    )
+}
+
+fn shape_in_region(alias: &str, s: &str) -> String {
+    format!(
+        "({alias}.s_region_bound ~ {s} AND EXISTS (SELECT 1 FROM {FOOTPRINT} f WHERE f.obs_id = {alias}.obs_id AND f.hole_of IS NULL AND coalesce({s} @ f.circle, {s} @ f.polygon) \
+         AND NOT EXISTS (SELECT 1 FROM {FOOTPRINT} h WHERE h.obs_id = f.obs_id AND h.hole_of = f.piece AND coalesce({s} && h.circle, {s} && h.polygon))))"
+    )
+}
+
+fn region_in_shape(alias: &str, s: &str) -> String {
+    format!(
+        "({alias}.s_region_bound && {s} AND NOT EXISTS (SELECT 1 FROM {FOOTPRINT} f WHERE f.obs_id = {alias}.obs_id AND f.hole_of IS NULL AND NOT coalesce(f.circle @ {s}, f.polygon @ {s})))"
+    )
+}
+
+/// CONTAINS(a, b) or INTERSECTS(a, b) as a boolean SQL condition.
+pub(crate) fn predicate(t: &mut Translator, call: &Expr) -> Result<String, AdqlError> {
+    let Expr::Function(f) = call else {
+        unreachable!("checked by is_predicate_call")
+    };
+    let name = function_name(f).unwrap_or_default().to_ascii_uppercase();
+    let args = t.args(f);
+    let (a, b) = (t.operand(&args[0])?, t.operand(&args[1])?);
+    let at = call.span().start;
+    Ok(match (name.as_str(), a, b) {
+        ("CONTAINS", Operand::Shape(x, _), Operand::Shape(y, _)) => format!("({x} @ {y})"),
+        ("CONTAINS", Operand::Shape(p, Kind::Point), Operand::Region { alias }) => {
+            point_in_region(&alias, &p)
+        }
+        ("CONTAINS", Operand::Shape(s, _), Operand::Region { alias }) => {
+            shape_in_region(&alias, &s)
+        }
+        ("CONTAINS", Operand::Region { .. }, Operand::Shape(_, Kind::Point)) => "FALSE".into(),
+        ("CONTAINS", Operand::Region { alias }, Operand::Shape(s, _)) => {
+            region_in_shape(&alias, &s)
+        }
+        ("INTERSECTS", Operand::Shape(p, Kind::Point), Operand::Shape(s, _))
+        | ("INTERSECTS", Operand::Shape(s, _), Operand::Shape(p, Kind::Point)) => {
+            format!("({p} @ {s})")
+        }
+        ("INTERSECTS", Operand::Shape(x, _), Operand::Shape(y, _)) => format!("({x} && {y})"),
+        ("INTERSECTS", Operand::Shape(p, Kind::Point), Operand::Region { alias })
+        | ("INTERSECTS", Operand::Region { alias }, Operand::Shape(p, Kind::Point)) => {
+            point_in_region(&alias, &p)
+        }
+        ("INTERSECTS", Operand::Shape(s, _), Operand::Region { alias })
+        | ("INTERSECTS", Operand::Region { alias }, Operand::Shape(s, _)) => {
+            shape_intersects_region(&alias, &s)
+        }
+        (_, Operand::Region { .. }, Operand::Region { .. }) => {
+            return Err(AdqlError::at(
+                format!("{name} between two s_region columns is not supported"),
+                at,
+            )
+            .with_hint("compare one of them with a POINT, CIRCLE, BOX or POLYGON"))
+        }
+        _ => unreachable!("CONTAINS and INTERSECTS only"),
+    })
+}
+
+/// A geometry function used as a value.
+pub(crate) fn function(
+    t: &mut Translator,
+    e: &Expr,
+    name: &str,
+    args: &[Expr],
+) -> Result<(String, Kind), AdqlError> {
+    let at = e.span().start;
+    Ok(match name {
+        "POINT" => {
+            let xy = without_frame(args)?;
+            if let (Some((a1, c1)), Some((a2, c2))) = (t.obscore_column(&xy[0]), t.obscore_column(&xy[1])) {
+                if a1 == a2 && c1 == "s_ra" && c2 == "s_dec" {
+                    return Ok((format!("{a1}.s_point"), Kind::Point));
+                }
+            }
+            let (x, y) = (t.number(&xy[0])?, t.number(&xy[1])?);
+            (format!("spoint({}, {})", radians(&x), radians(&y)), Kind::Point)
+        }
+        "CIRCLE" => {
+            let rest = without_frame(args)?;
+            let (centre, radius) = if rest.len() == 2 {
+                (t.point_value(&rest[0])?, t.number(&rest[1])?)
+            } else {
+                let (x, y) = (t.number(&rest[0])?, t.number(&rest[1])?);
+                (format!("spoint({}, {})", radians(&x), radians(&y)), t.number(&rest[2])?)
+            };
+            (format!("scircle({centre}, {})", radians(&radius)), Kind::Circle)
+        }
+        "BOX" => {
+            let rest = without_frame(args)?;
+            let (x, y, w, h) = if rest.len() == 3 {
+                let p = t.point_value(&rest[0])?;
+                (format!("degrees(long({p}))"), format!("degrees(lat({p}))"), t.number(&rest[1])?, t.number(&rest[2])?)
+            } else {
+                (t.number(&rest[0])?, t.number(&rest[1])?, t.number(&rest[2])?, t.number(&rest[3])?)
+            };
+            (format!("sbox(spoint({}, {}), spoint({}, {}))", radians(&format!("({x}) - ({w}) / 2.0")), radians(&format!("({y}) - ({h}) / 2.0")), radians(&format!("({x}) + ({w}) / 2.0")), radians(&format!("({y}) + ({h}) / 2.0"))), Kind::Box)
+        }
+        "RANGE_S2D" => {
+            let v: Vec<String> = args.iter().map(|a| t.number(a)).collect::<Result<_, _>>()?;
+            (format!("sbox(spoint({}, {}), spoint({}, {}))", radians(&v[0]), radians(&v[2]), radians(&v[1]), radians(&v[3])), Kind::Box)
+        }
+        "POLYGON" => {
+            let rest = without_frame(args)?;
+            let mut vertices = Vec::new();
+            let first_kind = t.expr(&rest[0])?.1;
+            if first_kind == Kind::Point {
+                for a in rest {
+                    vertices.push(t.point_value(a)?);
+                }
+            } else {
+                if rest.len() % 2 != 0 {
+                    return Err(AdqlError::at("POLYGON needs pairs of coordinates", at));
+                }
+                for pair in rest.chunks(2) {
+                    let (x, y) = (t.number(&pair[0])?, t.number(&pair[1])?);
+                    vertices.push(format!("spoint({}, {})", radians(&x), radians(&y)));
+                }
+            }
+            let values: Vec<String> = vertices.iter().enumerate().map(|(i, v)| format!("({i}, {v})")).collect();
+            (format!("(SELECT spoly(v.p ORDER BY v.i) FROM (VALUES {}) AS v(i, p))", values.join(", ")), Kind::Polygon)
+        }
+        "REGION" => {
+            let Expr::Value(v) = &args[0] else { unreachable!("validated") };
+            let Value::SingleQuotedString(text) = &v.value else { unreachable!("validated") };
+            let region = vo_region::parse_stcs(text).map_err(|err| AdqlError::at(format!("REGION: {err}"), args[0].span().start))?;
+            match region.pieces.as_slice() {
+                [piece] if piece.holes.is_empty() => match &piece.outer {
+                    vo_region::Shape::Circle { ra, dec, radius } => (format!("scircle({}::scircle)", string_literal(&vo_region::pg_circle(*ra, *dec, *radius))), Kind::Circle),
+                    vo_region::Shape::Polygon(vertices) => (format!("{}::spoly", string_literal(&vo_region::pg_polygon(vertices))), Kind::Polygon),
+                },
+                _ => return Err(AdqlError::at("REGION with a union or holes cannot be used as one geometry here", at).with_hint("split it into several CONTAINS/INTERSECTS joined with OR")),
+            }
+        }
+        "CENTROID" => match t.operand(&args[0])? {
+            Operand::Shape(s, Kind::Point) => (s, Kind::Point),
+            Operand::Shape(s, Kind::Circle) => (format!("center({s})"), Kind::Point),
+            Operand::Region { alias } => (format!("{alias}.s_point"), Kind::Point),
+            Operand::Shape(..) => return Err(AdqlError::at("CENTROID of a box or polygon is not supported by this service", at)),
+        },
+        "AREA" => match t.operand(&args[0])? {
+            Operand::Shape(s, _) => (format!("(area({s}) * (180.0 / pi()) ^ 2)"), Kind::Number),
+            Operand::Region { alias } => (
+                format!("(SELECT sum(CASE WHEN f.hole_of IS NULL THEN 1 ELSE -1 END * coalesce(area(f.circle), area(f.polygon))) * (180.0 / pi()) ^ 2 FROM {FOOTPRINT} f WHERE f.obs_id = {alias}.obs_id)"),
+                Kind::Number,
+            ),
+        },
+        "COORD1" | "COORD2" => {
+            let p = t.point_value(&args[0])?;
+            (format!("degrees({}({p}))", if name == "COORD1" { "long" } else { "lat" }), Kind::Number)
+        }
+        "COORDSYS" => ("'ICRS'".into(), Kind::Text),
+        "DISTANCE" => {
+            let (p1, p2) = if args.len() == 2 {
+                (t.point_value(&args[0])?, t.point_value(&args[1])?)
+            } else {
+                let v: Vec<String> = args.iter().map(|a| t.number(a)).collect::<Result<_, _>>()?;
+                (format!("spoint({}, {})", radians(&v[0]), radians(&v[1])), format!("spoint({}, {})", radians(&v[2]), radians(&v[3])))
+            };
+            (format!("degrees({p1} <-> {p2})"), Kind::Number)
+        }
+        "CONTAINS" | "INTERSECTS" => (format!("(CASE WHEN {} THEN 1 ELSE 0 END)", predicate(t, e)?), Kind::Number),
+        _ => unreachable!("every geometry function is handled"),
+    })
+}
+
+/// Geometry values selected as output become DALI arrays (degrees).
+pub(crate) fn as_output(sql: &str, kind: Kind, e: &Expr) -> Result<String, AdqlError> {
+    Ok(match kind {
+        Kind::Point => format!("ARRAY[degrees(long({sql})), degrees(lat({sql}))]"),
+        Kind::Circle => format!("ARRAY[degrees(long(center({sql}))), degrees(lat(center({sql}))), degrees(radius({sql}))]"),
+        Kind::Box | Kind::Polygon => return Err(AdqlError::at("selecting a BOX or POLYGON value is not supported yet; select its CONTAINS/INTERSECTS result instead", e.span().start)),
+        _ => sql.to_string(),
+    })
+}

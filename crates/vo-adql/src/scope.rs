@@ -1,0 +1,308 @@
+//! Name resolution: the tables a query reads and the columns they offer, with ADQL's case
+//! rules (regular identifiers case-insensitive, delimited ones exact).
+
+use crate::error::AdqlError;
+use sqlparser::ast::Ident;
+use vo_catalogue::{Catalogue, Column, Table};
+
+/// What the translator knows of a value's type.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Kind {
+    Number,
+    Text,
+    Timestamp,
+    Point,
+    Circle,
+    Box,
+    Polygon,
+    /// ObsCore's s_region: STC-S text with an indexed, exact footprint.
+    Region,
+    Null,
+}
+
+impl Kind {
+    pub fn is_geometry(self) -> bool {
+        matches!(
+            self,
+            Kind::Point | Kind::Circle | Kind::Box | Kind::Polygon | Kind::Region
+        )
+    }
+
+    pub fn of_column(c: &Column) -> Kind {
+        match (c.datatype.as_str(), c.xtype.as_deref()) {
+            (_, Some("adql:REGION")) => Kind::Region,
+            (_, Some("point")) => Kind::Point,
+            (_, Some("circle")) => Kind::Circle,
+            (_, Some("polygon")) => Kind::Polygon,
+            (_, Some("timestamp")) => Kind::Timestamp,
+            ("char" | "unicodeChar", _) => Kind::Text,
+            _ => Kind::Number,
+        }
+    }
+}
+
+/// A column a source offers.
+#[derive(Debug, Clone)]
+pub(crate) struct SourceColumn {
+    /// The name as clients see it (`lastModified`).
+    pub name: String,
+    /// How to write it in SQL, without the source alias.
+    pub sql: String,
+    pub kind: Kind,
+    pub meta: Option<Column>,
+}
+
+/// A table, view, WITH query or subquery in FROM.
+#[derive(Debug, Clone)]
+pub(crate) struct Source {
+    /// The alias the emitted SQL uses (always quoted).
+    pub alias: String,
+    /// Names that qualify its columns in ADQL: the alias if one was given, else the table
+    /// name and schema.table.
+    pub qualifiers: Vec<String>,
+    /// Whether `alias` was written by the user (then only it qualifies, case-sensitively if
+    /// delimited).
+    pub alias_delimited: bool,
+    pub columns: Vec<SourceColumn>,
+    /// The ObsCore table: geometry predicates on s_region use its footprint.
+    pub is_obscore: bool,
+}
+
+impl Source {
+    pub fn from_table(table: &Table, alias: Option<&Ident>, default_alias: String) -> Source {
+        let columns = table
+            .columns
+            .iter()
+            .map(|c| SourceColumn {
+                name: c.name.clone(),
+                sql: c.sql_name(),
+                kind: Kind::of_column(c),
+                meta: Some(c.clone()),
+            })
+            .collect();
+        let (alias_name, qualifiers, delimited) = match alias {
+            Some(a) => (
+                a.value.clone(),
+                vec![a.value.clone()],
+                a.quote_style.is_some(),
+            ),
+            None => (
+                default_alias,
+                vec![table.name.clone(), table.qualified_name()],
+                false,
+            ),
+        };
+        Source {
+            alias: alias_name,
+            qualifiers,
+            alias_delimited: delimited,
+            columns,
+            is_obscore: table.qualified_name().eq_ignore_ascii_case("ivoa.obscore"),
+        }
+    }
+
+    pub fn qualified(&self, column: &SourceColumn) -> String {
+        format!("{}.{}", quote_ident_always(&self.alias), column.sql)
+    }
+
+    fn matches_qualifier(&self, parts: &[&Ident]) -> bool {
+        let written: Vec<String> = parts.iter().map(|p| p.value.clone()).collect();
+        let joined = written.join(".");
+        if self.alias_delimited {
+            return parts.len() == 1
+                && parts[0].quote_style.is_some()
+                && parts[0].value == self.alias;
+        }
+        self.qualifiers.iter().any(|q| {
+            if parts.iter().any(|p| p.quote_style.is_some()) {
+                q == &joined
+            } else {
+                q.eq_ignore_ascii_case(&joined)
+            }
+        })
+    }
+
+    pub fn find(&self, name: &Ident) -> Option<&SourceColumn> {
+        if name.quote_style.is_some() {
+            self.columns.iter().find(|c| c.name == name.value)
+        } else {
+            self.columns
+                .iter()
+                .find(|c| c.name.eq_ignore_ascii_case(&name.value))
+        }
+    }
+}
+
+/// Always-quoted identifier (aliases keep their case).
+pub(crate) fn quote_ident_always(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// The sources visible at one level of the query, innermost last.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Scopes {
+    pub levels: Vec<Vec<Source>>,
+}
+
+impl Scopes {
+    /// Resolves a column reference (`col`, `t.col`, `schema.t.col`, `cat.schema.t.col`).
+    pub fn resolve(&self, parts: &[Ident]) -> Result<(String, SourceColumn, bool), AdqlError> {
+        let (column, qualifier) = parts.split_last().expect("an identifier has a name");
+        let qualifier: Vec<&Ident> = if qualifier.len() > 2 {
+            qualifier[qualifier.len() - 2..].iter().collect()
+        } else {
+            qualifier.iter().collect()
+        };
+        let at = column.span.start;
+        for level in self.levels.iter().rev() {
+            let mut found: Vec<(&Source, &SourceColumn)> = Vec::new();
+            for source in level {
+                if !qualifier.is_empty() && !source.matches_qualifier(&qualifier) {
+                    continue;
+                }
+                if let Some(c) = source.find(column) {
+                    found.push((source, c));
+                }
+            }
+            match found.len() {
+                0 => continue,
+                1 => {
+                    return Ok((
+                        found[0].0.qualified(found[0].1),
+                        found[0].1.clone(),
+                        found[0].0.is_obscore,
+                    ))
+                }
+                _ => {
+                    let tables: Vec<String> = found.iter().map(|(s, _)| s.alias.clone()).collect();
+                    return Err(AdqlError::at(
+                        format!(
+                            "column {} is ambiguous: it is in {}",
+                            column.value,
+                            tables.join(" and ")
+                        ),
+                        at,
+                    )
+                    .with_hint(format!("qualify it, e.g. {}.{}", tables[0], column.value)));
+                }
+            }
+        }
+        let written = parts
+            .iter()
+            .map(|p| p.to_string())
+            .collect::<Vec<_>>()
+            .join(".");
+        let candidates: Vec<&str> = self
+            .levels
+            .iter()
+            .flatten()
+            .flat_map(|s| s.columns.iter().map(|c| c.name.as_str()))
+            .collect();
+        let known_qualifier = qualifier.is_empty()
+            || self
+                .levels
+                .iter()
+                .flatten()
+                .any(|s| s.matches_qualifier(&qualifier));
+        if !known_qualifier {
+            let names: Vec<String> = self
+                .levels
+                .iter()
+                .flatten()
+                .map(|s| s.alias.clone())
+                .collect();
+            return Err(AdqlError::at(
+                format!(
+                    "{written}: there is no table {} in this query's FROM",
+                    qualifier
+                        .iter()
+                        .map(|q| q.value.as_str())
+                        .collect::<Vec<_>>()
+                        .join(".")
+                ),
+                at,
+            )
+            .with_hint(format!("the tables here are {}", names.join(", "))));
+        }
+        let case_only = candidates
+            .iter()
+            .find(|c| c.eq_ignore_ascii_case(&column.value));
+        let error = AdqlError::at(
+            format!("no column {written} in the tables of this query"),
+            at,
+        );
+        Err(
+            match (
+                case_only,
+                vo_catalogue::nearest(&column.value, candidates.iter().copied()),
+            ) {
+                (Some(exact), _) => error.with_hint(format!(
+                    "delimited names are case-sensitive: did you mean \"{exact}\"?"
+                )),
+                (None, Some(near)) => error.with_hint(format!("did you mean {near}?")),
+                (None, None) => error,
+            },
+        )
+    }
+}
+
+/// Finds a catalogue table from its ADQL name (`obscore`, `ivoa.obscore`, `"TAP_SCHEMA".columns`).
+pub(crate) fn find_table<'c>(
+    catalogue: &'c Catalogue,
+    parts: &[Ident],
+) -> Result<&'c Table, AdqlError> {
+    let at = parts
+        .last()
+        .map(|p| p.span.start)
+        .unwrap_or(sqlparser::tokenizer::Location { line: 0, column: 0 });
+    let parts: &[Ident] = if parts.len() == 3 { &parts[1..] } else { parts };
+    let equal = |written: &Ident, actual: &str| {
+        if written.quote_style.is_some() {
+            written.value == actual
+        } else {
+            written.value.eq_ignore_ascii_case(actual)
+        }
+    };
+    let matches: Vec<&Table> = catalogue
+        .tables
+        .iter()
+        .filter(|t| match parts {
+            [name] => equal(name, &t.name),
+            [schema, name] => equal(schema, &t.schema) && equal(name, &t.name),
+            _ => false,
+        })
+        .collect();
+    match matches.as_slice() {
+        [one] => Ok(one),
+        [] => {
+            let written = parts
+                .iter()
+                .map(|p| p.value.as_str())
+                .collect::<Vec<_>>()
+                .join(".");
+            let names: Vec<String> = catalogue
+                .tables
+                .iter()
+                .map(|t| t.qualified_name())
+                .collect();
+            let error = AdqlError::at(format!("no table {written}"), at);
+            Err(
+                match vo_catalogue::nearest(&written, names.iter().map(String::as_str)) {
+                    Some(near) => error.with_hint(format!("did you mean {near}?")),
+                    None => error.with_hint(format!("the tables are {}", names.join(", "))),
+                },
+            )
+        }
+        many => Err(AdqlError::at(
+            format!("table {} is ambiguous", parts.last().unwrap().value),
+            at,
+        )
+        .with_hint(format!(
+            "qualify it with its schema: {}",
+            many.iter()
+                .map(|t| t.qualified_name())
+                .collect::<Vec<_>>()
+                .join(" or ")
+        ))),
+    }
+}
