@@ -1,0 +1,284 @@
+//! Geometry over the demo table: the GiST indexes are usable for both spellings of the
+//! predicates, and CONTAINS/INTERSECTS agree with an independent spherical computation
+//! (gnomonic projection around the test point, exact for great-circle edges) on every row,
+//! for many random points and cones, unions and holes included.
+
+use chrono::{TimeZone, Utc};
+use vo_catalogue::Catalogue;
+use vo_db::testing::TestCluster;
+use vo_region::{angular_distance_deg, parse_stcs, Region, Shape};
+
+async fn demo_db() -> (TestCluster, tokio_postgres::Client) {
+    let db = TestCluster::start().await;
+    let mut client = db.client().await;
+    let archive = vo_demo::generate(vo_demo::DemoConfig {
+        seed: 11,
+        rows: 3000,
+        file_mous: 0,
+        now: Utc.with_ymd_and_hms(2025, 6, 1, 0, 0, 0).unwrap(),
+        public_url: "http://x".into(),
+    });
+    vo_demo::load_archive(
+        &mut client,
+        &archive,
+        &[],
+        &Catalogue::builtin(),
+        &mut |_| {},
+    )
+    .await
+    .unwrap();
+    client.batch_execute("ANALYZE").await.unwrap();
+    (db, client)
+}
+
+fn sql(adql: &str) -> String {
+    vo_adql::translate(adql, &Catalogue::builtin(), &vo_adql::Options::default())
+        .unwrap_or_else(|e| panic!("{adql}: {e}"))
+        .sql
+}
+
+/// Gnomonic projection of (ra, dec) around (ra0, dec0): great circles become straight lines.
+fn gnomonic(ra0: f64, dec0: f64, ra: f64, dec: f64) -> Option<(f64, f64)> {
+    let (a0, d0, a, d) = (
+        ra0.to_radians(),
+        dec0.to_radians(),
+        ra.to_radians(),
+        dec.to_radians(),
+    );
+    let cos_c = d0.sin() * d.sin() + d0.cos() * d.cos() * (a - a0).cos();
+    if cos_c <= 0.0 {
+        return None;
+    }
+    Some((
+        d.cos() * (a - a0).sin() / cos_c,
+        (d0.cos() * d.sin() - d0.sin() * d.cos() * (a - a0).cos()) / cos_c,
+    ))
+}
+
+fn point_in_shape(shape: &Shape, ra: f64, dec: f64) -> bool {
+    match shape {
+        Shape::Circle {
+            ra: cr,
+            dec: cd,
+            radius,
+        } => angular_distance_deg(*cr, *cd, ra, dec) <= *radius,
+        Shape::Polygon(vertices) => {
+            let projected: Vec<(f64, f64)> = match vertices
+                .iter()
+                .map(|&(a, d)| gnomonic(ra, dec, a, d))
+                .collect()
+            {
+                Some(p) => p,
+                None => return false,
+            };
+            // ray casting from the origin (the test point) along +x
+            let mut inside = false;
+            for i in 0..projected.len() {
+                let (x1, y1) = projected[i];
+                let (x2, y2) = projected[(i + 1) % projected.len()];
+                if (y1 > 0.0) != (y2 > 0.0) {
+                    let x = x1 + (0.0 - y1) * (x2 - x1) / (y2 - y1);
+                    if x > 0.0 {
+                        inside = !inside;
+                    }
+                }
+            }
+            inside
+        }
+    }
+}
+
+fn point_in_region(region: &Region, ra: f64, dec: f64) -> bool {
+    region.pieces.iter().any(|p| {
+        point_in_shape(&p.outer, ra, dec) && !p.holes.iter().any(|h| point_in_shape(h, ra, dec))
+    })
+}
+
+/// Angular distance from a point to a shape's boundary, sampled finely along polygon edges
+/// (the test cones are far larger than the sampling step).
+fn edge_distance(shape: &Shape, ra: f64, dec: f64) -> f64 {
+    match shape {
+        Shape::Circle {
+            ra: cr,
+            dec: cd,
+            radius,
+        } => (angular_distance_deg(*cr, *cd, ra, dec) - radius).abs(),
+        Shape::Polygon(v) => {
+            let mut best = f64::MAX;
+            for i in 0..v.len() {
+                let (a, b) = (v[i], v[(i + 1) % v.len()]);
+                for k in 0..=200 {
+                    let t = k as f64 / 200.0;
+                    best = best.min(angular_distance_deg(
+                        a.0 + (b.0 - a.0) * t,
+                        a.1 + (b.1 - a.1) * t,
+                        ra,
+                        dec,
+                    ));
+                }
+            }
+            best
+        }
+    }
+}
+
+/// (does the cone reach the piece's outer shape, is the cone wholly inside one of its holes,
+/// is the answer too close to an edge to judge by sampling)
+fn cone_vs_piece(piece: &vo_region::Piece, ra: f64, dec: f64, r: f64) -> (bool, bool, bool) {
+    let outer_edge = edge_distance(&piece.outer, ra, dec);
+    let inside_outer = point_in_shape(&piece.outer, ra, dec);
+    let reaches = inside_outer || outer_edge <= r;
+    let mut in_hole = false;
+    let mut close = !inside_outer && (outer_edge - r).abs() < 1e-4;
+    for hole in &piece.holes {
+        let hole_edge = edge_distance(hole, ra, dec);
+        if point_in_shape(hole, ra, dec) && hole_edge >= r {
+            in_hole = true;
+        }
+        close |= (hole_edge - r).abs() < 1e-4;
+    }
+    (reaches, in_hole, close)
+}
+
+struct Lcg(u64);
+impl Lcg {
+    fn next(&mut self) -> f64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+#[tokio::test]
+async fn predicates_use_the_indexes_and_match_brute_force() {
+    let (_db, client) = demo_db().await;
+    client
+        .batch_execute("SET enable_seqscan = off")
+        .await
+        .unwrap();
+    for (adql, index) in [
+        ("SELECT obs_id FROM ivoa.obscore WHERE 1 = CONTAINS(POINT('ICRS', s_ra, s_dec), CIRCLE('ICRS', 204.25, -29.86, 0.5))", "obscore_s_point_idx"),
+        ("SELECT obs_id FROM ivoa.obscore WHERE CONTAINS(POINT('ICRS', s_ra, s_dec), CIRCLE('ICRS', 204.25, -29.86, 0.5)) = 1", "obscore_s_point_idx"),
+        ("SELECT obs_id FROM ivoa.obscore WHERE INTERSECTS(CIRCLE('ICRS', 204.25, -29.86, 0.1), s_region) = 1", "obscore_s_region_bound_idx"),
+        ("SELECT obs_id FROM ivoa.obscore WHERE 1 = CONTAINS(POINT('ICRS', 83.82, -5.39), s_region)", "obscore_s_region_bound_idx"),
+    ] {
+        let plan: Vec<String> = client.query(format!("EXPLAIN {}", sql(adql)).as_str(), &[]).await.unwrap().iter().map(|r| r.get(0)).collect();
+        assert!(plan.iter().any(|l| l.contains(index)), "{adql}\n{}", plan.join("\n"));
+    }
+    client.batch_execute("RESET enable_seqscan").await.unwrap();
+
+    let rows: Vec<(String, Region)> = client
+        .query("SELECT obs_id, s_region FROM ivoa.obscore", &[])
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r.get::<_, String>(0),
+                parse_stcs(&r.get::<_, String>(1)).unwrap(),
+            )
+        })
+        .collect();
+    let with_holes = rows
+        .iter()
+        .filter(|(_, r)| r.pieces.iter().any(|p| !p.holes.is_empty()))
+        .count();
+    let unions = rows.iter().filter(|(_, r)| r.pieces.len() > 1).count();
+    assert!(
+        with_holes > 0 && unions > 0,
+        "the demo has holes ({with_holes}) and unions ({unions})"
+    );
+
+    let mut rng = Lcg(42);
+    let mut compared = 0;
+    let (mut point_hits, mut cone_hits, mut hole_misses) = (0, 0, 0);
+    // points: near random rows' footprints, so many land inside, in holes, and just outside
+    for i in 0..60 {
+        let (_, region) = &rows[(rng.next() * rows.len() as f64) as usize];
+        let target = if i % 3 == 0 {
+            region
+                .pieces
+                .iter()
+                .find(|p| !p.holes.is_empty())
+                .map(|p| &p.holes[0])
+                .unwrap_or(&region.pieces[0].outer)
+        } else {
+            &region.pieces[0].outer
+        };
+        let (cra, cdec, r) = Region::single(target.clone()).bounding_circle();
+        let (ra, dec) = (
+            cra + (rng.next() - 0.5) * r * 1.6 / cdec.to_radians().cos(),
+            cdec + (rng.next() - 0.5) * r * 1.6,
+        );
+        let adql = format!("SELECT obs_id FROM ivoa.obscore WHERE 1 = CONTAINS(POINT('ICRS', {ra}, {dec}), s_region)");
+        let mut got: Vec<String> = client
+            .query(sql(&adql).as_str(), &[])
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        let mut expected: Vec<String> = rows
+            .iter()
+            .filter(|(_, r)| point_in_region(r, ra, dec))
+            .map(|(id, _)| id.clone())
+            .collect();
+        got.sort();
+        expected.sort();
+        point_hits += got.len();
+        assert_eq!(got, expected, "CONTAINS(POINT({ra}, {dec}), s_region)");
+        compared += rows.len();
+    }
+    // cones: INTERSECTS(CIRCLE, s_region), skipping rows within 1e-4 deg of the edge (sampling)
+    for _ in 0..40 {
+        let (_, region) = &rows[(rng.next() * rows.len() as f64) as usize];
+        let (cra, cdec, r) = region.bounding_circle();
+        let (ra, dec) = (
+            cra + (rng.next() - 0.5) * r * 3.0 / cdec.to_radians().cos(),
+            cdec + (rng.next() - 0.5) * r * 3.0,
+        );
+        let radius = 1.0 / 60.0 * (1.0 + 29.0 * rng.next());
+        let adql = format!("SELECT obs_id FROM ivoa.obscore WHERE INTERSECTS(CIRCLE('ICRS', {ra}, {dec}, {radius}), s_region) = 1");
+        let got: std::collections::HashSet<String> = client
+            .query(sql(&adql).as_str(), &[])
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        for (id, region) in &rows {
+            let judged: Vec<(bool, bool, bool)> = region
+                .pieces
+                .iter()
+                .map(|p| cone_vs_piece(p, ra, dec, radius))
+                .collect();
+            if judged.iter().any(|j| j.2) {
+                continue;
+            }
+            let expected = judged
+                .iter()
+                .any(|&(reaches, in_hole, _)| reaches && !in_hole);
+            cone_hits += usize::from(expected);
+            hole_misses += usize::from(
+                judged
+                    .iter()
+                    .any(|&(reaches, in_hole, _)| reaches && in_hole)
+                    && !expected,
+            );
+            assert_eq!(
+                got.contains(id),
+                expected,
+                "INTERSECTS(CIRCLE({ra}, {dec}, {radius}), s_region of {id})"
+            );
+            compared += 1;
+        }
+    }
+    assert!(compared > 100_000, "compared {compared} row/shape pairs");
+    println!("compared {compared} pairs: {point_hits} point hits, {cone_hits} cone hits, {hole_misses} cones wholly inside holes");
+    assert!(
+        point_hits > 20 && cone_hits > 50,
+        "the random shapes must hit rows: {point_hits} {cone_hits}"
+    );
+}
