@@ -3,6 +3,7 @@
 
 use crate::error::AdqlError;
 use sqlparser::ast::Ident;
+use std::sync::Arc;
 use vo_catalogue::{Catalogue, Column, Table};
 
 /// What the translator knows of a value's type.
@@ -41,15 +42,59 @@ impl Kind {
     }
 }
 
-/// A column a source offers.
+/// A column a source offers: a catalogue column (shared, not copied), or a result column of
+/// a WITH query or subquery.
 #[derive(Debug, Clone)]
 pub(crate) struct SourceColumn {
-    /// The name as clients see it (`lastModified`).
-    pub name: String,
-    /// How to write it in SQL, without the source alias.
-    pub sql: String,
+    derived_name: Option<String>,
+    meta: Option<Arc<Column>>,
     pub kind: Kind,
-    pub meta: Option<Column>,
+}
+
+impl SourceColumn {
+    pub fn catalogue(column: &Arc<Column>) -> SourceColumn {
+        SourceColumn {
+            derived_name: None,
+            meta: Some(Arc::clone(column)),
+            kind: Kind::of_column(column),
+        }
+    }
+
+    pub fn derived(name: String, meta: Option<Arc<Column>>) -> SourceColumn {
+        let kind = meta.as_deref().map(Kind::of_column).unwrap_or(Kind::Number);
+        SourceColumn {
+            derived_name: Some(name),
+            meta,
+            kind,
+        }
+    }
+
+    /// The name as clients see it (`lastModified`).
+    pub fn name(&self) -> &str {
+        match (&self.derived_name, &self.meta) {
+            (Some(n), _) => n,
+            (None, Some(m)) => &m.name,
+            (None, None) => unreachable!("a column has a name"),
+        }
+    }
+
+    pub fn meta(&self) -> Option<&Arc<Column>> {
+        self.meta.as_ref()
+    }
+
+    /// Writes the column's SQL name (without the source alias).
+    pub fn write_sql(&self, out: &mut String) {
+        match &self.derived_name {
+            Some(n) => out.push_str(&quote_ident_always(n)),
+            None => out.push_str(&self.meta.as_ref().expect("catalogue column").sql_name()),
+        }
+    }
+
+    pub fn sql(&self) -> String {
+        let mut out = String::new();
+        self.write_sql(&mut out);
+        out
+    }
 }
 
 /// A table, view, WITH query or subquery in FROM.
@@ -70,16 +115,7 @@ pub(crate) struct Source {
 
 impl Source {
     pub fn from_table(table: &Table, alias: Option<&Ident>, default_alias: String) -> Source {
-        let columns = table
-            .columns
-            .iter()
-            .map(|c| SourceColumn {
-                name: c.name.clone(),
-                sql: c.sql_name(),
-                kind: Kind::of_column(c),
-                meta: Some(c.clone()),
-            })
-            .collect();
+        let columns = table.columns.iter().map(SourceColumn::catalogue).collect();
         let (alias_name, qualifiers, delimited) = match alias {
             Some(a) => (
                 a.value.clone(),
@@ -102,7 +138,10 @@ impl Source {
     }
 
     pub fn qualified(&self, column: &SourceColumn) -> String {
-        format!("{}.{}", quote_ident_always(&self.alias), column.sql)
+        let mut out = quote_ident_always(&self.alias);
+        out.push('.');
+        column.write_sql(&mut out);
+        out
     }
 
     fn matches_qualifier(&self, parts: &[&Ident]) -> bool {
@@ -124,11 +163,11 @@ impl Source {
 
     pub fn find(&self, name: &Ident) -> Option<&SourceColumn> {
         if name.quote_style.is_some() {
-            self.columns.iter().find(|c| c.name == name.value)
+            self.columns.iter().find(|c| c.name() == name.value)
         } else {
             self.columns
                 .iter()
-                .find(|c| c.name.eq_ignore_ascii_case(&name.value))
+                .find(|c| c.name().eq_ignore_ascii_case(&name.value))
         }
     }
 }
@@ -196,7 +235,7 @@ impl Scopes {
             .levels
             .iter()
             .flatten()
-            .flat_map(|s| s.columns.iter().map(|c| c.name.as_str()))
+            .flat_map(|s| s.columns.iter().map(|c| c.name()))
             .collect();
         let known_qualifier = qualifier.is_empty()
             || self

@@ -2,9 +2,13 @@
 
 use crate::error::AdqlError;
 use crate::AdqlDialect;
-use sqlparser::tokenizer::{Token, Tokenizer};
+use sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer};
 
-pub(crate) fn check_tokens(dialect: &AdqlDialect, adql: &str) -> Result<(), AdqlError> {
+/// Tokenizes the query and refuses non-ADQL tokens; the tokens then feed the parser.
+pub(crate) fn check_tokens(
+    dialect: &AdqlDialect,
+    adql: &str,
+) -> Result<Vec<TokenWithSpan>, AdqlError> {
     let tokens = Tokenizer::new(dialect, adql)
         .tokenize_with_location()
         .map_err(|e| {
@@ -77,5 +81,5 @@ pub(crate) fn check_tokens(dialect: &AdqlDialect, adql: &str) -> Result<(), Adql
             _ => {}
         }
     }
-    Ok(())
+    Ok(tokens)
 }

@@ -12,6 +12,7 @@ use sqlparser::ast::{
     OrderByKind, Query, Select, SelectItem, SelectItemQualifiedWildcardKind, SetExpr, SetOperator,
     SetQuantifier, Spanned, TableFactor, TableWithJoins, TopQuantity, UnaryOperator, Value,
 };
+use std::sync::Arc;
 use vo_catalogue::{Catalogue, Column};
 
 /// How to translate.
@@ -26,7 +27,7 @@ pub struct Options {
 pub struct OutputColumn {
     pub name: String,
     /// The catalogue's metadata when the column is a plain column reference.
-    pub meta: Option<Column>,
+    pub meta: Option<Arc<Column>>,
     /// VOTable datatype and arraysize/xtype for computed values.
     pub datatype: &'static str,
     pub arraysize: Option<&'static str>,
@@ -85,11 +86,29 @@ pub(crate) struct Translator<'c> {
     counter: usize,
 }
 
+/// `source.*`: every column of a FROM entry, named as the catalogue names it.
+fn expand_source(source: &Source, items: &mut Vec<String>, columns: &mut Vec<OutputColumn>) {
+    let alias = quote_ident_always(&source.alias);
+    items.reserve(source.columns.len());
+    columns.reserve(source.columns.len());
+    for c in &source.columns {
+        let mut item = String::with_capacity(alias.len() + 2 * c.name().len() + 12);
+        item.push_str(&alias);
+        item.push('.');
+        c.write_sql(&mut item);
+        item.push_str(" AS \"");
+        item.push_str(&c.name().replace('"', "\"\""));
+        item.push('"');
+        items.push(item);
+        columns.push(out_from_source(c));
+    }
+}
+
 fn out_from_source(c: &SourceColumn) -> OutputColumn {
     let (datatype, arraysize, xtype) = kind_votable(c.kind);
     OutputColumn {
-        name: c.name.clone(),
-        meta: c.meta.clone(),
+        name: c.name().to_string(),
+        meta: c.meta().cloned(),
         datatype,
         arraysize,
         xtype,
@@ -130,12 +149,7 @@ impl<'c> Translator<'c> {
                 parts.push(format!("{} AS ({body})", quote_ident_always(&name)));
                 let source_columns = columns
                     .iter()
-                    .map(|c| SourceColumn {
-                        name: c.name.clone(),
-                        sql: quote_ident_always(&c.name),
-                        kind: c.meta.as_ref().map(Kind::of_column).unwrap_or(Kind::Number),
-                        meta: c.meta.clone(),
-                    })
+                    .map(|c| SourceColumn::derived(c.name.clone(), c.meta.clone()))
                     .collect();
                 self.ctes.push((name, source_columns));
             }
@@ -251,33 +265,26 @@ impl<'c> Translator<'c> {
         for item in &s.projection {
             match item {
                 SelectItem::Wildcard(_) => {
-                    for source in self.scopes.levels.last().unwrap().clone() {
-                        for c in &source.columns {
-                            items.push(format!(
-                                "{} AS {}",
-                                source.qualified(c),
-                                quote_ident_always(&c.name)
-                            ));
-                            columns.push(out_from_source(c));
-                        }
+                    for source in self.scopes.levels.last().unwrap() {
+                        expand_source(source, &mut items, &mut columns);
                     }
                 }
                 SelectItem::QualifiedWildcard(
                     SelectItemQualifiedWildcardKind::ObjectName(name),
                     _,
                 ) => {
-                    let parts: Vec<sqlparser::ast::Ident> = name
+                    let written = name
                         .0
                         .iter()
-                        .filter_map(|p| p.as_ident().cloned())
-                        .collect();
-                    let level = self.scopes.levels.last().unwrap().clone();
-                    let written = parts
-                        .iter()
-                        .map(|p| p.value.clone())
+                        .filter_map(|p| p.as_ident())
+                        .map(|i| i.value.as_str())
                         .collect::<Vec<_>>()
                         .join(".");
-                    let source = level
+                    let source = self
+                        .scopes
+                        .levels
+                        .last()
+                        .unwrap()
                         .iter()
                         .find(|src| {
                             src.qualifiers
@@ -292,14 +299,7 @@ impl<'c> Translator<'c> {
                                 name.span().start,
                             )
                         })?;
-                    for c in &source.columns {
-                        items.push(format!(
-                            "{} AS {}",
-                            source.qualified(c),
-                            quote_ident_always(&c.name)
-                        ));
-                        columns.push(out_from_source(c));
-                    }
+                    expand_source(source, &mut items, &mut columns);
                 }
                 SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } => {
                     let (sql, kind, meta) = self.output_expr(e)?;
@@ -319,9 +319,11 @@ impl<'c> Translator<'c> {
                     items.push(format!("{sql} AS {}", quote_ident_always(&name)));
                     let (datatype, arraysize, xtype) = kind_votable(kind);
                     let meta = if matches!(item, SelectItem::ExprWithAlias { .. }) {
-                        meta.map(|m| Column {
-                            name: name.clone(),
-                            ..m
+                        meta.map(|m| {
+                            Arc::new(Column {
+                                name: name.clone(),
+                                ..(*m).clone()
+                            })
                         })
                     } else {
                         meta
@@ -445,7 +447,7 @@ impl<'c> Translator<'c> {
                         let sql_name = level
                             .iter()
                             .find_map(|s| s.find(ident))
-                            .map(|c| c.sql.clone())
+                            .map(|c| c.sql())
                             .ok_or_else(|| {
                                 AdqlError::at(
                                     format!("USING ({name}): no such column in the joined tables"),
@@ -464,7 +466,7 @@ impl<'c> Translator<'c> {
                                     s.find(n.0.last().and_then(|p| p.as_ident()).unwrap())
                                 })
                                 .unwrap()
-                                .sql
+                                .sql()
                                 .clone()
                         })
                         .collect();
@@ -543,12 +545,7 @@ impl<'c> Translator<'c> {
                     alias_delimited: alias.name.quote_style.is_some(),
                     columns: columns
                         .iter()
-                        .map(|c| SourceColumn {
-                            name: c.name.clone(),
-                            sql: quote_ident_always(&c.name),
-                            kind: c.meta.as_ref().map(Kind::of_column).unwrap_or(Kind::Number),
-                            meta: c.meta.clone(),
-                        })
+                        .map(|c| SourceColumn::derived(c.name.clone(), c.meta.clone()))
                         .collect(),
                     is_obscore: false,
                 };
@@ -580,7 +577,7 @@ impl<'c> Translator<'c> {
     }
 
     /// A select-list expression: geometry values come out as DALI arrays.
-    fn output_expr(&mut self, e: &Expr) -> Result<(String, Kind, Option<Column>), AdqlError> {
+    fn output_expr(&mut self, e: &Expr) -> Result<(String, Kind, Option<Arc<Column>>), AdqlError> {
         if let Expr::Identifier(_) | Expr::CompoundIdentifier(_) = e {
             let parts = match e {
                 Expr::Identifier(i) => vec![i.clone()],
@@ -588,7 +585,7 @@ impl<'c> Translator<'c> {
                 _ => unreachable!(),
             };
             let (sql, column, _) = self.scopes.resolve(&parts)?;
-            return Ok((sql, column.kind, column.meta));
+            return Ok((sql, column.kind, column.meta().cloned()));
         }
         let (sql, kind) = self.expr(e)?;
         Ok((geometry::as_output(&sql, kind, e)?, kind, None))
@@ -735,8 +732,12 @@ impl<'c> Translator<'c> {
         right: &Expr,
     ) -> Result<String, AdqlError> {
         let (l, lk) = self.expr(left)?;
-        let r = self.typed_as(right, lk)?;
-        let (_, rk) = self.expr(right)?;
+        let (r, rk) = self.expr(right)?;
+        let r = if lk == Kind::Text && literal_number(right).is_some() {
+            string_literal(&number_text(right))
+        } else {
+            r
+        };
         let l = if rk == Kind::Text && lk == Kind::Number && literal_number(left).is_some() {
             string_literal(&number_text(left))
         } else {
@@ -977,7 +978,11 @@ impl<'c> Translator<'c> {
                             Expr::CompoundIdentifier(p) => p.clone(),
                             _ => unreachable!(),
                         };
-                        self.scopes.resolve(&parts)?.1.meta.and_then(|m| m.unit)
+                        self.scopes
+                            .resolve(&parts)?
+                            .1
+                            .meta()
+                            .and_then(|m| m.unit.clone())
                     }
                     _ => None,
                 };
@@ -1027,7 +1032,7 @@ impl<'c> Translator<'c> {
             return None;
         }
         let alias = sql.split('.').next()?.to_string();
-        Some((alias, column.name))
+        Some((alias, column.name().to_string()))
     }
 }
 

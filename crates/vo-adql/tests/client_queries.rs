@@ -15,7 +15,7 @@ fn upload_catalogue() -> Catalogue {
         pg_name: "proj_codes".into(),
         description: String::new(),
         utype: None,
-        columns: vec![Column {
+        columns: vec![std::sync::Arc::new(Column {
             name: "prop_id".into(),
             datatype: "char".into(),
             arraysize: Some("*".into()),
@@ -28,7 +28,7 @@ fn upload_catalogue() -> Catalogue {
             indexed: false,
             principal: false,
             std: false,
-        }],
+        })],
     });
     catalogue
 }

@@ -53,7 +53,8 @@ pub struct Table {
     pub pg_name: String,
     pub description: String,
     pub utype: Option<String>,
-    pub columns: Vec<Column>,
+    /// Shared, so that query planning can hand out column metadata without copying it.
+    pub columns: Vec<std::sync::Arc<Column>>,
 }
 
 impl Table {
@@ -81,6 +82,7 @@ impl Table {
         self.columns
             .iter()
             .find(|c| c.name.eq_ignore_ascii_case(name))
+            .map(|c| &**c)
     }
 }
 

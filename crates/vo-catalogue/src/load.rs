@@ -103,7 +103,7 @@ pub fn from_toml(obscore: &str, tap_schema: &str) -> Result<Catalogue, Catalogue
                 c.name, c.datatype
             )));
         }
-        columns.push(Column {
+        columns.push(std::sync::Arc::new(Column {
             name: c.name,
             datatype: c.datatype,
             arraysize: non_empty(c.arraysize),
@@ -116,7 +116,7 @@ pub fn from_toml(obscore: &str, tap_schema: &str) -> Result<Catalogue, Catalogue
             indexed: c.indexed,
             principal: c.principal,
             std: c.std,
-        });
+        }));
     }
     let obscore = Table {
         pg_schema: file.table.schema.to_lowercase(),
@@ -155,6 +155,7 @@ pub fn from_toml(obscore: &str, tap_schema: &str) -> Result<Catalogue, Catalogue
                     std: true,
                 },
             )
+            .map(std::sync::Arc::new)
             .collect();
         tables.push(Table {
             schema: tap.schema.name.clone(),
