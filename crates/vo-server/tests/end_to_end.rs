@@ -174,49 +174,40 @@ fn demo_serve_availability_and_shutdown() {
         .success());
 }
 
+/// Runs `voarchive ARGS` with `input` on its standard input.
+fn with_stdin(args: &[&str], input: &str) -> std::process::Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_voarchive"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
 #[test]
 fn adql_check_reports_validity_by_exit_code() {
-    use std::io::Write as _;
-    let run = |adql: &str| {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_voarchive"))
-            .args(["adql", "check"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(adql.as_bytes())
-            .unwrap();
-        child.wait_with_output().unwrap()
-    };
-    let ok = run("SELECT TOP 5 s_ra FROM ivoa.obscore WHERE 1 = CONTAINS(POINT('ICRS', s_ra, s_dec), CIRCLE('ICRS', 204.25, -29.87, 0.1))");
+    let ok = with_stdin(&["adql", "check"], "SELECT TOP 5 s_ra FROM ivoa.obscore WHERE 1 = CONTAINS(POINT('ICRS', s_ra, s_dec), CIRCLE('ICRS', 204.25, -29.87, 0.1))");
     assert_eq!(ok.status.code(), Some(0));
-    let bad = run("SELECT s_ra FROM ivoa.obscore\nWHERE s_ra::int = 3");
+    let bad = with_stdin(
+        &["adql", "check"],
+        "SELECT s_ra FROM ivoa.obscore\nWHERE s_ra::int = 3",
+    );
     assert_eq!(bad.status.code(), Some(1));
     let message = String::from_utf8_lossy(&bad.stderr);
     assert!(message.starts_with("line 2, column 11: '::'"), "{message}");
 
-    let translate = |adql: &str| {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_voarchive"))
-            .args(["adql", "translate", "--maxrec", "10"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(adql.as_bytes())
-            .unwrap();
-        child.wait_with_output().unwrap()
-    };
-    let sql = translate("SELECT TOP 50 lastmodified FROM ivoa.ObsCore WHERE band_list = 3");
+    let sql = with_stdin(
+        &["adql", "translate", "--maxrec", "10"],
+        "SELECT TOP 50 lastmodified FROM ivoa.ObsCore WHERE band_list = 3",
+    );
     let text = String::from_utf8_lossy(&sql.stdout);
     assert!(
         sql.status.success()
@@ -225,7 +216,10 @@ fn adql_check_reports_validity_by_exit_code() {
             && text.contains("LIMIT 11"),
         "{text}"
     );
-    let bad = translate("SELECT pvw FROM ivoa.obscore");
+    let bad = with_stdin(
+        &["adql", "translate", "--maxrec", "10"],
+        "SELECT pvw FROM ivoa.obscore",
+    );
     let message = String::from_utf8_lossy(&bad.stderr);
     assert_eq!(bad.status.code(), Some(1));
     assert!(
