@@ -84,7 +84,7 @@ fn is_column_reference(e: &Expr) -> bool {
     matches!(e, Expr::Identifier(_) | Expr::CompoundIdentifier(_))
 }
 
-fn is_unsigned_integer(e: &Expr) -> bool {
+pub(crate) fn is_unsigned_integer(e: &Expr) -> bool {
     matches!(e, Expr::Value(v) if matches!(&v.value, Value::Number(n, _) if n.chars().all(|c| c.is_ascii_digit())))
 }
 
@@ -188,20 +188,14 @@ impl Validator {
                 Ok(())
             }
             Expr::Exists { subquery, .. } => self.query(subquery),
-            Expr::Function(f)
-                if ["CONTAINS", "INTERSECTS"].iter().any(|n| {
-                    function_name(f).is_some_and(|fname| fname.eq_ignore_ascii_case(n))
-                }) =>
-            {
-                refuse(
-                    e,
-                    format!(
-                        "{} returns a number in ADQL, not a condition",
-                        function_name(f).unwrap_or_default().to_uppercase()
-                    ),
-                )
-                .map_err(|err: AdqlError| err.with_hint("compare it: 1 = CONTAINS(…)"))
-            }
+            Expr::Function(f) if crate::geometry::is_predicate_call(e) => refuse(
+                e,
+                format!(
+                    "{} returns a number in ADQL, not a condition",
+                    function_name(f).unwrap_or_default().to_uppercase()
+                ),
+            )
+            .map_err(|err: AdqlError| err.with_hint("compare it: 1 = CONTAINS(…)")),
             other => {
                 self.value(other)?;
                 refuse(other, "a condition is needed here, not a value")

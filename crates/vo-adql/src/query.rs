@@ -1,12 +1,12 @@
 //! Queries, SELECT, FROM and joins: only ADQL's shapes get through.
 
 use crate::error::AdqlError;
-use crate::expr::identifier;
+use crate::expr::{identifier, is_unsigned_integer};
 use sqlparser::ast::{
-    Distinct, Expr, GroupByExpr, JoinConstraint, JoinOperator, LimitClause, ObjectName,
-    OrderByKind, Query, Select, SelectFlavor, SelectItem, SelectItemQualifiedWildcardKind, SetExpr,
-    SetOperator, SetQuantifier, Spanned, TableAlias, TableFactor, TableWithJoins, TopQuantity,
-    Value, WildcardAdditionalOptions,
+    Distinct, GroupByExpr, JoinConstraint, JoinOperator, LimitClause, ObjectName, OrderByKind,
+    Query, Select, SelectFlavor, SelectItem, SelectItemQualifiedWildcardKind, SetExpr, SetOperator,
+    SetQuantifier, Spanned, TableAlias, TableFactor, TableWithJoins, TopQuantity,
+    WildcardAdditionalOptions,
 };
 use sqlparser::tokenizer::Location;
 
@@ -52,10 +52,6 @@ fn plain_wildcard(options: &WildcardAdditionalOptions) -> bool {
         && options.opt_except.is_none()
         && options.opt_replace.is_none()
         && options.opt_rename.is_none()
-}
-
-fn is_unsigned_integer(e: &Expr) -> bool {
-    matches!(e, Expr::Value(v) if matches!(&v.value, Value::Number(n, _) if n.chars().all(|c| c.is_ascii_digit())))
 }
 
 impl Validator {

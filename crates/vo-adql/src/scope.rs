@@ -177,6 +177,16 @@ pub(crate) fn quote_ident_always(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
+/// A resolved column reference.
+#[derive(Debug, Clone)]
+pub(crate) struct Resolved {
+    /// `"alias".column`
+    pub sql: String,
+    pub column: SourceColumn,
+    /// The quoted alias of the FROM entry, when that entry is ivoa.obscore.
+    pub obscore_alias: Option<String>,
+}
+
 /// The sources visible at one level of the query, innermost last.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Scopes {
@@ -185,7 +195,7 @@ pub(crate) struct Scopes {
 
 impl Scopes {
     /// Resolves a column reference (`col`, `t.col`, `schema.t.col`, `cat.schema.t.col`).
-    pub fn resolve(&self, parts: &[Ident]) -> Result<(String, SourceColumn, bool), AdqlError> {
+    pub fn resolve(&self, parts: &[Ident]) -> Result<Resolved, AdqlError> {
         let (column, qualifier) = parts.split_last().expect("an identifier has a name");
         let qualifier: Vec<&Ident> = if qualifier.len() > 2 {
             qualifier[qualifier.len() - 2..].iter().collect()
@@ -206,11 +216,12 @@ impl Scopes {
             match found.len() {
                 0 => continue,
                 1 => {
-                    return Ok((
-                        found[0].0.qualified(found[0].1),
-                        found[0].1.clone(),
-                        found[0].0.is_obscore,
-                    ))
+                    let (source, column) = found[0];
+                    return Ok(Resolved {
+                        sql: source.qualified(column),
+                        column: column.clone(),
+                        obscore_alias: source.is_obscore.then(|| quote_ident_always(&source.alias)),
+                    });
                 }
                 _ => {
                     let tables: Vec<String> = found.iter().map(|(s, _)| s.alias.clone()).collect();

@@ -237,7 +237,7 @@ impl<'c> Translator<'c> {
             let direction = sort_direction(&item.options);
             let target = match &item.expr {
                 Expr::Value(v) if matches!(v.value, Value::Number(_, _)) => v.value.to_string(),
-                Expr::Identifier(i) => match columns.iter().find(|c| if i.quote_style.is_some() { c.name == i.value } else { c.name.eq_ignore_ascii_case(&i.value) }) {
+                Expr::Identifier(i) => match output_column(columns, i) {
                     Some(c) => quote_ident_always(&c.name),
                     None => return Err(AdqlError::at(format!("ORDER BY {i}: after UNION/EXCEPT/INTERSECT only result columns can be sorted on"), i.span.start)),
                 },
@@ -401,13 +401,7 @@ impl<'c> Translator<'c> {
         if let Expr::Identifier(i) = e {
             let in_scope = self.scopes.resolve(std::slice::from_ref(i)).is_ok();
             if !in_scope {
-                if let Some(c) = columns.iter().find(|c| {
-                    if i.quote_style.is_some() {
-                        c.name == i.value
-                    } else {
-                        c.name.eq_ignore_ascii_case(&i.value)
-                    }
-                }) {
+                if let Some(c) = output_column(columns, i) {
                     return Ok(quote_ident_always(&c.name));
                 }
             }
@@ -431,46 +425,25 @@ impl<'c> Translator<'c> {
                     sql = format!("{sql} {word} {right} ON {}", self.condition(c)?)
                 }
                 JoinConstraint::Using(names) => {
-                    let cols: Vec<String> = names
-                        .iter()
-                        .map(|n| {
+                    let level = self.scopes.levels.last().unwrap();
+                    let mut columns = Vec::with_capacity(names.len());
+                    for n in names {
+                        let ident =
                             n.0.last()
                                 .and_then(|p| p.as_ident())
-                                .map(|i| i.value.clone())
-                                .unwrap_or_default()
-                        })
-                        .collect();
-                    // the column must exist in the tables of the join
-                    for (n, name) in names.iter().zip(&cols) {
-                        let ident = n.0.last().and_then(|p| p.as_ident()).unwrap();
-                        let level = self.scopes.levels.last().unwrap();
-                        let sql_name = level
-                            .iter()
-                            .find_map(|s| s.find(ident))
-                            .map(|c| c.sql())
-                            .ok_or_else(|| {
-                                AdqlError::at(
-                                    format!("USING ({name}): no such column in the joined tables"),
-                                    ident.span.start,
-                                )
-                            })?;
-                        let _ = sql_name;
+                                .expect("validated: a column name");
+                        let column = level.iter().find_map(|s| s.find(ident)).ok_or_else(|| {
+                            AdqlError::at(
+                                format!(
+                                    "USING ({}): no such column in the joined tables",
+                                    ident.value
+                                ),
+                                ident.span.start,
+                            )
+                        })?;
+                        columns.push(column.sql());
                     }
-                    let level = self.scopes.levels.last().unwrap();
-                    let sql_cols: Vec<String> = names
-                        .iter()
-                        .map(|n| {
-                            level
-                                .iter()
-                                .find_map(|s| {
-                                    s.find(n.0.last().and_then(|p| p.as_ident()).unwrap())
-                                })
-                                .unwrap()
-                                .sql()
-                                .clone()
-                        })
-                        .collect();
-                    sql = format!("{sql} {word} {right} USING ({})", sql_cols.join(", "));
+                    sql = format!("{sql} {word} {right} USING ({})", columns.join(", "));
                 }
                 JoinConstraint::Natural => sql = format!("{sql} NATURAL {word} {right}"),
                 JoinConstraint::None => sql = format!("{sql} {word} {right} ON TRUE"),
@@ -584,8 +557,12 @@ impl<'c> Translator<'c> {
                 Expr::CompoundIdentifier(p) => p.clone(),
                 _ => unreachable!(),
             };
-            let (sql, column, _) = self.scopes.resolve(&parts)?;
-            return Ok((sql, column.kind, column.meta().cloned()));
+            let resolved = self.scopes.resolve(&parts)?;
+            return Ok((
+                resolved.sql,
+                resolved.column.kind,
+                resolved.column.meta().cloned(),
+            ));
         }
         let (sql, kind) = self.expr(e)?;
         Ok((geometry::as_output(&sql, kind, e)?, kind, None))
@@ -775,12 +752,12 @@ impl<'c> Translator<'c> {
     pub(crate) fn expr(&mut self, e: &Expr) -> Result<(String, Kind), AdqlError> {
         Ok(match e {
             Expr::Identifier(i) => {
-                let (sql, c, _) = self.scopes.resolve(std::slice::from_ref(i))?;
-                (sql, c.kind)
+                let r = self.scopes.resolve(std::slice::from_ref(i))?;
+                (r.sql, r.column.kind)
             }
             Expr::CompoundIdentifier(parts) => {
-                let (sql, c, _) = self.scopes.resolve(parts)?;
-                (sql, c.kind)
+                let r = self.scopes.resolve(parts)?;
+                (r.sql, r.column.kind)
             }
             Expr::Value(v) => match &v.value {
                 Value::Number(n, _) => (n.clone(), Kind::Number),
@@ -980,7 +957,7 @@ impl<'c> Translator<'c> {
                         };
                         self.scopes
                             .resolve(&parts)?
-                            .1
+                            .column
                             .meta()
                             .and_then(|m| m.unit.clone())
                     }
@@ -1027,13 +1004,23 @@ impl<'c> Translator<'c> {
             Expr::CompoundIdentifier(p) => p.clone(),
             _ => return None,
         };
-        let (sql, column, is_obscore) = self.scopes.resolve(&parts).ok()?;
-        if !is_obscore {
-            return None;
-        }
-        let alias = sql.split('.').next()?.to_string();
-        Some((alias, column.name().to_string()))
+        let resolved = self.scopes.resolve(&parts).ok()?;
+        Some((resolved.obscore_alias?, resolved.column.name().to_string()))
     }
+}
+
+/// The result column an identifier names (ORDER BY / GROUP BY by output name).
+fn output_column<'a>(
+    columns: &'a [OutputColumn],
+    i: &sqlparser::ast::Ident,
+) -> Option<&'a OutputColumn> {
+    columns.iter().find(|c| {
+        if i.quote_style.is_some() {
+            c.name == i.value
+        } else {
+            c.name.eq_ignore_ascii_case(&i.value)
+        }
+    })
 }
 
 fn sort_direction(options: &sqlparser::ast::OrderByOptions) -> &'static str {

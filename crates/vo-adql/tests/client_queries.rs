@@ -1,10 +1,10 @@
 //! The 71 ADQL queries real ALMA clients send (../shared/conformance/clients/adql_real.jsonl)
 //! translate and run against a demo archive in a throwaway cluster.
 
-use chrono::{TimeZone, Utc};
+mod common;
+
 use serde_json::Value;
 use vo_catalogue::{Catalogue, Column, Table};
-use vo_db::testing::TestCluster;
 
 fn upload_catalogue() -> Catalogue {
     let mut catalogue = Catalogue::builtin();
@@ -35,25 +35,8 @@ fn upload_catalogue() -> Catalogue {
 
 #[tokio::test]
 async fn every_client_query_translates_and_runs() {
-    let db = TestCluster::start().await;
-    let mut client = db.client().await;
+    let (_db, client) = common::demo_archive(3, 1500).await;
     let catalogue = upload_catalogue();
-    let archive = vo_demo::generate(vo_demo::DemoConfig {
-        seed: 3,
-        rows: 1500,
-        file_mous: 0,
-        now: Utc.with_ymd_and_hms(2025, 6, 1, 0, 0, 0).unwrap(),
-        public_url: "http://127.0.0.1:8080".into(),
-    });
-    vo_demo::load_archive(
-        &mut client,
-        &archive,
-        &[],
-        &Catalogue::builtin(),
-        &mut |_| {},
-    )
-    .await
-    .unwrap();
     client.batch_execute("CREATE SCHEMA tap_upload; CREATE TABLE tap_upload.proj_codes (prop_id text); INSERT INTO tap_upload.proj_codes VALUES ('2013.1.01365.S')").await.unwrap();
 
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))

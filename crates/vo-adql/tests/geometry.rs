@@ -3,30 +3,14 @@
 //! (gnomonic projection around the test point, exact for great-circle edges) on every row,
 //! for many random points and cones, unions and holes included.
 
-use chrono::{TimeZone, Utc};
+mod common;
+
 use vo_catalogue::Catalogue;
 use vo_db::testing::TestCluster;
 use vo_region::{angular_distance_deg, parse_stcs, Region, Shape};
 
 async fn demo_db() -> (TestCluster, tokio_postgres::Client) {
-    let db = TestCluster::start().await;
-    let mut client = db.client().await;
-    let archive = vo_demo::generate(vo_demo::DemoConfig {
-        seed: 11,
-        rows: 3000,
-        file_mous: 0,
-        now: Utc.with_ymd_and_hms(2025, 6, 1, 0, 0, 0).unwrap(),
-        public_url: "http://x".into(),
-    });
-    vo_demo::load_archive(
-        &mut client,
-        &archive,
-        &[],
-        &Catalogue::builtin(),
-        &mut |_| {},
-    )
-    .await
-    .unwrap();
+    let (db, client) = common::demo_archive(11, 3000).await;
     client.batch_execute("ANALYZE").await.unwrap();
     (db, client)
 }

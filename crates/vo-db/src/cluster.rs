@@ -26,12 +26,16 @@ pub struct PrivateCluster {
     listen_tcp: bool,
 }
 
+/// Whether this process runs as root (asked once: every cluster command needs it).
 fn is_root() -> bool {
-    Command::new("id")
-        .arg("-u")
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
-        .unwrap_or(false)
+    static ROOT: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ROOT.get_or_init(|| {
+        Command::new("id")
+            .arg("-u")
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+            .unwrap_or(false)
+    })
 }
 
 /// Where the PostgreSQL server binaries are: `$VO_PG_BIN`, else Debian's PostgreSQL 15.

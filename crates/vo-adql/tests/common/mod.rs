@@ -1,0 +1,29 @@
+//! Shared by the integration tests: a throwaway cluster holding a demo archive.
+
+use chrono::{TimeZone, Utc};
+use vo_catalogue::Catalogue;
+use vo_db::testing::TestCluster;
+
+/// A migrated throwaway cluster with a demo archive of about `rows` rows (no files), drawn
+/// from `seed` at a fixed date.
+pub async fn demo_archive(seed: u64, rows: usize) -> (TestCluster, tokio_postgres::Client) {
+    let db = TestCluster::start().await;
+    let mut client = db.client().await;
+    let archive = vo_demo::generate(vo_demo::DemoConfig {
+        seed,
+        rows,
+        file_mous: 0,
+        now: Utc.with_ymd_and_hms(2025, 6, 1, 0, 0, 0).unwrap(),
+        public_url: "http://127.0.0.1:8080".into(),
+    });
+    vo_demo::load_archive(
+        &mut client,
+        &archive,
+        &[],
+        &Catalogue::builtin(),
+        &mut |_| {},
+    )
+    .await
+    .unwrap();
+    (db, client)
+}
