@@ -97,17 +97,35 @@ impl SourceColumn {
     }
 }
 
+/// The canonical form of a name written in a query: a regular identifier stands for its
+/// lower-case form (as in SQL), a delimited one for exactly what is between the quotes.
+pub(crate) fn canonical(written: &Ident) -> String {
+    if written.quote_style.is_some() {
+        written.value.clone()
+    } else {
+        written.value.to_lowercase()
+    }
+}
+
+/// Whether a name written in a query refers to a declared (canonical) name: a delimited name
+/// must match exactly; a regular one matches whatever the case, so that `lastModified`,
+/// `LASTMODIFIED` and `"lastModified"` all reach ALMA's column.
+pub(crate) fn refers_to(written: &Ident, declared: &str) -> bool {
+    if written.quote_style.is_some() {
+        written.value == declared
+    } else {
+        written.value.eq_ignore_ascii_case(declared)
+    }
+}
+
 /// A table, view, WITH query or subquery in FROM.
 #[derive(Debug, Clone)]
 pub(crate) struct Source {
     /// The alias the emitted SQL uses (always quoted).
     pub alias: String,
-    /// Names that qualify its columns in ADQL: the alias if one was given, else the table
-    /// name and schema.table.
-    pub qualifiers: Vec<String>,
-    /// Whether `alias` was written by the user (then only it qualifies, case-sensitively if
-    /// delimited).
-    pub alias_delimited: bool,
+    /// The names that qualify its columns in ADQL, each as canonical parts: the alias if
+    /// one was given, else the table name and schema.table.
+    pub qualifiers: Vec<Vec<String>>,
     pub columns: Vec<SourceColumn>,
     /// The ObsCore table: geometry predicates on s_region use its footprint.
     pub is_obscore: bool,
@@ -116,24 +134,31 @@ pub(crate) struct Source {
 impl Source {
     pub fn from_table(table: &Table, alias: Option<&Ident>, default_alias: String) -> Source {
         let columns = table.columns.iter().map(SourceColumn::catalogue).collect();
-        let (alias_name, qualifiers, delimited) = match alias {
-            Some(a) => (
-                a.value.clone(),
-                vec![a.value.clone()],
-                a.quote_style.is_some(),
-            ),
+        let (alias_name, qualifiers) = match alias {
+            Some(a) => (canonical(a), vec![vec![canonical(a)]]),
             None => (
                 default_alias,
-                vec![table.name.clone(), table.qualified_name()],
-                false,
+                vec![
+                    vec![table.name.clone()],
+                    vec![table.schema.clone(), table.name.clone()],
+                ],
             ),
         };
         Source {
             alias: alias_name,
             qualifiers,
-            alias_delimited: delimited,
             columns,
             is_obscore: table.qualified_name().eq_ignore_ascii_case("ivoa.obscore"),
+        }
+    }
+
+    /// A WITH query or subquery under the name (already canonical) it is known by.
+    pub fn derived(alias: String, columns: Vec<SourceColumn>) -> Source {
+        Source {
+            qualifiers: vec![vec![alias.clone()]],
+            alias,
+            columns,
+            is_obscore: false,
         }
     }
 
@@ -144,31 +169,14 @@ impl Source {
         out
     }
 
-    fn matches_qualifier(&self, parts: &[&Ident]) -> bool {
-        let written: Vec<String> = parts.iter().map(|p| p.value.clone()).collect();
-        let joined = written.join(".");
-        if self.alias_delimited {
-            return parts.len() == 1
-                && parts[0].quote_style.is_some()
-                && parts[0].value == self.alias;
-        }
-        self.qualifiers.iter().any(|q| {
-            if parts.iter().any(|p| p.quote_style.is_some()) {
-                q == &joined
-            } else {
-                q.eq_ignore_ascii_case(&joined)
-            }
-        })
+    pub fn matches_qualifier(&self, parts: &[&Ident]) -> bool {
+        self.qualifiers
+            .iter()
+            .any(|q| q.len() == parts.len() && parts.iter().zip(q).all(|(w, d)| refers_to(w, d)))
     }
 
     pub fn find(&self, name: &Ident) -> Option<&SourceColumn> {
-        if name.quote_style.is_some() {
-            self.columns.iter().find(|c| c.name() == name.value)
-        } else {
-            self.columns
-                .iter()
-                .find(|c| c.name().eq_ignore_ascii_case(&name.value))
-        }
+        self.columns.iter().find(|c| refers_to(name, c.name()))
     }
 }
 
@@ -306,18 +314,13 @@ pub(crate) fn find_table<'c>(
         .map(|p| p.span.start)
         .unwrap_or(sqlparser::tokenizer::Location { line: 0, column: 0 });
     let parts: &[Ident] = if parts.len() == 3 { &parts[1..] } else { parts };
-    let equal = |written: &Ident, actual: &str| {
-        if written.quote_style.is_some() {
-            written.value == actual
-        } else {
-            written.value.eq_ignore_ascii_case(actual)
-        }
-    };
+    let equal = refers_to;
     let matches: Vec<&Table> = catalogue
         .tables
         .iter()
         .filter(|t| match parts {
-            [name] => equal(name, &t.name),
+            // uploaded tables are always written TAP_UPLOAD.name (TAP 1.1 §4.1)
+            [name] => equal(name, &t.name) && !t.schema.eq_ignore_ascii_case("TAP_UPLOAD"),
             [schema, name] => equal(schema, &t.schema) && equal(name, &t.name),
             _ => false,
         })

@@ -5,7 +5,9 @@
 use crate::error::AdqlError;
 use crate::expr::function_name;
 use crate::geometry;
-use crate::scope::{find_table, quote_ident_always, Kind, Scopes, Source, SourceColumn};
+use crate::scope::{
+    canonical, find_table, quote_ident_always, refers_to, Kind, Scopes, Source, SourceColumn,
+};
 use sqlparser::ast::{
     BinaryOperator, CastKind, DataType, Distinct, Expr, FunctionArg, FunctionArgExpr,
     FunctionArguments, GroupByExpr, JoinConstraint, JoinOperator, LimitClause, OrderBy,
@@ -145,7 +147,7 @@ impl<'c> Translator<'c> {
                 self.scopes.levels.push(Vec::new());
                 let (body, columns) = self.query(&cte.query, None)?;
                 self.scopes.levels.pop();
-                let name = cte.alias.name.value.clone();
+                let name = canonical(&cte.alias.name);
                 parts.push(format!("{} AS ({body})", quote_ident_always(&name)));
                 let source_columns = columns
                     .iter()
@@ -273,10 +275,10 @@ impl<'c> Translator<'c> {
                     SelectItemQualifiedWildcardKind::ObjectName(name),
                     _,
                 ) => {
-                    let written = name
-                        .0
+                    let parts: Vec<&sqlparser::ast::Ident> =
+                        name.0.iter().filter_map(|p| p.as_ident()).collect();
+                    let written = parts
                         .iter()
-                        .filter_map(|p| p.as_ident())
                         .map(|i| i.value.as_str())
                         .collect::<Vec<_>>()
                         .join(".");
@@ -286,11 +288,7 @@ impl<'c> Translator<'c> {
                         .last()
                         .unwrap()
                         .iter()
-                        .find(|src| {
-                            src.qualifiers
-                                .iter()
-                                .any(|q| q.eq_ignore_ascii_case(&written))
-                        })
+                        .find(|src| src.matches_qualifier(&parts))
                         .ok_or_else(|| {
                             AdqlError::at(
                                 format!(
@@ -462,26 +460,14 @@ impl<'c> Translator<'c> {
                     .collect();
                 if parts.len() == 1 {
                     let wanted = &parts[0];
-                    if let Some((cte, columns)) = self.ctes.iter().rev().find(|(n, _)| {
-                        if wanted.quote_style.is_some() {
-                            n == &wanted.value
-                        } else {
-                            n.eq_ignore_ascii_case(&wanted.value)
-                        }
-                    }) {
+                    if let Some((cte, columns)) =
+                        self.ctes.iter().rev().find(|(n, _)| refers_to(wanted, n))
+                    {
                         let alias_name = alias
                             .as_ref()
-                            .map(|a| a.name.value.clone())
+                            .map(|a| canonical(&a.name))
                             .unwrap_or_else(|| cte.clone());
-                        let source = Source {
-                            alias: alias_name.clone(),
-                            qualifiers: vec![alias_name.clone()],
-                            alias_delimited: alias
-                                .as_ref()
-                                .is_some_and(|a| a.name.quote_style.is_some()),
-                            columns: columns.clone(),
-                            is_obscore: false,
-                        };
+                        let source = Source::derived(alias_name.clone(), columns.clone());
                         let sql = format!(
                             "{} AS {}",
                             quote_ident_always(cte),
@@ -512,17 +498,14 @@ impl<'c> Translator<'c> {
                 self.scopes.levels.push(Vec::new());
                 let (sql, columns) = self.query(subquery, None)?;
                 self.scopes.levels.pop();
-                let source = Source {
-                    alias: alias.name.value.clone(),
-                    qualifiers: vec![alias.name.value.clone()],
-                    alias_delimited: alias.name.quote_style.is_some(),
-                    columns: columns
+                let source = Source::derived(
+                    canonical(&alias.name),
+                    columns
                         .iter()
                         .map(|c| SourceColumn::derived(c.name.clone(), c.meta.clone()))
                         .collect(),
-                    is_obscore: false,
-                };
-                let out = format!("({sql}) AS {}", quote_ident_always(&alias.name.value));
+                );
+                let out = format!("({sql}) AS {}", quote_ident_always(&source.alias));
                 self.push_source(source, f)?;
                 Ok(out)
             }
@@ -770,7 +753,8 @@ impl<'c> Translator<'c> {
                 (format!("({sql})"), kind)
             }
             Expr::UnaryOp { op, expr } => {
-                let (sql, _) = self.expr(expr)?;
+                let (sql, kind) = self.expr(expr)?;
+                arithmetic_operand(expr, kind)?;
                 (
                     format!(
                         "{}{sql}",
@@ -786,6 +770,10 @@ impl<'c> Translator<'c> {
             Expr::BinaryOp { left, op, right } => {
                 let (l, lk) = self.expr(left)?;
                 let (r, rk) = self.expr(right)?;
+                if *op != BinaryOperator::StringConcat {
+                    arithmetic_operand(left, lk)?;
+                    arithmetic_operand(right, rk)?;
+                }
                 match op {
                     BinaryOperator::StringConcat => {
                         let text = |s: String, k: Kind| {
@@ -1056,4 +1044,25 @@ fn number_text(e: &Expr) -> String {
         Expr::Nested(inner) => number_text(inner),
         _ => String::new(),
     }
+}
+
+/// Arithmetic takes numbers: a string, timestamp or geometry operand is an error.
+fn arithmetic_operand(e: &Expr, kind: Kind) -> Result<(), AdqlError> {
+    let what = match kind {
+        Kind::Number | Kind::Null => return Ok(()),
+        Kind::Text => "a string",
+        Kind::Timestamp => "a timestamp",
+        _ => "a geometry",
+    };
+    Err(AdqlError::at(
+        format!("arithmetic needs numbers, not {what}"),
+        e.span().start,
+    )
+    .with_hint(match kind {
+        Kind::Text => "CAST it AS DOUBLE PRECISION if it holds numbers",
+        Kind::Timestamp => {
+            "compare timestamps, or use the MJD columns (t_min, t_max) for arithmetic"
+        }
+        _ => "use COORD1/COORD2, AREA or DISTANCE to get numbers from a geometry",
+    }))
 }

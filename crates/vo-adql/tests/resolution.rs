@@ -1,0 +1,94 @@
+//! Name resolution and type rules of `translate` over the built-in catalogue (no database).
+
+use vo_adql::{translate, Options};
+use vo_catalogue::Catalogue;
+
+fn sql(adql: &str) -> String {
+    translate(adql, &Catalogue::builtin(), &Options::default())
+        .unwrap_or_else(|e| panic!("{adql}: {e}"))
+        .sql
+}
+
+fn error(adql: &str) -> String {
+    match translate(adql, &Catalogue::builtin(), &Options::default()) {
+        Ok(t) => panic!("{adql} was accepted as {}", t.sql),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn regular_names_match_any_case_and_delimited_names_match_exactly() {
+    let t = translate(
+        "SELECT lastmodified, \"lastModified\", LASTMODIFIED FROM IVOA.ObsCore",
+        &Catalogue::builtin(),
+        &Options::default(),
+    )
+    .unwrap();
+    assert!(t.columns.iter().all(|c| c.name == "lastModified"));
+    assert!(error("SELECT \"lastmodified\" FROM ivoa.obscore")
+        .contains("delimited names are case-sensitive: did you mean \"lastModified\"?"));
+    assert!(error("SELECT * FROM \"TAP_SCHEMA\".\"Columns\"").contains("no table"));
+    sql("SELECT * FROM \"TAP_SCHEMA\".columns");
+}
+
+#[test]
+fn aliases_follow_the_same_case_rules() {
+    // a regular alias stands for its lower-case form; a delimited one for itself
+    sql("SELECT \"oc\".s_ra FROM ivoa.obscore AS OC");
+    sql("SELECT oc.s_ra FROM ivoa.obscore AS \"OC\"");
+    assert!(error("SELECT \"OC\".s_ra FROM ivoa.obscore AS OC").contains("there is no table OC"));
+    assert!(error("SELECT \"oc\".* FROM ivoa.obscore AS \"OC\"").contains("there is no table oc"));
+    sql("WITH Sel AS (SELECT s_ra FROM ivoa.obscore) SELECT * FROM \"sel\"");
+    assert!(
+        error("WITH Sel AS (SELECT s_ra FROM ivoa.obscore) SELECT * FROM \"Sel\"")
+            .contains("no table Sel")
+    );
+}
+
+#[test]
+fn uploaded_tables_are_only_reached_through_tap_upload() {
+    let mut catalogue = Catalogue::builtin();
+    let mut upload = catalogue.table("TAP_SCHEMA.schemas").unwrap().clone();
+    upload.schema = "TAP_UPLOAD".into();
+    upload.name = "mine".into();
+    catalogue.tables.push(upload);
+    let options = Options::default();
+    assert!(translate("SELECT * FROM TAP_UPLOAD.mine", &catalogue, &options).is_ok());
+    let e = translate("SELECT * FROM mine", &catalogue, &options).unwrap_err();
+    assert!(e.message.contains("no table mine"), "{e}");
+}
+
+#[test]
+fn arithmetic_needs_numbers() {
+    assert!(error("SELECT target_name * 2 FROM ivoa.obscore")
+        .contains("line 1, column 8: arithmetic needs numbers, not a string"));
+    assert!(error("SELECT -obs_id FROM ivoa.obscore").contains("not a string"));
+    assert!(error("SELECT s_region + 1 FROM ivoa.obscore").contains("not a geometry"));
+    sql("SELECT (frequency - 0.5 * bandwidth / 1e9) FROM ivoa.obscore");
+}
+
+#[test]
+fn coordinate_systems_are_checked() {
+    for frame in [
+        "ICRS",
+        "icrs",
+        "",
+        "J2000",
+        "FK5",
+        "ICRS GEOCENTER",
+        "ICRS TOPOCENTER SPHERICAL2",
+    ] {
+        sql(&format!(
+            "SELECT obs_id FROM ivoa.obscore WHERE 1 = CONTAINS(POINT('{frame}', s_ra, s_dec), CIRCLE('ICRS', 10, 20, 1))"
+        ));
+    }
+    assert!(error("SELECT POINT('QUARK', 1, 2) FROM ivoa.obscore")
+        .contains("'QUARK' is not a coordinate system"));
+    assert!(
+        error("SELECT CIRCLE('GALACTIC', 1, 2, 3) FROM ivoa.obscore")
+            .contains("GALACTIC coordinates are not converted")
+    );
+    assert!(
+        error("SELECT POINT('ICRS CARTESIAN2', 1, 2) FROM ivoa.obscore").contains("not Cartesian")
+    );
+}
