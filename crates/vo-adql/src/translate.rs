@@ -800,7 +800,7 @@ impl<'c> Translator<'c> {
                 kind: CastKind::Cast,
                 ..
             } => {
-                let (sql, _) = self.expr(expr)?;
+                let (sql, value_kind) = self.expr(expr)?;
                 let (target, kind) = match data_type {
                     DataType::Char(n) => (
                         format!(
@@ -822,6 +822,19 @@ impl<'c> Translator<'c> {
                     DataType::Real => ("real".into(), Kind::Number),
                     DataType::DoublePrecision => ("double precision".into(), Kind::Number),
                     DataType::Timestamp(..) => ("timestamp".into(), Kind::Timestamp),
+                    DataType::Custom(name, _) => {
+                        let target = name.to_string().to_ascii_uppercase();
+                        if value_kind != Kind::Text {
+                            return Err(AdqlError::at(
+                                format!("only a string can be CAST to {target}"),
+                                expr.span().start,
+                            )
+                            .with_hint(
+                                "write the geometry in DALI form, e.g. CAST('12.3 45.6' AS POINT)",
+                            ));
+                        }
+                        return geometry::cast(expr, &sql, &target);
+                    }
                     other => {
                         return Err(AdqlError::at(
                             format!("CAST to {other} is not supported by this service"),

@@ -259,10 +259,111 @@ async fn predicates_use_the_indexes_and_match_brute_force() {
             compared += 1;
         }
     }
+    // literal REGIONs with unions and holes (the demo's own footprints, written as STC-S)
+    // against every row's centre
+    let centres: Vec<(String, f64, f64)> = client
+        .query("SELECT obs_id, s_ra, s_dec FROM ivoa.obscore", &[])
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect();
+    let mut union_hits = 0;
+    for (_, region) in rows
+        .iter()
+        .filter(|(_, r)| r.pieces.len() > 1 || r.pieces.iter().any(|p| !p.holes.is_empty()))
+        .take(25)
+    {
+        let literal = vo_region::format_stcs(region);
+        let region = parse_stcs(&literal).unwrap();
+        let adql = format!("SELECT obs_id FROM ivoa.obscore WHERE 1 = CONTAINS(POINT(s_ra, s_dec), REGION('{literal}'))");
+        let mut got: Vec<String> = client
+            .query(sql(&adql).as_str(), &[])
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        let mut expected: Vec<String> = centres
+            .iter()
+            .filter(|(_, ra, dec)| point_in_region(&region, *ra, *dec))
+            .map(|(id, _, _)| id.clone())
+            .collect();
+        got.sort();
+        expected.sort();
+        union_hits += got.len();
+        assert_eq!(got, expected, "{adql}");
+        compared += centres.len();
+    }
+    assert!(
+        union_hits > 0,
+        "the literal unions must contain some rows' centres"
+    );
     assert!(compared > 100_000, "compared {compared} row/shape pairs");
     println!("compared {compared} pairs: {point_hits} point hits, {cone_hits} cone hits, {hole_misses} cones wholly inside holes");
     assert!(
         point_hits > 20 && cone_hits > 50,
         "the random shapes must hit rows: {point_hits} {cone_hits}"
+    );
+}
+
+#[tokio::test]
+async fn geometry_values_come_back_as_dali_arrays() {
+    let db = TestCluster::start().await;
+    let client = db.client().await;
+    let adql = "SELECT TOP 1 POLYGON('ICRS', 10, 20, 11, 20, 11, 21) AS p, BOX(10, 20, 2, 1) AS b, \
+                CENTROID(POLYGON(10, 20, 12, 20, 11, 22)) AS cp, CENTROID(BOX(359.5, 0, 2, 2)) AS cb, \
+                CAST('12.3 45.6' AS POINT) AS pt, CAST('12.3 45.6 0.5' AS CIRCLE) AS c, \
+                AREA(REGION('Union ICRS (Circle 10 10 1 Circle 20 20 1)')) AS a \
+                FROM TAP_SCHEMA.schemas";
+    let t = vo_adql::translate(adql, &Catalogue::builtin(), &vo_adql::Options::default()).unwrap();
+    let xtypes: Vec<Option<&str>> = t.columns.iter().map(|c| c.xtype).collect();
+    assert_eq!(
+        xtypes,
+        [
+            Some("polygon"),
+            Some("polygon"),
+            Some("point"),
+            Some("point"),
+            Some("point"),
+            Some("circle"),
+            None
+        ]
+    );
+    let row = client.query_one(t.sql.as_str(), &[]).await.unwrap();
+    let close = |got: Vec<f64>, want: &[f64]| {
+        assert_eq!(got.len(), want.len(), "{got:?} vs {want:?}");
+        for (g, w) in got.iter().zip(want) {
+            assert!((g - w).abs() < 1e-9, "{got:?} vs {want:?}");
+        }
+    };
+    close(row.get(0), &[10.0, 20.0, 11.0, 20.0, 11.0, 21.0]);
+    close(row.get(1), &[9.0, 19.5, 11.0, 19.5, 11.0, 20.5, 9.0, 20.5]);
+    // the mean of the vertices' unit vectors, computed independently
+    let unit = |ra: f64, dec: f64| {
+        let (a, d) = (ra.to_radians(), dec.to_radians());
+        [d.cos() * a.cos(), d.cos() * a.sin(), d.sin()]
+    };
+    let sum = [unit(10.0, 20.0), unit(12.0, 20.0), unit(11.0, 22.0)]
+        .iter()
+        .fold([0.0; 3], |s, v| [s[0] + v[0], s[1] + v[1], s[2] + v[2]]);
+    let expected_centroid = [
+        sum[1].atan2(sum[0]).to_degrees(),
+        sum[2].atan2(sum[0].hypot(sum[1])).to_degrees(),
+    ];
+    close(row.get(2), &expected_centroid);
+    close(row.get(3), &[359.5, 0.0]);
+    close(row.get(4), &[12.3, 45.6]);
+    close(row.get(5), &[12.3, 45.6, 0.5]);
+    // two circles of 1 degree: 2 * 2π(1 - cos 1°) steradians in square degrees
+    let area: f64 = row.get(6);
+    let expected_area = 2.0
+        * 2.0
+        * std::f64::consts::PI
+        * (1.0 - 1f64.to_radians().cos())
+        * (180.0 / std::f64::consts::PI).powi(2);
+    assert!(
+        (area - expected_area).abs() < 1e-6,
+        "{area} vs {expected_area}"
     );
 }

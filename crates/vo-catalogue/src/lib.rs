@@ -122,6 +122,11 @@ impl Catalogue {
         .expect("schema/*.toml shipped with this release is valid (checked by tests)")
     }
 
+    /// A catalogue from the two schema files' contents (as in `schema/`).
+    pub fn from_toml(obscore: &str, tap_schema: &str) -> Result<Catalogue, CatalogueError> {
+        load::from_toml(obscore, tap_schema)
+    }
+
     /// Finds a table by `schema.table`, case-insensitively.
     pub fn table(&self, qualified: &str) -> Option<&Table> {
         self.tables

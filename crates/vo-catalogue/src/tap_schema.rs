@@ -1,6 +1,6 @@
 //! The content of TAP_SCHEMA, generated from the catalogue.
 
-use crate::Catalogue;
+use crate::{Catalogue, Column, Table};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct SchemaRow {
@@ -13,7 +13,7 @@ pub struct SchemaRow {
 pub struct TableRow {
     pub schema_name: String,
     pub table_name: String,
-    pub table_type: &'static str,
+    pub table_type: String,
     pub utype: Option<String>,
     pub description: String,
     pub table_index: i32,
@@ -76,7 +76,7 @@ impl Catalogue {
             rows.tables.push(TableRow {
                 schema_name: table.schema.clone(),
                 table_name: table.qualified_name(),
-                table_type: "table",
+                table_type: "table".into(),
                 utype: table.utype.clone(),
                 description: table.description.clone(),
                 table_index: rows.tables.len() as i32,
@@ -102,6 +102,80 @@ impl Catalogue {
             }
         }
         rows
+    }
+}
+
+impl Catalogue {
+    /// The catalogue a TAP_SCHEMA describes: the inverse of [`Catalogue::tap_schema_rows`],
+    /// so that a service (or an operator's `adql translate --schema database`) can work on
+    /// the tables a database declares. Each `schema.table` is expected in PostgreSQL under
+    /// the lower-case schema and the table name as written.
+    pub fn from_tap_schema(rows: &TapSchemaRows) -> Result<Catalogue, crate::CatalogueError> {
+        let mut tables: Vec<Table> = Vec::new();
+        let mut ordered: Vec<&TableRow> = rows.tables.iter().collect();
+        ordered.sort_by_key(|t| t.table_index);
+        for t in ordered {
+            let (schema, name) = t.table_name.split_once('.').ok_or_else(|| {
+                crate::CatalogueError(format!(
+                    "TAP_SCHEMA.tables: table_name {} is not schema.table",
+                    t.table_name
+                ))
+            })?;
+            let mut columns: Vec<&ColumnRow> = rows
+                .columns
+                .iter()
+                .filter(|c| c.table_name == t.table_name)
+                .collect();
+            columns.sort_by_key(|c| c.column_index);
+            if columns.is_empty() {
+                return Err(crate::CatalogueError(format!(
+                    "TAP_SCHEMA.columns has no columns for {}",
+                    t.table_name
+                )));
+            }
+            tables.push(Table {
+                schema: schema.to_string(),
+                name: name.to_string(),
+                pg_schema: schema.to_lowercase(),
+                pg_name: name.to_string(),
+                description: t.description.clone(),
+                utype: t.utype.clone(),
+                columns: columns
+                    .into_iter()
+                    .map(|c| {
+                        std::sync::Arc::new(Column {
+                            name: c.column_name.clone(),
+                            pg_type: pg_type_for(&c.datatype).to_string(),
+                            datatype: c.datatype.clone(),
+                            arraysize: c.arraysize.clone(),
+                            ucd: c.ucd.clone(),
+                            utype: c.utype.clone(),
+                            xtype: c.xtype.clone(),
+                            unit: c.unit.clone(),
+                            description: c.description.clone(),
+                            indexed: c.indexed != 0,
+                            principal: c.principal != 0,
+                            std: c.std != 0,
+                        })
+                    })
+                    .collect(),
+            });
+        }
+        Ok(Catalogue { tables })
+    }
+}
+
+/// The PostgreSQL type that holds a VOTable datatype (informative: the translator does not
+/// depend on it).
+fn pg_type_for(datatype: &str) -> &'static str {
+    match datatype {
+        "boolean" => "boolean",
+        "short" => "smallint",
+        "int" => "integer",
+        "long" => "bigint",
+        "float" => "real",
+        "double" => "double precision",
+        _ => "text",
     }
 }
 
@@ -139,5 +213,25 @@ mod tests {
             .find(|c| c.column_name == "data_rights")
             .unwrap();
         assert_eq!(rights.size, Some(11));
+    }
+
+    #[test]
+    fn tap_schema_rows_give_back_the_catalogue() {
+        let builtin = Catalogue::builtin();
+        let again = Catalogue::from_tap_schema(&builtin.tap_schema_rows()).unwrap();
+        assert_eq!(again.tables.len(), builtin.tables.len());
+        for (a, b) in again.tables.iter().zip(&builtin.tables) {
+            assert_eq!(a.qualified_name(), b.qualified_name());
+            assert_eq!(a.sql_name(), b.sql_name());
+            let strip = |c: &Column| Column {
+                pg_type: String::new(),
+                ..c.clone()
+            };
+            let (ca, cb): (Vec<Column>, Vec<Column>) = (
+                a.columns.iter().map(|c| strip(c)).collect(),
+                b.columns.iter().map(|c| strip(c)).collect(),
+            );
+            assert_eq!(ca, cb, "{}", a.qualified_name());
+        }
     }
 }

@@ -11,8 +11,10 @@ pub mod cluster;
 mod migrate;
 mod pgsphere;
 mod pool;
+mod tap_schema;
 pub mod testing;
 
 pub use cluster::{ClusterError, PrivateCluster};
 pub use migrate::{migrate, schema_versions, MigrateError, MIGRATIONS};
 pub use pool::{connect, make_pool, Pool};
+pub use tap_schema::read_catalogue;

@@ -19,6 +19,30 @@ async fn migrations_build_the_schema_and_are_idempotent() {
         "second run applies nothing"
     );
 
+    // TAP_SCHEMA read back gives the catalogue it was written from
+    let read = vo_db::read_catalogue(&client).await.unwrap();
+    let builtin = Catalogue::builtin();
+    assert_eq!(read.tables.len(), builtin.tables.len());
+    for (a, b) in read.tables.iter().zip(&builtin.tables) {
+        assert_eq!(a.qualified_name(), b.qualified_name());
+        assert_eq!(a.sql_name(), b.sql_name());
+        let names =
+            |t: &vo_catalogue::Table| -> Vec<(String, String, Option<String>, Option<String>)> {
+                t.columns
+                    .iter()
+                    .map(|c| {
+                        (
+                            c.name.clone(),
+                            c.datatype.clone(),
+                            c.unit.clone(),
+                            c.xtype.clone(),
+                        )
+                    })
+                    .collect()
+            };
+        assert_eq!(names(a), names(b));
+    }
+
     // every file in schema/migrations is embedded, in order
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../schema/migrations");
     let mut files: Vec<String> = std::fs::read_dir(dir)

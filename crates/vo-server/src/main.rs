@@ -67,7 +67,7 @@ fn main() -> std::process::ExitCode {
         }
     };
     if let Command::Adql(c) = &args.command {
-        return cli::adql::run(c);
+        return cli::adql::run(c, &config);
     }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

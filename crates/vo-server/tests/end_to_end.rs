@@ -62,6 +62,31 @@ fn demo_serve_availability_and_shutdown() {
         .unwrap();
     assert!(String::from_utf8_lossy(&again.stdout).contains("already holds"));
 
+    // ADQL translated against the tables the database's TAP_SCHEMA declares
+    let out = command_with_stdin(
+        voarchive(dir.path(), db_port, http_port),
+        &["adql", "translate", "--schema", "database"],
+        "SELECT TOP 1 \"lastModified\" FROM ivoa.obscore",
+    );
+    assert!(
+        out.status.success() && String::from_utf8_lossy(&out.stdout).contains("\"lastModified\""),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let schema_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../schema");
+    let out = command_with_stdin(
+        voarchive(dir.path(), db_port, http_port),
+        &[
+            "adql",
+            "translate",
+            "--schema",
+            schema_dir.to_str().unwrap(),
+        ],
+        "SELECT TOP 1 nonesuch FROM ivoa.obscore",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no column nonesuch"));
+
     // ingest through the binary: a CSV loads; a broken FITS product loads nothing
     let csv = dir.path().join("rows.csv");
     std::fs::write(&csv, "obs_id,proposal_id,member_ous_uid,target_name,s_ra,s_dec,s_region,dataproduct_type,calib_level,data_rights\n\
@@ -176,7 +201,11 @@ fn demo_serve_availability_and_shutdown() {
 
 /// Runs `voarchive ARGS` with `input` on its standard input.
 fn with_stdin(args: &[&str], input: &str) -> std::process::Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_voarchive"))
+    command_with_stdin(Command::new(env!("CARGO_BIN_EXE_voarchive")), args, input)
+}
+
+fn command_with_stdin(mut command: Command, args: &[&str], input: &str) -> std::process::Output {
+    let mut child = command
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

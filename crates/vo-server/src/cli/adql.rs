@@ -1,5 +1,6 @@
 //! `voarchive adql …`: ADQL tools for operators (and tests).
 
+use crate::config::Config;
 use std::io::Read;
 use std::process::ExitCode;
 
@@ -15,28 +16,67 @@ pub enum AdqlCommand {
         /// The caller's MAXREC: the SQL gets LIMIT maxrec+1 so overflow can be detected.
         #[arg(long)]
         maxrec: Option<u64>,
+        /// Which tables to translate against: `builtin` (the schema files this release was
+        /// built with), a directory holding obscore.toml and tap_schema.toml (e.g. an edited
+        /// copy of schema/), or `database` (TAP_SCHEMA of the configured database).
+        #[arg(long, default_value = "builtin")]
+        schema: String,
     },
 }
 
-pub fn run(command: &AdqlCommand) -> ExitCode {
+/// The catalogue `--schema` names.
+fn load_catalogue(schema: &str, config: &Config) -> anyhow::Result<vo_catalogue::Catalogue> {
+    match schema {
+        "builtin" => Ok(vo_catalogue::Catalogue::builtin()),
+        "database" => {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
+            runtime.block_on(async {
+                let params = config.database_params();
+                let client = vo_db::connect(&params)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("connecting to the database ({params}): {e}"))?;
+                vo_db::read_catalogue(&client)
+                    .await
+                    .map_err(anyhow::Error::msg)
+            })
+        }
+        dir => {
+            let read = |name: &str| {
+                let path = std::path::Path::new(dir).join(name);
+                std::fs::read_to_string(&path)
+                    .map_err(|e| anyhow::anyhow!("--schema {dir}: reading {}: {e}", path.display()))
+            };
+            vo_catalogue::Catalogue::from_toml(&read("obscore.toml")?, &read("tap_schema.toml")?)
+                .map_err(|e| anyhow::anyhow!("--schema {dir}: {e}"))
+        }
+    }
+}
+
+pub fn run(command: &AdqlCommand, config: &Config) -> ExitCode {
     let mut adql = String::new();
     if let Err(e) = std::io::stdin().read_to_string(&mut adql) {
         eprintln!("error: reading standard input: {e}");
         return ExitCode::from(2);
     }
     match command {
-        AdqlCommand::Translate { maxrec } => match vo_adql::translate(
-            &adql,
-            &vo_catalogue::Catalogue::builtin(),
-            &vo_adql::Options { maxrec: *maxrec },
-        ) {
-            Ok(t) => {
-                println!("{}", t.sql);
-                ExitCode::SUCCESS
-            }
+        AdqlCommand::Translate { maxrec, schema } => match load_catalogue(schema, config) {
             Err(e) => {
-                eprintln!("{e}");
-                ExitCode::FAILURE
+                eprintln!("error: {e:#}");
+                ExitCode::from(2)
+            }
+            Ok(catalogue) => {
+                match vo_adql::translate(&adql, &catalogue, &vo_adql::Options { maxrec: *maxrec }) {
+                    Ok(t) => {
+                        println!("{}", t.sql);
+                        ExitCode::SUCCESS
+                    }
+                    Err(e) => {
+                        eprintln!("{e}");
+                        ExitCode::FAILURE
+                    }
+                }
             }
         },
         AdqlCommand::Check => match vo_adql::check(&adql) {

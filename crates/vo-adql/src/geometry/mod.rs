@@ -9,12 +9,49 @@ use crate::scope::Kind;
 use crate::translate::{string_literal, Translator};
 use sqlparser::ast::{Expr, Spanned, Value};
 
+mod frames;
+mod output;
+mod union;
+
+use frames::frame_ok;
+pub(crate) use output::{as_output, cast};
+
 const FOOTPRINT: &str = "archive.obscore_footprint";
 
 /// A geometry operand: a pgSphere value, or ObsCore's s_region of a FROM entry.
 enum Operand {
     Shape(String, Kind),
-    Region { alias: String },
+    Region {
+        alias: String,
+    },
+    /// A REGION literal with several pieces or holes.
+    Union(Vec<union::LiteralPiece>),
+}
+
+/// The region of a `REGION('…')` call whose STC-S has several pieces or holes.
+fn literal_union(e: &Expr) -> Result<Option<vo_region::Region>, AdqlError> {
+    let Expr::Function(f) = e else {
+        return Ok(None);
+    };
+    if !function_name(f).is_some_and(|n| n.eq_ignore_ascii_case("REGION")) {
+        return Ok(None);
+    }
+    let sqlparser::ast::FunctionArguments::List(list) = &f.args else {
+        return Ok(None);
+    };
+    let Some(sqlparser::ast::FunctionArg::Unnamed(sqlparser::ast::FunctionArgExpr::Expr(arg))) =
+        list.args.first()
+    else {
+        return Ok(None);
+    };
+    let Expr::Value(v) = arg else { return Ok(None) };
+    let Value::SingleQuotedString(text) = &v.value else {
+        return Ok(None);
+    };
+    let region = vo_region::parse_stcs(text)
+        .map_err(|err| AdqlError::at(format!("REGION: {err}"), arg.span().start))?;
+    let simple = matches!(region.pieces.as_slice(), [piece] if piece.holes.is_empty());
+    Ok((!simple).then_some(region))
 }
 
 pub(crate) fn is_predicate_call(e: &Expr) -> bool {
@@ -24,81 +61,6 @@ pub(crate) fn is_predicate_call(e: &Expr) -> bool {
 fn radians(x: &str) -> String {
     format!("radians({x})")
 }
-
-fn frame_ok(e: &Expr) -> Result<(), AdqlError> {
-    let Expr::Value(v) = e else { return Ok(()) };
-    let Value::SingleQuotedString(frame) = &v.value else {
-        return Ok(());
-    };
-    let at = e.span().start;
-    let words: Vec<String> = frame
-        .split_whitespace()
-        .map(str::to_ascii_uppercase)
-        .collect();
-    // STC-S: [frame] [reference position] [flavour], each optional
-    let mut rest = words.as_slice();
-    let mut frame_name = None;
-    if let Some(first) = rest.first() {
-        if FRAMES_AS_ICRS.contains(&first.as_str()) || OTHER_FRAMES.contains(&first.as_str()) {
-            frame_name = Some(first.as_str());
-            rest = &rest[1..];
-        }
-    }
-    if rest
-        .first()
-        .is_some_and(|w| REFERENCE_POSITIONS.contains(&w.as_str()))
-    {
-        rest = &rest[1..];
-    }
-    let mut flavour = None;
-    if rest.first().is_some_and(|w| FLAVOURS.contains(&w.as_str())) {
-        flavour = Some(rest[0].as_str());
-        rest = &rest[1..];
-    }
-    if !rest.is_empty() {
-        return Err(
-            AdqlError::at(format!("'{frame}' is not a coordinate system"), at)
-                .with_hint("write 'ICRS', or leave the coordinate system out"),
-        );
-    }
-    match frame_name {
-        Some(f) if OTHER_FRAMES.contains(&f) => Err(AdqlError::at(
-            format!("this service's coordinates are ICRS; {f} coordinates are not converted"),
-            at,
-        )
-        .with_hint("convert the position to ICRS, or leave the coordinate system out")),
-        _ if flavour.is_some_and(|f| f.starts_with("CARTESIAN")) => Err(AdqlError::at(
-            "positions here are spherical (right ascension, declination), not Cartesian",
-            at,
-        )
-        .with_hint("leave the coordinate system out")),
-        _ => Ok(()),
-    }
-}
-
-/// Frames taken as ICRS: FK5/J2000 differ from it by less than 0.03 arcsec.
-const FRAMES_AS_ICRS: &[&str] = &["ICRS", "FK5", "J2000", "UNKNOWNFRAME"];
-const OTHER_FRAMES: &[&str] = &[
-    "FK4",
-    "B1950",
-    "ECLIPTIC",
-    "GALACTIC",
-    "GALACTIC_I",
-    "GALACTIC_II",
-    "SUPER_GALACTIC",
-    "GEO_C",
-    "GEO_D",
-];
-const REFERENCE_POSITIONS: &[&str] = &[
-    "BARYCENTER",
-    "GEOCENTER",
-    "HELIOCENTER",
-    "LSR",
-    "TOPOCENTER",
-    "RELOCATABLE",
-    "UNKNOWNREFPOS",
-];
-const FLAVOURS: &[&str] = &["SPHERICAL2", "CARTESIAN2", "CARTESIAN3", "UNITSPHERE"];
 
 /// Splits off an optional leading coordinate-system argument.
 fn without_frame(args: &[Expr]) -> Result<&[Expr], AdqlError> {
@@ -138,6 +100,9 @@ impl Translator<'_> {
     }
 
     fn operand(&mut self, e: &Expr) -> Result<Operand, AdqlError> {
+        if let Some(region) = literal_union(e)? {
+            return Ok(Operand::Union(union::pieces(&region)));
+        }
         if let Some((alias, name)) = self.obscore_column(e) {
             if name == "s_region" {
                 return Ok(Operand::Region { alias });
@@ -188,6 +153,9 @@ pub(crate) fn predicate(t: &mut Translator, call: &Expr) -> Result<String, AdqlE
     let args = t.args(f);
     let (a, b) = (t.operand(&args[0])?, t.operand(&args[1])?);
     let at = call.span().start;
+    if matches!(a, Operand::Union(_)) || matches!(b, Operand::Union(_)) {
+        return union::predicate(&name, a, b, at);
+    }
     Ok(match (name.as_str(), a, b) {
         ("CONTAINS", Operand::Shape(x, _), Operand::Shape(y, _)) => format!("({x} @ {y})"),
         ("CONTAINS", Operand::Shape(p, Kind::Point), Operand::Region { alias }) => {
@@ -296,14 +264,16 @@ pub(crate) fn function(
                     vo_region::Shape::Circle { ra, dec, radius } => (format!("scircle({}::scircle)", string_literal(&vo_region::pg_circle(*ra, *dec, *radius))), Kind::Circle),
                     vo_region::Shape::Polygon(vertices) => (format!("{}::spoly", string_literal(&vo_region::pg_polygon(vertices))), Kind::Polygon),
                 },
-                _ => return Err(AdqlError::at("REGION with a union or holes cannot be used as one geometry here", at).with_hint("split it into several CONTAINS/INTERSECTS joined with OR")),
+                // as a value (selected), a union keeps its STC-S form, like s_region
+                _ => (string_literal(&vo_region::format_stcs(&region)), Kind::Region),
             }
         }
         "CENTROID" => match t.operand(&args[0])? {
             Operand::Shape(s, Kind::Point) => (s, Kind::Point),
             Operand::Shape(s, Kind::Circle) => (format!("center({s})"), Kind::Point),
             Operand::Region { alias } => (format!("{alias}.s_point"), Kind::Point),
-            Operand::Shape(..) => return Err(AdqlError::at("CENTROID of a box or polygon is not supported by this service", at)),
+            Operand::Shape(s, kind) => (output::centroid(&s, kind), Kind::Point),
+            Operand::Union(_) => return Err(AdqlError::at("CENTROID of a region with several pieces or holes is not supported", at).with_hint("take the CENTROID of each piece")),
         },
         "AREA" => match t.operand(&args[0])? {
             Operand::Shape(s, _) => (format!("(area({s}) * (180.0 / pi()) ^ 2)"), Kind::Number),
@@ -311,6 +281,7 @@ pub(crate) fn function(
                 format!("(SELECT sum(CASE WHEN f.hole_of IS NULL THEN 1 ELSE -1 END * coalesce(area(f.circle), area(f.polygon))) * (180.0 / pi()) ^ 2 FROM {FOOTPRINT} f WHERE f.obs_id = {alias}.obs_id)"),
                 Kind::Number,
             ),
+            Operand::Union(pieces) => (union::area(&pieces), Kind::Number),
         },
         "COORD1" | "COORD2" => {
             let p = t.point_value(&args[0])?;
@@ -328,15 +299,5 @@ pub(crate) fn function(
         }
         "CONTAINS" | "INTERSECTS" => (format!("(CASE WHEN {} THEN 1 ELSE 0 END)", predicate(t, e)?), Kind::Number),
         _ => unreachable!("every geometry function is handled"),
-    })
-}
-
-/// Geometry values selected as output become DALI arrays (degrees).
-pub(crate) fn as_output(sql: &str, kind: Kind, e: &Expr) -> Result<String, AdqlError> {
-    Ok(match kind {
-        Kind::Point => format!("ARRAY[degrees(long({sql})), degrees(lat({sql}))]"),
-        Kind::Circle => format!("ARRAY[degrees(long(center({sql}))), degrees(lat(center({sql}))), degrees(radius({sql}))]"),
-        Kind::Box | Kind::Polygon => return Err(AdqlError::at("selecting a BOX or POLYGON value is not supported yet; select its CONTAINS/INTERSECTS result instead", e.span().start)),
-        _ => sql.to_string(),
     })
 }

@@ -1,0 +1,121 @@
+//! Geometry values as results: DALI arrays in degrees; CENTROID of boxes and polygons; CAST
+//! from DALI strings to geometries. pgSphere has no binary output for its types, so vertices
+//! are read from its text form (radians, 15 significant digits) inside the SQL.
+
+use crate::error::AdqlError;
+use crate::scope::Kind;
+use crate::translate::string_literal;
+use sqlparser::ast::{Expr, Spanned, Value};
+
+/// The vertices of a pgSphere polygon as a float8[] of radians: lon1, lat1, lon2, lat2, …
+fn polygon_radians(polygon: &str) -> String {
+    format!("string_to_array(translate(({polygon})::text, '{{}}() ', ''), ',')::float8[]")
+}
+
+/// A box's corners, counter-clockwise from its south-west corner, as a float8[] of radians.
+fn box_radians(b: &str) -> String {
+    format!(
+        "ARRAY[long(sw({b})), lat(sw({b})), long(ne({b})), lat(sw({b})), long(ne({b})), lat(ne({b})), long(sw({b})), lat(ne({b}))]"
+    )
+}
+
+fn degrees_array(radians: &str) -> String {
+    format!("(SELECT array_agg(degrees(r) ORDER BY i) FROM unnest({radians}) WITH ORDINALITY AS u(r, i))")
+}
+
+/// Geometry values selected as output become DALI arrays (degrees): a point is [ra, dec], a
+/// circle [ra, dec, radius], a polygon (and a box, as its four corners) [ra1, dec1, ra2, …].
+pub(crate) fn as_output(sql: &str, kind: Kind, _e: &Expr) -> Result<String, AdqlError> {
+    Ok(match kind {
+        Kind::Point => format!("ARRAY[degrees(long({sql})), degrees(lat({sql}))]"),
+        Kind::Circle => format!("ARRAY[degrees(long(center({sql}))), degrees(lat(center({sql}))), degrees(radius({sql}))]"),
+        Kind::Polygon => degrees_array(&polygon_radians(sql)),
+        Kind::Box => degrees_array(&box_radians(sql)),
+        _ => sql.to_string(),
+    })
+}
+
+/// The centre of a box or polygon as a pgSphere point: the normalised mean of the vertices'
+/// unit vectors (for the small fields of an archive, within a hair of the area centroid).
+pub(crate) fn centroid(sql: &str, kind: Kind) -> String {
+    let radians = if kind == Kind::Box {
+        box_radians(sql)
+    } else {
+        polygon_radians(sql)
+    };
+    format!(
+        "(SELECT spoint(atan2(sum(cos(v[2*i]) * sin(v[2*i-1])), sum(cos(v[2*i]) * cos(v[2*i-1]))), \
+         atan2(sum(sin(v[2*i])), sqrt(sum(cos(v[2*i]) * cos(v[2*i-1])) ^ 2 + sum(cos(v[2*i]) * sin(v[2*i-1])) ^ 2))) \
+         FROM (SELECT {radians} AS v) AS s, generate_series(1, array_length(s.v, 1) / 2) AS i)"
+    )
+}
+
+/// CAST(x AS POINT | CIRCLE | POLYGON) from the DALI serialisation: "ra dec",
+/// "ra dec radius", "ra1 dec1 ra2 dec2 ra3 dec3 …" (degrees, separated by spaces).
+pub(crate) fn cast(
+    value: &Expr,
+    value_sql: &str,
+    target: &str,
+) -> Result<(String, Kind), AdqlError> {
+    let at = value.span().start;
+    let (kind, counts_ok): (Kind, fn(usize) -> bool) = match target {
+        "POINT" => (Kind::Point, |n| n == 2),
+        "CIRCLE" => (Kind::Circle, |n| n == 3),
+        "POLYGON" => (Kind::Polygon, |n| n >= 6 && n % 2 == 0),
+        _ => {
+            return Err(AdqlError::at(
+                format!("CAST to {target} is not supported"),
+                at,
+            ))
+        }
+    };
+    let example = match kind {
+        Kind::Point => "'12.3 45.6'",
+        Kind::Circle => "'12.3 45.6 0.5'",
+        _ => "'10 20 11 20 11 21'",
+    };
+    if let Expr::Value(v) = value {
+        if let Value::SingleQuotedString(text) = &v.value {
+            let numbers: Vec<f64> = text
+                .split_whitespace()
+                .map(str::parse::<f64>)
+                .collect::<Result<_, _>>()
+                .ok()
+                .filter(|n: &Vec<f64>| counts_ok(n.len()) && n.iter().all(|x| x.is_finite()))
+                .ok_or_else(|| {
+                    AdqlError::at(
+                        format!("'{text}' is not a DALI {}", target.to_lowercase()),
+                        at,
+                    )
+                    .with_hint(format!("write it as {example} (degrees)"))
+                })?;
+            let literal = match kind {
+                Kind::Point => format!(
+                    "{}::spoint",
+                    string_literal(&vo_region::pg_point(numbers[0], numbers[1]))
+                ),
+                Kind::Circle => format!(
+                    "{}::scircle",
+                    string_literal(&vo_region::pg_circle(numbers[0], numbers[1], numbers[2]))
+                ),
+                _ => {
+                    let vertices: Vec<(f64, f64)> =
+                        numbers.chunks(2).map(|c| (c[0], c[1])).collect();
+                    format!(
+                        "{}::spoly",
+                        string_literal(&vo_region::pg_polygon(&vertices))
+                    )
+                }
+            };
+            return Ok((literal, kind));
+        }
+    }
+    let numbers =
+        format!("(SELECT regexp_split_to_array(btrim({value_sql}), '\\s+')::float8[] AS v)");
+    let sql = match kind {
+        Kind::Point => format!("(SELECT spoint(radians(v[1]), radians(v[2])) FROM {numbers} AS s)"),
+        Kind::Circle => format!("(SELECT scircle(spoint(radians(v[1]), radians(v[2])), radians(v[3])) FROM {numbers} AS s)"),
+        _ => format!("(SELECT spoly(spoint(radians(v[2*i-1]), radians(v[2*i])) ORDER BY i) FROM {numbers} AS s, generate_series(1, array_length(s.v, 1) / 2) AS i)"),
+    };
+    Ok((sql, kind))
+}
