@@ -1,0 +1,24 @@
+//! Query results as bytes, written row by row so that a result of any size streams through a
+//! small buffer.
+//!
+//! Owns: the result formats — VOTable 1.4 in TABLEDATA, BINARY and BINARY2, CSV and TSV — their
+//! names and MIME types, the per-column metadata written into them ([`Field`]), the values a
+//! row carries ([`Cell`]), and how a result ends (OK, OVERFLOW after MAXREC rows, or an error
+//! after some rows were sent). Error documents for requests that fail before any row.
+//!
+//! Does not own: where rows come from (the endpoint crates decode PostgreSQL rows into
+//! [`Cell`]s), HTTP, or reading VOTables (the upload reader).
+
+mod cell;
+mod field;
+mod format;
+mod number;
+mod text;
+mod votable;
+mod writer;
+
+pub use cell::Cell;
+pub use field::{Datatype, Field};
+pub use format::{Format, FormatError};
+pub use votable::{error_votable, escape_xml};
+pub use writer::{writer_for, Ending, ResultMeta, ResultWriter};

@@ -1,0 +1,136 @@
+//! Values as text (TABLEDATA cells, CSV, TSV) and the CSV and TSV writers.
+
+use crate::number::{push_f32, push_float, push_int};
+use crate::{Cell, Datatype, Ending, Field, ResultMeta, ResultWriter};
+
+/// Writes a non-null, non-text cell as text, in the column's declared datatype.
+pub(crate) fn push_cell_text(out: &mut Vec<u8>, field: &Field, cell: &Cell, yes: &[u8], no: &[u8]) {
+    let integer = matches!(
+        field.datatype,
+        Datatype::Short | Datatype::Int | Datatype::Long
+    );
+    let float = |out: &mut Vec<u8>, x: f64| match field.datatype {
+        Datatype::Float => push_f32(out, x as f32),
+        _ if integer && x.is_finite() => push_int(out, x.round() as i64),
+        _ => push_float(out, x),
+    };
+    match cell {
+        Cell::Null => {}
+        Cell::Bool(b) => out.extend_from_slice(if *b { yes } else { no }),
+        Cell::Int(i) => push_int(out, *i),
+        Cell::Float(x) => float(out, *x),
+        Cell::Text(t) => out.extend_from_slice(t.as_bytes()),
+        Cell::Floats(values) => {
+            for (i, v) in values.iter().enumerate() {
+                if i > 0 {
+                    out.push(b' ');
+                }
+                float(out, v.unwrap_or(f64::NAN));
+            }
+        }
+        Cell::Ints(values) => {
+            for (i, v) in values.iter().enumerate() {
+                if i > 0 {
+                    out.push(b' ');
+                }
+                match v {
+                    Some(x) => push_int(out, *x),
+                    None => out.extend_from_slice(b"NaN"),
+                }
+            }
+        }
+    }
+}
+
+/// CSV (RFC 4180, header line) or TSV (tabs; tabs and line breaks in values become spaces).
+pub(crate) struct DelimitedWriter {
+    meta: ResultMeta,
+    separator: u8,
+}
+
+impl DelimitedWriter {
+    pub fn csv(meta: ResultMeta) -> DelimitedWriter {
+        DelimitedWriter {
+            meta,
+            separator: b',',
+        }
+    }
+
+    pub fn tsv(meta: ResultMeta) -> DelimitedWriter {
+        DelimitedWriter {
+            meta,
+            separator: b'\t',
+        }
+    }
+
+    fn push_text(&self, out: &mut Vec<u8>, text: &str) {
+        if self.separator == b'\t' {
+            for &b in text.as_bytes() {
+                out.push(if matches!(b, b'\t' | b'\n' | b'\r') {
+                    b' '
+                } else {
+                    b
+                });
+            }
+            return;
+        }
+        let quote = text.is_empty()
+            || text
+                .bytes()
+                .any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
+            || text.starts_with(' ')
+            || text.ends_with(' ');
+        if !quote {
+            out.extend_from_slice(text.as_bytes());
+            return;
+        }
+        out.push(b'"');
+        for &b in text.as_bytes() {
+            if b == b'"' {
+                out.push(b'"');
+            }
+            out.push(b);
+        }
+        out.push(b'"');
+    }
+}
+
+impl ResultWriter for DelimitedWriter {
+    fn begin(&mut self, out: &mut Vec<u8>) {
+        for (i, field) in self.meta.fields.iter().enumerate() {
+            if i > 0 {
+                out.push(self.separator);
+            }
+            self.push_text(out, &field.name);
+        }
+        out.extend_from_slice(if self.separator == b'\t' {
+            b"\n"
+        } else {
+            b"\r\n"
+        });
+    }
+
+    fn row(&mut self, out: &mut Vec<u8>, cells: &[Cell]) {
+        for (i, (field, cell)) in self.meta.fields.iter().zip(cells).enumerate() {
+            if i > 0 {
+                out.push(self.separator);
+            }
+            match cell {
+                Cell::Null => {}
+                // an empty string is written "" so that it differs from a null
+                Cell::Text(t) => self.push_text(out, t),
+                other => push_cell_text(out, field, other, b"true", b"false"),
+            }
+        }
+        out.extend_from_slice(if self.separator == b'\t' {
+            b"\n"
+        } else {
+            b"\r\n"
+        });
+    }
+
+    fn end(&mut self, _out: &mut Vec<u8>, _ending: &Ending) {
+        // CSV and TSV have no place for a status; an error after rows were sent is signalled
+        // by the caller aborting the transfer.
+    }
+}

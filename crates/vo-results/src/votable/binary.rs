@@ -1,0 +1,216 @@
+//! BINARY and BINARY2: big-endian values in a base64 STREAM. BINARY2 starts each row with
+//! null flags; BINARY marks nulls with the values its FIELDs declare (NaN for floats).
+
+use super::{binary_null, write_ending, write_header};
+use crate::field::Shape;
+use crate::{Cell, Datatype, Ending, Field, ResultMeta, ResultWriter};
+use base64::Engine;
+
+/// Raw bytes are encoded in lines of 57 bytes (76 base64 characters).
+const LINE: usize = 57;
+
+pub(crate) struct BinaryWriter {
+    meta: ResultMeta,
+    null_flags: bool,
+    raw: Vec<u8>,
+}
+
+impl BinaryWriter {
+    pub fn new(meta: ResultMeta, null_flags: bool) -> BinaryWriter {
+        BinaryWriter {
+            meta,
+            null_flags,
+            raw: Vec::with_capacity(64 * 1024),
+        }
+    }
+
+    fn element(&self) -> &'static [u8] {
+        if self.null_flags {
+            b"BINARY2"
+        } else {
+            b"BINARY"
+        }
+    }
+
+    /// Encodes the whole lines of raw bytes gathered so far, keeping the rest.
+    fn flush_lines(&mut self, out: &mut Vec<u8>, all: bool) {
+        let whole = if all {
+            self.raw.len()
+        } else {
+            self.raw.len() / LINE * LINE
+        };
+        for chunk in self.raw[..whole].chunks(LINE) {
+            let start = out.len();
+            out.resize(start + chunk.len().div_ceil(3) * 4, 0);
+            let written = base64::engine::general_purpose::STANDARD
+                .encode_slice(chunk, &mut out[start..])
+                .expect("the buffer was sized for the encoding");
+            out.truncate(start + written);
+            out.push(b'\n');
+        }
+        self.raw.drain(..whole);
+    }
+}
+
+impl ResultWriter for BinaryWriter {
+    fn begin(&mut self, out: &mut Vec<u8>) {
+        write_header(out, &self.meta, !self.null_flags);
+        out.push(b'<');
+        out.extend_from_slice(self.element());
+        out.extend_from_slice(b">\n<STREAM encoding=\"base64\">\n");
+    }
+
+    fn row(&mut self, out: &mut Vec<u8>, cells: &[Cell]) {
+        let fields = &self.meta.fields;
+        if self.null_flags {
+            let start = self.raw.len();
+            self.raw.resize(start + fields.len().div_ceil(8), 0);
+            for (i, cell) in cells.iter().enumerate().take(fields.len()) {
+                if matches!(cell, Cell::Null) {
+                    self.raw[start + i / 8] |= 0x80 >> (i % 8);
+                }
+            }
+        }
+        for (field, cell) in fields.iter().zip(cells) {
+            push_value(&mut self.raw, field, cell, self.null_flags);
+        }
+        if self.raw.len() >= LINE * 64 {
+            self.flush_lines(out, false);
+        }
+    }
+
+    fn end(&mut self, out: &mut Vec<u8>, ending: &Ending) {
+        self.flush_lines(out, true);
+        out.extend_from_slice(b"</STREAM>\n</");
+        out.extend_from_slice(self.element());
+        out.extend_from_slice(b">\n");
+        write_ending(out, &self.meta, ending);
+    }
+}
+
+fn as_int(cell: &Cell) -> Option<i64> {
+    match cell {
+        Cell::Int(i) => Some(*i),
+        Cell::Float(f) if f.is_finite() => Some(f.round() as i64),
+        Cell::Bool(b) => Some(*b as i64),
+        Cell::Text(t) => t.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+fn as_float(cell: &Cell) -> f64 {
+    match cell {
+        Cell::Float(f) => *f,
+        Cell::Int(i) => *i as f64,
+        Cell::Bool(b) => *b as i64 as f64,
+        Cell::Text(t) => t.trim().parse().unwrap_or(f64::NAN),
+        _ => f64::NAN,
+    }
+}
+
+fn push_number(raw: &mut Vec<u8>, datatype: Datatype, int: Option<i64>, float: f64, flags: bool) {
+    match datatype {
+        Datatype::Short | Datatype::Int | Datatype::Long => {
+            let v = int.unwrap_or(if flags {
+                0
+            } else {
+                binary_null(datatype).unwrap_or(0)
+            });
+            match datatype {
+                Datatype::Short => raw.extend_from_slice(&(v as i16).to_be_bytes()),
+                Datatype::Int => raw.extend_from_slice(&(v as i32).to_be_bytes()),
+                _ => raw.extend_from_slice(&v.to_be_bytes()),
+            }
+        }
+        Datatype::Float => raw.extend_from_slice(&(float as f32).to_be_bytes()),
+        Datatype::Double => raw.extend_from_slice(&float.to_be_bytes()),
+        Datatype::Boolean => raw.push(match int {
+            Some(0) => b'F',
+            Some(_) => b'T',
+            None => b'?',
+        }),
+        Datatype::Char | Datatype::UnicodeChar => unreachable!("text is written elsewhere"),
+    }
+}
+
+fn push_text(raw: &mut Vec<u8>, field: &Field, text: &str) {
+    let unicode = field.datatype == Datatype::UnicodeChar;
+    let encoded: Vec<u8> = if unicode {
+        text.chars()
+            .flat_map(|c| {
+                let unit = if (c as u32) < 0x10000 {
+                    c as u16
+                } else {
+                    b'?' as u16
+                };
+                unit.to_be_bytes()
+            })
+            .collect()
+    } else {
+        text.as_bytes().to_vec()
+    };
+    let width = if unicode { 2 } else { 1 };
+    match field.shape() {
+        Shape::Scalar => {
+            let mut unit = encoded;
+            unit.resize(width, 0);
+            raw.extend_from_slice(&unit[..width]);
+        }
+        Shape::Fixed(n) => {
+            let bytes = n * width;
+            let take = encoded.len().min(bytes);
+            raw.extend_from_slice(&encoded[..take]);
+            raw.resize(raw.len() + bytes - take, 0);
+        }
+        Shape::Variable => {
+            raw.extend_from_slice(&((encoded.len() / width) as u32).to_be_bytes());
+            raw.extend_from_slice(&encoded);
+        }
+    }
+}
+
+fn push_value(raw: &mut Vec<u8>, field: &Field, cell: &Cell, flags: bool) {
+    if field.datatype.is_text() {
+        let text: std::borrow::Cow<str> = match cell {
+            Cell::Null => "".into(),
+            Cell::Text(t) => t.as_ref().into(),
+            other => {
+                let mut out = Vec::new();
+                crate::text::push_cell_text(&mut out, field, other, b"T", b"F");
+                String::from_utf8(out).unwrap_or_default().into()
+            }
+        };
+        push_text(raw, field, &text);
+        return;
+    }
+    let elements: Vec<(Option<i64>, f64)> = match cell {
+        Cell::Floats(v) => v
+            .iter()
+            .map(|x| (x.map(|f| f.round() as i64), x.unwrap_or(f64::NAN)))
+            .collect(),
+        Cell::Ints(v) => v
+            .iter()
+            .map(|x| (*x, x.map(|i| i as f64).unwrap_or(f64::NAN)))
+            .collect(),
+        Cell::Null => Vec::new(),
+        scalar => vec![(as_int(scalar), as_float(scalar))],
+    };
+    match field.shape() {
+        Shape::Scalar => {
+            let (int, float) = elements.first().copied().unwrap_or((None, f64::NAN));
+            push_number(raw, field.datatype, int, float, flags);
+        }
+        Shape::Fixed(n) => {
+            for i in 0..n {
+                let (int, float) = elements.get(i).copied().unwrap_or((None, f64::NAN));
+                push_number(raw, field.datatype, int, float, flags);
+            }
+        }
+        Shape::Variable => {
+            raw.extend_from_slice(&(elements.len() as u32).to_be_bytes());
+            for (int, float) in elements {
+                push_number(raw, field.datatype, int, float, flags);
+            }
+        }
+    }
+}

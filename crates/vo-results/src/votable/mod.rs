@@ -1,0 +1,162 @@
+//! VOTable 1.4 documents: the header every serialization shares, the ending with its
+//! QUERY_STATUS, and error documents.
+
+mod binary;
+mod tabledata;
+
+pub(crate) use binary::BinaryWriter;
+pub(crate) use tabledata::TabledataWriter;
+
+use crate::{Datatype, Ending, Field, ResultMeta};
+
+const OPEN: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+<VOTABLE version=\"1.4\" xmlns=\"http://www.ivoa.net/xml/VOTable/v1.3\" \
+xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" \
+xsi:schemaLocation=\"http://www.ivoa.net/xml/VOTable/v1.3 http://www.ivoa.net/xml/VOTable/v1.3\">\n";
+
+/// Escapes text for XML content and attributes; characters XML 1.0 cannot carry become U+FFFD.
+pub fn escape_xml(text: &str) -> String {
+    let mut out = Vec::with_capacity(text.len());
+    push_escaped(&mut out, text);
+    String::from_utf8(out).expect("escaping keeps UTF-8")
+}
+
+pub(crate) fn push_escaped(out: &mut Vec<u8>, text: &str) {
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let replacement: &[u8] = match b {
+            b'&' => b"&amp;",
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            b'"' => b"&quot;",
+            b'\t' | b'\n' | b'\r' => continue,
+            0..=0x1f => "\u{fffd}".as_bytes(),
+            _ => continue,
+        };
+        out.extend_from_slice(&bytes[start..i]);
+        out.extend_from_slice(replacement);
+        start = i + 1;
+    }
+    out.extend_from_slice(&bytes[start..]);
+}
+
+fn push_attribute(out: &mut Vec<u8>, name: &str, value: Option<&str>) {
+    if let Some(v) = value.filter(|v| !v.is_empty()) {
+        out.push(b' ');
+        out.extend_from_slice(name.as_bytes());
+        out.extend_from_slice(b"=\"");
+        push_escaped(out, v);
+        out.push(b'"');
+    }
+}
+
+/// Whether a column name can serve as an XML ID (an NCName).
+fn is_ncname(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+}
+
+/// The null value BINARY (which has no null flags) declares for an integer column.
+pub(crate) fn binary_null(datatype: Datatype) -> Option<i64> {
+    match datatype {
+        Datatype::Short => Some(i16::MIN as i64),
+        Datatype::Int => Some(i32::MIN as i64),
+        Datatype::Long => Some(i64::MIN),
+        _ => None,
+    }
+}
+
+/// Everything up to and including `<DATA>`.
+pub(crate) fn write_header(out: &mut Vec<u8>, meta: &ResultMeta, declare_integer_nulls: bool) {
+    out.extend_from_slice(OPEN.as_bytes());
+    out.extend_from_slice(
+        b"<RESOURCE type=\"results\">\n<INFO name=\"QUERY_STATUS\" value=\"OK\"/>\n",
+    );
+    for (name, value) in &meta.infos {
+        out.extend_from_slice(b"<INFO");
+        push_attribute(out, "name", Some(name));
+        out.extend_from_slice(b" value=\"");
+        push_escaped(out, value);
+        out.extend_from_slice(b"\"/>\n");
+    }
+    out.extend_from_slice(b"<TABLE>\n");
+    let mut ids: Vec<&str> = Vec::new();
+    for field in &meta.fields {
+        out.extend_from_slice(b"<FIELD");
+        push_attribute(out, "name", Some(&field.name));
+        if is_ncname(&field.name) && !ids.contains(&field.name.as_str()) {
+            ids.push(&field.name);
+            push_attribute(out, "ID", Some(&field.name));
+        }
+        push_attribute(out, "datatype", Some(field.datatype.name()));
+        push_attribute(out, "arraysize", field.arraysize.as_deref());
+        push_attribute(out, "unit", field.unit.as_deref());
+        push_attribute(out, "ucd", field.ucd.as_deref());
+        push_attribute(out, "utype", field.utype.as_deref());
+        push_attribute(out, "xtype", field.xtype.as_deref());
+        let null = if declare_integer_nulls && field.arraysize.is_none() {
+            binary_null(field.datatype)
+        } else {
+            None
+        };
+        let description = field.description.as_deref().filter(|d| !d.is_empty());
+        if description.is_none() && null.is_none() {
+            out.extend_from_slice(b"/>\n");
+            continue;
+        }
+        out.extend_from_slice(b">");
+        if let Some(d) = description {
+            out.extend_from_slice(b"<DESCRIPTION>");
+            push_escaped(out, d);
+            out.extend_from_slice(b"</DESCRIPTION>");
+        }
+        if let Some(n) = null {
+            out.extend_from_slice(format!("<VALUES null=\"{n}\"/>").as_bytes());
+        }
+        out.extend_from_slice(b"</FIELD>\n");
+    }
+    out.extend_from_slice(b"<DATA>\n");
+}
+
+/// Everything after `</DATA>`: the table's end, the final QUERY_STATUS, further resources.
+pub(crate) fn write_ending(out: &mut Vec<u8>, meta: &ResultMeta, ending: &Ending) {
+    out.extend_from_slice(b"</DATA>\n</TABLE>\n");
+    match ending {
+        Ending::Complete => {}
+        Ending::Overflow => {
+            out.extend_from_slice(b"<INFO name=\"QUERY_STATUS\" value=\"OVERFLOW\"/>\n")
+        }
+        Ending::Error(message) => {
+            out.extend_from_slice(b"<INFO name=\"QUERY_STATUS\" value=\"ERROR\">");
+            push_escaped(out, message);
+            out.extend_from_slice(b"</INFO>\n");
+        }
+    }
+    out.extend_from_slice(b"</RESOURCE>\n");
+    for resource in &meta.trailing_resources {
+        out.extend_from_slice(resource.as_bytes());
+        out.push(b'\n');
+    }
+    out.extend_from_slice(b"</VOTABLE>\n");
+}
+
+/// A complete error document (DALI): `QUERY_STATUS=ERROR` with the message, no table.
+pub fn error_votable(message: &str) -> String {
+    let mut out = Vec::new();
+    out.extend_from_slice(OPEN.as_bytes());
+    out.extend_from_slice(
+        b"<RESOURCE type=\"results\">\n<INFO name=\"QUERY_STATUS\" value=\"ERROR\">",
+    );
+    push_escaped(&mut out, message);
+    out.extend_from_slice(b"</INFO>\n</RESOURCE>\n</VOTABLE>\n");
+    String::from_utf8(out).expect("UTF-8")
+}
+
+/// Shared by the writers: a field's declared shape and type decide how a cell is written.
+pub(crate) fn fields(meta: &ResultMeta) -> &[Field] {
+    &meta.fields
+}
