@@ -511,7 +511,8 @@ impl Validator {
             }
             g if GEOMETRY_FUNCTIONS.contains(&g) => self.geometry(e, g, &args, star),
             _ => {
-                if let Some(&(udf, count, _)) = USER_DEFINED_FUNCTIONS.iter().find(|u| u.0 == upper)
+                if let Some(&(udf, count, _, _)) =
+                    USER_DEFINED_FUNCTIONS.iter().find(|u| u.0 == upper)
                 {
                     arity(count, count)?;
                     for a in &args {

@@ -46,9 +46,48 @@ pub const GEOMETRY_FUNCTIONS: &[&str] = &[
     "REGION",
 ];
 
-/// User-defined functions this service declares: (name, arguments, description).
-pub const USER_DEFINED_FUNCTIONS: &[(&str, usize, &str)] =
-    &[("RANGE_S2D", 4, "RANGE_S2D(ra1, ra2, dec1, dec2): the sky region between two RAs and two Decs (degrees), as CADC and ALMA define it")];
+/// User-defined functions this service declares: (name, arguments, TAPRegExt form,
+/// description).
+pub const USER_DEFINED_FUNCTIONS: &[(&str, usize, &str, &str)] = &[(
+    "RANGE_S2D",
+    4,
+    "RANGE_S2D(ra1 DOUBLE, ra2 DOUBLE, dec1 DOUBLE, dec2 DOUBLE) -> REGION",
+    "The sky region between two right ascensions and two declinations (degrees), as CADC and ALMA define it; astroquery.alma sends it in INTERSECTS(RANGE_S2D(…), s_region) = 1",
+)];
+
+/// The optional ADQL 2.1 language features this service implements, as TAPRegExt lists them:
+/// (feature type, forms).
+pub const LANGUAGE_FEATURES: &[(&str, &[&str])] = &[
+    (
+        "ivo://ivoa.net/std/TAPRegExt#features-adqlgeo",
+        GEOMETRY_FUNCTIONS,
+    ),
+    (
+        "ivo://ivoa.net/std/TAPRegExt#features-adql-string",
+        &["LOWER", "UPPER", "ILIKE"],
+    ),
+    (
+        "ivo://ivoa.net/std/TAPRegExt#features-adql-sets",
+        &["UNION", "EXCEPT", "INTERSECT"],
+    ),
+    (
+        "ivo://ivoa.net/std/TAPRegExt#features-adql-common-table",
+        &["WITH"],
+    ),
+    ("ivo://ivoa.net/std/TAPRegExt#features-adql-type", &["CAST"]),
+    (
+        "ivo://ivoa.net/std/TAPRegExt#features-adql-unit",
+        &["IN_UNIT"],
+    ),
+    (
+        "ivo://ivoa.net/std/TAPRegExt#features-adql-offset",
+        &["OFFSET"],
+    ),
+    (
+        "ivo://ivoa.net/std/TAPRegExt#features-adql-conditional",
+        &["COALESCE"],
+    ),
+];
 
 /// ADQL's reserved words (ADQL 2.1 §2.1.2: SQL's and ADQL's own). A regular identifier may not
 /// be one of these; a delimited one ("size") may.

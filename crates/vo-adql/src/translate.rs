@@ -56,6 +56,7 @@ pub fn translate(
         scopes: Scopes::default(),
         ctes: Vec::new(),
         counter: 0,
+        in_predicate: false,
     };
     let top = match &*query.body {
         SetExpr::Select(s) => s.top.as_ref().and_then(|t| match &t.quantity {
@@ -86,6 +87,10 @@ pub(crate) struct Translator<'c> {
     pub(crate) scopes: Scopes,
     ctes: Vec<(String, Vec<SourceColumn>)>,
     counter: usize,
+    /// Inside CONTAINS/INTERSECTS: `POINT(s_ra, s_dec)` of ObsCore may become its indexed
+    /// `s_point` there (elsewhere it must stay an expression of s_ra and s_dec, e.g. for
+    /// GROUP BY).
+    pub(crate) in_predicate: bool,
 }
 
 /// `source.*`: every column of a FROM entry, named as the catalogue names it.

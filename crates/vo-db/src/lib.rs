@@ -8,6 +8,7 @@
 //! Does not own: what the tables mean (schema/, the catalogue), queries of the protocols.
 
 pub mod cluster;
+mod copy;
 mod migrate;
 mod pgsphere;
 mod pool;
@@ -15,6 +16,7 @@ mod tap_schema;
 pub mod testing;
 
 pub use cluster::{ClusterError, PrivateCluster};
+pub use copy::{copy_escape, load_temporary_table};
 pub use migrate::{migrate, schema_versions, MigrateError, MIGRATIONS};
 pub use pool::{connect, make_pool, Pool};
 pub use tap_schema::read_catalogue;

@@ -1,10 +1,21 @@
 //! What every protocol endpoint (TAP, SIA2, DataLink, SODA) shares, so none of them copies it.
 //!
-//! Owns: the VOSI availability resource (backed by a database check) and XML response
-//! helpers. Does not own: any protocol's own parameters or results.
+//! Owns: reading request parameters (query string, form, multipart), the VOSI availability
+//! resource (backed by a database check), running a planned query and streaming its rows
+//! through a result writer (with cancellation, time limits, MAXREC overflow and trailing
+//! errors), error documents, and XML response helpers. Does not own: any protocol's own
+//! parameters, ADQL, or the result formats themselves.
 
 mod availability;
+mod base_url;
+mod decode;
+mod params;
+mod query;
 mod xml;
+
+pub use base_url::base_url;
+pub use params::{ParamError, Params};
+pub use query::{respond_with_rows, Failure, QueryPlan, UploadTable};
 
 pub use availability::{availability, check_database, Availability};
 pub use xml::{escape_xml, xml_response};

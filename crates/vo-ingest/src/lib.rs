@@ -23,4 +23,4 @@ pub use load::{FileRecord, LoadReport, Loader};
 pub use policy::{alma_band, release_date_for, ALMA_BANDS};
 pub use row::{ColumnMap, RawRow};
 pub use sources::{read_csv, read_votable};
-pub use validate::copy_escape;
+pub use vo_db::copy_escape;

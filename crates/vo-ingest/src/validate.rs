@@ -3,20 +3,8 @@
 use crate::error::IngestError;
 use crate::row::RawRow;
 use vo_catalogue::Table;
+use vo_db::copy_escape;
 use vo_region::{parse_stcs, pg_circle, pg_polygon, Region, Shape};
-
-/// Escapes a value for PostgreSQL's COPY text format.
-pub fn copy_escape(value: &str, out: &mut String) {
-    for ch in value.chars() {
-        match ch {
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c => out.push(c),
-        }
-    }
-}
 
 /// What a row says about the archive hierarchy it belongs to.
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -11,6 +11,7 @@ pub struct Config {
     pub database: DatabaseConfig,
     pub data: DataConfig,
     pub demo: DemoSettings,
+    pub tap: vo_tap::TapLimits,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -96,6 +97,7 @@ impl Default for Config {
             database: DatabaseConfig::default(),
             data: DataConfig::default(),
             demo: DemoSettings::default(),
+            tap: vo_tap::TapLimits::default(),
         }
     }
 }

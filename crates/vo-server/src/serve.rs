@@ -29,6 +29,10 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let pool = vo_db::make_pool(&config.database_params(), config.database.pool_size)
         .map_err(anyhow::Error::msg)?;
     let pool = web::Data::new(pool);
+    let tap = vo_tap::TapService {
+        catalogue: std::sync::Arc::new(vo_catalogue::Catalogue::builtin()),
+        limits: config.tap.clone(),
+    };
     let address = (config.server.bind.clone(), config.server.port);
     let mut server = HttpServer::new(move || {
         App::new()
@@ -50,7 +54,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
                     Ok(response)
                 }
             })
-            .configure(vo_tap::configure)
+            .configure(vo_tap::configure(tap.clone()))
     })
     .shutdown_timeout(10);
     if config.server.workers > 0 {

@@ -1,14 +1,43 @@
-//! The TAP endpoint: routes under `/tap`.
+//! The TAP 1.1 endpoint: routes under `/tap`.
 //!
-//! Owns: TAP's HTTP surface. Today that is VOSI availability; sync/async queries, VOSI
-//! capabilities and tables arrive with the ADQL translator. Does not own: ADQL, result
-//! formats or the database (other crates), nor the server itself (the binary composes).
+//! Owns: TAP's HTTP surface — `/tap/sync` (GET and POST, form and multipart, uploads), VOSI
+//! capabilities, availability and tables, and the limits it advertises and enforces.
+//! Does not own: ADQL (vo-adql), result formats (vo-results), running a query and streaming
+//! it (vo-endpoint), the database (vo-db), nor the server itself (the binary composes).
+
+mod capabilities;
+mod limits;
+mod request;
+mod sync;
+mod tables;
+mod upload;
+
+pub use limits::TapLimits;
+pub use request::{plan, result_fields};
 
 use actix_web::web;
+use std::sync::Arc;
+use vo_catalogue::Catalogue;
+
+/// What the TAP routes need besides the database pool.
+#[derive(Debug, Clone)]
+pub struct TapService {
+    pub catalogue: Arc<Catalogue>,
+    pub limits: TapLimits,
+}
 
 /// Registers the TAP routes. The application provides `web::Data<vo_db::Pool>`.
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::scope("/tap").route("/availability", web::get().to(vo_endpoint::availability)),
-    );
+pub fn configure(service: TapService) -> impl FnOnce(&mut web::ServiceConfig) {
+    move |cfg| {
+        cfg.service(
+            web::scope("/tap")
+                .app_data(web::Data::new(service))
+                .route("/sync", web::get().to(sync::sync))
+                .route("/sync", web::post().to(sync::sync))
+                .route("/availability", web::get().to(vo_endpoint::availability))
+                .route("/capabilities", web::get().to(capabilities::capabilities))
+                .route("/tables", web::get().to(tables::tableset))
+                .route("/tables/{name}", web::get().to(tables::table)),
+        );
+    }
 }

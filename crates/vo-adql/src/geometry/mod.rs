@@ -151,7 +151,12 @@ pub(crate) fn predicate(t: &mut Translator, call: &Expr) -> Result<String, AdqlE
     };
     let name = function_name(f).unwrap_or_default().to_ascii_uppercase();
     let args = t.args(f);
-    let (a, b) = (t.operand(&args[0])?, t.operand(&args[1])?);
+    let outer = std::mem::replace(&mut t.in_predicate, true);
+    let operands = t
+        .operand(&args[0])
+        .and_then(|a| Ok((a, t.operand(&args[1])?)));
+    t.in_predicate = outer;
+    let (a, b) = operands?;
     let at = call.span().start;
     if matches!(a, Operand::Union(_)) || matches!(b, Operand::Union(_)) {
         return union::predicate(&name, a, b, at);
@@ -204,7 +209,7 @@ pub(crate) fn function(
         "POINT" => {
             let xy = without_frame(args)?;
             if let (Some((a1, c1)), Some((a2, c2))) = (t.obscore_column(&xy[0]), t.obscore_column(&xy[1])) {
-                if a1 == a2 && c1 == "s_ra" && c2 == "s_dec" {
+                if a1 == a2 && c1 == "s_ra" && c2 == "s_dec" && t.in_predicate {
                     return Ok((format!("{a1}.s_point"), Kind::Point));
                 }
             }

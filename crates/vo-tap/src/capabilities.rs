@@ -1,0 +1,123 @@
+//! VOSI capabilities with TAPRegExt: languages and every supported feature and UDF, output
+//! formats, upload methods and the limits this service enforces (the same numbers).
+
+use crate::TapService;
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use vo_endpoint::{base_url, escape_xml, xml_response};
+use vo_results::Format;
+
+fn output_format(out: &mut String, format: Format) {
+    let ivo_id = match format {
+        Format::VotableTabledata => Some("ivo://ivoa.net/std/TAPRegExt#output-votable-td"),
+        Format::VotableBinary => Some("ivo://ivoa.net/std/TAPRegExt#output-votable-binary"),
+        Format::VotableBinary2 => Some("ivo://ivoa.net/std/TAPRegExt#output-votable-binary2"),
+        Format::Csv | Format::Tsv => None,
+    };
+    match ivo_id {
+        Some(id) => out.push_str(&format!("<outputFormat ivo-id=\"{id}\">")),
+        None => out.push_str("<outputFormat>"),
+    }
+    out.push_str(&format!("<mime>{}</mime>", escape_xml(format.mime_type())));
+    for alias in format
+        .aliases()
+        .iter()
+        .filter(|a| **a != format.mime_type())
+    {
+        out.push_str(&format!("<alias>{}</alias>", escape_xml(alias)));
+    }
+    out.push_str("</outputFormat>");
+}
+
+fn language(out: &mut String) {
+    out.push_str("<language><name>ADQL</name>");
+    out.push_str("<version ivo-id=\"ivo://ivoa.net/std/ADQL#v2.1\">2.1</version>");
+    out.push_str("<version ivo-id=\"ivo://ivoa.net/std/ADQL#v2.0\">2.0</version>");
+    out.push_str("<description>ADQL 2.1 over PostgreSQL and pgSphere; positions are ICRS degrees</description>");
+    out.push_str("<languageFeatures type=\"ivo://ivoa.net/std/TAPRegExt#features-udf\">");
+    for (_, _, form, description) in vo_adql::USER_DEFINED_FUNCTIONS {
+        out.push_str(&format!(
+            "<feature><form>{}</form><description>{}</description></feature>",
+            escape_xml(form),
+            escape_xml(description)
+        ));
+    }
+    out.push_str("</languageFeatures>");
+    for (kind, forms) in vo_adql::LANGUAGE_FEATURES {
+        out.push_str(&format!("<languageFeatures type=\"{kind}\">"));
+        for form in *forms {
+            out.push_str(&format!("<feature><form>{form}</form></feature>"));
+        }
+        out.push_str("</languageFeatures>");
+    }
+    out.push_str("</language>");
+}
+
+fn vosi(out: &mut String, standard: &str, url: &str) {
+    out.push_str(&format!(
+        "<capability standardID=\"{standard}\"><interface xsi:type=\"vs:ParamHTTP\"><accessURL use=\"full\">{}</accessURL></interface></capability>",
+        escape_xml(url)
+    ));
+}
+
+/// The capabilities document for a TAP service at `tap_url`.
+pub fn capabilities_xml(service: &TapService, tap_url: &str) -> String {
+    let limits = &service.limits;
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<vosi:capabilities \
+         xmlns:vosi=\"http://www.ivoa.net/xml/VOSICapabilities/v1.0\" \
+         xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" \
+         xmlns:vr=\"http://www.ivoa.net/xml/VOResource/v1.0\" \
+         xmlns:vs=\"http://www.ivoa.net/xml/VODataService/v1.1\" \
+         xmlns:tr=\"http://www.ivoa.net/xml/TAPRegExt/v1.0\">",
+    );
+    out.push_str("<capability standardID=\"ivo://ivoa.net/std/TAP\" xsi:type=\"tr:TableAccess\">");
+    out.push_str(&format!(
+        "<description>Uploaded tables may have at most {} rows; a request body at most {} bytes. Synchronous queries may run {} s.</description>",
+        limits.upload_rows, limits.upload_bytes, limits.sync_seconds
+    ));
+    out.push_str(&format!(
+        "<interface xsi:type=\"vs:ParamHTTP\" role=\"std\" version=\"1.1\"><accessURL use=\"base\">{}</accessURL></interface>",
+        escape_xml(tap_url)
+    ));
+    language(&mut out);
+    for format in Format::all() {
+        output_format(&mut out, format);
+    }
+    out.push_str("<uploadMethod ivo-id=\"ivo://ivoa.net/std/TAPRegExt#upload-inline\"/>");
+    out.push_str(&format!(
+        "<executionDuration><hard>{}</hard></executionDuration>",
+        limits.sync_seconds
+    ));
+    out.push_str(&format!(
+        "<outputLimit><default unit=\"row\">{}</default><hard unit=\"row\">{}</hard></outputLimit>",
+        limits.maxrec_default, limits.maxrec_hard
+    ));
+    out.push_str(&format!(
+        "<uploadLimit><hard unit=\"byte\">{}</hard></uploadLimit>",
+        limits.upload_bytes
+    ));
+    out.push_str("</capability>");
+    vosi(
+        &mut out,
+        "ivo://ivoa.net/std/VOSI#capabilities",
+        &format!("{tap_url}/capabilities"),
+    );
+    vosi(
+        &mut out,
+        "ivo://ivoa.net/std/VOSI#availability",
+        &format!("{tap_url}/availability"),
+    );
+    vosi(
+        &mut out,
+        "ivo://ivoa.net/std/VOSI#tables-1.1",
+        &format!("{tap_url}/tables"),
+    );
+    out.push_str("</vosi:capabilities>\n");
+    out
+}
+
+pub async fn capabilities(request: HttpRequest, service: web::Data<TapService>) -> HttpResponse {
+    let tap_url = format!("{}/tap", base_url(&request));
+    xml_response(StatusCode::OK, capabilities_xml(&service, &tap_url))
+}

@@ -1,0 +1,30 @@
+//! `/tap/sync`: a query answered in the same HTTP exchange.
+
+use crate::TapService;
+use actix_web::{web, HttpRequest, HttpResponse};
+use std::time::Duration;
+use vo_endpoint::{respond_with_rows, Failure, Params};
+
+pub async fn sync(
+    request: HttpRequest,
+    payload: web::Payload,
+    service: web::Data<TapService>,
+    pool: web::Data<vo_db::Pool>,
+) -> HttpResponse {
+    let params = match Params::read(&request, payload, service.limits.upload_bytes).await {
+        Ok(p) => p,
+        Err(e) => return Failure::bad_request(e.0).response(),
+    };
+    let timeout = Duration::from_secs(service.limits.sync_seconds);
+    match crate::plan(&params, &service, timeout) {
+        Ok(plan) => {
+            respond_with_rows(
+                &pool,
+                plan,
+                "; run it as an asynchronous job (/tap/async) for more time",
+            )
+            .await
+        }
+        Err(failure) => failure.response(),
+    }
+}
