@@ -14,7 +14,7 @@ use bytes::Bytes;
 use deadpool_postgres::Object;
 use futures_util::{pin_mut, StreamExt};
 use std::time::Duration;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 use vo_results::{error_votable, writer_for, Cell, Ending, Field, Format, ResultMeta};
 
 /// A table uploaded with the request, loaded into a temporary table before the query.
@@ -69,6 +69,12 @@ impl Failure {
             .body(error_votable(&self.message))
     }
 }
+
+/// How long the response waits for a query's first row before it starts streaming.
+const FIRST_ROW_GRACE: Duration = Duration::from_millis(250);
+
+/// How often a streaming response sends what it has (or a keep-alive newline).
+const TICK: Duration = Duration::from_millis(200);
 
 /// How long a query may take, and what to say when it takes longer.
 fn timeout_message(timeout: Duration, hint: &str) -> String {
@@ -146,15 +152,54 @@ async fn prepare(
     Ok(statement)
 }
 
+/// A connection with a query that may still be running: if the request is dropped (the
+/// client went away) before the query finished, the query is cancelled and the connection is
+/// not returned to the pool.
+struct Running {
+    client: Option<Object>,
+}
+
+impl Running {
+    fn client(&self) -> &Object {
+        self.client.as_ref().expect("present until finished")
+    }
+
+    /// The query is over and the transaction closed: the connection may be reused.
+    async fn finish(mut self) {
+        if let Some(client) = self.client.take() {
+            if client.batch_execute("COMMIT").await.is_err() {
+                discard(client);
+            }
+        }
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Some(client) = self.client.take() {
+            let token = client.cancel_token();
+            discard(client);
+            actix_web::rt::spawn(async move {
+                let _ = token.cancel_query(tokio_postgres::NoTls).await;
+                tracing::info!("query cancelled: the client went away or the query failed");
+            });
+        }
+    }
+}
+
 /// Runs the plan and answers with the streamed result, or with an error document.
 /// `timeout_hint` is appended to the time-limit message (e.g. "; run it as an async job").
+///
+/// The query runs in a task of its own. The response waits a moment for the first row, so
+/// that an error found early still gets a proper status; a slower query streams, and an
+/// error it meets later ends the document (VOTable) or aborts the transfer (other formats).
 pub async fn respond_with_rows(
     pool: &vo_db::Pool,
     plan: QueryPlan,
     timeout_hint: &str,
 ) -> HttpResponse {
-    let client = match pool.get().await {
-        Ok(c) => c,
+    let running = match pool.get().await {
+        Ok(c) => Running { client: Some(c) },
         Err(e) => {
             return Failure::new(
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -163,55 +208,32 @@ pub async fn respond_with_rows(
             .response()
         }
     };
-    let statement = match prepare(&client, &plan, timeout_hint).await {
+    let statement = match prepare(running.client(), &plan, timeout_hint).await {
         Ok(s) => s,
-        Err(failure) => {
-            discard(client);
-            return failure.response();
-        }
+        Err(failure) => return failure.response(),
     };
-    let rows = match client
-        .query_raw(&statement, std::iter::empty::<i32>())
-        .await
-    {
-        Ok(rows) => rows,
-        Err(e) => {
-            discard(client);
-            return Failure::bad_request(database_message(&e, plan.timeout, timeout_hint))
-                .response();
-        }
-    };
-    // the first row (or the end) comes before the response, so that an error found while
-    // executing still gets a proper status
-    let mut rows = Box::pin(rows);
-    let first = rows.next().await;
-    if let Some(Err(e)) = &first {
-        let message = database_message(e, plan.timeout, timeout_hint);
-        drop(rows);
-        discard(client);
-        return Failure::bad_request(message).response();
-    }
     let (sender, receiver) = mpsc::channel::<Result<Bytes, std::io::Error>>(4);
+    let (started_tx, started_rx) = oneshot::channel::<Result<(), String>>();
     let format = plan.format;
     let timeout_hint = timeout_hint.to_string();
     actix_web::rt::spawn(async move {
-        let outcome = pump(&plan, first, rows, &sender, &timeout_hint).await;
-        match outcome {
-            Pumped::Finished => {
-                if client.batch_execute("COMMIT").await.is_err() {
-                    discard(client);
-                }
-            }
-            Pumped::ClientGone => {
-                // cancel what the database may still be doing, then drop the connection
-                let token = client.cancel_token();
-                let _ = token.cancel_query(tokio_postgres::NoTls).await;
-                tracing::info!("client disconnected; query cancelled");
-                discard(client);
-            }
-            Pumped::Failed => discard(client),
+        let outcome = execute(
+            &running,
+            &statement,
+            &plan,
+            &sender,
+            started_tx,
+            &timeout_hint,
+        )
+        .await;
+        if let Pumped::Finished = outcome {
+            running.finish().await;
         }
+        // otherwise dropping `running` cancels the query and discards the connection
     });
+    if let Ok(Ok(Err(message))) = tokio::time::timeout(FIRST_ROW_GRACE, started_rx).await {
+        return Failure::bad_request(message).response();
+    }
     let body = futures_util::stream::unfold(receiver, |mut r| async move {
         r.recv().await.map(|item| (item, r))
     });
@@ -231,11 +253,74 @@ fn discard(client: Object) {
     drop(Object::take(client));
 }
 
-async fn pump(
+type Sender = mpsc::Sender<Result<Bytes, std::io::Error>>;
+
+/// The result being written: the writer, its buffer, and whether the header went out.
+struct Output<'p> {
+    plan: &'p QueryPlan,
+    writer: Box<dyn vo_results::ResultWriter>,
+    out: Vec<u8>,
+    begun: bool,
+}
+
+impl Output<'_> {
+    fn begin(&mut self) {
+        if !self.begun {
+            self.writer.begin(&mut self.out);
+            self.begun = true;
+        }
+    }
+
+    async fn send(&mut self, sender: &Sender) -> Result<(), ()> {
+        if self.out.is_empty() {
+            return Ok(());
+        }
+        let chunk = Bytes::from(std::mem::replace(
+            &mut self.out,
+            Vec::with_capacity(1 << 17),
+        ));
+        sender.send(Ok(chunk)).await.map_err(|_| ())
+    }
+
+    /// What goes out on a tick: what is buffered, or for a VOTable a newline, so that a
+    /// client that went away is noticed by the write.
+    async fn keep_alive(&mut self, sender: &Sender) -> Result<(), ()> {
+        self.begin();
+        if self.out.is_empty() && self.plan.format.is_votable() {
+            self.out.push(b'\n');
+        }
+        self.send(sender).await
+    }
+
+    /// Ends the result; `Failed` if it ended with an error.
+    async fn end(mut self, sender: &Sender, ending: Ending) -> Pumped {
+        self.begin();
+        if let (Ending::Error(message), false) = (&ending, self.plan.format.is_votable()) {
+            let _ = self.send(sender).await;
+            let _ = sender
+                .send(Err(std::io::Error::other(message.clone())))
+                .await;
+            return Pumped::Failed;
+        }
+        self.writer.end(&mut self.out, &ending);
+        if self.send(sender).await.is_err() {
+            return Pumped::ClientGone;
+        }
+        if matches!(ending, Ending::Error(_)) {
+            Pumped::Failed
+        } else {
+            Pumped::Finished
+        }
+    }
+}
+
+/// Executes the statement and writes every row into the channel.
+async fn execute(
+    running: &Running,
+    statement: &tokio_postgres::Statement,
     plan: &QueryPlan,
-    first: Option<Result<tokio_postgres::Row, tokio_postgres::Error>>,
-    rows: std::pin::Pin<Box<tokio_postgres::RowStream>>,
-    sender: &mpsc::Sender<Result<Bytes, std::io::Error>>,
+    sender: &Sender,
+    started: oneshot::Sender<Result<(), String>>,
     timeout_hint: &str,
 ) -> Pumped {
     let meta = ResultMeta {
@@ -243,24 +328,90 @@ async fn pump(
         infos: plan.infos.clone(),
         trailing_resources: plan.trailing_resources.clone(),
     };
-    let mut writer = writer_for(plan.format, meta);
-    let mut out = Vec::with_capacity(1 << 17);
-    writer.begin(&mut out);
-    let mut count: u64 = 0;
-    let rest = futures_util::stream::iter(first).chain(rows);
-    pin_mut!(rest);
-    let mut ending = Ending::Complete;
-    while let Some(row) = rest.next().await {
-        let row = match row {
-            Ok(r) => r,
-            Err(e) => {
-                ending = Ending::Error(database_message(&e, plan.timeout, timeout_hint));
-                break;
+    let mut output = Output {
+        plan,
+        writer: writer_for(plan.format, meta),
+        out: Vec::with_capacity(1 << 17),
+        begun: false,
+    };
+    let message = |e: &tokio_postgres::Error| database_message(e, plan.timeout, timeout_hint);
+    // ticks: while the database works (an aggregate may return nothing for minutes), what
+    // is buffered goes out, and writing is how a client that went away is noticed
+    let mut tick = tokio::time::interval(TICK);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    tick.reset();
+
+    // the execution up to the first row: the response may still be waiting for it
+    let first = async {
+        let rows = running
+            .client()
+            .query_raw(statement, std::iter::empty::<i32>())
+            .await?;
+        let mut rows = Box::pin(rows);
+        let first = rows.next().await.transpose()?;
+        Ok::<_, tokio_postgres::Error>((rows, first))
+    };
+    pin_mut!(first);
+    let mut started = Some(started);
+    let begun = loop {
+        tokio::select! {
+            biased;
+            result = &mut first => break result,
+            _ = sender.closed() => return Pumped::ClientGone,
+            _ = tick.tick() => {
+                // only once the response has stopped waiting may the document begin
+                if started.as_ref().is_some_and(|s| s.is_closed()) {
+                    started = None;
+                }
+                if started.is_none() && output.keep_alive(sender).await.is_err() {
+                    return Pumped::ClientGone;
+                }
             }
+        }
+    };
+    let (mut rows, first) = match begun {
+        Ok(r) => r,
+        Err(e) => {
+            let text = message(&e);
+            // an error the response is still waiting for becomes its status; otherwise it
+            // ends the document
+            let delivered = started.is_some_and(|s| s.send(Err(text.clone())).is_ok());
+            if delivered {
+                return Pumped::Failed;
+            }
+            return output.end(sender, Ending::Error(text)).await;
+        }
+    };
+    if let Some(s) = started {
+        let _ = s.send(Ok(()));
+    }
+    output.begin();
+    let mut count: u64 = 0;
+    let mut next_row = first.map(Ok);
+    let mut sent_since_tick = false;
+    let ending = loop {
+        let row = match next_row.take() {
+            Some(r) => Some(r),
+            None => tokio::select! {
+                biased;
+                next = rows.next() => next,
+                _ = sender.closed() => return Pumped::ClientGone,
+                _ = tick.tick() => {
+                    if !sent_since_tick && output.keep_alive(sender).await.is_err() {
+                        return Pumped::ClientGone;
+                    }
+                    sent_since_tick = false;
+                    continue;
+                }
+            },
+        };
+        let row = match row {
+            None => break Ending::Complete,
+            Some(Err(e)) => break Ending::Error(message(&e)),
+            Some(Ok(r)) => r,
         };
         if plan.maxrec.is_some_and(|m| count >= m) {
-            ending = Ending::Overflow;
-            break;
+            break Ending::Overflow;
         }
         let cells: Vec<Cell> = (0..row.len())
             .map(|i| {
@@ -269,30 +420,15 @@ async fn pump(
                     .unwrap_or(Cell::Null)
             })
             .collect();
-        writer.row(&mut out, &cells);
+        output.writer.row(&mut output.out, &cells);
         count += 1;
-        if out.len() >= 1 << 16 {
-            let chunk = Bytes::from(std::mem::replace(&mut out, Vec::with_capacity(1 << 17)));
-            if sender.send(Ok(chunk)).await.is_err() {
+        if output.out.len() >= 1 << 16 {
+            if output.send(sender).await.is_err() {
                 return Pumped::ClientGone;
             }
+            sent_since_tick = true;
         }
-    }
-    if let (Ending::Error(message), false) = (&ending, plan.format.is_votable()) {
-        let _ = sender.send(Ok(Bytes::from(out))).await;
-        let _ = sender
-            .send(Err(std::io::Error::other(message.clone())))
-            .await;
-        return Pumped::Failed;
-    }
-    let failed = matches!(ending, Ending::Error(_));
-    writer.end(&mut out, &ending);
-    if sender.send(Ok(Bytes::from(out))).await.is_err() {
-        return Pumped::ClientGone;
-    }
-    if failed {
-        Pumped::Failed
-    } else {
-        Pumped::Finished
-    }
+    };
+    drop(rows);
+    output.end(sender, ending).await
 }

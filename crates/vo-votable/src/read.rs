@@ -24,6 +24,8 @@ pub enum VotableError {
     Xml { position: u64, message: String },
     #[error("no TABLE with FIELDs in the document")]
     NoTable,
+    #[error("the document ends inside its TABLE (truncated?)")]
+    Truncated,
     #[error("row {row} has {found} cells but the table has {expected} FIELDs")]
     CellCount {
         row: usize,
@@ -118,6 +120,7 @@ pub fn read_table(xml: &str) -> Result<Table, VotableError> {
                 b"TABLE" if in_table => break,
                 _ => {}
             },
+            Event::Eof if in_table => return Err(VotableError::Truncated),
             Event::Eof => break,
             _ => {}
         }
@@ -131,6 +134,12 @@ pub fn read_table(xml: &str) -> Result<Table, VotableError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_truncated_document_is_an_error() {
+        let xml = "<VOTABLE><RESOURCE><TABLE><FIELD name=\"a\" datatype=\"int\"/><DATA><TABLEDATA><TR><TD>1</TD>";
+        assert_eq!(read_table(xml), Err(VotableError::Truncated));
+    }
 
     #[test]
     fn reads_fields_and_cells() {

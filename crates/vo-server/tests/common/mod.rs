@@ -1,0 +1,173 @@
+//! A demo archive served by the real binary, for tests that talk HTTP to it: a private
+//! cluster and data in a temporary directory, `voarchive demo`, `voarchive serve` on free
+//! ports; dropping it stops the server and the cluster and removes everything.
+#![allow(dead_code)]
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+pub struct DemoServer {
+    pub dir: tempfile::TempDir,
+    pub db_port: u16,
+    pub http_port: u16,
+    server: Option<Child>,
+}
+
+impl DemoServer {
+    /// `voarchive` with this server's data directory and ports.
+    pub fn command(&self) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_voarchive"));
+        c.env("VO_DATA_DIR", self.dir.path())
+            .env("VO_DB_PORT", self.db_port.to_string())
+            .env("VO_PORT", self.http_port.to_string())
+            .env_remove("VO_CONFIG")
+            .env_remove("VO_DATABASE_URL");
+        c
+    }
+
+    /// Generates a demo archive of `rows` rows (and `files` member OUSes with files) and
+    /// serves it; returns once `/tap/availability` answers.
+    pub fn start(rows: usize, files: usize, config: &str) -> DemoServer {
+        let dir = tempfile::Builder::new()
+            .prefix("vo-http")
+            .tempdir_in("/tmp")
+            .unwrap();
+        std::fs::write(dir.path().join("voarchive.toml"), config).unwrap();
+        let mut server = DemoServer {
+            dir,
+            db_port: free_port(),
+            http_port: free_port(),
+            server: None,
+        };
+        let config_path = server.dir.path().join("voarchive.toml");
+        let out = server
+            .command()
+            .env("VO_CONFIG", &config_path)
+            .args([
+                "demo",
+                "--rows",
+                &rows.to_string(),
+                "--files",
+                &files.to_string(),
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "demo failed: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let log = std::fs::File::create(server.dir.path().join("server.log")).unwrap();
+        server.server = Some(
+            server
+                .command()
+                .env("VO_CONFIG", &config_path)
+                .arg("serve")
+                .stdout(Stdio::null())
+                .stderr(log)
+                .spawn()
+                .unwrap(),
+        );
+        let started = Instant::now();
+        while ureq::get(&server.url("/tap/availability")).call().is_err() {
+            assert!(
+                started.elapsed() < Duration::from_secs(30),
+                "the server did not start"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        server
+    }
+
+    pub fn base(&self) -> String {
+        format!("http://127.0.0.1:{}", self.http_port)
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base())
+    }
+
+    /// POSTs a form and returns (status, body).
+    pub fn post(&self, path: &str, form: &[(&str, &str)]) -> (u16, String) {
+        let response = match ureq::post(&self.url(path)).send_form(form) {
+            Ok(r) => r,
+            Err(ureq::Error::Status(_, r)) => r,
+            Err(e) => panic!("POST {path}: {e}"),
+        };
+        (response.status(), response.into_string().unwrap())
+    }
+
+    /// GETs a path (with its query string) and returns (status, body).
+    pub fn get(&self, path_and_query: &str) -> (u16, String) {
+        let response = match ureq::get(&self.url(path_and_query)).call() {
+            Ok(r) => r,
+            Err(ureq::Error::Status(_, r)) => r,
+            Err(e) => panic!("GET {path_and_query}: {e}"),
+        };
+        (response.status(), response.into_string().unwrap())
+    }
+
+    /// The server's log so far (for failure messages).
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("server.log")).unwrap_or_default()
+    }
+}
+
+impl Drop for DemoServer {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.server.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        let _ = self.command().args(["db", "stop"]).output();
+    }
+}
+
+/// The Python with astropy, pyvo and astroquery: $VO_PYTHON (set by deploy/test), else the
+/// project's .venv.
+pub fn python() -> String {
+    if let Ok(p) = std::env::var("VO_PYTHON") {
+        return p;
+    }
+    let venv = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.venv/bin/python");
+    assert!(
+        venv.exists(),
+        "no Python for the conformance checks: run deploy/test, or set VO_PYTHON"
+    );
+    venv.to_string_lossy().into_owned()
+}
+
+/// Runs a conformance script with the server's base URL; fails the test with its output if
+/// it fails.
+pub fn run_script(server: &DemoServer, script: &str, extra: &[&str]) -> String {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../conformance")
+        .join(script);
+    let out = Command::new(python())
+        .arg(&path)
+        .arg(server.base())
+        .args(extra)
+        .env("ASTROPY_SKIP_CONFIG_UPDATE", "1")
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.status.success(),
+        "{script} failed:\n{text}\n--- server log ---\n{}",
+        server.log()
+    );
+    text
+}
