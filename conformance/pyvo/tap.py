@@ -67,6 +67,27 @@ expected = tap.search(
 check(len(joined) == int(expected) and len(joined) > 0, f"upload join gave {len(joined)} rows, expected {expected}")
 check(set(joined["proposal_id"]) == set(mine["prop_id"]), "the join matched on the uploaded codes")
 
+# asynchronous: run_async (create, PHASE=RUN, WAIT polling, absolute result URL), then a
+# job handled step by step and deleted
+result = tap.run_async("SELECT TOP 4 obs_id, s_ra FROM ivoa.obscore ORDER BY obs_id")
+check(len(result) == 4, f"run_async gave {len(result)} rows")
+job = tap.submit_job("SELECT TOP 2 obs_id FROM ivoa.obscore ORDER BY obs_id", maxrec=1)
+check(job.phase == "PENDING", f"a new job is PENDING, not {job.phase}")
+job.run()
+job.wait(phases=["COMPLETED", "ERROR", "ABORTED"], timeout=60)
+check(job.phase == "COMPLETED", f"job ended {job.phase}")
+check(job.result_uri.startswith("http") and job.job_id in job.result_uri, f"result URL {job.result_uri}")
+rows = job.fetch_result()
+check(len(rows) == 1 and rows.query_status == "OVERFLOW", f"MAXREC on a job: {len(rows)} {rows.query_status}")
+url = job.url
+job.delete()
+check(job.job_id not in [j.jobid for j in tap.get_job_list()], "a deleted job leaves the list")
+bad = tap.submit_job("SELECT nonesuch FROM ivoa.obscore")
+bad.run()
+bad.wait(phases=["COMPLETED", "ERROR", "ABORTED"], timeout=60)
+check(bad.phase == "ERROR" and "no column nonesuch" in (bad.job.errorsummary.message.content or ""), f"error job: {bad.phase}")
+bad.delete()
+
 # VOSI: tables and capabilities as pyvo reads them
 columns = {c.name for c in tap.tables["ivoa.obscore"].columns}
 check(len(columns) == 71 and "lastModified" in columns, f"{len(columns)} obscore columns")

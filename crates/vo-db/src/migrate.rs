@@ -21,6 +21,11 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
         "0003_tap_schema.sql",
         include_str!("../../../schema/migrations/0003_tap_schema.sql"),
     ),
+    (
+        4,
+        "0004_uws.sql",
+        include_str!("../../../schema/migrations/0004_uws.sql"),
+    ),
 ];
 
 #[derive(Debug, thiserror::Error)]

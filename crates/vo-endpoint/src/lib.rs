@@ -15,7 +15,9 @@ mod xml;
 
 pub use base_url::base_url;
 pub use params::{ParamError, Params};
-pub use query::{respond_with_rows, Failure, QueryPlan, UploadTable};
+pub use query::{
+    respond_with_rows, start_query, Failure, Outcome, QueryPlan, QueryRun, UploadTable,
+};
 
 pub use availability::{availability, check_database, Availability};
 pub use xml::{escape_xml, xml_response};

@@ -34,6 +34,23 @@ impl Params {
         }
     }
 
+    /// Parameters from a query string.
+    pub fn from_query(query: &str) -> Params {
+        let mut params = Params::default();
+        params.add_urlencoded(query.as_bytes());
+        params
+    }
+
+    /// Parameters and multipart parts as stored (e.g. by an asynchronous job).
+    pub fn with_parts(values: Vec<(String, String)>, parts: Vec<(String, Bytes)>) -> Params {
+        Params { values, parts }
+    }
+
+    /// Every multipart part, (name, content).
+    pub fn parts(&self) -> &[(String, Bytes)] {
+        &self.parts
+    }
+
     /// Reads the query string and, for POST, the body (form or multipart), refusing bodies
     /// larger than `max_body` bytes.
     pub async fn read(

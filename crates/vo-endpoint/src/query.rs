@@ -187,34 +187,44 @@ impl Drop for Running {
     }
 }
 
-/// Runs the plan and answers with the streamed result, or with an error document.
-/// `timeout_hint` is appended to the time-limit message (e.g. "; run it as an async job").
-///
-/// The query runs in a task of its own. The response waits a moment for the first row, so
-/// that an error found early still gets a proper status; a slower query streams, and an
-/// error it meets later ends the document (VOTable) or aborts the transfer (other formats).
-pub async fn respond_with_rows(
+/// A query under way: its result as chunks of bytes, whether it started (or the error that
+/// stopped it before its first row), and how it ended.
+pub struct QueryRun {
+    pub chunks: mpsc::Receiver<Result<Bytes, std::io::Error>>,
+    pub started: oneshot::Receiver<Result<(), String>>,
+    pub finished: oneshot::Receiver<Outcome>,
+}
+
+/// How a query ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// Every row was written (`overflow`: MAXREC rows, more existed).
+    Complete { rows: u64, overflow: bool },
+    /// It failed; the message says why.
+    Failed(String),
+    /// Whoever read the result stopped reading; the query was cancelled.
+    Abandoned,
+}
+
+/// Starts the plan in a task of its own. Dropping the chunk receiver cancels the query.
+pub async fn start_query(
     pool: &vo_db::Pool,
     plan: QueryPlan,
     timeout_hint: &str,
-) -> HttpResponse {
+) -> Result<QueryRun, Failure> {
     let running = match pool.get().await {
         Ok(c) => Running { client: Some(c) },
         Err(e) => {
-            return Failure::new(
+            return Err(Failure::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 format!("the database is not available, try again later: {e}"),
-            )
-            .response()
+            ))
         }
     };
-    let statement = match prepare(running.client(), &plan, timeout_hint).await {
-        Ok(s) => s,
-        Err(failure) => return failure.response(),
-    };
-    let (sender, receiver) = mpsc::channel::<Result<Bytes, std::io::Error>>(4);
-    let (started_tx, started_rx) = oneshot::channel::<Result<(), String>>();
-    let format = plan.format;
+    let statement = prepare(running.client(), &plan, timeout_hint).await?;
+    let (sender, chunks) = mpsc::channel::<Result<Bytes, std::io::Error>>(4);
+    let (started_tx, started) = oneshot::channel::<Result<(), String>>();
+    let (finished_tx, finished) = oneshot::channel::<Outcome>();
     let timeout_hint = timeout_hint.to_string();
     actix_web::rt::spawn(async move {
         let outcome = execute(
@@ -226,26 +236,46 @@ pub async fn respond_with_rows(
             &timeout_hint,
         )
         .await;
-        if let Pumped::Finished = outcome {
+        if let Outcome::Complete { .. } = outcome {
             running.finish().await;
+        } else {
+            // cancels the query and discards the connection
+            drop(running);
         }
-        // otherwise dropping `running` cancels the query and discards the connection
+        let _ = finished_tx.send(outcome);
     });
-    if let Ok(Ok(Err(message))) = tokio::time::timeout(FIRST_ROW_GRACE, started_rx).await {
+    Ok(QueryRun {
+        chunks,
+        started,
+        finished,
+    })
+}
+
+/// Runs the plan and answers with the streamed result, or with an error document.
+/// `timeout_hint` is appended to the time-limit message (e.g. "; run it as an async job").
+///
+/// The response waits a moment for the first row, so that an error found early still gets a
+/// proper status; a slower query streams, and an error it meets later ends the document
+/// (VOTable) or aborts the transfer (other formats).
+pub async fn respond_with_rows(
+    pool: &vo_db::Pool,
+    plan: QueryPlan,
+    timeout_hint: &str,
+) -> HttpResponse {
+    let format = plan.format;
+    let run = match start_query(pool, plan, timeout_hint).await {
+        Ok(run) => run,
+        Err(failure) => return failure.response(),
+    };
+    if let Ok(Ok(Err(message))) = tokio::time::timeout(FIRST_ROW_GRACE, run.started).await {
         return Failure::bad_request(message).response();
     }
-    let body = futures_util::stream::unfold(receiver, |mut r| async move {
+    let body = futures_util::stream::unfold(run.chunks, |mut r| async move {
         r.recv().await.map(|item| (item, r))
     });
     HttpResponse::Ok()
         .content_type(format.content_type())
         .streaming(body)
-}
-
-enum Pumped {
-    Finished,
-    ClientGone,
-    Failed,
 }
 
 /// Takes a connection out of the pool for good (its transaction state is unknown).
@@ -292,24 +322,30 @@ impl Output<'_> {
         self.send(sender).await
     }
 
-    /// Ends the result; `Failed` if it ended with an error.
-    async fn end(mut self, sender: &Sender, ending: Ending) -> Pumped {
+    /// Ends the result after `rows` rows.
+    async fn end(mut self, sender: &Sender, ending: Ending, rows: u64) -> Outcome {
         self.begin();
         if let (Ending::Error(message), false) = (&ending, self.plan.format.is_votable()) {
             let _ = self.send(sender).await;
             let _ = sender
                 .send(Err(std::io::Error::other(message.clone())))
                 .await;
-            return Pumped::Failed;
+            return Outcome::Failed(message.clone());
         }
         self.writer.end(&mut self.out, &ending);
         if self.send(sender).await.is_err() {
-            return Pumped::ClientGone;
+            return Outcome::Abandoned;
         }
-        if matches!(ending, Ending::Error(_)) {
-            Pumped::Failed
-        } else {
-            Pumped::Finished
+        match ending {
+            Ending::Error(message) => Outcome::Failed(message),
+            Ending::Overflow => Outcome::Complete {
+                rows,
+                overflow: true,
+            },
+            Ending::Complete => Outcome::Complete {
+                rows,
+                overflow: false,
+            },
         }
     }
 }
@@ -322,7 +358,7 @@ async fn execute(
     sender: &Sender,
     started: oneshot::Sender<Result<(), String>>,
     timeout_hint: &str,
-) -> Pumped {
+) -> Outcome {
     let meta = ResultMeta {
         fields: plan.fields.clone(),
         infos: plan.infos.clone(),
@@ -357,14 +393,14 @@ async fn execute(
         tokio::select! {
             biased;
             result = &mut first => break result,
-            _ = sender.closed() => return Pumped::ClientGone,
+            _ = sender.closed() => return Outcome::Abandoned,
             _ = tick.tick() => {
                 // only once the response has stopped waiting may the document begin
                 if started.as_ref().is_some_and(|s| s.is_closed()) {
                     started = None;
                 }
                 if started.is_none() && output.keep_alive(sender).await.is_err() {
-                    return Pumped::ClientGone;
+                    return Outcome::Abandoned;
                 }
             }
         }
@@ -377,9 +413,9 @@ async fn execute(
             // ends the document
             let delivered = started.is_some_and(|s| s.send(Err(text.clone())).is_ok());
             if delivered {
-                return Pumped::Failed;
+                return Outcome::Failed(text);
             }
-            return output.end(sender, Ending::Error(text)).await;
+            return output.end(sender, Ending::Error(text), 0).await;
         }
     };
     if let Some(s) = started {
@@ -395,10 +431,10 @@ async fn execute(
             None => tokio::select! {
                 biased;
                 next = rows.next() => next,
-                _ = sender.closed() => return Pumped::ClientGone,
+                _ = sender.closed() => return Outcome::Abandoned,
                 _ = tick.tick() => {
                     if !sent_since_tick && output.keep_alive(sender).await.is_err() {
-                        return Pumped::ClientGone;
+                        return Outcome::Abandoned;
                     }
                     sent_since_tick = false;
                     continue;
@@ -424,11 +460,11 @@ async fn execute(
         count += 1;
         if output.out.len() >= 1 << 16 {
             if output.send(sender).await.is_err() {
-                return Pumped::ClientGone;
+                return Outcome::Abandoned;
             }
             sent_since_tick = true;
         }
     };
     drop(rows);
-    output.end(sender, ending).await
+    output.end(sender, ending, count).await
 }

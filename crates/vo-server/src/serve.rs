@@ -26,13 +26,31 @@ pub fn run(mut config: Config, args: ServeArgs) -> anyhow::Result<()> {
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {
+    // bring the schema up to date (a new release may add tables); a database that is down
+    // now is reported by /availability and used once it is back
+    match vo_db::connect(&config.database_params()).await {
+        Ok(mut client) => {
+            match vo_db::migrate(&mut client, &vo_catalogue::Catalogue::builtin()).await {
+                Ok(applied) => {
+                    for name in applied {
+                        tracing::info!(migration = %name, "applied");
+                    }
+                }
+                Err(e) => anyhow::bail!("migrating the database: {e}"),
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, "the database is not reachable yet"),
+    }
     let pool = vo_db::make_pool(&config.database_params(), config.database.pool_size)
         .map_err(anyhow::Error::msg)?;
     let pool = web::Data::new(pool);
     let tap = vo_tap::TapService {
         catalogue: std::sync::Arc::new(vo_catalogue::Catalogue::builtin()),
         limits: config.tap.clone(),
+        jobs_dir: config.data.dir.join("jobs"),
+        wake: std::sync::Arc::new(tokio::sync::Notify::new()),
     };
+    vo_tap::start_workers(tap.clone(), pool.get_ref().clone());
     let address = (config.server.bind.clone(), config.server.port);
     let mut server = HttpServer::new(move || {
         App::new()

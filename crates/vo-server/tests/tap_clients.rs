@@ -29,15 +29,32 @@ fn pyvo_astroquery_and_astropy_use_the_service() {
 
     let out = server.dir.path().join("formats");
     std::fs::create_dir_all(&out).unwrap();
-    println!("{}", run_script(&server, "astropy/read_formats.py", &[out.to_str().unwrap()]));
+    println!(
+        "{}",
+        run_script(&server, "astropy/read_formats.py", &[out.to_str().unwrap()])
+    );
     for format in ["votable", "votable_b", "votable_b2"] {
         let messages = votlint(&out.join(format));
-        assert!(messages.is_empty(), "votlint on {format}:\n{}", messages.join("\n"));
+        assert!(
+            messages.is_empty(),
+            "votlint on {format}:\n{}",
+            messages.join("\n")
+        );
     }
     // an error document is valid too
-    let (_, body) = server.post("/tap/sync", &[("LANG", "ADQL"), ("QUERY", "SELECT nothing FROM ivoa.obscore")]);
+    let (_, body) = server.post(
+        "/tap/sync",
+        &[
+            ("LANG", "ADQL"),
+            ("QUERY", "SELECT nothing FROM ivoa.obscore"),
+        ],
+    );
     let error = out.join("error.xml");
     std::fs::write(&error, body).unwrap();
     let messages = votlint(&error);
-    assert!(messages.is_empty(), "votlint on an error document:\n{}", messages.join("\n"));
+    assert!(
+        messages.is_empty(),
+        "votlint on an error document:\n{}",
+        messages.join("\n")
+    );
 }

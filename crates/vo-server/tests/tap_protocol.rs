@@ -276,7 +276,8 @@ fn tap_sync_over_http() {
     let (_, caps) = server.get("/tap/capabilities");
     for fragment in [
         "<default unit=\"row\">40</default><hard unit=\"row\">60</hard>",
-        "<executionDuration><hard>2</hard></executionDuration>",
+        "<executionDuration><default>3600</default><hard>14400</hard></executionDuration>",
+        "Synchronous queries may run 2 s",
         "at most 5 rows",
         "#features-udf",
         "RANGE_S2D(",

@@ -73,7 +73,7 @@ pub fn capabilities_xml(service: &TapService, tap_url: &str) -> String {
     );
     out.push_str("<capability standardID=\"ivo://ivoa.net/std/TAP\" xsi:type=\"tr:TableAccess\">");
     out.push_str(&format!(
-        "<description>Uploaded tables may have at most {} rows; a request body at most {} bytes. Synchronous queries may run {} s.</description>",
+        "<description>Uploaded tables may have at most {} rows; a request body at most {} bytes. Synchronous queries may run {} s; asynchronous jobs as their execution duration says.</description>",
         limits.upload_rows, limits.upload_bytes, limits.sync_seconds
     ));
     out.push_str(&format!(
@@ -86,8 +86,12 @@ pub fn capabilities_xml(service: &TapService, tap_url: &str) -> String {
     }
     out.push_str("<uploadMethod ivo-id=\"ivo://ivoa.net/std/TAPRegExt#upload-inline\"/>");
     out.push_str(&format!(
-        "<executionDuration><hard>{}</hard></executionDuration>",
-        limits.sync_seconds
+        "<retentionPeriod><default>{}</default><hard>{}</hard></retentionPeriod>",
+        limits.jobs.retention_seconds, limits.jobs.retention_hard_seconds
+    ));
+    out.push_str(&format!(
+        "<executionDuration><default>{}</default><hard>{}</hard></executionDuration>",
+        limits.jobs.execution_seconds, limits.jobs.execution_hard_seconds
     ));
     out.push_str(&format!(
         "<outputLimit><default unit=\"row\">{}</default><hard unit=\"row\">{}</hard></outputLimit>",

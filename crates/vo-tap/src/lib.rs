@@ -1,19 +1,23 @@
 //! The TAP 1.1 endpoint: routes under `/tap`.
 //!
-//! Owns: TAP's HTTP surface — `/tap/sync` (GET and POST, form and multipart, uploads), VOSI
+//! Owns: TAP's HTTP surface — `/tap/sync` (GET and POST, form and multipart, uploads),
+//! `/tap/async` (UWS 1.1 jobs and the workers that run them), VOSI
 //! capabilities, availability and tables, and the limits it advertises and enforces.
 //! Does not own: ADQL (vo-adql), result formats (vo-results), running a query and streaming
 //! it (vo-endpoint), the database (vo-db), nor the server itself (the binary composes).
 
 mod capabilities;
+mod jobs;
 mod limits;
 mod request;
 mod sync;
 mod tables;
 mod upload;
+mod worker;
 
-pub use limits::TapLimits;
+pub use limits::{AsyncLimits, TapLimits};
 pub use request::{plan, result_fields};
+pub use worker::start_workers;
 
 use actix_web::web;
 use std::sync::Arc;
@@ -24,6 +28,10 @@ use vo_catalogue::Catalogue;
 pub struct TapService {
     pub catalogue: Arc<Catalogue>,
     pub limits: TapLimits,
+    /// Where asynchronous jobs keep their uploads and results.
+    pub jobs_dir: std::path::PathBuf,
+    /// Wakes the workers when a job is queued.
+    pub wake: Arc<tokio::sync::Notify>,
 }
 
 /// Registers the TAP routes. The application provides `web::Data<vo_db::Pool>`.
@@ -34,6 +42,14 @@ pub fn configure(service: TapService) -> impl FnOnce(&mut web::ServiceConfig) {
                 .app_data(web::Data::new(service))
                 .route("/sync", web::get().to(sync::sync))
                 .route("/sync", web::post().to(sync::sync))
+                .route("/async", web::get().to(jobs::list))
+                .route("/async", web::post().to(jobs::create))
+                .route("/async/{job}", web::get().to(jobs::job))
+                .route("/async/{job}", web::post().to(jobs::post_job))
+                .route("/async/{job}", web::delete().to(jobs::delete))
+                .route("/async/{job}/results/result", web::get().to(jobs::result))
+                .route("/async/{job}/{part}", web::get().to(jobs::part))
+                .route("/async/{job}/{part}", web::post().to(jobs::set_part))
                 .route("/availability", web::get().to(vo_endpoint::availability))
                 .route("/capabilities", web::get().to(capabilities::capabilities))
                 .route("/tables", web::get().to(tables::tableset))

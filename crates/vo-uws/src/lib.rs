@@ -1,0 +1,16 @@
+//! UWS 1.1 jobs (the pattern behind TAP's /async).
+//!
+//! Owns: the job model and its phases, the rules for moving between phases, persistence in
+//! PostgreSQL (`uws.job`, so jobs survive restarts and workers claim them safely), and the
+//! XML of a job, a job list and their parts.
+//!
+//! Does not own: what a job does (the TAP crate runs queries), HTTP, or where results are
+//! stored on disk.
+
+mod model;
+mod store;
+mod xml;
+
+pub use model::{Job, Phase};
+pub use store::{JobStore, ListFilter};
+pub use xml::{job_list_xml, job_xml, parameters_xml, results_xml, JobUrls};

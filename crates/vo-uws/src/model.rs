@@ -1,0 +1,106 @@
+//! A job and its phases (UWS 1.1 §2.1.3).
+
+use chrono::{DateTime, Utc};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    Pending,
+    Queued,
+    Executing,
+    Completed,
+    Error,
+    Aborted,
+    Unknown,
+    Held,
+    Suspended,
+    Archived,
+}
+
+impl Phase {
+    pub const ALL: [Phase; 10] = [
+        Phase::Pending,
+        Phase::Queued,
+        Phase::Executing,
+        Phase::Completed,
+        Phase::Error,
+        Phase::Aborted,
+        Phase::Unknown,
+        Phase::Held,
+        Phase::Suspended,
+        Phase::Archived,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Phase::Pending => "PENDING",
+            Phase::Queued => "QUEUED",
+            Phase::Executing => "EXECUTING",
+            Phase::Completed => "COMPLETED",
+            Phase::Error => "ERROR",
+            Phase::Aborted => "ABORTED",
+            Phase::Unknown => "UNKNOWN",
+            Phase::Held => "HELD",
+            Phase::Suspended => "SUSPENDED",
+            Phase::Archived => "ARCHIVED",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Phase> {
+        Phase::ALL
+            .into_iter()
+            .find(|p| p.name().eq_ignore_ascii_case(text.trim()))
+    }
+
+    /// Whether the job will not change any more by itself.
+    pub fn is_final(self) -> bool {
+        matches!(
+            self,
+            Phase::Completed | Phase::Error | Phase::Aborted | Phase::Archived
+        )
+    }
+
+    /// Whether WAIT should block in this phase (UWS 1.1 §2.2.1.1).
+    pub fn is_active(self) -> bool {
+        matches!(self, Phase::Pending | Phase::Queued | Phase::Executing)
+    }
+}
+
+/// One job as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Job {
+    pub job_id: String,
+    pub run_id: Option<String>,
+    pub owner_id: Option<String>,
+    pub phase: Phase,
+    pub creation_time: DateTime<Utc>,
+    pub start_time: Option<DateTime<Utc>>,
+    pub end_time: Option<DateTime<Utc>>,
+    /// Seconds; 0 means unlimited (never used by this service: it always has a limit).
+    pub execution_duration: i32,
+    pub destruction: DateTime<Utc>,
+    pub parameters: Vec<(String, String)>,
+    pub error_message: Option<String>,
+    pub result_content_type: Option<String>,
+    pub result_size: Option<i64>,
+    pub result_rows: Option<i64>,
+}
+
+impl Job {
+    /// The first value of a parameter, name case-insensitive.
+    pub fn parameter(&self, name: &str) -> Option<&str> {
+        self.parameters
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// A new job identifier: 16 random letters and digits (unguessable, URL-safe).
+pub(crate) fn new_job_id() -> String {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+    let mut rng = rand::thread_rng();
+    (0..16)
+        .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
+        .collect()
+}

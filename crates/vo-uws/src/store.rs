@@ -1,0 +1,287 @@
+//! Jobs in PostgreSQL. Every change is one statement, so concurrent requests and workers see
+//! consistent phases; workers claim queued jobs with `FOR UPDATE SKIP LOCKED`.
+
+use crate::model::new_job_id;
+use crate::{Job, Phase};
+use chrono::{DateTime, Utc};
+use tokio_postgres::{Client, Error, Row};
+
+const COLUMNS: &str = "job_id, run_id, owner_id, phase, creation_time, start_time, end_time, \
+    execution_duration, destruction, parameters, error_message, result_content_type, result_size, result_rows";
+
+fn job(row: &Row) -> Job {
+    let parameters: serde_json::Value = row.get(9);
+    Job {
+        job_id: row.get(0),
+        run_id: row.get(1),
+        owner_id: row.get(2),
+        phase: Phase::parse(row.get::<_, &str>(3)).unwrap_or(Phase::Unknown),
+        creation_time: row.get(4),
+        start_time: row.get(5),
+        end_time: row.get(6),
+        execution_duration: row.get(7),
+        destruction: row.get(8),
+        parameters: parameters
+            .as_array()
+            .map(|pairs| {
+                pairs
+                    .iter()
+                    .filter_map(|p| Some((p[0].as_str()?.to_string(), p[1].as_str()?.to_string())))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        error_message: row.get(10),
+        result_content_type: row.get(11),
+        result_size: row.get(12),
+        result_rows: row.get(13),
+    }
+}
+
+/// The job-list filters of UWS 1.1 §2.2.2.1.
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    pub phases: Vec<Phase>,
+    pub after: Option<DateTime<Utc>>,
+    pub last: Option<i64>,
+    pub owner: Option<String>,
+}
+
+/// Job operations on one connection.
+pub struct JobStore<'c> {
+    client: &'c Client,
+}
+
+impl<'c> JobStore<'c> {
+    pub fn new(client: &'c Client) -> JobStore<'c> {
+        JobStore { client }
+    }
+
+    pub async fn create(
+        &self,
+        parameters: &[(String, String)],
+        run_id: Option<&str>,
+        owner_id: Option<&str>,
+        execution_duration: i32,
+        destruction: DateTime<Utc>,
+        phase: Phase,
+    ) -> Result<Job, Error> {
+        let pairs = serde_json::Value::Array(
+            parameters
+                .iter()
+                .map(|(n, v)| serde_json::json!([n, v]))
+                .collect(),
+        );
+        let row = self
+            .client
+            .query_one(
+                &format!("INSERT INTO uws.job (job_id, run_id, owner_id, phase, execution_duration, destruction, parameters) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {COLUMNS}"),
+                &[&new_job_id(), &run_id, &owner_id, &phase.name(), &execution_duration, &destruction, &pairs],
+            )
+            .await?;
+        Ok(job(&row))
+    }
+
+    pub async fn get(&self, job_id: &str) -> Result<Option<Job>, Error> {
+        Ok(self
+            .client
+            .query_opt(
+                &format!("SELECT {COLUMNS} FROM uws.job WHERE job_id = $1"),
+                &[&job_id],
+            )
+            .await?
+            .as_ref()
+            .map(job))
+    }
+
+    pub async fn list(&self, filter: &ListFilter) -> Result<Vec<Job>, Error> {
+        let phases: Vec<&str> = if filter.phases.is_empty() {
+            Phase::ALL
+                .iter()
+                .filter(|p| **p != Phase::Archived)
+                .map(|p| p.name())
+                .collect()
+        } else {
+            filter.phases.iter().map(|p| p.name()).collect()
+        };
+        let rows = self
+            .client
+            .query(
+                &format!(
+                    "SELECT {COLUMNS} FROM uws.job WHERE phase = ANY($1) \
+                     AND ($2::timestamptz IS NULL OR creation_time > $2) \
+                     AND ($3::text IS NULL OR owner_id = $3) \
+                     ORDER BY creation_time DESC, job_id LIMIT $4"
+                ),
+                &[
+                    &phases,
+                    &filter.after,
+                    &filter.owner,
+                    &filter.last.unwrap_or(i64::MAX),
+                ],
+            )
+            .await?;
+        Ok(rows.iter().map(job).collect())
+    }
+
+    /// PENDING (or HELD) → QUEUED; returns the job's phase afterwards.
+    pub async fn queue(&self, job_id: &str) -> Result<Option<Phase>, Error> {
+        self.client
+            .execute(
+                "UPDATE uws.job SET phase = 'QUEUED' WHERE job_id = $1 AND phase IN ('PENDING', 'HELD')",
+                &[&job_id],
+            )
+            .await?;
+        Ok(self.get(job_id).await?.map(|j| j.phase))
+    }
+
+    /// A job not yet final → ABORTED; returns whether it changed.
+    pub async fn abort(&self, job_id: &str) -> Result<bool, Error> {
+        Ok(self
+            .client
+            .execute(
+                "UPDATE uws.job SET phase = 'ABORTED', end_time = now() \
+                 WHERE job_id = $1 AND phase IN ('PENDING', 'QUEUED', 'EXECUTING', 'HELD', 'SUSPENDED')",
+                &[&job_id],
+            )
+            .await?
+            == 1)
+    }
+
+    /// Takes the oldest queued job and marks it EXECUTING.
+    pub async fn claim_next(&self) -> Result<Option<Job>, Error> {
+        Ok(self
+            .client
+            .query_opt(
+                &format!(
+                    "UPDATE uws.job SET phase = 'EXECUTING', start_time = now(), attempts = attempts + 1 \
+                     WHERE job_id = (SELECT job_id FROM uws.job WHERE phase = 'QUEUED' \
+                                     ORDER BY creation_time FOR UPDATE SKIP LOCKED LIMIT 1) \
+                     RETURNING {COLUMNS}"
+                ),
+                &[],
+            )
+            .await?
+            .as_ref()
+            .map(job))
+    }
+
+    /// EXECUTING → COMPLETED with the result's description (unless aborted meanwhile).
+    pub async fn complete(
+        &self,
+        job_id: &str,
+        content_type: &str,
+        size: i64,
+        rows: i64,
+    ) -> Result<(), Error> {
+        self.client
+            .execute(
+                "UPDATE uws.job SET phase = 'COMPLETED', end_time = now(), result_content_type = $2, \
+                 result_size = $3, result_rows = $4 WHERE job_id = $1 AND phase = 'EXECUTING'",
+                &[&job_id, &content_type, &size, &rows],
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// EXECUTING (or QUEUED) → ERROR with a message.
+    pub async fn fail(&self, job_id: &str, message: &str) -> Result<(), Error> {
+        self.client
+            .execute(
+                "UPDATE uws.job SET phase = 'ERROR', end_time = now(), error_message = $2 \
+                 WHERE job_id = $1 AND phase IN ('EXECUTING', 'QUEUED')",
+                &[&job_id, &message],
+            )
+            .await?;
+        Ok(())
+    }
+
+    pub async fn set_destruction(&self, job_id: &str, when: DateTime<Utc>) -> Result<(), Error> {
+        self.client
+            .execute(
+                "UPDATE uws.job SET destruction = $2 WHERE job_id = $1",
+                &[&job_id, &when],
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// Only while PENDING (UWS: parameters may change before the job runs).
+    pub async fn set_execution_duration(&self, job_id: &str, seconds: i32) -> Result<bool, Error> {
+        Ok(self
+            .client
+            .execute(
+                "UPDATE uws.job SET execution_duration = $2 WHERE job_id = $1 AND phase = 'PENDING'",
+                &[&job_id, &seconds],
+            )
+            .await?
+            == 1)
+    }
+
+    /// Only while PENDING.
+    pub async fn set_parameters(
+        &self,
+        job_id: &str,
+        parameters: &[(String, String)],
+    ) -> Result<bool, Error> {
+        let pairs = serde_json::Value::Array(
+            parameters
+                .iter()
+                .map(|(n, v)| serde_json::json!([n, v]))
+                .collect(),
+        );
+        Ok(self
+            .client
+            .execute(
+                "UPDATE uws.job SET parameters = $2 WHERE job_id = $1 AND phase = 'PENDING'",
+                &[&job_id, &pairs],
+            )
+            .await?
+            == 1)
+    }
+
+    pub async fn delete(&self, job_id: &str) -> Result<bool, Error> {
+        Ok(self
+            .client
+            .execute("DELETE FROM uws.job WHERE job_id = $1", &[&job_id])
+            .await?
+            == 1)
+    }
+
+    /// Deletes the jobs past their destruction time and returns their ids.
+    pub async fn delete_expired(&self) -> Result<Vec<String>, Error> {
+        Ok(self
+            .client
+            .query(
+                "DELETE FROM uws.job WHERE destruction < now() RETURNING job_id",
+                &[],
+            )
+            .await?
+            .iter()
+            .map(|r| r.get(0))
+            .collect())
+    }
+
+    /// After a restart: jobs left EXECUTING by the previous process run again, unless they
+    /// were already started `max_attempts` times (then ERROR, with the reason). Returns
+    /// (re-queued, failed).
+    pub async fn recover(&self, max_attempts: i32) -> Result<(u64, u64), Error> {
+        let failed = self
+            .client
+            .execute(
+                "UPDATE uws.job SET phase = 'ERROR', end_time = now(), error_message = \
+                 'the service restarted while this job was executing, ' || attempts || ' times; it was not run again' \
+                 WHERE phase = 'EXECUTING' AND attempts >= $1",
+                &[&max_attempts],
+            )
+            .await?;
+        let requeued = self
+            .client
+            .execute(
+                "UPDATE uws.job SET phase = 'QUEUED', start_time = NULL WHERE phase = 'EXECUTING'",
+                &[],
+            )
+            .await?;
+        Ok((requeued, failed))
+    }
+}
