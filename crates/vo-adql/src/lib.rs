@@ -20,7 +20,7 @@ mod units;
 
 pub use dialect::AdqlDialect;
 pub use error::AdqlError;
-pub use functions::{LANGUAGE_FEATURES, USER_DEFINED_FUNCTIONS};
+pub use functions::{LANGUAGE_FEATURES, UNADVERTISED_FEATURES, USER_DEFINED_FUNCTIONS};
 pub use translate::{translate, Options, OutputColumn, Translation};
 
 use sqlparser::parser::Parser;

@@ -93,7 +93,10 @@ fn source_catalogue(source: &str) -> Option<vo_catalogue::Catalogue> {
             }
         })
         .collect();
-    Some(vo_catalogue::Catalogue { tables })
+    Some(vo_catalogue::Catalogue {
+        tables,
+        keys: Vec::new(),
+    })
 }
 
 fn fixture_column(name: String, kind: &str) -> vo_catalogue::Column {

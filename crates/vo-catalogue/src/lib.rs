@@ -7,10 +7,12 @@
 //! writes TAP_SCHEMA from [`Catalogue::tap_schema_rows`]), or ADQL parsing.
 
 mod load;
+mod reserved;
 mod suggest;
 mod tap_schema;
 
 pub use load::CatalogueError;
+pub use reserved::{is_adql_reserved, ADQL_RESERVED_WORDS};
 pub use suggest::nearest;
 pub use tap_schema::{ColumnRow, SchemaRow, TableRow, TapSchemaRows};
 
@@ -35,6 +37,16 @@ pub struct Column {
 }
 
 impl Column {
+    /// The name as ADQL must write it: delimited when it is a reserved word (`"size"`), as
+    /// TAP_SCHEMA and VOSI tables list it.
+    pub fn adql_name(&self) -> String {
+        if reserved::is_adql_reserved(&self.name) {
+            format!("\"{}\"", self.name)
+        } else {
+            self.name.clone()
+        }
+    }
+
     /// The column as an SQL identifier: quoted when it is not all lower case.
     pub fn sql_name(&self) -> String {
         quote_ident(&self.name)
@@ -106,10 +118,22 @@ pub fn quote_ident(name: &str) -> String {
     }
 }
 
-/// Every table the service exposes.
+/// A foreign key between two exposed tables (one column each).
 #[derive(Debug, Clone, PartialEq)]
+pub struct ForeignKey {
+    pub key_id: String,
+    pub from_table: String,
+    pub from_column: String,
+    pub target_table: String,
+    pub target_column: String,
+    pub description: String,
+}
+
+/// Every table the service exposes, and the foreign keys between them.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Catalogue {
     pub tables: Vec<Table>,
+    pub keys: Vec<ForeignKey>,
 }
 
 impl Catalogue {

@@ -55,6 +55,9 @@ struct ColumnEntry {
 #[serde(deny_unknown_fields)]
 struct TapSchemaFile {
     schema: SchemaHead,
+    /// key_id, from_table, from_column, target_table, target_column, description
+    #[serde(default)]
+    keys: Vec<(String, String, String, String, String, String)>,
     table: Vec<TapTable>,
 }
 
@@ -167,5 +170,21 @@ pub fn from_toml(obscore: &str, tap_schema: &str) -> Result<Catalogue, Catalogue
             columns,
         });
     }
-    Ok(Catalogue { tables })
+    let keys = tap
+        .keys
+        .into_iter()
+        .map(
+            |(key_id, from_table, from_column, target_table, target_column, description)| {
+                crate::ForeignKey {
+                    key_id,
+                    from_table,
+                    from_column,
+                    target_table,
+                    target_column,
+                    description,
+                }
+            },
+        )
+        .collect();
+    Ok(Catalogue { tables, keys })
 }

@@ -43,6 +43,8 @@ pub struct TapSchemaRows {
     pub schemas: Vec<SchemaRow>,
     pub tables: Vec<TableRow>,
     pub columns: Vec<ColumnRow>,
+    /// TAP_SCHEMA.keys joined with key_columns (one column per key).
+    pub keys: Vec<crate::ForeignKey>,
 }
 
 const SCHEMA_DESCRIPTIONS: &[(&str, &str)] = &[
@@ -59,6 +61,7 @@ impl Catalogue {
             schemas: Vec::new(),
             tables: Vec::new(),
             columns: Vec::new(),
+            keys: self.keys.clone(),
         };
         for table in &self.tables {
             if !rows.schemas.iter().any(|s| s.schema_name == table.schema) {
@@ -82,10 +85,14 @@ impl Catalogue {
                 table_index: rows.tables.len() as i32,
             });
             for (i, c) in table.columns.iter().enumerate() {
-                let size = c.arraysize.as_deref().and_then(|a| a.parse::<i32>().ok());
+                // TAP 1.0's size: the length in arraysize ("256*" → 256)
+                let size = c
+                    .arraysize
+                    .as_deref()
+                    .and_then(|a| a.trim_end_matches('*').parse::<i32>().ok());
                 rows.columns.push(ColumnRow {
                     table_name: table.qualified_name(),
-                    column_name: c.name.clone(),
+                    column_name: c.adql_name(),
                     utype: c.utype.clone(),
                     ucd: c.ucd.clone(),
                     unit: c.unit.clone(),
@@ -144,7 +151,12 @@ impl Catalogue {
                     .into_iter()
                     .map(|c| {
                         std::sync::Arc::new(Column {
-                            name: c.column_name.clone(),
+                            name: c
+                                .column_name
+                                .strip_prefix('"')
+                                .and_then(|n| n.strip_suffix('"'))
+                                .unwrap_or(&c.column_name)
+                                .to_string(),
                             pg_type: pg_type_for(&c.datatype).to_string(),
                             datatype: c.datatype.clone(),
                             arraysize: c.arraysize.clone(),
@@ -161,7 +173,10 @@ impl Catalogue {
                     .collect(),
             });
         }
-        Ok(Catalogue { tables })
+        Ok(Catalogue {
+            tables,
+            keys: rows.keys.clone(),
+        })
     }
 }
 

@@ -65,6 +65,24 @@ pub(crate) async fn write_tap_schema(
         )
         .await?;
     }
+    let insert_key = tx
+        .prepare("INSERT INTO tap_schema.keys (key_id, from_table, target_table, description) VALUES ($1, $2, $3, $4)")
+        .await?;
+    let insert_key_column = tx
+        .prepare("INSERT INTO tap_schema.key_columns (key_id, from_column, target_column) VALUES ($1, $2, $3)")
+        .await?;
+    for k in &rows.keys {
+        tx.execute(
+            &insert_key,
+            &[&k.key_id, &k.from_table, &k.target_table, &k.description],
+        )
+        .await?;
+        tx.execute(
+            &insert_key_column,
+            &[&k.key_id, &k.from_column, &k.target_column],
+        )
+        .await?;
+    }
     tx.commit().await
 }
 
@@ -117,10 +135,29 @@ pub async fn read_catalogue(client: &Client) -> Result<Catalogue, String> {
             column_index: r.get(13),
         })
         .collect();
+    let keys = client
+        .query(
+            "SELECT k.key_id, k.from_table, c.from_column, k.target_table, c.target_column, coalesce(k.description, '') \
+             FROM tap_schema.keys k JOIN tap_schema.key_columns c USING (key_id) ORDER BY k.key_id",
+            &[],
+        )
+        .await
+        .map_err(db)?
+        .iter()
+        .map(|r| vo_catalogue::ForeignKey {
+            key_id: r.get(0),
+            from_table: r.get(1),
+            from_column: r.get(2),
+            target_table: r.get(3),
+            target_column: r.get(4),
+            description: r.get(5),
+        })
+        .collect();
     Catalogue::from_tap_schema(&TapSchemaRows {
         schemas,
         tables,
         columns,
+        keys,
     })
     .map_err(|e| e.to_string())
 }

@@ -423,11 +423,14 @@ async fn execute(
     }
     output.begin();
     let mut count: u64 = 0;
+    // an empty result has already ended: its stream must not be polled again
+    let empty = first.is_none();
     let mut next_row = first.map(Ok);
     let mut sent_since_tick = false;
     let ending = loop {
         let row = match next_row.take() {
             Some(r) => Some(r),
+            None if empty => None,
             None => tokio::select! {
                 biased;
                 next = rows.next() => next,

@@ -55,6 +55,10 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let mut server = HttpServer::new(move || {
         App::new()
             .app_data(pool.clone())
+            .wrap(actix_web::middleware::DefaultHeaders::new().add((
+                actix_web::http::header::SERVER,
+                concat!("voarchive/", env!("CARGO_PKG_VERSION")),
+            )))
             .wrap_fn(|request, service| {
                 let started = Instant::now();
                 let method = request.method().to_string();

@@ -189,7 +189,11 @@ fn tap_sync_over_http() {
         ],
     );
     assert_eq!(body.matches("<FIELD ").count(), 71);
-    assert_eq!(rows(&body), 0);
+    assert_eq!(
+        (rows(&body), status_of(&body)),
+        (0, vec!["OK".to_string()]),
+        "{body}"
+    );
 
     // formats: content types
     for (format, content_type) in [

@@ -4,7 +4,7 @@
 use crate::TapService;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use vo_catalogue::{Catalogue, Table};
+use vo_catalogue::{Catalogue, ForeignKey, Table};
 use vo_endpoint::{escape_xml, xml_response};
 
 const NAMESPACES: &str = "xmlns:vosi=\"http://www.ivoa.net/xml/VOSITables/v1.0\" \
@@ -17,7 +17,7 @@ fn element(out: &mut String, name: &str, value: Option<&str>) {
     }
 }
 
-fn table_xml(out: &mut String, table: &Table, with_columns: bool, root: bool) {
+fn table_xml(out: &mut String, table: &Table, keys: &[ForeignKey], with_columns: bool, root: bool) {
     if root {
         out.push_str(&format!("<vosi:table {NAMESPACES} type=\"table\">"));
     } else {
@@ -29,7 +29,7 @@ fn table_xml(out: &mut String, table: &Table, with_columns: bool, root: bool) {
     if with_columns {
         for c in &table.columns {
             out.push_str(&format!("<column std=\"{}\">", c.std));
-            element(out, "name", Some(&c.name));
+            element(out, "name", Some(&c.adql_name()));
             element(out, "description", Some(&c.description));
             element(out, "unit", c.unit.as_deref());
             element(out, "ucd", c.ucd.as_deref());
@@ -50,6 +50,19 @@ fn table_xml(out: &mut String, table: &Table, with_columns: bool, root: bool) {
             }
             out.push_str("</column>");
         }
+        for key in keys
+            .iter()
+            .filter(|k| k.from_table == table.qualified_name())
+        {
+            out.push_str("<foreignKey>");
+            element(out, "targetTable", Some(&key.target_table));
+            out.push_str("<fkColumn>");
+            element(out, "fromColumn", Some(&key.from_column));
+            element(out, "targetColumn", Some(&key.target_column));
+            out.push_str("</fkColumn>");
+            element(out, "description", Some(&key.description));
+            out.push_str("</foreignKey>");
+        }
     }
     out.push_str(if root { "</vosi:table>" } else { "</table>" });
 }
@@ -68,7 +81,7 @@ pub fn tableset_xml(catalogue: &Catalogue, with_columns: bool) -> String {
             .iter()
             .filter(|t| t.schema == schema.schema_name)
         {
-            table_xml(&mut out, table, with_columns, false);
+            table_xml(&mut out, table, &catalogue.keys, with_columns, false);
         }
         out.push_str("</schema>");
     }
@@ -86,7 +99,7 @@ pub async fn table(name: web::Path<String>, service: web::Data<TapService>) -> H
     match service.catalogue.table(&name) {
         Some(table) => {
             let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-            table_xml(&mut out, table, true, true);
+            table_xml(&mut out, table, &service.catalogue.keys, true, true);
             out.push('\n');
             xml_response(StatusCode::OK, out)
         }

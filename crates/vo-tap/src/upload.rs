@@ -131,7 +131,7 @@ pub fn read_upload(
             pg_type: pg_type.into(),
             ucd: None,
             utype: None,
-            xtype: None,
+            xtype: field.xtype.clone(),
             unit: field.unit.clone(),
             description: String::new(),
             indexed: false,

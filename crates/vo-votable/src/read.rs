@@ -9,6 +9,7 @@ pub struct Field {
     pub datatype: String,
     pub arraysize: Option<String>,
     pub unit: Option<String>,
+    pub xtype: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -49,6 +50,7 @@ fn field(e: &quick_xml::events::BytesStart) -> Field {
         datatype: attr(e, b"datatype").unwrap_or_else(|| "char".into()),
         arraysize: attr(e, b"arraysize"),
         unit: attr(e, b"unit"),
+        xtype: attr(e, b"xtype"),
     }
 }
 
