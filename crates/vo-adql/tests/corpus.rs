@@ -66,13 +66,25 @@ struct FixtureTable {
     columns: Vec<(String, String)>,
 }
 
-/// The catalogue a source's own tests declare, if the fixture has one.
-fn source_catalogue(source: &str) -> Option<vo_catalogue::Catalogue> {
-    let fixture: Fixture = toml::from_str(include_str!("corpus_tables.toml")).unwrap();
-    let declared = fixture
-        .source
-        .into_iter()
-        .find(|s| source.starts_with(&s.prefix))?;
+/// The catalogue a source's own tests declare, if the fixture has one (read once).
+fn source_catalogue(source: &str) -> Option<&'static vo_catalogue::Catalogue> {
+    static CATALOGUES: std::sync::OnceLock<Vec<(String, vo_catalogue::Catalogue)>> =
+        std::sync::OnceLock::new();
+    CATALOGUES
+        .get_or_init(|| {
+            let fixture: Fixture = toml::from_str(include_str!("corpus_tables.toml")).unwrap();
+            fixture
+                .source
+                .into_iter()
+                .map(|declared| (declared.prefix.clone(), fixture_catalogue(declared)))
+                .collect()
+        })
+        .iter()
+        .find(|(prefix, _)| source.starts_with(prefix.as_str()))
+        .map(|(_, catalogue)| catalogue)
+}
+
+fn fixture_catalogue(declared: SourceTables) -> vo_catalogue::Catalogue {
     let tables = declared
         .tables
         .into_iter()
@@ -93,10 +105,10 @@ fn source_catalogue(source: &str) -> Option<vo_catalogue::Catalogue> {
             }
         })
         .collect();
-    Some(vo_catalogue::Catalogue {
+    vo_catalogue::Catalogue {
         tables,
         keys: Vec::new(),
-    })
+    }
 }
 
 fn fixture_column(name: String, kind: &str) -> vo_catalogue::Column {
@@ -135,7 +147,7 @@ fn judge_invalid(case: &Case) -> Result<(), vo_adql::AdqlError> {
     if case.kind.starts_with("semantic") {
         let catalogue = catalogue
             .unwrap_or_else(|| panic!("corpus_tables.toml declares no tables for {}", case.source));
-        return by_catalogue(&catalogue);
+        return by_catalogue(catalogue);
     }
     vo_adql::check(&case.adql)?;
     match (&catalogue, case.kind.starts_with("type")) {

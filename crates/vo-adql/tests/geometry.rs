@@ -15,6 +15,19 @@ async fn demo_db() -> (TestCluster, tokio_postgres::Client) {
     (db, client)
 }
 
+/// The obs_ids an ADQL query returns, sorted.
+async fn obs_ids(client: &tokio_postgres::Client, adql: &str) -> Vec<String> {
+    let mut ids: Vec<String> = client
+        .query(sql(adql).as_str(), &[])
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    ids.sort();
+    ids
+}
+
 fn sql(adql: &str) -> String {
     vo_adql::translate(adql, &Catalogue::builtin(), &vo_adql::Options::default())
         .unwrap_or_else(|e| panic!("{adql}: {e}"))
@@ -197,19 +210,12 @@ async fn predicates_use_the_indexes_and_match_brute_force() {
             cdec + (rng.next() - 0.5) * r * 1.6,
         );
         let adql = format!("SELECT obs_id FROM ivoa.obscore WHERE 1 = CONTAINS(POINT('ICRS', {ra}, {dec}), s_region)");
-        let mut got: Vec<String> = client
-            .query(sql(&adql).as_str(), &[])
-            .await
-            .unwrap()
-            .iter()
-            .map(|r| r.get(0))
-            .collect();
+        let got = obs_ids(&client, &adql).await;
         let mut expected: Vec<String> = rows
             .iter()
             .filter(|(_, r)| point_in_region(r, ra, dec))
             .map(|(id, _)| id.clone())
             .collect();
-        got.sort();
         expected.sort();
         point_hits += got.len();
         assert_eq!(got, expected, "CONTAINS(POINT({ra}, {dec}), s_region)");
@@ -277,19 +283,12 @@ async fn predicates_use_the_indexes_and_match_brute_force() {
         let literal = vo_region::format_stcs(region);
         let region = parse_stcs(&literal).unwrap();
         let adql = format!("SELECT obs_id FROM ivoa.obscore WHERE 1 = CONTAINS(POINT(s_ra, s_dec), REGION('{literal}'))");
-        let mut got: Vec<String> = client
-            .query(sql(&adql).as_str(), &[])
-            .await
-            .unwrap()
-            .iter()
-            .map(|r| r.get(0))
-            .collect();
+        let got = obs_ids(&client, &adql).await;
         let mut expected: Vec<String> = centres
             .iter()
             .filter(|(_, ra, dec)| point_in_region(&region, *ra, *dec))
             .map(|(id, _, _)| id.clone())
             .collect();
-        got.sort();
         expected.sort();
         union_hits += got.len();
         assert_eq!(got, expected, "{adql}");

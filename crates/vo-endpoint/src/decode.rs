@@ -29,30 +29,7 @@ impl<'a> FromSql<'a> for Decoded<'a> {
 /// Whether values of this type can be decoded (anything else is refused before the query
 /// runs).
 pub fn supported(ty: &Type) -> bool {
-    matches!(
-        *ty,
-        Type::BOOL
-            | Type::INT2
-            | Type::INT4
-            | Type::INT8
-            | Type::OID
-            | Type::FLOAT4
-            | Type::FLOAT8
-            | Type::NUMERIC
-            | Type::TEXT
-            | Type::VARCHAR
-            | Type::BPCHAR
-            | Type::NAME
-            | Type::TIMESTAMP
-            | Type::TIMESTAMPTZ
-            | Type::DATE
-            | Type::FLOAT8_ARRAY
-            | Type::FLOAT4_ARRAY
-            | Type::INT2_ARRAY
-            | Type::INT4_ARRAY
-            | Type::INT8_ARRAY
-            | Type::NUMERIC_ARRAY
-    )
+    decoder(ty).is_some()
 }
 
 fn int(bytes: &[u8]) -> Option<i64> {
@@ -140,34 +117,67 @@ fn array(bytes: &[u8]) -> Option<Vec<Option<&[u8]>>> {
     Some(out)
 }
 
+type Decoder = for<'a> fn(&'a [u8]) -> Option<Cell<'a>>;
+
+fn bool_cell(b: &[u8]) -> Option<Cell<'_>> {
+    b.first().map(|v| Cell::Bool(*v != 0))
+}
+fn int_cell(b: &[u8]) -> Option<Cell<'_>> {
+    int(b).map(Cell::Int)
+}
+fn oid_cell(b: &[u8]) -> Option<Cell<'_>> {
+    b.try_into()
+        .ok()
+        .map(|v| Cell::Int(u32::from_be_bytes(v) as i64))
+}
+fn float_cell(b: &[u8]) -> Option<Cell<'_>> {
+    float(b).map(Cell::Float)
+}
+fn numeric_cell(b: &[u8]) -> Option<Cell<'_>> {
+    numeric(b).map(Cell::Float)
+}
+fn text_cell(b: &[u8]) -> Option<Cell<'_>> {
+    Some(Cell::Text(String::from_utf8_lossy(b)))
+}
+fn timestamp_cell(b: &[u8]) -> Option<Cell<'_>> {
+    timestamp(b).map(|t| Cell::Text(Cow::Owned(t)))
+}
+fn date_cell(b: &[u8]) -> Option<Cell<'_>> {
+    date(b).map(|t| Cell::Text(Cow::Owned(t)))
+}
+fn floats_cell(b: &[u8]) -> Option<Cell<'_>> {
+    array(b).map(|v| Cell::Floats(v.into_iter().map(|e| e.and_then(float)).collect()))
+}
+fn numerics_cell(b: &[u8]) -> Option<Cell<'_>> {
+    array(b).map(|v| Cell::Floats(v.into_iter().map(|e| e.and_then(numeric)).collect()))
+}
+fn ints_cell(b: &[u8]) -> Option<Cell<'_>> {
+    array(b).map(|v| Cell::Ints(v.into_iter().map(|e| e.and_then(int)).collect()))
+}
+
+/// How values of a type are decoded; the one list of supported types.
+fn decoder(ty: &Type) -> Option<Decoder> {
+    Some(match *ty {
+        Type::BOOL => bool_cell,
+        Type::INT2 | Type::INT4 | Type::INT8 => int_cell,
+        Type::OID => oid_cell,
+        Type::FLOAT4 | Type::FLOAT8 => float_cell,
+        Type::NUMERIC => numeric_cell,
+        Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME => text_cell,
+        Type::TIMESTAMP | Type::TIMESTAMPTZ => timestamp_cell,
+        Type::DATE => date_cell,
+        Type::FLOAT8_ARRAY | Type::FLOAT4_ARRAY => floats_cell,
+        Type::NUMERIC_ARRAY => numerics_cell,
+        Type::INT2_ARRAY | Type::INT4_ARRAY | Type::INT8_ARRAY => ints_cell,
+        _ => return None,
+    })
+}
+
 /// The cell for a non-null value.
 fn cell<'a>(ty: &Type, bytes: &'a [u8]) -> Cell<'a> {
-    let decoded = match *ty {
-        Type::BOOL => bytes.first().map(|b| Cell::Bool(*b != 0)),
-        Type::INT2 | Type::INT4 | Type::INT8 => int(bytes).map(Cell::Int),
-        Type::OID => bytes
-            .try_into()
-            .ok()
-            .map(|b| Cell::Int(u32::from_be_bytes(b) as i64)),
-        Type::FLOAT4 | Type::FLOAT8 => float(bytes).map(Cell::Float),
-        Type::NUMERIC => numeric(bytes).map(Cell::Float),
-        Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME => {
-            Some(Cell::Text(String::from_utf8_lossy(bytes)))
-        }
-        Type::TIMESTAMP | Type::TIMESTAMPTZ => timestamp(bytes).map(|t| Cell::Text(Cow::Owned(t))),
-        Type::DATE => date(bytes).map(|t| Cell::Text(Cow::Owned(t))),
-        Type::FLOAT8_ARRAY | Type::FLOAT4_ARRAY => {
-            array(bytes).map(|v| Cell::Floats(v.into_iter().map(|e| e.and_then(float)).collect()))
-        }
-        Type::NUMERIC_ARRAY => {
-            array(bytes).map(|v| Cell::Floats(v.into_iter().map(|e| e.and_then(numeric)).collect()))
-        }
-        Type::INT2_ARRAY | Type::INT4_ARRAY | Type::INT8_ARRAY => {
-            array(bytes).map(|v| Cell::Ints(v.into_iter().map(|e| e.and_then(int)).collect()))
-        }
-        _ => None,
-    };
-    decoded.unwrap_or(Cell::Null)
+    decoder(ty)
+        .and_then(|decode| decode(bytes))
+        .unwrap_or(Cell::Null)
 }
 
 #[cfg(test)]

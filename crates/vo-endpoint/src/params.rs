@@ -122,9 +122,8 @@ impl Params {
                 data.extend_from_slice(&chunk);
             }
             let data = data.freeze();
-            match (is_file, std::str::from_utf8(&data)) {
-                (false, Ok(text)) => self.values.push((name.clone(), text.to_string())),
-                _ => {}
+            if let (false, Ok(text)) = (is_file, std::str::from_utf8(&data)) {
+                self.values.push((name.clone(), text.to_string()));
             }
             self.parts.push((name, data));
         }

@@ -113,23 +113,20 @@ pub async fn create(
         },
         None => Utc::now() + Span::seconds(limits.retention_seconds as i64),
     };
-    // uploaded tables are kept with the job; check what can be checked now
-    for (name, _) in params.parts() {
-        if params.get(name).is_some()
-            && !params
-                .all("UPLOAD")
-                .any(|u| u.contains(&format!("param:{name}")))
-        {
-            continue;
-        }
-        if !safe_part_name(name) {
-            return plain(
-                StatusCode::BAD_REQUEST,
-                format!(
-                    "the multipart part name '{name}' is not allowed (letters, digits, _ - . only)"
-                ),
-            );
-        }
+    // the parts UPLOAD refers to are kept with the job, under their names (a malformed
+    // UPLOAD is reported when the job runs)
+    let uploads = crate::upload::parse_upload_param(&params).unwrap_or_default();
+    let kept: Vec<&str> = uploads
+        .iter()
+        .filter_map(|u| u.uri.strip_prefix("param:"))
+        .collect();
+    if let Some(name) = kept.iter().find(|n| !safe_part_name(n)) {
+        return plain(
+            StatusCode::BAD_REQUEST,
+            format!(
+                "the multipart part name '{name}' is not allowed (letters, digits, _ - . only)"
+            ),
+        );
     }
     let client = match pool.get().await {
         Ok(c) => c,
@@ -152,13 +149,11 @@ pub async fn create(
         Err(e) => return unavailable(e),
     };
     let dir = job_dir(&service, &job.job_id).join("parts");
-    for (name, data) in params.parts() {
-        if !params
-            .all("UPLOAD")
-            .any(|u| u.contains(&format!("param:{name}")))
-        {
-            continue;
-        }
+    for (name, data) in params
+        .parts()
+        .iter()
+        .filter(|(n, _)| kept.contains(&n.as_str()))
+    {
         if let Err(e) =
             std::fs::create_dir_all(&dir).and_then(|_| std::fs::write(dir.join(name), data))
         {
