@@ -140,15 +140,22 @@ impl Catalogue {
     /// The catalogue built into this release, from the files in `schema/`.
     pub fn builtin() -> Catalogue {
         load::from_toml(
-            include_str!("../../../schema/obscore.toml"),
+            &[
+                include_str!("../../../schema/obscore.toml"),
+                include_str!("../../../schema/obsplan.toml"),
+            ],
             include_str!("../../../schema/tap_schema.toml"),
         )
         .expect("schema/*.toml shipped with this release is valid (checked by tests)")
     }
 
-    /// A catalogue from the two schema files' contents (as in `schema/`).
-    pub fn from_toml(obscore: &str, tap_schema: &str) -> Result<Catalogue, CatalogueError> {
-        load::from_toml(obscore, tap_schema)
+    /// The data tables' files this release describes, in `schema/`, ObsCore first.
+    pub const TABLE_FILES: &'static [&'static str] = &["obscore.toml", "obsplan.toml"];
+
+    /// A catalogue from the contents of the data tables' files (as [`Self::TABLE_FILES`] in
+    /// `schema/`) and of `tap_schema.toml`.
+    pub fn from_toml(tables: &[&str], tap_schema: &str) -> Result<Catalogue, CatalogueError> {
+        load::from_toml(tables, tap_schema)
     }
 
     /// Finds a table by `schema.table`, case-insensitively.

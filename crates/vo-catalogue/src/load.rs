@@ -15,7 +15,7 @@ impl std::error::Error for CatalogueError {}
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ObscoreFile {
+struct TableFile {
     table: TableHead,
     column: Vec<ColumnEntry>,
 }
@@ -95,14 +95,15 @@ fn non_empty(s: Option<String>) -> Option<String> {
     s.filter(|v| !v.is_empty())
 }
 
-pub fn from_toml(obscore: &str, tap_schema: &str) -> Result<Catalogue, CatalogueError> {
-    let file: ObscoreFile =
-        toml::from_str(obscore).map_err(|e| CatalogueError(format!("schema/obscore.toml: {e}")))?;
+/// One exposed table from its file (`schema/obscore.toml`, `schema/obsplan.toml`, ...).
+fn table_from_toml(text: &str, label: &str) -> Result<Table, CatalogueError> {
+    let file: TableFile =
+        toml::from_str(text).map_err(|e| CatalogueError(format!("{label}: {e}")))?;
     let mut columns = Vec::new();
     for c in file.column {
         if !DATATYPES.contains(&c.datatype.as_str()) {
             return Err(CatalogueError(format!(
-                "schema/obscore.toml: column {} has unknown datatype {}",
+                "{label}: column {} has unknown datatype {}",
                 c.name, c.datatype
             )));
         }
@@ -121,7 +122,7 @@ pub fn from_toml(obscore: &str, tap_schema: &str) -> Result<Catalogue, Catalogue
             std: c.std,
         }));
     }
-    let obscore = Table {
+    Ok(Table {
         pg_schema: file.table.schema.to_lowercase(),
         pg_name: file.table.name.to_lowercase(),
         schema: file.table.schema,
@@ -129,11 +130,25 @@ pub fn from_toml(obscore: &str, tap_schema: &str) -> Result<Catalogue, Catalogue
         description: file.table.description,
         utype: non_empty(file.table.utype),
         columns,
-    };
+    })
+}
+
+/// The catalogue from the data tables' files (ObsCore first) and TAP_SCHEMA's own.
+pub fn from_toml(tables: &[&str], tap_schema: &str) -> Result<Catalogue, CatalogueError> {
+    let mut data_tables = Vec::new();
+    for (i, text) in tables.iter().enumerate() {
+        data_tables.push(table_from_toml(text, &format!("table file {}", i + 1))?);
+    }
+    if !data_tables
+        .iter()
+        .any(|t| t.qualified_name().eq_ignore_ascii_case("ivoa.obscore"))
+    {
+        return Err(CatalogueError("no table file describes ivoa.obscore".into()));
+    }
 
     let tap: TapSchemaFile = toml::from_str(tap_schema)
         .map_err(|e| CatalogueError(format!("schema/tap_schema.toml: {e}")))?;
-    let mut tables = vec![obscore];
+    let mut tables = data_tables;
     for t in tap.table {
         let columns = t
             .columns

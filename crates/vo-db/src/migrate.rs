@@ -26,6 +26,11 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
         "0004_uws.sql",
         include_str!("../../../schema/migrations/0004_uws.sql"),
     ),
+    (
+        5,
+        "0005_obsplan.sql",
+        include_str!("../../../schema/migrations/0005_obsplan.sql"),
+    ),
 ];
 
 #[derive(Debug, thiserror::Error)]

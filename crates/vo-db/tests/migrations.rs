@@ -1,5 +1,6 @@
 //! Migrations on a throwaway cluster: the schema appears, TAP_SCHEMA matches the catalogue,
-//! the live ObsCore table matches schema/obscore.toml, and migrating again changes nothing.
+//! the live ObsCore table and ObsPlan view match schema/obscore.toml and obsplan.toml, and
+//! migrating again changes nothing.
 
 use vo_catalogue::Catalogue;
 use vo_db::testing::{strings, TestCluster};
@@ -58,33 +59,33 @@ async fn migrations_build_the_schema_and_are_idempotent() {
             .collect::<Vec<_>>()
     );
 
-    // the live table has exactly the catalogue's columns, with matching types
+    // each live data table (ivoa.obscore, the ivoa.obsplan view) has exactly the catalogue's
+    // columns, with matching types
     let catalogue = Catalogue::builtin();
-    let live = client
-        .query(
-            "SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a
-             WHERE a.attrelid = 'ivoa.obscore'::regclass AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
-            &[],
-        )
-        .await
-        .unwrap();
-    let hidden = ["row_id", "s_point", "s_region_bound"];
-    let visible: Vec<(String, String)> = live
-        .iter()
-        .map(|r| (r.get(0), r.get(1)))
-        .filter(|(n, _): &(String, String)| !hidden.contains(&n.as_str()))
-        .collect();
-    let expected: Vec<(String, String)> = catalogue
-        .obscore()
-        .columns
-        .iter()
-        .map(|c| (c.name.clone(), c.pg_type.clone()))
-        .collect();
-    let mut visible_sorted = visible.clone();
-    visible_sorted.sort();
-    let mut expected_sorted = expected.clone();
-    expected_sorted.sort();
-    assert_eq!(visible_sorted, expected_sorted);
+    for table in catalogue.tables.iter().filter(|t| t.schema != "TAP_SCHEMA") {
+        let live = client
+            .query(
+                "SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a
+                 WHERE a.attrelid = $1::text::regclass AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
+                &[&format!("{}.{}", table.pg_schema, table.pg_name)],
+            )
+            .await
+            .unwrap();
+        let hidden = ["row_id", "s_point", "s_region_bound"];
+        let mut visible: Vec<(String, String)> = live
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .filter(|(n, _): &(String, String)| !hidden.contains(&n.as_str()))
+            .collect();
+        let mut expected: Vec<(String, String)> = table
+            .columns
+            .iter()
+            .map(|c| (c.name.clone(), c.pg_type.clone()))
+            .collect();
+        visible.sort();
+        expected.sort();
+        assert_eq!(visible, expected, "{}", table.qualified_name());
+    }
 
     // TAP_SCHEMA lists each obscore column once with its metadata
     let rows = client.query("SELECT column_name, unit, xtype FROM tap_schema.columns WHERE table_name = 'ivoa.obscore'", &[]).await.unwrap();

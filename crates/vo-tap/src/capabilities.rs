@@ -73,7 +73,7 @@ pub fn capabilities_xml(service: &TapService, tap_url: &str) -> String {
     );
     out.push_str("<capability standardID=\"ivo://ivoa.net/std/TAP\" xsi:type=\"tr:TableAccess\">");
     out.push_str(&format!(
-        "<description>Uploaded tables may have at most {} rows; a request body at most {} bytes. Synchronous queries may run {} s; asynchronous jobs as their execution duration says.</description>",
+        "<description>Uploaded tables (inline, or by http/https URL; VOTable in TABLEDATA, BINARY or BINARY2) may have at most {} rows; a request body or fetched table at most {} bytes. Synchronous queries may run {} s; asynchronous jobs as their execution duration says.</description>",
         limits.upload_rows, limits.upload_bytes, limits.sync_seconds
     ));
     out.push_str(&format!(
@@ -84,7 +84,11 @@ pub fn capabilities_xml(service: &TapService, tap_url: &str) -> String {
     for format in Format::all() {
         output_format(&mut out, format);
     }
-    out.push_str("<uploadMethod ivo-id=\"ivo://ivoa.net/std/TAPRegExt#upload-inline\"/>");
+    for method in ["inline", "http", "https"] {
+        out.push_str(&format!(
+            "<uploadMethod ivo-id=\"ivo://ivoa.net/std/TAPRegExt#upload-{method}\"/>"
+        ));
+    }
     out.push_str(&format!(
         "<retentionPeriod><default>{}</default><hard>{}</hard></retentionPeriod>",
         limits.jobs.retention_seconds, limits.jobs.retention_hard_seconds
@@ -117,6 +121,10 @@ pub fn capabilities_xml(service: &TapService, tap_url: &str) -> String {
         "ivo://ivoa.net/std/VOSI#tables-1.1",
         &format!("{tap_url}/tables"),
     );
+    out.push_str(&format!(
+        "<capability standardID=\"ivo://ivoa.net/std/DALI#examples\"><interface xsi:type=\"vr:WebBrowser\"><accessURL use=\"full\">{}/examples</accessURL></interface></capability>",
+        escape_xml(tap_url)
+    ));
     out.push_str("</vosi:capabilities>\n");
     out
 }

@@ -2,11 +2,13 @@
 //!
 //! Owns: TAP's HTTP surface — `/tap/sync` (GET and POST, form and multipart, uploads),
 //! `/tap/async` (UWS 1.1 jobs and the workers that run them), VOSI
-//! capabilities, availability and tables, and the limits it advertises and enforces.
+//! capabilities, availability and tables, DALI examples (from `schema/examples.toml`), and
+//! the limits it advertises and enforces.
 //! Does not own: ADQL (vo-adql), result formats (vo-results), running a query and streaming
 //! it (vo-endpoint), the database (vo-db), nor the server itself (the binary composes).
 
 mod capabilities;
+mod examples;
 mod jobs;
 mod limits;
 mod request;
@@ -15,6 +17,7 @@ mod tables;
 mod upload;
 mod worker;
 
+pub use examples::{examples, Example, ExampleUpload};
 pub use limits::{AsyncLimits, TapLimits};
 pub use request::{plan, result_fields};
 pub use worker::start_workers;
@@ -52,6 +55,7 @@ pub fn configure(service: TapService) -> impl FnOnce(&mut web::ServiceConfig) {
                 .route("/async/{job}/{part}", web::post().to(jobs::set_part))
                 .route("/availability", web::get().to(vo_endpoint::availability))
                 .route("/capabilities", web::get().to(capabilities::capabilities))
+                .route("/examples", web::get().to(examples::examples_page))
                 .route("/tables", web::get().to(tables::tableset))
                 .route("/tables/{name}", web::get().to(tables::table)),
         );

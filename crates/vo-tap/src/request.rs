@@ -2,7 +2,7 @@
 //! UPLOAD — checked, translated, and turned into a plan for the shared executor. Sync and
 //! async requests go through the same function.
 
-use crate::upload::{parse_upload_param, read_upload};
+use crate::upload::{parse_upload_param, read_upload, upload_data};
 use crate::TapService;
 use std::time::Duration;
 use vo_endpoint::{Failure, Params, QueryPlan};
@@ -69,7 +69,7 @@ pub fn response_format(params: &Params) -> Result<Format, Failure> {
 }
 
 /// Checks the request and plans the query.
-pub fn plan(
+pub async fn plan(
     params: &Params,
     service: &TapService,
     timeout: Duration,
@@ -104,7 +104,8 @@ pub fn plan(
     let mut uploads = Vec::new();
     let mut catalogue = None;
     for spec in &specs {
-        let (table, declared) = read_upload(spec, params, &service.limits)?;
+        let data = upload_data(spec, params, &service.limits).await?;
+        let (table, declared) = read_upload(spec, &data, &service.limits)?;
         catalogue
             .get_or_insert_with(|| (*service.catalogue).clone())
             .tables

@@ -1,5 +1,6 @@
-//! TAP_UPLOAD: `UPLOAD=name,param:part` (inline, multipart) tables, read from VOTable and
-//! loaded into temporary tables the query can join as `TAP_UPLOAD.name`.
+//! TAP_UPLOAD: `UPLOAD=name,param:part` (inline, multipart) and `UPLOAD=name,https://…`
+//! (fetched by the service) tables, read from VOTable in any serialization and loaded into
+//! temporary tables the query can join as `TAP_UPLOAD.name`.
 
 use std::sync::Arc;
 use vo_catalogue::{Column, Table};
@@ -65,25 +66,73 @@ fn column_types(field: &vo_votable::Field) -> (&'static str, &'static str, Optio
     }
 }
 
+/// How long the service waits for a table named by URL.
+const FETCH_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// The bytes of an upload: the multipart part it names, or the document at its URL.
+pub async fn upload_data(
+    spec: &UploadSpec,
+    params: &Params,
+    limits: &TapLimits,
+) -> Result<bytes::Bytes, Failure> {
+    let uri = spec.uri.as_str();
+    if let Some(part_name) = uri.strip_prefix("param:") {
+        return params
+            .part(part_name)
+            .cloned()
+            .ok_or_else(|| {
+                Failure::bad_request(format!(
+                    "UPLOAD {}: the request has no multipart part named '{part_name}'",
+                    spec.name
+                ))
+            });
+    }
+    let scheme = uri.split_once("://").map(|(s, _)| s.to_ascii_lowercase());
+    if !matches!(scheme.as_deref(), Some("http" | "https")) {
+        return Err(Failure::bad_request(format!(
+            "UPLOAD {}: '{uri}' is neither param:name (a multipart part) nor an http(s) URL",
+            spec.name
+        )));
+    }
+    let url = uri.to_string();
+    let name = spec.name.clone();
+    let max_bytes = limits.upload_bytes;
+    tokio::task::spawn_blocking(move || fetch(&name, &url, max_bytes))
+        .await
+        .map_err(|e| Failure::bad_request(format!("UPLOAD {}: fetch failed: {e}", spec.name)))?
+        .map(bytes::Bytes::from)
+}
+
+fn fetch(name: &str, url: &str, max_bytes: usize) -> Result<Vec<u8>, Failure> {
+    use std::io::Read;
+    let agent = ureq::AgentBuilder::new()
+        .timeout(FETCH_TIMEOUT)
+        .redirects(5)
+        .build();
+    let response = agent.get(url).call().map_err(|e| {
+        Failure::bad_request(format!("UPLOAD {name}: could not fetch {url}: {e}"))
+    })?;
+    let mut data = Vec::new();
+    response
+        .into_reader()
+        .take(max_bytes as u64 + 1)
+        .read_to_end(&mut data)
+        .map_err(|e| Failure::bad_request(format!("UPLOAD {name}: reading {url} failed: {e}")))?;
+    if data.len() > max_bytes {
+        return Err(Failure::bad_request(format!(
+            "UPLOAD {name}: {url} is larger than this service's upload limit of {max_bytes} bytes"
+        )));
+    }
+    Ok(data)
+}
+
 /// Reads the upload and returns the temporary table to load and the catalogue table the
 /// query sees.
 pub fn read_upload(
     spec: &UploadSpec,
-    params: &Params,
+    data: &[u8],
     limits: &TapLimits,
 ) -> Result<(UploadTable, Table), Failure> {
-    let part_name = spec.uri.strip_prefix("param:").ok_or_else(|| {
-        Failure::bad_request(format!(
-            "UPLOAD {}: '{}' is not supported; send the table inline (param:name with a multipart part of that name)",
-            spec.name, spec.uri
-        ))
-    })?;
-    let data = params.part(part_name).ok_or_else(|| {
-        Failure::bad_request(format!(
-            "UPLOAD {}: the request has no multipart part named '{part_name}'",
-            spec.name
-        ))
-    })?;
     let text = std::str::from_utf8(data).map_err(|e| {
         Failure::bad_request(format!(
             "UPLOAD {}: the table is not UTF-8 text: {e}",

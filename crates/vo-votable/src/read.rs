@@ -1,7 +1,10 @@
-//! Reading the first TABLE of a VOTable document in TABLEDATA serialization.
+//! Reading the first TABLE of a VOTable document: FIELDs (with their `VALUES null`) and
+//! cells, from TABLEDATA or from an inline BINARY/BINARY2 stream.
 
 use quick_xml::events::Event;
 use quick_xml::Reader;
+
+use crate::binary::{read_stream, BinaryKind};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Field {
@@ -10,6 +13,8 @@ pub struct Field {
     pub arraysize: Option<String>,
     pub unit: Option<String>,
     pub xtype: Option<String>,
+    /// The value standing for null (`<VALUES null="...">`), if declared.
+    pub null: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -33,8 +38,12 @@ pub enum VotableError {
         found: usize,
         expected: usize,
     },
-    #[error("the table uses {0} serialization; only TABLEDATA is read here")]
+    #[error("the table uses {0} serialization; send TABLEDATA, BINARY or BINARY2")]
     Serialization(String),
+    #[error("the BINARY stream is not readable: {0}")]
+    Stream(String),
+    #[error("{0}")]
+    Field(String),
 }
 
 fn attr(e: &quick_xml::events::BytesStart, name: &[u8]) -> Option<String> {
@@ -51,15 +60,19 @@ fn field(e: &quick_xml::events::BytesStart) -> Field {
         arraysize: attr(e, b"arraysize"),
         unit: attr(e, b"unit"),
         xtype: attr(e, b"xtype"),
+        null: None,
     }
 }
 
 /// Reads the first TABLE of the document.
 pub fn read_table(xml: &str) -> Result<Table, VotableError> {
     let mut reader = Reader::from_str(xml);
-    let mut fields = Vec::new();
+    let mut fields: Vec<Field> = Vec::new();
     let mut rows: Vec<Vec<Option<String>>> = Vec::new();
     let mut in_table = false;
+    let mut in_field = false;
+    let mut binary: Option<BinaryKind> = None;
+    let mut stream: Option<String> = None;
     let mut row: Option<Vec<Option<String>>> = None;
     let mut cell: Option<String> = None;
     loop {
@@ -68,43 +81,78 @@ pub fn read_table(xml: &str) -> Result<Table, VotableError> {
             position,
             message: e.to_string(),
         })?;
-        match event {
-            Event::Start(e) => match e.local_name().as_ref() {
-                b"TABLE" => in_table = true,
-                b"FIELD" if in_table => fields.push(field(&e)),
-                b"BINARY" | b"BINARY2" | b"FITS" if in_table => {
-                    return Err(VotableError::Serialization(
-                        String::from_utf8_lossy(e.local_name().as_ref()).into_owned(),
-                    ))
+        let (start, empty) = match &event {
+            Event::Start(e) => (Some(e), false),
+            Event::Empty(e) => (Some(e), true),
+            _ => (None, false),
+        };
+        if let Some(e) = start {
+            match e.local_name().as_ref() {
+                b"TABLE" if !empty => in_table = true,
+                b"FIELD" if in_table => {
+                    fields.push(field(e));
+                    in_field = !empty;
                 }
-                b"TR" if in_table => row = Some(Vec::new()),
-                b"TD" if row.is_some() => cell = Some(String::new()),
-                _ => {}
-            },
-            Event::Empty(e) => match e.local_name().as_ref() {
-                b"FIELD" if in_table => fields.push(field(&e)),
-                b"TD" => {
+                b"VALUES" if in_field => {
+                    if let Some(last) = fields.last_mut() {
+                        last.null = attr(e, b"null");
+                    }
+                }
+                b"BINARY" if in_table => binary = Some(BinaryKind::Binary),
+                b"BINARY2" if in_table => binary = Some(BinaryKind::Binary2),
+                b"FITS" if in_table => {
+                    return Err(VotableError::Serialization("FITS".into()));
+                }
+                b"STREAM" if binary.is_some() => {
+                    if let Some(href) = attr(e, b"href") {
+                        return Err(VotableError::Stream(format!(
+                            "its STREAM points elsewhere ({href}); put the data inline"
+                        )));
+                    }
+                    if let Some(enc) = attr(e, b"encoding").filter(|v| v != "base64") {
+                        return Err(VotableError::Stream(format!(
+                            "STREAM encoding '{enc}' is not read; use base64"
+                        )));
+                    }
+                    stream = Some(String::new());
+                }
+                b"TR" if in_table && !empty => row = Some(Vec::new()),
+                b"TR" if in_table && !fields.is_empty() => {
+                    return Err(VotableError::CellCount {
+                        row: rows.len() + 1,
+                        found: 0,
+                        expected: fields.len(),
+                    })
+                }
+                b"TD" if empty => {
                     if let Some(r) = row.as_mut() {
                         r.push(None);
                     }
                 }
+                b"TD" if row.is_some() => cell = Some(String::new()),
                 _ => {}
-            },
-            Event::Text(t) if cell.is_some() => {
+            }
+            continue;
+        }
+        match event {
+            Event::Text(t) if cell.is_some() || stream.is_some() => {
                 let text = t.unescape().map_err(|e| VotableError::Xml {
                     position,
                     message: e.to_string(),
                 })?;
-                cell.as_mut().unwrap().push_str(&text);
+                cell.as_mut().or(stream.as_mut()).unwrap().push_str(&text);
             }
             Event::CData(t) if cell.is_some() => cell
                 .as_mut()
                 .unwrap()
                 .push_str(&String::from_utf8_lossy(&t)),
             Event::End(e) => match e.local_name().as_ref() {
+                b"FIELD" => in_field = false,
                 b"TD" => {
                     if let (Some(r), Some(c)) = (row.as_mut(), cell.take()) {
-                        r.push(if c.is_empty() { None } else { Some(c) });
+                        let null = fields.get(r.len()).and_then(|f| f.null.as_deref());
+                        let is_null = c.is_empty() || null.is_some_and(|n| n.trim() == c.trim());
+                        r.push(if is_null { None } else { Some(c) });
                     }
                 }
                 b"TR" => {
@@ -117,6 +165,11 @@ pub fn read_table(xml: &str) -> Result<Table, VotableError> {
                             });
                         }
                         rows.push(r);
+                    }
+                }
+                b"STREAM" => {
+                    if let (Some(kind), Some(text)) = (binary, stream.take()) {
+                        rows = read_stream(&text, &fields, kind)?;
                     }
                 }
                 b"TABLE" if in_table => break,
@@ -172,9 +225,9 @@ mod tests {
                 expected: 1
             })
         );
-        let binary = r#"<VOTABLE><RESOURCE><TABLE><FIELD name="a"/><DATA><BINARY2><STREAM encoding="base64">AA==</STREAM></BINARY2></DATA></TABLE></RESOURCE></VOTABLE>"#;
+        let fits = r#"<VOTABLE><RESOURCE><TABLE><FIELD name="a"/><DATA><FITS><STREAM href="x.fits"/></FITS></DATA></TABLE></RESOURCE></VOTABLE>"#;
         assert!(matches!(
-            read_table(binary),
+            read_table(fits),
             Err(VotableError::Serialization(_))
         ));
         assert!(matches!(

@@ -17,7 +17,7 @@ pub enum AdqlCommand {
         #[arg(long)]
         maxrec: Option<u64>,
         /// Which tables to translate against: `builtin` (the schema files this release was
-        /// built with), a directory holding obscore.toml and tap_schema.toml (e.g. an edited
+        /// built with), a directory holding obscore.toml, obsplan.toml and tap_schema.toml (e.g. an edited
         /// copy of schema/), or `database` (TAP_SCHEMA of the configured database).
         #[arg(long, default_value = "builtin")]
         schema: String,
@@ -48,7 +48,12 @@ fn load_catalogue(schema: &str, config: &Config) -> anyhow::Result<vo_catalogue:
                 std::fs::read_to_string(&path)
                     .map_err(|e| anyhow::anyhow!("--schema {dir}: reading {}: {e}", path.display()))
             };
-            vo_catalogue::Catalogue::from_toml(&read("obscore.toml")?, &read("tap_schema.toml")?)
+            let tables = vo_catalogue::Catalogue::TABLE_FILES
+                .iter()
+                .map(|name| read(name))
+                .collect::<anyhow::Result<Vec<String>>>()?;
+            let tables: Vec<&str> = tables.iter().map(String::as_str).collect();
+            vo_catalogue::Catalogue::from_toml(&tables, &read("tap_schema.toml")?)
                 .map_err(|e| anyhow::anyhow!("--schema {dir}: {e}"))
         }
     }
