@@ -276,6 +276,20 @@ fn tap_sync_over_http() {
     assert_eq!(status, 400, "{body}");
     assert!(body.contains("UPLOAD mine: not a VOTable"), "{body}");
 
+    // tables by URL: a scheme the service does not fetch, and a server that is not there
+    for (uri, expected) in [
+        ("ftp://example.org/t.xml", "neither param:name (a multipart part) nor an http(s) URL"),
+        ("http://127.0.0.1:9/t.xml", "UPLOAD mine: could not fetch http://127.0.0.1:9/t.xml"),
+    ] {
+        let (status, body) = server.post(
+            "/tap/sync",
+            &[("LANG", "ADQL"), ("UPLOAD", &format!("mine,{uri}")), ("QUERY", "SELECT * FROM TAP_UPLOAD.mine")],
+        );
+        assert_eq!(status, 400, "{body}");
+        assert!(body.contains(expected), "{uri}: {body}");
+        assert_eq!(status_of(&body), ["ERROR"]);
+    }
+
     // capabilities advertise exactly the limits enforced above
     let (_, caps) = server.get("/tap/capabilities");
     for fragment in [
@@ -287,6 +301,9 @@ fn tap_sync_over_http() {
         "RANGE_S2D(",
         "#output-votable-binary2",
         "upload-inline",
+        "upload-http\"",
+        "upload-https\"",
+        "ivo://ivoa.net/std/DALI#examples",
         &format!(
             "<accessURL use=\"base\">http://127.0.0.1:{}/tap</accessURL>",
             server.http_port
