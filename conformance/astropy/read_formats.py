@@ -1,6 +1,6 @@
 """Every output format of the service read back with astropy: the same query in VOTable
-TABLEDATA, BINARY, BINARY2, CSV and TSV gives identical values (nulls, NaN, arrays, text
-included). Writes each response to OUT_DIR for votlint.
+TABLEDATA, BINARY, BINARY2, CSV, TSV and FITS gives identical values (nulls, NaN, arrays,
+text included). Writes each response to OUT_DIR for votlint.
 
 usage: python read_formats.py BASE_URL OUT_DIR
 """
@@ -68,5 +68,33 @@ for fmt, reader in [("csv", "csv"), ("tsv", "tab")]:
     for name in ["s_ra", "s_dec", "t_exptime"]:
         assert np.array_equal(np.asarray(other[name], float), np.asarray(reference[name], float)), (fmt, name)
         checks += 1
+
+# FITS: a binary table in the first extension, with units, the same values and nulls
+from astropy.io import fits
+from astropy.table import Table
+body = fetch("fits")
+with fits.open(io.BytesIO(body)) as hdus:
+    assert len(body) % 2880 == 0, len(body)
+    assert hdus[0].header["QSTATUS"] == "OK", hdus[0].header
+    hdus.verify("exception")
+    fits_table = Table.read(hdus[1])
+assert fits_table.colnames == reference.colnames, fits_table.colnames
+assert str(fits_table["s_ra"].unit) == "deg", fits_table["s_ra"].unit
+for name in reference.colnames:
+    a, b = reference[name], fits_table[name]
+    if a.dtype.kind == "f":
+        both = np.ma.filled(a, np.nan), np.ma.filled(np.asarray(b, float), np.nan)
+        assert np.array_equal(both[0], both[1], equal_nan=True), ("fits", name, a[:3], b[:3])
+    else:
+        assert [str(x) for x in a] == [str(x) for x in b], ("fits", name, list(a)[:3], list(b)[:3])
+    checks += 1
+# MAXREC overflow is recorded in the header
+data = urllib.parse.urlencode({"LANG": "ADQL", "QUERY": "SELECT obs_id FROM ivoa.obscore", "MAXREC": 3,
+                               "RESPONSEFORMAT": "application/fits"}).encode()
+with urllib.request.urlopen(base + "/tap/sync", data) as response:
+    assert response.headers["Content-Type"] == "application/fits", response.headers["Content-Type"]
+    with fits.open(io.BytesIO(response.read())) as hdus:
+        assert hdus[0].header["QSTATUS"] == "OVERFLOW" and hdus[1].header["NAXIS2"] == 3, hdus[1].header
+checks += 1
 
 print(f"astropy read every format back: {checks} column comparisons agree")

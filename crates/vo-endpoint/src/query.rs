@@ -333,8 +333,14 @@ impl Output<'_> {
             return Outcome::Failed(message.clone());
         }
         self.writer.end(&mut self.out, &ending);
-        if self.send(sender).await.is_err() {
-            return Outcome::Abandoned;
+        loop {
+            let more = self.writer.drain(&mut self.out);
+            if self.send(sender).await.is_err() {
+                return Outcome::Abandoned;
+            }
+            if !more {
+                break;
+            }
         }
         match ending {
             Ending::Error(message) => Outcome::Failed(message),

@@ -14,3 +14,44 @@ pub enum Cell<'a> {
     Floats(Vec<Option<f64>>),
     Ints(Vec<Option<i64>>),
 }
+
+impl Cell<'_> {
+    /// The value as an integer, if it is one (floats rounded, text parsed).
+    pub(crate) fn as_int(&self) -> Option<i64> {
+        match self {
+            Cell::Int(i) => Some(*i),
+            Cell::Float(f) if f.is_finite() => Some(f.round() as i64),
+            Cell::Bool(b) => Some(*b as i64),
+            Cell::Text(t) => t.trim().parse().ok(),
+            _ => None,
+        }
+    }
+
+    /// The value as a float; NaN when it is null or not a number.
+    pub(crate) fn as_float(&self) -> f64 {
+        match self {
+            Cell::Float(f) => *f,
+            Cell::Int(i) => *i as f64,
+            Cell::Bool(b) => *b as i64 as f64,
+            Cell::Text(t) => t.trim().parse().unwrap_or(f64::NAN),
+            _ => f64::NAN,
+        }
+    }
+
+    /// The elements of an array value (a scalar is one element, null none), as
+    /// (integer, float) pairs for the writer to pick from.
+    pub(crate) fn elements(&self) -> Vec<(Option<i64>, f64)> {
+        match self {
+            Cell::Floats(v) => v
+                .iter()
+                .map(|x| (x.map(|f| f.round() as i64), x.unwrap_or(f64::NAN)))
+                .collect(),
+            Cell::Ints(v) => v
+                .iter()
+                .map(|x| (*x, x.map(|i| i as f64).unwrap_or(f64::NAN)))
+                .collect(),
+            Cell::Null => Vec::new(),
+            scalar => vec![(scalar.as_int(), scalar.as_float())],
+        }
+    }
+}

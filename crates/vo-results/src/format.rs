@@ -9,6 +9,7 @@ pub enum Format {
     VotableBinary2,
     Csv,
     Tsv,
+    Fits,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,6 +65,10 @@ const NAMES: &[(Format, &[&str])] = &[
         Format::Tsv,
         &["tsv", "text/tab-separated-values", "text/tsv"],
     ),
+    (
+        Format::Fits,
+        &["fits", "application/fits", "application/x-fits-table", "image/fits", "fits/binary"],
+    ),
 ];
 
 impl Format {
@@ -82,8 +87,8 @@ impl Format {
             return Ok(*format);
         }
         let hint = match normal.as_str() {
-            "fits" | "application/fits" | "parquet" | "application/vnd.apache.parquet" => {
-                " (FITS and Parquet output are not offered by this service yet)"
+            "parquet" | "application/vnd.apache.parquet" => {
+                " (Parquet output is not offered by this service yet)"
             }
             _ => "",
         };
@@ -97,13 +102,14 @@ impl Format {
         )))
     }
 
-    pub fn all() -> [Format; 5] {
+    pub fn all() -> [Format; 6] {
         [
             Format::VotableTabledata,
             Format::VotableBinary2,
             Format::VotableBinary,
             Format::Csv,
             Format::Tsv,
+            Format::Fits,
         ]
     }
 
@@ -137,6 +143,7 @@ impl Format {
             }
             Format::Csv => "text/csv;header=present",
             Format::Tsv => "text/tab-separated-values",
+            Format::Fits => "application/fits",
         }
     }
 

@@ -1,7 +1,8 @@
 //! Query results as bytes, written row by row so that a result of any size streams through a
 //! small buffer.
 //!
-//! Owns: the result formats — VOTable 1.4 in TABLEDATA, BINARY and BINARY2, CSV and TSV — their
+//! Owns: the result formats — VOTable 1.4 in TABLEDATA, BINARY and BINARY2, CSV, TSV, and FITS
+//! binary tables (spooled to disk until the row count is known) — their
 //! names and MIME types, the per-column metadata written into them ([`Field`]), the values a
 //! row carries ([`Cell`]), and how a result ends (OK, OVERFLOW after MAXREC rows, or an error
 //! after some rows were sent). Error documents for requests that fail before any row.
@@ -11,6 +12,7 @@
 
 mod cell;
 mod field;
+mod fits;
 mod format;
 mod number;
 mod text;

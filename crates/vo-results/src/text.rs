@@ -4,6 +4,20 @@ use crate::number::{push_f32, push_float, push_int};
 use crate::{Cell, Datatype, Ending, Field, ResultMeta, ResultWriter};
 
 /// Writes a non-null, non-text cell as text, in the column's declared datatype.
+/// A cell of a text column as a string (empty for null; other values as TABLEDATA writes
+/// them).
+pub(crate) fn cell_text<'c>(field: &Field, cell: &'c Cell) -> std::borrow::Cow<'c, str> {
+    match cell {
+        Cell::Null => "".into(),
+        Cell::Text(t) => t.as_ref().into(),
+        other => {
+            let mut out = Vec::new();
+            push_cell_text(&mut out, field, other, b"T", b"F");
+            String::from_utf8(out).unwrap_or_default().into()
+        }
+    }
+}
+
 pub(crate) fn push_cell_text(out: &mut Vec<u8>, field: &Field, cell: &Cell, yes: &[u8], no: &[u8]) {
     let integer = matches!(
         field.datatype,

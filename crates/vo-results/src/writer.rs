@@ -30,6 +30,12 @@ pub trait ResultWriter: Send {
     fn begin(&mut self, out: &mut Vec<u8>);
     fn row(&mut self, out: &mut Vec<u8>, cells: &[Cell]);
     fn end(&mut self, out: &mut Vec<u8>, ending: &Ending);
+    /// After `end`: writes the next piece of what the format still holds (FITS spools its
+    /// rows until the end) and says whether more remains. The caller sends and clears `out`
+    /// between calls.
+    fn drain(&mut self, _out: &mut Vec<u8>) -> bool {
+        false
+    }
 }
 
 /// The writer for a format.
@@ -40,5 +46,6 @@ pub fn writer_for(format: Format, meta: ResultMeta) -> Box<dyn ResultWriter> {
         Format::VotableBinary2 => Box::new(crate::votable::BinaryWriter::new(meta, true)),
         Format::Csv => Box::new(crate::text::DelimitedWriter::csv(meta)),
         Format::Tsv => Box::new(crate::text::DelimitedWriter::tsv(meta)),
+        Format::Fits => Box::new(crate::fits::FitsWriter::new(meta)),
     }
 }

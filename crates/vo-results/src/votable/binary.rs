@@ -88,26 +88,6 @@ impl ResultWriter for BinaryWriter {
     }
 }
 
-fn as_int(cell: &Cell) -> Option<i64> {
-    match cell {
-        Cell::Int(i) => Some(*i),
-        Cell::Float(f) if f.is_finite() => Some(f.round() as i64),
-        Cell::Bool(b) => Some(*b as i64),
-        Cell::Text(t) => t.trim().parse().ok(),
-        _ => None,
-    }
-}
-
-fn as_float(cell: &Cell) -> f64 {
-    match cell {
-        Cell::Float(f) => *f,
-        Cell::Int(i) => *i as f64,
-        Cell::Bool(b) => *b as i64 as f64,
-        Cell::Text(t) => t.trim().parse().unwrap_or(f64::NAN),
-        _ => f64::NAN,
-    }
-}
-
 fn push_number(raw: &mut Vec<u8>, datatype: Datatype, int: Option<i64>, float: f64, flags: bool) {
     match datatype {
         Datatype::Short | Datatype::Int | Datatype::Long => {
@@ -171,30 +151,11 @@ fn push_text(raw: &mut Vec<u8>, field: &Field, text: &str) {
 
 fn push_value(raw: &mut Vec<u8>, field: &Field, cell: &Cell, flags: bool) {
     if field.datatype.is_text() {
-        let text: std::borrow::Cow<str> = match cell {
-            Cell::Null => "".into(),
-            Cell::Text(t) => t.as_ref().into(),
-            other => {
-                let mut out = Vec::new();
-                crate::text::push_cell_text(&mut out, field, other, b"T", b"F");
-                String::from_utf8(out).unwrap_or_default().into()
-            }
-        };
+        let text = crate::text::cell_text(field, cell);
         push_text(raw, field, &text);
         return;
     }
-    let elements: Vec<(Option<i64>, f64)> = match cell {
-        Cell::Floats(v) => v
-            .iter()
-            .map(|x| (x.map(|f| f.round() as i64), x.unwrap_or(f64::NAN)))
-            .collect(),
-        Cell::Ints(v) => v
-            .iter()
-            .map(|x| (*x, x.map(|i| i as f64).unwrap_or(f64::NAN)))
-            .collect(),
-        Cell::Null => Vec::new(),
-        scalar => vec![(as_int(scalar), as_float(scalar))],
-    };
+    let elements = cell.elements();
     match field.shape() {
         Shape::Scalar => {
             let (int, float) = elements.first().copied().unwrap_or((None, f64::NAN));
