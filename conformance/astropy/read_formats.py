@@ -1,5 +1,5 @@
 """Every output format of the service read back with astropy: the same query in VOTable
-TABLEDATA, BINARY, BINARY2, CSV, TSV and FITS gives identical values (nulls, NaN, arrays,
+TABLEDATA, BINARY, BINARY2, CSV, TSV, FITS and Parquet gives identical values (nulls, NaN, arrays,
 text included). Writes each response to OUT_DIR for votlint.
 
 usage: python read_formats.py BASE_URL OUT_DIR
@@ -96,5 +96,25 @@ with urllib.request.urlopen(base + "/tap/sync", data) as response:
     with fits.open(io.BytesIO(response.read())) as hdus:
         assert hdus[0].header["QSTATUS"] == "OVERFLOW" and hdus[1].header["NAXIS2"] == 3, hdus[1].header
 checks += 1
+
+# Parquet (read by pyarrow through astropy): the same values, arrays as lists, the VOTable
+# metadata in the footer as the VO-Parquet convention has it
+import pyarrow.parquet as pq
+body = fetch("parquet")
+parquet_file = pq.ParquetFile(io.BytesIO(body))
+footer = {k.decode(): v.decode() for k, v in parquet_file.metadata.metadata.items()}
+assert footer["IVOA.VOTable-Parquet.version"] == "1.0", footer.keys()
+assert 'name="s_ra"' in footer["IVOA.VOTable-Parquet.content"] and 'unit="deg"' in footer["IVOA.VOTable-Parquet.content"]
+arrow = parquet_file.read()
+assert arrow.column_names == reference.colnames, arrow.column_names
+for name in reference.colnames:
+    a, b = reference[name], arrow.column(name).to_pylist()
+    if a.dtype.kind == "f":
+        left = np.ma.filled(a, np.nan).astype(float)
+        right = np.array([[np.nan if x is None else x for x in v] if isinstance(v, list) else (np.nan if v is None else v) for v in b], dtype=float)
+        assert np.array_equal(left, right, equal_nan=True), ("parquet", name, a[:3], b[:3])
+    else:
+        assert [str(x) for x in a] == [str(x) for x in b], ("parquet", name, list(a)[:3], b[:3])
+    checks += 1
 
 print(f"astropy read every format back: {checks} column comparisons agree")

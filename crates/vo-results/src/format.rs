@@ -10,6 +10,7 @@ pub enum Format {
     Csv,
     Tsv,
     Fits,
+    Parquet,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,6 +70,10 @@ const NAMES: &[(Format, &[&str])] = &[
         Format::Fits,
         &["fits", "application/fits", "application/x-fits-table", "image/fits", "fits/binary"],
     ),
+    (
+        Format::Parquet,
+        &["parquet", "application/vnd.apache.parquet", "application/x-parquet"],
+    ),
 ];
 
 impl Format {
@@ -86,14 +91,8 @@ impl Format {
         {
             return Ok(*format);
         }
-        let hint = match normal.as_str() {
-            "parquet" | "application/vnd.apache.parquet" => {
-                " (Parquet output is not offered by this service yet)"
-            }
-            _ => "",
-        };
         Err(FormatError(format!(
-            "unknown RESPONSEFORMAT '{value}'{hint}; this service writes: {}",
+            "unknown RESPONSEFORMAT '{value}'; this service writes: {}",
             Format::all()
                 .iter()
                 .map(|f| f.short_name())
@@ -102,7 +101,7 @@ impl Format {
         )))
     }
 
-    pub fn all() -> [Format; 6] {
+    pub fn all() -> [Format; 7] {
         [
             Format::VotableTabledata,
             Format::VotableBinary2,
@@ -110,6 +109,7 @@ impl Format {
             Format::Csv,
             Format::Tsv,
             Format::Fits,
+            Format::Parquet,
         ]
     }
 
@@ -144,6 +144,7 @@ impl Format {
             Format::Csv => "text/csv;header=present",
             Format::Tsv => "text/tab-separated-values",
             Format::Fits => "application/fits",
+            Format::Parquet => "application/vnd.apache.parquet",
         }
     }
 

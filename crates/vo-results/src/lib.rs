@@ -1,8 +1,8 @@
 //! Query results as bytes, written row by row so that a result of any size streams through a
 //! small buffer.
 //!
-//! Owns: the result formats — VOTable 1.4 in TABLEDATA, BINARY and BINARY2, CSV, TSV, and FITS
-//! binary tables (spooled to disk until the row count is known) — their
+//! Owns: the result formats — VOTable 1.4 in TABLEDATA, BINARY and BINARY2, CSV, TSV, FITS
+//! binary tables (spooled to disk until the row count is known) and Parquet — their
 //! names and MIME types, the per-column metadata written into them ([`Field`]), the values a
 //! row carries ([`Cell`]), and how a result ends (OK, OVERFLOW after MAXREC rows, or an error
 //! after some rows were sent). Error documents for requests that fail before any row.
@@ -15,6 +15,7 @@ mod field;
 mod fits;
 mod format;
 mod number;
+mod parquet;
 mod text;
 mod votable;
 mod writer;

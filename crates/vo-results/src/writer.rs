@@ -47,5 +47,6 @@ pub fn writer_for(format: Format, meta: ResultMeta) -> Box<dyn ResultWriter> {
         Format::Csv => Box::new(crate::text::DelimitedWriter::csv(meta)),
         Format::Tsv => Box::new(crate::text::DelimitedWriter::tsv(meta)),
         Format::Fits => Box::new(crate::fits::FitsWriter::new(meta)),
+        Format::Parquet => Box::new(crate::parquet::ParquetWriter::new(meta)),
     }
 }

@@ -12,7 +12,7 @@ fn output_format(out: &mut String, format: Format) {
         Format::VotableTabledata => Some("ivo://ivoa.net/std/TAPRegExt#output-votable-td"),
         Format::VotableBinary => Some("ivo://ivoa.net/std/TAPRegExt#output-votable-binary"),
         Format::VotableBinary2 => Some("ivo://ivoa.net/std/TAPRegExt#output-votable-binary2"),
-        Format::Csv | Format::Tsv | Format::Fits => None,
+        Format::Csv | Format::Tsv | Format::Fits | Format::Parquet => None,
     };
     match ivo_id {
         Some(id) => out.push_str(&format!("<outputFormat ivo-id=\"{id}\">")),

@@ -69,15 +69,8 @@ pub(crate) fn element_width(datatype: Datatype) -> usize {
     }
 }
 
-/// The TNULL of an integer column.
-pub(crate) fn integer_null(datatype: Datatype) -> Option<i64> {
-    match datatype {
-        Datatype::Short => Some(i16::MIN as i64),
-        Datatype::Int => Some(i32::MIN as i64),
-        Datatype::Long => Some(i64::MIN),
-        _ => None,
-    }
-}
+/// The TNULL of an integer column: the type's minimum, as BINARY VOTables declare it.
+pub(crate) use crate::votable::binary_null as integer_null;
 
 impl FitsWriter {
     pub fn new(meta: ResultMeta) -> FitsWriter {

@@ -72,6 +72,21 @@ pub(crate) fn binary_null(datatype: Datatype) -> Option<i64> {
 
 /// Everything up to and including `<DATA>`.
 pub(crate) fn write_header(out: &mut Vec<u8>, meta: &ResultMeta, declare_integer_nulls: bool) {
+    write_table_start(out, meta, declare_integer_nulls);
+    out.extend_from_slice(b"<DATA>\n");
+}
+
+/// A VOTable with the result's metadata and no data (the VO-Parquet convention's content),
+/// ending with its status.
+pub(crate) fn metadata_document(meta: &ResultMeta, ending: &Ending) -> String {
+    let mut out = Vec::new();
+    write_table_start(&mut out, meta, false);
+    write_ending_after_table(&mut out, meta, ending);
+    String::from_utf8(out).expect("the writer writes UTF-8")
+}
+
+/// The document start, the INFOs, `<TABLE>` and its FIELDs.
+fn write_table_start(out: &mut Vec<u8>, meta: &ResultMeta, declare_integer_nulls: bool) {
     out.extend_from_slice(OPEN.as_bytes());
     out.extend_from_slice(
         b"<RESOURCE type=\"results\">\n<INFO name=\"QUERY_STATUS\" value=\"OK\"/>\n",
@@ -119,12 +134,16 @@ pub(crate) fn write_header(out: &mut Vec<u8>, meta: &ResultMeta, declare_integer
         }
         out.extend_from_slice(b"</FIELD>\n");
     }
-    out.extend_from_slice(b"<DATA>\n");
 }
 
 /// Everything after `</DATA>`: the table's end, the final QUERY_STATUS, further resources.
 pub(crate) fn write_ending(out: &mut Vec<u8>, meta: &ResultMeta, ending: &Ending) {
-    out.extend_from_slice(b"</DATA>\n</TABLE>\n");
+    out.extend_from_slice(b"</DATA>\n");
+    write_ending_after_table(out, meta, ending);
+}
+
+fn write_ending_after_table(out: &mut Vec<u8>, meta: &ResultMeta, ending: &Ending) {
+    out.extend_from_slice(b"</TABLE>\n");
     match ending {
         Ending::Complete => {}
         Ending::Overflow => {
