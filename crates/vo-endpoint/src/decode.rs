@@ -137,7 +137,11 @@ fn numeric_cell(b: &[u8]) -> Option<Cell<'_>> {
     numeric(b).map(Cell::Float)
 }
 fn text_cell(b: &[u8]) -> Option<Cell<'_>> {
-    Some(Cell::Text(String::from_utf8_lossy(b)))
+    // PostgreSQL sends valid UTF-8 (the database encoding); the lossy path is a fallback
+    Some(Cell::Text(match std::str::from_utf8(b) {
+        Ok(text) => Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(b),
+    }))
 }
 fn timestamp_cell(b: &[u8]) -> Option<Cell<'_>> {
     timestamp(b).map(|t| Cell::Text(Cow::Owned(t)))

@@ -115,8 +115,10 @@ fn push_number(raw: &mut Vec<u8>, datatype: Datatype, int: Option<i64>, float: f
 
 fn push_text(raw: &mut Vec<u8>, field: &Field, text: &str) {
     let unicode = field.datatype == Datatype::UnicodeChar;
-    let encoded: Vec<u8> = if unicode {
-        text.chars()
+    let utf16: Vec<u8>;
+    let encoded: &[u8] = if unicode {
+        utf16 = text
+            .chars()
             .flat_map(|c| {
                 let unit = if (c as u32) < 0x10000 {
                     c as u16
@@ -125,16 +127,17 @@ fn push_text(raw: &mut Vec<u8>, field: &Field, text: &str) {
                 };
                 unit.to_be_bytes()
             })
-            .collect()
+            .collect();
+        &utf16
     } else {
-        text.as_bytes().to_vec()
+        text.as_bytes()
     };
     let width = if unicode { 2 } else { 1 };
     match field.shape() {
         Shape::Scalar => {
-            let mut unit = encoded;
-            unit.resize(width, 0);
-            raw.extend_from_slice(&unit[..width]);
+            let take = encoded.len().min(width);
+            raw.extend_from_slice(&encoded[..take]);
+            raw.resize(raw.len() + width - take, 0);
         }
         Shape::Fixed(n) => {
             let bytes = n * width;
@@ -144,7 +147,7 @@ fn push_text(raw: &mut Vec<u8>, field: &Field, text: &str) {
         }
         Shape::Variable => {
             raw.extend_from_slice(&((encoded.len() / width) as u32).to_be_bytes());
-            raw.extend_from_slice(&encoded);
+            raw.extend_from_slice(encoded);
         }
     }
 }
@@ -155,12 +158,19 @@ fn push_value(raw: &mut Vec<u8>, field: &Field, cell: &Cell, flags: bool) {
         push_text(raw, field, &text);
         return;
     }
+    if field.shape() == Shape::Scalar {
+        // the common case, without gathering elements
+        let (int, float) = match cell {
+            Cell::Null => (None, f64::NAN),
+            Cell::Floats(_) | Cell::Ints(_) => cell.elements().first().copied().unwrap_or((None, f64::NAN)),
+            scalar => (scalar.as_int(), scalar.as_float()),
+        };
+        push_number(raw, field.datatype, int, float, flags);
+        return;
+    }
     let elements = cell.elements();
     match field.shape() {
-        Shape::Scalar => {
-            let (int, float) = elements.first().copied().unwrap_or((None, f64::NAN));
-            push_number(raw, field.datatype, int, float, flags);
-        }
+        Shape::Scalar => unreachable!("handled above"),
         Shape::Fixed(n) => {
             for i in 0..n {
                 let (int, float) = elements.get(i).copied().unwrap_or((None, f64::NAN));
