@@ -66,11 +66,20 @@ impl DemoServer {
             String::from_utf8_lossy(&out.stdout),
             String::from_utf8_lossy(&out.stderr)
         );
-        let log = std::fs::File::create(server.dir.path().join("server.log")).unwrap();
-        server.server = Some(
-            server
-                .command()
-                .env("VO_CONFIG", &config_path)
+        server.serve();
+        server
+    }
+
+    /// Starts `voarchive serve` (appending to server.log) and waits until it answers.
+    pub fn serve(&mut self) {
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(self.dir.path().join("server.log"))
+            .unwrap();
+        self.server = Some(
+            self.command()
+                .env("VO_CONFIG", self.dir.path().join("voarchive.toml"))
                 .arg("serve")
                 .stdout(Stdio::null())
                 .stderr(log)
@@ -78,14 +87,21 @@ impl DemoServer {
                 .unwrap(),
         );
         let started = Instant::now();
-        while ureq::get(&server.url("/tap/availability")).call().is_err() {
+        while ureq::get(&self.url("/tap/availability")).call().is_err() {
             assert!(
                 started.elapsed() < Duration::from_secs(30),
                 "the server did not start"
             );
             std::thread::sleep(Duration::from_millis(100));
         }
-        server
+    }
+
+    /// Kills the server with SIGKILL, as a crash would (the database keeps running).
+    pub fn kill(&mut self) {
+        if let Some(mut child) = self.server.take() {
+            child.kill().unwrap();
+            child.wait().unwrap();
+        }
     }
 
     pub fn base(&self) -> String {
