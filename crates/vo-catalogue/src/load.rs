@@ -143,7 +143,9 @@ pub fn from_toml(tables: &[&str], tap_schema: &str) -> Result<Catalogue, Catalog
         .iter()
         .any(|t| t.qualified_name().eq_ignore_ascii_case("ivoa.obscore"))
     {
-        return Err(CatalogueError("no table file describes ivoa.obscore".into()));
+        return Err(CatalogueError(
+            "no table file describes ivoa.obscore".into(),
+        ));
     }
 
     let tap: TapSchemaFile = toml::from_str(tap_schema)

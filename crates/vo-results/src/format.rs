@@ -68,11 +68,21 @@ const NAMES: &[(Format, &[&str])] = &[
     ),
     (
         Format::Fits,
-        &["fits", "application/fits", "application/x-fits-table", "image/fits", "fits/binary"],
+        &[
+            "fits",
+            "application/fits",
+            "application/x-fits-table",
+            "image/fits",
+            "fits/binary",
+        ],
     ),
     (
         Format::Parquet,
-        &["parquet", "application/vnd.apache.parquet", "application/x-parquet"],
+        &[
+            "parquet",
+            "application/vnd.apache.parquet",
+            "application/x-parquet",
+        ],
     ),
 ];
 

@@ -162,7 +162,10 @@ impl ParquetWriter {
                         column.definition.push(0);
                     } else {
                         column.definition.push(1);
-                        self.bytes += column.values.push(field, cell, cell.as_int(), cell.as_float());
+                        self.bytes +=
+                            column
+                                .values
+                                .push(field, cell, cell.as_int(), cell.as_float());
                     }
                 }
                 Some(repetition) => {
@@ -203,9 +206,9 @@ impl ParquetWriter {
         if self.rows > 0 {
             let mut group = file.next_row_group()?;
             for column in &mut self.columns {
-                let mut writer = group
-                    .next_column()?
-                    .ok_or_else(|| parquet::errors::ParquetError::General("schema mismatch".into()))?;
+                let mut writer = group.next_column()?.ok_or_else(|| {
+                    parquet::errors::ParquetError::General("schema mismatch".into())
+                })?;
                 let defs = Some(column.definition.as_slice());
                 let reps = column.repetition.as_deref();
                 match &column.values {
@@ -214,7 +217,9 @@ impl ParquetWriter {
                     Values::Int64(v) => writer.typed::<Int64Type>().write_batch(v, defs, reps)?,
                     Values::Float(v) => writer.typed::<FloatType>().write_batch(v, defs, reps)?,
                     Values::Double(v) => writer.typed::<DoubleType>().write_batch(v, defs, reps)?,
-                    Values::Text(v) => writer.typed::<ByteArrayType>().write_batch(v, defs, reps)?,
+                    Values::Text(v) => {
+                        writer.typed::<ByteArrayType>().write_batch(v, defs, reps)?
+                    }
                 };
                 writer.close()?;
             }

@@ -8,7 +8,8 @@ use common::DemoServer;
 use std::time::{Duration, Instant};
 
 /// A query that keeps a worker busy for a few seconds on the demo archive.
-const SLOW: &str = "SELECT COUNT(*) AS n FROM ivoa.obscore AS a, ivoa.obscore AS b, ivoa.obscore AS c \
+const SLOW: &str =
+    "SELECT COUNT(*) AS n FROM ivoa.obscore AS a, ivoa.obscore AS b, ivoa.obscore AS c \
                     WHERE a.s_ra < b.s_ra AND b.s_dec < c.s_dec AND c.t_min > a.t_min";
 const QUICK: &str = "SELECT TOP 5 obs_id FROM ivoa.obscore ORDER BY obs_id";
 
@@ -46,7 +47,10 @@ fn jobs_end_after_the_server_is_killed_and_restarted() {
     // wait until the workers are busy with something
     let started = Instant::now();
     while !jobs.iter().any(|(j, _)| phase(&server, j) == "EXECUTING") {
-        assert!(started.elapsed() < Duration::from_secs(30), "no job started");
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "no job started"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
     let before: Vec<String> = jobs.iter().map(|(j, _)| phase(&server, j)).collect();

@@ -46,7 +46,10 @@ pub fn examples() -> &'static [Example] {
 }
 
 fn element(out: &mut String, tag: &str, attributes: &str, text: &str) {
-    out.push_str(&format!("<{tag}{attributes}>{}</{tag}>\n", escape_xml(text)));
+    out.push_str(&format!(
+        "<{tag}{attributes}>{}</{tag}>\n",
+        escape_xml(text)
+    ));
 }
 
 /// The examples document.
@@ -147,9 +150,9 @@ mod tests {
         loop {
             match reader.read_event().expect("well-formed XHTML") {
                 quick_xml::events::Event::Start(e)
-                    if e.try_get_attribute("property").unwrap().is_some_and(|a| {
-                        a.value.as_ref() == b"query"
-                    }) =>
+                    if e.try_get_attribute("property")
+                        .unwrap()
+                        .is_some_and(|a| a.value.as_ref() == b"query") =>
                 {
                     queries += 1
                 }

@@ -77,15 +77,12 @@ pub async fn upload_data(
 ) -> Result<bytes::Bytes, Failure> {
     let uri = spec.uri.as_str();
     if let Some(part_name) = uri.strip_prefix("param:") {
-        return params
-            .part(part_name)
-            .cloned()
-            .ok_or_else(|| {
-                Failure::bad_request(format!(
-                    "UPLOAD {}: the request has no multipart part named '{part_name}'",
-                    spec.name
-                ))
-            });
+        return params.part(part_name).cloned().ok_or_else(|| {
+            Failure::bad_request(format!(
+                "UPLOAD {}: the request has no multipart part named '{part_name}'",
+                spec.name
+            ))
+        });
     }
     let scheme = uri.split_once("://").map(|(s, _)| s.to_ascii_lowercase());
     if !matches!(scheme.as_deref(), Some("http" | "https")) {
@@ -109,9 +106,10 @@ fn fetch(name: &str, url: &str, max_bytes: usize) -> Result<Vec<u8>, Failure> {
         .timeout(FETCH_TIMEOUT)
         .redirects(5)
         .build();
-    let response = agent.get(url).call().map_err(|e| {
-        Failure::bad_request(format!("UPLOAD {name}: could not fetch {url}: {e}"))
-    })?;
+    let response = agent
+        .get(url)
+        .call()
+        .map_err(|e| Failure::bad_request(format!("UPLOAD {name}: could not fetch {url}: {e}")))?;
     let mut data = Vec::new();
     response
         .into_reader()

@@ -174,7 +174,13 @@ fn cell(bytes: &mut Bytes, layout: &Layout) -> Result<Option<String>, VotableErr
     if let Primitive::Bit = p {
         let raw = bytes.take(count.div_ceil(8))?;
         let bits: Vec<&str> = (0..count)
-            .map(|i| if raw[i / 8] & (0x80 >> (i % 8)) != 0 { "1" } else { "0" })
+            .map(|i| {
+                if raw[i / 8] & (0x80 >> (i % 8)) != 0 {
+                    "1"
+                } else {
+                    "0"
+                }
+            })
             .collect();
         return Ok(Some(bits.join(if layout.scalar { "" } else { " " })));
     }
@@ -198,7 +204,10 @@ fn cell(bytes: &mut Bytes, layout: &Layout) -> Result<Option<String>, VotableErr
                 .take_while(|&u| u != 0)
                 .collect();
             let text = String::from_utf16(&units).map_err(|_| {
-                VotableError::Stream(format!("row {}: a unicodeChar value is not UCS-2", bytes.row))
+                VotableError::Stream(format!(
+                    "row {}: a unicodeChar value is not UCS-2",
+                    bytes.row
+                ))
             })?;
             Ok(Some(text).filter(|t| !t.is_empty()))
         }

@@ -84,11 +84,21 @@ fn every_votable_serialization_reads_back() {
         assert_eq!(first[0].as_deref(), Some("-7"), "{format:?}");
         assert_eq!(first[1].as_deref(), Some("-32767"), "{format:?}");
         assert_eq!(first[2].as_deref(), Some("1099511627776"), "{format:?}");
-        assert_eq!(first[3].as_deref().map(|v| v.parse::<f64>().unwrap()), Some(1.5e-300));
-        assert_eq!(first[4].as_deref().map(|v| v.parse::<f32>().unwrap()), Some(0.1f32));
+        assert_eq!(
+            first[3].as_deref().map(|v| v.parse::<f64>().unwrap()),
+            Some(1.5e-300)
+        );
+        assert_eq!(
+            first[4].as_deref().map(|v| v.parse::<f32>().unwrap()),
+            Some(0.1f32)
+        );
         assert_eq!(first[5].as_deref(), Some("T"), "{format:?}");
         assert_eq!(first[6].as_deref(), Some("Orion <KL> & ∞"), "{format:?}");
-        assert_eq!(first[7].as_deref().map(str::trim_end), Some("B3"), "{format:?}");
+        assert_eq!(
+            first[7].as_deref().map(str::trim_end),
+            Some("B3"),
+            "{format:?}"
+        );
         let poly: Vec<f64> = first[8]
             .as_deref()
             .unwrap()
@@ -154,11 +164,23 @@ fn declared_nulls_apply_in_binary_and_tabledata() {
 fn broken_streams_are_clear_errors() {
     let fields = r#"<FIELD name="n" datatype="int"/>"#;
     let err = read_table(&binary2_document(fields, &[0, 0, 0])).unwrap_err();
-    assert!(err.to_string().contains("row 1 needs 4 more bytes"), "{err}");
+    assert!(
+        err.to_string().contains("row 1 needs 4 more bytes"),
+        "{err}"
+    );
     let doc = r#"<VOTABLE><RESOURCE><TABLE><FIELD name="n" datatype="int"/><DATA><BINARY><STREAM encoding="base64">!!!</STREAM></BINARY></DATA></TABLE></RESOURCE></VOTABLE>"#;
-    assert!(read_table(doc).unwrap_err().to_string().contains("not valid base64"));
+    assert!(read_table(doc)
+        .unwrap_err()
+        .to_string()
+        .contains("not valid base64"));
     let doc = r#"<VOTABLE><RESOURCE><TABLE><FIELD name="n" datatype="integer"/><DATA><BINARY><STREAM encoding="base64">AAAAAA==</STREAM></BINARY></DATA></TABLE></RESOURCE></VOTABLE>"#;
-    assert!(read_table(doc).unwrap_err().to_string().contains("datatype 'integer'"));
+    assert!(read_table(doc)
+        .unwrap_err()
+        .to_string()
+        .contains("datatype 'integer'"));
     let doc = r#"<VOTABLE><RESOURCE><TABLE><FIELD name="n" datatype="int"/><DATA><BINARY><STREAM href="http://x/y"/></BINARY></DATA></TABLE></RESOURCE></VOTABLE>"#;
-    assert!(read_table(doc).unwrap_err().to_string().contains("points elsewhere"));
+    assert!(read_table(doc)
+        .unwrap_err()
+        .to_string()
+        .contains("points elsewhere"));
 }

@@ -22,7 +22,13 @@ impl Header {
     fn raw(&mut self, card: &str) {
         let mut text: Vec<u8> = card
             .chars()
-            .map(|c| if (' '..='~').contains(&c) { c as u8 } else { b'?' })
+            .map(|c| {
+                if (' '..='~').contains(&c) {
+                    c as u8
+                } else {
+                    b'?'
+                }
+            })
             .take(80)
             .collect();
         text.resize(80, b' ');
@@ -30,7 +36,11 @@ impl Header {
     }
 
     pub fn logical(&mut self, keyword: &str, value: bool, comment: &str) {
-        self.card(keyword, &format!("{:>20}", if value { "T" } else { "F" }), comment);
+        self.card(
+            keyword,
+            &format!("{:>20}", if value { "T" } else { "F" }),
+            comment,
+        );
     }
 
     pub fn integer(&mut self, keyword: &str, value: i64, comment: &str) {

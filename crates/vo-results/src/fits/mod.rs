@@ -100,7 +100,11 @@ impl FitsWriter {
             Ending::Error(_) => "ERROR",
             Ending::Complete => "OK",
         };
-        primary.string("QSTATUS", status, "TAP query status (OVERFLOW: MAXREC reached)");
+        primary.string(
+            "QSTATUS",
+            status,
+            "TAP query status (OVERFLOW: MAXREC reached)",
+        );
         if let Ending::Error(message) = ending {
             primary.comment(message);
         }
@@ -111,9 +115,7 @@ impl FitsWriter {
             .fields
             .iter()
             .enumerate()
-            .map(|(i, f)| {
-                column_form(f, spooled.text_widths[i], spooled.max_elements[i])
-            })
+            .map(|(i, f)| column_form(f, spooled.text_widths[i], spooled.max_elements[i]))
             .collect();
         let row_bytes: usize = forms.iter().map(|(_, w)| w).sum();
         ext.string("XTENSION", "BINTABLE", "binary table extension");

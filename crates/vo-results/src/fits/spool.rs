@@ -83,7 +83,9 @@ impl Spool {
                 };
                 for k in 0..n {
                     match elements.get(k) {
-                        Some((int, float)) => push_element(&mut bytes, field.datatype, *int, *float),
+                        Some((int, float)) => {
+                            push_element(&mut bytes, field.datatype, *int, *float)
+                        }
                         None => push_null(&mut bytes, field.datatype),
                     }
                 }

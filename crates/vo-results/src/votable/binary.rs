@@ -162,7 +162,9 @@ fn push_value(raw: &mut Vec<u8>, field: &Field, cell: &Cell, flags: bool) {
         // the common case, without gathering elements
         let (int, float) = match cell {
             Cell::Null => (None, f64::NAN),
-            Cell::Floats(_) | Cell::Ints(_) => cell.elements().first().copied().unwrap_or((None, f64::NAN)),
+            Cell::Floats(_) | Cell::Ints(_) => {
+                cell.elements().first().copied().unwrap_or((None, f64::NAN))
+            }
             scalar => (scalar.as_int(), scalar.as_float()),
         };
         push_number(raw, field.datatype, int, float, flags);
