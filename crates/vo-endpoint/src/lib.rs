@@ -1,19 +1,23 @@
 //! What every protocol endpoint (TAP, SIA2, DataLink, SODA) shares, so none of them copies it.
 //!
 //! Owns: reading request parameters (query string, form, multipart), the VOSI availability
-//! resource (backed by a database check), running a planned query and streaming its rows
+//! resource (backed by a database check), the frame of VOSI capabilities documents, running a planned query and streaming its rows
 //! through a result writer (with cancellation, time limits, MAXREC overflow and trailing
 //! errors), error documents, and XML response helpers. Does not own: any protocol's own
 //! parameters, ADQL, or the result formats themselves.
 
 mod availability;
 mod base_url;
+mod capabilities;
 mod decode;
 mod params;
 mod query;
 mod xml;
 
 pub use base_url::base_url;
+pub use capabilities::{
+    capabilities_end, capabilities_start, param_http_capability, vosi_capabilities,
+};
 pub use params::{ParamError, Params};
 pub use query::{
     respond_with_rows, start_query, Failure, Outcome, QueryPlan, QueryRun, UploadTable,

@@ -4,7 +4,10 @@
 use crate::TapService;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use vo_endpoint::{base_url, escape_xml, xml_response};
+use vo_endpoint::{
+    base_url, capabilities_end, capabilities_start, escape_xml, param_http_capability,
+    vosi_capabilities, xml_response,
+};
 use vo_results::Format;
 
 fn output_format(out: &mut String, format: Format) {
@@ -53,24 +56,10 @@ fn language(out: &mut String) {
     out.push_str("</language>");
 }
 
-fn vosi(out: &mut String, standard: &str, url: &str) {
-    out.push_str(&format!(
-        "<capability standardID=\"{standard}\"><interface xsi:type=\"vs:ParamHTTP\"><accessURL use=\"full\">{}</accessURL></interface></capability>",
-        escape_xml(url)
-    ));
-}
-
 /// The capabilities document for a TAP service at `tap_url`.
 pub fn capabilities_xml(service: &TapService, tap_url: &str) -> String {
     let limits = &service.limits;
-    let mut out = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<vosi:capabilities \
-         xmlns:vosi=\"http://www.ivoa.net/xml/VOSICapabilities/v1.0\" \
-         xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" \
-         xmlns:vr=\"http://www.ivoa.net/xml/VOResource/v1.0\" \
-         xmlns:vs=\"http://www.ivoa.net/xml/VODataService/v1.1\" \
-         xmlns:tr=\"http://www.ivoa.net/xml/TAPRegExt/v1.0\">",
-    );
+    let mut out = capabilities_start();
     out.push_str("<capability standardID=\"ivo://ivoa.net/std/TAP\" xsi:type=\"tr:TableAccess\">");
     out.push_str(&format!(
         "<description>Uploaded tables (inline, or by http/https URL; VOTable in TABLEDATA, BINARY or BINARY2) may have at most {} rows; a request body or fetched table at most {} bytes. Synchronous queries may run {} s; asynchronous jobs as their execution duration says.</description>",
@@ -106,17 +95,8 @@ pub fn capabilities_xml(service: &TapService, tap_url: &str) -> String {
         limits.upload_bytes
     ));
     out.push_str("</capability>");
-    vosi(
-        &mut out,
-        "ivo://ivoa.net/std/VOSI#capabilities",
-        &format!("{tap_url}/capabilities"),
-    );
-    vosi(
-        &mut out,
-        "ivo://ivoa.net/std/VOSI#availability",
-        &format!("{tap_url}/availability"),
-    );
-    vosi(
+    vosi_capabilities(&mut out, tap_url);
+    param_http_capability(
         &mut out,
         "ivo://ivoa.net/std/VOSI#tables-1.1",
         &format!("{tap_url}/tables"),
@@ -125,7 +105,7 @@ pub fn capabilities_xml(service: &TapService, tap_url: &str) -> String {
         "<capability standardID=\"ivo://ivoa.net/std/DALI#examples\"><interface xsi:type=\"vr:WebBrowser\"><accessURL use=\"full\">{}/examples</accessURL></interface></capability>",
         escape_xml(tap_url)
     ));
-    out.push_str("</vosi:capabilities>\n");
+    capabilities_end(&mut out);
     out
 }
 
