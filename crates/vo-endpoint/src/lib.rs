@@ -3,21 +3,26 @@
 //! Owns: reading request parameters (query string, form, multipart), the VOSI availability
 //! resource (backed by a database check), the frame of VOSI capabilities documents, running a planned query and streaming its rows
 //! through a result writer (with cancellation, time limits, MAXREC overflow and trailing
-//! errors), error documents, and XML response helpers. Does not own: any protocol's own
+//! errors), planning an ADQL query against the catalogue, error documents, and XML response
+//! helpers. Does not own: any protocol's own
 //! parameters, ADQL, or the result formats themselves.
 
+mod adql_plan;
 mod availability;
 mod base_url;
 mod capabilities;
+mod dali;
 mod decode;
 mod params;
 mod query;
 mod xml;
 
+pub use adql_plan::{plan_adql, result_fields, AdqlRequest};
 pub use base_url::base_url;
 pub use capabilities::{
     capabilities_end, capabilities_start, param_http_capability, vosi_capabilities,
 };
+pub use dali::{maxrec, response_format};
 pub use params::{ParamError, Params};
 pub use query::{
     respond_with_rows, start_query, Failure, Outcome, QueryPlan, QueryRun, UploadTable,

@@ -19,7 +19,7 @@ mod worker;
 
 pub use examples::{examples, Example, ExampleUpload};
 pub use limits::{AsyncLimits, TapLimits};
-pub use request::{plan, result_fields};
+pub use request::plan;
 pub use worker::start_workers;
 
 use actix_web::web;

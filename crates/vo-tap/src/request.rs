@@ -5,68 +5,10 @@
 use crate::upload::{parse_upload_param, read_upload, upload_data};
 use crate::TapService;
 use std::time::Duration;
-use vo_endpoint::{Failure, Params, QueryPlan};
-use vo_results::{Datatype, Field, Format};
+use vo_endpoint::{maxrec, plan_adql, response_format, AdqlRequest, Failure, Params, QueryPlan};
 
 /// The ADQL versions LANG may name.
 const LANGUAGES: &[&str] = &["ADQL", "ADQL-2.0", "ADQL-2.1"];
-
-/// The result fields of a translation, with the catalogue's metadata where a column is
-/// selected as it is.
-pub fn result_fields(columns: &[vo_adql::OutputColumn]) -> Vec<Field> {
-    columns
-        .iter()
-        .map(|c| match &c.meta {
-            Some(m) => Field {
-                name: c.name.clone(),
-                datatype: Datatype::parse(&m.datatype).unwrap_or(Datatype::Char),
-                arraysize: m.arraysize.clone(),
-                unit: m.unit.clone(),
-                ucd: m.ucd.clone(),
-                utype: m.utype.clone(),
-                xtype: m.xtype.clone(),
-                description: Some(m.description.clone()).filter(|d| !d.is_empty()),
-            },
-            None => {
-                let mut f = Field::new(
-                    c.name.clone(),
-                    Datatype::parse(c.datatype).unwrap_or(Datatype::Double),
-                    c.arraysize,
-                );
-                f.xtype = c.xtype.map(String::from);
-                f
-            }
-        })
-        .collect()
-}
-
-/// The MAXREC a request gets: the default when absent, capped at the hard limit.
-fn maxrec(params: &Params, service: &TapService) -> Result<u64, Failure> {
-    match params.get("MAXREC") {
-        None => Ok(service.limits.maxrec_default),
-        Some(v) => v
-            .trim()
-            .parse::<u64>()
-            .map(|m| m.min(service.limits.maxrec_hard))
-            .map_err(|_| {
-                Failure::bad_request(format!(
-                    "MAXREC '{v}' is not a number of rows (a whole number, 0 or more)"
-                ))
-            }),
-    }
-}
-
-/// Reads RESPONSEFORMAT (or FORMAT); TABLEDATA VOTable when absent.
-pub fn response_format(params: &Params) -> Result<Format, Failure> {
-    match params
-        .get("RESPONSEFORMAT")
-        .or_else(|| params.get("FORMAT"))
-    {
-        None => Ok(Format::VotableTabledata),
-        Some(v) if v.trim().is_empty() => Ok(Format::VotableTabledata),
-        Some(v) => Format::parse(v).map_err(|e| Failure::bad_request(e.0)),
-    }
-}
 
 /// Checks the request and plans the query.
 pub async fn plan(
@@ -97,8 +39,12 @@ pub async fn plan(
         .get("QUERY")
         .filter(|q| !q.trim().is_empty())
         .ok_or_else(|| Failure::bad_request("the QUERY parameter is missing or empty"))?;
-    let format = response_format(params)?;
-    let maxrec = maxrec(params, service)?;
+    let format = response_format(params, &["RESPONSEFORMAT", "FORMAT"])?;
+    let maxrec = maxrec(
+        params,
+        service.limits.maxrec_default,
+        service.limits.maxrec_hard,
+    )?;
 
     let specs = parse_upload_param(params)?;
     let mut uploads = Vec::new();
@@ -113,22 +59,14 @@ pub async fn plan(
         uploads.push(table);
     }
     let catalogue = catalogue.as_ref().unwrap_or(&service.catalogue);
-    let translation = vo_adql::translate(
+    plan_adql(
         adql,
-        catalogue,
-        &vo_adql::Options {
-            maxrec: Some(maxrec),
+        AdqlRequest {
+            catalogue,
+            maxrec,
+            format,
+            timeout,
+            uploads,
         },
     )
-    .map_err(|e| Failure::bad_request(e.to_string()))?;
-    Ok(QueryPlan {
-        fields: result_fields(&translation.columns),
-        maxrec: translation.overflow_limit.map(|l| l - 1),
-        sql: translation.sql,
-        format,
-        infos: vec![("QUERY".into(), adql.to_string())],
-        trailing_resources: Vec::new(),
-        timeout,
-        uploads,
-    })
 }

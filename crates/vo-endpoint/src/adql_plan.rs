@@ -1,0 +1,67 @@
+//! An ADQL query turned into a [`QueryPlan`]: translated against the catalogue, with the
+//! result fields carrying the catalogue's metadata. TAP sends its QUERY here; SIA2 builds ADQL
+//! from its parameters and sends that.
+
+use crate::{Failure, QueryPlan, UploadTable};
+use std::time::Duration;
+use vo_results::{Datatype, Field, Format};
+
+/// The result fields of a translation, with the catalogue's metadata where a column is
+/// selected as it is.
+pub fn result_fields(columns: &[vo_adql::OutputColumn]) -> Vec<Field> {
+    columns
+        .iter()
+        .map(|c| match &c.meta {
+            Some(m) => Field {
+                name: c.name.clone(),
+                datatype: Datatype::parse(&m.datatype).unwrap_or(Datatype::Char),
+                arraysize: m.arraysize.clone(),
+                unit: m.unit.clone(),
+                ucd: m.ucd.clone(),
+                utype: m.utype.clone(),
+                xtype: m.xtype.clone(),
+                description: Some(m.description.clone()).filter(|d| !d.is_empty()),
+            },
+            None => {
+                let mut f = Field::new(
+                    c.name.clone(),
+                    Datatype::parse(c.datatype).unwrap_or(Datatype::Double),
+                    c.arraysize,
+                );
+                f.xtype = c.xtype.map(String::from);
+                f
+            }
+        })
+        .collect()
+}
+
+/// What a query needs besides its ADQL.
+pub struct AdqlRequest<'a> {
+    pub catalogue: &'a vo_catalogue::Catalogue,
+    pub maxrec: u64,
+    pub format: Format,
+    pub timeout: Duration,
+    pub uploads: Vec<UploadTable>,
+}
+
+/// Translates `adql` and plans it; a translation error is a 400 with its position.
+pub fn plan_adql(adql: &str, request: AdqlRequest) -> Result<QueryPlan, Failure> {
+    let translation = vo_adql::translate(
+        adql,
+        request.catalogue,
+        &vo_adql::Options {
+            maxrec: Some(request.maxrec),
+        },
+    )
+    .map_err(|e| Failure::bad_request(e.to_string()))?;
+    Ok(QueryPlan {
+        fields: result_fields(&translation.columns),
+        maxrec: translation.overflow_limit.map(|l| l - 1),
+        sql: translation.sql,
+        format: request.format,
+        infos: vec![("QUERY".into(), adql.to_string())],
+        trailing_resources: Vec::new(),
+        timeout: request.timeout,
+        uploads: request.uploads,
+    })
+}
