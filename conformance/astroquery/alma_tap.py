@@ -5,24 +5,21 @@ keyword, band and frequency.
 usage: python alma_tap.py BASE_URL
 """
 import sys
+from pathlib import Path
 import warnings
 
 import astropy.units as u
 from astropy.coordinates import SkyCoord
 from astroquery.alma import Alma
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from checks import check, passed  # noqa: E402
+
+
 warnings.simplefilter("ignore")
 base = sys.argv[1].rstrip("/")
 alma = Alma()
 alma.archive_url = base
-checks = 0
-
-
-def check(condition, message):
-    global checks
-    checks += 1
-    if not condition:
-        raise AssertionError(message)
 
 
 sample = alma.query_tap(
@@ -52,4 +49,4 @@ f = float(row["frequency"])
 by_frequency = alma.query({"frequency": f"{f - 1:.2f}..{f + 1:.2f}"})
 check(len(by_frequency) > 0, f"frequency range around {f}")
 
-print(f"astroquery.alma: {checks} checks passed")
+print(f"astroquery.alma: {passed()} checks passed")

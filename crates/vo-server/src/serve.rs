@@ -44,8 +44,15 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let pool = vo_db::make_pool(&config.database_params(), config.database.pool_size)
         .map_err(anyhow::Error::msg)?;
     let pool = web::Data::new(pool);
+    let catalogue = std::sync::Arc::new(vo_catalogue::Catalogue::builtin());
+    let sia2 = vo_sia2::Sia2Service {
+        catalogue: catalogue.clone(),
+        maxrec_default: config.tap.maxrec_default,
+        maxrec_hard: config.tap.maxrec_hard,
+        seconds: config.tap.sync_seconds,
+    };
     let tap = vo_tap::TapService {
-        catalogue: std::sync::Arc::new(vo_catalogue::Catalogue::builtin()),
+        catalogue,
         limits: config.tap.clone(),
         jobs_dir: config.data.dir.join("jobs"),
         wake: std::sync::Arc::new(tokio::sync::Notify::new()),
@@ -77,6 +84,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
                 }
             })
             .configure(vo_tap::configure(tap.clone()))
+            .configure(vo_sia2::configure(sia2.clone()))
     })
     .shutdown_timeout(10);
     if config.server.workers > 0 {

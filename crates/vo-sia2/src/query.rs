@@ -1,0 +1,57 @@
+//! `/sia2/query` and `/sia2/capabilities`.
+
+use crate::Sia2Service;
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use std::time::Duration;
+use vo_endpoint::{
+    base_url, capabilities_end, capabilities_start, maxrec, param_http_capability, plan_adql,
+    respond_with_rows, response_format, vosi_capabilities, xml_response, AdqlRequest, Failure,
+    Params,
+};
+
+/// The most a request body may hold (SIA2 parameters only, no uploads).
+const MAX_BODY: usize = 1 << 20;
+
+pub async fn query(
+    request: HttpRequest,
+    payload: web::Payload,
+    service: web::Data<Sia2Service>,
+    pool: web::Data<vo_db::Pool>,
+) -> HttpResponse {
+    let params = match Params::read(&request, payload, MAX_BODY).await {
+        Ok(p) => p,
+        Err(e) => return Failure::bad_request(e.0).response(),
+    };
+    let planned = crate::adql_for(&params)
+        .map_err(|e| Failure::bad_request(e.to_string()))
+        .and_then(|adql| {
+            plan_adql(
+                &adql,
+                AdqlRequest {
+                    catalogue: &service.catalogue,
+                    maxrec: maxrec(&params, service.maxrec_default, service.maxrec_hard)?,
+                    format: response_format(&params, &["RESPONSEFORMAT"])?,
+                    timeout: Duration::from_secs(service.seconds),
+                    uploads: Vec::new(),
+                },
+            )
+        });
+    match planned {
+        Ok(plan) => respond_with_rows(&pool, plan, "; narrow the search (POS, BAND, TIME)").await,
+        Err(failure) => failure.response(),
+    }
+}
+
+pub async fn capabilities(request: HttpRequest) -> HttpResponse {
+    let base = format!("{}/sia2", base_url(&request));
+    let mut out = capabilities_start();
+    param_http_capability(
+        &mut out,
+        "ivo://ivoa.net/std/SIA#query-2.0",
+        &format!("{base}/query"),
+    );
+    vosi_capabilities(&mut out, &base);
+    capabilities_end(&mut out);
+    xml_response(StatusCode::OK, out)
+}
