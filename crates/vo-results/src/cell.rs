@@ -38,20 +38,33 @@ impl Cell<'_> {
         }
     }
 
+    /// The value as one (integer, float) pair, without allocating: a null is (None, NaN), an
+    /// array stands for its first element.
+    pub(crate) fn scalar(&self) -> (Option<i64>, f64) {
+        match self {
+            Cell::Null => (None, f64::NAN),
+            Cell::Floats(v) => v.first().map_or((None, f64::NAN), float_element),
+            Cell::Ints(v) => v.first().map_or((None, f64::NAN), int_element),
+            scalar => (scalar.as_int(), scalar.as_float()),
+        }
+    }
+
     /// The elements of an array value (a scalar is one element, null none), as
     /// (integer, float) pairs for the writer to pick from.
     pub(crate) fn elements(&self) -> Vec<(Option<i64>, f64)> {
         match self {
-            Cell::Floats(v) => v
-                .iter()
-                .map(|x| (x.map(|f| f.round() as i64), x.unwrap_or(f64::NAN)))
-                .collect(),
-            Cell::Ints(v) => v
-                .iter()
-                .map(|x| (*x, x.map(|i| i as f64).unwrap_or(f64::NAN)))
-                .collect(),
+            Cell::Floats(v) => v.iter().map(float_element).collect(),
+            Cell::Ints(v) => v.iter().map(int_element).collect(),
             Cell::Null => Vec::new(),
             scalar => vec![(scalar.as_int(), scalar.as_float())],
         }
     }
+}
+
+fn float_element(x: &Option<f64>) -> (Option<i64>, f64) {
+    (x.map(|f| f.round() as i64), x.unwrap_or(f64::NAN))
+}
+
+fn int_element(x: &Option<i64>) -> (Option<i64>, f64) {
+    (*x, x.map(|i| i as f64).unwrap_or(f64::NAN))
 }

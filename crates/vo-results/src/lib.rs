@@ -10,6 +10,7 @@
 //! Does not own: where rows come from (the endpoint crates decode PostgreSQL rows into
 //! [`Cell`]s), HTTP, or reading VOTables (the upload reader).
 
+mod big_endian;
 mod cell;
 mod field;
 mod fits;

@@ -109,22 +109,32 @@ fn empty_column(field: &Field) -> Column {
 }
 
 impl Values {
-    /// Adds one value; returns its approximate size.
-    fn push(&mut self, field: &Field, cell: &Cell, int: Option<i64>, float: f64) -> usize {
+    /// Adds one number (or boolean); returns its approximate size.
+    fn push_number(&mut self, int: Option<i64>, float: f64) -> usize {
         match self {
             Values::Bool(v) => v.push(int.unwrap_or(0) != 0),
             Values::Int32(v) => v.push(int.unwrap_or(0) as i32),
             Values::Int64(v) => v.push(int.unwrap_or(0)),
             Values::Float(v) => v.push(float as f32),
             Values::Double(v) => v.push(float),
-            Values::Text(v) => {
-                let text = crate::text::cell_text(field, cell);
-                let size = text.len();
-                v.push(ByteArray::from(text.as_bytes().to_vec()));
-                return size + 16;
-            }
+            Values::Text(_) => unreachable!("text columns hold no numbers"),
         }
         8
+    }
+
+    /// Adds a scalar cell; returns its approximate size.
+    fn push_cell(&mut self, field: &Field, cell: &Cell) -> usize {
+        match self {
+            Values::Text(v) => {
+                let text = crate::text::cell_text(field, cell);
+                v.push(ByteArray::from(text.as_bytes().to_vec()));
+                text.len() + 16
+            }
+            numbers => {
+                let (int, float) = cell.scalar();
+                numbers.push_number(int, float)
+            }
+        }
     }
 }
 
@@ -162,10 +172,7 @@ impl ParquetWriter {
                         column.definition.push(0);
                     } else {
                         column.definition.push(1);
-                        self.bytes +=
-                            column
-                                .values
-                                .push(field, cell, cell.as_int(), cell.as_float());
+                        self.bytes += column.values.push_cell(field, cell);
                     }
                 }
                 Some(repetition) => {
@@ -189,7 +196,7 @@ impl ParquetWriter {
                             column.definition.push(2);
                         } else {
                             column.definition.push(3);
-                            self.bytes += column.values.push(field, cell, int, float);
+                            self.bytes += column.values.push_number(int, float);
                         }
                     }
                 }

@@ -17,7 +17,6 @@ mod tables;
 mod upload;
 mod worker;
 
-pub use examples::{examples, Example, ExampleUpload};
 pub use limits::{AsyncLimits, TapLimits};
 pub use request::plan;
 pub use worker::start_workers;

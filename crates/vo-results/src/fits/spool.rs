@@ -2,7 +2,7 @@
 //! layout, one of heap bytes (numeric arrays, already big-endian as FITS wants them), and the
 //! widths the header needs.
 
-use super::{element_width, integer_null};
+use super::element_width;
 use crate::field::{Field, Shape};
 use crate::{Cell, Datatype};
 use std::fs::File;
@@ -76,17 +76,17 @@ impl Spool {
                 // a scalar or a fixed array, already as FITS bytes
                 let mut bytes = Vec::with_capacity(8);
                 let n = inline_elements(field);
-                let elements = match (cell, field.shape()) {
-                    (Cell::Null, _) => Vec::new(),
-                    (c, Shape::Scalar) => vec![(c.as_int(), c.as_float())],
-                    (c, _) => c.elements(),
-                };
-                for k in 0..n {
-                    match elements.get(k) {
-                        Some((int, float)) => {
-                            push_element(&mut bytes, field.datatype, *int, *float)
+                match field.shape() {
+                    Shape::Scalar => {
+                        let (int, float) = cell.scalar();
+                        push_element(&mut bytes, field.datatype, int, float);
+                    }
+                    _ => {
+                        let elements = cell.elements();
+                        for k in 0..n {
+                            let (int, float) = elements.get(k).copied().unwrap_or((None, f64::NAN));
+                            push_element(&mut bytes, field.datatype, int, float);
                         }
-                        None => push_null(&mut bytes, field.datatype),
                     }
                 }
                 w.write_all(&bytes)?;
@@ -113,30 +113,14 @@ impl Spool {
     }
 }
 
-fn push_null(out: &mut Vec<u8>, datatype: Datatype) {
-    match datatype {
-        Datatype::Boolean => out.push(0),
-        Datatype::Float => out.extend_from_slice(&f32::NAN.to_be_bytes()),
-        Datatype::Double => out.extend_from_slice(&f64::NAN.to_be_bytes()),
-        _ => push_element(out, datatype, None, f64::NAN),
-    }
-}
-
+/// A value as FITS stores it: integer nulls are the column's TNULL (the type's minimum),
+/// boolean nulls a zero byte, float nulls NaN.
 fn push_element(out: &mut Vec<u8>, datatype: Datatype, int: Option<i64>, float: f64) {
-    let int_or_null = || int.or(integer_null(datatype)).unwrap_or(0);
-    match datatype {
-        Datatype::Boolean => out.push(match int {
-            Some(0) => b'F',
-            Some(_) => b'T',
-            None => 0,
-        }),
-        Datatype::Short => out.extend_from_slice(&(int_or_null() as i16).to_be_bytes()),
-        Datatype::Int => out.extend_from_slice(&(int_or_null() as i32).to_be_bytes()),
-        Datatype::Long => out.extend_from_slice(&int_or_null().to_be_bytes()),
-        Datatype::Float => out.extend_from_slice(&(float as f32).to_be_bytes()),
-        Datatype::Double => out.extend_from_slice(&float.to_be_bytes()),
-        Datatype::Char | Datatype::UnicodeChar => unreachable!("text is spooled as text"),
-    }
+    let nulls = crate::big_endian::Nulls {
+        integer: None,
+        boolean: 0,
+    };
+    crate::big_endian::push(out, datatype, int, float, nulls);
 }
 
 impl Spooled {

@@ -1,7 +1,7 @@
 //! BINARY and BINARY2: big-endian values in a base64 STREAM. BINARY2 starts each row with
 //! null flags; BINARY marks nulls with the values its FIELDs declare (NaN for floats).
 
-use super::{binary_null, write_ending, write_header};
+use super::{write_ending, write_header};
 use crate::field::Shape;
 use crate::{Cell, Datatype, Ending, Field, ResultMeta, ResultWriter};
 use base64::Engine;
@@ -89,28 +89,13 @@ impl ResultWriter for BinaryWriter {
 }
 
 fn push_number(raw: &mut Vec<u8>, datatype: Datatype, int: Option<i64>, float: f64, flags: bool) {
-    match datatype {
-        Datatype::Short | Datatype::Int | Datatype::Long => {
-            let v = int.unwrap_or(if flags {
-                0
-            } else {
-                binary_null(datatype).unwrap_or(0)
-            });
-            match datatype {
-                Datatype::Short => raw.extend_from_slice(&(v as i16).to_be_bytes()),
-                Datatype::Int => raw.extend_from_slice(&(v as i32).to_be_bytes()),
-                _ => raw.extend_from_slice(&v.to_be_bytes()),
-            }
-        }
-        Datatype::Float => raw.extend_from_slice(&(float as f32).to_be_bytes()),
-        Datatype::Double => raw.extend_from_slice(&float.to_be_bytes()),
-        Datatype::Boolean => raw.push(match int {
-            Some(0) => b'F',
-            Some(_) => b'T',
-            None => b'?',
-        }),
-        Datatype::Char | Datatype::UnicodeChar => unreachable!("text is written elsewhere"),
-    }
+    // BINARY2 flags nulls, so what stands in the value does not matter; BINARY writes the
+    // null its FIELD declares
+    let nulls = crate::big_endian::Nulls {
+        integer: flags.then_some(0),
+        boolean: b'?',
+    };
+    crate::big_endian::push(raw, datatype, int, float, nulls);
 }
 
 fn push_text(raw: &mut Vec<u8>, field: &Field, text: &str) {
@@ -158,28 +143,20 @@ fn push_value(raw: &mut Vec<u8>, field: &Field, cell: &Cell, flags: bool) {
         push_text(raw, field, &text);
         return;
     }
-    if field.shape() == Shape::Scalar {
-        // the common case, without gathering elements
-        let (int, float) = match cell {
-            Cell::Null => (None, f64::NAN),
-            Cell::Floats(_) | Cell::Ints(_) => {
-                cell.elements().first().copied().unwrap_or((None, f64::NAN))
-            }
-            scalar => (scalar.as_int(), scalar.as_float()),
-        };
-        push_number(raw, field.datatype, int, float, flags);
-        return;
-    }
-    let elements = cell.elements();
     match field.shape() {
-        Shape::Scalar => unreachable!("handled above"),
+        Shape::Scalar => {
+            let (int, float) = cell.scalar();
+            push_number(raw, field.datatype, int, float, flags);
+        }
         Shape::Fixed(n) => {
+            let elements = cell.elements();
             for i in 0..n {
                 let (int, float) = elements.get(i).copied().unwrap_or((None, f64::NAN));
                 push_number(raw, field.datatype, int, float, flags);
             }
         }
         Shape::Variable => {
+            let elements = cell.elements();
             raw.extend_from_slice(&(elements.len() as u32).to_be_bytes());
             for (int, float) in elements {
                 push_number(raw, field.datatype, int, float, flags);
