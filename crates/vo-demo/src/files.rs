@@ -5,7 +5,7 @@
 //! per execution block (raw data) and `member.uid___….README.txt`.
 //!
 //! Layout under the data directory: `products/<code>/science_goal.uid___…/group.uid___…/
-//! member.uid___…/product/*.fits` and `packages/<code>/*.tar|*.txt`.
+//! member.uid___…/{product,script,log,qa}/*` and `packages/<code>/*.tar|*.txt`.
 
 use crate::model::{Archive, MemberOus, Project, Source, Spw};
 use rand::{Rng, SeedableRng};
@@ -435,18 +435,26 @@ pub fn write_files(archive: &Archive, data_dir: &Path) -> std::io::Result<Vec<Fi
 
         let aux = auxiliary(p, m);
         let aux_tar = format!("{base}_auxiliary.tar");
+        let aux_dir = |f: &Product| {
+            let sub = if f.name.ends_with(".py") {
+                "script"
+            } else if f.name.ends_with(".log") {
+                "log"
+            } else {
+                "qa"
+            };
+            Path::new("products").join(&member).join(sub)
+        };
         let entries: Vec<(String, &[u8])> = aux
             .iter()
             .map(|f| {
-                let sub = if f.name.ends_with(".py") {
-                    "script"
-                } else if f.name.ends_with(".log") {
-                    "log"
-                } else {
-                    "qa"
-                };
                 (
-                    member.join(sub).join(&f.name).display().to_string(),
+                    aux_dir(f)
+                        .strip_prefix("products")
+                        .expect("under products")
+                        .join(&f.name)
+                        .display()
+                        .to_string(),
                     f.bytes.as_slice(),
                 )
             })
@@ -471,10 +479,13 @@ pub fn write_files(archive: &Archive, data_dir: &Path) -> std::io::Result<Vec<Fi
                 semantics: "#auxiliary",
                 content_type,
             };
+            let relative = aux_dir(f).join(&f.name);
+            std::fs::create_dir_all(data_dir.join(aux_dir(f)))?;
+            std::fs::write(data_dir.join(&relative), &f.bytes)?;
             records.push(record(
                 m,
                 &f.name,
-                None,
+                Some(&relative),
                 &f.bytes,
                 &kind,
                 Some(&aux_tar),

@@ -42,6 +42,32 @@ pub struct AdqlRequest<'a> {
     pub format: Format,
     pub timeout: Duration,
     pub uploads: Vec<UploadTable>,
+    /// The DataLink service's URL: a result with a `member_ous_uid` column then carries a
+    /// DataLink service descriptor for it (so pyvo's `iter_datalinks()` works).
+    pub datalink_url: Option<String>,
+}
+
+/// The column a DataLink ID comes from.
+const DATALINK_ID_COLUMN: &str = "member_ous_uid";
+
+/// The descriptor of the DataLink service, its ID parameter referring to the result's
+/// `member_ous_uid` FIELD (whose XML ID is its name).
+fn datalink_descriptor(url: &str) -> String {
+    vo_results::ServiceDescriptor {
+        id: "datalink".into(),
+        standard_id: "ivo://ivoa.net/std/DataLink#links-1.1".into(),
+        access_url: url.to_string(),
+        description: Some("The files, raw data, previews and cutouts of each row's member OUS".into()),
+        input_params: vec![vo_results::InputParam {
+            name: "ID".into(),
+            datatype: "char",
+            arraysize: Some("*".into()),
+            ucd: Some("meta.id;meta.main".into()),
+            ref_field: Some(DATALINK_ID_COLUMN.into()),
+            ..Default::default()
+        }],
+    }
+    .to_xml()
 }
 
 /// Translates `adql` and plans it; a translation error is a 400 with its position.
@@ -54,13 +80,20 @@ pub fn plan_adql(adql: &str, request: AdqlRequest) -> Result<QueryPlan, Failure>
         },
     )
     .map_err(|e| Failure::bad_request(e.to_string()))?;
+    let fields = result_fields(&translation.columns);
+    let trailing_resources = match &request.datalink_url {
+        Some(url) if fields.iter().any(|f| f.name == DATALINK_ID_COLUMN) => {
+            vec![datalink_descriptor(url)]
+        }
+        _ => Vec::new(),
+    };
     Ok(QueryPlan {
-        fields: result_fields(&translation.columns),
+        fields,
         maxrec: translation.overflow_limit.map(|l| l - 1),
         sql: translation.sql,
         format: request.format,
         infos: vec![("QUERY".into(), adql.to_string())],
-        trailing_resources: Vec::new(),
+        trailing_resources,
         timeout: request.timeout,
         uploads: request.uploads,
     })

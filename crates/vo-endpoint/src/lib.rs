@@ -8,6 +8,7 @@
 //! parameters, ADQL, or the result formats themselves.
 
 mod adql_plan;
+mod archive_file;
 mod availability;
 mod base_url;
 mod capabilities;
@@ -17,6 +18,7 @@ mod params;
 mod query;
 mod xml;
 
+pub use archive_file::archive_file;
 pub use adql_plan::{plan_adql, result_fields, AdqlRequest};
 pub use base_url::base_url;
 pub use capabilities::{
@@ -25,7 +27,7 @@ pub use capabilities::{
 pub use dali::{maxrec, response_format};
 pub use params::{ParamError, Params};
 pub use query::{
-    respond_with_rows, start_query, Failure, Outcome, QueryPlan, QueryRun, UploadTable,
+    connect, respond_with_rows, start_query, Failure, Outcome, QueryPlan, QueryRun, UploadTable,
 };
 
 pub use availability::{availability, check_database, Availability};

@@ -64,7 +64,11 @@ impl Failure {
 
     /// The DALI error document.
     pub fn response(&self) -> HttpResponse {
-        HttpResponse::build(self.status)
+        let mut response = HttpResponse::build(self.status);
+        if self.status == StatusCode::UNAUTHORIZED {
+            response.insert_header(("WWW-Authenticate", "Basic realm=\"archive\""));
+        }
+        response
             .content_type("application/x-votable+xml")
             .body(error_votable(&self.message))
     }
@@ -206,20 +210,24 @@ pub enum Outcome {
     Abandoned,
 }
 
+/// A connection from the pool, or the 503 a client should see when there is none.
+pub async fn connect(pool: &vo_db::Pool) -> Result<Object, Failure> {
+    pool.get().await.map_err(|e| {
+        Failure::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("the database is not available, try again later: {e}"),
+        )
+    })
+}
+
 /// Starts the plan in a task of its own. Dropping the chunk receiver cancels the query.
 pub async fn start_query(
     pool: &vo_db::Pool,
     plan: QueryPlan,
     timeout_hint: &str,
 ) -> Result<QueryRun, Failure> {
-    let running = match pool.get().await {
-        Ok(c) => Running { client: Some(c) },
-        Err(e) => {
-            return Err(Failure::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                format!("the database is not available, try again later: {e}"),
-            ))
-        }
+    let running = Running {
+        client: Some(connect(pool).await?),
     };
     let statement = prepare(running.client(), &plan, timeout_hint).await?;
     let (sender, chunks) = mpsc::channel::<Result<Bytes, std::io::Error>>(4);

@@ -122,10 +122,14 @@ fn stokes_name(code: i64) -> Option<&'static str> {
 }
 
 impl StokesAxis {
+    /// The states' names along the axis (`I`, `XX`, …), unknown codes left out.
+    pub fn names(&self) -> Vec<&'static str> {
+        self.codes.iter().filter_map(|&c| stokes_name(c)).collect()
+    }
+
     /// ObsCore's `pol_states` form: `/I/` or `/XX/YY/`.
     pub fn pol_states(&self) -> String {
-        let names: Vec<&str> = self.codes.iter().filter_map(|&c| stokes_name(c)).collect();
-        format!("/{}/", names.join("/"))
+        format!("/{}/", self.names().join("/"))
     }
 }
 

@@ -5,7 +5,7 @@
 //! binary tables (spooled to disk until the row count is known) and Parquet — their
 //! names and MIME types, the per-column metadata written into them ([`Field`]), the values a
 //! row carries ([`Cell`]), and how a result ends (OK, OVERFLOW after MAXREC rows, or an error
-//! after some rows were sent). Error documents for requests that fail before any row.
+//! after some rows were sent); the DataLink service descriptors a VOTable may carry. Error documents for requests that fail before any row.
 //!
 //! Does not own: where rows come from (the endpoint crates decode PostgreSQL rows into
 //! [`Cell`]s), HTTP, or reading VOTables (the upload reader).
@@ -24,5 +24,5 @@ mod writer;
 pub use cell::Cell;
 pub use field::{Datatype, Field};
 pub use format::{Format, FormatError};
-pub use votable::{error_votable, escape_xml};
+pub use votable::{error_votable, escape_xml, xml_id, InputParam, ServiceDescriptor};
 pub use writer::{writer_for, Ending, ResultMeta, ResultWriter};

@@ -51,11 +51,20 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         maxrec_hard: config.tap.maxrec_hard,
         seconds: config.tap.sync_seconds,
     };
+    let datalink = vo_datalink::DataLinkService {
+        data_dir: config.data.dir.clone(),
+        max_ids: 1000,
+    };
+    let download = vo_download::DownloadService {
+        data_dir: config.data.dir.clone(),
+        script_streams: 4,
+    };
     let tap = vo_tap::TapService {
         catalogue,
         limits: config.tap.clone(),
         jobs_dir: config.data.dir.join("jobs"),
         wake: std::sync::Arc::new(tokio::sync::Notify::new()),
+        public_url: config.public_url().trim_end_matches('/').to_string(),
     };
     vo_tap::start_workers(tap.clone(), pool.get_ref().clone());
     let address = (config.server.bind.clone(), config.server.port);
@@ -85,6 +94,8 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             })
             .configure(vo_tap::configure(tap.clone()))
             .configure(vo_sia2::configure(sia2.clone()))
+            .configure(vo_datalink::configure(datalink.clone()))
+            .configure(vo_download::configure(download.clone()))
     })
     .shutdown_timeout(10);
     if config.server.workers > 0 {

@@ -34,6 +34,7 @@ pub async fn query(
                     format: response_format(&params, &["RESPONSEFORMAT"])?,
                     timeout: Duration::from_secs(service.seconds),
                     uploads: Vec::new(),
+                    datalink_url: Some(format!("{}/datalink/sync", base_url(&request))),
                 },
             )
         });

@@ -34,6 +34,9 @@ pub struct TapService {
     pub jobs_dir: std::path::PathBuf,
     /// Wakes the workers when a job is queued.
     pub wake: Arc<tokio::sync::Notify>,
+    /// The service's public URL, for links in asynchronous results (which are read later,
+    /// perhaps through another name than the one the job was created with).
+    pub public_url: String,
 }
 
 /// Registers the TAP routes. The application provides `web::Data<vo_db::Pool>`.

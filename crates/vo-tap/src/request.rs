@@ -11,10 +11,12 @@ use vo_endpoint::{maxrec, plan_adql, response_format, AdqlRequest, Failure, Para
 const LANGUAGES: &[&str] = &["ADQL", "ADQL-2.0", "ADQL-2.1"];
 
 /// Checks the request and plans the query.
+/// `base` is the service's URL as the client reaches it (for the DataLink descriptor).
 pub async fn plan(
     params: &Params,
     service: &TapService,
     timeout: Duration,
+    base: &str,
 ) -> Result<QueryPlan, Failure> {
     if let Some(r) = params.get("REQUEST") {
         if !r.trim().eq_ignore_ascii_case("doQuery") {
@@ -67,6 +69,7 @@ pub async fn plan(
             format,
             timeout,
             uploads,
+            datalink_url: Some(format!("{base}/datalink/sync")),
         },
     )
 }

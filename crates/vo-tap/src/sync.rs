@@ -16,7 +16,7 @@ pub async fn sync(
         Err(e) => return Failure::bad_request(e.0).response(),
     };
     let timeout = Duration::from_secs(service.limits.sync_seconds);
-    match crate::plan(&params, &service, timeout).await {
+    match crate::plan(&params, &service, timeout, &vo_endpoint::base_url(&request)).await {
         Ok(plan) => {
             respond_with_rows(
                 &pool,

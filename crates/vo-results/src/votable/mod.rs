@@ -2,7 +2,10 @@
 //! QUERY_STATUS, and error documents.
 
 mod binary;
+mod service;
 mod tabledata;
+
+pub use service::{xml_id, InputParam, ServiceDescriptor};
 
 pub(crate) use binary::BinaryWriter;
 pub(crate) use tabledata::TabledataWriter;

@@ -1,0 +1,101 @@
+//! What the archive tables hold: files, packages and the member OUSes behind an identifier.
+
+use tokio_postgres::{Client, Row};
+
+#[derive(Debug, thiserror::Error)]
+#[error("reading the archive tables: {0}")]
+pub struct HoldingsError(#[from] tokio_postgres::Error);
+
+/// A file the archive can deliver (a package tar, or a file inside one).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArchivedFile {
+    pub name: String,
+    pub member_ous_uid: String,
+    /// Relative to the data directory; `None` when the file is only inside its package.
+    pub path: Option<String>,
+    pub package_name: Option<String>,
+    /// product-package, auxiliary-package, raw-package, product, auxiliary, readme, preview
+    pub kind: String,
+    pub semantics: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: Option<String>,
+    pub description: String,
+    /// Whether the proprietary period is over.
+    pub released: bool,
+    /// `YYYY-MM-DD`, or `None` while the data are still in quality assurance.
+    pub release_date: Option<String>,
+}
+
+const SELECT_FILES: &str = "SELECT f.name, f.member_ous_uid, f.path, f.package_name, f.kind, \
+     f.semantics, f.content_type, f.size_bytes, f.sha256, f.description, \
+     coalesce(m.release_date <= now(), false) AS released, \
+     to_char(m.release_date AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS release_date \
+     FROM archive.file f JOIN archive.member_ous m ON m.uid = f.member_ous_uid";
+
+/// The order ALMA lists a member OUS's deliveries in: README, products, auxiliary, raw.
+const KIND_ORDER: &str = "array_position(ARRAY['readme', 'product-package', 'auxiliary-package', \
+     'raw-package', 'product', 'auxiliary', 'preview'], f.kind), f.name";
+
+fn file_from(row: &Row) -> ArchivedFile {
+    ArchivedFile {
+        name: row.get(0),
+        member_ous_uid: row.get(1),
+        path: row.get(2),
+        package_name: row.get(3),
+        kind: row.get(4),
+        semantics: row.get(5),
+        content_type: row.get(6),
+        size_bytes: row.get(7),
+        sha256: row.get(8),
+        description: row.get(9),
+        released: row.get(10),
+        release_date: row.get(11),
+    }
+}
+
+/// The file or package called `name`.
+pub async fn find_file(client: &Client, name: &str) -> Result<Option<ArchivedFile>, HoldingsError> {
+    let sql = format!("{SELECT_FILES} WHERE f.name = $1");
+    Ok(client.query_opt(&sql, &[&name]).await?.as_ref().map(file_from))
+}
+
+/// What a member OUS delivers at the top level: its README, packages and raw data.
+pub(crate) async fn deliveries_of(
+    client: &Client,
+    member_ous_uid: &str,
+) -> Result<Vec<ArchivedFile>, HoldingsError> {
+    let sql = format!(
+        "{SELECT_FILES} WHERE f.member_ous_uid = $1 AND f.package_name IS NULL ORDER BY {KIND_ORDER}"
+    );
+    Ok(client.query(&sql, &[&member_ous_uid]).await?.iter().map(file_from).collect())
+}
+
+/// The files inside a package.
+pub(crate) async fn contents_of(
+    client: &Client,
+    package: &str,
+) -> Result<Vec<ArchivedFile>, HoldingsError> {
+    let sql = format!("{SELECT_FILES} WHERE f.package_name = $1 ORDER BY {KIND_ORDER}");
+    Ok(client.query(&sql, &[&package]).await?.iter().map(file_from).collect())
+}
+
+/// The member OUSes a uid or project code stands for, in hierarchy order: a member OUS
+/// itself; a group OUS's, science goal's or project's members. Empty when nothing has that
+/// name.
+pub(crate) async fn members_under(
+    client: &Client,
+    uid_or_code: &str,
+) -> Result<Vec<String>, HoldingsError> {
+    let rows = client
+        .query(
+            "SELECT m.uid FROM archive.member_ous m \
+             LEFT JOIN archive.group_ous g ON g.uid = m.group_ous_uid \
+             WHERE m.uid = $1 OR m.group_ous_uid = $1 OR g.science_goal_uid = $1 \
+                OR m.project_code = $1 \
+             ORDER BY g.science_goal_uid, m.group_ous_uid, m.uid",
+            &[&uid_or_code],
+        )
+        .await?;
+    Ok(rows.iter().map(|r| r.get(0)).collect())
+}

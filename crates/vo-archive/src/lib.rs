@@ -1,0 +1,26 @@
+//! The archive's holdings as the data-access services see them.
+//!
+//! Owns: reading dataset identifiers (member OUS uids in `uid://A001/X…/X…` and
+//! `uid___A001_X…_X…` form, group OUS and science goal uids, project codes, package and file
+//! names); finding the files behind them in the archive tables (`archive.file` and the
+//! hierarchy project → science goal → group OUS → member OUS); the DataLink links of each
+//! (packages, files, raw data, documentation, previews, cutouts) with the service
+//! descriptors they refer to; the extent of a FITS product (for SODA's input ranges); and
+//! whether data are released.
+//!
+//! Does not own: HTTP, URLs' host (the caller passes its base URL), the VOTable document
+//! (vo-results writes it), cutouts (vo-cutout) or access control beyond the release date.
+
+mod access;
+mod deliveries;
+mod extent;
+mod identifier;
+mod holdings;
+mod links;
+
+pub use access::{deliverable_file, Unavailable};
+pub use deliveries::deliveries_for;
+pub use extent::{DatasetExtent, ExtentError};
+pub use holdings::{find_file, ArchivedFile, HoldingsError};
+pub use identifier::{Identifier, IdentifierError};
+pub use links::{links_for, Link, Listing, DATALINK_STANDARD, PREVIEW_KINDS, SODA_SYNC_STANDARD};

@@ -1,0 +1,344 @@
+//! The DataLink links of an identifier, along ALMA's hierarchy.
+//!
+//! A member OUS (or a group OUS, science goal or project: their member OUSes in turn) lists
+//! what ALMA delivers at the top level: the README (`#documentation`), the product package
+//! (`#this`) and auxiliary package (`#auxiliary`) — each twice, as the tar and as a nested
+//! DataLink descriptor listing its files — and one raw-data tar per execution block
+//! (`#progenitor`). A package lists its files; a FITS product also has a SODA cutout
+//! descriptor (`#cutout`) and quick-look images (`#preview`). A single file lists itself.
+//! An identifier that names nothing gives an error row, not a failed document.
+
+use crate::extent::DatasetExtent;
+use crate::holdings::{contents_of, deliveries_of, find_file, members_under, ArchivedFile};
+use crate::{HoldingsError, Identifier};
+use std::path::Path;
+use vo_results::{xml_id, InputParam, ServiceDescriptor};
+
+/// One row of a DataLink links table. Absent strings are empty, not null.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Link {
+    pub id: String,
+    pub access_url: String,
+    pub service_def: String,
+    pub error_message: String,
+    pub semantics: String,
+    pub description: String,
+    pub content_type: String,
+    pub content_length: Option<i64>,
+    /// Whether the caller may use the link (the data are released); `None` for
+    /// descriptor rows.
+    pub readable: Option<bool>,
+}
+
+/// The links of one or more identifiers and the service descriptors they refer to.
+#[derive(Debug, Clone, Default)]
+pub struct Listing {
+    pub links: Vec<Link>,
+    pub services: Vec<ServiceDescriptor>,
+}
+
+impl Listing {
+    fn add_service(&mut self, service: ServiceDescriptor) {
+        if !self.services.iter().any(|s| s.id == service.id) {
+            self.services.push(service);
+        }
+    }
+
+    fn error(&mut self, id: &str, message: String) {
+        self.links.push(Link {
+            id: id.to_string(),
+            error_message: message,
+            semantics: "#this".into(),
+            ..Link::default()
+        });
+    }
+}
+
+/// The quick-look images of a product: (name in the URL, what it shows). A cube has all
+/// three, a single-channel image only its continuum.
+pub const PREVIEW_KINDS: &[(&str, &str)] = &[
+    ("peak", "peak-flux image (moment 8)"),
+    ("continuum", "continuum image"),
+    ("spectrum", "spectrum through the brightest pixel"),
+];
+
+pub const DATALINK_STANDARD: &str = "ivo://ivoa.net/std/DataLink#links-1.0";
+pub const SODA_SYNC_STANDARD: &str = "ivo://ivoa.net/std/SODA#sync-1.0";
+
+/// Where links point, relative to the service's base URL.
+struct Urls<'a> {
+    base: &'a str,
+}
+
+impl Urls<'_> {
+    fn download(&self, name: &str) -> String {
+        format!("{}/dataPortal/{name}", self.base)
+    }
+    fn datalink(&self, id: &str) -> String {
+        // the ID last and not percent-encoded: astroquery takes everything after `ID=`
+        format!("{}/datalink/sync?ID={id}", self.base)
+    }
+    fn preview(&self, name: &str, kind: &str) -> String {
+        format!("{}/preview/{name}/{kind}.png", self.base)
+    }
+    fn soda(&self) -> String {
+        format!("{}/soda/sync", self.base)
+    }
+}
+
+fn is_package(file: &ArchivedFile) -> bool {
+    file.kind.ends_with("-package")
+}
+
+fn is_fits_product(file: &ArchivedFile) -> bool {
+    file.kind == "product" && file.content_type == "application/fits" && file.path.is_some()
+}
+
+fn file_link(id: &str, file: &ArchivedFile, semantics: &str, urls: &Urls) -> Link {
+    Link {
+        id: id.to_string(),
+        access_url: urls.download(&file.name),
+        semantics: semantics.to_string(),
+        description: file.description.clone(),
+        content_type: file.content_type.clone(),
+        content_length: Some(file.size_bytes),
+        readable: Some(file.released),
+        ..Link::default()
+    }
+}
+
+/// The package's tar and the nested DataLink descriptor listing its files.
+fn package_links(id: &str, package: &ArchivedFile, urls: &Urls, out: &mut Listing) {
+    out.links.push(file_link(id, package, &package.semantics, urls));
+    if package.kind == "raw-package" {
+        return;
+    }
+    let service_id = xml_id(&format!("DataLink.{}", package.name));
+    out.links.push(Link {
+        id: id.to_string(),
+        service_def: service_id.clone(),
+        semantics: package.semantics.clone(),
+        description: format!("The files in {}", package.name),
+        content_type: "application/x-votable+xml;content=datalink".into(),
+        ..Link::default()
+    });
+    out.add_service(ServiceDescriptor {
+        id: service_id,
+        standard_id: DATALINK_STANDARD.into(),
+        access_url: urls.datalink(&package.name),
+        description: Some(format!("DataLink listing of {}", package.name)),
+        input_params: Vec::new(),
+    });
+}
+
+fn interval_param(name: &str, unit: &str, ucd: &str, range: Option<(f64, f64)>) -> InputParam {
+    InputParam {
+        name: name.into(),
+        datatype: "double",
+        arraysize: Some("2".into()),
+        unit: Some(unit.into()),
+        ucd: Some(ucd.into()),
+        xtype: Some("interval".into()),
+        min: range.map(|r| format!("{:?}", r.0)),
+        max: range.map(|r| format!("{:?}", r.1)),
+        ..InputParam::default()
+    }
+}
+
+/// The SODA descriptor of a FITS product, its inputs carrying the dataset's real ranges.
+fn soda_descriptor(file: &ArchivedFile, extent: &DatasetExtent, urls: &Urls) -> ServiceDescriptor {
+    let (ra, dec, r) = extent.bounding_circle;
+    let polygon: Vec<String> = extent
+        .footprint
+        .iter()
+        .flat_map(|&(a, d)| [format!("{a:.7}"), format!("{d:.7}")])
+        .collect();
+    ServiceDescriptor {
+        id: xml_id(&format!("SODA.{}", file.name)),
+        standard_id: SODA_SYNC_STANDARD.into(),
+        access_url: urls.soda(),
+        description: Some(format!("Cutouts of {}", file.name)),
+        input_params: vec![
+            InputParam {
+                name: "ID".into(),
+                datatype: "char",
+                arraysize: Some("*".into()),
+                ucd: Some("meta.id;meta.dataset".into()),
+                value: file.name.clone(),
+                ..InputParam::default()
+            },
+            InputParam {
+                name: "CIRCLE".into(),
+                datatype: "double",
+                arraysize: Some("3".into()),
+                unit: Some("deg".into()),
+                ucd: Some("phys.angArea;obs".into()),
+                xtype: Some("circle".into()),
+                description: Some("A cone to cut out: ra dec radius (ICRS)".into()),
+                max: Some(format!("{ra:.7} {dec:.7} {r:.7}")),
+                ..InputParam::default()
+            },
+            InputParam {
+                name: "POLYGON".into(),
+                datatype: "double",
+                arraysize: Some("*".into()),
+                unit: Some("deg".into()),
+                ucd: Some("obs.field".into()),
+                xtype: Some("polygon".into()),
+                description: Some("A polygon to cut out: ra1 dec1 ra2 dec2 ... (ICRS)".into()),
+                max: Some(polygon.join(" ")),
+                ..InputParam::default()
+            },
+            InputParam {
+                name: "POS".into(),
+                datatype: "char",
+                arraysize: Some("*".into()),
+                ucd: Some("obs.field".into()),
+                description: Some(
+                    "CIRCLE ra dec radius, RANGE ra1 ra2 dec1 dec2 or POLYGON ra1 dec1 ...".into(),
+                ),
+                ..InputParam::default()
+            },
+            InputParam {
+                description: Some("Vacuum wavelengths to keep: lo hi, metres".into()),
+                ..interval_param("BAND", "m", "em.wl;stat.interval", extent.wavelengths)
+            },
+            InputParam {
+                description: Some("Times to keep: start end, MJD".into()),
+                ..interval_param("TIME", "d", "time.interval;obs.exposure", extent.times)
+            },
+            InputParam {
+                name: "POL".into(),
+                datatype: "char",
+                arraysize: Some("*".into()),
+                ucd: Some("meta.code;phys.polarization".into()),
+                description: Some("Polarization states to keep".into()),
+                options: extent.polarizations.clone(),
+                ..InputParam::default()
+            },
+        ],
+    }
+}
+
+/// A FITS product's own row, its cutout descriptor and its previews.
+fn product_links(
+    id: &str,
+    file: &ArchivedFile,
+    semantics: &str,
+    data_dir: &Path,
+    urls: &Urls,
+    out: &mut Listing,
+) {
+    out.links.push(file_link(id, file, semantics, urls));
+    let Some(path) = &file.path else { return };
+    let extent = match DatasetExtent::of_file(&data_dir.join(path)) {
+        Ok(extent) => extent,
+        Err(e) => {
+            // the file is listed, but its cutouts and previews cannot be offered
+            report_unreadable_header(&file.name, &e.to_string(), out, id);
+            return;
+        }
+    };
+    let soda = soda_descriptor(file, &extent, urls);
+    out.links.push(Link {
+        id: id.to_string(),
+        service_def: soda.id.clone(),
+        semantics: "#cutout".into(),
+        description: format!("SODA cutout of {}", file.name),
+        content_type: "application/fits".into(),
+        readable: Some(file.released),
+        ..Link::default()
+    });
+    out.add_service(soda);
+    let channels = extent.shape.get(2).copied().unwrap_or(1);
+    for (kind, what) in PREVIEW_KINDS {
+        if channels <= 1 && *kind != "continuum" {
+            continue;
+        }
+        out.links.push(Link {
+            id: id.to_string(),
+            access_url: urls.preview(&file.name, kind),
+            semantics: "#preview".into(),
+            description: format!("Preview: {what} of {}", file.name),
+            content_type: "image/png".into(),
+            readable: Some(file.released),
+            ..Link::default()
+        });
+    }
+}
+
+/// A product whose header cannot be read keeps its download row; the problem is reported in
+/// an error row so the rest of the listing stands.
+fn report_unreadable_header(name: &str, problem: &str, out: &mut Listing, id: &str) {
+    out.error(
+        id,
+        format!("Error: no cutouts or previews of {name}: its header cannot be read ({problem})"),
+    );
+}
+
+/// Appends the links of one identifier. `base` is the service's URL as the client reaches
+/// it; `data_dir` holds the files (`archive.file.path` is relative to it).
+pub async fn links_for(
+    client: &tokio_postgres::Client,
+    data_dir: &Path,
+    base: &str,
+    id: &str,
+    out: &mut Listing,
+) -> Result<(), HoldingsError> {
+    let urls = Urls { base };
+    match Identifier::parse(id) {
+        Err(e) => out.error(id, format!("UsageFault: {e}")),
+        Ok(Identifier::Uid(key)) | Ok(Identifier::Project(key)) => {
+            let members = members_under(client, &key).await?;
+            if members.is_empty() {
+                out.error(
+                    id,
+                    format!("NotFoundFault: no member OUS, group OUS, science goal or project is called {key}"),
+                );
+                return Ok(());
+            }
+            let before = out.links.len();
+            for member in &members {
+                for file in deliveries_of(client, member).await? {
+                    if is_package(&file) {
+                        package_links(id, &file, &urls, out);
+                    } else {
+                        out.links.push(file_link(id, &file, &file.semantics, &urls));
+                    }
+                }
+            }
+            if out.links.len() == before {
+                out.error(
+                    id,
+                    format!("NotFoundFault: {key} is in the archive, but none of its data files are: only its metadata can be queried"),
+                );
+            }
+        }
+        Ok(Identifier::FileName(name)) => {
+            let Some(file) = find_file(client, &name).await? else {
+                out.error(id, format!("NotFoundFault: no package or file is called {name}"));
+                return Ok(());
+            };
+            let contents = if is_package(&file) {
+                contents_of(client, &file.name).await?
+            } else {
+                Vec::new()
+            };
+            if contents.is_empty() {
+                if is_fits_product(&file) {
+                    product_links(id, &file, "#this", data_dir, &urls, out);
+                } else {
+                    out.links.push(file_link(id, &file, "#this", &urls));
+                }
+            }
+            for inner in &contents {
+                if is_fits_product(inner) {
+                    product_links(id, inner, &inner.semantics, data_dir, &urls, out);
+                } else {
+                    out.links.push(file_link(id, inner, &inner.semantics, &urls));
+                }
+            }
+        }
+    }
+    Ok(())
+}

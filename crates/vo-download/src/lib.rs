@@ -1,0 +1,40 @@
+//! Downloads: the archive's files and package tars, and download scripts.
+//!
+//! Owns: `/dataPortal/{name}` (GET and HEAD, `Content-Disposition: attachment;
+//! filename=NAME` exactly as astroquery parses it, exact `Content-Length`, single byte
+//! ranges answered 206 so interrupted downloads resume by appending, ETags, and 401 for data
+//! still in their proprietary period), and `/dataPortal/script` (a bash script that fetches
+//! the files of the IDs given in parallel, resumes, verifies SHA-256 checksums and can unpack
+//! the tars).
+//! Does not own: which file a name means (vo-archive), links (DataLink), access rights
+//! beyond the release date.
+
+mod file;
+mod range;
+mod script;
+
+use actix_web::web;
+use std::path::PathBuf;
+
+/// What the download routes need besides the database pool.
+#[derive(Debug, Clone)]
+pub struct DownloadService {
+    /// Where the archive's files are (`archive.file.path` is relative to it).
+    pub data_dir: PathBuf,
+    /// Parallel downloads a script runs.
+    pub script_streams: usize,
+}
+
+/// Registers the download routes. The application provides `web::Data<vo_db::Pool>`.
+pub fn configure(service: DownloadService) -> impl FnOnce(&mut web::ServiceConfig) {
+    move |cfg| {
+        cfg.service(
+            web::scope("/dataPortal")
+                .app_data(web::Data::new(service))
+                .route("/script", web::get().to(script::script))
+                .route("/script", web::post().to(script::script))
+                .route("/{name}", web::get().to(file::download))
+                .route("/{name}", web::head().to(file::download)),
+        );
+    }
+}

@@ -1,0 +1,178 @@
+//! `/dataPortal/script?ID=…`: a bash script that downloads the IDs' files (ALMA manual §3.7):
+//! several parallel streams, resuming what is partly there, verifying every file's SHA-256,
+//! then unpacking the tars if asked (`-x`; `-n` never; otherwise it asks on a terminal).
+
+use crate::DownloadService;
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpRequest, HttpResponse};
+use sha2::{Digest, Sha256};
+use vo_archive::{deliveries_for, ArchivedFile};
+use vo_endpoint::{base_url, connect, Failure, Params};
+
+const MAX_BODY: usize = 1 << 20;
+const MAX_IDS: usize = 1000;
+
+/// The script's fixed part: everything but the file list.
+const BODY: &str = r#"
+usage() {
+    echo "usage: $0 [-x|-n] [-j STREAMS] [-d DIRECTORY]"
+    echo "  -x  unpack the tar files after downloading   -n  do not unpack (default: ask)"
+    echo "  -j  parallel download streams (default: $STREAMS)"
+    echo "  -d  where to put the files (default: the current directory)"
+}
+UNPACK=ask
+while getopts "xnj:d:h" option; do
+    case "$option" in
+        x) UNPACK=yes ;;
+        n) UNPACK=no ;;
+        j) STREAMS="$OPTARG" ;;
+        d) mkdir -p "$OPTARG" && cd "$OPTARG" || exit 2 ;;
+        *) usage; exit 2 ;;
+    esac
+done
+command -v curl >/dev/null || { echo "this script needs curl" >&2; exit 2; }
+if command -v sha256sum >/dev/null; then SHA256="sha256sum"; else SHA256="shasum -a 256"; fi
+export SHA256
+
+# download_one URL NAME SIZE SHA256: fetch NAME (resuming a partial file), then verify it
+download_one() {
+    url="$1"; name="$2"; size="$3"; sum="$4"
+    for attempt in 1 2; do
+        have=$(wc -c < "$name" 2>/dev/null || echo 0)
+        have=$((have + 0))
+        if [ "$have" -gt "$size" ]; then rm -f "$name"; have=0; fi
+        if [ "$have" -lt "$size" ]; then
+            if [ "$have" -gt 0 ]; then echo "resuming $name at byte $have"; else echo "downloading $name"; fi
+            curl --fail --silent --show-error --location --netrc-optional -C - -o "$name" "$url" || {
+                echo "FAILED: $name could not be downloaded" >&2; return 1; }
+        fi
+        if [ "$($SHA256 "$name" | cut -d ' ' -f 1)" = "$sum" ]; then
+            echo "verified $name"
+            return 0
+        fi
+        echo "checksum mismatch for $name, downloading it again" >&2
+        rm -f "$name"
+    done
+    echo "FAILED: $name does not match its checksum" >&2
+    return 1
+}
+export -f download_one
+
+failed=0
+printf '%s\n' "${FILES[@]}" | tr '\n' '\0' | xargs -0 -n 1 -P "$STREAMS" bash -c '
+    IFS="|" read -r url name size sum <<< "$1"
+    download_one "$url" "$name" "$size" "$sum"' _ || failed=1
+if [ "$failed" -ne 0 ]; then
+    echo "some files failed; run the script again to resume them" >&2
+    exit 1
+fi
+echo "all files downloaded and verified"
+
+tars=()
+for entry in "${FILES[@]}"; do
+    IFS="|" read -r url name size sum <<< "$entry"
+    case "$name" in *.tar) tars+=("$name") ;; esac
+done
+if [ "${#tars[@]}" -gt 0 ] && [ "$UNPACK" = ask ]; then
+    UNPACK=no
+    if [ -t 0 ]; then
+        read -r -p "unpack the ${#tars[@]} tar files now? [y/N] " reply
+        case "$reply" in [yY]*) UNPACK=yes ;; esac
+    fi
+fi
+if [ "$UNPACK" = yes ]; then
+    for tar in "${tars[@]}"; do
+        echo "unpacking $tar"
+        tar -xf "$tar" || { echo "FAILED: unpacking $tar" >&2; exit 1; }
+    done
+fi
+"#;
+
+fn script_text(base: &str, ids: &[&str], files: &[ArchivedFile], notes: &[String], streams: usize) -> String {
+    let total: i64 = files.iter().map(|f| f.size_bytes).sum();
+    let mut out = String::from("#!/usr/bin/env bash\n");
+    out.push_str(&format!(
+        "# Download request from {base}: {} files, {total} bytes.\n# IDs: {}\n",
+        files.len(),
+        ids.join(" ")
+    ));
+    for note in notes {
+        out.push_str(&format!("# not included: {}\n", note.replace('\n', " ")));
+    }
+    out.push_str(&format!("STREAMS={streams}\nFILES=(\n"));
+    for f in files {
+        // names are archive names ([A-Za-z0-9._+-]); nothing here needs quoting beyond this
+        out.push_str(&format!(
+            "\"{base}/dataPortal/{name}|{name}|{size}|{sum}\"\n",
+            name = f.name,
+            size = f.size_bytes,
+            sum = f.sha256.as_deref().unwrap_or("")
+        ));
+    }
+    out.push_str(")\n");
+    out.push_str(BODY);
+    out
+}
+
+pub async fn script(
+    request: HttpRequest,
+    payload: web::Payload,
+    service: web::Data<DownloadService>,
+    pool: web::Data<vo_db::Pool>,
+) -> HttpResponse {
+    let params = match Params::read(&request, payload, MAX_BODY).await {
+        Ok(p) => p,
+        Err(e) => return Failure::bad_request(e.0).response(),
+    };
+    let ids: Vec<&str> = params.all("ID").collect();
+    if ids.is_empty() || ids.len() > MAX_IDS {
+        return Failure::bad_request(format!(
+            "UsageFault: give 1 to {MAX_IDS} IDs (uids, project codes, package or file names), e.g. ?ID=uid://A001/X12a3/Xe9"
+        ))
+        .response();
+    }
+    let client = match connect(&pool).await {
+        Ok(c) => c,
+        Err(failure) => return failure.response(),
+    };
+    let mut files: Vec<ArchivedFile> = Vec::new();
+    let mut notes = Vec::new();
+    for id in &ids {
+        match deliveries_for(&client, id).await {
+            Err(e) => return Failure::new(StatusCode::SERVICE_UNAVAILABLE, e.to_string()).response(),
+            Ok(Err(why)) => notes.push(format!("{id}: {why}")),
+            Ok(Ok(found)) => {
+                for f in found {
+                    if !f.released {
+                        notes.push(format!(
+                            "{} (proprietary until {})",
+                            f.name,
+                            f.release_date.as_deref().unwrap_or("a date not yet set")
+                        ));
+                    } else if f.sha256.is_none() {
+                        notes.push(format!("{} (no checksum registered)", f.name));
+                    } else if !files.iter().any(|g| g.name == f.name) {
+                        files.push(f);
+                    }
+                }
+            }
+        }
+    }
+    if files.is_empty() {
+        return Failure::new(
+            StatusCode::NOT_FOUND,
+            format!("NotFoundFault: nothing to download: {}", notes.join("; ")),
+        )
+        .response();
+    }
+    let digest = Sha256::digest(ids.join("\n").as_bytes());
+    let name = format!(
+        "downloadRequest{}.sh",
+        digest[..4].iter().map(|b| format!("{b:02x}")).collect::<String>()
+    );
+    let text = script_text(&base_url(&request), &ids, &files, &notes, service.script_streams);
+    HttpResponse::Ok()
+        .content_type("text/x-shellscript; charset=utf-8")
+        .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename={name}")))
+        .body(text)
+}

@@ -1,0 +1,26 @@
+//! A named archive file for the endpoints that deliver data (downloads, previews, SODA):
+//! found, released and on disk, or the error a client should see.
+
+use crate::{connect, Failure};
+use actix_web::http::StatusCode;
+use std::path::{Path, PathBuf};
+use vo_archive::{ArchivedFile, Unavailable};
+
+/// The file called `name` and its path, or a 404/401/503 failure saying why not.
+pub async fn archive_file(
+    pool: &vo_db::Pool,
+    data_dir: &Path,
+    name: &str,
+) -> Result<(ArchivedFile, PathBuf), Failure> {
+    let client = connect(pool).await?;
+    let found = vo_archive::deliverable_file(&client, data_dir, name)
+        .await
+        .map_err(|e| Failure::new(StatusCode::SERVICE_UNAVAILABLE, e.to_string()))?;
+    found.map_err(|why| {
+        let status = match why {
+            Unavailable::Proprietary { .. } => StatusCode::UNAUTHORIZED,
+            Unavailable::NotFound(_) | Unavailable::OnlyInPackage { .. } => StatusCode::NOT_FOUND,
+        };
+        Failure::new(status, why.message())
+    })
+}
