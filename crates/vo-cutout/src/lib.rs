@@ -1,0 +1,1 @@
+//! Cutouts of FITS images and cubes (skeleton; being written).

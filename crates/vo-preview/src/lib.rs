@@ -1,0 +1,1 @@
+//! Quick-look previews of FITS products (skeleton; being written).
