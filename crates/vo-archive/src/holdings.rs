@@ -57,7 +57,11 @@ fn file_from(row: &Row) -> ArchivedFile {
 /// The file or package called `name`.
 pub async fn find_file(client: &Client, name: &str) -> Result<Option<ArchivedFile>, HoldingsError> {
     let sql = format!("{SELECT_FILES} WHERE f.name = $1");
-    Ok(client.query_opt(&sql, &[&name]).await?.as_ref().map(file_from))
+    Ok(client
+        .query_opt(&sql, &[&name])
+        .await?
+        .as_ref()
+        .map(file_from))
 }
 
 /// What a member OUS delivers at the top level: its README, packages and raw data.
@@ -68,7 +72,12 @@ pub(crate) async fn deliveries_of(
     let sql = format!(
         "{SELECT_FILES} WHERE f.member_ous_uid = $1 AND f.package_name IS NULL ORDER BY {KIND_ORDER}"
     );
-    Ok(client.query(&sql, &[&member_ous_uid]).await?.iter().map(file_from).collect())
+    Ok(client
+        .query(&sql, &[&member_ous_uid])
+        .await?
+        .iter()
+        .map(file_from)
+        .collect())
 }
 
 /// The files inside a package.
@@ -77,7 +86,12 @@ pub(crate) async fn contents_of(
     package: &str,
 ) -> Result<Vec<ArchivedFile>, HoldingsError> {
     let sql = format!("{SELECT_FILES} WHERE f.package_name = $1 ORDER BY {KIND_ORDER}");
-    Ok(client.query(&sql, &[&package]).await?.iter().map(file_from).collect())
+    Ok(client
+        .query(&sql, &[&package])
+        .await?
+        .iter()
+        .map(file_from)
+        .collect())
 }
 
 /// The member OUSes a uid or project code stands for, in hierarchy order: a member OUS

@@ -26,9 +26,7 @@ impl fmt::Display for IdentifierError {
 }
 
 fn is_uid_part(part: &str, lead: char) -> bool {
-    part.len() > 1
-        && part.starts_with(lead)
-        && part[1..].chars().all(|c| c.is_ascii_alphanumeric())
+    part.len() > 1 && part.starts_with(lead) && part[1..].chars().all(|c| c.is_ascii_alphanumeric())
 }
 
 /// `A001`, `X12a3`, `Xe9` → `uid://A001/X12a3/Xe9`, if the parts have the uid shape.
@@ -110,7 +108,10 @@ mod tests {
     fn project_codes_and_publisher_dids() {
         let want = Identifier::Project("2017.1.01185.S".into());
         assert_eq!(Identifier::parse("2017.1.01185.S").unwrap(), want);
-        assert_eq!(Identifier::parse("ADS/JAO.ALMA#2017.1.01185.S").unwrap(), want);
+        assert_eq!(
+            Identifier::parse("ADS/JAO.ALMA#2017.1.01185.S").unwrap(),
+            want
+        );
     }
 
     #[test]
@@ -120,7 +121,10 @@ mod tests {
             "member.uid___A001_X12a3_Xe9.README.txt",
             "uid___A001_X12a3_Xe9_auxiliary.tar",
         ] {
-            assert_eq!(Identifier::parse(name).unwrap(), Identifier::FileName(name.into()));
+            assert_eq!(
+                Identifier::parse(name).unwrap(),
+                Identifier::FileName(name.into())
+            );
         }
     }
 
@@ -130,6 +134,9 @@ mod tests {
             let e = Identifier::parse(bad).unwrap_err();
             assert!(e.0.contains("uid://A001/X12a3/Xe9"), "{bad}: {e}");
         }
-        assert!(Identifier::parse("uid://A001/X12a3").unwrap_err().0.contains("not an ALMA uid"));
+        assert!(Identifier::parse("uid://A001/X12a3")
+            .unwrap_err()
+            .0
+            .contains("not an ALMA uid"));
     }
 }

@@ -14,8 +14,8 @@
 mod access;
 mod deliveries;
 mod extent;
-mod identifier;
 mod holdings;
+mod identifier;
 mod links;
 
 pub use access::{deliverable_file, Unavailable};

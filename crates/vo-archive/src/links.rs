@@ -109,7 +109,8 @@ fn file_link(id: &str, file: &ArchivedFile, semantics: &str, urls: &Urls) -> Lin
 
 /// The package's tar and the nested DataLink descriptor listing its files.
 fn package_links(id: &str, package: &ArchivedFile, urls: &Urls, out: &mut Listing) {
-    out.links.push(file_link(id, package, &package.semantics, urls));
+    out.links
+        .push(file_link(id, package, &package.semantics, urls));
     if package.kind == "raw-package" {
         return;
     }
@@ -316,7 +317,10 @@ pub async fn links_for(
         }
         Ok(Identifier::FileName(name)) => {
             let Some(file) = find_file(client, &name).await? else {
-                out.error(id, format!("NotFoundFault: no package or file is called {name}"));
+                out.error(
+                    id,
+                    format!("NotFoundFault: no package or file is called {name}"),
+                );
                 return Ok(());
             };
             let contents = if is_package(&file) {
@@ -335,7 +339,8 @@ pub async fn links_for(
                 if is_fits_product(inner) {
                     product_links(id, inner, &inner.semantics, data_dir, &urls, out);
                 } else {
-                    out.links.push(file_link(id, inner, &inner.semantics, &urls));
+                    out.links
+                        .push(file_link(id, inner, &inner.semantics, &urls));
                 }
             }
         }

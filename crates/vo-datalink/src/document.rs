@@ -3,7 +3,13 @@
 use vo_archive::{Link, Listing};
 use vo_results::{writer_for, Cell, Datatype, Ending, Field, Format, ResultMeta};
 
-fn field(name: &str, datatype: Datatype, arraysize: Option<&str>, ucd: &str, description: &str) -> Field {
+fn field(
+    name: &str,
+    datatype: Datatype,
+    arraysize: Option<&str>,
+    ucd: &str,
+    description: &str,
+) -> Field {
     Field {
         ucd: Some(ucd.to_string()).filter(|u| !u.is_empty()),
         description: Some(description.to_string()),
@@ -14,20 +20,74 @@ fn field(name: &str, datatype: Datatype, arraysize: Option<&str>, ucd: &str, des
 fn fields() -> Vec<Field> {
     use Datatype::{Boolean, Char, Long};
     vec![
-        field("ID", Char, Some("*"), "meta.id;meta.main", "The identifier the links are for"),
-        field("access_url", Char, Some("*"), "meta.ref.url", "Where to get the linked resource"),
-        field("service_def", Char, Some("*"), "meta.ref", "The service descriptor (RESOURCE ID) to call instead"),
-        field("error_message", Char, Some("*"), "meta.code.error", "Why there is no link for the identifier"),
+        field(
+            "ID",
+            Char,
+            Some("*"),
+            "meta.id;meta.main",
+            "The identifier the links are for",
+        ),
+        field(
+            "access_url",
+            Char,
+            Some("*"),
+            "meta.ref.url",
+            "Where to get the linked resource",
+        ),
+        field(
+            "service_def",
+            Char,
+            Some("*"),
+            "meta.ref",
+            "The service descriptor (RESOURCE ID) to call instead",
+        ),
+        field(
+            "error_message",
+            Char,
+            Some("*"),
+            "meta.code.error",
+            "Why there is no link for the identifier",
+        ),
         // bounded so that astropy reads a fixed-width string column (numpy string
         // functions refuse object columns)
-        field("semantics", Char, Some("64*"), "meta.code", "What the linked resource is for the identifier (IVOA DataLink vocabulary)"),
-        field("description", Char, Some("*"), "meta.note", "What the linked resource is"),
-        field("content_type", Char, Some("*"), "meta.code.mime", "The linked resource's MIME type"),
+        field(
+            "semantics",
+            Char,
+            Some("64*"),
+            "meta.code",
+            "What the linked resource is for the identifier (IVOA DataLink vocabulary)",
+        ),
+        field(
+            "description",
+            Char,
+            Some("*"),
+            "meta.note",
+            "What the linked resource is",
+        ),
+        field(
+            "content_type",
+            Char,
+            Some("*"),
+            "meta.code.mime",
+            "The linked resource's MIME type",
+        ),
         Field {
             unit: Some("byte".into()),
-            ..field("content_length", Long, None, "phys.size;meta.file", "The linked resource's size")
+            ..field(
+                "content_length",
+                Long,
+                None,
+                "phys.size;meta.file",
+                "The linked resource's size",
+            )
         },
-        field("readable", Boolean, None, "", "the caller is allowed to use this link with the current authenticated identity"),
+        field(
+            "readable",
+            Boolean,
+            None,
+            "",
+            "the caller is allowed to use this link with the current authenticated identity",
+        ),
     ]
 }
 

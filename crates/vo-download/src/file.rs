@@ -18,35 +18,32 @@ fn file_stream(
     start: u64,
     len: u64,
 ) -> impl futures_util::Stream<Item = Result<Bytes, std::io::Error>> {
-    futures_util::stream::try_unfold(
-        (None::<tokio::fs::File>, len),
-        move |(file, left)| {
-            let path = path.clone();
-            async move {
-                if left == 0 {
-                    return Ok(None);
-                }
-                let mut file = match file {
-                    Some(f) => f,
-                    None => {
-                        let mut f = tokio::fs::File::open(&path).await?;
-                        f.seek(std::io::SeekFrom::Start(start)).await?;
-                        f
-                    }
-                };
-                let mut buffer = vec![0u8; CHUNK.min(left as usize)];
-                let n = file.read(&mut buffer).await?;
-                if n == 0 {
-                    return Err(std::io::Error::new(
-                        std::io::ErrorKind::UnexpectedEof,
-                        "the file is shorter than when the download started",
-                    ));
-                }
-                buffer.truncate(n);
-                Ok(Some((Bytes::from(buffer), (Some(file), left - n as u64))))
+    futures_util::stream::try_unfold((None::<tokio::fs::File>, len), move |(file, left)| {
+        let path = path.clone();
+        async move {
+            if left == 0 {
+                return Ok(None);
             }
-        },
-    )
+            let mut file = match file {
+                Some(f) => f,
+                None => {
+                    let mut f = tokio::fs::File::open(&path).await?;
+                    f.seek(std::io::SeekFrom::Start(start)).await?;
+                    f
+                }
+            };
+            let mut buffer = vec![0u8; CHUNK.min(left as usize)];
+            let n = file.read(&mut buffer).await?;
+            if n == 0 {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::UnexpectedEof,
+                    "the file is shorter than when the download started",
+                ));
+            }
+            buffer.truncate(n);
+            Ok(Some((Bytes::from(buffer), (Some(file), left - n as u64))))
+        }
+    })
 }
 
 /// The entity tag: the checksum the archive registered, else size and modification time.
@@ -84,7 +81,10 @@ pub async fn download(
             tracing::error!(file = %file.name, path = %path.display(), error = %e, "an archived file is missing");
             return Failure::new(
                 StatusCode::SERVICE_UNAVAILABLE,
-                format!("{} is registered but cannot be read now; the operator has been told", file.name),
+                format!(
+                    "{} is registered but cannot be read now; the operator has been told",
+                    file.name
+                ),
             )
             .response();
         }
@@ -101,9 +101,9 @@ pub async fn download(
         ))
         .insert_header((header::ACCEPT_RANGES, "bytes"))
         .insert_header((header::ETAG, etag.as_str()));
-    if header_value(&request, header::IF_NONE_MATCH).is_some_and(|tags| {
-        tags.split(',').any(|t| t.trim() == etag || t.trim() == "*")
-    }) {
+    if header_value(&request, header::IF_NONE_MATCH)
+        .is_some_and(|tags| tags.split(',').any(|t| t.trim() == etag || t.trim() == "*"))
+    {
         return response.status(StatusCode::NOT_MODIFIED).finish();
     }
     // a range applies only to the version the client has (If-Range)
@@ -124,10 +124,17 @@ pub async fn download(
                 .status(StatusCode::RANGE_NOT_SATISFIABLE)
                 .insert_header((header::CONTENT_RANGE, format!("bytes */{len}")))
                 .content_type("text/plain")
-                .body(format!("the range is outside {}, which has {len} bytes", file.name));
+                .body(format!(
+                    "the range is outside {}, which has {len} bytes",
+                    file.name
+                ));
         }
     };
     // HEAD: the same headers, the length of what GET would send, no body
-    let body_len = if request.method() == Method::HEAD { 0 } else { count };
+    let body_len = if request.method() == Method::HEAD {
+        0
+    } else {
+        count
+    };
     response.body(SizedStream::new(count, file_stream(path, start, body_len)))
 }

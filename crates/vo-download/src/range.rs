@@ -68,15 +68,33 @@ mod tests {
     #[test]
     fn ranges() {
         assert_eq!(answer(None, 100), RangeAnswer::Whole);
-        assert_eq!(answer(Some("bytes=0-9"), 100), RangeAnswer::Part { start: 0, end: 9 });
-        assert_eq!(answer(Some("bytes=90-"), 100), RangeAnswer::Part { start: 90, end: 99 });
-        assert_eq!(answer(Some("bytes=90-1000"), 100), RangeAnswer::Part { start: 90, end: 99 });
-        assert_eq!(answer(Some("bytes=-10"), 100), RangeAnswer::Part { start: 90, end: 99 });
-        assert_eq!(answer(Some("bytes=-1000"), 100), RangeAnswer::Part { start: 0, end: 99 });
+        assert_eq!(
+            answer(Some("bytes=0-9"), 100),
+            RangeAnswer::Part { start: 0, end: 9 }
+        );
+        assert_eq!(
+            answer(Some("bytes=90-"), 100),
+            RangeAnswer::Part { start: 90, end: 99 }
+        );
+        assert_eq!(
+            answer(Some("bytes=90-1000"), 100),
+            RangeAnswer::Part { start: 90, end: 99 }
+        );
+        assert_eq!(
+            answer(Some("bytes=-10"), 100),
+            RangeAnswer::Part { start: 90, end: 99 }
+        );
+        assert_eq!(
+            answer(Some("bytes=-1000"), 100),
+            RangeAnswer::Part { start: 0, end: 99 }
+        );
         assert_eq!(answer(Some("bytes=100-"), 100), RangeAnswer::Unsatisfiable);
         assert_eq!(answer(Some("bytes=0-"), 0), RangeAnswer::Unsatisfiable);
         assert_eq!(answer(Some("bytes=1000-"), 100), RangeAnswer::Unsatisfiable);
-        assert_eq!(answer(Some("bytes=1000-2000"), 100), RangeAnswer::Unsatisfiable);
+        assert_eq!(
+            answer(Some("bytes=1000-2000"), 100),
+            RangeAnswer::Unsatisfiable
+        );
         assert_eq!(answer(Some("bytes=5-2"), 100), RangeAnswer::Whole);
         assert_eq!(answer(Some("bytes=0-1,5-6"), 100), RangeAnswer::Whole);
         assert_eq!(answer(Some("items=0-1"), 100), RangeAnswer::Whole);

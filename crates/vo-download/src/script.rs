@@ -88,7 +88,13 @@ if [ "$UNPACK" = yes ]; then
 fi
 "#;
 
-fn script_text(base: &str, ids: &[&str], files: &[ArchivedFile], notes: &[String], streams: usize) -> String {
+fn script_text(
+    base: &str,
+    ids: &[&str],
+    files: &[ArchivedFile],
+    notes: &[String],
+    streams: usize,
+) -> String {
     let total: i64 = files.iter().map(|f| f.size_bytes).sum();
     let mut out = String::from("#!/usr/bin/env bash\n");
     out.push_str(&format!(
@@ -139,7 +145,9 @@ pub async fn script(
     let mut notes = Vec::new();
     for id in &ids {
         match deliveries_for(&client, id).await {
-            Err(e) => return Failure::new(StatusCode::SERVICE_UNAVAILABLE, e.to_string()).response(),
+            Err(e) => {
+                return Failure::new(StatusCode::SERVICE_UNAVAILABLE, e.to_string()).response()
+            }
             Ok(Err(why)) => notes.push(format!("{id}: {why}")),
             Ok(Ok(found)) => {
                 for f in found {
@@ -168,11 +176,23 @@ pub async fn script(
     let digest = Sha256::digest(ids.join("\n").as_bytes());
     let name = format!(
         "downloadRequest{}.sh",
-        digest[..4].iter().map(|b| format!("{b:02x}")).collect::<String>()
+        digest[..4]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
     );
-    let text = script_text(&base_url(&request), &ids, &files, &notes, service.script_streams);
+    let text = script_text(
+        &base_url(&request),
+        &ids,
+        &files,
+        &notes,
+        service.script_streams,
+    );
     HttpResponse::Ok()
         .content_type("text/x-shellscript; charset=utf-8")
-        .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename={name}")))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename={name}"),
+        ))
         .body(text)
 }

@@ -57,7 +57,9 @@ fn datalink_descriptor(url: &str) -> String {
         id: "datalink".into(),
         standard_id: "ivo://ivoa.net/std/DataLink#links-1.1".into(),
         access_url: url.to_string(),
-        description: Some("The files, raw data, previews and cutouts of each row's member OUS".into()),
+        description: Some(
+            "The files, raw data, previews and cutouts of each row's member OUS".into(),
+        ),
         input_params: vec![vo_results::InputParam {
             name: "ID".into(),
             datatype: "char",

@@ -18,8 +18,8 @@ mod params;
 mod query;
 mod xml;
 
-pub use archive_file::archive_file;
 pub use adql_plan::{plan_adql, result_fields, AdqlRequest};
+pub use archive_file::archive_file;
 pub use base_url::base_url;
 pub use capabilities::{
     capabilities_end, capabilities_start, param_http_capability, vosi_capabilities,

@@ -113,7 +113,14 @@ async fn stopped(pool: &vo_db::Pool, job_id: &str) -> bool {
 
 async fn run(service: &TapService, pool: &vo_db::Pool, job: Job) {
     let timeout = Duration::from_secs(job.execution_duration.max(1) as u64);
-    let plan = match crate::plan(&params_of(service, &job), service, timeout, &service.public_url).await {
+    let plan = match crate::plan(
+        &params_of(service, &job),
+        service,
+        timeout,
+        &service.public_url,
+    )
+    .await
+    {
         Ok(plan) => plan,
         Err(failure) => return finish(pool, &job, Err(failure.message)).await,
     };

@@ -142,7 +142,10 @@ mod tests {
 
     #[test]
     fn ids_are_ncnames() {
-        assert_eq!(xml_id("DataLink.2017.1.01185.S_x.tar"), "DataLink.2017.1.01185.S_x.tar");
+        assert_eq!(
+            xml_id("DataLink.2017.1.01185.S_x.tar"),
+            "DataLink.2017.1.01185.S_x.tar"
+        );
         assert_eq!(xml_id("2017 a+b"), "_2017_a_b");
     }
 
@@ -166,7 +169,10 @@ mod tests {
         };
         let xml = d.to_xml();
         assert!(xml.contains("<PARAM name=\"standardID\" datatype=\"char\" arraysize=\"*\" value=\"ivo://ivoa.net/std/SODA#sync-1.0\"/>"), "{xml}");
-        assert!(xml.contains("<VALUES><MIN value=\"0.001\"/><MAX value=\"0.002\"/></VALUES>"), "{xml}");
+        assert!(
+            xml.contains("<VALUES><MIN value=\"0.001\"/><MAX value=\"0.002\"/></VALUES>"),
+            "{xml}"
+        );
         assert!(!xml.contains(" ID=\"standardID\""));
     }
 }
