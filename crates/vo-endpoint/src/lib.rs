@@ -13,6 +13,7 @@ mod availability;
 mod base_url;
 mod capabilities;
 mod dali;
+pub mod dali_values;
 mod decode;
 mod params;
 mod query;

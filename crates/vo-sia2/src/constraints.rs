@@ -2,6 +2,7 @@
 //! Each parameter may be repeated: its values are OR'ed; different parameters are AND'ed.
 
 use std::fmt;
+use vo_endpoint::dali_values::{self, Shape, ValueError};
 use vo_endpoint::Params;
 
 /// A parameter value this service cannot read.
@@ -16,30 +17,16 @@ impl fmt::Display for Sia2Error {
 
 impl std::error::Error for Sia2Error {}
 
+impl From<ValueError> for Sia2Error {
+    fn from(e: ValueError) -> Self {
+        Sia2Error(e.0)
+    }
+}
+
 type Parsed = Result<String, Sia2Error>;
 
 fn error(name: &str, value: &str, problem: &str) -> Sia2Error {
     Sia2Error(format!("{name}='{value}': {problem}"))
-}
-
-/// A DALI number, with the infinities SIA2's open intervals use.
-fn number(name: &str, whole: &str, text: &str) -> Result<f64, Sia2Error> {
-    match text {
-        "-Inf" | "-inf" | "-Infinity" => Ok(f64::NEG_INFINITY),
-        "+Inf" | "Inf" | "+inf" | "inf" | "+Infinity" | "Infinity" => Ok(f64::INFINITY),
-        _ => text
-            .parse::<f64>()
-            .ok()
-            .filter(|v| v.is_finite())
-            .ok_or_else(|| error(name, whole, &format!("'{text}' is not a number"))),
-    }
-}
-
-fn numbers(name: &str, value: &str) -> Result<Vec<f64>, Sia2Error> {
-    value
-        .split_whitespace()
-        .map(|t| number(name, value, t))
-        .collect()
 }
 
 /// An ADQL literal for a finite number (shortest form that reads back the same).
@@ -51,90 +38,33 @@ fn string_literal(v: &str) -> String {
     format!("'{}'", v.replace('\'', "''"))
 }
 
-/// A DALI interval `lo hi` (either end may be infinite), or one value meaning `lo = hi`.
 fn interval(name: &str, value: &str) -> Result<(f64, f64), Sia2Error> {
-    let v = numbers(name, value)?;
-    let (lo, hi) = match v.as_slice() {
-        [x] => (*x, *x),
-        [lo, hi] => (*lo, *hi),
-        _ => {
-            return Err(error(
-                name,
-                value,
-                "expected an interval: two numbers (lo hi), -Inf/+Inf for an open end",
-            ))
-        }
-    };
-    if lo > hi {
-        return Err(error(
-            name,
-            value,
-            "the interval's lower end is above its upper end",
-        ));
-    }
-    Ok((lo, hi))
+    dali_values::interval(name, value).map_err(Sia2Error::from)
 }
 
-fn check_position(name: &str, value: &str, ra: f64, dec: f64) -> Result<(), Sia2Error> {
-    if !(0.0..=360.0).contains(&ra) || !(-90.0..=90.0).contains(&dec) {
-        return Err(error(
-            name,
-            value,
-            "positions are ICRS degrees: RA 0..360, Dec -90..90",
-        ));
-    }
-    Ok(())
-}
-
-/// POS: `CIRCLE ra dec radius`, `RANGE ra1 ra2 dec1 dec2`, `POLYGON ra1 dec1 ra2 dec2 ...`.
+/// POS as an ADQL geometry intersecting the row's footprint.
 fn pos(value: &str) -> Parsed {
-    let name = "POS";
-    let mut words = value.split_whitespace();
-    let shape = words.next().unwrap_or("").to_ascii_uppercase();
-    let rest = words.collect::<Vec<_>>().join(" ");
-    let v = numbers(name, &rest)
-        .map_err(|_| error(name, value, "the shape's values must be numbers"))?;
-    let region = match (shape.as_str(), v.as_slice()) {
-        ("CIRCLE", [ra, dec, r]) => {
-            check_position(name, value, *ra, *dec)?;
-            if !(*r > 0.0 && *r <= 180.0) {
-                return Err(error(name, value, "the radius must be above 0 and at most 180 degrees"));
-            }
-            format!("CIRCLE('ICRS', {}, {}, {})", literal(*ra), literal(*dec), literal(*r))
-        }
-        ("RANGE", [ra1, ra2, dec1, dec2]) => {
-            let ra1 = if ra1.is_infinite() { 0.0 } else { *ra1 };
-            let ra2 = if ra2.is_infinite() { 360.0 } else { *ra2 };
-            let dec1 = dec1.max(-90.0);
-            let dec2 = dec2.min(90.0);
-            check_position(name, value, ra1, dec1)?;
-            check_position(name, value, ra2, dec2)?;
-            if ra1 > ra2 || dec1 > dec2 {
-                return Err(error(name, value, "RANGE is ra1 ra2 dec1 dec2 with ra1 <= ra2 and dec1 <= dec2"));
-            }
-            format!(
-                "RANGE_S2D({}, {}, {}, {})",
-                literal(ra1),
-                literal(ra2),
-                literal(dec1),
-                literal(dec2)
-            )
-        }
-        ("POLYGON", coords) if coords.len() >= 6 && coords.len() % 2 == 0 => {
-            for pair in coords.chunks(2) {
-                check_position(name, value, pair[0], pair[1])?;
-            }
-            let list: Vec<String> = coords.iter().map(|c| literal(*c)).collect();
+    let region = match dali_values::pos("POS", value)? {
+        Shape::Circle { ra, dec, radius } => format!(
+            "CIRCLE('ICRS', {}, {}, {})",
+            literal(ra),
+            literal(dec),
+            literal(radius)
+        ),
+        Shape::Range { ra, dec } => format!(
+            "RANGE_S2D({}, {}, {}, {})",
+            literal(ra.0),
+            literal(ra.1),
+            literal(dec.0),
+            literal(dec.1)
+        ),
+        Shape::Polygon(vertices) => {
+            let list: Vec<String> = vertices
+                .iter()
+                .flat_map(|(ra, dec)| [literal(*ra), literal(*dec)])
+                .collect();
             format!("POLYGON('ICRS', {})", list.join(", "))
         }
-        ("CIRCLE" | "RANGE" | "POLYGON", _) => {
-            return Err(error(
-                name,
-                value,
-                "CIRCLE takes ra dec radius, RANGE ra1 ra2 dec1 dec2, POLYGON at least three ra dec pairs",
-            ))
-        }
-        _ => return Err(error(name, value, "the shape must be CIRCLE, RANGE or POLYGON")),
     };
     Ok(format!("INTERSECTS({region}, s_region) = 1"))
 }
@@ -174,22 +104,8 @@ fn within(name: &str, value: &str, column: &str, scale: f64) -> Parsed {
     })
 }
 
-const POLARIZATION_STATES: &[&str] = &[
-    "I", "Q", "U", "V", "RR", "LL", "RL", "LR", "XX", "YY", "XY", "YX", "POLI", "POLA",
-];
-
 fn pol(value: &str) -> Parsed {
-    let state = value.trim().to_ascii_uppercase();
-    if !POLARIZATION_STATES.contains(&state.as_str()) {
-        return Err(error(
-            "POL",
-            value,
-            &format!(
-                "not a polarization state; one of {}",
-                POLARIZATION_STATES.join(", ")
-            ),
-        ));
-    }
+    let state = dali_values::pol_state("POL", value)?;
     Ok(format!("pol_states LIKE '%/{state}/%'"))
 }
 

@@ -1,0 +1,285 @@
+//! DALI parameter values (DALI 1.1 §3): numbers with the infinities open intervals use,
+//! intervals, the shapes POS/CIRCLE/POLYGON take, polarization states. Shared by SIA2 (which
+//! turns them into ADQL) and SODA (which cuts with them), so both read them alike.
+
+use std::fmt;
+
+/// A value that cannot be read; the message names the parameter, the value and the fix.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValueError(pub String);
+
+impl fmt::Display for ValueError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ValueError {}
+
+pub fn value_error(name: &str, value: &str, problem: &str) -> ValueError {
+    ValueError(format!("{name}='{value}': {problem}"))
+}
+
+/// A region of the sky, ICRS degrees.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Shape {
+    Circle {
+        ra: f64,
+        dec: f64,
+        radius: f64,
+    },
+    /// RA and Dec ranges; open ends are already clipped to 0..360 and -90..90.
+    Range {
+        ra: (f64, f64),
+        dec: (f64, f64),
+    },
+    Polygon(Vec<(f64, f64)>),
+}
+
+/// A DALI number, with the infinities open intervals use.
+fn number(name: &str, whole: &str, text: &str) -> Result<f64, ValueError> {
+    match text {
+        "-Inf" | "-inf" | "-Infinity" => Ok(f64::NEG_INFINITY),
+        "+Inf" | "Inf" | "+inf" | "inf" | "+Infinity" | "Infinity" => Ok(f64::INFINITY),
+        _ => text
+            .parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite())
+            .ok_or_else(|| value_error(name, whole, &format!("'{text}' is not a number"))),
+    }
+}
+
+fn numbers(name: &str, value: &str) -> Result<Vec<f64>, ValueError> {
+    value
+        .split_whitespace()
+        .map(|t| number(name, value, t))
+        .collect()
+}
+
+/// A DALI interval `lo hi` (either end may be infinite), or one value meaning `lo = hi`.
+pub fn interval(name: &str, value: &str) -> Result<(f64, f64), ValueError> {
+    let v = numbers(name, value)?;
+    let (lo, hi) = match v.as_slice() {
+        [x] => (*x, *x),
+        [lo, hi] => (*lo, *hi),
+        _ => {
+            return Err(value_error(
+                name,
+                value,
+                "expected an interval: two numbers (lo hi), -Inf/+Inf for an open end",
+            ))
+        }
+    };
+    if lo > hi {
+        return Err(value_error(
+            name,
+            value,
+            "the interval's lower end is above its upper end",
+        ));
+    }
+    Ok((lo, hi))
+}
+
+fn check_position(name: &str, value: &str, ra: f64, dec: f64) -> Result<(), ValueError> {
+    if !(0.0..=360.0).contains(&ra) || !(-90.0..=90.0).contains(&dec) {
+        return Err(value_error(
+            name,
+            value,
+            "positions are ICRS degrees: RA 0..360, Dec -90..90",
+        ));
+    }
+    Ok(())
+}
+
+fn circle(name: &str, value: &str, v: &[f64]) -> Result<Shape, ValueError> {
+    let [ra, dec, r] = v else {
+        return Err(value_error(
+            name,
+            value,
+            "a circle is ra dec radius (degrees)",
+        ));
+    };
+    check_position(name, value, *ra, *dec)?;
+    if !(*r > 0.0 && *r <= 180.0) {
+        return Err(value_error(
+            name,
+            value,
+            "the radius must be above 0 and at most 180 degrees",
+        ));
+    }
+    Ok(Shape::Circle {
+        ra: *ra,
+        dec: *dec,
+        radius: *r,
+    })
+}
+
+fn polygon(name: &str, value: &str, v: &[f64]) -> Result<Shape, ValueError> {
+    if v.len() < 6 || v.len() % 2 != 0 {
+        return Err(value_error(
+            name,
+            value,
+            "a polygon is at least three ra dec pairs (degrees)",
+        ));
+    }
+    let vertices: Vec<(f64, f64)> = v.chunks(2).map(|p| (p[0], p[1])).collect();
+    for (ra, dec) in &vertices {
+        check_position(name, value, *ra, *dec)?;
+    }
+    Ok(Shape::Polygon(vertices))
+}
+
+fn range(name: &str, value: &str, v: &[f64]) -> Result<Shape, ValueError> {
+    let [ra1, ra2, dec1, dec2] = v else {
+        return Err(value_error(
+            name,
+            value,
+            "RANGE is ra1 ra2 dec1 dec2 (degrees)",
+        ));
+    };
+    let ra1 = if ra1.is_infinite() { 0.0 } else { *ra1 };
+    let ra2 = if ra2.is_infinite() { 360.0 } else { *ra2 };
+    let (dec1, dec2) = (dec1.max(-90.0), dec2.min(90.0));
+    check_position(name, value, ra1, dec1)?;
+    check_position(name, value, ra2, dec2)?;
+    if ra1 > ra2 || dec1 > dec2 {
+        return Err(value_error(
+            name,
+            value,
+            "RANGE is ra1 ra2 dec1 dec2 with ra1 <= ra2 and dec1 <= dec2",
+        ));
+    }
+    Ok(Shape::Range {
+        ra: (ra1, ra2),
+        dec: (dec1, dec2),
+    })
+}
+
+/// POS: `CIRCLE ra dec radius`, `RANGE ra1 ra2 dec1 dec2` or `POLYGON ra1 dec1 ra2 dec2 ...`.
+pub fn pos(name: &str, value: &str) -> Result<Shape, ValueError> {
+    let mut words = value.split_whitespace();
+    let shape = words.next().unwrap_or("").to_ascii_uppercase();
+    let rest = words.collect::<Vec<_>>().join(" ");
+    let v = numbers(name, &rest)
+        .map_err(|_| value_error(name, value, "the shape's values must be numbers"))?;
+    match (shape.as_str(), v.len()) {
+        ("CIRCLE", 3) => circle(name, value, &v),
+        ("RANGE", 4) => range(name, value, &v),
+        ("POLYGON", n) if n >= 6 && n % 2 == 0 => polygon(name, value, &v),
+        ("CIRCLE" | "RANGE" | "POLYGON", _) => Err(pos_usage(name, value)),
+        _ => Err(value_error(
+            name,
+            value,
+            "the shape must be CIRCLE, RANGE or POLYGON",
+        )),
+    }
+}
+
+fn pos_usage(name: &str, value: &str) -> ValueError {
+    value_error(
+        name,
+        value,
+        "CIRCLE takes ra dec radius, RANGE ra1 ra2 dec1 dec2, POLYGON at least three ra dec pairs",
+    )
+}
+
+/// SODA's CIRCLE: `ra dec radius`.
+pub fn circle_value(name: &str, value: &str) -> Result<Shape, ValueError> {
+    circle(name, value, &numbers(name, value)?)
+}
+
+/// SODA's POLYGON: `ra1 dec1 ra2 dec2 ra3 dec3 ...`.
+pub fn polygon_value(name: &str, value: &str) -> Result<Shape, ValueError> {
+    polygon(name, value, &numbers(name, value)?)
+}
+
+/// The polarization states ObsCore and SODA name.
+pub const POLARIZATION_STATES: &[&str] = &[
+    "I", "Q", "U", "V", "RR", "LL", "RL", "LR", "XX", "YY", "XY", "YX", "POLI", "POLA",
+];
+
+/// A polarization state, upper-cased.
+pub fn pol_state(name: &str, value: &str) -> Result<String, ValueError> {
+    let state = value.trim().to_ascii_uppercase();
+    if !POLARIZATION_STATES.contains(&state.as_str()) {
+        return Err(value_error(
+            name,
+            value,
+            &format!(
+                "not a polarization state; one of {}",
+                POLARIZATION_STATES.join(", ")
+            ),
+        ));
+    }
+    Ok(state)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shapes() {
+        assert_eq!(
+            pos("POS", "circle 10 20 0.5").unwrap(),
+            Shape::Circle {
+                ra: 10.0,
+                dec: 20.0,
+                radius: 0.5
+            }
+        );
+        assert_eq!(
+            pos("POS", "RANGE 10 20 -Inf +Inf").unwrap(),
+            Shape::Range {
+                ra: (10.0, 20.0),
+                dec: (-90.0, 90.0)
+            }
+        );
+        assert_eq!(
+            polygon_value("POLYGON", "1 1 2 1 2 2").unwrap(),
+            Shape::Polygon(vec![(1.0, 1.0), (2.0, 1.0), (2.0, 2.0)])
+        );
+        assert!(pos("POS", "CIRCLE 10 20")
+            .unwrap_err()
+            .0
+            .contains("CIRCLE takes ra dec radius"));
+        assert!(pos("POS", "CIRCLE 400 0 1")
+            .unwrap_err()
+            .0
+            .contains("RA 0..360"));
+        assert!(pos("POS", "CIRCLE 10 0 0")
+            .unwrap_err()
+            .0
+            .contains("radius"));
+        assert!(pos("POS", "BOX 1 2 3 4")
+            .unwrap_err()
+            .0
+            .contains("CIRCLE, RANGE or POLYGON"));
+        assert!(pos("POS", "RANGE 20 10 0 1")
+            .unwrap_err()
+            .0
+            .contains("ra1 <= ra2"));
+        assert!(circle_value("CIRCLE", "1 2 x")
+            .unwrap_err()
+            .0
+            .contains("'x' is not a number"));
+    }
+
+    #[test]
+    fn intervals_and_states() {
+        assert_eq!(
+            interval("BAND", "-Inf 0.003").unwrap(),
+            (f64::NEG_INFINITY, 0.003)
+        );
+        assert_eq!(interval("TIME", "58000").unwrap(), (58000.0, 58000.0));
+        assert!(interval("BAND", "0.002 0.001")
+            .unwrap_err()
+            .0
+            .contains("lower end is above"));
+        assert_eq!(pol_state("POL", "xx").unwrap(), "XX");
+        assert!(pol_state("POL", "ZZ")
+            .unwrap_err()
+            .0
+            .contains("one of I, Q"));
+    }
+}
