@@ -1,15 +1,17 @@
-//! Downloads: the archive's files and package tars, and download scripts.
+//! Downloads: the archive's files and package tars, download scripts and previews.
 //!
 //! Owns: `/dataPortal/{name}` (GET and HEAD, `Content-Disposition: attachment;
 //! filename=NAME` exactly as astroquery parses it, exact `Content-Length`, single byte
 //! ranges answered 206 so interrupted downloads resume by appending, ETags, and 401 for data
 //! still in their proprietary period), and `/dataPortal/script` (a bash script that fetches
 //! the files of the IDs given in parallel, resumes, verifies SHA-256 checksums and can unpack
-//! the tars).
-//! Does not own: which file a name means (vo-archive), links (DataLink), access rights
+//! the tars), and `/preview/{name}/{kind}.png` (quick-look images of FITS products, made on
+//! first request and cached).
+//! Does not own: drawing previews (vo-preview), which file a name means (vo-archive), links (DataLink), access rights
 //! beyond the release date.
 
 mod file;
+mod preview;
 mod range;
 mod script;
 
@@ -30,11 +32,16 @@ pub fn configure(service: DownloadService) -> impl FnOnce(&mut web::ServiceConfi
     move |cfg| {
         cfg.service(
             web::scope("/dataPortal")
-                .app_data(web::Data::new(service))
+                .app_data(web::Data::new(service.clone()))
                 .route("/script", web::get().to(script::script))
                 .route("/script", web::post().to(script::script))
                 .route("/{name}", web::get().to(file::download))
                 .route("/{name}", web::head().to(file::download)),
+        )
+        .service(
+            web::scope("/preview")
+                .app_data(web::Data::new(service.clone()))
+                .route("/{name}/{kind}", web::get().to(preview::preview)),
         );
     }
 }

@@ -1,0 +1,265 @@
+//! A 5×7 bitmap font for ASCII 32–126, drawn pixel by pixel: the previews need a few words and
+//! numbers, and no font file is read from the system.
+
+use crate::canvas::{Canvas, Rgb};
+
+/// Glyph width and height in font pixels; each character advances by one more column.
+pub(crate) const GLYPH_WIDTH: u32 = 5;
+pub(crate) const GLYPH_HEIGHT: u32 = 7;
+const ADVANCE: u32 = GLYPH_WIDTH + 1;
+
+/// One glyph per character from ' ' (32) to '~' (126): five columns, left to right; bit 0 of a
+/// column is the top row.
+const GLYPHS: [[u8; 5]; 95] = [
+    [0x00, 0x00, 0x00, 0x00, 0x00], // ' '
+    [0x00, 0x00, 0x5F, 0x00, 0x00], // !
+    [0x00, 0x07, 0x00, 0x07, 0x00], // "
+    [0x14, 0x7F, 0x14, 0x7F, 0x14], // #
+    [0x24, 0x2A, 0x7F, 0x2A, 0x12], // $
+    [0x23, 0x13, 0x08, 0x64, 0x62], // %
+    [0x36, 0x49, 0x55, 0x22, 0x50], // &
+    [0x00, 0x05, 0x03, 0x00, 0x00], // '
+    [0x00, 0x1C, 0x22, 0x41, 0x00], // (
+    [0x00, 0x41, 0x22, 0x1C, 0x00], // )
+    [0x08, 0x2A, 0x1C, 0x2A, 0x08], // *
+    [0x08, 0x08, 0x3E, 0x08, 0x08], // +
+    [0x00, 0x50, 0x30, 0x00, 0x00], // ,
+    [0x08, 0x08, 0x08, 0x08, 0x08], // -
+    [0x00, 0x60, 0x60, 0x00, 0x00], // .
+    [0x20, 0x10, 0x08, 0x04, 0x02], // /
+    [0x3E, 0x51, 0x49, 0x45, 0x3E], // 0
+    [0x00, 0x42, 0x7F, 0x40, 0x00], // 1
+    [0x42, 0x61, 0x51, 0x49, 0x46], // 2
+    [0x21, 0x41, 0x45, 0x4B, 0x31], // 3
+    [0x18, 0x14, 0x12, 0x7F, 0x10], // 4
+    [0x27, 0x45, 0x45, 0x45, 0x39], // 5
+    [0x3C, 0x4A, 0x49, 0x49, 0x30], // 6
+    [0x01, 0x71, 0x09, 0x05, 0x03], // 7
+    [0x36, 0x49, 0x49, 0x49, 0x36], // 8
+    [0x06, 0x49, 0x49, 0x29, 0x1E], // 9
+    [0x00, 0x36, 0x36, 0x00, 0x00], // :
+    [0x00, 0x56, 0x36, 0x00, 0x00], // ;
+    [0x08, 0x14, 0x22, 0x41, 0x00], // <
+    [0x14, 0x14, 0x14, 0x14, 0x14], // =
+    [0x00, 0x41, 0x22, 0x14, 0x08], // >
+    [0x02, 0x01, 0x51, 0x09, 0x06], // ?
+    [0x32, 0x49, 0x79, 0x41, 0x3E], // @
+    [0x7E, 0x11, 0x11, 0x11, 0x7E], // A
+    [0x7F, 0x49, 0x49, 0x49, 0x36], // B
+    [0x3E, 0x41, 0x41, 0x41, 0x22], // C
+    [0x7F, 0x41, 0x41, 0x22, 0x1C], // D
+    [0x7F, 0x49, 0x49, 0x49, 0x41], // E
+    [0x7F, 0x09, 0x09, 0x09, 0x01], // F
+    [0x3E, 0x41, 0x49, 0x49, 0x7A], // G
+    [0x7F, 0x08, 0x08, 0x08, 0x7F], // H
+    [0x00, 0x41, 0x7F, 0x41, 0x00], // I
+    [0x20, 0x40, 0x41, 0x3F, 0x01], // J
+    [0x7F, 0x08, 0x14, 0x22, 0x41], // K
+    [0x7F, 0x40, 0x40, 0x40, 0x40], // L
+    [0x7F, 0x02, 0x0C, 0x02, 0x7F], // M
+    [0x7F, 0x04, 0x08, 0x10, 0x7F], // N
+    [0x3E, 0x41, 0x41, 0x41, 0x3E], // O
+    [0x7F, 0x09, 0x09, 0x09, 0x06], // P
+    [0x3E, 0x41, 0x51, 0x21, 0x5E], // Q
+    [0x7F, 0x09, 0x19, 0x29, 0x46], // R
+    [0x46, 0x49, 0x49, 0x49, 0x31], // S
+    [0x01, 0x01, 0x7F, 0x01, 0x01], // T
+    [0x3F, 0x40, 0x40, 0x40, 0x3F], // U
+    [0x1F, 0x20, 0x40, 0x20, 0x1F], // V
+    [0x3F, 0x40, 0x38, 0x40, 0x3F], // W
+    [0x63, 0x14, 0x08, 0x14, 0x63], // X
+    [0x07, 0x08, 0x70, 0x08, 0x07], // Y
+    [0x61, 0x51, 0x49, 0x45, 0x43], // Z
+    [0x00, 0x7F, 0x41, 0x41, 0x00], // [
+    [0x02, 0x04, 0x08, 0x10, 0x20], // \
+    [0x00, 0x41, 0x41, 0x7F, 0x00], // ]
+    [0x04, 0x02, 0x01, 0x02, 0x04], // ^
+    [0x40, 0x40, 0x40, 0x40, 0x40], // _
+    [0x00, 0x01, 0x02, 0x04, 0x00], // `
+    [0x20, 0x54, 0x54, 0x54, 0x78], // a
+    [0x7F, 0x48, 0x44, 0x44, 0x38], // b
+    [0x38, 0x44, 0x44, 0x44, 0x20], // c
+    [0x38, 0x44, 0x44, 0x48, 0x7F], // d
+    [0x38, 0x54, 0x54, 0x54, 0x18], // e
+    [0x08, 0x7E, 0x09, 0x01, 0x02], // f
+    [0x0C, 0x52, 0x52, 0x52, 0x3E], // g
+    [0x7F, 0x08, 0x04, 0x04, 0x78], // h
+    [0x00, 0x44, 0x7D, 0x40, 0x00], // i
+    [0x20, 0x40, 0x44, 0x3D, 0x00], // j
+    [0x7F, 0x10, 0x28, 0x44, 0x00], // k
+    [0x00, 0x41, 0x7F, 0x40, 0x00], // l
+    [0x7C, 0x04, 0x18, 0x04, 0x78], // m
+    [0x7C, 0x08, 0x04, 0x04, 0x78], // n
+    [0x38, 0x44, 0x44, 0x44, 0x38], // o
+    [0x7C, 0x14, 0x14, 0x14, 0x08], // p
+    [0x08, 0x14, 0x14, 0x18, 0x7C], // q
+    [0x7C, 0x08, 0x04, 0x04, 0x08], // r
+    [0x48, 0x54, 0x54, 0x54, 0x20], // s
+    [0x04, 0x3F, 0x44, 0x40, 0x20], // t
+    [0x3C, 0x40, 0x40, 0x20, 0x7C], // u
+    [0x1C, 0x20, 0x40, 0x20, 0x1C], // v
+    [0x3C, 0x40, 0x30, 0x40, 0x3C], // w
+    [0x44, 0x28, 0x10, 0x28, 0x44], // x
+    [0x0C, 0x50, 0x50, 0x50, 0x3C], // y
+    [0x44, 0x64, 0x54, 0x4C, 0x44], // z
+    [0x00, 0x08, 0x36, 0x41, 0x00], // {
+    [0x00, 0x00, 0x7F, 0x00, 0x00], // |
+    [0x00, 0x41, 0x36, 0x08, 0x00], // }
+    [0x08, 0x04, 0x08, 0x10, 0x08], // ~
+];
+
+/// The glyph drawn for a character; characters outside printable ASCII show as '?'.
+fn glyph(ch: char) -> &'static [u8; 5] {
+    let code = ch as u32;
+    let index = if (32..=126).contains(&code) {
+        code - 32
+    } else {
+        '?' as u32 - 32
+    };
+    &GLYPHS[index as usize]
+}
+
+/// Width in canvas pixels of `text` drawn at `scale` (no trailing gap).
+pub(crate) fn text_width(text: &str, scale: u32) -> u32 {
+    let n = text.chars().count() as u32;
+    (n * ADVANCE).saturating_sub(1) * scale
+}
+
+/// Height in canvas pixels of a line drawn at `scale`.
+pub(crate) fn text_height(scale: u32) -> u32 {
+    GLYPH_HEIGHT * scale
+}
+
+/// Draws `text` left to right with its top-left corner at (x, y).
+pub(crate) fn draw_text(canvas: &mut Canvas, x: i64, y: i64, text: &str, scale: u32, colour: Rgb) {
+    let s = scale as i64;
+    for (n, ch) in text.chars().enumerate() {
+        let left = x + (n as i64) * (ADVANCE as i64) * s;
+        for (column, bits) in glyph(ch).iter().enumerate() {
+            for row in 0..GLYPH_HEIGHT as i64 {
+                if bits >> row & 1 == 1 {
+                    canvas.fill_rect(left + column as i64 * s, y + row * s, scale, scale, colour);
+                }
+            }
+        }
+    }
+}
+
+/// Draws `text` rotated a quarter turn anticlockwise, reading upwards from (x, bottom): the
+/// tops of the letters face left, as on a plot's vertical axis title.
+pub(crate) fn draw_text_upwards(
+    canvas: &mut Canvas,
+    x: i64,
+    bottom: i64,
+    text: &str,
+    scale: u32,
+    colour: Rgb,
+) {
+    let s = scale as i64;
+    for (n, ch) in text.chars().enumerate() {
+        let start = bottom - (n as i64) * (ADVANCE as i64) * s;
+        for (column, bits) in glyph(ch).iter().enumerate() {
+            for row in 0..GLYPH_HEIGHT as i64 {
+                if bits >> row & 1 == 1 {
+                    let along = start - (column as i64 + 1) * s + 1;
+                    canvas.fill_rect(x + row * s, along, scale, scale, colour);
+                }
+            }
+        }
+    }
+}
+
+/// `text` shortened with "..." so that it is at most `width` pixels wide at `scale`.
+pub(crate) fn fit_text(text: &str, width: u32, scale: u32) -> String {
+    if text_width(text, scale) <= width {
+        return text.to_string();
+    }
+    let mut chars: Vec<char> = text.chars().collect();
+    while !chars.is_empty() {
+        chars.pop();
+        let candidate: String = chars.iter().collect::<String>() + "...";
+        if text_width(&candidate, scale) <= width {
+            return candidate;
+        }
+    }
+    String::new()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const WHITE: Rgb = [255, 255, 255];
+    const BLACK: Rgb = [0, 0, 0];
+
+    fn inked(canvas: &Canvas) -> Vec<(u32, u32)> {
+        let mut out = Vec::new();
+        for y in 0..canvas.height() {
+            for x in 0..canvas.width() {
+                if canvas.get(x, y) == BLACK {
+                    out.push((x, y));
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn widths_count_gaps_between_characters_only() {
+        assert_eq!(text_width("", 1), 0);
+        assert_eq!(text_width("A", 1), 5);
+        assert_eq!(text_width("AB", 2), 22);
+        assert_eq!(text_height(3), 21);
+    }
+
+    #[test]
+    fn letter_l_is_a_vertical_bar_with_a_foot() {
+        let mut canvas = Canvas::new(8, 9, WHITE);
+        draw_text(&mut canvas, 1, 1, "L", 1, BLACK);
+        let ink = inked(&canvas);
+        // the stem: column 1, rows 1..=7; the foot: row 7, columns 1..=5
+        for row in 1..=7 {
+            assert!(ink.contains(&(1, row)));
+        }
+        for column in 1..=5 {
+            assert!(ink.contains(&(column, 7)));
+        }
+        assert_eq!(ink.len(), 7 + 4);
+    }
+
+    #[test]
+    fn upward_text_turns_rows_into_columns() {
+        let mut canvas = Canvas::new(9, 8, WHITE);
+        draw_text_upwards(&mut canvas, 1, 6, "L", 1, BLACK);
+        let ink = inked(&canvas);
+        // the stem of the L lies along the bottom row, its foot along the right-hand column
+        for x in 1..=7 {
+            assert!(ink.contains(&(x, 6)), "missing ({x}, 6) in {ink:?}");
+        }
+        for y in 2..=6 {
+            assert!(ink.contains(&(7, y)));
+        }
+    }
+
+    #[test]
+    fn every_printable_character_but_space_has_ink_and_others_show_a_question_mark() {
+        for code in 33u8..=126 {
+            assert!(
+                glyph(code as char).iter().any(|&c| c != 0),
+                "{}",
+                code as char
+            );
+        }
+        assert_eq!(glyph('é'), glyph('?'));
+    }
+
+    #[test]
+    fn long_text_is_shortened_with_an_ellipsis() {
+        assert_eq!(fit_text("short", 100, 1), "short");
+        let fitted = fit_text("a rather long title", 60, 1);
+        assert!(
+            fitted.ends_with("...") && text_width(&fitted, 1) <= 60,
+            "{fitted}"
+        );
+    }
+}
