@@ -61,7 +61,7 @@ fn entity_tag(sha256: Option<&str>, meta: &std::fs::Metadata) -> String {
     }
 }
 
-fn header_value<'a>(request: &'a HttpRequest, name: header::HeaderName) -> Option<&'a str> {
+fn header_value(request: &HttpRequest, name: header::HeaderName) -> Option<&str> {
     request.headers().get(name).and_then(|v| v.to_str().ok())
 }
 

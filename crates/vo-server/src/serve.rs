@@ -59,6 +59,10 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         data_dir: config.data.dir.clone(),
         script_streams: 4,
     };
+    let soda = vo_soda::SodaService {
+        data_dir: config.data.dir.clone(),
+        max_cutouts: 100,
+    };
     let tap = vo_tap::TapService {
         catalogue,
         limits: config.tap.clone(),
@@ -96,6 +100,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             .configure(vo_sia2::configure(sia2.clone()))
             .configure(vo_datalink::configure(datalink.clone()))
             .configure(vo_download::configure(download.clone()))
+            .configure(vo_soda::configure(soda.clone()))
     })
     .shutdown_timeout(10);
     if config.server.workers > 0 {

@@ -227,3 +227,94 @@ fn walk(dir: &std::path::Path, name: &str) -> Option<std::path::PathBuf> {
     }
     None
 }
+
+/// The cells of one column, by position, in a TABLEDATA document's rows.
+fn cells(document: &str, column: usize) -> Vec<String> {
+    document
+        .split("<TR>")
+        .skip(1)
+        .filter_map(|row| {
+            let cell = row.split("<TD").nth(column + 1)?;
+            let text = cell.strip_prefix('>')?.split("</TD>").next()?;
+            Some(text.to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn previews_are_made_once_and_served_as_png() {
+    let server = DemoServer::start(600, 3, "");
+    let (_, body) = server.get("/tap/sync?LANG=ADQL&QUERY=SELECT%20DISTINCT%20member_ous_uid%20FROM%20ivoa.obscore%20WHERE%20data_rights%3D%27Public%27");
+    let preview = cells(&body, 0)
+        .iter()
+        .find_map(|uid| {
+            let (_, top) = server.get(&format!("/datalink/sync?ID={}", encode(uid)));
+            let package = cells(&top, 1)
+                .into_iter()
+                .find(|u| u.ends_with("_001_of_001.tar"))?;
+            let name = package.rsplit('/').next()?.to_string();
+            let (_, listing) = server.get(&format!("/datalink/sync?ID={name}"));
+            let urls = cells(&listing, 1);
+            let peak = urls
+                .iter()
+                .find(|u| u.contains(".cube.") && u.ends_with("/peak.png"))?;
+            let image = urls
+                .iter()
+                .find(|u| u.contains(".cont.") && u.ends_with(".fits"))?;
+            Some((peak.clone(), image.rsplit('/').next()?.to_string()))
+        })
+        .expect("a released cube and continuum image with previews listed in DataLink");
+    let (preview, image) = preview;
+    let cube = preview
+        .split("/preview/")
+        .nth(1)
+        .unwrap()
+        .split('/')
+        .next()
+        .unwrap()
+        .to_string();
+    for kind in ["peak", "continuum", "spectrum"] {
+        let url = server.url(&format!("/preview/{cube}/{kind}.png"));
+        let response = ureq::get(&url).call().unwrap();
+        assert_eq!(response.header("Content-Type"), Some("image/png"));
+        let mut png = Vec::new();
+        std::io::Read::read_to_end(&mut response.into_reader(), &mut png).unwrap();
+        assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "{kind}");
+        let width = u32::from_be_bytes(png[16..20].try_into().unwrap());
+        let height = u32::from_be_bytes(png[20..24].try_into().unwrap());
+        assert!(width >= 256 && height >= 200, "{kind}: {width}x{height}");
+        let cached = server
+            .dir
+            .path()
+            .join("previews")
+            .join(&cube)
+            .join(format!("{kind}.png"));
+        assert_eq!(
+            std::fs::read(&cached).unwrap(),
+            png,
+            "{kind} is cached as served"
+        );
+        let mut again = Vec::new();
+        std::io::Read::read_to_end(
+            &mut ureq::get(&url).call().unwrap().into_reader(),
+            &mut again,
+        )
+        .unwrap();
+        assert_eq!(again, png);
+    }
+    let (status, body) = server.get(&format!("/preview/{cube}/moment0.png"));
+    assert_eq!(status, 404);
+    assert!(
+        body.contains("peak.png, continuum.png and spectrum.png"),
+        "{body}"
+    );
+    // a single-channel image has no spectrum; the message says why and names no server path
+    let (status, body) = server.get(&format!("/preview/{image}/spectrum.png"));
+    assert_eq!(status, 404);
+    assert!(
+        body.contains("one channel") && !body.contains(server.dir.path().to_str().unwrap()),
+        "{body}"
+    );
+    let (status, _) = server.get(&format!("/preview/{image}/continuum.png"));
+    assert_eq!(status, 200);
+}

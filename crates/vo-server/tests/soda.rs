@@ -1,0 +1,27 @@
+//! SODA cutouts over HTTP against a demo archive with files: pyvo's processed() from a
+//! cube's DataLink descriptor, astropy reading the answers (same slice, same sky), every
+//! filter, several cutouts in one multi-extension FITS, and the errors.
+
+mod common;
+
+use common::{run_script, DemoServer};
+
+#[test]
+fn pyvo_cutouts_open_in_astropy() {
+    let server = DemoServer::start(2000, 6, "");
+    println!(
+        "{}",
+        run_script(
+            &server,
+            "soda/cutouts.py",
+            &[server.dir.path().to_str().unwrap()]
+        )
+    );
+    let (status, caps) = server.get("/soda/capabilities");
+    assert_eq!(status, 200);
+    assert!(
+        caps.contains("ivo://ivoa.net/std/SODA#sync-1.0")
+            && caps.contains(&server.url("/soda/sync")),
+        "{caps}"
+    );
+}
