@@ -52,7 +52,7 @@ pub async fn deliverable_file(
     };
     if !file.released {
         return Ok(Err(Unavailable::Proprietary {
-            name: file.name,
+            name: file.record.name,
             release_date: file.release_date,
         }));
     }
@@ -63,7 +63,7 @@ pub async fn deliverable_file(
         }
         None => Ok(Err(Unavailable::OnlyInPackage {
             package: file.package_name.clone().unwrap_or_default(),
-            name: file.name,
+            name: file.record.name,
         })),
     }
 }

@@ -26,7 +26,7 @@ pub async fn deliveries_for(
             Some(file) if file.path.is_some() => Ok(vec![file]),
             Some(file) => Err(format!(
                 "{name} is delivered only inside {}",
-                file.package_name.unwrap_or_default()
+                file.record.package_name.unwrap_or_default()
             )),
             None => Err(format!("no package or file is called {name}")),
         }),

@@ -6,9 +6,10 @@ use tokio_postgres::{Client, Row};
 #[error("reading the archive tables: {0}")]
 pub struct HoldingsError(#[from] tokio_postgres::Error);
 
-/// A file the archive can deliver (a package tar, or a file inside one).
+/// A file the archive can deliver (a package tar, or a file inside one): a row of
+/// `archive.file`, as ingest registers it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ArchivedFile {
+pub struct FileRecord {
     pub name: String,
     pub member_ous_uid: String,
     /// Relative to the data directory; `None` when the file is only inside its package.
@@ -21,10 +22,25 @@ pub struct ArchivedFile {
     pub size_bytes: i64,
     pub sha256: Option<String>,
     pub description: String,
+}
+
+/// A registered file with what its member OUS says about its release. Reads as its
+/// [`FileRecord`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArchivedFile {
+    pub record: FileRecord,
     /// Whether the proprietary period is over.
     pub released: bool,
     /// `YYYY-MM-DD`, or `None` while the data are still in quality assurance.
     pub release_date: Option<String>,
+}
+
+impl std::ops::Deref for ArchivedFile {
+    type Target = FileRecord;
+
+    fn deref(&self) -> &FileRecord {
+        &self.record
+    }
 }
 
 const SELECT_FILES: &str = "SELECT f.name, f.member_ous_uid, f.path, f.package_name, f.kind, \
@@ -39,16 +55,18 @@ const KIND_ORDER: &str = "array_position(ARRAY['readme', 'product-package', 'aux
 
 fn file_from(row: &Row) -> ArchivedFile {
     ArchivedFile {
-        name: row.get(0),
-        member_ous_uid: row.get(1),
-        path: row.get(2),
-        package_name: row.get(3),
-        kind: row.get(4),
-        semantics: row.get(5),
-        content_type: row.get(6),
-        size_bytes: row.get(7),
-        sha256: row.get(8),
-        description: row.get(9),
+        record: FileRecord {
+            name: row.get(0),
+            member_ous_uid: row.get(1),
+            path: row.get(2),
+            package_name: row.get(3),
+            kind: row.get(4),
+            semantics: row.get(5),
+            content_type: row.get(6),
+            size_bytes: row.get(7),
+            sha256: row.get(8),
+            description: row.get(9),
+        },
         released: row.get(10),
         release_date: row.get(11),
     }

@@ -21,6 +21,6 @@ mod links;
 pub use access::{deliverable_file, Unavailable};
 pub use deliveries::deliveries_for;
 pub use extent::{DatasetExtent, ExtentError};
-pub use holdings::{find_file, ArchivedFile, HoldingsError};
+pub use holdings::{find_file, ArchivedFile, FileRecord, HoldingsError};
 pub use identifier::{Identifier, IdentifierError};
 pub use links::{links_for, Link, Listing, DATALINK_STANDARD, PREVIEW_KINDS, SODA_SYNC_STANDARD};

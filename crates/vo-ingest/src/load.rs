@@ -10,21 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 use tokio_postgres::Client;
 use vo_catalogue::Catalogue;
 
-/// A file the archive can deliver (see archive.file).
-#[derive(Debug, Clone, PartialEq)]
-pub struct FileRecord {
-    pub name: String,
-    pub member_ous_uid: String,
-    /// Relative to the data directory.
-    pub path: Option<String>,
-    pub package_name: Option<String>,
-    pub kind: String,
-    pub semantics: String,
-    pub content_type: String,
-    pub size_bytes: i64,
-    pub sha256: Option<String>,
-    pub description: String,
-}
+pub use vo_archive::FileRecord;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct LoadReport {
