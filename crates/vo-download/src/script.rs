@@ -88,6 +88,13 @@ if [ "$UNPACK" = yes ]; then
 fi
 "#;
 
+/// Text safe inside a shell comment: no line breaks or other control characters.
+fn comment(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect()
+}
+
 fn script_text(
     base: &str,
     ids: &[&str],
@@ -100,10 +107,10 @@ fn script_text(
     out.push_str(&format!(
         "# Download request from {base}: {} files, {total} bytes.\n# IDs: {}\n",
         files.len(),
-        ids.join(" ")
+        comment(&ids.join(" "))
     ));
     for note in notes {
-        out.push_str(&format!("# not included: {}\n", note.replace('\n', " ")));
+        out.push_str(&format!("# not included: {}\n", comment(note)));
     }
     out.push_str(&format!("STREAMS={streams}\nFILES=(\n"));
     for f in files {
@@ -173,6 +180,18 @@ pub async fn script(
         )
         .response();
     }
+    // the base URL comes from the request's Host (or forwarded) headers and goes into a
+    // shell script: anything but a plain URL is refused rather than quoted
+    let base = base_url(&request);
+    if !base
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, ':' | '/' | '.' | '-' | '_' | '[' | ']'))
+    {
+        return Failure::bad_request(format!(
+            "UsageFault: the service's address as this request names it ({base}) cannot be written into a script"
+        ))
+        .response();
+    }
     let digest = Sha256::digest(ids.join("\n").as_bytes());
     let name = format!(
         "downloadRequest{}.sh",
@@ -195,4 +214,14 @@ pub async fn script(
             format!("attachment; filename={name}"),
         ))
         .body(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::comment;
+
+    #[test]
+    fn ids_cannot_leave_their_comment() {
+        assert_eq!(comment("a\nrm -rf ~\r"), "a?rm -rf ~?");
+    }
 }

@@ -196,6 +196,42 @@ fn download_headers_ranges_and_refusals() {
         .unwrap();
     assert_eq!(cached.status(), 304);
 
+    // what a request sends cannot become a command in the script
+    let uid = uids
+        .iter()
+        .find(|uid| {
+            server
+                .get(&format!("/dataPortal/script?ID={}", encode(uid)))
+                .0
+                == 200
+        })
+        .expect("a released member OUS with files");
+    let (status, script) = server.get(&format!(
+        "/dataPortal/script?ID={}&ID=x%0Aecho%20injected",
+        encode(uid)
+    ));
+    assert_eq!(status, 200, "{script}");
+    assert!(script.starts_with("#!/usr/bin/env bash\n"));
+    assert!(script.contains("x?echo injected"), "{script}");
+    assert!(
+        !script
+            .lines()
+            .any(|l| l.trim_start().starts_with("echo injected")),
+        "{script}"
+    );
+    match ureq::get(&server.url(&format!("/dataPortal/script?ID={}", encode(uid))))
+        .set("Host", "x$(touch${IFS}oops)")
+        .call()
+    {
+        Err(ureq::Error::Status(400, r)) => {
+            assert!(r
+                .into_string()
+                .unwrap()
+                .contains("cannot be written into a script"))
+        }
+        other => panic!("a Host that is not a plain address is refused: {other:?}"),
+    }
+
     for (path, status, words) in [
         (
             "/dataPortal/..%2F..%2Fetc%2Fpasswd",
