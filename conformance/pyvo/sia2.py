@@ -65,6 +65,14 @@ with warnings.catch_warnings():
 status = [i.value for i in result.votable.resources[0].infos if i.name == "QUERY_STATUS"]
 check(len(result) == 3 and status[-1] == "OVERFLOW", f"maxrec: {len(result)} {status}")
 
+# the rows carry a DataLink service descriptor, so pyvo follows each row to its links
+rows = sia.search(pos=(SkyCoord(204.2537, -29.8656, unit="deg"), 0.05 * u.deg), maxrec=2)
+check(any(r.type == "meta" and r.ID == "datalink" for r in rows.votable.resources),
+      "SIA2 results carry a DataLink descriptor")
+links = next(rows.iter_datalinks()).to_table()
+check(len(links) > 0 and all(str(i) == str(rows[0]["member_ous_uid"]) for i in links["ID"]),
+      "iter_datalinks gives the first row its member OUS's links")
+
 # malformed values: an error naming the parameter
 import requests
 
