@@ -5,22 +5,20 @@
 //! names); finding the files behind them in the archive tables (`archive.file` and the
 //! hierarchy project → science goal → group OUS → member OUS); the DataLink links of each
 //! (packages, files, raw data, documentation, previews, cutouts) with the service
-//! descriptors they refer to; the extent of a FITS product (for SODA's input ranges); and
-//! whether data are released.
+//! descriptors they refer to (a product's SODA ranges are read by vo-cutout, which cuts
+//! it); and whether data are released.
 //!
 //! Does not own: HTTP, URLs' host (the caller passes its base URL), the VOTable document
 //! (vo-results writes it), cutouts (vo-cutout) or access control beyond the release date.
 
 mod access;
 mod deliveries;
-mod extent;
 mod holdings;
 mod identifier;
 mod links;
 
 pub use access::{deliverable_file, Unavailable};
 pub use deliveries::deliveries_for;
-pub use extent::{DatasetExtent, ExtentError};
 pub use holdings::{find_file, ArchivedFile, FileRecord, HoldingsError};
 pub use identifier::{Identifier, IdentifierError};
 pub use links::{links_for, Link, Listing, DATALINK_STANDARD, PREVIEW_KINDS, SODA_SYNC_STANDARD};

@@ -8,10 +8,10 @@
 //! descriptor (`#cutout`) and quick-look images (`#preview`). A single file lists itself.
 //! An identifier that names nothing gives an error row, not a failed document.
 
-use crate::extent::DatasetExtent;
 use crate::holdings::{contents_of, deliveries_of, find_file, members_under, ArchivedFile};
 use crate::{HoldingsError, Identifier};
 use std::path::Path;
+use vo_cutout::Cube;
 use vo_results::{xml_id, InputParam, ServiceDescriptor};
 
 /// One row of a DataLink links table. Absent strings are empty, not null.
@@ -146,15 +146,17 @@ fn interval_param(name: &str, unit: &str, ucd: &str, range: Option<(f64, f64)>) 
     }
 }
 
-/// The SODA descriptor of a FITS product, its inputs carrying the dataset's real ranges.
-fn soda_descriptor(file: &ArchivedFile, extent: &DatasetExtent, urls: &Urls) -> ServiceDescriptor {
-    let (ra, dec, r) = extent.bounding_circle;
-    let polygon: Vec<String> = extent
-        .footprint
+/// The SODA descriptor of a FITS product, its inputs carrying the dataset's real ranges;
+/// `None` when the image's corners lie outside its projection.
+fn soda_descriptor(file: &ArchivedFile, cube: &Cube, urls: &Urls) -> Option<ServiceDescriptor> {
+    let footprint = cube.wcs().footprint()?;
+    let corners: Vec<(f64, f64, f64)> = footprint.iter().map(|&(a, d)| (a, d, 0.0)).collect();
+    let (ra, dec, r) = vo_region::bounding_circle(&corners)?;
+    let polygon: Vec<String> = footprint
         .iter()
         .flat_map(|&(a, d)| [format!("{a:.7}"), format!("{d:.7}")])
         .collect();
-    ServiceDescriptor {
+    Some(ServiceDescriptor {
         id: xml_id(&format!("SODA.{}", file.name)),
         standard_id: SODA_SYNC_STANDARD.into(),
         access_url: urls.soda(),
@@ -202,11 +204,11 @@ fn soda_descriptor(file: &ArchivedFile, extent: &DatasetExtent, urls: &Urls) -> 
             },
             InputParam {
                 description: Some("Vacuum wavelengths to keep: lo hi, metres".into()),
-                ..interval_param("BAND", "m", "em.wl;stat.interval", extent.wavelengths)
+                ..interval_param("BAND", "m", "em.wl;stat.interval", cube.wavelength_range())
             },
             InputParam {
                 description: Some("Times to keep: start end, MJD".into()),
-                ..interval_param("TIME", "d", "time.interval;obs.exposure", extent.times)
+                ..interval_param("TIME", "d", "time.interval;obs.exposure", cube.time_range())
             },
             InputParam {
                 name: "POL".into(),
@@ -214,11 +216,11 @@ fn soda_descriptor(file: &ArchivedFile, extent: &DatasetExtent, urls: &Urls) -> 
                 arraysize: Some("*".into()),
                 ucd: Some("meta.code;phys.polarization".into()),
                 description: Some("Polarization states to keep".into()),
-                options: extent.polarizations.clone(),
+                options: cube.states().unwrap_or_default(),
                 ..InputParam::default()
             },
         ],
-    }
+    })
 }
 
 /// A FITS product's own row, its cutout descriptor and its previews.
@@ -232,15 +234,21 @@ fn product_links(
 ) {
     out.links.push(file_link(id, file, semantics, urls));
     let Some(path) = &file.path else { return };
-    let extent = match DatasetExtent::of_file(&data_dir.join(path)) {
-        Ok(extent) => extent,
-        Err(e) => {
+    let described = Cube::open(&data_dir.join(path))
+        .map_err(|e| e.to_string())
+        .and_then(|cube| {
+            soda_descriptor(file, &cube, urls)
+                .map(|soda| (soda, cube.axes().get(2).copied().unwrap_or(1)))
+                .ok_or_else(|| "the image's corners lie outside its projection".to_string())
+        });
+    let (soda, channels) = match described {
+        Ok(found) => found,
+        Err(problem) => {
             // the file is listed, but its cutouts and previews cannot be offered
-            report_unreadable_header(&file.name, &e.to_string(), out, id);
+            report_unreadable_header(&file.name, &problem, out, id);
             return;
         }
     };
-    let soda = soda_descriptor(file, &extent, urls);
     out.links.push(Link {
         id: id.to_string(),
         service_def: soda.id.clone(),
@@ -251,7 +259,6 @@ fn product_links(
         ..Link::default()
     });
     out.add_service(soda);
-    let channels = extent.shape.get(2).copied().unwrap_or(1);
     for (kind, what) in PREVIEW_KINDS {
         if channels <= 1 && *kind != "continuum" {
             continue;

@@ -23,7 +23,7 @@ use vo_fits::{read_hdus, CelestialWcs, ImageWcs, LinearAxis, Projection, StokesA
 
 const SHAPE: [usize; 4] = [1024, 1024, 512, 1];
 const BOX: [usize; 3] = [200, 200, 100];
-const SPEED_OF_LIGHT: f64 = 299_792_458.0;
+use vo_fits::SPEED_OF_LIGHT;
 
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 

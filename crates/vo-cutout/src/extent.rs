@@ -1,10 +1,10 @@
-//! What a cube covers, in words for error messages: sky ranges, wavelengths, observation
-//! time and polarization states.
+//! What a cube covers — wavelengths, observation time, polarization states — as values
+//! (for the ranges a SODA descriptor declares) and in words for error messages.
 
 use crate::cube::Cube;
 use crate::polarization::state_name;
 
-pub(crate) const SPEED_OF_LIGHT: f64 = 299_792_458.0;
+pub(crate) use vo_fits::SPEED_OF_LIGHT;
 /// Border samples per image edge when measuring the sky ranges.
 const EDGE_SAMPLES: usize = 64;
 
@@ -87,7 +87,7 @@ impl Cube {
     }
 
     /// Vacuum wavelengths (m) covered, low to high.
-    pub(crate) fn wavelength_range(&self) -> Option<(f64, f64)> {
+    pub fn wavelength_range(&self) -> Option<(f64, f64)> {
         let (lo, hi) = self.frequency_range()?;
         Some((SPEED_OF_LIGHT / hi, SPEED_OF_LIGHT / lo))
     }
@@ -98,7 +98,7 @@ impl Cube {
     }
 
     /// Start and end of the observation (MJD-BEG or MJD-OBS, MJD-END).
-    pub(crate) fn time_range(&self) -> Option<(f64, f64)> {
+    pub fn time_range(&self) -> Option<(f64, f64)> {
         let header = self.header();
         let start = header
             .float("MJD-BEG")
@@ -113,7 +113,7 @@ impl Cube {
     }
 
     /// The states along the STOKES axis, in order (`I`, `XX`, …; unknown codes as numbers).
-    pub(crate) fn states(&self) -> Option<Vec<String>> {
+    pub fn states(&self) -> Option<Vec<String>> {
         let codes = &self.wcs().stokes.as_ref()?.codes;
         Some(
             codes

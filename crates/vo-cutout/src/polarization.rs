@@ -4,26 +4,9 @@
 use crate::error::CutoutError;
 use crate::plan::AxisCut;
 use crate::request::CutoutRequest;
+use vo_fits::{stokes_code, STOKES_STATES};
 
-/// FITS Stokes codes and the names SODA's POL parameter uses for them.
-const STATES: [(i64, &str); 12] = [
-    (1, "I"),
-    (2, "Q"),
-    (3, "U"),
-    (4, "V"),
-    (-1, "RR"),
-    (-2, "LL"),
-    (-3, "RL"),
-    (-4, "LR"),
-    (-5, "XX"),
-    (-6, "YY"),
-    (-7, "XY"),
-    (-8, "YX"),
-];
-
-pub(crate) fn state_name(code: i64) -> Option<&'static str> {
-    STATES.iter().find(|(c, _)| *c == code).map(|(_, n)| *n)
-}
+pub(crate) use vo_fits::stokes_name as state_name;
 
 /// The planes of a STOKES axis holding `codes` that the states `wanted` select.
 pub(crate) fn stokes_cut(codes: &[i64], wanted: &[String]) -> Result<AxisCut, CutoutError> {
@@ -35,8 +18,8 @@ pub(crate) fn stokes_cut(codes: &[i64], wanted: &[String]) -> Result<AxisCut, Cu
     let mut indices = Vec::new();
     for state in wanted {
         let name = state.trim().to_ascii_uppercase();
-        let Some(&(code, _)) = STATES.iter().find(|(_, n)| *n == name) else {
-            let known: Vec<&str> = STATES.iter().map(|(_, n)| *n).collect();
+        let Some(code) = stokes_code(&name) else {
+            let known: Vec<&str> = STOKES_STATES.iter().map(|(_, n)| *n).collect();
             return Err(CutoutError::Usage(format!(
                 "{request}: '{state}' is not a polarization state; states are {}, and this \
                  cube holds {}",

@@ -8,7 +8,7 @@ use rand_chacha::ChaCha8Rng;
 use vo_ingest::{alma_band, release_date_for, ALMA_BANDS};
 use vo_region::{angular_distance_deg, Piece, Region, Shape};
 
-const SPEED_OF_LIGHT: f64 = 299_792_458.0;
+use vo_fits::SPEED_OF_LIGHT;
 
 #[derive(Debug, Clone)]
 pub struct DemoConfig {

@@ -8,7 +8,7 @@ use vo_catalogue::Table;
 use vo_ingest::{Location, RawRow};
 use vo_region::{format_stcs, unit_vector, Region, Shape};
 
-const SPEED_OF_LIGHT: f64 = 299_792_458.0;
+use vo_fits::SPEED_OF_LIGHT;
 
 fn timestamp(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%dT%H:%M:%S%.3f").to_string()

@@ -14,5 +14,8 @@ mod write;
 
 pub use card::{Card, FitsError, Header, Value};
 pub use hdu::{read_hdus, Hdu, BLOCK};
-pub use wcs::{CelestialWcs, ImageWcs, LinearAxis, Projection, StokesAxis};
+pub use wcs::{
+    stokes_code, stokes_name, CelestialWcs, ImageWcs, LinearAxis, Projection, StokesAxis,
+    SPEED_OF_LIGHT, STOKES_STATES,
+};
 pub use write::write_image_f32;

@@ -103,22 +103,39 @@ impl LinearAxis {
     }
 }
 
-fn stokes_name(code: i64) -> Option<&'static str> {
-    Some(match code {
-        1 => "I",
-        2 => "Q",
-        3 => "U",
-        4 => "V",
-        -1 => "RR",
-        -2 => "LL",
-        -3 => "RL",
-        -4 => "LR",
-        -5 => "XX",
-        -6 => "YY",
-        -7 => "XY",
-        -8 => "YX",
-        _ => return None,
-    })
+/// The speed of light in vacuum, m/s: frequencies ↔ vacuum wavelengths.
+pub const SPEED_OF_LIGHT: f64 = 299_792_458.0;
+
+/// FITS Stokes codes (Greisen & Calabretta 2002, table 7) and the names ObsCore and SODA use.
+pub const STOKES_STATES: [(i64, &str); 12] = [
+    (1, "I"),
+    (2, "Q"),
+    (3, "U"),
+    (4, "V"),
+    (-1, "RR"),
+    (-2, "LL"),
+    (-3, "RL"),
+    (-4, "LR"),
+    (-5, "XX"),
+    (-6, "YY"),
+    (-7, "XY"),
+    (-8, "YX"),
+];
+
+/// The name of a Stokes code (`-5` → `XX`).
+pub fn stokes_name(code: i64) -> Option<&'static str> {
+    STOKES_STATES
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map(|(_, n)| *n)
+}
+
+/// The Stokes code of a state's name (`XX` → `-5`), exact upper case.
+pub fn stokes_code(name: &str) -> Option<i64> {
+    STOKES_STATES
+        .iter()
+        .find(|(_, n)| *n == name)
+        .map(|(c, _)| *c)
 }
 
 impl StokesAxis {
@@ -243,6 +260,12 @@ impl ImageWcs {
         let n = self.shape[2] as f64;
         let (a, b) = (axis.value(0.5), axis.value(n + 0.5));
         Some((a.min(b), a.max(b)))
+    }
+
+    /// The vacuum wavelengths (m) covered by the channel edges, low to high.
+    pub fn wavelength_range(&self) -> Option<(f64, f64)> {
+        let (lo, hi) = self.frequency_range()?;
+        Some((SPEED_OF_LIGHT / hi, SPEED_OF_LIGHT / lo))
     }
 
     /// The cards that describe this WCS in a primary image header (SIMPLE…CUNITn).

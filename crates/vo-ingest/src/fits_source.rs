@@ -13,7 +13,7 @@ use vo_catalogue::Table;
 use vo_fits::{read_hdus, ImageWcs};
 use vo_region::{angular_distance_deg, format_stcs, Region, Shape};
 
-const SPEED_OF_LIGHT: f64 = 299_792_458.0;
+use vo_fits::SPEED_OF_LIGHT;
 const MJD_UNIX_EPOCH: f64 = 40_587.0;
 
 /// Where a product sits in the ALMA hierarchy, read from its path.
