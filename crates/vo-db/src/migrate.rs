@@ -31,6 +31,11 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
         "0005_obsplan.sql",
         include_str!("../../../schema/migrations/0005_obsplan.sql"),
     ),
+    (
+        6,
+        "0006_uws_results.sql",
+        include_str!("../../../schema/migrations/0006_uws_results.sql"),
+    ),
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -138,3 +138,71 @@ async fn migrations_build_the_schema_and_are_idempotent() {
         .get(0);
     assert!(inside);
 }
+
+/// A database made by an earlier release (jobs with one result each, in `uws.job`) keeps
+/// its jobs' results when 0006 moves them to `uws.result`.
+#[tokio::test]
+async fn uws_results_migration_keeps_earlier_results() {
+    let db = TestCluster::start().await;
+    db.cluster.ensure_database("earlier").await.unwrap();
+    let mut client = vo_db::connect(&db.cluster.connection_string("earlier"))
+        .await
+        .unwrap();
+    // the earlier release's job table, as 0004 made it, with two of its jobs
+    vo_db::migrate(&mut client, &Catalogue::builtin())
+        .await
+        .unwrap();
+    let uws = vo_db::MIGRATIONS.iter().find(|m| m.0 == 4).unwrap().2;
+    client
+        .batch_execute(&format!(
+            "DROP SCHEMA uws CASCADE; DELETE FROM public.vo_schema_version WHERE version >= 6; {uws}"
+        ))
+        .await
+        .unwrap();
+    client
+        .batch_execute(
+            "INSERT INTO uws.job (job_id, phase, execution_duration, destruction, parameters, \
+                                  result_content_type, result_size, result_rows) \
+             VALUES ('done', 'COMPLETED', 60, now() + interval '1 day', '[]', 'text/csv', 42, 3), \
+                    ('failed', 'ERROR', 60, now() + interval '1 day', '[]', NULL, NULL, NULL)",
+        )
+        .await
+        .unwrap();
+    let applied = vo_db::migrate(&mut client, &Catalogue::builtin())
+        .await
+        .unwrap();
+    assert_eq!(applied, vec!["0006_uws_results.sql".to_string()]);
+    let rows = client
+        .query(
+            "SELECT j.job_id, j.service, r.result_id, r.content_type, r.size, r.rows \
+             FROM uws.job j LEFT JOIN uws.result r USING (job_id) ORDER BY j.job_id",
+            &[],
+        )
+        .await
+        .unwrap();
+    let seen: Vec<(
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<i64>,
+        Option<i64>,
+    )> = rows
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5)))
+        .collect();
+    assert_eq!(
+        seen,
+        vec![
+            (
+                "done".into(),
+                "tap".into(),
+                Some("result".into()),
+                Some("text/csv".into()),
+                Some(42),
+                Some(3)
+            ),
+            ("failed".into(), "tap".into(), None, None, None, None),
+        ]
+    );
+}

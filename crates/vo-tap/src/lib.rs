@@ -1,25 +1,25 @@
 //! The TAP 1.1 endpoint: routes under `/tap`.
 //!
 //! Owns: TAP's HTTP surface — `/tap/sync` (GET and POST, form and multipart, uploads),
-//! `/tap/async` (UWS 1.1 jobs and the workers that run them), VOSI
+//! `/tap/async` (what a TAP job is; the UWS resources and workers are vo-jobs'), VOSI
 //! capabilities, availability and tables, DALI examples (from `schema/examples.toml`), and
 //! the limits it advertises and enforces.
 //! Does not own: ADQL (vo-adql), result formats (vo-results), running a query and streaming
 //! it (vo-endpoint), the database (vo-db), nor the server itself (the binary composes).
 
+mod async_jobs;
 mod capabilities;
 mod examples;
-mod jobs;
 mod limits;
 mod request;
 mod sync;
 mod tables;
 mod upload;
-mod worker;
 
-pub use limits::{AsyncLimits, TapLimits};
+pub use async_jobs::{start_workers, TapJobs};
+pub use limits::TapLimits;
 pub use request::plan;
-pub use worker::start_workers;
+pub use vo_jobs::AsyncLimits;
 
 use actix_web::web;
 use std::sync::Arc;
@@ -44,17 +44,10 @@ pub fn configure(service: TapService) -> impl FnOnce(&mut web::ServiceConfig) {
     move |cfg| {
         cfg.service(
             web::scope("/tap")
-                .app_data(web::Data::new(service))
+                .app_data(web::Data::new(service.clone()))
                 .route("/sync", web::get().to(sync::sync))
                 .route("/sync", web::post().to(sync::sync))
-                .route("/async", web::get().to(jobs::list))
-                .route("/async", web::post().to(jobs::create))
-                .route("/async/{job}", web::get().to(jobs::job))
-                .route("/async/{job}", web::post().to(jobs::post_job))
-                .route("/async/{job}", web::delete().to(jobs::delete))
-                .route("/async/{job}/results/result", web::get().to(jobs::result))
-                .route("/async/{job}/{part}", web::get().to(jobs::part))
-                .route("/async/{job}/{part}", web::post().to(jobs::set_part))
+                .service(vo_jobs::scope(async_jobs::jobs(&service), "/async"))
                 .route("/availability", web::get().to(vo_endpoint::availability))
                 .route("/capabilities", web::get().to(capabilities::capabilities))
                 .route("/examples", web::get().to(examples::examples_page))

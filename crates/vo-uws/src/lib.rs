@@ -1,16 +1,17 @@
 //! UWS 1.1 jobs (the pattern behind TAP's /async).
 //!
 //! Owns: the job model and its phases, the rules for moving between phases, persistence in
-//! PostgreSQL (`uws.job`, so jobs survive restarts and workers claim them safely), and the
-//! XML of a job, a job list and their parts.
+//! PostgreSQL (`uws.job` and `uws.result`, so jobs survive restarts and workers claim them
+//! safely; every operation is scoped to one service, so TAP and SODA jobs never mix), and
+//! the XML of a job, a job list and their parts.
 //!
-//! Does not own: what a job does (the TAP crate runs queries), HTTP, or where results are
-//! stored on disk.
+//! Does not own: what a job does (the TAP and SODA crates), HTTP and the workers (vo-jobs),
+//! or where results are stored on disk.
 
 mod model;
 mod store;
 mod xml;
 
-pub use model::{Job, Phase};
+pub use model::{Job, JobResult, Phase};
 pub use store::{JobStore, ListFilter};
 pub use xml::{job_list_xml, job_xml, parameters_xml, results_xml, JobUrls};

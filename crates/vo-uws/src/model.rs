@@ -65,10 +65,36 @@ impl Phase {
     }
 }
 
+/// One result of a completed job (UWS 1.1 §2.2.3.1: `<uws:result>`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct JobResult {
+    /// Unique within the job; also the name of its file (letters, digits, `_ - .`).
+    pub id: String,
+    pub content_type: String,
+    pub size: i64,
+    /// Table rows, for results that are tables.
+    pub rows: Option<i64>,
+}
+
+impl JobResult {
+    /// Whether `id` may name a result (and so a file in the job's directory).
+    pub fn valid_id(id: &str) -> bool {
+        !id.is_empty()
+            && id.len() <= 64
+            && id != "parts"
+            && id.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+            && id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+    }
+}
+
 /// One job as stored.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Job {
     pub job_id: String,
+    /// The service the job belongs to (`tap`, `soda`).
+    pub service: String,
     pub run_id: Option<String>,
     pub owner_id: Option<String>,
     pub phase: Phase,
@@ -80,9 +106,8 @@ pub struct Job {
     pub destruction: DateTime<Utc>,
     pub parameters: Vec<(String, String)>,
     pub error_message: Option<String>,
-    pub result_content_type: Option<String>,
-    pub result_size: Option<i64>,
-    pub result_rows: Option<i64>,
+    /// In the order the job produced them; empty unless COMPLETED.
+    pub results: Vec<JobResult>,
 }
 
 impl Job {
@@ -103,4 +128,28 @@ pub(crate) fn new_job_id() -> String {
     (0..16)
         .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::JobResult;
+
+    #[test]
+    fn result_ids_are_plain_file_names() {
+        for good in ["result", "cutout-1", "a.fits", "X_2"] {
+            assert!(JobResult::valid_id(good), "{good}");
+        }
+        for bad in [
+            "",
+            "parts",
+            ".hidden",
+            "../x",
+            "a/b",
+            "-x",
+            "a b",
+            &"x".repeat(65),
+        ] {
+            assert!(!JobResult::valid_id(bad), "{bad}");
+        }
+    }
 }

@@ -1,13 +1,35 @@
 //! Jobs in PostgreSQL. Every change is one statement, so concurrent requests and workers see
-//! consistent phases; workers claim queued jobs with `FOR UPDATE SKIP LOCKED`.
+//! consistent phases; workers claim queued jobs with `FOR UPDATE SKIP LOCKED`. A store is
+//! scoped to one service: it sees, claims and changes only that service's jobs.
 
 use crate::model::new_job_id;
-use crate::{Job, Phase};
+use crate::{Job, JobResult, Phase};
 use chrono::{DateTime, Utc};
 use tokio_postgres::{Client, Error, Row};
 
 const COLUMNS: &str = "job_id, run_id, owner_id, phase, creation_time, start_time, end_time, \
-    execution_duration, destruction, parameters, error_message, result_content_type, result_size, result_rows";
+    execution_duration, destruction, parameters, error_message, service, \
+    (SELECT coalesce(jsonb_agg(jsonb_build_array(r.result_id, r.content_type, r.size, r.rows) \
+                               ORDER BY r.position), '[]') \
+     FROM uws.result r WHERE r.job_id = uws.job.job_id)";
+
+fn results(value: &serde_json::Value) -> Vec<JobResult> {
+    value
+        .as_array()
+        .map(|list| {
+            list.iter()
+                .filter_map(|r| {
+                    Some(JobResult {
+                        id: r[0].as_str()?.to_string(),
+                        content_type: r[1].as_str()?.to_string(),
+                        size: r[2].as_i64()?,
+                        rows: r[3].as_i64(),
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
 
 fn job(row: &Row) -> Job {
     let parameters: serde_json::Value = row.get(9);
@@ -31,9 +53,8 @@ fn job(row: &Row) -> Job {
             })
             .unwrap_or_default(),
         error_message: row.get(10),
-        result_content_type: row.get(11),
-        result_size: row.get(12),
-        result_rows: row.get(13),
+        service: row.get(11),
+        results: results(&row.get::<_, serde_json::Value>(12)),
     }
 }
 
@@ -46,14 +67,15 @@ pub struct ListFilter {
     pub owner: Option<String>,
 }
 
-/// Job operations on one connection.
+/// Job operations on one connection, for one service's jobs.
 pub struct JobStore<'c> {
     client: &'c Client,
+    service: &'c str,
 }
 
 impl<'c> JobStore<'c> {
-    pub fn new(client: &'c Client) -> JobStore<'c> {
-        JobStore { client }
+    pub fn new(client: &'c Client, service: &'c str) -> JobStore<'c> {
+        JobStore { client, service }
     }
 
     pub async fn create(
@@ -74,9 +96,9 @@ impl<'c> JobStore<'c> {
         let row = self
             .client
             .query_one(
-                &format!("INSERT INTO uws.job (job_id, run_id, owner_id, phase, execution_duration, destruction, parameters) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {COLUMNS}"),
-                &[&new_job_id(), &run_id, &owner_id, &phase.name(), &execution_duration, &destruction, &pairs],
+                &format!("INSERT INTO uws.job (job_id, run_id, owner_id, phase, execution_duration, destruction, parameters, service) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING {COLUMNS}"),
+                &[&new_job_id(), &run_id, &owner_id, &phase.name(), &execution_duration, &destruction, &pairs, &self.service],
             )
             .await?;
         Ok(job(&row))
@@ -86,8 +108,8 @@ impl<'c> JobStore<'c> {
         Ok(self
             .client
             .query_opt(
-                &format!("SELECT {COLUMNS} FROM uws.job WHERE job_id = $1"),
-                &[&job_id],
+                &format!("SELECT {COLUMNS} FROM uws.job WHERE job_id = $1 AND service = $2"),
+                &[&job_id, &self.service],
             )
             .await?
             .as_ref()
@@ -110,7 +132,7 @@ impl<'c> JobStore<'c> {
                 &format!(
                     "SELECT {COLUMNS} FROM uws.job WHERE phase = ANY($1) \
                      AND ($2::timestamptz IS NULL OR creation_time > $2) \
-                     AND ($3::text IS NULL OR owner_id = $3) \
+                     AND ($3::text IS NULL OR owner_id = $3) AND service = $5 \
                      ORDER BY creation_time DESC, job_id LIMIT $4"
                 ),
                 &[
@@ -118,6 +140,7 @@ impl<'c> JobStore<'c> {
                     &filter.after,
                     &filter.owner,
                     &filter.last.unwrap_or(i64::MAX),
+                    &self.service,
                 ],
             )
             .await?;
@@ -128,8 +151,8 @@ impl<'c> JobStore<'c> {
     pub async fn queue(&self, job_id: &str) -> Result<Option<Phase>, Error> {
         self.client
             .execute(
-                "UPDATE uws.job SET phase = 'QUEUED' WHERE job_id = $1 AND phase IN ('PENDING', 'HELD')",
-                &[&job_id],
+                "UPDATE uws.job SET phase = 'QUEUED' WHERE job_id = $1 AND service = $2 AND phase IN ('PENDING', 'HELD')",
+                &[&job_id, &self.service],
             )
             .await?;
         Ok(self.get(job_id).await?.map(|j| j.phase))
@@ -141,8 +164,8 @@ impl<'c> JobStore<'c> {
             .client
             .execute(
                 "UPDATE uws.job SET phase = 'ABORTED', end_time = now() \
-                 WHERE job_id = $1 AND phase IN ('PENDING', 'QUEUED', 'EXECUTING', 'HELD', 'SUSPENDED')",
-                &[&job_id],
+                 WHERE job_id = $1 AND service = $2 AND phase IN ('PENDING', 'QUEUED', 'EXECUTING', 'HELD', 'SUSPENDED')",
+                &[&job_id, &self.service],
             )
             .await?
             == 1)
@@ -155,33 +178,41 @@ impl<'c> JobStore<'c> {
             .query_opt(
                 &format!(
                     "UPDATE uws.job SET phase = 'EXECUTING', start_time = now(), attempts = attempts + 1 \
-                     WHERE job_id = (SELECT job_id FROM uws.job WHERE phase = 'QUEUED' \
+                     WHERE job_id = (SELECT job_id FROM uws.job WHERE phase = 'QUEUED' AND service = $1 \
                                      ORDER BY creation_time FOR UPDATE SKIP LOCKED LIMIT 1) \
                      RETURNING {COLUMNS}"
                 ),
-                &[],
+                &[&self.service],
             )
             .await?
             .as_ref()
             .map(job))
     }
 
-    /// EXECUTING → COMPLETED with the result's description (unless aborted meanwhile).
-    pub async fn complete(
-        &self,
-        job_id: &str,
-        content_type: &str,
-        size: i64,
-        rows: i64,
-    ) -> Result<(), Error> {
-        self.client
-            .execute(
-                "UPDATE uws.job SET phase = 'COMPLETED', end_time = now(), result_content_type = $2, \
-                 result_size = $3, result_rows = $4 WHERE job_id = $1 AND phase = 'EXECUTING'",
-                &[&job_id, &content_type, &size, &rows],
+    /// EXECUTING → COMPLETED with its results, in one statement (unless aborted meanwhile:
+    /// then nothing changes and this returns false).
+    pub async fn complete(&self, job_id: &str, results: &[JobResult]) -> Result<bool, Error> {
+        let listed = serde_json::Value::Array(
+            results
+                .iter()
+                .map(|r| serde_json::json!([r.id, r.content_type, r.size, r.rows]))
+                .collect(),
+        );
+        let completed = self
+            .client
+            .query_one(
+                "WITH done AS (UPDATE uws.job SET phase = 'COMPLETED', end_time = now() \
+                               WHERE job_id = $1 AND service = $3 AND phase = 'EXECUTING' RETURNING job_id), \
+                      kept AS (INSERT INTO uws.result (job_id, position, result_id, content_type, size, rows) \
+                               SELECT done.job_id, (r.n - 1)::int, r.value->>0, r.value->>1, \
+                                      (r.value->>2)::bigint, (r.value->>3)::bigint \
+                               FROM done, jsonb_array_elements($2) WITH ORDINALITY AS r(value, n) \
+                               RETURNING 1) \
+                 SELECT count(*) FROM done",
+                &[&job_id, &listed, &self.service],
             )
             .await?;
-        Ok(())
+        Ok(completed.get::<_, i64>(0) == 1)
     }
 
     /// EXECUTING (or QUEUED) → ERROR with a message.
@@ -189,8 +220,8 @@ impl<'c> JobStore<'c> {
         self.client
             .execute(
                 "UPDATE uws.job SET phase = 'ERROR', end_time = now(), error_message = $2 \
-                 WHERE job_id = $1 AND phase IN ('EXECUTING', 'QUEUED')",
-                &[&job_id, &message],
+                 WHERE job_id = $1 AND service = $3 AND phase IN ('EXECUTING', 'QUEUED')",
+                &[&job_id, &message, &self.service],
             )
             .await?;
         Ok(())
@@ -199,8 +230,8 @@ impl<'c> JobStore<'c> {
     pub async fn set_destruction(&self, job_id: &str, when: DateTime<Utc>) -> Result<(), Error> {
         self.client
             .execute(
-                "UPDATE uws.job SET destruction = $2 WHERE job_id = $1",
-                &[&job_id, &when],
+                "UPDATE uws.job SET destruction = $2 WHERE job_id = $1 AND service = $3",
+                &[&job_id, &when, &self.service],
             )
             .await?;
         Ok(())
@@ -211,8 +242,8 @@ impl<'c> JobStore<'c> {
         Ok(self
             .client
             .execute(
-                "UPDATE uws.job SET execution_duration = $2 WHERE job_id = $1 AND phase = 'PENDING'",
-                &[&job_id, &seconds],
+                "UPDATE uws.job SET execution_duration = $2 WHERE job_id = $1 AND service = $3 AND phase = 'PENDING'",
+                &[&job_id, &seconds, &self.service],
             )
             .await?
             == 1)
@@ -233,8 +264,8 @@ impl<'c> JobStore<'c> {
         Ok(self
             .client
             .execute(
-                "UPDATE uws.job SET parameters = $2 WHERE job_id = $1 AND phase = 'PENDING'",
-                &[&job_id, &pairs],
+                "UPDATE uws.job SET parameters = $2 WHERE job_id = $1 AND service = $3 AND phase = 'PENDING'",
+                &[&job_id, &pairs, &self.service],
             )
             .await?
             == 1)
@@ -243,7 +274,10 @@ impl<'c> JobStore<'c> {
     pub async fn delete(&self, job_id: &str) -> Result<bool, Error> {
         Ok(self
             .client
-            .execute("DELETE FROM uws.job WHERE job_id = $1", &[&job_id])
+            .execute(
+                "DELETE FROM uws.job WHERE job_id = $1 AND service = $2",
+                &[&job_id, &self.service],
+            )
             .await?
             == 1)
     }
@@ -253,8 +287,8 @@ impl<'c> JobStore<'c> {
         Ok(self
             .client
             .query(
-                "DELETE FROM uws.job WHERE destruction < now() RETURNING job_id",
-                &[],
+                "DELETE FROM uws.job WHERE destruction < now() AND service = $1 RETURNING job_id",
+                &[&self.service],
             )
             .await?
             .iter()
@@ -271,15 +305,15 @@ impl<'c> JobStore<'c> {
             .execute(
                 "UPDATE uws.job SET phase = 'ERROR', end_time = now(), error_message = \
                  'the service restarted while this job was executing, ' || attempts || ' times; it was not run again' \
-                 WHERE phase = 'EXECUTING' AND attempts >= $1",
-                &[&max_attempts],
+                 WHERE phase = 'EXECUTING' AND attempts >= $1 AND service = $2",
+                &[&max_attempts, &self.service],
             )
             .await?;
         let requeued = self
             .client
             .execute(
-                "UPDATE uws.job SET phase = 'QUEUED', start_time = NULL WHERE phase = 'EXECUTING'",
-                &[],
+                "UPDATE uws.job SET phase = 'QUEUED', start_time = NULL WHERE phase = 'EXECUTING' AND service = $1",
+                &[&self.service],
             )
             .await?;
         Ok((requeued, failed))

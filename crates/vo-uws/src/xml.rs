@@ -47,17 +47,16 @@ fn parameters_body(out: &mut String, job: &Job) {
 fn results_body(out: &mut String, job: &Job, urls: &JobUrls) {
     out.push_str("<uws:results>");
     if job.phase == Phase::Completed {
-        out.push_str(&format!(
-            "<uws:result id=\"result\" xlink:type=\"simple\" xlink:href=\"{}/results/result\"",
-            escape_xml(&urls.job(&job.job_id))
-        ));
-        if let Some(t) = &job.result_content_type {
-            out.push_str(&format!(" mime-type=\"{}\"", escape_xml(t)));
+        for result in &job.results {
+            out.push_str(&format!(
+                "<uws:result id=\"{id}\" xlink:type=\"simple\" xlink:href=\"{job}/results/{id}\" \
+                 mime-type=\"{mime}\" size=\"{size}\"/>",
+                id = escape_xml(&result.id),
+                job = escape_xml(&urls.job(&job.job_id)),
+                mime = escape_xml(&result.content_type),
+                size = result.size,
+            ));
         }
-        if let Some(size) = job.result_size {
-            out.push_str(&format!(" size=\"{size}\""));
-        }
-        out.push_str("/>");
     }
     out.push_str("</uws:results>");
 }

@@ -1,15 +1,17 @@
 //! Jobs in a throwaway cluster: phases move only as UWS allows, workers claim each queued job
-//! once, the list filters work, interrupted jobs are recovered, expired ones destroyed.
+//! once, results keep their order, the list filters work, interrupted jobs are recovered,
+//! expired ones destroyed, and one service never sees another's jobs.
 
 use chrono::{Duration, Utc};
 use vo_db::testing::TestCluster;
-use vo_uws::{job_xml, JobStore, JobUrls, ListFilter, Phase};
+use vo_uws::{job_xml, JobResult, JobStore, JobUrls, ListFilter, Phase};
 
 #[tokio::test]
 async fn job_lifecycle() {
     let db = TestCluster::start().await;
     let client = db.client().await;
-    let store = JobStore::new(&client);
+    let store = JobStore::new(&client, "tap");
+    let other = JobStore::new(&client, "soda");
     let later = Utc::now() + Duration::days(1);
     let params = vec![
         ("LANG".to_string(), "ADQL".to_string()),
@@ -38,18 +40,39 @@ async fn job_lifecycle() {
         "only while PENDING"
     );
 
+    assert!(
+        other.claim_next().await.unwrap().is_none(),
+        "another service's workers do not take it"
+    );
+    assert!(other.get(&pending.job_id).await.unwrap().is_none());
+    assert!(!other.abort(&pending.job_id).await.unwrap());
     let claimed = store.claim_next().await.unwrap().unwrap();
     assert_eq!(
         (claimed.job_id.as_str(), claimed.phase),
         (pending.job_id.as_str(), Phase::Executing)
     );
     assert!(store.claim_next().await.unwrap().is_none(), "claimed once");
-    store
-        .complete(&claimed.job_id, "text/csv", 10, 2)
-        .await
-        .unwrap();
+    let results = vec![
+        JobResult {
+            id: "result".into(),
+            content_type: "text/csv".into(),
+            size: 10,
+            rows: Some(2),
+        },
+        JobResult {
+            id: "b-2".into(),
+            content_type: "application/fits".into(),
+            size: 2880,
+            rows: None,
+        },
+    ];
+    assert!(store.complete(&claimed.job_id, &results).await.unwrap());
     let done = store.get(&claimed.job_id).await.unwrap().unwrap();
-    assert_eq!((done.phase, done.result_rows), (Phase::Completed, Some(2)));
+    assert_eq!((done.phase, &done.results), (Phase::Completed, &results));
+    assert!(
+        !store.complete(&claimed.job_id, &results).await.unwrap(),
+        "completes once"
+    );
     assert!(
         !store.abort(&done.job_id).await.unwrap(),
         "a final job stays final"
@@ -64,9 +87,11 @@ async fn job_lifecycle() {
     );
     assert!(xml.contains("<uws:phase>COMPLETED</uws:phase>") && xml.contains("SELECT 1 &lt;x&gt;"));
     assert!(xml.contains(&format!(
-        "xlink:href=\"http://h/tap/async/{}/results/result\"",
-        done.job_id
-    )));
+        "<uws:result id=\"result\" xlink:type=\"simple\" xlink:href=\"http://h/tap/async/{id}/results/result\" \
+         mime-type=\"text/csv\" size=\"10\"/><uws:result id=\"b-2\" xlink:type=\"simple\" \
+         xlink:href=\"http://h/tap/async/{id}/results/b-2\" mime-type=\"application/fits\" size=\"2880\"/>",
+        id = done.job_id
+    )), "{xml}");
 
     // a job interrupted by a stop runs again; one interrupted too often ends in ERROR
     let second = store
@@ -117,12 +142,15 @@ async fn job_lifecycle() {
         .await
         .unwrap();
     assert!(after.is_empty());
+    assert!(other.list(&ListFilter::default()).await.unwrap().is_empty());
+    assert_eq!(other.recover(3).await.unwrap(), (0, 0));
 
     // destruction
     store
         .set_destruction(&done.job_id, Utc::now() - Duration::seconds(1))
         .await
         .unwrap();
+    assert!(other.delete_expired().await.unwrap().is_empty());
     assert_eq!(
         store.delete_expired().await.unwrap(),
         vec![done.job_id.clone()]

@@ -1,0 +1,109 @@
+//! POST to the job list: a new job, PENDING or (with PHASE=RUN) QUEUED; 303 to it.
+
+use crate::responses::{is_control, plain, read_params, see_other, unavailable, urls};
+use crate::times::{destruction_time, execution_duration};
+use crate::{JobKind, Jobs};
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::{Duration as Span, Utc};
+use vo_uws::{JobStore, Phase};
+
+/// A part name safe to use as a file name.
+fn safe_part_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 64
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+        && !name.starts_with('.')
+}
+
+pub async fn create<K: JobKind>(
+    request: HttpRequest,
+    payload: web::Payload,
+    jobs: web::Data<Jobs<K>>,
+    pool: web::Data<vo_db::Pool>,
+) -> HttpResponse {
+    let params = match read_params(&request, payload, &jobs).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let own_params: Vec<(String, String)> = params
+        .pairs()
+        .iter()
+        .filter(|(n, _)| !is_control(n))
+        .cloned()
+        .collect();
+    let run = match params.get("PHASE").map(str::trim) {
+        None => false,
+        Some(p) if p.eq_ignore_ascii_case("RUN") => true,
+        Some(p) => {
+            return plain(
+                StatusCode::BAD_REQUEST,
+                format!("PHASE={p} cannot be given when creating a job; use PHASE=RUN"),
+            )
+        }
+    };
+    let duration = match params.get("EXECUTIONDURATION") {
+        Some(v) => match execution_duration(v, &jobs.limits) {
+            Ok(d) => d,
+            Err(e) => return plain(StatusCode::BAD_REQUEST, e),
+        },
+        None => jobs.limits.execution_seconds as i32,
+    };
+    let destruction = match params.get("DESTRUCTION") {
+        Some(v) => match destruction_time(v, &jobs.limits) {
+            Ok(d) => d,
+            Err(e) => return plain(StatusCode::BAD_REQUEST, e),
+        },
+        None => Utc::now() + Span::seconds(jobs.limits.retention_seconds as i64),
+    };
+    let kept = match jobs.kind.kept_parts(&params) {
+        Ok(kept) => kept,
+        Err(message) => return plain(StatusCode::BAD_REQUEST, message),
+    };
+    if let Some(name) = kept.iter().find(|n| !safe_part_name(n)) {
+        return plain(
+            StatusCode::BAD_REQUEST,
+            format!(
+                "the multipart part name '{name}' is not allowed (letters, digits, _ - . only)"
+            ),
+        );
+    }
+    let client = match pool.get().await {
+        Ok(c) => c,
+        Err(e) => return unavailable(e),
+    };
+    let store = JobStore::new(&client, jobs.kind.service());
+    let phase = if run { Phase::Queued } else { Phase::Pending };
+    let job = match store
+        .create(
+            &own_params,
+            params.get("RUNID"),
+            None,
+            duration,
+            destruction,
+            phase,
+        )
+        .await
+    {
+        Ok(j) => j,
+        Err(e) => return unavailable(e),
+    };
+    let dir = jobs.job_dir(&job.job_id).join("parts");
+    for (name, data) in params.parts().iter().filter(|(n, _)| kept.contains(n)) {
+        if let Err(e) =
+            std::fs::create_dir_all(&dir).and_then(|_| std::fs::write(dir.join(name), data))
+        {
+            let _ = store.delete(&job.job_id).await;
+            return plain(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                format!("cannot keep the uploaded table: {e}"),
+            );
+        }
+    }
+    if run {
+        jobs.wake.notify_waiters();
+    }
+    see_other(urls(&request, &jobs).job(&job.job_id))
+}

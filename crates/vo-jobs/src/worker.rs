@@ -1,0 +1,222 @@
+//! The workers that run a service's queued jobs: a fixed number of them, each claiming the
+//! oldest QUEUED job of its service from the database and running it with the service's
+//! [`JobKind`]. Results are written to `<job dir>/partial/` and moved next to the job's
+//! parts only when it completes, so an aborted, failed or interrupted job leaves nothing
+//! behind. A job aborted or deleted while it runs, or past its execution duration, is
+//! stopped (its future dropped, which cancels a query). At start, jobs a previous process
+//! left EXECUTING run again (or, after repeated restarts, end in ERROR with the reason).
+//! Expired jobs are destroyed, their files with them.
+
+use crate::{JobKind, JobResult, Jobs, Stop};
+use bytes::Bytes;
+use std::path::Path;
+use std::time::Duration;
+use vo_endpoint::Params;
+use vo_uws::{Job, JobStore, Phase};
+
+/// A job started this many times and interrupted by restarts every time is not run again.
+const MAX_ATTEMPTS: i32 = 3;
+
+/// How often a running job's phase is checked for an abort.
+const CHECK_EVERY: Duration = Duration::from_millis(500);
+
+/// Starts the workers and the janitor of one service on the current (actix) runtime.
+pub fn start_workers<K: JobKind>(jobs: Jobs<K>, pool: vo_db::Pool) {
+    actix_web::rt::spawn(async move {
+        let service = jobs.kind.service();
+        match pool.get().await {
+            Ok(client) => match JobStore::new(&client, service).recover(MAX_ATTEMPTS).await {
+                Ok((0, 0)) => {}
+                Ok((requeued, failed)) => {
+                    tracing::info!(
+                        service,
+                        requeued,
+                        failed,
+                        "jobs interrupted by the last stop"
+                    )
+                }
+                Err(e) => tracing::warn!(service, error = %e, "cannot recover interrupted jobs"),
+            },
+            Err(e) => {
+                tracing::warn!(service, error = %e, "cannot recover interrupted jobs: no database")
+            }
+        }
+        for _ in 0..jobs.limits.workers.max(1) {
+            let (jobs, pool) = (jobs.clone(), pool.clone());
+            actix_web::rt::spawn(async move { work(jobs, pool).await });
+        }
+        janitor(jobs, pool).await;
+    });
+}
+
+async fn work<K: JobKind>(jobs: Jobs<K>, pool: vo_db::Pool) {
+    let service = jobs.kind.service();
+    loop {
+        let claimed = match pool.get().await {
+            Ok(client) => JobStore::new(&client, service)
+                .claim_next()
+                .await
+                .map_err(|e| e.to_string()),
+            Err(e) => Err(e.to_string()),
+        };
+        match claimed {
+            Ok(Some(job)) => run(&jobs, &pool, job).await,
+            Ok(None) => {
+                let _ =
+                    tokio::time::timeout(Duration::from_millis(500), jobs.wake.notified()).await;
+            }
+            Err(e) => {
+                tracing::warn!(service, error = %e, "cannot claim jobs");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+        }
+    }
+}
+
+/// The job's parameters, with its kept multipart parts read back from disk.
+fn params_of(dir: &Path, job: &Job) -> Params {
+    let parts = std::fs::read_dir(dir.join("parts"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|entry| {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            std::fs::read(entry.path())
+                .ok()
+                .map(|data| (name, Bytes::from(data)))
+        })
+        .collect();
+    Params::with_parts(job.parameters.clone(), parts)
+}
+
+/// Records how a job ended (unless it was aborted or deleted meanwhile).
+async fn finish<K: JobKind>(
+    jobs: &Jobs<K>,
+    pool: &vo_db::Pool,
+    job: &Job,
+    outcome: Result<Vec<JobResult>, String>,
+) {
+    let Ok(client) = pool.get().await else {
+        tracing::warn!(job = %job.job_id, "cannot record the end of a job: no database");
+        return;
+    };
+    let store = JobStore::new(&client, jobs.kind.service());
+    let recorded = match &outcome {
+        Ok(results) => store.complete(&job.job_id, results).await.map(|_| ()),
+        Err(message) => store.fail(&job.job_id, message).await,
+    };
+    if let Err(e) = recorded {
+        tracing::warn!(job = %job.job_id, error = %e, "cannot record the end of a job");
+    }
+    tracing::info!(service = jobs.kind.service(), job = %job.job_id, ok = outcome.is_ok(), "job finished");
+}
+
+/// Whether the job was aborted or deleted meanwhile.
+async fn stopped<K: JobKind>(jobs: &Jobs<K>, pool: &vo_db::Pool, job_id: &str) -> bool {
+    match pool.get().await {
+        Ok(client) => match JobStore::new(&client, jobs.kind.service())
+            .get(job_id)
+            .await
+        {
+            Ok(Some(j)) => j.phase != Phase::Executing,
+            Ok(None) => true,
+            Err(_) => false,
+        },
+        Err(_) => false,
+    }
+}
+
+/// How a run ended, as the worker saw it.
+enum Ended {
+    Finished(Result<Vec<JobResult>, String>),
+    Aborted,
+}
+
+async fn run<K: JobKind>(jobs: &Jobs<K>, pool: &vo_db::Pool, job: Job) {
+    let dir = jobs.job_dir(&job.job_id);
+    let partial = dir.join("partial");
+    let _ = std::fs::remove_dir_all(&partial);
+    if let Err(e) = std::fs::create_dir_all(&partial) {
+        let message = format!("cannot write the job's results: {e}");
+        return finish(jobs, pool, &job, Err(message)).await;
+    }
+    let params = params_of(&dir, &job);
+    let stop = Stop::default();
+    let limit = Duration::from_secs(job.execution_duration.max(1) as u64);
+    // boxed, so that dropping it below ends it at once
+    let mut running = Box::pin(jobs.kind.run(
+        job.clone(),
+        params,
+        pool.clone(),
+        partial.clone(),
+        stop.clone(),
+    ));
+    let mut deadline = std::pin::pin!(tokio::time::sleep(limit));
+    let mut check = tokio::time::interval(CHECK_EVERY);
+    let ended = loop {
+        tokio::select! {
+            outcome = &mut running => break Ended::Finished(outcome),
+            _ = &mut deadline => break Ended::Finished(Err(format!(
+                "the job ran longer than its execution duration of {} s and was stopped; \
+                 ask for more with EXECUTIONDURATION (up to {} s)",
+                job.execution_duration, jobs.limits.execution_hard_seconds
+            ))),
+            _ = check.tick() => {
+                if stopped(jobs, pool, &job.job_id).await {
+                    break Ended::Aborted;
+                }
+            }
+        }
+    };
+    // whatever still runs for this job stops: blocking work sees the signal, and dropping
+    // the future cancels its query
+    stop.request();
+    drop(running);
+    let outcome = match ended {
+        Ended::Aborted => {
+            let _ = std::fs::remove_dir_all(&partial);
+            tracing::info!(job = %job.job_id, "job aborted while executing");
+            return;
+        }
+        Ended::Finished(Ok(results)) => keep(&dir, &partial, results),
+        Ended::Finished(Err(message)) => Err(message),
+    };
+    let _ = std::fs::remove_dir_all(&partial);
+    finish(jobs, pool, &job, outcome).await;
+}
+
+/// Moves the results out of `partial/` into the job's directory.
+fn keep(dir: &Path, partial: &Path, results: Vec<JobResult>) -> Result<Vec<JobResult>, String> {
+    for (n, result) in results.iter().enumerate() {
+        if !JobResult::valid_id(&result.id) || results[..n].iter().any(|r| r.id == result.id) {
+            return Err(format!(
+                "the job produced a result with a bad id '{}'",
+                result.id
+            ));
+        }
+        std::fs::rename(partial.join(&result.id), dir.join(&result.id))
+            .map_err(|e| format!("cannot keep result '{}': {e}", result.id))?;
+    }
+    Ok(results)
+}
+
+/// Destroys the service's expired jobs once a minute.
+async fn janitor<K: JobKind>(jobs: Jobs<K>, pool: vo_db::Pool) {
+    let service = jobs.kind.service();
+    loop {
+        if let Ok(client) = pool.get().await {
+            match JobStore::new(&client, service).delete_expired().await {
+                Ok(ids) => {
+                    for id in &ids {
+                        let _ = std::fs::remove_dir_all(jobs.job_dir(id));
+                    }
+                    if !ids.is_empty() {
+                        tracing::info!(service, count = ids.len(), "expired jobs destroyed");
+                    }
+                }
+                Err(e) => tracing::warn!(service, error = %e, "cannot destroy expired jobs"),
+            }
+        }
+        tokio::time::sleep(Duration::from_secs(60)).await;
+    }
+}

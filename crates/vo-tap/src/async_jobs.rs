@@ -1,0 +1,104 @@
+//! `/tap/async`: a TAP query as a UWS job. The job resources and workers are vo-jobs'; this
+//! says what a TAP job is — the same planner and executor as /tap/sync, with the job's
+//! execution duration as its time limit, its rows written to the result `result`.
+
+use crate::upload::parse_upload_param;
+use crate::TapService;
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Duration;
+use vo_endpoint::{start_query, Outcome, Params};
+use vo_jobs::{Job, JobKind, JobResult, Jobs, Stop};
+
+/// TAP's kind of job.
+#[derive(Debug, Clone)]
+pub struct TapJobs(pub TapService);
+
+/// The service's jobs, for its routes and its workers (which share the wake-up signal).
+pub fn jobs(service: &TapService) -> Jobs<TapJobs> {
+    Jobs {
+        kind: TapJobs(service.clone()),
+        limits: service.limits.jobs.clone(),
+        dir: service.jobs_dir.clone(),
+        list_path: "/tap/async".into(),
+        wake: service.wake.clone(),
+    }
+}
+
+/// Starts the workers that run TAP jobs.
+pub fn start_workers(service: TapService, pool: vo_db::Pool) {
+    vo_jobs::start_workers(jobs(&service), pool)
+}
+
+impl JobKind for TapJobs {
+    fn service(&self) -> &'static str {
+        "tap"
+    }
+
+    fn max_body(&self) -> usize {
+        self.0.limits.upload_bytes
+    }
+
+    /// The parts UPLOAD refers to (`param:name`); a malformed UPLOAD is reported when the
+    /// job runs, as the job's error.
+    fn kept_parts(&self, params: &Params) -> Result<Vec<String>, String> {
+        Ok(parse_upload_param(params)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|u| u.uri.strip_prefix("param:"))
+            .map(str::to_string)
+            .collect())
+    }
+
+    fn error_document(&self, message: &str) -> (&'static str, String) {
+        (
+            "application/x-votable+xml",
+            vo_results::error_votable(message),
+        )
+    }
+
+    async fn run(
+        &self,
+        job: Job,
+        params: Params,
+        pool: vo_db::Pool,
+        out: PathBuf,
+        _stop: Stop,
+    ) -> Result<Vec<JobResult>, String> {
+        let service = &self.0;
+        let timeout = Duration::from_secs(job.execution_duration.max(1) as u64);
+        let plan = crate::plan(&params, service, timeout, &service.public_url)
+            .await
+            .map_err(|failure| failure.message)?;
+        let content_type = plan.format.content_type().to_string();
+        let mut run = start_query(&pool, plan, "")
+            .await
+            .map_err(|failure| failure.message)?;
+        let mut file = std::fs::File::create(out.join("result"))
+            .map(std::io::BufWriter::new)
+            .map_err(|e| format!("cannot write the result: {e}"))?;
+        let mut size: i64 = 0;
+        while let Some(chunk) = run.chunks.recv().await {
+            let bytes = chunk.map_err(|e| e.to_string())?;
+            size += bytes.len() as i64;
+            file.write_all(&bytes)
+                .map_err(|e| format!("cannot write the result: {e}"))?;
+        }
+        file.flush()
+            .map_err(|e| format!("cannot write the result: {e}"))?;
+        match run
+            .finished
+            .await
+            .unwrap_or(Outcome::Failed("the query stopped unexpectedly".into()))
+        {
+            Outcome::Complete { rows, .. } => Ok(vec![JobResult {
+                id: "result".into(),
+                content_type,
+                size,
+                rows: Some(rows as i64),
+            }]),
+            Outcome::Failed(message) => Err(message),
+            Outcome::Abandoned => Err("the query was abandoned".into()),
+        }
+    }
+}
