@@ -3,11 +3,16 @@ the SODA descriptor; pyvo's processed() sends CIRCLE and BAND; the answer opens 
 with a WCS that puts every output pixel where the same input pixel is, and data equal to the
 same slice of the original. Then POS=RANGE, POLYGON, TIME and POL, several cutouts in one
 request (a multi-extension FITS), and the errors (no overlap names the dataset's extent).
+Then /soda/async as a UWS client sees it: one result per cutout (FITS, or a text/plain
+UsageError for a cutout that misses), jobs that end in ERROR with SODA's message, parameter
+changes while PENDING, abort and deletion, and TAP and SODA job lists kept apart.
 
 usage: python cutouts.py BASE_URL DATA_DIR     (exit status 0 when every check holds)
 """
 import io
 import sys
+import time
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import astropy.units as u
@@ -118,6 +123,94 @@ check(len(multi) == 3 and multi[0].data is None and all(h.header["XTENSION"] == 
 check(all(same_slice(h) and corners_agree(h) for h in multi[1:]), "each extension is its slice")
 check(int(r.headers["Content-Length"]) == len(r.content), "Content-Length is exact")
 
+# /soda/async: the same cutouts as a UWS job, one result each; a third circle misses the cube
+UWS = "{http://www.ivoa.net/xml/UWS/v1.0}"
+XLINK = "{http://www.w3.org/1999/xlink}"
+jobs_url = base + "/soda/async"
+
+
+def submit(pairs, run=True):
+    r = requests.post(jobs_url, data=pairs + ([("PHASE", "RUN")] if run else []), allow_redirects=False)
+    check(r.status_code == 303 and r.headers["Location"].startswith(jobs_url + "/"),
+          f"job created with a 303 to it: {r.status_code} {r.text}")
+    return r.headers["Location"]
+
+
+def finished(job_url):
+    job = pyvo.dal.tap.AsyncTAPJob(job_url)  # pyvo's UWS client reads any UWS 1.1 job
+    job.wait(phases={"COMPLETED", "ERROR", "ABORTED"}, timeout=60)
+    return job
+
+
+job_url = submit([("ID", cube), ("CIRCLE", f"{ra} {dec} {radius}"), ("CIRCLE", f"{ra} {dec} {radius / 2}"),
+                  ("CIRCLE", "10 10 0.01")])
+job = finished(job_url)
+check(job.phase == "COMPLETED", f"async cutouts COMPLETED: {job.phase}")
+document = ET.fromstring(requests.get(job_url).content)
+results = [(e.get("id"), e.get("mime-type"), int(e.get("size")), e.get(XLINK + "href"))
+           for e in document.iter(UWS + "result")]
+check([r[0] for r in results] == ["cutout-1", "cutout-2", "cutout-3"], f"one result per cutout: {results}")
+check([r[1] for r in results] == ["application/fits", "application/fits", "text/plain; charset=utf-8"],
+      f"FITS for the cutouts, text for the miss: {[r[1] for r in results]}")
+check(job.result_uris == [r[3] for r in results], "pyvo finds the same result links")
+for (rid, mime, size, href), expected in zip(results[:2], multi[1:]):
+    r = requests.get(href)
+    check(r.status_code == 200 and r.headers["Content-Type"] == "application/fits" and len(r.content) == size,
+          f"{rid}: served as FITS, {size} bytes as the job says ({r.status_code}, {len(r.content)})")
+    h = fits.open(io.BytesIO(r.content))[0]
+    check(same_slice(h) and corners_agree(h) and np.array_equal(h.data, expected.data, equal_nan=True),
+          f"{rid}: the same slice and sky as the sync answer's extension")
+miss = requests.get(results[2][3])
+check(miss.text.startswith("UsageError: no overlap:") and "covers RA" in miss.text,
+      f"cutout-3 says why it is empty: {miss.text}")
+r = requests.get(job_url + "/results/result-9")
+check(r.status_code == 404 and "cutout-1, cutout-2, cutout-3" in r.text, f"an unknown result: {r.status_code} {r.text}")
+
+# jobs that fail say why, in SODA's words, from /error
+for what, pairs, words in [
+    ("bad circle", [("ID", cube), ("CIRCLE", "10 10")], "UsageError: CIRCLE='10 10'"),
+    ("every cutout misses", [("ID", cube), ("CIRCLE", "10 10 0.01")], "UsageError: no overlap:"),
+    ("no ID", [("CIRCLE", "10 10 1")], "UsageError: ID is required"),
+    ("unknown file", [("ID", "nothing.fits")], "UsageError: no file is called"),
+]:
+    j = finished(submit(pairs))
+    error = requests.get(j.url + "/error")
+    check(j.phase == "ERROR" and error.headers["Content-Type"].startswith("text/plain") and words in error.text,
+          f"{what}: {j.phase} {error.text}")
+    check(words in ET.fromstring(requests.get(j.url).content).find(f"{UWS}errorSummary/{UWS}message").text,
+          f"{what}: the job document's errorSummary says it too")
+
+# parameters change while PENDING (repeated ones kept), then RUN; ABORT; DELETE
+pending = submit([("ID", cube)], run=False)
+r = requests.post(pending + "/parameters", data=[("CIRCLE", f"{ra} {dec} {radius}"), ("CIRCLE", f"{ra} {dec} {radius / 3}")],
+                  allow_redirects=False)
+check(r.status_code == 303, f"parameters changed while PENDING: {r.status_code} {r.text}")
+params_doc = ET.fromstring(requests.get(pending + "/parameters").content)
+circles = [p.text for p in params_doc.iter(UWS + "parameter") if p.get("id") == "CIRCLE"]
+check(len(circles) == 2, f"both CIRCLE values kept: {circles}")
+requests.post(pending + "/phase", data={"PHASE": "RUN"})
+j = finished(pending)
+check(j.phase == "COMPLETED" and len(j.result_uris) == 2, f"two cutouts after the change: {j.phase} {j.result_uris}")
+r = requests.post(pending + "/parameters", data={"CIRCLE": "1 2 3"}, allow_redirects=False)
+check(r.status_code == 409, f"no changes once run: {r.status_code}")
+held = submit([("ID", cube)], run=False)
+requests.post(held + "/phase", data={"PHASE": "ABORT"})
+check(requests.get(held + "/phase").text.strip() == "ABORTED", "a PENDING job aborts")
+r = requests.delete(pending, allow_redirects=False)
+check(r.status_code == 303 and requests.get(pending).status_code == 404, "a deleted job is gone")
+
+# each service lists its own jobs
+tap_job = requests.post(base + "/tap/async", data={"LANG": "ADQL", "QUERY": "SELECT TOP 1 obs_id FROM ivoa.obscore"},
+                        allow_redirects=False).headers["Location"]
+soda_list = requests.get(jobs_url).text
+tap_list = requests.get(base + "/tap/async").text
+check(job_url.rsplit("/", 1)[1] in soda_list and tap_job.rsplit("/", 1)[1] not in soda_list,
+      "the SODA job list has SODA's jobs only")
+check(tap_job.rsplit("/", 1)[1] in tap_list and job_url.rsplit("/", 1)[1] not in tap_list,
+      "the TAP job list has TAP's jobs only")
+check(requests.get(base + "/tap/async/" + job_url.rsplit("/", 1)[1]).status_code == 404,
+      "a SODA job is not reachable as a TAP job")
+
 # errors: SODA's text/plain with its labels
 for what, query, status, words in [
     ("no overlap", {"ID": cube, "CIRCLE": "10 10 0.01"}, 400, "does not overlap the image, which covers RA"),
@@ -145,5 +238,10 @@ check(locked is not None, "a proprietary cube in the demo")
 r = requests.get(sync, params={"ID": locked, "CIRCLE": f"{ra} {dec} {radius}"})
 check(r.status_code == 401 and r.text.startswith("AuthenticationError") and "proprietary until" in r.text
       and "WWW-Authenticate" in r.headers, f"proprietary: {r.status_code} {r.text}")
+
+j = finished(submit([("ID", locked), ("CIRCLE", f"{ra} {dec} {radius}")]))
+error = requests.get(j.url + "/error").text
+check(j.phase == "ERROR" and error.startswith("AuthenticationError") and "proprietary until" in error,
+      f"proprietary, async: {j.phase} {error}")
 
 print(f"soda/cutouts.py: {passed()} checks passed")

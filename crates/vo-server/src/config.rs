@@ -4,7 +4,7 @@
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     pub server: ServerConfig,
@@ -12,6 +12,7 @@ pub struct Config {
     pub data: DataConfig,
     pub demo: DemoSettings,
     pub tap: vo_tap::TapLimits,
+    pub soda: vo_soda::SodaLimits,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -87,17 +88,6 @@ impl Default for DemoSettings {
             seed: 2026,
             rows: 3000,
             file_mous: 12,
-        }
-    }
-}
-impl Default for Config {
-    fn default() -> Self {
-        Config {
-            server: ServerConfig::default(),
-            database: DatabaseConfig::default(),
-            data: DataConfig::default(),
-            demo: DemoSettings::default(),
-            tap: vo_tap::TapLimits::default(),
         }
     }
 }
@@ -218,5 +208,21 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("prot"));
+    }
+
+    /// The configuration the README shows is a valid file, and says what it sets.
+    #[test]
+    fn the_readme_configuration_parses() {
+        let readme = include_str!("../../../README.md");
+        let start = readme
+            .find("```toml\n[server]")
+            .expect("the README shows a configuration");
+        let block = &readme[start + "```toml\n".len()..];
+        let block = &block[..block.find("```").unwrap()];
+        let config: Config = toml::from_str(block).unwrap();
+        assert_eq!(config.soda.max_cutouts, 100);
+        assert_eq!(config.soda.jobs.workers, 2);
+        assert_eq!(config.tap.jobs.retention_seconds, 604800);
+        assert_eq!(config.tap.upload_bytes, 67108864);
     }
 }

@@ -61,16 +61,19 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     };
     let soda = vo_soda::SodaService {
         data_dir: config.data.dir.clone(),
-        max_cutouts: 100,
+        limits: config.soda.clone(),
     };
     let tap = vo_tap::TapService {
         catalogue,
         limits: config.tap.clone(),
-        jobs_dir: config.data.dir.join("jobs"),
-        wake: std::sync::Arc::new(tokio::sync::Notify::new()),
         public_url: config.public_url().trim_end_matches('/').to_string(),
     };
-    vo_tap::start_workers(tap.clone(), pool.get_ref().clone());
+    // asynchronous jobs of every service share one directory (job ids are unique)
+    let jobs_dir = config.data.dir.join("jobs");
+    let tap_jobs = vo_tap::jobs(&tap, jobs_dir.clone());
+    let soda_jobs = vo_soda::jobs(&soda, jobs_dir);
+    vo_jobs::start_workers(tap_jobs.clone(), pool.get_ref().clone());
+    vo_jobs::start_workers(soda_jobs.clone(), pool.get_ref().clone());
     let address = (config.server.bind.clone(), config.server.port);
     let mut server = HttpServer::new(move || {
         App::new()
@@ -96,11 +99,11 @@ async fn serve(config: Config) -> anyhow::Result<()> {
                     Ok(response)
                 }
             })
-            .configure(vo_tap::configure(tap.clone()))
+            .configure(vo_tap::configure(tap.clone(), tap_jobs.clone()))
             .configure(vo_sia2::configure(sia2.clone()))
             .configure(vo_datalink::configure(datalink.clone()))
             .configure(vo_download::configure(download.clone()))
-            .configure(vo_soda::configure(soda.clone()))
+            .configure(vo_soda::configure(soda.clone(), soda_jobs.clone()))
     })
     .shutdown_timeout(10);
     if config.server.workers > 0 {

@@ -21,7 +21,9 @@ fn pyvo_cutouts_open_in_astropy() {
     assert_eq!(status, 200);
     assert!(
         caps.contains("ivo://ivoa.net/std/SODA#sync-1.0")
-            && caps.contains(&server.url("/soda/sync")),
+            && caps.contains(&server.url("/soda/sync"))
+            && caps.contains("ivo://ivoa.net/std/SODA#async-1.0")
+            && caps.contains(&server.url("/soda/async")),
         "{caps}"
     );
 }

@@ -15,6 +15,11 @@ pub async fn capabilities(request: HttpRequest) -> HttpResponse {
         "ivo://ivoa.net/std/SODA#sync-1.0",
         &format!("{base}/sync"),
     );
+    param_http_capability(
+        &mut out,
+        "ivo://ivoa.net/std/SODA#async-1.0",
+        &format!("{base}/async"),
+    );
     vosi_capabilities(&mut out, &base);
     capabilities_end(&mut out);
     xml_response(StatusCode::OK, out)

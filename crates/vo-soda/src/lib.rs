@@ -1,36 +1,67 @@
 //! The SODA 1.0 endpoint: routes under `/soda`.
 //!
 //! Owns: `/soda/sync` (GET or POST: ID, CIRCLE, POLYGON, POS, BAND, TIME, POL; several IDs or
-//! filter values give several cutouts in one multi-extension FITS), its capabilities and
-//! availability, and SODA's text/plain error documents.
+//! filter values give several cutouts in one multi-extension FITS), what a `/soda/async` job
+//! is (one result per cutout), its capabilities and availability, and SODA's text/plain
+//! error documents.
 //! Does not own: cutting (vo-cutout), finding a dataset's file and its release (vo-archive
-//! through vo-endpoint), or parsing DALI values (vo-endpoint).
+//! through vo-endpoint), parsing DALI values (vo-endpoint), or the UWS resources and
+//! workers (vo-jobs).
 
+mod async_jobs;
 mod capabilities;
+mod cutouts;
 mod errors;
 mod request;
 mod sync;
 
+pub use async_jobs::{jobs, SodaJobs};
+
 use actix_web::web;
+use serde::Deserialize;
 use std::path::PathBuf;
+use vo_jobs::AsyncLimits;
+
+/// The limits of the SODA service (`[soda]` in the configuration).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct SodaLimits {
+    /// The most cutouts one request (or job) may ask for.
+    pub max_cutouts: usize,
+    /// Asynchronous jobs (/soda/async).
+    #[serde(rename = "async")]
+    pub jobs: AsyncLimits,
+}
+
+impl Default for SodaLimits {
+    fn default() -> Self {
+        SodaLimits {
+            max_cutouts: 100,
+            jobs: AsyncLimits::default(),
+        }
+    }
+}
 
 /// What the SODA routes need besides the database pool.
 #[derive(Debug, Clone)]
 pub struct SodaService {
     /// Where the archive's files are (`archive.file.path` is relative to it).
     pub data_dir: PathBuf,
-    /// The most cutouts one request may ask for.
-    pub max_cutouts: usize,
+    pub limits: SodaLimits,
 }
 
-/// Registers the SODA routes. The application provides `web::Data<vo_db::Pool>`.
-pub fn configure(service: SodaService) -> impl FnOnce(&mut web::ServiceConfig) {
+/// Registers the SODA routes, with its jobs' resources. The application provides `web::Data<vo_db::Pool>`.
+pub fn configure(
+    service: SodaService,
+    jobs: vo_jobs::Jobs<SodaJobs>,
+) -> impl FnOnce(&mut web::ServiceConfig) {
     move |cfg| {
         cfg.service(
             web::scope("/soda")
                 .app_data(web::Data::new(service))
                 .route("/sync", web::get().to(sync::cutout))
                 .route("/sync", web::post().to(sync::cutout))
+                .service(vo_jobs::scope(jobs, "/async"))
                 .route("/availability", web::get().to(vo_endpoint::availability))
                 .route("/capabilities", web::get().to(capabilities::capabilities)),
         );

@@ -1,7 +1,8 @@
 //! `/soda/sync`: plans every cutout first (so any error comes before the first byte), then
-//! streams the FITS file from a blocking thread through a small channel.
+//! streams one FITS file from a blocking thread through a small channel.
 
-use crate::errors::{from_failure, soda_error};
+use crate::cutouts::{find_files, plan_each, Planned};
+use crate::errors::SodaError;
 use crate::SodaService;
 use actix_web::body::SizedStream;
 use actix_web::http::{header, StatusCode};
@@ -10,10 +11,11 @@ use bytes::Bytes;
 use std::io::Write;
 use std::sync::Arc;
 use tokio::sync::mpsc;
-use vo_cutout::{Cube, Cutout, CutoutError};
-use vo_endpoint::{archive_file, Params};
+use vo_cutout::{Cube, Cutout};
+use vo_endpoint::Params;
 
-const MAX_BODY: usize = 1 << 20;
+/// The largest request body: SODA parameters are short.
+pub const MAX_BODY: usize = 1 << 20;
 /// Bytes per chunk sent to the client.
 const CHUNK: usize = 1 << 20;
 
@@ -47,39 +49,6 @@ impl Write for ChannelWriter {
     }
 }
 
-/// Opens and plans every cutout; cutouts that miss their dataset are left out as long as one
-/// remains (their reasons go into the log), otherwise the first reason is the error.
-fn plan_all(
-    files: Vec<(String, std::path::PathBuf)>,
-    request: &crate::request::SodaRequest,
-) -> Result<Vec<(Arc<Cube>, Cutout)>, CutoutError> {
-    let mut cubes: Vec<(String, Arc<Cube>)> = Vec::new();
-    for (name, path) in files {
-        cubes.push((name, Arc::new(Cube::open(&path)?)));
-    }
-    let mut planned = Vec::new();
-    let mut misses = Vec::new();
-    for (id, constraints) in &request.cutouts {
-        let cube = &cubes
-            .iter()
-            .find(|(n, _)| n == id)
-            .expect("every ID was opened")
-            .1;
-        match cube.plan(constraints) {
-            Ok(cutout) => planned.push((cube.clone(), cutout)),
-            Err(CutoutError::NoOverlap(why)) => misses.push(format!("{id}: {why}")),
-            Err(other) => return Err(other),
-        }
-    }
-    if planned.is_empty() {
-        return Err(CutoutError::NoOverlap(misses.join("; ")));
-    }
-    for miss in misses {
-        tracing::info!(cutout = %miss, "left out of a multi-cutout answer");
-    }
-    Ok(planned)
-}
-
 pub async fn cutout(
     request: HttpRequest,
     payload: web::Payload,
@@ -88,58 +57,41 @@ pub async fn cutout(
 ) -> HttpResponse {
     let params = match Params::read(&request, payload, MAX_BODY).await {
         Ok(p) => p,
-        Err(e) => return soda_error(StatusCode::BAD_REQUEST, "UsageError", &e.0),
+        Err(e) => return SodaError::usage(e.0).response(),
     };
-    let soda = match crate::request::read(&params, service.max_cutouts) {
+    let soda = match crate::request::read(&params, service.limits.max_cutouts) {
         Ok(r) => r,
-        Err(message) => return soda_error(StatusCode::BAD_REQUEST, "UsageError", &message),
+        Err(message) => return SodaError::usage(message).response(),
     };
-    let mut files: Vec<(String, std::path::PathBuf)> = Vec::new();
-    for (id, _) in &soda.cutouts {
-        if files.iter().any(|(n, _)| n == id) {
-            continue;
-        }
-        match archive_file(&pool, &service.data_dir, id).await {
-            Ok((file, _)) if file.content_type != "application/fits" => {
-                return soda_error(
-                    StatusCode::BAD_REQUEST,
-                    "UsageError",
-                    &format!("{id} is not a FITS image or cube; cutouts are made of FITS products"),
-                )
-            }
-            Ok((_, path)) => files.push((id.clone(), path)),
-            Err(failure) => return from_failure(&failure),
-        }
-    }
+    let files = match find_files(&pool, &service.data_dir, &soda).await {
+        Ok(files) => files,
+        Err(e) => return e.response(),
+    };
     let first_name = files[0].0.clone();
-    let planned = match web::block(move || plan_all(files, &soda)).await {
+    let planned = match web::block(move || plan_each(files, &soda)).await {
         Ok(Ok(planned)) => planned,
-        Ok(Err(CutoutError::NoOverlap(why))) => {
-            return soda_error(
-                StatusCode::BAD_REQUEST,
-                "UsageError",
-                &format!("no overlap: {why}"),
-            )
-        }
-        Ok(Err(CutoutError::Usage(why))) => {
-            return soda_error(StatusCode::BAD_REQUEST, "UsageError", &why)
-        }
-        Ok(Err(other)) => {
-            tracing::error!(error = %other, "a product cannot be cut");
-            return soda_error(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "Error",
-                &other.to_string(),
-            );
-        }
+        Ok(Err(e)) => return e.response(),
         Err(e) => {
-            return soda_error(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "ServiceUnavailable",
-                &e.to_string(),
-            )
+            return SodaError {
+                status: StatusCode::SERVICE_UNAVAILABLE,
+                label: "ServiceUnavailable",
+                message: e.to_string(),
+            }
+            .response()
         }
     };
+    // cutouts that miss their dataset are left out as long as one remains (their reasons
+    // go into the log); otherwise the reasons are the error
+    let (planned, misses): (Vec<Planned>, Vec<Planned>) =
+        planned.into_iter().partition(Result::is_ok);
+    let misses: Vec<String> = misses.into_iter().filter_map(Result::err).collect();
+    let planned: Vec<(Arc<Cube>, Cutout)> = planned.into_iter().filter_map(Result::ok).collect();
+    if planned.is_empty() {
+        return SodaError::usage(format!("no overlap: {}", misses.join("; "))).response();
+    }
+    for miss in misses {
+        tracing::info!(cutout = %miss, "left out of a multi-cutout answer");
+    }
     let parts: Vec<(&Cube, &Cutout)> = planned.iter().map(|(c, k)| (c.as_ref(), k)).collect();
     let length = vo_cutout::fits_len(&parts);
     let (sender, receiver) = mpsc::channel(4);

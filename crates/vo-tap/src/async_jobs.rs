@@ -14,20 +14,15 @@ use vo_jobs::{Job, JobKind, JobResult, Jobs, Stop};
 #[derive(Debug, Clone)]
 pub struct TapJobs(pub TapService);
 
-/// The service's jobs, for its routes and its workers (which share the wake-up signal).
-pub fn jobs(service: &TapService) -> Jobs<TapJobs> {
-    Jobs {
-        kind: TapJobs(service.clone()),
-        limits: service.limits.jobs.clone(),
-        dir: service.jobs_dir.clone(),
-        list_path: "/tap/async".into(),
-        wake: service.wake.clone(),
-    }
-}
-
-/// Starts the workers that run TAP jobs.
-pub fn start_workers(service: TapService, pool: vo_db::Pool) {
-    vo_jobs::start_workers(jobs(&service), pool)
+/// The service's jobs, kept under `dir`: one value for its routes and its workers (they
+/// share the signal that wakes the workers).
+pub fn jobs(service: &TapService, dir: PathBuf) -> Jobs<TapJobs> {
+    Jobs::new(
+        TapJobs(service.clone()),
+        service.limits.jobs.clone(),
+        dir,
+        "/tap/async",
+    )
 }
 
 impl JobKind for TapJobs {

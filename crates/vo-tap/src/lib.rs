@@ -16,7 +16,7 @@ mod sync;
 mod tables;
 mod upload;
 
-pub use async_jobs::{start_workers, TapJobs};
+pub use async_jobs::{jobs, TapJobs};
 pub use limits::TapLimits;
 pub use request::plan;
 pub use vo_jobs::AsyncLimits;
@@ -30,24 +30,23 @@ use vo_catalogue::Catalogue;
 pub struct TapService {
     pub catalogue: Arc<Catalogue>,
     pub limits: TapLimits,
-    /// Where asynchronous jobs keep their uploads and results.
-    pub jobs_dir: std::path::PathBuf,
-    /// Wakes the workers when a job is queued.
-    pub wake: Arc<tokio::sync::Notify>,
     /// The service's public URL, for links in asynchronous results (which are read later,
     /// perhaps through another name than the one the job was created with).
     pub public_url: String,
 }
 
-/// Registers the TAP routes. The application provides `web::Data<vo_db::Pool>`.
-pub fn configure(service: TapService) -> impl FnOnce(&mut web::ServiceConfig) {
+/// Registers the TAP routes, with its jobs' resources. The application provides `web::Data<vo_db::Pool>`.
+pub fn configure(
+    service: TapService,
+    jobs: vo_jobs::Jobs<TapJobs>,
+) -> impl FnOnce(&mut web::ServiceConfig) {
     move |cfg| {
         cfg.service(
             web::scope("/tap")
-                .app_data(web::Data::new(service.clone()))
+                .app_data(web::Data::new(service))
                 .route("/sync", web::get().to(sync::sync))
                 .route("/sync", web::post().to(sync::sync))
-                .service(vo_jobs::scope(async_jobs::jobs(&service), "/async"))
+                .service(vo_jobs::scope(jobs, "/async"))
                 .route("/availability", web::get().to(vo_endpoint::availability))
                 .route("/capabilities", web::get().to(capabilities::capabilities))
                 .route("/examples", web::get().to(examples::examples_page))
