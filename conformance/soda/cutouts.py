@@ -7,7 +7,8 @@ Then /soda/async as a UWS client sees it: one result per cutout (FITS, or a text
 UsageError for a cutout that misses), jobs that end in ERROR with SODA's message, parameter
 changes while PENDING, abort and deletion, and TAP and SODA job lists kept apart.
 
-usage: python cutouts.py BASE_URL DATA_DIR     (exit status 0 when every check holds)
+usage: python cutouts.py BASE_URL DATA_DIR USER:PASSWORD   (an ordinary account; exit status 0
+when every check holds)
 """
 import io
 import sys
@@ -26,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from checks import check, passed  # noqa: E402
 
 base, data_dir = sys.argv[1].rstrip("/"), Path(sys.argv[2])
+account = tuple(sys.argv[3].split(":", 1))
 tap = pyvo.dal.TAPService(base + "/tap")
 datalink = pyvo.dal.adhoc.DatalinkService(base + "/datalink/sync")
 
@@ -199,17 +201,26 @@ check(requests.get(held + "/phase").text.strip() == "ABORTED", "a PENDING job ab
 r = requests.delete(pending, allow_redirects=False)
 check(r.status_code == 303 and requests.get(pending).status_code == 404, "a deleted job is gone")
 
-# each service lists its own jobs
+# jobs of a signed-in user are theirs: each service lists its own, anonymous callers see no
+# list and cannot open them; anonymous jobs (above) are reachable by their URL only
+mine = requests.post(jobs_url, data={"ID": cube}, auth=account, allow_redirects=False).headers["Location"]
 tap_job = requests.post(base + "/tap/async", data={"LANG": "ADQL", "QUERY": "SELECT TOP 1 obs_id FROM ivoa.obscore"},
-                        allow_redirects=False).headers["Location"]
-soda_list = requests.get(jobs_url).text
-tap_list = requests.get(base + "/tap/async").text
-check(job_url.rsplit("/", 1)[1] in soda_list and tap_job.rsplit("/", 1)[1] not in soda_list,
-      "the SODA job list has SODA's jobs only")
-check(tap_job.rsplit("/", 1)[1] in tap_list and job_url.rsplit("/", 1)[1] not in tap_list,
-      "the TAP job list has TAP's jobs only")
-check(requests.get(base + "/tap/async/" + job_url.rsplit("/", 1)[1]).status_code == 404,
+                        auth=account, allow_redirects=False).headers["Location"]
+soda_list = requests.get(jobs_url, auth=account).text
+tap_list = requests.get(base + "/tap/async", auth=account).text
+job_id = lambda url: url.rsplit("/", 1)[1]  # noqa: E731
+check(job_id(mine) in soda_list and job_id(tap_job) not in soda_list and job_id(job_url) not in soda_list,
+      "the SODA job list has the user's SODA jobs only")
+check(job_id(tap_job) in tap_list and job_id(mine) not in tap_list, "the TAP job list has the user's TAP jobs only")
+check(requests.get(base + "/tap/async/" + job_id(mine), auth=account).status_code == 404,
       "a SODA job is not reachable as a TAP job")
+check(job_id(mine) not in requests.get(jobs_url).text and job_id(job_url) not in requests.get(jobs_url).text,
+      "an anonymous caller's list shows no jobs")
+r = requests.get(mine)
+check(r.status_code == 401 and "WWW-Authenticate" in r.headers, f"another's job, anonymously: {r.status_code} {r.text}")
+check(requests.get(mine, auth=account).status_code == 200, "the owner opens it")
+r = requests.get(jobs_url, auth=(account[0], "wrong password"))
+check(r.status_code == 401 and "Invalid user credentials" in r.text, f"a wrong password is refused: {r.status_code} {r.text}")
 
 # errors: SODA's text/plain with its labels
 for what, query, status, words in [

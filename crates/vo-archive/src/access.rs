@@ -1,7 +1,7 @@
 //! Whether a named file can be delivered now, and where it is.
 
 use crate::holdings::{find_file, ArchivedFile};
-use crate::{HoldingsError, Identifier};
+use crate::{HoldingsError, Identifier, Reader};
 use std::path::{Path, PathBuf};
 
 /// Why a file cannot be delivered.
@@ -9,10 +9,18 @@ use std::path::{Path, PathBuf};
 pub enum Unavailable {
     /// No file has that name (or the name cannot be one).
     NotFound(String),
-    /// The data are in their proprietary period.
+    /// The data are in their proprietary period and the caller has not signed in.
     Proprietary {
         name: String,
         release_date: Option<String>,
+    },
+    /// The data are in their proprietary period and the signed-in caller is neither staff,
+    /// nor the project's PI, nor one of the PI's delegees.
+    NotPermitted {
+        name: String,
+        release_date: Option<String>,
+        project: String,
+        user: String,
     },
     /// The file is only delivered inside its package.
     OnlyInPackage { name: String, package: String },
@@ -24,11 +32,13 @@ impl Unavailable {
             Unavailable::NotFound(name) => format!(
                 "NotFoundFault: no file is called {name}; DataLink (/datalink/sync?ID=…) lists a dataset's files"
             ),
-            Unavailable::Proprietary { name, release_date: Some(date) } => format!(
-                "AuthorizationFault: {name} is proprietary until {date}; only its PI and the people the PI delegated may fetch it"
+            Unavailable::Proprietary { name, release_date } => format!(
+                "AuthorizationFault: {name} is proprietary {}; only its PI, the people the PI delegated and archive staff may fetch it: sign in (HTTP Basic, or a bearer token from /auth/realms/ALMA/protocol/openid-connect/token)",
+                until(release_date)
             ),
-            Unavailable::Proprietary { name, release_date: None } => format!(
-                "AuthorizationFault: {name} is proprietary (its release date is not set yet); only its PI and the people the PI delegated may fetch it"
+            Unavailable::NotPermitted { name, release_date, project, user } => format!(
+                "AuthorizationFault: {name} is proprietary {}; {user} is not the PI of {project} nor one of its delegees: ask the PI to delegate access (manual §2.2)",
+                until(release_date)
             ),
             Unavailable::OnlyInPackage { name, package } => format!(
                 "NotFoundFault: {name} is delivered only inside {package}; download that package"
@@ -37,11 +47,19 @@ impl Unavailable {
     }
 }
 
-/// The file called `name` and its path under `data_dir`, if it may be delivered.
+fn until(release_date: &Option<String>) -> String {
+    match release_date {
+        Some(date) => format!("until {date}"),
+        None => "(its release date is not set yet)".into(),
+    }
+}
+
+/// The file called `name` and its path under `data_dir`, if `reader` may have it now.
 pub async fn deliverable_file(
     client: &tokio_postgres::Client,
     data_dir: &Path,
     name: &str,
+    reader: &Reader,
 ) -> Result<Result<(ArchivedFile, PathBuf), Unavailable>, HoldingsError> {
     // a name that cannot be a file never reaches the database or a path
     if !matches!(Identifier::parse(name), Ok(Identifier::FileName(ref n)) if n == name) {
@@ -50,10 +68,18 @@ pub async fn deliverable_file(
     let Some(file) = find_file(client, name).await? else {
         return Ok(Err(Unavailable::NotFound(name.to_string())));
     };
-    if !file.released {
-        return Ok(Err(Unavailable::Proprietary {
-            name: file.record.name,
-            release_date: file.release_date,
+    if !reader.may_read(&file) {
+        return Ok(Err(match reader.user() {
+            None => Unavailable::Proprietary {
+                name: file.record.name,
+                release_date: file.release_date,
+            },
+            Some(user) => Unavailable::NotPermitted {
+                name: file.record.name,
+                release_date: file.release_date,
+                project: file.project_code,
+                user: user.to_string(),
+            },
         }));
     }
     match &file.path {

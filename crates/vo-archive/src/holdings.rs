@@ -33,6 +33,8 @@ pub struct ArchivedFile {
     pub released: bool,
     /// `YYYY-MM-DD`, or `None` while the data are still in quality assurance.
     pub release_date: Option<String>,
+    /// The project the data belong to (whose PI and delegees may read them early).
+    pub project_code: String,
 }
 
 impl std::ops::Deref for ArchivedFile {
@@ -46,7 +48,7 @@ impl std::ops::Deref for ArchivedFile {
 const SELECT_FILES: &str = "SELECT f.name, f.member_ous_uid, f.path, f.package_name, f.kind, \
      f.semantics, f.content_type, f.size_bytes, f.sha256, f.description, \
      coalesce(m.release_date <= now(), false) AS released, \
-     to_char(m.release_date AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS release_date \
+     to_char(m.release_date AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS release_date, m.project_code \
      FROM archive.file f JOIN archive.member_ous m ON m.uid = f.member_ous_uid";
 
 /// The order ALMA lists a member OUS's deliveries in: README, products, auxiliary, raw.
@@ -69,6 +71,7 @@ fn file_from(row: &Row) -> ArchivedFile {
         },
         released: row.get(10),
         release_date: row.get(11),
+        project_code: row.get(12),
     }
 }
 

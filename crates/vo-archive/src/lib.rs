@@ -6,19 +6,23 @@
 //! hierarchy project → science goal → group OUS → member OUS); the DataLink links of each
 //! (packages, files, raw data, documentation, previews, cutouts) with the service
 //! descriptors they refer to (a product's SODA ranges are read by vo-cutout, which cuts
-//! it); and whether data are released.
+//! it); whether data are released, and who may read them before (their PI, the PI's
+//! delegees, staff).
 //!
 //! Does not own: HTTP, URLs' host (the caller passes its base URL), the VOTable document
-//! (vo-results writes it), cutouts (vo-cutout) or access control beyond the release date.
+//! (vo-results writes it), cutouts (vo-cutout), or who the caller is (the endpoints
+//! authenticate; this crate is told the user).
 
 mod access;
 mod deliveries;
 mod holdings;
 mod identifier;
 mod links;
+mod reader;
 
 pub use access::{deliverable_file, Unavailable};
 pub use deliveries::deliveries_for;
 pub use holdings::{find_file, ArchivedFile, FileRecord, HoldingsError};
 pub use identifier::{Identifier, IdentifierError};
 pub use links::{links_for, Link, Listing, DATALINK_STANDARD, PREVIEW_KINDS, SODA_SYNC_STANDARD};
+pub use reader::Reader;

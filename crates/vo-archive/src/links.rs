@@ -9,7 +9,7 @@
 //! An identifier that names nothing gives an error row, not a failed document.
 
 use crate::holdings::{contents_of, deliveries_of, find_file, members_under, ArchivedFile};
-use crate::{HoldingsError, Identifier};
+use crate::{HoldingsError, Identifier, Reader};
 use std::path::Path;
 use vo_cutout::Cube;
 use vo_results::{xml_id, InputParam, ServiceDescriptor};
@@ -25,8 +25,8 @@ pub struct Link {
     pub description: String,
     pub content_type: String,
     pub content_length: Option<i64>,
-    /// Whether the caller may use the link (the data are released); `None` for
-    /// descriptor rows.
+    /// Whether the caller may use the link (the data are released, or the caller is
+    /// their PI, a delegee or staff); `None` for descriptor rows.
     pub readable: Option<bool>,
 }
 
@@ -65,12 +65,18 @@ pub const PREVIEW_KINDS: &[(&str, &str)] = &[
 pub const DATALINK_STANDARD: &str = "ivo://ivoa.net/std/DataLink#links-1.0";
 pub const SODA_SYNC_STANDARD: &str = "ivo://ivoa.net/std/SODA#sync-1.0";
 
-/// Where links point, relative to the service's base URL.
+/// Where links point (relative to the service's base URL), and who they are for.
 struct Urls<'a> {
     base: &'a str,
+    reader: &'a Reader,
 }
 
 impl Urls<'_> {
+    /// Whether the caller may use a file's link now.
+    fn readable(&self, file: &ArchivedFile) -> Option<bool> {
+        Some(self.reader.may_read(file))
+    }
+
     fn download(&self, name: &str) -> String {
         format!("{}/dataPortal/{name}", self.base)
     }
@@ -102,7 +108,7 @@ fn file_link(id: &str, file: &ArchivedFile, semantics: &str, urls: &Urls) -> Lin
         description: file.description.clone(),
         content_type: file.content_type.clone(),
         content_length: Some(file.size_bytes),
-        readable: Some(file.released),
+        readable: urls.readable(file),
         ..Link::default()
     }
 }
@@ -255,7 +261,7 @@ fn product_links(
         semantics: "#cutout".into(),
         description: format!("SODA cutout of {}", file.name),
         content_type: "application/fits".into(),
-        readable: Some(file.released),
+        readable: urls.readable(file),
         ..Link::default()
     });
     out.add_service(soda);
@@ -269,7 +275,7 @@ fn product_links(
             semantics: "#preview".into(),
             description: format!("Preview: {what} of {}", file.name),
             content_type: "image/png".into(),
-            readable: Some(file.released),
+            readable: urls.readable(file),
             ..Link::default()
         });
     }
@@ -284,16 +290,18 @@ fn report_unreadable_header(name: &str, problem: &str, out: &mut Listing, id: &s
     );
 }
 
-/// Appends the links of one identifier. `base` is the service's URL as the client reaches
-/// it; `data_dir` holds the files (`archive.file.path` is relative to it).
+/// Appends the links of one identifier, as `reader` may use them. `base` is the service's
+/// URL as the client reaches it; `data_dir` holds the files (`archive.file.path` is
+/// relative to it).
 pub async fn links_for(
     client: &tokio_postgres::Client,
     data_dir: &Path,
     base: &str,
+    reader: &Reader,
     id: &str,
     out: &mut Listing,
 ) -> Result<(), HoldingsError> {
-    let urls = Urls { base };
+    let urls = Urls { base, reader };
     match Identifier::parse(id) {
         Err(e) => out.error(id, format!("UsageFault: {e}")),
         Ok(Identifier::Uid(key)) | Ok(Identifier::Project(key)) => {

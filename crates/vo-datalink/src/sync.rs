@@ -67,11 +67,13 @@ async fn listing(
             service.max_ids
         )));
     }
+    // `readable` says what this caller may fetch
+    let reader = vo_endpoint::reader(request, pool).await?;
     let client = connect(pool).await?;
     let base = base_url(request);
     let mut listing = Listing::default();
     for id in ids {
-        links_for(&client, &service.data_dir, &base, id, &mut listing)
+        links_for(&client, &service.data_dir, &base, &reader, id, &mut listing)
             .await
             .map_err(|e| Failure::new(StatusCode::SERVICE_UNAVAILABLE, e.to_string()))?;
     }

@@ -17,6 +17,6 @@ pub mod testing;
 
 pub use cluster::{ClusterError, PrivateCluster};
 pub use copy::{copy_escape, load_temporary_table};
-pub use migrate::{migrate, schema_versions, MigrateError, MIGRATIONS};
+pub use migrate::{migrate, migrate_until, schema_versions, MigrateError, MIGRATIONS};
 pub use pool::{connect, make_pool, Pool};
 pub use tap_schema::read_catalogue;

@@ -36,6 +36,11 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
         "0006_uws_results.sql",
         include_str!("../../../schema/migrations/0006_uws_results.sql"),
     ),
+    (
+        7,
+        "0007_access.sql",
+        include_str!("../../../schema/migrations/0007_access.sql"),
+    ),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -74,10 +79,21 @@ pub async fn migrate(
     client: &mut Client,
     catalogue: &Catalogue,
 ) -> Result<Vec<String>, MigrateError> {
+    let last = MIGRATIONS.last().map(|m| m.0).unwrap_or(0);
+    migrate_until(client, catalogue, last).await
+}
+
+/// Like [`migrate`], but applies migrations only up to version `last` (to build a database
+/// as an earlier release left it, and test the migrations that follow).
+pub async fn migrate_until(
+    client: &mut Client,
+    catalogue: &Catalogue,
+    last: i32,
+) -> Result<Vec<String>, MigrateError> {
     client
         .batch_execute("SELECT pg_advisory_lock(727274)")
         .await?;
-    let result = migrate_locked(client, catalogue).await;
+    let result = migrate_locked(client, catalogue, last).await;
     client
         .batch_execute("SELECT pg_advisory_unlock(727274)")
         .await?;
@@ -87,6 +103,7 @@ pub async fn migrate(
 async fn migrate_locked(
     client: &mut Client,
     catalogue: &Catalogue,
+    last: i32,
 ) -> Result<Vec<String>, MigrateError> {
     crate::pgsphere::ensure_pgsphere(client)
         .await
@@ -112,7 +129,7 @@ async fn migrate_locked(
         });
     }
     let mut applied = Vec::new();
-    for &(version, name, sql) in MIGRATIONS.iter().filter(|m| m.0 > current) {
+    for &(version, name, sql) in MIGRATIONS.iter().filter(|m| m.0 > current && m.0 <= last) {
         let tx = client.transaction().await?;
         tx.batch_execute(sql)
             .await

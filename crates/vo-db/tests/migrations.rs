@@ -148,15 +148,8 @@ async fn uws_results_migration_keeps_earlier_results() {
     let mut client = vo_db::connect(&db.cluster.connection_string("earlier"))
         .await
         .unwrap();
-    // the earlier release's job table, as 0004 made it, with two of its jobs
-    vo_db::migrate(&mut client, &Catalogue::builtin())
-        .await
-        .unwrap();
-    let uws = vo_db::MIGRATIONS.iter().find(|m| m.0 == 4).unwrap().2;
-    client
-        .batch_execute(&format!(
-            "DROP SCHEMA uws CASCADE; DELETE FROM public.vo_schema_version WHERE version >= 6; {uws}"
-        ))
+    // the database as the release before 0006 left it, with two of its jobs
+    vo_db::migrate_until(&mut client, &Catalogue::builtin(), 5)
         .await
         .unwrap();
     client
@@ -171,7 +164,7 @@ async fn uws_results_migration_keeps_earlier_results() {
     let applied = vo_db::migrate(&mut client, &Catalogue::builtin())
         .await
         .unwrap();
-    assert_eq!(applied, vec!["0006_uws_results.sql".to_string()]);
+    assert_eq!(applied[0], "0006_uws_results.sql");
     let rows = client
         .query(
             "SELECT j.job_id, j.service, r.result_id, r.content_type, r.size, r.rows \
@@ -205,4 +198,51 @@ async fn uws_results_migration_keeps_earlier_results() {
             ("failed".into(), "tap".into(), None, None, None, None),
         ]
     );
+}
+
+/// The role queries run as reads what TAP publishes and nothing private.
+#[tokio::test]
+async fn the_query_role_reads_only_published_tables() {
+    let db = TestCluster::start().await;
+    let client = db.client().await;
+    let as_query_role = |sql: &str| {
+        let sql = format!("BEGIN; SET LOCAL ROLE voarchive_query; {sql}; COMMIT");
+        let client = &client;
+        async move {
+            let outcome = client.batch_execute(&sql).await;
+            let _ = client.batch_execute("ROLLBACK").await;
+            outcome.map_err(|e| {
+                e.as_db_error()
+                    .map(|d| d.message().to_string())
+                    .unwrap_or_default()
+            })
+        }
+    };
+    for allowed in [
+        "SELECT count(*) FROM ivoa.obscore",
+        "SELECT count(*) FROM ivoa.obsplan",
+        "SELECT count(*) FROM tap_schema.columns",
+        "SELECT count(*) FROM archive.obscore_footprint",
+        "CREATE TEMPORARY TABLE upload_t (a integer)",
+    ] {
+        assert_eq!(as_query_role(allowed).await, Ok(()), "{allowed}");
+    }
+    for denied in [
+        "SELECT * FROM auth.account",
+        "SELECT * FROM auth.token",
+        "SELECT * FROM archive.delegation",
+        "SELECT * FROM archive.project",
+        "SELECT * FROM archive.file",
+        "SELECT * FROM uws.job",
+        "DELETE FROM ivoa.obscore",
+        "CREATE TABLE ivoa.planted (a integer)",
+    ] {
+        let outcome = as_query_role(denied).await;
+        assert!(
+            outcome
+                .as_ref()
+                .is_err_and(|m| m.contains("permission denied")),
+            "{denied}: {outcome:?}"
+        );
+    }
 }

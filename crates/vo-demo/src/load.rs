@@ -78,6 +78,7 @@ pub async fn load_archive(
             s(&p.code),
             s(&p.title),
             s(&p.pi_name),
+            s(&pi_userid(&p.pi_name)),
             s(&p.abstract_text),
             s(&p.co_investigators),
             s(&p.keywords),
@@ -131,7 +132,7 @@ pub async fn load_archive(
     }
     let member_count = members.len();
     let tx = client.transaction().await?;
-    copy_insert(&tx, "archive.project", "code, title, pi_name, abstract, co_investigators, science_keyword, scientific_category, proposal_type, proposal_cycle, is_ddt", projects).await?;
+    copy_insert(&tx, "archive.project", "code, title, pi_name, pi_userid, abstract, co_investigators, science_keyword, scientific_category, proposal_type, proposal_cycle, is_ddt", projects).await?;
     copy_insert(
         &tx,
         "archive.science_goal",
@@ -178,4 +179,28 @@ pub async fn load_archive(
         members: member_count,
         rows: report,
     })
+}
+
+/// The archive account name of a PI, ALMA-style: the first name's initial and the last
+/// name, lower case, ASCII letters only ("Smith, Jane" → "jsmith"). Accounts are not made
+/// by the demo; an operator creates them (`voarchive user create jsmith`).
+pub fn pi_userid(pi_name: &str) -> String {
+    let (last, first) = pi_name.split_once(',').unwrap_or((pi_name, ""));
+    let letters = |text: &str| -> String {
+        text.chars()
+            .filter(|c| c.is_ascii_alphabetic())
+            .map(|c| c.to_ascii_lowercase())
+            .collect()
+    };
+    let initial: String = letters(first).chars().take(1).collect();
+    format!("{initial}{}", letters(last))
+}
+
+#[cfg(test)]
+mod pi_userid_tests {
+    #[test]
+    fn account_names_from_pi_names() {
+        assert_eq!(super::pi_userid("Smith, Jane"), "jsmith");
+        assert_eq!(super::pi_userid("O'Neil, Ana María"), "aoneil");
+    }
 }

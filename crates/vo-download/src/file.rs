@@ -71,7 +71,11 @@ pub async fn download(
     service: web::Data<DownloadService>,
     pool: web::Data<vo_db::Pool>,
 ) -> HttpResponse {
-    let (file, path) = match archive_file(&pool, &service.data_dir, &name).await {
+    let reader = match vo_endpoint::reader(&request, &pool).await {
+        Ok(reader) => reader,
+        Err(failure) => return failure.response(),
+    };
+    let (file, path) = match archive_file(&pool, &service.data_dir, &name, &reader).await {
         Ok(found) => found,
         Err(failure) => return failure.response(),
     };

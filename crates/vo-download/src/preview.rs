@@ -4,7 +4,7 @@
 
 use crate::DownloadService;
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use std::path::{Path, PathBuf};
 use vo_endpoint::{archive_file, Failure};
 use vo_preview::PreviewKind;
@@ -43,6 +43,7 @@ fn render_and_cache(
 }
 
 pub async fn preview(
+    request: HttpRequest,
     path: web::Path<(String, String)>,
     service: web::Data<DownloadService>,
     pool: web::Data<vo_db::Pool>,
@@ -58,7 +59,12 @@ pub async fn preview(
             .response()
         }
     };
-    let (product, product_path) = match archive_file(&pool, &service.data_dir, &name).await {
+    let reader = match vo_endpoint::reader(&request, &pool).await {
+        Ok(reader) => reader,
+        Err(failure) => return failure.response(),
+    };
+    let (product, product_path) = match archive_file(&pool, &service.data_dir, &name, &reader).await
+    {
         Ok(found) => found,
         Err(failure) => return failure.response(),
     };

@@ -1,24 +1,28 @@
 //! A named archive file for the endpoints that deliver data (downloads, previews, SODA):
-//! found, released and on disk, or the error a client should see.
+//! found, readable by the caller (released, or theirs) and on disk, or the error a client
+//! should see.
 
 use crate::{connect, Failure};
 use actix_web::http::StatusCode;
 use std::path::{Path, PathBuf};
-use vo_archive::{ArchivedFile, Unavailable};
+use vo_archive::{ArchivedFile, Reader, Unavailable};
 
-/// The file called `name` and its path, or a 404/401/503 failure saying why not.
+/// The file called `name` and its path, if `reader` may have it; or a 404/401/403/503
+/// failure saying why not.
 pub async fn archive_file(
     pool: &vo_db::Pool,
     data_dir: &Path,
     name: &str,
+    reader: &Reader,
 ) -> Result<(ArchivedFile, PathBuf), Failure> {
     let client = connect(pool).await?;
-    let found = vo_archive::deliverable_file(&client, data_dir, name)
+    let found = vo_archive::deliverable_file(&client, data_dir, name, reader)
         .await
         .map_err(|e| Failure::new(StatusCode::SERVICE_UNAVAILABLE, e.to_string()))?;
     found.map_err(|why| {
         let status = match why {
             Unavailable::Proprietary { .. } => StatusCode::UNAUTHORIZED,
+            Unavailable::NotPermitted { .. } => StatusCode::FORBIDDEN,
             Unavailable::NotFound(_) | Unavailable::OnlyInPackage { .. } => StatusCode::NOT_FOUND,
         };
         Failure::new(status, why.message())

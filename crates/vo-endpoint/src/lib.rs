@@ -15,6 +15,7 @@ mod capabilities;
 mod dali;
 pub mod dali_values;
 mod decode;
+pub mod identity;
 mod params;
 mod query;
 mod xml;
@@ -26,6 +27,7 @@ pub use capabilities::{
     capabilities_end, capabilities_start, param_http_capability, vosi_capabilities,
 };
 pub use dali::{maxrec, response_format};
+pub use identity::{reader, AUTHENTICATE_CHALLENGE};
 pub use params::{ParamError, Params};
 pub use query::{
     connect, respond_with_rows, start_query, Failure, Outcome, QueryPlan, QueryRun, UploadTable,
@@ -33,3 +35,5 @@ pub use query::{
 
 pub use availability::{availability, check_database, Availability};
 pub use xml::{escape_xml, xml_response};
+mod client_limit;
+pub use client_limit::ClientLimit;

@@ -66,7 +66,7 @@ impl Failure {
     pub fn response(&self) -> HttpResponse {
         let mut response = HttpResponse::build(self.status);
         if self.status == StatusCode::UNAUTHORIZED {
-            response.insert_header(("WWW-Authenticate", "Basic realm=\"archive\""));
+            response.insert_header(("WWW-Authenticate", crate::AUTHENTICATE_CHALLENGE));
         }
         response
             .content_type("application/x-votable+xml")
@@ -108,6 +108,9 @@ fn database_message(e: &tokio_postgres::Error, timeout: Duration, timeout_hint: 
     }
 }
 
+/// The database role queries run as (made by migration 0007).
+pub const QUERY_ROLE: &str = "voarchive_query";
+
 /// Opens the transaction, loads uploads, prepares the statement.
 async fn prepare(
     client: &Object,
@@ -122,9 +125,12 @@ async fn prepare(
     } else {
         "BEGIN"
     };
+    // the query runs as a role that reads only the published tables, with a time limit and
+    // a search path no one can put objects in front of
     client
         .batch_execute(&format!(
-            "{begin}; SET LOCAL statement_timeout = {}",
+            "{begin}; SET LOCAL ROLE {QUERY_ROLE}; SET LOCAL search_path = pg_catalog, public, pg_temp; \
+             SET LOCAL statement_timeout = {}",
             plan.timeout.as_millis().max(1)
         ))
         .await

@@ -159,6 +159,23 @@ impl Loader {
              FROM obscore_staging s CROSS JOIN LATERAL jsonb_array_elements(s.footprint::jsonb) p;",
         )
         .await?;
+        // the member OUSes' release (manual §3.1): the rows' release date where they give
+        // one, else the policy's, counted from the last observation; then the published
+        // rows say what the archive tables say
+        tx.batch_execute(
+            "UPDATE archive.member_ous m SET
+                observed_until = coalesce(m.observed_until, s.until),
+                release_date = coalesce(m.release_date, s.release,
+                                        archive.policy_release_date(m.project_code, s.until))
+             FROM (SELECT member_ous_uid,
+                          to_timestamp((max(t_max) - 40587.0) * 86400.0) AS until,
+                          max(CASE WHEN obs_release_date ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}'
+                                   THEN substr(obs_release_date, 1, 19)::timestamp AT TIME ZONE 'UTC' END) AS release
+                   FROM obscore_staging GROUP BY member_ous_uid) s
+             WHERE m.uid = s.member_ous_uid;
+             SELECT archive.sync_release();",
+        )
+        .await?;
         let files_loaded = insert_files(&tx, files).await?;
         tx.commit().await?;
         let (inserted, updated): (i64, i64) = (counts.get(0), counts.get(1));

@@ -1,6 +1,6 @@
 //! POST to the job list: a new job, PENDING or (with PHASE=RUN) QUEUED; 303 to it.
 
-use crate::responses::{is_control, plain, read_params, see_other, unavailable, urls};
+use crate::responses::{caller, is_control, plain, read_params, see_other, unavailable, urls};
 use crate::times::{destruction_time, execution_duration};
 use crate::{JobKind, Jobs};
 use actix_web::http::StatusCode;
@@ -70,6 +70,11 @@ pub async fn create<K: JobKind>(
             ),
         );
     }
+    // a signed-in caller owns the job; an anonymous job is reachable by its URL only
+    let owner = match caller(&request, &pool).await {
+        Ok(owner) => owner,
+        Err(r) => return r,
+    };
     let client = match pool.get().await {
         Ok(c) => c,
         Err(e) => return unavailable(e),
@@ -80,7 +85,7 @@ pub async fn create<K: JobKind>(
         .create(
             &own_params,
             params.get("RUNID"),
-            None,
+            owner.as_deref(),
             duration,
             destruction,
             phase,

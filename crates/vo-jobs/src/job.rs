@@ -19,7 +19,7 @@ pub async fn job<K: JobKind>(
     pool: web::Data<vo_db::Pool>,
 ) -> HttpResponse {
     let params = Params::from_query(request.query_string());
-    let (client, mut job) = match find(&pool, &jobs, &path).await {
+    let (client, mut job) = match find(&request, &pool, &jobs, &path).await {
         Ok(found) => found,
         Err(r) => return r,
     };
@@ -98,7 +98,7 @@ async fn delete_job<K: JobKind>(
     jobs: &Jobs<K>,
     pool: &vo_db::Pool,
 ) -> HttpResponse {
-    let (client, job) = match find(pool, jobs, job_id).await {
+    let (client, job) = match find(request, pool, jobs, job_id).await {
         Ok(found) => found,
         Err(r) => return r,
     };
@@ -122,7 +122,7 @@ pub async fn update_parameters<K: JobKind>(
     jobs: &Jobs<K>,
     pool: &vo_db::Pool,
 ) -> HttpResponse {
-    let (client, job) = match find(pool, jobs, job_id).await {
+    let (client, job) = match find(request, pool, jobs, job_id).await {
         Ok(found) => found,
         Err(r) => return r,
     };

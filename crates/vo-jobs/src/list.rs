@@ -1,6 +1,7 @@
-//! GET of the job list, with UWS 1.1's PHASE, AFTER and LAST filters.
+//! GET of the job list, with UWS 1.1's PHASE, AFTER and LAST filters: a signed-in caller's
+//! own jobs; nothing for an anonymous caller (anonymous jobs are reachable by URL only).
 
-use crate::responses::{plain, unavailable, urls};
+use crate::responses::{caller, plain, unavailable, urls};
 use crate::times::iso_time;
 use crate::{JobKind, Jobs};
 use actix_web::http::StatusCode;
@@ -48,6 +49,16 @@ pub async fn list<K: JobKind>(
             }
         }
     }
+    let Some(owner) = (match caller(&request, &pool).await {
+        Ok(owner) => owner,
+        Err(r) => return r,
+    }) else {
+        return xml_response(
+            StatusCode::OK,
+            vo_uws::job_list_xml(&[], &urls(&request, &jobs)),
+        );
+    };
+    filter.owner = Some(owner);
     let client = match pool.get().await {
         Ok(c) => c,
         Err(e) => return unavailable(e),

@@ -19,7 +19,7 @@ pub async fn part<K: JobKind>(
     pool: web::Data<vo_db::Pool>,
 ) -> HttpResponse {
     let (job_id, part) = path.into_inner();
-    let (_, job) = match find(&pool, &jobs, &job_id).await {
+    let (_, job) = match find(&request, &pool, &jobs, &job_id).await {
         Ok(found) => found,
         Err(r) => return r,
     };
@@ -64,7 +64,7 @@ pub async fn set_part<K: JobKind>(
         Ok(p) => p,
         Err(r) => return r,
     };
-    let (client, job) = match find(&pool, &jobs, &job_id).await {
+    let (client, job) = match find(&request, &pool, &jobs, &job_id).await {
         Ok(found) => found,
         Err(r) => return r,
     };

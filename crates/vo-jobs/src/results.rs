@@ -14,7 +14,7 @@ pub async fn result<K: JobKind>(
     pool: web::Data<vo_db::Pool>,
 ) -> HttpResponse {
     let (job_id, result_id) = path.into_inner();
-    let (_, job) = match find(&pool, &jobs, &job_id).await {
+    let (_, job) = match find(&request, &pool, &jobs, &job_id).await {
         Ok(found) => found,
         Err(r) => return r,
     };

@@ -13,6 +13,29 @@ pub struct Config {
     pub demo: DemoSettings,
     pub tap: vo_tap::TapLimits,
     pub soda: vo_soda::SodaLimits,
+    pub access: AccessConfig,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct AccessConfig {
+    /// How long a bearer token from the token endpoint is valid, seconds.
+    pub token_seconds: u64,
+    /// How often data whose release date has passed are marked public in ivoa.obscore,
+    /// seconds (files become downloadable at the release moment itself).
+    pub release_check_seconds: u64,
+    /// Requests one client (IP address) may have in flight at once; 0: no limit.
+    pub per_client_requests: usize,
+}
+
+impl Default for AccessConfig {
+    fn default() -> Self {
+        AccessConfig {
+            token_seconds: 3600,
+            release_check_seconds: 60,
+            per_client_requests: 16,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -26,6 +49,10 @@ pub struct ServerConfig {
     pub public_url: Option<String>,
     /// HTTP worker threads (0: one per core).
     pub workers: usize,
+    /// PEM certificate chain and private key: when both are set the server speaks HTTPS
+    /// (astroquery logs in over https only).
+    pub tls_certificate: Option<PathBuf>,
+    pub tls_key: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -62,6 +89,8 @@ impl Default for ServerConfig {
             port: 8080,
             public_url: None,
             workers: 0,
+            tls_certificate: None,
+            tls_key: None,
         }
     }
 }
@@ -150,10 +179,15 @@ impl Config {
     }
 
     pub fn public_url(&self) -> String {
-        self.server
-            .public_url
-            .clone()
-            .unwrap_or_else(|| format!("http://{}:{}", self.server.bind, self.server.port))
+        self.server.public_url.clone().unwrap_or_else(|| {
+            let scheme = if self.tls_enabled() { "https" } else { "http" };
+            format!("{scheme}://{}:{}", self.server.bind, self.server.port)
+        })
+    }
+
+    /// Whether the server speaks HTTPS (a certificate and its key are configured).
+    pub fn tls_enabled(&self) -> bool {
+        self.server.tls_certificate.is_some() && self.server.tls_key.is_some()
     }
 
     /// The private cluster, when no external database is configured.

@@ -1,12 +1,13 @@
 //! `voarchive`: an IVOA service suite for an ALMA-like archive.
 //!
 //! This binary composes the protocol endpoint crates into one HTTP server and offers the
-//! operator commands (database, demo archive, ingest). It owns configuration, logging and
+//! operator commands (database, demo archive, ingest, accounts, delegations). It owns configuration, logging and
 //! process lifecycle; everything else lives in the library crates.
 
 mod cli;
 mod config;
 mod serve;
+mod tls;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -39,6 +40,15 @@ enum Command {
     /// Check ADQL read from standard input.
     #[command(subcommand)]
     Adql(cli::adql::AdqlCommand),
+    /// Archive accounts: create, reset passwords, staff.
+    #[command(subcommand)]
+    User(cli::user::UserCommand),
+    /// A project's PI account, proprietary-period exceptions, release dates.
+    #[command(subcommand)]
+    Project(cli::project::ProjectCommand),
+    /// Delegations: list, grant or revoke on a PI's behalf.
+    #[command(subcommand)]
+    Delegation(cli::project::DelegationCommand),
 }
 
 fn init_logging(format: &str) {
@@ -78,6 +88,9 @@ fn main() -> std::process::ExitCode {
         Command::Db(c) => runtime.block_on(cli::db::run(&config, c)),
         Command::Demo(a) => runtime.block_on(cli::demo::run(&config, a)),
         Command::Ingest(c) => runtime.block_on(cli::ingest::run(&config, c)),
+        Command::User(c) => runtime.block_on(cli::user::run(&config, c)),
+        Command::Project(c) => runtime.block_on(cli::project::run_project(&config, c)),
+        Command::Delegation(c) => runtime.block_on(cli::project::run_delegation(&config, c)),
         Command::Adql(_) => unreachable!("handled above"),
     };
     match result {

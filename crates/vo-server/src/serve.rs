@@ -1,6 +1,7 @@
 //! The HTTP server: every endpoint crate's routes, request logs, graceful shutdown.
 
 use crate::config::Config;
+use crate::tls;
 use actix_web::dev::Service;
 use actix_web::{web, App, HttpServer};
 use std::time::Instant;
@@ -74,10 +75,20 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let soda_jobs = vo_soda::jobs(&soda, jobs_dir);
     vo_jobs::start_workers(tap_jobs.clone(), pool.get_ref().clone());
     vo_jobs::start_workers(soda_jobs.clone(), pool.get_ref().clone());
+    let access = vo_access::AccessService {
+        token_lifetime: std::time::Duration::from_secs(config.access.token_seconds),
+    };
+    start_release_clock(
+        pool.get_ref().clone(),
+        std::time::Duration::from_secs(config.access.release_check_seconds.max(1)),
+    );
+    // one counter for every worker thread, so the limit is per server, not per thread
+    let client_limit = vo_endpoint::ClientLimit::new(config.access.per_client_requests);
     let address = (config.server.bind.clone(), config.server.port);
     let mut server = HttpServer::new(move || {
         App::new()
             .app_data(pool.clone())
+            .wrap(client_limit.clone())
             .wrap(actix_web::middleware::DefaultHeaders::new().add((
                 actix_web::http::header::SERVER,
                 concat!("voarchive/", env!("CARGO_PKG_VERSION")),
@@ -104,16 +115,49 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             .configure(vo_datalink::configure(datalink.clone()))
             .configure(vo_download::configure(download.clone()))
             .configure(vo_soda::configure(soda.clone(), soda_jobs.clone()))
+            .configure(vo_access::configure(access.clone()))
     })
     .shutdown_timeout(10);
     if config.server.workers > 0 {
         server = server.workers(config.server.workers);
     }
-    let server = server
-        .bind(&address)
-        .map_err(|e| anyhow::anyhow!("cannot listen on {}:{}: {e}", address.0, address.1))?;
+    let server = match (&config.server.tls_certificate, &config.server.tls_key) {
+        (Some(certificate), Some(key)) => {
+            server.bind_rustls_0_23(&address, tls::server_config(certificate, key)?)
+        }
+        (None, None) => server.bind(&address),
+        _ => anyhow::bail!(
+            "server.tls_certificate and server.tls_key go together: set both for HTTPS, or neither"
+        ),
+    }
+    .map_err(|e| anyhow::anyhow!("cannot listen on {}:{}: {e}", address.0, address.1))?;
     tracing::info!(address = %format!("{}:{}", address.0, address.1), public_url = %config.public_url(), "listening");
     server.run().await?;
     tracing::info!("server stopped");
     Ok(())
+}
+
+/// Marks data public in ivoa.obscore once their release date has passed (files follow the
+/// release date by themselves), and forgets expired tokens — at start, then periodically.
+fn start_release_clock(pool: vo_db::Pool, every: std::time::Duration) {
+    actix_web::rt::spawn(async move {
+        loop {
+            if let Ok(client) = pool.get().await {
+                match client.query_one("SELECT archive.sync_release()", &[]).await {
+                    Ok(row) if row.get::<_, i64>(0) > 0 => {
+                        tracing::info!(
+                            rows = row.get::<_, i64>(0),
+                            "release dates applied to ivoa.obscore"
+                        )
+                    }
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "cannot apply release dates"),
+                }
+                if let Err(e) = vo_auth::delete_expired_tokens(&client).await {
+                    tracing::warn!(error = %e, "cannot delete expired tokens");
+                }
+            }
+            tokio::time::sleep(every).await;
+        }
+    });
 }

@@ -9,12 +9,16 @@ use common::{run_script, DemoServer};
 #[test]
 fn pyvo_cutouts_open_in_astropy() {
     let server = DemoServer::start(2000, 6, "");
+    server.create_user("cutter", "cutter-password", false);
     println!(
         "{}",
         run_script(
             &server,
             "soda/cutouts.py",
-            &[server.dir.path().to_str().unwrap()]
+            &[
+                server.dir.path().to_str().unwrap(),
+                "cutter:cutter-password"
+            ]
         )
     );
     let (status, caps) = server.get("/soda/capabilities");

@@ -9,6 +9,7 @@ use crate::errors::SodaError;
 use crate::SodaService;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use vo_archive::Reader;
 use vo_cutout::{Cube, Cutout};
 use vo_endpoint::Params;
 use vo_jobs::{Job, JobKind, JobResult, Jobs, Stop};
@@ -49,7 +50,7 @@ impl JobKind for SodaJobs {
 
     async fn run(
         &self,
-        _job: Job,
+        job: Job,
         params: Params,
         pool: vo_db::Pool,
         out: PathBuf,
@@ -58,7 +59,19 @@ impl JobKind for SodaJobs {
         let service = &self.0;
         let soda = crate::request::read(&params, service.limits.max_cutouts)
             .map_err(|m| SodaError::usage(m).text())?;
-        let files = find_files(&pool, &service.data_dir, &soda)
+        // the job reads what its owner may read
+        let reader = match &job.owner_id {
+            None => Reader::anonymous(),
+            Some(owner) => {
+                let client = vo_endpoint::connect(&pool)
+                    .await
+                    .map_err(|f| SodaError::from_failure(&f).text())?;
+                Reader::load(&client, owner)
+                    .await
+                    .map_err(|e| format!("ServiceUnavailable: {e}"))?
+            }
+        };
+        let files = find_files(&pool, &service.data_dir, &soda, &reader)
             .await
             .map_err(|e| e.text())?;
         tokio::task::spawn_blocking(move || {

@@ -6,21 +6,24 @@ use crate::errors::SodaError;
 use crate::request::SodaRequest;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use vo_archive::Reader;
 use vo_cutout::{Cube, Cutout, CutoutError};
 use vo_endpoint::archive_file;
 
-/// Each distinct ID of the request with its file, in request order.
+/// Each distinct ID of the request with its file, in request order, if `reader` may have
+/// them all.
 pub async fn find_files(
     pool: &vo_db::Pool,
     data_dir: &Path,
     request: &SodaRequest,
+    reader: &Reader,
 ) -> Result<Vec<(String, PathBuf)>, SodaError> {
     let mut files: Vec<(String, PathBuf)> = Vec::new();
     for (id, _) in &request.cutouts {
         if files.iter().any(|(n, _)| n == id) {
             continue;
         }
-        let (file, path) = archive_file(pool, data_dir, id)
+        let (file, path) = archive_file(pool, data_dir, id, reader)
             .await
             .map_err(|failure| SodaError::from_failure(&failure))?;
         if file.content_type != "application/fits" {

@@ -71,7 +71,7 @@ impl SodaError {
         if self.status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(
                 header::WWW_AUTHENTICATE,
-                header::HeaderValue::from_static("Basic realm=\"archive\""),
+                header::HeaderValue::from_static(vo_endpoint::AUTHENTICATE_CHALLENGE),
             );
         }
         response

@@ -63,7 +63,11 @@ pub async fn cutout(
         Ok(r) => r,
         Err(message) => return SodaError::usage(message).response(),
     };
-    let files = match find_files(&pool, &service.data_dir, &soda).await {
+    let reader = match vo_endpoint::reader(&request, &pool).await {
+        Ok(reader) => reader,
+        Err(failure) => return SodaError::from_failure(&failure).response(),
+    };
+    let files = match find_files(&pool, &service.data_dir, &soda, &reader).await {
         Ok(files) => files,
         Err(e) => return e.response(),
     };

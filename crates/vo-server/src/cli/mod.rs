@@ -4,6 +4,8 @@ pub mod adql;
 pub mod db;
 pub mod demo;
 pub mod ingest;
+pub mod project;
+pub mod user;
 
 use crate::config::Config;
 

@@ -132,6 +132,48 @@ impl DemoServer {
         (response.status(), response.into_string().unwrap())
     }
 
+    /// Creates an archive account with `voarchive user create` (password on standard input).
+    pub fn create_user(&self, user: &str, password: &str, staff: bool) {
+        use std::io::Write;
+        let mut command = self.command();
+        command
+            .env("VO_CONFIG", self.dir.path().join("voarchive.toml"))
+            .args(["user", "create", user]);
+        if staff {
+            command.arg("--staff");
+        }
+        let mut child = command
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "user create {user}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    /// Runs an operator command (`voarchive ARGS…`) against this server's database.
+    pub fn operator(&self, args: &[&str]) -> String {
+        let out = self
+            .command()
+            .env("VO_CONFIG", self.dir.path().join("voarchive.toml"))
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "voarchive {}: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
     /// The server's log so far (for failure messages).
     pub fn log(&self) -> String {
         std::fs::read_to_string(self.dir.path().join("server.log")).unwrap_or_default()

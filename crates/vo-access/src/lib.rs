@@ -1,0 +1,79 @@
+//! The account endpoints: routes under `/auth`.
+//!
+//! Owns: the OpenID-Connect-style token endpoint at the path astroquery's `Alma.login` uses
+//! (`/auth/realms/ALMA/protocol/openid-connect/token`, password grant → an expiring bearer
+//! token) and its discovery document (`/auth/realms/ALMA/.well-known/openid-configuration`);
+//! `/auth/me` (who the credentials name and which projects' proprietary data they open); and
+//! a PI's delegations (`/auth/delegations`: list, grant, revoke — manual §2.2).
+//! Does not own: accounts, tokens and the delegation rules (vo-auth), reading credentials
+//! from requests (vo-endpoint), or deciding access to files (vo-archive).
+
+mod delegations;
+mod me;
+mod token;
+
+use actix_web::web;
+
+/// What the account routes need besides the database pool.
+#[derive(Debug, Clone)]
+pub struct AccessService {
+    /// How long an issued bearer token is valid.
+    pub token_lifetime: std::time::Duration,
+}
+
+/// The realm astroquery's `Alma.login` addresses.
+pub const REALM_PATH: &str = "/auth/realms/ALMA";
+
+/// Registers the account routes. The application provides `web::Data<vo_db::Pool>`.
+pub fn configure(service: AccessService) -> impl FnOnce(&mut web::ServiceConfig) {
+    move |cfg| {
+        cfg.service(
+            web::scope("/auth")
+                .app_data(web::Data::new(service))
+                .route(
+                    "/realms/ALMA/.well-known/openid-configuration",
+                    web::get().to(token::discovery),
+                )
+                .route(
+                    "/realms/ALMA/protocol/openid-connect/token",
+                    web::post().to(token::token),
+                )
+                .route("/me", web::get().to(me::me))
+                .route("/delegations", web::get().to(delegations::list))
+                .route("/delegations", web::post().to(delegations::grant))
+                .route(
+                    "/delegations/{project}/{user}",
+                    web::delete().to(delegations::revoke),
+                ),
+        );
+    }
+}
+
+/// A JSON answer.
+pub(crate) fn json(
+    status: actix_web::http::StatusCode,
+    value: serde_json::Value,
+) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::build(status)
+        .content_type("application/json")
+        .body(value.to_string() + "\n")
+}
+
+/// A JSON error in OAuth's shape (`error`, `error_description`), with the challenge on 401.
+pub(crate) fn json_error(
+    status: actix_web::http::StatusCode,
+    error: &str,
+    description: &str,
+) -> actix_web::HttpResponse {
+    let mut response = json(
+        status,
+        serde_json::json!({ "error": error, "error_description": description }),
+    );
+    if status == actix_web::http::StatusCode::UNAUTHORIZED {
+        response.headers_mut().insert(
+            actix_web::http::header::WWW_AUTHENTICATE,
+            actix_web::http::header::HeaderValue::from_static(vo_endpoint::AUTHENTICATE_CHALLENGE),
+        );
+    }
+    response
+}

@@ -1,0 +1,102 @@
+//! The password grant (RFC 6749 §4.3, as Keycloak answers it) and the discovery document
+//! astroquery checks before logging in.
+
+use crate::{json, json_error, AccessService, REALM_PATH};
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use vo_endpoint::{base_url, connect, Params};
+
+/// The OpenID provider metadata of the realm (what a client needs to log in).
+pub async fn discovery(request: HttpRequest) -> HttpResponse {
+    let issuer = format!("{}{REALM_PATH}", base_url(&request));
+    json(
+        StatusCode::OK,
+        serde_json::json!({
+            "issuer": issuer,
+            "token_endpoint": format!("{issuer}/protocol/openid-connect/token"),
+            "grant_types_supported": ["password"],
+            "response_types_supported": ["token"],
+            "token_endpoint_auth_methods_supported": ["none"],
+            "subject_types_supported": ["public"],
+        }),
+    )
+}
+
+/// `grant_type=password&username=…&password=…` → a bearer token.
+pub async fn token(
+    request: HttpRequest,
+    payload: web::Payload,
+    service: web::Data<AccessService>,
+    pool: web::Data<vo_db::Pool>,
+) -> HttpResponse {
+    let params = match Params::read(&request, payload, 16 * 1024).await {
+        Ok(p) => p,
+        Err(e) => return json_error(StatusCode::BAD_REQUEST, "invalid_request", &e.0),
+    };
+    match params.get("grant_type").map(str::trim) {
+        Some("password") => {}
+        Some(other) => {
+            return json_error(
+                StatusCode::BAD_REQUEST,
+                "unsupported_grant_type",
+                &format!("grant_type={other} is not supported; use grant_type=password"),
+            )
+        }
+        None => {
+            return json_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                "grant_type is missing; send grant_type=password with username and password",
+            )
+        }
+    }
+    let (Some(user), Some(password)) = (params.get("username"), params.get("password")) else {
+        return json_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "username and password are required",
+        );
+    };
+    let client = match connect(&pool).await {
+        Ok(c) => c,
+        Err(f) => return json_error(f.status, "temporarily_unavailable", &f.message),
+    };
+    let account = match vo_auth::check_password(&client, user, password).await {
+        Ok(Some(account)) => account,
+        // Keycloak's words: astroquery recognises them
+        Ok(None) => {
+            tracing::info!(user, "login refused");
+            return json_error(
+                StatusCode::UNAUTHORIZED,
+                "invalid_grant",
+                "Invalid user credentials",
+            );
+        }
+        Err(e) => {
+            return json_error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "temporarily_unavailable",
+                &e.to_string(),
+            )
+        }
+    };
+    match vo_auth::issue_token(&client, &account.user_id, service.token_lifetime).await {
+        Ok(issued) => {
+            tracing::info!(user = %account.user_id, "token issued");
+            json(
+                StatusCode::OK,
+                serde_json::json!({
+                    "access_token": issued.token,
+                    "token_type": "Bearer",
+                    "expires_in": service.token_lifetime.as_secs(),
+                    "scope": "openid",
+                }),
+            )
+        }
+        Err(e) => json_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "temporarily_unavailable",
+            &e.to_string(),
+        ),
+    }
+}
