@@ -34,6 +34,11 @@ pub fn configure(service: AccessService) -> impl FnOnce(&mut web::ServiceConfig)
                     "/realms/ALMA/.well-known/openid-configuration",
                     web::get().to(token::discovery),
                 )
+                // astroquery finds a usable login host with HEAD
+                .route(
+                    "/realms/ALMA/.well-known/openid-configuration",
+                    web::head().to(token::discovery),
+                )
                 .route(
                     "/realms/ALMA/protocol/openid-connect/token",
                     web::post().to(token::token),

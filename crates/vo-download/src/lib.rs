@@ -36,7 +36,10 @@ pub fn configure(service: DownloadService) -> impl FnOnce(&mut web::ServiceConfi
                 .route("/script", web::get().to(script::script))
                 .route("/script", web::post().to(script::script))
                 .route("/{name}", web::get().to(file::download))
-                .route("/{name}", web::head().to(file::download)),
+                .route("/{name}", web::head().to(file::download))
+                // ALMA's path for signed-in downloads, which astroquery suggests after a 401
+                .route("/sso/{name}", web::get().to(file::download))
+                .route("/sso/{name}", web::head().to(file::download)),
         )
         .service(
             web::scope("/preview")

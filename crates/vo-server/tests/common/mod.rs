@@ -18,6 +18,8 @@ pub struct DemoServer {
     pub dir: tempfile::TempDir,
     pub db_port: u16,
     pub http_port: u16,
+    /// Whether the configuration gives the server a TLS certificate (https).
+    pub tls: bool,
     server: Option<Child>,
 }
 
@@ -45,6 +47,7 @@ impl DemoServer {
             dir,
             db_port: free_port(),
             http_port: free_port(),
+            tls: config.contains("tls_certificate"),
             server: None,
         };
         let config_path = server.dir.path().join("voarchive.toml");
@@ -87,7 +90,16 @@ impl DemoServer {
                 .unwrap(),
         );
         let started = Instant::now();
-        while ureq::get(&self.url("/tap/availability")).call().is_err() {
+        let answers = |server: &DemoServer| {
+            if server.tls {
+                // an https server is ready when it accepts connections (the tests talk to
+                // it through clients that trust its certificate)
+                std::net::TcpStream::connect(("127.0.0.1", server.http_port)).is_ok()
+            } else {
+                ureq::get(&server.url("/tap/availability")).call().is_ok()
+            }
+        };
+        while !answers(self) {
             assert!(
                 started.elapsed() < Duration::from_secs(30),
                 "the server did not start"
@@ -105,7 +117,14 @@ impl DemoServer {
     }
 
     pub fn base(&self) -> String {
-        format!("http://127.0.0.1:{}", self.http_port)
+        let scheme = if self.tls { "https" } else { "http" };
+        format!("{scheme}://127.0.0.1:{}", self.http_port)
+    }
+
+    /// libpq parameters of the server's private cluster (for tests that arrange data).
+    pub fn database_params(&self) -> String {
+        vo_db::PrivateCluster::new(self.dir.path().join("pg"), self.db_port, true)
+            .connection_string("vo")
     }
 
     pub fn url(&self, path: &str) -> String {

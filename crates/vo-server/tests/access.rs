@@ -1,0 +1,155 @@
+//! Who may fetch what, over HTTPS (a self-signed certificate made for the test): the access
+//! matrix — anonymous, PI, delegee, revoked delegee, unrelated user and staff × public,
+//! proprietary and just-released datasets × DataLink, file download, package tar, SODA
+//! cutout and preview — with zero leaks and the right status codes; delegation through the
+//! PI's HTTP API; data public at their release date with no manual step; and astroquery's
+//! `Alma.login()` then `download_files` of a proprietary file, for its PI and for another
+//! user (conformance/access/matrix.py).
+
+mod common;
+
+use common::{run_script, DemoServer};
+use std::process::Command;
+
+/// A self-signed certificate for 127.0.0.1: (certificate, key) paths.
+fn self_signed(dir: &std::path::Path) -> (String, String) {
+    let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
+    let out = Command::new("openssl")
+        .args([
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+        ])
+        .args([
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+        ])
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .expect("openssl (Debian package openssl)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (cert.display().to_string(), key.display().to_string())
+}
+
+/// One query's first row, as text.
+fn first_row(client: &mut postgres_blocking::Client, sql: &str) -> Vec<String> {
+    client.first_row(sql)
+}
+
+mod postgres_blocking {
+    //! A synchronous face on tokio-postgres for arranging data in a test.
+    pub struct Client {
+        runtime: tokio::runtime::Runtime,
+        client: tokio_postgres::Client,
+    }
+
+    impl Client {
+        pub fn connect(params: &str) -> Client {
+            let runtime = tokio::runtime::Runtime::new().unwrap();
+            let client = runtime.block_on(vo_db::connect(params)).unwrap();
+            Client { runtime, client }
+        }
+
+        pub fn execute(&mut self, sql: &str) {
+            self.runtime
+                .block_on(self.client.batch_execute(sql))
+                .unwrap()
+        }
+
+        pub fn first_row(&mut self, sql: &str) -> Vec<String> {
+            let rows = self
+                .runtime
+                .block_on(self.client.simple_query(sql))
+                .unwrap();
+            rows.iter()
+                .find_map(|m| match m {
+                    tokio_postgres::SimpleQueryMessage::Row(r) => Some(
+                        (0..r.len())
+                            .map(|i| r.get(i).unwrap_or_default().to_string())
+                            .collect(),
+                    ),
+                    _ => None,
+                })
+                .unwrap_or_else(|| panic!("no row for {sql}"))
+        }
+    }
+}
+
+/// A member OUS with a FITS product on disk: (uid, project, product package, FITS product).
+fn dataset(client: &mut postgres_blocking::Client, condition: &str) -> Vec<String> {
+    first_row(
+        client,
+        &format!(
+            "SELECT m.uid, m.project_code, p.name, f.name \
+             FROM archive.member_ous m \
+             JOIN archive.file p ON p.member_ous_uid = m.uid AND p.kind = 'product-package' \
+             JOIN archive.file f ON f.member_ous_uid = m.uid AND f.kind = 'product' \
+                  AND f.content_type = 'application/fits' AND f.path IS NOT NULL \
+             WHERE {condition} ORDER BY m.uid, f.name LIMIT 1"
+        ),
+    )
+}
+
+#[test]
+fn access_matrix_and_astroquery_login_over_tls() {
+    let certificates = tempfile::tempdir().unwrap();
+    let (cert, key) = self_signed(certificates.path());
+    let server = DemoServer::start(
+        2000,
+        6,
+        &format!(
+            "[server]\ntls_certificate = \"{cert}\"\ntls_key = \"{key}\"\n\
+             [access]\nrelease_check_seconds = 1\n"
+        ),
+    );
+    let mut db = postgres_blocking::Client::connect(&server.database_params());
+    let public = dataset(&mut db, "m.release_date <= now()");
+    let proprietary = dataset(&mut db, "m.release_date > now()");
+    // a released dataset made proprietary again until a few seconds from now: it becomes
+    // public while the test runs, with nobody doing anything
+    let released_soon = dataset(
+        &mut db,
+        &format!("m.release_date <= now() AND m.uid <> '{}'", public[0]),
+    );
+    db.execute(&format!(
+        "UPDATE archive.member_ous SET release_date = now() + interval '25 seconds' WHERE uid = '{}'; \
+         SELECT archive.sync_release();",
+        released_soon[0]
+    ));
+    let release_at = first_row(
+        &mut db,
+        &format!(
+            "SELECT extract(epoch FROM release_date) FROM archive.member_ous WHERE uid = '{}'",
+            released_soon[0]
+        ),
+    );
+    let pi = first_row(
+        &mut db,
+        &format!(
+            "SELECT pi_userid FROM archive.project WHERE code = '{}'",
+            proprietary[1]
+        ),
+    )[0]
+    .clone();
+    server.create_user(&pi, "pi-password-1", false);
+    for user in ["delegee", "revoked", "stranger"] {
+        server.create_user(user, &format!("{user}-password"), false);
+    }
+    server.create_user("curator", "curator-password", true);
+    let arrangement = format!(
+        "{{\"public\": {public:?}, \"proprietary\": {proprietary:?}, \"released_soon\": {released_soon:?}, \
+          \"release_at\": {}, \"pi\": \"{pi}\"}}",
+        release_at[0]
+    );
+    println!(
+        "{}",
+        run_script(&server, "access/matrix.py", &[&cert, &arrangement])
+    );
+}
