@@ -82,7 +82,7 @@ pub async fn grant(
     };
     let params = match Params::read(&request, payload, 16 * 1024).await {
         Ok(p) => p,
-        Err(e) => return json_error(StatusCode::BAD_REQUEST, "invalid_request", &e.0),
+        Err(e) => return json_error(e.1, "invalid_request", &e.0),
     };
     let (Some(project), Some(delegee)) = (params.get("project"), params.get("user")) else {
         return json_error(

@@ -31,7 +31,7 @@ pub async fn token(
 ) -> HttpResponse {
     let params = match Params::read(&request, payload, 16 * 1024).await {
         Ok(p) => p,
-        Err(e) => return json_error(StatusCode::BAD_REQUEST, "invalid_request", &e.0),
+        Err(e) => return json_error(e.1, "invalid_request", &e.0),
     };
     match params.get("grant_type").map(str::trim) {
         Some("password") => {}

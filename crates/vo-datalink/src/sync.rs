@@ -36,7 +36,7 @@ pub async fn links(
 ) -> HttpResponse {
     let params = match Params::read(&request, payload, MAX_BODY).await {
         Ok(p) => p,
-        Err(e) => return Failure::bad_request(e.0).response(),
+        Err(e) => return Failure::from(e).response(),
     };
     match listing(&request, &params, &service, &pool).await {
         Ok(listing) => HttpResponse::Ok()

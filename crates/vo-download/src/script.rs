@@ -135,7 +135,7 @@ pub async fn script(
 ) -> HttpResponse {
     let params = match Params::read(&request, payload, MAX_BODY).await {
         Ok(p) => p,
-        Err(e) => return Failure::bad_request(e.0).response(),
+        Err(e) => return Failure::from(e).response(),
     };
     let ids: Vec<&str> = params.all("ID").collect();
     if ids.is_empty() || ids.len() > MAX_IDS {

@@ -15,6 +15,7 @@ mod capabilities;
 mod dali;
 pub mod dali_values;
 mod decode;
+pub mod header_limit;
 pub mod identity;
 mod params;
 mod query;

@@ -13,9 +13,22 @@ pub struct Params {
     parts: Vec<(String, Bytes)>,
 }
 
-/// Why a request's parameters could not be read.
+/// Why a request's parameters could not be read, and the status to answer with (400, or
+/// 413 for a body over the limit).
 #[derive(Debug, Clone, PartialEq)]
-pub struct ParamError(pub String);
+pub struct ParamError(pub String, pub actix_web::http::StatusCode);
+
+impl ParamError {
+    fn malformed(message: String) -> ParamError {
+        ParamError(message, actix_web::http::StatusCode::BAD_REQUEST)
+    }
+}
+
+impl From<ParamError> for crate::Failure {
+    fn from(e: ParamError) -> crate::Failure {
+        crate::Failure::new(e.1, e.0)
+    }
+}
 
 impl Params {
     /// Parameters from pairs (tests, and GET query strings).
@@ -71,8 +84,8 @@ impl Params {
         } else if request.method() == actix_web::http::Method::POST {
             let mut body = BytesMut::new();
             while let Some(chunk) = payload.next().await {
-                let chunk =
-                    chunk.map_err(|e| ParamError(format!("reading the request body: {e}")))?;
+                let chunk = chunk
+                    .map_err(|e| ParamError::malformed(format!("reading the request body: {e}")))?;
                 if body.len() + chunk.len() > max_body {
                     return Err(too_large(max_body));
                 }
@@ -99,8 +112,8 @@ impl Params {
             actix_multipart::Multipart::new(request.headers(), payload.into_inner());
         let mut total = 0usize;
         while let Some(field) = multipart.next().await {
-            let mut field =
-                field.map_err(|e| ParamError(format!("malformed multipart body: {e}")))?;
+            let mut field = field
+                .map_err(|e| ParamError::malformed(format!("malformed multipart body: {e}")))?;
             let disposition = field.content_disposition().cloned();
             let name = disposition
                 .as_ref()
@@ -113,8 +126,8 @@ impl Params {
                 .is_some();
             let mut data = BytesMut::new();
             while let Some(chunk) = field.next().await {
-                let chunk =
-                    chunk.map_err(|e| ParamError(format!("malformed multipart body: {e}")))?;
+                let chunk = chunk
+                    .map_err(|e| ParamError::malformed(format!("malformed multipart body: {e}")))?;
                 total += chunk.len();
                 if total > max_body {
                     return Err(too_large(max_body));
@@ -158,10 +171,12 @@ impl Params {
 }
 
 fn too_large(max_body: usize) -> ParamError {
-    ParamError(format!(
-        "the request body is larger than this service accepts ({} MB)",
-        max_body / (1024 * 1024)
-    ))
+    ParamError(
+        format!(
+            "the request body is larger than this service's limit of {max_body} bytes; send less, or a smaller upload"
+        ),
+        actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
+    )
 }
 
 #[cfg(test)]

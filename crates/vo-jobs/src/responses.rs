@@ -40,7 +40,7 @@ pub async fn read_params<K: crate::JobKind>(
 ) -> Result<Params, HttpResponse> {
     Params::read(request, payload, jobs.kind.max_body())
         .await
-        .map_err(|e| plain(StatusCode::BAD_REQUEST, e.0))
+        .map_err(|e| plain(e.1, e.0))
 }
 
 /// The UWS control parameters, kept apart from a job's own.

@@ -4,6 +4,7 @@ use crate::config::Config;
 use crate::tls;
 use actix_web::dev::Service;
 use actix_web::{web, App, HttpServer};
+use futures_util::future::{Either, TryFutureExt};
 use std::time::Instant;
 
 #[derive(clap::Args)]
@@ -93,6 +94,19 @@ async fn serve(config: Config) -> anyhow::Result<()> {
                 actix_web::http::header::SERVER,
                 concat!("voarchive/", env!("CARGO_PKG_VERSION")),
             )))
+            // headers over the limit are refused before anything reads them
+            .wrap_fn(|request, service| {
+                match vo_endpoint::header_limit::refusal(request.headers()) {
+                    Some(refusal) => Either::Left(std::future::ready(Ok(request
+                        .into_response(refusal)
+                        .map_into_right_body()))),
+                    None => Either::Right(
+                        service
+                            .call(request)
+                            .map_ok(|response| response.map_into_left_body()),
+                    ),
+                }
+            })
             .wrap_fn(|request, service| {
                 let started = Instant::now();
                 let method = request.method().to_string();

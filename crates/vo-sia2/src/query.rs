@@ -21,7 +21,7 @@ pub async fn query(
 ) -> HttpResponse {
     let params = match Params::read(&request, payload, MAX_BODY).await {
         Ok(p) => p,
-        Err(e) => return Failure::bad_request(e.0).response(),
+        Err(e) => return Failure::from(e).response(),
     };
     let planned = crate::adql_for(&params)
         .map_err(|e| Failure::bad_request(e.to_string()))

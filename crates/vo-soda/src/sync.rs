@@ -57,7 +57,7 @@ pub async fn cutout(
 ) -> HttpResponse {
     let params = match Params::read(&request, payload, MAX_BODY).await {
         Ok(p) => p,
-        Err(e) => return SodaError::usage(e.0).response(),
+        Err(e) => return SodaError::from_failure(&e.into()).response(),
     };
     let soda = match crate::request::read(&params, service.limits.max_cutouts) {
         Ok(r) => r,

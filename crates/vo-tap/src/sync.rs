@@ -13,7 +13,7 @@ pub async fn sync(
 ) -> HttpResponse {
     let params = match Params::read(&request, payload, service.limits.upload_bytes).await {
         Ok(p) => p,
-        Err(e) => return Failure::bad_request(e.0).response(),
+        Err(e) => return Failure::from(e).response(),
     };
     let timeout = Duration::from_secs(service.limits.sync_seconds);
     match crate::plan(&params, &service, timeout, &vo_endpoint::base_url(&request)).await {

@@ -160,6 +160,13 @@ pub fn read_upload(
                 spec.name
             )));
         }
+        // any name is quoted where it reaches SQL; these could still not be one column
+        if field.name.len() > 63 || field.name.chars().any(char::is_control) {
+            return Err(Failure::bad_request(format!(
+                "UPLOAD {}: the column name {:?} is not usable: names must be at most 63 bytes without control characters",
+                spec.name, field.name
+            )));
+        }
         if columns
             .iter()
             .any(|(n, _): &(String, &str)| n.eq_ignore_ascii_case(&field.name))

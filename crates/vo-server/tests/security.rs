@@ -1,0 +1,88 @@
+//! Hostile requests against a demo server (conformance/security/attacks.py): SQL injection
+//! through ADQL, upload names, SIA2, SODA, DataLink and login parameters; path traversal;
+//! oversized and malformed uploads, bodies and headers — each a clear 4xx. Then the
+//! database is checked unchanged: every published and private table's contents, the set of
+//! relations and functions, and the roles are the same as before.
+
+mod common;
+
+use common::{run_script, DemoServer};
+
+/// A fingerprint of everything the attacks could have touched.
+fn fingerprint(params: &str) -> Vec<(String, String)> {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let client = vo_db::connect(params).await.unwrap();
+        let tables = client
+            .query(
+                "SELECT format('%I.%I', schemaname, tablename) FROM pg_tables \
+                 WHERE schemaname IN ('ivoa', 'tap_schema', 'archive', 'auth', 'public') ORDER BY 1",
+                &[],
+            )
+            .await
+            .unwrap();
+        let mut seen = Vec::new();
+        for row in tables {
+            let table: String = row.get(0);
+            let digest: String = client
+                .query_one(
+                    &format!("SELECT coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '-') FROM {table} t"),
+                    &[],
+                )
+                .await
+                .unwrap()
+                .get(0);
+            seen.push((table, digest));
+        }
+        for (what, sql) in [
+            ("relations", "SELECT string_agg(format('%s.%s', n.nspname, c.relname), ',' ORDER BY 1) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname NOT LIKE 'pg\\_%' AND n.nspname <> 'information_schema'"),
+            ("functions", "SELECT count(*)::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')"),
+            ("roles", "SELECT string_agg(rolname || rolsuper::text, ',' ORDER BY rolname) FROM pg_roles"),
+        ] {
+            let value: String = client.query_one(sql, &[]).await.unwrap().get(0);
+            seen.push((what.to_string(), value));
+        }
+        seen
+    })
+}
+
+#[test]
+fn hostile_requests_get_clear_refusals_and_change_nothing() {
+    let server = DemoServer::start(
+        2000,
+        6,
+        "[tap]\nupload_rows = 1000\nupload_bytes = 200000\n[access]\nper_client_requests = 64\n",
+    );
+    let before = fingerprint(&server.database_params());
+    assert!(
+        before.len() > 10,
+        "the fingerprint covers the tables: {before:?}"
+    );
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let fits: String = runtime.block_on(async {
+        let client = vo_db::connect(&server.database_params()).await.unwrap();
+        client
+            .query_one(
+                "SELECT f.name FROM archive.file f JOIN archive.member_ous m ON m.uid = f.member_ous_uid \
+                 WHERE f.kind = 'product' AND f.content_type = 'application/fits' AND f.path IS NOT NULL \
+                   AND m.release_date <= now() ORDER BY f.name LIMIT 1",
+                &[],
+            )
+            .await
+            .unwrap()
+            .get(0)
+    });
+    println!("{}", run_script(&server, "security/attacks.py", &[&fits]));
+    let after = fingerprint(&server.database_params());
+    assert_eq!(before, after, "the database changed");
+    let log = server.log();
+    assert!(!log.contains("panicked"), "no panic in the server log");
+    assert!(
+        !log.contains("status=500") && !log.contains("status=502") && !log.contains("status=503"),
+        "no 5xx in the server log:\n{}",
+        log.lines()
+            .filter(|l| l.contains("status=5"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
