@@ -74,9 +74,14 @@ for user in ["delegee", "revoked"]:
     r = http.post(base + "/auth/delegations", data={"project": project, "user": user}, headers=callers["PI"])
     check(r.status_code == 201 and r.json()["user"] == user and r.json()["granted_by"] == pi,
           f"the PI delegates {project} to {user}: {r.status_code} {r.text}")
-r = http.post(base + "/auth/delegations", data={"project": project, "user": "stranger"}, headers=callers["delegee"])
+delegee_token = {"Authorization": "Bearer " + token("delegee", "delegee-password")}
+r = http.post(base + "/auth/delegations", data={"project": project, "user": "stranger"}, headers=delegee_token)
 check(r.status_code == 403 and "delegees cannot delegate" in r.json()["error_description"],
       f"a delegee cannot delegate further: {r.status_code} {r.text}")
+pi_basic = {"Authorization": requests.auth._basic_auth_str(pi, "pi-password-1")}
+r = http.post(base + "/auth/delegations", data={"project": project, "user": "stranger"}, headers=pi_basic)
+check(r.status_code == 403 and "bearer token" in r.json()["error_description"],
+      f"delegations change only with a bearer token (a browser's Basic credentials cannot forge one): {r.status_code} {r.text}")
 r = http.post(base + "/auth/delegations", data={"project": project, "user": "stranger"})
 check(r.status_code == 401, f"anonymous cannot delegate: {r.status_code}")
 r = http.delete(f"{base}/auth/delegations/{project}/revoked", headers=callers["PI"])

@@ -104,6 +104,13 @@ expect("upload: larger than the body limit", upload("t", VOTABLE.format(name="c"
        {413, 400}, ["limit"])
 expect("upload: part missing", requests.post(base + "/tap/sync", data={"LANG": "ADQL", "UPLOAD": "t,param:nothere",
                                                                         "QUERY": "SELECT * FROM TAP_UPLOAD.t"}), {400}, ["nothere"])
+for url in [base.replace("https://", "http://") + "/tap/availability", "http://169.254.169.254/latest/meta-data/",
+            "http://[::1]:5432/", "http://localhost:22/"]:
+    expect(f"upload: a URL into the service's own network ({url})", requests.post(base + "/tap/sync", data={
+        "LANG": "ADQL", "UPLOAD": f"t,{url}", "QUERY": "SELECT * FROM TAP_UPLOAD.t"}), {400}, ["private or local address"])
+expect("upload: nine tables", requests.post(base + "/tap/sync", data={
+    "LANG": "ADQL", "UPLOAD": ";".join(f"t{i},param:t" for i in range(9)), "QUERY": "SELECT * FROM TAP_UPLOAD.t0"}),
+    {400}, ["at most 8"])
 expect("upload: a URL to a local file", requests.post(base + "/tap/sync", data={
     "LANG": "ADQL", "UPLOAD": "t,file:///etc/passwd", "QUERY": "SELECT * FROM TAP_UPLOAD.t"}), {400}, [])
 
@@ -213,6 +220,22 @@ for what, data in [
     report.append(f"{code or 'closed'}  raw HTTP: {what}")
     check(code == 0 or 400 <= code < 500, f"raw HTTP {what}: {code}")
 check(requests.get(base + "/tap/availability").status_code == 200, "the service still answers")
+
+# one client cannot hold more than its share: with the limit at 3, three requests waiting on a
+# pending job hold every slot, and a fourth from the same address is refused at once
+import threading  # noqa: E402
+pending = requests.post(base + "/soda/async", data={"ID": fits}, allow_redirects=False).headers["Location"]
+waiting = [threading.Thread(target=requests.get, args=(pending + "?WAIT=4",)) for _ in range(3)]
+for t in waiting:
+    t.start()
+import time  # noqa: E402
+time.sleep(1.0)
+r = requests.get(base + "/tap/availability")
+expect("a fourth request while three wait", r, {429}, ["at most 3"])
+check(r.headers.get("Retry-After") == "1", "429 says when to retry")
+for t in waiting:
+    t.join()
+check(requests.get(base + "/tap/availability").status_code == 200, "served again once the others ended")
 
 print("\n".join(report))
 print(f"security/attacks.py: {passed()} checks passed, {len(report)} hostile requests")

@@ -26,6 +26,10 @@ CREATE TABLE auth.token (
 CREATE INDEX token_user_idx ON auth.token (user_id);
 CREATE INDEX token_expiry_idx ON auth.token (expires_at);
 
+-- A delegation is to an account, and goes with it.
+ALTER TABLE archive.delegation ADD CONSTRAINT delegation_delegee_fk
+    FOREIGN KEY (delegee) REFERENCES auth.account (user_id) ON DELETE CASCADE;
+
 -- One active delegation per project and delegee; revoked ones stay as history.
 CREATE UNIQUE INDEX delegation_active_idx ON archive.delegation (project_code, delegee)
     WHERE revoked_at IS NULL;
@@ -89,5 +93,7 @@ $$;
 REVOKE ALL ON SCHEMA archive, auth, uws FROM voarchive_query;
 GRANT USAGE ON SCHEMA ivoa, tap_schema TO voarchive_query;
 GRANT SELECT ON ALL TABLES IN SCHEMA ivoa, tap_schema TO voarchive_query;
+-- and tables later migrations publish there
+ALTER DEFAULT PRIVILEGES IN SCHEMA ivoa, tap_schema GRANT SELECT ON TABLES TO voarchive_query;
 GRANT USAGE ON SCHEMA archive TO voarchive_query;
 GRANT SELECT ON archive.obscore_footprint TO voarchive_query;

@@ -1,7 +1,8 @@
 //! A PI's delegations over HTTP (manual §2.2): `GET /auth/delegations` lists what the caller
 //! granted (as PI) and received; `POST` with `project` and `user` grants a user access to a
 //! whole project; `DELETE /auth/delegations/{project}/{user}` revokes it. Only the
-//! project's PI may do either — a delegee cannot delegate further.
+//! project's PI may do either — a delegee cannot delegate further — and only with a bearer
+//! token.
 
 use crate::{json, json_error};
 use actix_web::http::StatusCode;
@@ -29,6 +30,20 @@ fn refused(e: AuthError) -> HttpResponse {
         _ => (StatusCode::BAD_REQUEST, "invalid_request"),
     };
     json_error(status, error, &e.to_string())
+}
+
+/// Changes need a bearer token: HTTP Basic credentials a browser remembers would let any web
+/// page the PI visits make the browser grant a delegation (cross-site request forgery); a
+/// bearer token is only ever sent by a program that holds it.
+fn bearer_only(request: &HttpRequest) -> Result<(), Box<HttpResponse>> {
+    match vo_endpoint::identity::credentials(request) {
+        Ok(Some(vo_endpoint::identity::Credentials::Basic { .. })) => Err(Box::new(json_error(
+            StatusCode::FORBIDDEN,
+            "access_denied",
+            "delegations are changed with a bearer token (from /auth/realms/ALMA/protocol/openid-connect/token), not HTTP Basic",
+        ))),
+        _ => Ok(()),
+    }
 }
 
 /// The signed-in caller, or the 401 to send.
@@ -76,6 +91,9 @@ pub async fn grant(
     payload: web::Payload,
     pool: web::Data<vo_db::Pool>,
 ) -> HttpResponse {
+    if let Err(r) = bearer_only(&request) {
+        return *r;
+    }
     let user = match signed_in(&request, &pool).await {
         Ok(u) => u,
         Err(r) => return r,
@@ -116,6 +134,9 @@ pub async fn revoke(
     path: web::Path<(String, String)>,
     pool: web::Data<vo_db::Pool>,
 ) -> HttpResponse {
+    if let Err(r) = bearer_only(&request) {
+        return *r;
+    }
     let user = match signed_in(&request, &pool).await {
         Ok(u) => u,
         Err(r) => return r,

@@ -61,17 +61,11 @@ pub async fn token(
         Ok(c) => c,
         Err(f) => return json_error(f.status, "temporarily_unavailable", &f.message),
     };
-    let account = match vo_auth::check_password(&client, user, password).await {
-        Ok(Some(account)) => account,
-        // Keycloak's words: astroquery recognises them
-        Ok(None) => {
-            tracing::info!(user, "login refused");
-            return json_error(
-                StatusCode::UNAUTHORIZED,
-                "invalid_grant",
-                "Invalid user credentials",
-            );
-        }
+    // the connection goes back to the pool while the password is verified (slow, on purpose)
+    let record = vo_auth::password_record(&client, user).await;
+    drop(client);
+    let account = match record {
+        Ok(record) => record.verify(password).await,
         Err(e) => {
             return json_error(
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -80,10 +74,26 @@ pub async fn token(
             )
         }
     };
+    let client = match connect(&pool).await {
+        Ok(c) => c,
+        Err(f) => return json_error(f.status, "temporarily_unavailable", &f.message),
+    };
+    let account = match account {
+        Some(account) => account,
+        // Keycloak's words: astroquery recognises them
+        None => {
+            tracing::info!(user = ?user, "login refused");
+            return json_error(
+                StatusCode::UNAUTHORIZED,
+                "invalid_grant",
+                "Invalid user credentials",
+            );
+        }
+    };
     match vo_auth::issue_token(&client, &account.user_id, service.token_lifetime).await {
         Ok(issued) => {
             tracing::info!(user = %account.user_id, "token issued");
-            json(
+            let mut response = json(
                 StatusCode::OK,
                 serde_json::json!({
                     "access_token": issued.token,
@@ -91,7 +101,13 @@ pub async fn token(
                     "expires_in": service.token_lifetime.as_secs(),
                     "scope": "openid",
                 }),
-            )
+            );
+            // RFC 6749 §5.1: a token is never stored by a cache
+            response.headers_mut().insert(
+                actix_web::http::header::CACHE_CONTROL,
+                actix_web::http::header::HeaderValue::from_static("no-store"),
+            );
+            response
         }
         Err(e) => json_error(
             StatusCode::SERVICE_UNAVAILABLE,

@@ -126,6 +126,26 @@ pub async fn set_staff(client: &Client, user_id: &str, is_staff: bool) -> Result
     Ok(())
 }
 
+/// Deletes an account; its tokens and delegations go with it (and a PI account's projects
+/// keep their `pi_userid`, naming an account that no longer exists, so nobody inherits
+/// them by re-creating the name without the operator recording the PI again).
+pub async fn delete_account(client: &Client, user_id: &str) -> Result<(), AuthError> {
+    let deleted: i64 = client
+        .query_one(
+            "WITH gone AS (DELETE FROM auth.account WHERE user_id = $1 RETURNING user_id), \
+                  unlinked AS (UPDATE archive.project SET pi_userid = NULL \
+                               WHERE pi_userid IN (SELECT user_id FROM gone) RETURNING 1) \
+             SELECT count(*) FROM gone",
+            &[&user_id],
+        )
+        .await?
+        .get(0);
+    if deleted == 0 {
+        return Err(AuthError::NoSuchUser(user_id.to_string()));
+    }
+    Ok(())
+}
+
 /// The account named `user_id`, if there is one.
 pub async fn get_account(client: &Client, user_id: &str) -> Result<Option<Account>, AuthError> {
     let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM auth.account a WHERE a.user_id = $1");
@@ -140,24 +160,67 @@ pub async fn list_accounts(client: &Client) -> Result<Vec<Account>, AuthError> {
     Ok(rows.iter().map(Account::from_row).collect())
 }
 
-/// The account when `password` is its password; `None` for a wrong password or an unknown
-/// user, which take the same time (an unknown user is verified against a dummy hash).
+/// What checking a user's password needs from the database: read first, so a caller can
+/// give its connection back before the (slow) verification.
+pub struct PasswordRecord {
+    account: Option<Account>,
+    hash: String,
+}
+
+/// The stored password hash of `user_id` (a dummy one for an unknown user).
+pub async fn password_record(client: &Client, user_id: &str) -> Result<PasswordRecord, AuthError> {
+    let sql = format!(
+        "SELECT {ACCOUNT_COLUMNS}, a.password_hash FROM auth.account a WHERE a.user_id = $1"
+    );
+    let row = client.query_opt(&sql, &[&user_id]).await?;
+    Ok(match row {
+        Some(row) => PasswordRecord {
+            account: Some(Account::from_row(&row)),
+            hash: row.get("password_hash"),
+        },
+        None => PasswordRecord {
+            account: None,
+            hash: DUMMY_HASH.to_string(),
+        },
+    })
+}
+
+impl PasswordRecord {
+    /// The account when `password` is its password; `None` for a wrong password or an
+    /// unknown user, which take the same time (an unknown user is verified against a dummy
+    /// hash).
+    pub async fn verify(self, password: &str) -> Option<Account> {
+        let (hash, password) = (self.hash, password.to_string());
+        let matches = off_runtime(move || password::verify_password(&hash, &password)).await;
+        self.account.filter(|_| matches)
+    }
+}
+
+/// The account when `password` is its password (see [`PasswordRecord::verify`]).
 pub async fn check_password(
     client: &Client,
     user_id: &str,
     password: &str,
 ) -> Result<Option<Account>, AuthError> {
-    let sql = format!(
-        "SELECT {ACCOUNT_COLUMNS}, a.password_hash FROM auth.account a WHERE a.user_id = $1"
-    );
-    let row = client.query_opt(&sql, &[&user_id]).await?;
-    let hash: String = match &row {
-        Some(row) => row.get("password_hash"),
-        None => DUMMY_HASH.to_string(),
-    };
-    let password = password.to_string();
-    let matches = off_runtime(move || password::verify_password(&hash, &password)).await;
-    Ok(row.filter(|_| matches).as_ref().map(Account::from_row))
+    Ok(password_record(client, user_id)
+        .await?
+        .verify(password)
+        .await)
+}
+
+/// When `user_id`'s password last changed (`None`: no such account) — to tell whether a
+/// remembered password check still holds.
+pub async fn password_changed_at(
+    client: &Client,
+    user_id: &str,
+) -> Result<Option<chrono::DateTime<chrono::Utc>>, AuthError> {
+    Ok(client
+        .query_opt(
+            "SELECT password_changed_at FROM auth.account WHERE user_id = $1",
+            &[&user_id],
+        )
+        .await?
+        .map(|row| row.get(0)))
 }
 
 #[cfg(test)]

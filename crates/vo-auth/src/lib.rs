@@ -20,7 +20,8 @@ pub mod token;
 
 pub use access::may_read;
 pub use account::{
-    check_password, create_account, get_account, list_accounts, set_password, set_staff, Account,
+    check_password, create_account, delete_account, get_account, list_accounts,
+    password_changed_at, password_record, set_password, set_staff, Account, PasswordRecord,
 };
 pub use delegation::{
     delegations_granted_by_pi, delegations_of, grant, list_delegations, revoke, Delegation, Granter,

@@ -38,12 +38,25 @@ pub fn is_strong_enough(password: &str) -> bool {
     password.chars().count() >= MIN_PASSWORD_CHARS
 }
 
+/// At most one hashing per core at a time: a flood of login attempts queues here instead of
+/// taking every blocking thread (each hashing also takes 19 MiB).
+fn hashing_slots() -> &'static tokio::sync::Semaphore {
+    static SLOTS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    SLOTS.get_or_init(|| {
+        tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
+    })
+}
+
 /// Runs CPU-heavy hashing off the async worker threads; a panic in it is passed on.
 pub(crate) async fn off_runtime<T, F>(work: F) -> T
 where
     F: FnOnce() -> T + Send + 'static,
     T: Send + 'static,
 {
+    let _slot = hashing_slots()
+        .acquire()
+        .await
+        .expect("the hashing semaphore is never closed");
     match tokio::task::spawn_blocking(work).await {
         Ok(value) => value,
         Err(failure) if failure.is_panic() => std::panic::resume_unwind(failure.into_panic()),

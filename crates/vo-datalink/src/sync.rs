@@ -53,7 +53,13 @@ async fn listing(
     pool: &vo_db::Pool,
 ) -> Result<Listing, Failure> {
     check_format(params)?;
-    let ids: Vec<&str> = params.all("ID").collect();
+    // an ID given twice is listed once
+    let mut ids: Vec<&str> = Vec::new();
+    for id in params.all("ID") {
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
     if ids.is_empty() {
         return Err(Failure::bad_request(
             "UsageFault: ID is required: a member OUS uid (uid://A001/X12a3/Xe9), a project \

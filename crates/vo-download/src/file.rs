@@ -105,6 +105,12 @@ pub async fn download(
         ))
         .insert_header((header::ACCEPT_RANGES, "bytes"))
         .insert_header((header::ETAG, etag.as_str()));
+    if !file.released {
+        // proprietary bytes are for this caller only, never a shared cache
+        response
+            .insert_header((header::CACHE_CONTROL, "private, no-store"))
+            .insert_header((header::VARY, "Authorization"));
+    }
     if header_value(&request, header::IF_NONE_MATCH)
         .is_some_and(|tags| tags.split(',').any(|t| t.trim() == etag || t.trim() == "*"))
     {

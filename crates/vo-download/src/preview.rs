@@ -33,7 +33,11 @@ fn render_and_cache(
         .map_err(|e| e.to_string().replace(&product.display().to_string(), name))?;
     if let Some(dir) = cache.parent() {
         if std::fs::create_dir_all(dir).is_ok() {
-            let partial = cache.with_extension(format!("png.{}", std::process::id()));
+            let partial = cache.with_extension(format!(
+                "png.{}.{}",
+                std::process::id(),
+                RENDERS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            ));
             if std::fs::write(&partial, &png).is_ok() && std::fs::rename(&partial, cache).is_err() {
                 let _ = std::fs::remove_file(&partial);
             }
@@ -41,6 +45,9 @@ fn render_and_cache(
     }
     Ok(png)
 }
+
+/// Numbers each render's temporary file, so two renders of one preview never share one.
+static RENDERS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 pub async fn preview(
     request: HttpRequest,
@@ -84,6 +91,12 @@ pub async fn preview(
         .join(&product.name)
         .join(format!("{}.png", kind.name()));
     let shown = product.name.clone();
+    // a shared cache may keep a preview of released data; proprietary ones only the caller
+    let cache_control = if product.released {
+        "public, max-age=86400"
+    } else {
+        "private, no-store"
+    };
     let made = web::block(move || match fresh_cache(&cache, &product_path) {
         Some(png) => Ok(png),
         None => render_and_cache(&product_path, kind, &cache, &shown),
@@ -92,7 +105,8 @@ pub async fn preview(
     match made {
         Ok(Ok(png)) => HttpResponse::Ok()
             .content_type("image/png")
-            .insert_header(("Cache-Control", "public, max-age=86400"))
+            .insert_header(("Cache-Control", cache_control))
+            .insert_header(("Vary", "Authorization"))
             .body(png),
         Ok(Err(message)) => Failure::new(
             StatusCode::NOT_FOUND,

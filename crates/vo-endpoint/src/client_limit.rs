@@ -44,8 +44,13 @@ type Counts = Arc<Mutex<HashMap<String, usize>>>;
 /// reverse proxy every request shares the proxy's address; a deployment like that needs the
 /// header trusted only when the peer is that configured proxy — decided here.
 fn client_key(req: &ServiceRequest) -> String {
-    match req.peer_addr() {
-        Some(addr) => addr.ip().to_string(),
+    match req.peer_addr().map(|addr| addr.ip()) {
+        // one IPv6 host usually has a whole /64 to choose addresses from
+        Some(std::net::IpAddr::V6(v6)) if v6.to_ipv4_mapped().is_none() => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+        Some(ip) => ip.to_string(),
         None => UNKNOWN_CLIENT.to_owned(),
     }
 }
@@ -402,7 +407,11 @@ mod tests {
         assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
         assert!(open.iter().all(|r| r.status() == StatusCode::OK));
         assert_eq!(limit.in_flight("10.0.0.1"), 2);
-        assert_eq!(limit.in_flight("2001:db8::1"), 1);
+        assert_eq!(
+            limit.in_flight("2001:db8:0:0::/64"),
+            1,
+            "IPv6 clients are counted by /64"
+        );
         assert_eq!(limit.in_flight(UNKNOWN_CLIENT), 3);
         assert_eq!(limit.clients(), 4);
         drop(refused);

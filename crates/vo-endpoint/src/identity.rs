@@ -5,7 +5,9 @@
 //!
 //! Checking a password is deliberately slow (argon2), and a download client sends the same
 //! Basic credentials with every request; a successful check is therefore remembered for a
-//! minute, keyed by a SHA-256 of the credentials (never the password itself).
+//! minute, keyed by a SHA-256 of the credentials (never the password itself), and trusted
+//! only while the account's password has not changed since (one cheap query). The database
+//! connection is given back before a password is verified.
 
 use crate::{connect, Failure};
 use actix_web::http::{header, StatusCode};
@@ -24,8 +26,18 @@ const REMEMBER: Duration = Duration::from_secs(60);
 /// The most credentials remembered at once (the memory is cleared when full).
 const REMEMBER_AT_MOST: usize = 10_000;
 
-/// Verified credentials (by their SHA-256) → the user and when they were verified.
-type Remembered = Mutex<HashMap<[u8; 32], (String, Instant)>>;
+/// Verified credentials (by their SHA-256) → the user, when they were verified, and when
+/// the account's password had last changed then.
+type Remembered = Mutex<HashMap<[u8; 32], (String, Instant, Changed)>>;
+type Changed = Option<chrono::DateTime<chrono::Utc>>;
+
+fn lock(
+    cache: &Remembered,
+) -> std::sync::MutexGuard<'_, HashMap<[u8; 32], (String, Instant, Changed)>> {
+    cache
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
 
 fn remembered() -> &'static Remembered {
     static CACHE: OnceLock<Remembered> = OnceLock::new();
@@ -96,25 +108,38 @@ pub async fn authenticate(
     match credentials {
         Credentials::Basic { user, password } => {
             let key = credentials_key(&user, &password);
-            if let Some((id, when)) = remembered().lock().unwrap().get(&key) {
-                if when.elapsed() < REMEMBER {
-                    return Ok(Some(id.clone()));
+            let remembered_check = lock(remembered())
+                .get(&key)
+                .filter(|(_, when, _)| when.elapsed() < REMEMBER)
+                .map(|(id, _, changed)| (id.clone(), *changed));
+            let client = connect(pool).await?;
+            let unavailable = |e: vo_auth::AuthError| {
+                Failure::new(StatusCode::SERVICE_UNAVAILABLE, e.to_string())
+            };
+            let changed = vo_auth::password_changed_at(&client, &user)
+                .await
+                .map_err(unavailable)?;
+            if let Some((id, then)) = remembered_check {
+                if changed.is_some() && then == changed {
+                    return Ok(Some(id));
                 }
             }
-            let client = connect(pool).await?;
-            match vo_auth::check_password(&client, &user, &password).await {
-                Ok(Some(account)) => {
-                    let mut cache = remembered().lock().unwrap();
+            let record = vo_auth::password_record(&client, &user)
+                .await
+                .map_err(unavailable)?;
+            drop(client);
+            match record.verify(&password).await {
+                Some(account) => {
+                    let mut cache = lock(remembered());
                     if cache.len() >= REMEMBER_AT_MOST {
                         cache.clear();
                     }
-                    cache.insert(key, (account.user_id.clone(), Instant::now()));
+                    cache.insert(key, (account.user_id.clone(), Instant::now(), changed));
                     Ok(Some(account.user_id))
                 }
-                Ok(None) => Err(unauthorized(
+                None => Err(unauthorized(
                     "Invalid user credentials: the user name or password is wrong",
                 )),
-                Err(e) => Err(Failure::new(StatusCode::SERVICE_UNAVAILABLE, e.to_string())),
             }
         }
         Credentials::Bearer(token) => {
@@ -128,11 +153,6 @@ pub async fn authenticate(
             }
         }
     }
-}
-
-/// Forgets remembered passwords of `user` (after a password change through this server).
-pub fn forget_credentials_of(user: &str) {
-    remembered().lock().unwrap().retain(|_, (id, _)| id != user);
 }
 
 /// Who is calling and what they may read.

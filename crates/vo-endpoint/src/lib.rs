@@ -32,6 +32,7 @@ pub use identity::{reader, AUTHENTICATE_CHALLENGE};
 pub use params::{ParamError, Params};
 pub use query::{
     connect, respond_with_rows, start_query, Failure, Outcome, QueryPlan, QueryRun, UploadTable,
+    QUERY_ROLE,
 };
 
 pub use availability::{availability, check_database, Availability};

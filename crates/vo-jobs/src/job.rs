@@ -36,7 +36,8 @@ pub async fn job<K: JobKind>(
         };
         let wanted = params.get("PHASE").and_then(Phase::parse);
         let started = Instant::now();
-        let store = JobStore::new(&client, jobs.kind.service());
+        // the connection goes back to the pool while waiting; each look takes one briefly
+        drop(client);
         let initial = job.phase;
         while job.phase.is_active()
             && job.phase == initial
@@ -44,7 +45,14 @@ pub async fn job<K: JobKind>(
             && started.elapsed() < Duration::from_secs(seconds)
         {
             tokio::time::sleep(Duration::from_millis(100)).await;
-            match store.get(&job.job_id).await {
+            let client = match pool.get().await {
+                Ok(c) => c,
+                Err(e) => return unavailable(e),
+            };
+            match JobStore::new(&client, jobs.kind.service())
+                .get(&job.job_id)
+                .await
+            {
                 Ok(Some(j)) => job = j,
                 Ok(None) => {
                     return plain(StatusCode::NOT_FOUND, "the job was deleted while waiting")

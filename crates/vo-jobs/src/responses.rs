@@ -93,9 +93,9 @@ pub async fn find<K: crate::JobKind>(
         .await
     {
         Ok(Some(job)) => match (&job.owner_id, caller) {
-            (Some(owner), None) => Err(refused(
+            (Some(_), None) => Err(refused(
                 StatusCode::UNAUTHORIZED,
-                format!("job {job_id} belongs to a signed-in user; sign in as {owner} to see it"),
+                format!("job {job_id} belongs to a signed-in user; sign in as that user to see it"),
             )),
             (Some(_), Some(user)) if job.owner_id.as_deref() != Some(user.as_str()) => {
                 Err(refused(

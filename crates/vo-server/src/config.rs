@@ -24,7 +24,9 @@ pub struct AccessConfig {
     /// How often data whose release date has passed are marked public in ivoa.obscore,
     /// seconds (files become downloadable at the release moment itself).
     pub release_check_seconds: u64,
-    /// Requests one client (IP address) may have in flight at once; 0: no limit.
+    /// Requests one client (IP address; an IPv6 /64) may have in flight at once; 0: no
+    /// limit. Keep it well below database.pool_size, so one client cannot hold every
+    /// connection.
     pub per_client_requests: usize,
 }
 
@@ -33,7 +35,7 @@ impl Default for AccessConfig {
         AccessConfig {
             token_seconds: 3600,
             release_check_seconds: 60,
-            per_client_requests: 16,
+            per_client_requests: 8,
         }
     }
 }
@@ -100,7 +102,7 @@ impl Default for DatabaseConfig {
             url: None,
             port: 54329,
             name: "vo".into(),
-            pool_size: 16,
+            pool_size: 32,
         }
     }
 }

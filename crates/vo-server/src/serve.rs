@@ -45,6 +45,13 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     }
     let pool = vo_db::make_pool(&config.database_params(), config.database.pool_size)
         .map_err(anyhow::Error::msg)?;
+    check_query_role(&pool).await?;
+    if !config.tls_enabled() && !config.public_url().starts_with("https://") {
+        tracing::warn!(
+            "serving plain HTTP: passwords and tokens cross the network readable; set \
+             server.tls_certificate and server.tls_key, or put an HTTPS proxy in front (server.public_url)"
+        );
+    }
     let pool = web::Data::new(pool);
     let catalogue = std::sync::Arc::new(vo_catalogue::Catalogue::builtin());
     let sia2 = vo_sia2::Sia2Service {
@@ -174,4 +181,23 @@ fn start_release_clock(pool: vo_db::Pool, every: std::time::Duration) {
             tokio::time::sleep(every).await;
         }
     });
+}
+
+/// Queries run as the role migration 0007 made; a server whose database user cannot take
+/// that role would answer every query with an error, so it says so at once.
+async fn check_query_role(pool: &vo_db::Pool) -> anyhow::Result<()> {
+    let Ok(client) = pool.get().await else {
+        return Ok(()); // the database is down: /availability reports it
+    };
+    let probe = format!("BEGIN; SET LOCAL ROLE {}; COMMIT", vo_endpoint::QUERY_ROLE);
+    if let Err(e) = client.batch_execute(&probe).await {
+        let _ = client.batch_execute("ROLLBACK").await;
+        anyhow::bail!(
+            "the database user cannot take the role {} that queries run as ({e}); \
+             grant it: GRANT {} TO <the service's database user>",
+            vo_endpoint::QUERY_ROLE,
+            vo_endpoint::QUERY_ROLE
+        );
+    }
+    Ok(())
 }

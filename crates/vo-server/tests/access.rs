@@ -152,4 +152,34 @@ fn access_matrix_and_astroquery_login_over_tls() {
         "{}",
         run_script(&server, "access/matrix.py", &[&cert, &arrangement])
     );
+
+    // the operator's side: delegations as recorded, a PI's exception to the period, an
+    // account deleted with its delegations
+    let listed = server.operator(&["delegation", "list", "--project", &proprietary[1]]);
+    assert!(
+        listed.contains("delegee") && listed.contains("active") && listed.contains("revoked"),
+        "{listed}"
+    );
+    server.operator(&["user", "delete", "delegee"]);
+    let listed = server.operator(&["delegation", "list", "--project", &proprietary[1]]);
+    assert!(!listed.contains("delegee\t"), "{listed}");
+    server.operator(&["project", "proprietary", &proprietary[1], "0"]);
+    let shown = server.operator(&["project", "show", &proprietary[1]]);
+    assert!(
+        shown.contains("0 months (exception)")
+            && shown.contains("public")
+            && !shown.contains("proprietary\n"),
+        "{shown}"
+    );
+    let anyone = first_row(
+        &mut db,
+        &format!(
+            "SELECT count(*) FILTER (WHERE data_rights = 'Proprietary') FROM ivoa.obscore WHERE proposal_id = '{}'",
+            proprietary[1]
+        ),
+    );
+    assert_eq!(
+        anyone[0], "0",
+        "an exception of 0 months makes the project public at once"
+    );
 }

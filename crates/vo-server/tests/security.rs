@@ -51,7 +51,7 @@ fn hostile_requests_get_clear_refusals_and_change_nothing() {
     let server = DemoServer::start(
         2000,
         6,
-        "[tap]\nupload_rows = 1000\nupload_bytes = 200000\n[access]\nper_client_requests = 64\n",
+        "[tap]\nupload_rows = 1000\nupload_bytes = 200000\n[access]\nper_client_requests = 3\n",
     );
     let before = fingerprint(&server.database_params());
     assert!(

@@ -10,6 +10,7 @@
 mod async_jobs;
 mod capabilities;
 mod examples;
+mod fetch;
 mod limits;
 mod request;
 mod sync;

@@ -16,6 +16,10 @@ pub struct TapLimits {
     pub upload_rows: usize,
     /// The most bytes a request body (with its uploads) may have.
     pub upload_bytes: usize,
+    /// Whether tables named by URL may be fetched from private or local addresses
+    /// (loopback, private networks, link-local): off, so uploads cannot probe the
+    /// service's own network.
+    pub upload_from_private_hosts: bool,
     /// Asynchronous jobs (/tap/async).
     #[serde(rename = "async")]
     pub jobs: AsyncLimits,
@@ -29,6 +33,7 @@ impl Default for TapLimits {
             maxrec_hard: 10_000_000,
             upload_rows: 100_000,
             upload_bytes: 64 * 1024 * 1024,
+            upload_from_private_hosts: false,
             jobs: AsyncLimits::default(),
         }
     }

@@ -15,6 +15,9 @@ pub struct UploadSpec {
     pub uri: String,
 }
 
+/// The most tables one query may upload.
+const MAX_UPLOADS: usize = 8;
+
 /// Reads UPLOAD (possibly repeated, each a `;`-separated list of `name,uri`).
 pub fn parse_upload_param(params: &Params) -> Result<Vec<UploadSpec>, Failure> {
     let mut specs = Vec::new();
@@ -39,6 +42,11 @@ pub fn parse_upload_param(params: &Params) -> Result<Vec<UploadSpec>, Failure> {
             {
                 return Err(Failure::bad_request(format!(
                     "UPLOAD names the table {name} twice"
+                )));
+            }
+            if specs.len() == MAX_UPLOADS {
+                return Err(Failure::bad_request(format!(
+                    "UPLOAD names more than {MAX_UPLOADS} tables; join at most {MAX_UPLOADS} uploaded tables in one query"
                 )));
             }
             specs.push(UploadSpec {
@@ -66,9 +74,6 @@ fn column_types(field: &vo_votable::Field) -> (&'static str, &'static str, Optio
     }
 }
 
-/// How long the service waits for a table named by URL.
-const FETCH_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
-
 /// The bytes of an upload: the multipart part it names, or the document at its URL.
 pub async fn upload_data(
     spec: &UploadSpec,
@@ -94,34 +99,11 @@ pub async fn upload_data(
     let url = uri.to_string();
     let name = spec.name.clone();
     let max_bytes = limits.upload_bytes;
-    tokio::task::spawn_blocking(move || fetch(&name, &url, max_bytes))
+    let allow_private = limits.upload_from_private_hosts;
+    tokio::task::spawn_blocking(move || crate::fetch::fetch(&name, &url, max_bytes, allow_private))
         .await
         .map_err(|e| Failure::bad_request(format!("UPLOAD {}: fetch failed: {e}", spec.name)))?
         .map(bytes::Bytes::from)
-}
-
-fn fetch(name: &str, url: &str, max_bytes: usize) -> Result<Vec<u8>, Failure> {
-    use std::io::Read;
-    let agent = ureq::AgentBuilder::new()
-        .timeout(FETCH_TIMEOUT)
-        .redirects(5)
-        .build();
-    let response = agent
-        .get(url)
-        .call()
-        .map_err(|e| Failure::bad_request(format!("UPLOAD {name}: could not fetch {url}: {e}")))?;
-    let mut data = Vec::new();
-    response
-        .into_reader()
-        .take(max_bytes as u64 + 1)
-        .read_to_end(&mut data)
-        .map_err(|e| Failure::bad_request(format!("UPLOAD {name}: reading {url} failed: {e}")))?;
-    if data.len() > max_bytes {
-        return Err(Failure::bad_request(format!(
-            "UPLOAD {name}: {url} is larger than this service's upload limit of {max_bytes} bytes"
-        )));
-    }
-    Ok(data)
 }
 
 /// Reads the upload and returns the temporary table to load and the catalogue table the

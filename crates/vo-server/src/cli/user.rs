@@ -1,5 +1,5 @@
 //! `voarchive user …`: archive accounts (create, reset a password, grant or revoke staff,
-//! list). Passwords are read from standard input — typed without echo on a terminal, or the
+//! list, end sessions, delete). Passwords are read from standard input — typed without echo on a terminal, or the
 //! first line of a pipe — never from the command line, where other users could see them.
 
 use crate::config::Config;
@@ -29,6 +29,10 @@ pub enum UserCommand {
     },
     /// List the accounts.
     List,
+    /// End every session of an account: its bearer tokens stop working.
+    Logout { user: String },
+    /// Delete an account, with its tokens and delegations.
+    Delete { user: String },
 }
 
 fn read_password(user: &str) -> anyhow::Result<String> {
@@ -73,6 +77,14 @@ pub async fn run(config: &Config, command: UserCommand) -> anyhow::Result<()> {
         UserCommand::Staff { user, revoke } => {
             vo_auth::set_staff(&client, &user, !revoke).await?;
             println!("{user} is {}staff", if revoke { "no longer " } else { "" });
+        }
+        UserCommand::Logout { user } => {
+            let ended = vo_auth::revoke_tokens(&client, &user).await?;
+            println!("{ended} token(s) of {user} revoked");
+        }
+        UserCommand::Delete { user } => {
+            vo_auth::delete_account(&client, &user).await?;
+            println!("{user} deleted, with its tokens and delegations");
         }
         UserCommand::List => {
             for a in vo_auth::list_accounts(&client).await? {
