@@ -2,7 +2,7 @@
 //! re-ingesting replaces rather than duplicates, and any bad row loads nothing.
 
 use vo_catalogue::Catalogue;
-use vo_db::testing::{scalar, TestCluster};
+use vo_db::testing::{scalar, strings, TestCluster};
 use vo_ingest::{read_csv, read_votable, Loader};
 
 const HEADER: &str = "obs_id,proposal_id,member_ous_uid,group_ous_uid,target_name,s_ra,s_dec,s_region,dataproduct_type,calib_level,data_rights,frequency,band_list,obs_title,pi_name,\"lastModified\"";
@@ -200,4 +200,54 @@ async fn loads_replaces_and_refuses_bad_input_whole() {
         .unwrap()
         .get(0);
     assert_eq!(group, None);
+}
+
+/// The release policy at ingest (manual §3.1): a row's own release date is kept; without
+/// one, 12 months after the member OUS's last observation — none for DDT — and
+/// ivoa.obscore's rights follow against the clock.
+#[tokio::test]
+async fn release_dates_follow_the_policy() {
+    let db = TestCluster::start().await;
+    let mut client = db.client().await;
+    let catalogue = Catalogue::builtin();
+    let loader = Loader::new(&catalogue);
+    // t_max 60000 = 2023-02-25; 61000 = 2025-11-21
+    let line = |n: u32, code: &str, rights: &str, t_max: u32, release: &str| {
+        row(n, "Circle ICRS 204.25 -29.86 0.01", rights)
+            .replace("uid://A001/X10/", "uid://A001/X20/")
+            .replace("2017.1.00079.S", code)
+            + &format!(",{},{t_max},{release}", t_max - 1)
+    };
+    let text = format!(
+        "{},t_min,t_max,obs_release_date\n{}\n{}\n{}\n",
+        HEADER.replace("\"lastModified\"", "lastModified"),
+        line(1, "2017.1.00079.S", "Proprietary", 60000, ""),
+        line(2, "2017.A.00002.S", "Proprietary", 61000, ""),
+        line(
+            3,
+            "2017.1.00079.S",
+            "Public",
+            60000,
+            "2099-01-01T00:00:00.000"
+        ),
+    );
+    let rows = read_csv(catalogue.obscore(), "policy.csv", text.as_bytes()).unwrap();
+    loader
+        .load(&mut client, rows, &[], &mut |_| {})
+        .await
+        .unwrap();
+    let releases = strings(
+        &client,
+        "SELECT m.uid || ' ' || to_char(m.release_date AT TIME ZONE 'UTC', 'YYYY-MM-DD') || ' ' || o.data_rights \
+         FROM archive.member_ous m JOIN ivoa.obscore o ON o.member_ous_uid = m.uid ORDER BY m.uid",
+    )
+    .await;
+    assert_eq!(
+        releases,
+        [
+            "uid://A001/X20/X1 2024-02-25 Public",
+            "uid://A001/X20/X2 2025-11-21 Public",
+            "uid://A001/X20/X3 2099-01-01 Proprietary",
+        ]
+    );
 }
