@@ -137,6 +137,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             .configure(vo_download::configure(download.clone()))
             .configure(vo_soda::configure(soda.clone(), soda_jobs.clone()))
             .configure(vo_access::configure(access.clone()))
+            .default_service(web::to(no_such_resource))
     })
     .shutdown_timeout(10);
     if config.server.workers > 0 {
@@ -200,4 +201,16 @@ async fn check_query_role(pool: &vo_db::Pool) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// What a request that matches no route gets: a 404 (405 for a known path with another
+/// method would need every route's methods; the message names the services instead).
+async fn no_such_resource(request: actix_web::HttpRequest) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::NotFound()
+        .content_type("text/plain; charset=utf-8")
+        .body(format!(
+            "nothing here answers {} {}; the services are /tap, /sia2, /datalink, /soda, /dataPortal, /preview and /auth (see each one's /capabilities)\n",
+            request.method(),
+            request.path()
+        ))
 }

@@ -379,50 +379,6 @@ fn tap_sync_over_http() {
     );
 }
 
-/// Active queries on ObsCore in the demo cluster.
-fn active_queries(server: &DemoServer) -> usize {
-    let out = std::process::Command::new("psql")
-        .args(["-h", server.dir.path().join("pg").to_str().unwrap(), "-p", &server.db_port.to_string(), "-U", "postgres", "-d", "vo", "-Atc"])
-        .arg("SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query LIKE '%obscore%' AND pid <> pg_backend_pid()")
-        .output()
-        .unwrap();
-    String::from_utf8_lossy(&out.stdout)
-        .trim()
-        .parse()
-        .unwrap_or_else(|_| panic!("psql: {}", String::from_utf8_lossy(&out.stderr)))
-}
-
-#[test]
-fn a_client_that_goes_away_cancels_its_query() {
-    let server = DemoServer::start(2000, 0, "[tap]\nsync_seconds = 600\n");
-    let slow = "SELECT COUNT(*) AS n FROM ivoa.obscore AS a, ivoa.obscore AS b, ivoa.obscore AS c";
-    let agent = ureq::AgentBuilder::new()
-        .timeout(Duration::from_millis(1500))
-        .build();
-    // the response starts (a slow query streams), then the client gives up reading
-    let response = agent
-        .post(&server.url("/tap/sync"))
-        .send_form(&[("LANG", "ADQL"), ("QUERY", slow)])
-        .unwrap();
-    assert!(
-        response.into_string().is_err(),
-        "the query should still be running when the client gives up"
-    );
-    let gone = Instant::now();
-    while active_queries(&server) > 0 {
-        assert!(
-            gone.elapsed() < Duration::from_secs(2),
-            "the query still runs after the client left\n{}",
-            server.log()
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    println!(
-        "query gone {} ms after the client",
-        gone.elapsed().as_millis()
-    );
-}
-
 #[test]
 fn every_alma_client_query_runs_over_http() {
     let server = DemoServer::start(1500, 0, "");

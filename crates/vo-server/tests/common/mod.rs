@@ -193,6 +193,41 @@ impl DemoServer {
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
+    /// Runs SQL in the demo cluster with psql and returns its unaligned output.
+    pub fn psql(&self, sql: &str) -> String {
+        let out = Command::new("psql")
+            .args([
+                "-h",
+                self.dir.path().join("pg").to_str().unwrap(),
+                "-p",
+                &self.db_port.to_string(),
+                "-U",
+                "postgres",
+                "-d",
+                "vo",
+                "-Atc",
+                sql,
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "psql: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+
+    /// Queries on ObsCore running in the database now (besides the one asking).
+    pub fn active_queries(&self) -> usize {
+        self.psql(
+            "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' \
+             AND query LIKE '%obscore%' AND pid <> pg_backend_pid()",
+        )
+        .parse()
+        .unwrap()
+    }
+
     /// The server's log so far (for failure messages).
     pub fn log(&self) -> String {
         std::fs::read_to_string(self.dir.path().join("server.log")).unwrap_or_default()

@@ -1,0 +1,13 @@
+//! Any query string through SIA2's parameters → ADQL (every constraint, repeated values,
+//! case-insensitive names) must give an ADQL query or an error naming the parameter — never
+//! a panic.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    if let Ok(query) = std::str::from_utf8(data) {
+        let params = vo_endpoint::Params::from_query(query);
+        let _ = vo_sia2::adql_for(&params);
+    }
+});
