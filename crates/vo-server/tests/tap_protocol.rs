@@ -5,7 +5,6 @@
 mod common;
 
 use common::DemoServer;
-use std::time::{Duration, Instant};
 
 const CONFIG: &str =
     "[tap]\nsync_seconds = 2\nmaxrec_default = 40\nmaxrec_hard = 60\nupload_rows = 5\n";
