@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# The benchmark suite, one command:  conformance/bench/run.sh
+# On a demo archive of $ROWS ObsCore rows (default 1,000,000; kept in $BENCH_DIR between
+# runs), with the release build:
+#   1. full-row dumps of 100k and ROWS rows, BINARY2 and TABLEDATA, next to psql COPY
+#      (tap_dump.sh): rows/s, MB/s, ratio to psql, server peak RSS;
+#   2. cone searches, random 1–30 arcmin cones around the densest fields, 32 concurrent
+#      clients (wrk, $CONE_SECONDS s, default 30): requests/s, p50, p99;
+#   3. ADQL translation of the 71 real client queries (criterion): median per query;
+#   4. a 200×200×100 SODA cutout of a 2 GiB cube against astropy and a raw read (soda_cutout.sh);
+#   5. 1,000 async jobs submitted at once: all complete? jobs per second.
+# Prints a table and writes it into README.md (between the bench markers) with the machine.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$PWD
+source deploy/lib.sh
+ensure_packages "${SERVER_PACKAGES[@]}" bc wrk
+ensure_rust
+cargo build --release --locked -q -p vo-server
+bin=$root/target/release/voarchive
+rows=${ROWS:-1000000}
+bench_dir=${BENCH_DIR:-/tmp/vo-bench}
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+machine="$(nproc) cores ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(. /etc/os-release; echo "$PRETTY_NAME"), $(psql --version | awk '{ print $NF }' | sed 's/^/PostgreSQL /')"
+echo "machine: $machine"
+
+echo "== 1. full-row dumps"
+conformance/bench/tap_dump.sh 100000 "$rows" | tee "$out/dump"
+
+# a server on the big archive for 2 and 5 (no per-client limit: the load tool is one client)
+export VO_DATA_DIR="$bench_dir/$rows" VO_DB_PORT=$(free_port) VO_PORT=$(free_port)
+export VO_CONFIG=$out/bench.toml
+printf '[access]\nper_client_requests = 0\n[tap.async]\nworkers = 2\nretention_seconds = 3600\n' >"$VO_CONFIG"
+"$bin" db start >/dev/null 2>&1
+base=http://127.0.0.1:$VO_PORT
+"$bin" serve >"$out/serve.log" 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null; "$bin" db stop >/dev/null 2>&1; rm -rf "$out"; true' EXIT
+until curl -sf "$base/tap/availability" >/dev/null; do sleep 0.2; done
+
+echo "== 2. cone searches, 32 clients"
+export CONE_FIELDS=$(psql -h "$VO_DATA_DIR/pg" -p "$VO_DB_PORT" -U postgres -d vo -Atc \
+    "SELECT string_agg(ra || ' ' || dec, ';') FROM (SELECT round(s_ra::numeric, 1) AS ra, round(s_dec::numeric, 1) AS dec \
+     FROM ivoa.obscore GROUP BY 1, 2 ORDER BY count(*) DESC LIMIT 50) f")
+# warm up, then measure
+wrk -t2 -c32 -d5s -s conformance/bench/cones.lua "$base" >/dev/null
+wrk -t2 -c32 -d"${CONE_SECONDS:-30}"s --latency -s conformance/bench/cones.lua "$base" | tee "$out/wrk"
+cone_rate=$(awk '/Requests\/sec/ { print $2 }' "$out/wrk")
+cone_p50=$(awk '$1 == "50%" { print $2 }' "$out/wrk")
+cone_p99=$(awk '$1 == "99%" { print $2 }' "$out/wrk")
+cone_errors=$(awk '/Non-2xx/ { print $NF }' "$out/wrk")
+
+echo "== 5. 1,000 async jobs at once"
+"$bin" user create bench >/dev/null <<<"bench-password" 2>/dev/null || true
+start=$(date +%s.%N)
+since=$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)
+seq 1000 | xargs -P 32 -I{} curl -s -o /dev/null -u bench:bench-password "$base/tap/async" \
+    -d LANG=ADQL -d PHASE=RUN --data-urlencode "QUERY=SELECT TOP 10 obs_id, s_ra, s_dec FROM ivoa.obscore WHERE s_dec > -{}"
+submitted=$(date +%s.%N)
+count_phase() { curl -s -u bench:bench-password "$base/tap/async?PHASE=$1&AFTER=$since" | { grep -o '<uws:jobref' || true; } | wc -l; }
+while :; do
+    done_jobs=$(count_phase COMPLETED); failed=$(count_phase ERROR)
+    [ $((done_jobs + failed)) -ge 1000 ] && break
+    sleep 0.5
+done
+finished=$(date +%s.%N)
+jobs_seconds=$(echo "$finished - $start" | bc -l)
+jobs_rate=$(echo "1000 / $jobs_seconds" | bc -l)
+submit_seconds=$(echo "$submitted - $start" | bc -l)
+printf 'submitted in %.1f s; %s COMPLETED, %s ERROR after %.1f s: %.0f jobs/s\n' \
+    "$submit_seconds" "$done_jobs" "$failed" "$jobs_seconds" "$jobs_rate" | tee "$out/jobs"
+kill "$server"; wait "$server" 2>/dev/null || true
+"$bin" db stop >/dev/null 2>&1 || true
+
+echo "== 3. ADQL translation (criterion)"
+cargo bench -q -p vo-adql --bench translate -- --noplot >/dev/null 2>&1
+translate_median=$(python3 -c '
+import json, glob
+for path in sorted(glob.glob("target/criterion/translate/all*/new/estimates.json")):
+    print("%.1f" % (json.load(open(path))["median"]["point_estimate"] / 1000))')
+echo "median per query: $translate_median µs"
+
+echo "== 4. SODA cutout"
+conformance/bench/soda_cutout.sh | tee "$out/soda"
+
+# the table
+dump_row() { awk -v r="$1" -v f="$2" '$1 == r && $2 == f { printf "%s rows/s, %s MB/s, %s of psql, RSS %s %s", $4, $5, $6, $7, $8 }' "$out/dump"; }
+psql_row() { awk -v r="$1" '$1 == r && $2 == "psql" { printf "%s rows/s", $5 }' "$out/dump"; }
+soda_line=$(grep "^target" "$out/soda" | sed "s/^target //" | tr "\n" ";" | sed "s/;$//")
+table=$(cat <<TABLE
+Machine: $machine. Command: \`conformance/bench/run.sh\` (ROWS=$rows), $(date -u +%Y-%m-%d).
+
+| benchmark | target | measured |
+|---|---|---|
+| dump 100k rows, BINARY2 | ≥ 70% of psql, RSS < 100 MB | $(dump_row 100000 votable/b2) (psql COPY: $(psql_row 100000)) |
+| dump 100k rows, TABLEDATA | ≥ 70% of psql, RSS < 100 MB | $(dump_row 100000 votable) |
+| dump $rows rows, BINARY2 | ≥ 70% of psql, RSS < 100 MB | $(dump_row "$rows" votable/b2) (psql COPY: $(psql_row "$rows")) |
+| dump $rows rows, TABLEDATA | ≥ 70% of psql, RSS < 100 MB | $(dump_row "$rows" votable) |
+| cone searches (1–30′, dense fields), 32 clients, wrk ${CONE_SECONDS:-30} s | p50 ≤ 5 ms | ${cone_rate} req/s, p50 ${cone_p50}, p99 ${cone_p99}${cone_errors:+, non-2xx: $cone_errors} |
+| ADQL translation, 71 client queries (criterion) | median ≤ 50 µs | ${translate_median} µs per query |
+| SODA cutout 200×200×100 of a 2 GiB cube | ≤ 1.5× raw read, ≥ 5× faster than astropy | $soda_line |
+| 1,000 async jobs submitted at once | all complete | $(cat "$out/jobs") |
+TABLE
+)
+echo
+echo "$table"
+python3 - "$table" <<'PY'
+import sys, re
+table = sys.argv[1]
+path = "README.md"
+text = open(path).read()
+start, end = "<!-- bench:start -->", "<!-- bench:end -->"
+block = f"{start}\n{table}\n{end}"
+if start in text:
+    text = re.sub(re.escape(start) + ".*?" + re.escape(end), lambda _: block, text, flags=re.S)
+else:
+    text = text.replace("\n## Limits (today)", f"\n### Benchmark suite\n\n{block}\n\n## Limits (today)")
+open(path, "w").write(text)
+PY
+echo "README.md updated"
+exit 0
