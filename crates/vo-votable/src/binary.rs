@@ -143,6 +143,7 @@ pub fn read_stream(
     };
     let mut rows = Vec::new();
     while bytes.at < data.len() {
+        let start = bytes.at;
         let flags = match kind {
             BinaryKind::Binary2 => Some(bytes.take(flag_bytes)?.to_vec()),
             BinaryKind::Binary => None,
@@ -154,6 +155,13 @@ pub fn read_stream(
                 .is_some_and(|f| f[i / 8] & (0x80 >> (i % 8)) != 0);
             let text = cell(&mut bytes, layout)?;
             row.push(if flagged { None } else { text });
+        }
+        if bytes.at == start {
+            // no FIELDs, or only zero-length arrays: the bytes left would be rows forever
+            return Err(VotableError::Stream(format!(
+                "its rows take no bytes, yet {} bytes remain",
+                data.len() - start
+            )));
         }
         rows.push(row);
         bytes.row += 1;
