@@ -140,7 +140,7 @@ fn data_shape(
     };
     let bytes = (bitpix.unsigned_abs() / 8)
         .checked_mul(gcount as u64)
-        .and_then(|v| v.checked_mul(pcount as u64 + elements))
+        .and_then(|v| v.checked_mul((pcount as u64).checked_add(elements)?))
         .ok_or_else(|| bad("data size overflows".into()))?;
     Ok((bitpix, axes, bytes))
 }
@@ -177,14 +177,14 @@ pub fn read_hdus(path: &Path) -> Result<Vec<Hdu>, FitsError> {
             bitpix,
             axes,
         };
-        if hdu.data_offset + hdu.data_len > file_len {
+        if hdu.data_len > file_len.saturating_sub(hdu.data_offset) {
             return Err(FitsError::BadHeader {
                 path: name,
                 hdu: index,
                 message: format!(
                     "header announces {} data bytes but the file ends {} bytes after the header",
                     hdu.data_len,
-                    file_len - hdu.data_offset
+                    file_len.saturating_sub(hdu.data_offset)
                 ),
             });
         }

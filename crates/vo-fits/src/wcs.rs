@@ -154,6 +154,9 @@ impl ImageWcs {
     /// Reads the WCS of an image HDU. Errors name the missing or unsupported keyword.
     pub fn from_header(header: &Header) -> Result<ImageWcs, String> {
         let naxis = header.int("NAXIS").ok_or("NAXIS missing")?;
+        if !(0..=999).contains(&naxis) {
+            return Err(format!("NAXIS {naxis} is outside 0..999"));
+        }
         let shape: Vec<usize> = (1..=naxis)
             .map(|i| header.int(&format!("NAXIS{i}")).unwrap_or(0).max(0) as usize)
             .collect();
@@ -167,7 +170,8 @@ impl ImageWcs {
                 "axes 1 and 2 must be RA and DEC, found CTYPE1 = '{c1}', CTYPE2 = '{c2}'"
             ));
         }
-        let projection = match (&c1[5..], &c2[5..]) {
+        // `get`: a CTYPE may end after its four-character prefix ('RA--')
+        let projection = match (c1.get(5..).unwrap_or(""), c2.get(5..).unwrap_or("")) {
             ("SIN", "SIN") => Projection::Sin,
             ("TAN", "TAN") => Projection::Tan,
             (a, b) => {
@@ -221,6 +225,13 @@ impl ImageWcs {
                     cdelt: cdelt * scale,
                 });
             } else if t == "STOKES" {
+                if shape[i - 1] > STOKES_STATES.len() {
+                    return Err(format!(
+                        "NAXIS{i} = {} planes along STOKES, more than the {} states",
+                        shape[i - 1],
+                        STOKES_STATES.len()
+                    ));
+                }
                 let codes = (1..=shape[i - 1])
                     .map(|p| (crval + cdelt * (p as f64 - crpix)).round() as i64)
                     .collect();
@@ -321,7 +332,7 @@ impl ImageWcs {
         if let Some(stokes) = &self.stokes {
             let first = stokes.codes.first().copied().unwrap_or(1);
             let step = if stokes.codes.len() > 1 {
-                stokes.codes[1] - stokes.codes[0]
+                stokes.codes[1].saturating_sub(stokes.codes[0])
             } else {
                 1
             };

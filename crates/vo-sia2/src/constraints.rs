@@ -90,6 +90,16 @@ fn overlap(name: &str, value: &str, low: &str, high: &str) -> Parsed {
 /// column's.
 fn within(name: &str, value: &str, column: &str, scale: f64) -> Parsed {
     let (lo, hi) = interval(name, value)?;
+    // a bound too large to scale into the column's unit is out of any sensible range
+    if (lo.is_finite() && !(lo * scale).is_finite())
+        || (hi.is_finite() && !(hi * scale).is_finite())
+    {
+        return Err(error(
+            name,
+            value,
+            "a bound is too large; give it in the parameter's unit",
+        ));
+    }
     let mut parts = Vec::new();
     if lo.is_finite() {
         parts.push(format!("{column} >= {}", literal(lo * scale)));
@@ -225,6 +235,10 @@ mod tests {
             adql(&[("SPATRES", "0 0.25")]).unwrap(),
             "SELECT * FROM ivoa.obscore WHERE (s_resolution >= 0.0 AND s_resolution <= 900.0)"
         );
+        assert!(adql(&[("SPATRES", "1e305 +Inf")])
+            .unwrap_err()
+            .0
+            .contains("too large"));
         assert!(adql(&[("POS", "RANGE 10 20 -Inf +Inf")])
             .unwrap()
             .contains("RANGE_S2D(10.0, 20.0, -90.0, 90.0)"));
