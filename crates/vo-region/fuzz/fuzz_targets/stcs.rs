@@ -2,13 +2,6 @@
 //! panic; a region it accepts can be formatted back and bounded (what ingest does with it).
 #![no_main]
 
-use libfuzzer_sys::fuzz_target;
+include!("../exercise.rs");
 
-fuzz_target!(|data: &[u8]| {
-    if let Ok(text) = std::str::from_utf8(data) {
-        if let Ok(region) = vo_region::parse_stcs(text) {
-            let _ = vo_region::format_stcs(&region);
-            let _ = region.bounding_circle();
-        }
-    }
-});
+libfuzzer_sys::fuzz_target!(|data: &[u8]| exercise(data));

@@ -3,11 +3,6 @@
 //! a panic.
 #![no_main]
 
-use libfuzzer_sys::fuzz_target;
+include!("../exercise.rs");
 
-fuzz_target!(|data: &[u8]| {
-    if let Ok(query) = std::str::from_utf8(data) {
-        let params = vo_endpoint::Params::from_query(query);
-        let _ = vo_sia2::adql_for(&params);
-    }
-});
+libfuzzer_sys::fuzz_target!(|data: &[u8]| exercise(data));

@@ -2,11 +2,6 @@
 //! BINARY/BINARY2 streams) must give a table or an error — never a panic.
 #![no_main]
 
-use libfuzzer_sys::fuzz_target;
+include!("../exercise.rs");
 
-fuzz_target!(|data: &[u8]| {
-    // the upload path checks UTF-8 before it reads the VOTable
-    if let Ok(text) = std::str::from_utf8(data) {
-        let _ = vo_votable::read_table(text);
-    }
-});
+libfuzzer_sys::fuzz_target!(|data: &[u8]| exercise(data));
