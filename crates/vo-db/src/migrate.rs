@@ -41,6 +41,11 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
         "0007_access.sql",
         include_str!("../../../schema/migrations/0007_access.sql"),
     ),
+    (
+        8,
+        "0008_release_due.sql",
+        include_str!("../../../schema/migrations/0008_release_due.sql"),
+    ),
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -161,11 +161,13 @@ async fn serve(config: Config) -> anyhow::Result<()> {
 
 /// Marks data public in ivoa.obscore once their release date has passed (files follow the
 /// release date by themselves), and forgets expired tokens — at start, then periodically.
+/// Only rows still marked proprietary are looked at; ingest and the operator commands that
+/// move release dates reconcile everything (`archive.sync_release()`).
 fn start_release_clock(pool: vo_db::Pool, every: std::time::Duration) {
     actix_web::rt::spawn(async move {
         loop {
             if let Ok(client) = pool.get().await {
-                match client.query_one("SELECT archive.sync_release()", &[]).await {
+                match client.query_one("SELECT archive.release_due()", &[]).await {
                     Ok(row) if row.get::<_, i64>(0) > 0 => {
                         tracing::info!(
                             rows = row.get::<_, i64>(0),
