@@ -39,53 +39,19 @@ fn self_signed(dir: &std::path::Path) -> (String, String) {
 }
 
 /// One query's first row, as text.
-fn first_row(client: &mut postgres_blocking::Client, sql: &str) -> Vec<String> {
-    client.first_row(sql)
-}
-
-mod postgres_blocking {
-    //! A synchronous face on tokio-postgres for arranging data in a test.
-    pub struct Client {
-        runtime: tokio::runtime::Runtime,
-        client: tokio_postgres::Client,
-    }
-
-    impl Client {
-        pub fn connect(params: &str) -> Client {
-            let runtime = tokio::runtime::Runtime::new().unwrap();
-            let client = runtime.block_on(vo_db::connect(params)).unwrap();
-            Client { runtime, client }
-        }
-
-        pub fn execute(&mut self, sql: &str) {
-            self.runtime
-                .block_on(self.client.batch_execute(sql))
-                .unwrap()
-        }
-
-        pub fn first_row(&mut self, sql: &str) -> Vec<String> {
-            let rows = self
-                .runtime
-                .block_on(self.client.simple_query(sql))
-                .unwrap();
-            rows.iter()
-                .find_map(|m| match m {
-                    tokio_postgres::SimpleQueryMessage::Row(r) => Some(
-                        (0..r.len())
-                            .map(|i| r.get(i).unwrap_or_default().to_string())
-                            .collect(),
-                    ),
-                    _ => None,
-                })
-                .unwrap_or_else(|| panic!("no row for {sql}"))
-        }
-    }
+fn first_row(server: &DemoServer, sql: &str) -> Vec<String> {
+    let out = server.psql(sql);
+    let line = out
+        .lines()
+        .next()
+        .unwrap_or_else(|| panic!("no row for {sql}"));
+    line.split('|').map(str::to_string).collect()
 }
 
 /// A member OUS with a FITS product on disk: (uid, project, product package, FITS product).
-fn dataset(client: &mut postgres_blocking::Client, condition: &str) -> Vec<String> {
+fn dataset(server: &DemoServer, condition: &str) -> Vec<String> {
     first_row(
-        client,
+        server,
         &format!(
             "SELECT m.uid, m.project_code, p.name, f.name \
              FROM archive.member_ous m \
@@ -109,29 +75,28 @@ fn access_matrix_and_astroquery_login_over_tls() {
              [access]\nrelease_check_seconds = 1\n"
         ),
     );
-    let mut db = postgres_blocking::Client::connect(&server.database_params());
-    let public = dataset(&mut db, "m.release_date <= now()");
-    let proprietary = dataset(&mut db, "m.release_date > now()");
+    let public = dataset(&server, "m.release_date <= now()");
+    let proprietary = dataset(&server, "m.release_date > now()");
     // a released dataset made proprietary again until a few seconds from now: it becomes
     // public while the test runs, with nobody doing anything
     let released_soon = dataset(
-        &mut db,
+        &server,
         &format!("m.release_date <= now() AND m.uid <> '{}'", public[0]),
     );
-    db.execute(&format!(
+    server.psql(&format!(
         "UPDATE archive.member_ous SET release_date = now() + interval '25 seconds' WHERE uid = '{}'; \
          SELECT archive.sync_release();",
         released_soon[0]
     ));
     let release_at = first_row(
-        &mut db,
+        &server,
         &format!(
             "SELECT extract(epoch FROM release_date) FROM archive.member_ous WHERE uid = '{}'",
             released_soon[0]
         ),
     );
     let pi = first_row(
-        &mut db,
+        &server,
         &format!(
             "SELECT pi_userid FROM archive.project WHERE code = '{}'",
             proprietary[1]
@@ -172,7 +137,7 @@ fn access_matrix_and_astroquery_login_over_tls() {
         "{shown}"
     );
     let anyone = first_row(
-        &mut db,
+        &server,
         &format!(
             "SELECT count(*) FILTER (WHERE data_rights = 'Proprietary') FROM ivoa.obscore WHERE proposal_id = '{}'",
             proprietary[1]

@@ -58,20 +58,11 @@ fn hostile_requests_get_clear_refusals_and_change_nothing() {
         before.len() > 10,
         "the fingerprint covers the tables: {before:?}"
     );
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    let fits: String = runtime.block_on(async {
-        let client = vo_db::connect(&server.database_params()).await.unwrap();
-        client
-            .query_one(
-                "SELECT f.name FROM archive.file f JOIN archive.member_ous m ON m.uid = f.member_ous_uid \
-                 WHERE f.kind = 'product' AND f.content_type = 'application/fits' AND f.path IS NOT NULL \
-                   AND m.release_date <= now() ORDER BY f.name LIMIT 1",
-                &[],
-            )
-            .await
-            .unwrap()
-            .get(0)
-    });
+    let fits = server.psql(
+        "SELECT f.name FROM archive.file f JOIN archive.member_ous m ON m.uid = f.member_ous_uid \
+         WHERE f.kind = 'product' AND f.content_type = 'application/fits' AND f.path IS NOT NULL \
+           AND m.release_date <= now() ORDER BY f.name LIMIT 1",
+    );
     println!("{}", run_script(&server, "security/attacks.py", &[&fits]));
     let after = fingerprint(&server.database_params());
     assert_eq!(before, after, "the database changed");
