@@ -4,11 +4,11 @@
 //! project's PI may do either — a delegee cannot delegate further — and only with a bearer
 //! token.
 
-use crate::{json, json_error};
+use crate::{database, json, json_error};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use vo_auth::{AuthError, Delegation, Granter};
-use vo_endpoint::{connect, Params};
+use vo_endpoint::Params;
 
 fn described(d: &Delegation) -> serde_json::Value {
     serde_json::json!({
@@ -32,20 +32,6 @@ fn refused(e: AuthError) -> HttpResponse {
     json_error(status, error, &e.to_string())
 }
 
-/// Changes need a bearer token: HTTP Basic credentials a browser remembers would let any web
-/// page the PI visits make the browser grant a delegation (cross-site request forgery); a
-/// bearer token is only ever sent by a program that holds it.
-fn bearer_only(request: &HttpRequest) -> Result<(), Box<HttpResponse>> {
-    match vo_endpoint::identity::credentials(request) {
-        Ok(Some(vo_endpoint::identity::Credentials::Basic { .. })) => Err(Box::new(json_error(
-            StatusCode::FORBIDDEN,
-            "access_denied",
-            "delegations are changed with a bearer token (from /auth/realms/ALMA/protocol/openid-connect/token), not HTTP Basic",
-        ))),
-        _ => Ok(()),
-    }
-}
-
 /// The signed-in caller, or the 401 to send.
 async fn signed_in(request: &HttpRequest, pool: &vo_db::Pool) -> Result<String, HttpResponse> {
     match vo_endpoint::identity::authenticate(request, pool).await {
@@ -59,14 +45,31 @@ async fn signed_in(request: &HttpRequest, pool: &vo_db::Pool) -> Result<String, 
     }
 }
 
+/// The signed-in caller about to change delegations. Changes need a bearer token: HTTP
+/// Basic credentials a browser remembers would let any web page the PI visits make the
+/// browser grant a delegation (cross-site request forgery); a bearer token is only ever sent
+/// by a program that holds it.
+async fn changer(request: &HttpRequest, pool: &vo_db::Pool) -> Result<String, HttpResponse> {
+    if let Ok(Some(vo_endpoint::identity::Credentials::Basic { .. })) =
+        vo_endpoint::identity::credentials(request)
+    {
+        return Err(json_error(
+            StatusCode::FORBIDDEN,
+            "access_denied",
+            "delegations are changed with a bearer token (from /auth/realms/ALMA/protocol/openid-connect/token), not HTTP Basic",
+        ));
+    }
+    signed_in(request, pool).await
+}
+
 pub async fn list(request: HttpRequest, pool: web::Data<vo_db::Pool>) -> HttpResponse {
     let user = match signed_in(&request, &pool).await {
         Ok(u) => u,
         Err(r) => return r,
     };
-    let client = match connect(&pool).await {
+    let client = match database(&pool).await {
         Ok(c) => c,
-        Err(f) => return json_error(f.status, "temporarily_unavailable", &f.message),
+        Err(r) => return r,
     };
     let granted = match vo_auth::delegations_granted_by_pi(&client, &user).await {
         Ok(g) => g,
@@ -91,10 +94,7 @@ pub async fn grant(
     payload: web::Payload,
     pool: web::Data<vo_db::Pool>,
 ) -> HttpResponse {
-    if let Err(r) = bearer_only(&request) {
-        return *r;
-    }
-    let user = match signed_in(&request, &pool).await {
+    let user = match changer(&request, &pool).await {
         Ok(u) => u,
         Err(r) => return r,
     };
@@ -109,9 +109,9 @@ pub async fn grant(
             "give project (a project code) and user (the account to delegate to)",
         );
     };
-    let client = match connect(&pool).await {
+    let client = match database(&pool).await {
         Ok(c) => c,
-        Err(f) => return json_error(f.status, "temporarily_unavailable", &f.message),
+        Err(r) => return r,
     };
     match vo_auth::grant(
         &client,
@@ -134,17 +134,14 @@ pub async fn revoke(
     path: web::Path<(String, String)>,
     pool: web::Data<vo_db::Pool>,
 ) -> HttpResponse {
-    if let Err(r) = bearer_only(&request) {
-        return *r;
-    }
-    let user = match signed_in(&request, &pool).await {
+    let user = match changer(&request, &pool).await {
         Ok(u) => u,
         Err(r) => return r,
     };
     let (project, delegee) = path.into_inner();
-    let client = match connect(&pool).await {
+    let client = match database(&pool).await {
         Ok(c) => c,
-        Err(f) => return json_error(f.status, "temporarily_unavailable", &f.message),
+        Err(r) => return r,
     };
     match vo_auth::revoke(&client, &Granter::User(&user), &project, &delegee).await {
         Ok(true) => {

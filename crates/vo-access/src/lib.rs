@@ -82,3 +82,12 @@ pub(crate) fn json_error(
     }
     response
 }
+
+/// A database connection, or the JSON error to answer with.
+pub(crate) async fn database(
+    pool: &vo_db::Pool,
+) -> Result<deadpool_postgres::Object, actix_web::HttpResponse> {
+    vo_endpoint::connect(pool)
+        .await
+        .map_err(|f| json_error(f.status, "temporarily_unavailable", &f.message))
+}

@@ -1,9 +1,8 @@
 //! `/auth/me`: who the request's credentials name, and what they open.
 
-use crate::{json, json_error};
+use crate::{database, json, json_error};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use vo_endpoint::connect;
 
 pub async fn me(request: HttpRequest, pool: web::Data<vo_db::Pool>) -> HttpResponse {
     let user = match vo_endpoint::identity::authenticate(&request, &pool).await {
@@ -17,9 +16,9 @@ pub async fn me(request: HttpRequest, pool: web::Data<vo_db::Pool>) -> HttpRespo
         }
         Err(f) => return json_error(f.status, "invalid_token", &f.message),
     };
-    let client = match connect(&pool).await {
+    let client = match database(&pool).await {
         Ok(c) => c,
-        Err(f) => return json_error(f.status, "temporarily_unavailable", &f.message),
+        Err(r) => return r,
     };
     let account = vo_auth::get_account(&client, &user).await;
     let delegated = vo_auth::delegations_of(&client, &user).await;

@@ -1,10 +1,10 @@
 //! The password grant (RFC 6749 §4.3, as Keycloak answers it) and the discovery document
 //! astroquery checks before logging in.
 
-use crate::{json, json_error, AccessService, REALM_PATH};
+use crate::{database, json, json_error, AccessService, REALM_PATH};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use vo_endpoint::{base_url, connect, Params};
+use vo_endpoint::{base_url, Params};
 
 /// The OpenID provider metadata of the realm (what a client needs to log in).
 pub async fn discovery(request: HttpRequest) -> HttpResponse {
@@ -57,9 +57,9 @@ pub async fn token(
             "username and password are required",
         );
     };
-    let client = match connect(&pool).await {
+    let client = match database(&pool).await {
         Ok(c) => c,
-        Err(f) => return json_error(f.status, "temporarily_unavailable", &f.message),
+        Err(r) => return r,
     };
     // the connection goes back to the pool while the password is verified (slow, on purpose)
     let record = vo_auth::password_record(&client, user).await;
@@ -74,9 +74,9 @@ pub async fn token(
             )
         }
     };
-    let client = match connect(&pool).await {
+    let client = match database(&pool).await {
         Ok(c) => c,
-        Err(f) => return json_error(f.status, "temporarily_unavailable", &f.message),
+        Err(r) => return r,
     };
     let account = match account {
         Some(account) => account,
