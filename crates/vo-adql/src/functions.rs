@@ -95,6 +95,4 @@ pub const UNADVERTISED_FEATURES: &[(&str, &[&str])] = &[(
 
 pub use vo_catalogue::ADQL_RESERVED_WORDS as RESERVED_WORDS;
 
-pub fn is_reserved(word: &str) -> bool {
-    RESERVED_WORDS.iter().any(|r| r.eq_ignore_ascii_case(word))
-}
+pub use vo_catalogue::is_adql_reserved as is_reserved;

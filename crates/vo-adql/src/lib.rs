@@ -37,10 +37,9 @@ pub fn parse(adql: &str) -> Result<sqlparser::ast::Query, AdqlError> {
         return Err(AdqlError::new("the query is empty", 1, 1));
     }
     let dialect = AdqlDialect;
-    tokens::check_tokens(&dialect, adql)?;
-    let mut parser = Parser::new(&dialect)
-        .try_with_sql(adql)
-        .map_err(|e| AdqlError::from_parser(e, adql))?;
+    // tokenized once: the token rules look at the tokens, then the parser reads them
+    let tokens = tokens::check_tokens(&dialect, adql)?;
+    let mut parser = Parser::new(&dialect).with_tokens_with_locations(tokens);
     let query = parser
         .parse_query()
         .map_err(|e| AdqlError::from_parser(e, adql))?;

@@ -1,59 +1,13 @@
 //! ADQL's reserved words: a column with such a name must be written delimited ("size"),
 //! in queries and in TAP_SCHEMA.
 
-/// ADQL's reserved words (ADQL 2.1 §2.1.2: SQL's and ADQL's own). A regular identifier may not
-/// be one of these; a delimited one ("size") may.
+/// ADQL's reserved words (ADQL 2.1 §2.1.2: SQL's and ADQL's own), in byte order (looked up
+/// by binary search). A regular identifier may not be one of these; a delimited one ("size")
+/// may.
 pub const ADQL_RESERVED_WORDS: &[&str] = &[
     "ABS",
-    "ACOS",
-    "AREA",
-    "ASIN",
-    "ATAN",
-    "ATAN2",
-    "BIGINT",
-    "BOX",
-    "CAST",
-    "CEILING",
-    "CENTROID",
-    "CHAR",
-    "CIRCLE",
-    "COALESCE",
-    "CONTAINS",
-    "COORD1",
-    "COORD2",
-    "COORDSYS",
-    "COS",
-    "DEGREES",
-    "DISTANCE",
-    "DOUBLE",
-    "EXP",
-    "FLOOR",
-    "INTEGER",
-    "INTERSECTS",
-    "IN_UNIT",
-    "LOG",
-    "LOG10",
-    "MOD",
-    "NULL",
-    "PI",
-    "POINT",
-    "POLYGON",
-    "POWER",
-    "PRECISION",
-    "RADIANS",
-    "REAL",
-    "REGION",
-    "RAND",
-    "ROUND",
-    "SIN",
-    "SMALLINT",
-    "SQRT",
-    "TIMESTAMP",
-    "TOP",
-    "TAN",
-    "TRUNCATE",
-    "VARCHAR",
     "ABSOLUTE",
+    "ACOS",
     "ACTION",
     "ADD",
     "ALL",
@@ -62,27 +16,39 @@ pub const ADQL_RESERVED_WORDS: &[&str] = &[
     "AND",
     "ANY",
     "ARE",
+    "AREA",
     "AS",
     "ASC",
+    "ASIN",
     "ASSERTION",
     "AT",
+    "ATAN",
+    "ATAN2",
     "AUTHORIZATION",
     "AVG",
     "BEGIN",
     "BETWEEN",
+    "BIGINT",
     "BIT",
     "BIT_LENGTH",
     "BOTH",
+    "BOX",
     "BY",
     "CASCADE",
     "CASCADED",
     "CASE",
+    "CAST",
     "CATALOG",
+    "CEILING",
+    "CENTROID",
+    "CHAR",
     "CHARACTER",
-    "CHAR_LENGTH",
     "CHARACTER_LENGTH",
+    "CHAR_LENGTH",
     "CHECK",
+    "CIRCLE",
     "CLOSE",
+    "COALESCE",
     "COLLATE",
     "COLLATION",
     "COLUMN",
@@ -91,9 +57,14 @@ pub const ADQL_RESERVED_WORDS: &[&str] = &[
     "CONNECTION",
     "CONSTRAINT",
     "CONSTRAINTS",
+    "CONTAINS",
     "CONTINUE",
     "CONVERT",
+    "COORD1",
+    "COORD2",
+    "COORDSYS",
     "CORRESPONDING",
+    "COS",
     "COUNT",
     "CREATE",
     "CROSS",
@@ -111,14 +82,17 @@ pub const ADQL_RESERVED_WORDS: &[&str] = &[
     "DEFAULT",
     "DEFERRABLE",
     "DEFERRED",
+    "DEGREES",
     "DELETE",
     "DESC",
     "DESCRIBE",
     "DESCRIPTOR",
     "DIAGNOSTICS",
     "DISCONNECT",
+    "DISTANCE",
     "DISTINCT",
     "DOMAIN",
+    "DOUBLE",
     "DROP",
     "ELSE",
     "END",
@@ -128,12 +102,14 @@ pub const ADQL_RESERVED_WORDS: &[&str] = &[
     "EXEC",
     "EXECUTE",
     "EXISTS",
+    "EXP",
     "EXTERNAL",
     "EXTRACT",
     "FALSE",
     "FETCH",
     "FIRST",
     "FLOAT",
+    "FLOOR",
     "FOR",
     "FOREIGN",
     "FOUND",
@@ -158,9 +134,12 @@ pub const ADQL_RESERVED_WORDS: &[&str] = &[
     "INSENSITIVE",
     "INSERT",
     "INT",
+    "INTEGER",
     "INTERSECT",
+    "INTERSECTS",
     "INTERVAL",
     "INTO",
+    "IN_UNIT",
     "IS",
     "ISOLATION",
     "JOIN",
@@ -172,11 +151,14 @@ pub const ADQL_RESERVED_WORDS: &[&str] = &[
     "LEVEL",
     "LIKE",
     "LOCAL",
+    "LOG",
+    "LOG10",
     "LOWER",
     "MATCH",
     "MAX",
     "MIN",
     "MINUTE",
+    "MOD",
     "MODULE",
     "MONTH",
     "NAMES",
@@ -186,6 +168,7 @@ pub const ADQL_RESERVED_WORDS: &[&str] = &[
     "NEXT",
     "NO",
     "NOT",
+    "NULL",
     "NULLIF",
     "NUMERIC",
     "OCTET_LENGTH",
@@ -201,7 +184,12 @@ pub const ADQL_RESERVED_WORDS: &[&str] = &[
     "OVERLAPS",
     "PAD",
     "PARTIAL",
+    "PI",
+    "POINT",
+    "POLYGON",
     "POSITION",
+    "POWER",
+    "PRECISION",
     "PREPARE",
     "PRESERVE",
     "PRIMARY",
@@ -209,13 +197,18 @@ pub const ADQL_RESERVED_WORDS: &[&str] = &[
     "PRIVILEGES",
     "PROCEDURE",
     "PUBLIC",
+    "RADIANS",
+    "RAND",
     "READ",
+    "REAL",
     "REFERENCES",
+    "REGION",
     "RELATIVE",
     "RESTRICT",
     "REVOKE",
     "RIGHT",
     "ROLLBACK",
+    "ROUND",
     "ROWS",
     "SCHEMA",
     "SCROLL",
@@ -225,29 +218,36 @@ pub const ADQL_RESERVED_WORDS: &[&str] = &[
     "SESSION",
     "SESSION_USER",
     "SET",
+    "SIN",
     "SIZE",
+    "SMALLINT",
     "SOME",
     "SPACE",
     "SQL",
     "SQLCODE",
     "SQLERROR",
     "SQLSTATE",
+    "SQRT",
     "SUBSTRING",
     "SUM",
     "SYSTEM_USER",
     "TABLE",
+    "TAN",
     "TEMPORARY",
     "THEN",
     "TIME",
+    "TIMESTAMP",
     "TIMEZONE_HOUR",
     "TIMEZONE_MINUTE",
     "TO",
+    "TOP",
     "TRAILING",
     "TRANSACTION",
     "TRANSLATE",
     "TRANSLATION",
     "TRIM",
     "TRUE",
+    "TRUNCATE",
     "UNION",
     "UNIQUE",
     "UNKNOWN",
@@ -258,6 +258,7 @@ pub const ADQL_RESERVED_WORDS: &[&str] = &[
     "USING",
     "VALUE",
     "VALUES",
+    "VARCHAR",
     "VARYING",
     "VIEW",
     "WHEN",
@@ -272,7 +273,40 @@ pub const ADQL_RESERVED_WORDS: &[&str] = &[
 
 /// Whether a name is an ADQL reserved word (case-insensitive).
 pub fn is_adql_reserved(name: &str) -> bool {
+    // every reserved word is shorter than this, so a longer name is not one
+    let mut upper = [0u8; 24];
+    if name.len() > upper.len() {
+        return false;
+    }
+    for (u, b) in upper.iter_mut().zip(name.bytes()) {
+        *u = b.to_ascii_uppercase();
+    }
+    let upper = &upper[..name.len()];
     ADQL_RESERVED_WORDS
-        .iter()
-        .any(|r| r.eq_ignore_ascii_case(name))
+        .binary_search_by(|word| word.as_bytes().cmp(upper))
+        .is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_list_is_sorted_and_fits_the_lookup() {
+        assert!(ADQL_RESERVED_WORDS.windows(2).all(|w| w[0] < w[1]));
+        assert!(ADQL_RESERVED_WORDS.iter().all(|w| w.len() <= 24));
+    }
+
+    #[test]
+    fn lookup_ignores_case() {
+        for word in ADQL_RESERVED_WORDS {
+            assert!(is_adql_reserved(word));
+            assert!(is_adql_reserved(&word.to_ascii_lowercase()));
+        }
+        assert!(is_adql_reserved("Size"));
+        assert!(!is_adql_reserved("s_ra"));
+        assert!(!is_adql_reserved("sizes"));
+        assert!(!is_adql_reserved(""));
+        assert!(!is_adql_reserved("a_name_much_longer_than_any_reserved_word"));
+    }
 }
