@@ -93,6 +93,5 @@ pub const UNADVERTISED_FEATURES: &[(&str, &[&str])] = &[(
     &["COALESCE"],
 )];
 
-pub use vo_catalogue::ADQL_RESERVED_WORDS as RESERVED_WORDS;
 
 pub use vo_catalogue::is_adql_reserved as is_reserved;

@@ -27,15 +27,18 @@ pub fn escape_xml(text: &str) -> String {
 pub(crate) fn push_escaped(out: &mut Vec<u8>, text: &str) {
     let bytes = text.as_bytes();
     let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        let replacement: &[u8] = match b {
+    // most text has nothing to escape: find the next byte that does with a table lookup
+    while let Some(offset) = bytes[start..]
+        .iter()
+        .position(|&b| XML_SPECIAL[usize::from(b)])
+    {
+        let i = start + offset;
+        let replacement: &[u8] = match bytes[i] {
             b'&' => b"&amp;",
             b'<' => b"&lt;",
             b'>' => b"&gt;",
             b'"' => b"&quot;",
-            b'\t' | b'\n' | b'\r' => continue,
-            0..=0x1f => "\u{fffd}".as_bytes(),
-            _ => continue,
+            _ => "\u{fffd}".as_bytes(),
         };
         out.extend_from_slice(&bytes[start..i]);
         out.extend_from_slice(replacement);
@@ -43,6 +46,22 @@ pub(crate) fn push_escaped(out: &mut Vec<u8>, text: &str) {
     }
     out.extend_from_slice(&bytes[start..]);
 }
+
+/// The bytes XML text and attribute values cannot hold as they are: markup characters, and
+/// control characters other than tab, newline and carriage return (written as U+FFFD).
+static XML_SPECIAL: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = !matches!(b as u8, b'\t' | b'\n' | b'\r');
+        b += 1;
+    }
+    table[b'&' as usize] = true;
+    table[b'<' as usize] = true;
+    table[b'>' as usize] = true;
+    table[b'"' as usize] = true;
+    table
+};
 
 fn push_attribute(out: &mut Vec<u8>, name: &str, value: Option<&str>) {
     if let Some(v) = value.filter(|v| !v.is_empty()) {
@@ -181,4 +200,20 @@ pub fn error_votable(message: &str) -> String {
 /// Shared by the writers: a field's declared shape and type decide how a cell is written.
 pub(crate) fn fields(meta: &ResultMeta) -> &[Field] {
     &meta.fields
+}
+
+#[cfg(test)]
+mod escaping_tests {
+    use super::escape_xml;
+
+    #[test]
+    fn markup_and_control_characters_are_escaped_and_the_rest_kept() {
+        assert_eq!(escape_xml(""), "");
+        assert_eq!(escape_xml("plain text, ünïcödé"), "plain text, ünïcödé");
+        assert_eq!(
+            escape_xml("a&b<c>\"d\u{1}e\tf\ng\rh\u{1f}"),
+            "a&amp;b&lt;c&gt;&quot;d\u{fffd}e\tf\ng\rh\u{fffd}"
+        );
+        assert_eq!(escape_xml("<<&&"), "&lt;&lt;&amp;&amp;");
+    }
 }
