@@ -26,3 +26,26 @@ ensure_rust() {
 
 # The database server and pgSphere, plus what building needs.
 SERVER_PACKAGES=(postgresql-15 postgresql-15-pgsphere gcc libc6-dev pkg-config ca-certificates curl)
+
+# A Python (./.venv) with the clients the conformance checks and benchmarks use (astropy,
+# pyvo, astroquery, pandas, pyarrow); exports VO_PYTHON.
+ensure_python_clients() {
+    ensure_packages python3-venv
+    local venv=.venv
+    if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import astropy, numpy, pyvo, astroquery, pandas, pyarrow" 2>/dev/null; then
+        [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+        "$venv/bin/pip" install -q --disable-pip-version-check -r conformance/requirements.txt
+    fi
+    export VO_PYTHON="$PWD/$venv/bin/python"
+}
+
+# The web page's third-party code from npm (Aladin Lite, embedded by the build; playwright-core
+# for the page's browser test), as package-lock.json pins it.
+ensure_web_assets() {
+    command -v npm >/dev/null 2>&1 || ensure_packages nodejs npm
+    local app=crates/vo-web/app
+    if [ ! -f "$app/node_modules/aladin-lite/dist/aladin.js" ] || [ ! -d "$app/node_modules/playwright-core" ] \
+        || [ "$app/package-lock.json" -nt "$app/node_modules/.package-lock.json" ]; then
+        (cd "$app" && npm ci --no-audit --no-fund --loglevel=error)
+    fi
+}

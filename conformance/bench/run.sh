@@ -16,6 +16,7 @@ root=$PWD
 source deploy/lib.sh
 ensure_packages "${SERVER_PACKAGES[@]}" bc wrk
 ensure_rust
+ensure_python_clients   # astropy for the SODA comparison
 cargo build --release --locked -q -p vo-server
 bin=$root/target/release/voarchive
 rows=${ROWS:-1000000}
@@ -45,8 +46,8 @@ export CONE_FIELDS=$(psql -h "$VO_DATA_DIR/pg" -p "$VO_DB_PORT" -U postgres -d v
     "SELECT string_agg(ra || ' ' || dec, ';') FROM (SELECT round(s_ra::numeric, 1) AS ra, round(s_dec::numeric, 1) AS dec \
      FROM ivoa.obscore GROUP BY 1, 2 ORDER BY count(*) DESC LIMIT 50) f")
 # warm up, then measure
-wrk -t2 -c32 -d5s -s conformance/bench/cones.lua "$base" >/dev/null
-wrk -t2 -c32 -d"${CONE_SECONDS:-30}"s --latency -s conformance/bench/cones.lua "$base" | tee "$out/wrk"
+wrk -t2 -c32 -d5s --timeout 30s -s conformance/bench/cones.lua "$base" >/dev/null
+wrk -t2 -c32 -d"${CONE_SECONDS:-30}"s --timeout 30s --latency -s conformance/bench/cones.lua "$base" | tee "$out/wrk"
 cone_rate=$(awk '/Requests\/sec/ { print $2 }' "$out/wrk")
 cone_p50=$(awk '$1 == "50%" { print $2 }' "$out/wrk")
 cone_p99=$(awk '$1 == "99%" { print $2 }' "$out/wrk")

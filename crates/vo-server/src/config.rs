@@ -14,6 +14,7 @@ pub struct Config {
     pub tap: vo_tap::TapLimits,
     pub soda: vo_soda::SodaLimits,
     pub access: AccessConfig,
+    pub web: vo_web::WebPage,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]

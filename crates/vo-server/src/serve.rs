@@ -83,6 +83,8 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let soda_jobs = vo_soda::jobs(&soda, jobs_dir);
     vo_jobs::start_workers(tap_jobs.clone(), pool.get_ref().clone());
     vo_jobs::start_workers(soda_jobs.clone(), pool.get_ref().clone());
+    config.web.check().map_err(|e| anyhow::anyhow!(e))?;
+    let web_page = config.web.clone();
     let access = vo_access::AccessService {
         token_lifetime: std::time::Duration::from_secs(config.access.token_seconds),
     };
@@ -137,6 +139,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             .configure(vo_download::configure(download.clone()))
             .configure(vo_soda::configure(soda.clone(), soda_jobs.clone()))
             .configure(vo_access::configure(access.clone()))
+            .configure(vo_web::configure(web_page.clone()))
             .default_service(web::to(no_such_resource))
     })
     .shutdown_timeout(10)
@@ -231,7 +234,7 @@ async fn no_such_resource(request: actix_web::HttpRequest) -> actix_web::HttpRes
     actix_web::HttpResponse::NotFound()
         .content_type("text/plain; charset=utf-8")
         .body(format!(
-            "nothing here answers {} {}; the services are /tap, /sia2, /datalink, /soda, /dataPortal, /preview and /auth (see each one's /capabilities)\n",
+            "nothing here answers {} {}; the query page is /, the services are /tap, /sia2, /datalink, /soda, /dataPortal, /preview and /auth (see each one's /capabilities)\n",
             request.method(),
             request.path()
         ))

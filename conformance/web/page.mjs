@@ -1,0 +1,246 @@
+// The web query page, used as a new user would, in headless Chromium (Debian's chromium,
+// driven by playwright-core): type a position, see rows, sort, open a footprint, filter,
+// choose columns, switch views, invert and remove chips, edit and run the ADQL, share the
+// query, export CSV, and fetch a download script for selected rows.
+//
+//   node conformance/web/page.mjs BASE_URL ARTIFACTS_DIR RA DEC MOUS_UID
+//
+// RA/DEC: a position with observations; MOUS_UID: a public member OUS there with files.
+// Every check prints a line; the first failure ends the run with exit code 1. Screenshots
+// go to ARTIFACTS_DIR. Every request the page makes must go to BASE_URL.
+import { createRequire } from 'node:module';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const require = createRequire(join(here, '../../crates/vo-web/app/package.json'));
+const { chromium } = require('playwright-core');
+
+const [base, artifacts, raText, decText, mous] = process.argv.slice(2);
+const ra = Number(raText);
+const dec = Number(decText);
+rmSync(artifacts, { recursive: true, force: true });
+mkdirSync(artifacts, { recursive: true });
+const origin = new URL(base).origin;
+let checks = 0;
+
+function check(ok, what, detail = '') {
+  checks += 1;
+  if (!ok) {
+    console.log(`FAIL ${what}${detail ? `: ${detail}` : ''}`);
+    throw new Error(`check failed: ${what}`);
+  }
+  console.log(`ok   ${what}${detail ? ` (${detail})` : ''}`);
+}
+
+/** A CSV answer of the service's TAP, for comparing with what the page shows. */
+async function tapCsv(adql) {
+  const body = new URLSearchParams({ LANG: 'ADQL', RESPONSEFORMAT: 'csv', QUERY: adql });
+  const response = await fetch(`${base}/tap/sync`, { method: 'POST', body });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`TAP: ${text}`);
+  return parseCsv(text);
+}
+
+function parseCsv(text) {
+  const rows = [];
+  let row = []; let cell = ''; let quoted = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { cell += '"'; i += 1; } else if (c === '"') quoted = false; else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') { row.push(cell); cell = ''; }
+    else if (c === '\n') { row.push(cell.replace(/\r$/, '')); rows.push(row); row = []; cell = ''; }
+    else cell += c;
+  }
+  if (cell !== '' || row.length) { row.push(cell); rows.push(row); }
+  return rows;
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
+});
+const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1600, height: 1000 } });
+const page = await context.newPage();
+const foreign = [];
+const pageErrors = [];
+page.on('request', (r) => {
+  const url = r.url();
+  if (!url.startsWith(`${origin}/`) && !url.startsWith('data:') && !url.startsWith('blob:')) foreign.push(url);
+});
+page.on('pageerror', (e) => pageErrors.push(e.message.slice(0, 300)));
+page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(`console: ${m.text().slice(0, 300)}`); });
+
+const settled = () => page.waitForFunction(() => document.body.dataset.state === 'done' || document.body.dataset.state === 'error', null, { timeout: 30000 });
+const rowKeys = () => page.$$eval('#results tbody tr', (trs) => trs.map((tr) => tr.dataset.key));
+const shot = (name) => page.screenshot({ path: join(artifacts, `${name}.png`) });
+
+try {
+  // --- the page opens and runs the default query (science observations)
+  await page.goto(`${base}/`);
+  await settled();
+  check(await page.title() === 'Archive query', 'the page opens at /');
+  const science = await page.$eval('#chips', (e) => e.textContent);
+  check(science.includes('Observations: science'), 'the default constraint is a chip', science);
+  await page.waitForFunction(() => Number(document.getElementById('sky').dataset.footprints || 0) > 0, null, { timeout: 30000 });
+  check(true, 'the sky view draws footprints of the first answer');
+  await shot('01-opened');
+
+  // --- type a position, as ALMA accepts it
+  await page.click('#f-position');
+  const cone = `${ra.toFixed(4)} ${dec.toFixed(4)}, 3'`;
+  await page.keyboard.type(cone, { delay: 40 });
+  await page.waitForFunction((c) => document.getElementById('adql').value.includes('INTERSECTS') && document.body.dataset.state === 'done'
+    && document.querySelector('#chips').textContent.includes(c), cone, { timeout: 30000 });
+  const keys = await rowKeys();
+  check(keys.length > 0, 'typing a position shows rows', `${keys.length} observations`);
+  const expected = await tapCsv(`SELECT DISTINCT member_ous_uid, target_name FROM ivoa.obscore WHERE INTERSECTS(CIRCLE('ICRS', ${ra.toFixed(4)}, ${dec.toFixed(4)}, ${3 / 60}), s_region) = 1 AND science_observation = 'T'`);
+  check(keys.length === expected.length - 1, 'the rows are the observations TAP finds in that cone', `${keys.length} vs ${expected.length - 1}`);
+  const status = await page.$eval('#status', (e) => e.textContent);
+  check(/\d+ rows: \d+ observations of \d+ projects/.test(status), 'the status line counts the answer', status);
+  await shot('02-position');
+
+  // --- sort by RA, both ways
+  await page.click('#results thead th[data-column="s_ra"]');
+  let sort = await page.$eval('#results thead th[data-column="s_ra"]', (th) => th.getAttribute('aria-sort'));
+  const raIndex = await page.$$eval('#results thead tr:first-child th', (ths) => ths.findIndex((th) => th.dataset.column === 's_ra'));
+  const raValues = () => page.$$eval('#results tbody tr', (trs, i) => trs.map((tr) => Number(tr.children[i].title)), raIndex);
+  let values = await raValues();
+  check(sort === 'ascending' && values.every((v, i) => i === 0 || values[i - 1] <= v), 'clicking RA sorts ascending', values.slice(0, 3).join(' '));
+  await page.click('#results thead th[data-column="s_ra"]');
+  sort = await page.$eval('#results thead th[data-column="s_ra"]', (th) => th.getAttribute('aria-sort'));
+  values = await raValues();
+  check(sort === 'descending' && values.every((v, i) => i === 0 || values[i - 1] >= v), 'clicking again sorts descending');
+
+  // --- hover a row: its footprint is highlighted; open a footprint
+  const target = (await rowKeys()).find((k) => k.startsWith(`${mous}|`)) || (await rowKeys())[0];
+  const row = page.locator(`#results tbody tr[data-key="${target}"]`);
+  await row.hover();
+  check(await page.$eval('#sky', (e) => e.dataset.highlighted) === target, 'hovering a row highlights its footprint');
+  await row.locator('button.locate').click();
+  await page.waitForTimeout(500);
+  check(await page.$eval('#sky', (e) => e.dataset.focused) === target, 'the row\'s ◎ opens its footprint in the sky view');
+  check(await page.$eval('#spectrum', (e) => e.querySelectorAll('g.lane').length) > 0, 'the spectral view draws spectral windows');
+  await shot('03-footprint');
+
+  // --- hovering a footprint in the sky view highlights its row: move onto its outline
+  const box = await page.locator('#sky').boundingBox();
+  await page.mouse.move(box.x + 5, box.y + box.height - 5);
+  await page.mouse.move(box.x - 50, box.y + box.height + 50);
+  check(await page.$$eval('#results tbody tr.highlight', (trs) => trs.length) === 0, 'leaving the table clears the highlight');
+  const edge = await page.evaluate((key) => {
+    const row = window.voarchive.table.rows.find((r) => r.key === key);
+    const words = row.s_region.replace(/[()]/g, ' ').split(/\s+/).filter(Boolean);
+    const numbers = words.map(Number).filter((n) => !Number.isNaN(n));
+    const [ra, dec] = words[0].toLowerCase() === 'circle' ? [numbers[0], numbers[1] + numbers[2]] : [numbers[0], numbers[1]];
+    return window.voarchive.sky.aladin.world2pix(ra, dec);
+  }, target);
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.move(box.x + edge[0], box.y + edge[1], { steps: 6 });
+  await page.waitForFunction(() => document.querySelectorAll('#results tbody tr.highlight').length > 0, null, { timeout: 5000 }).catch(() => {});
+  const highlightedRow = await page.$$eval('#results tbody tr.highlight', (trs) => trs.map((tr) => tr.dataset.key));
+  check(highlightedRow.includes(target), 'hovering a footprint highlights its row', highlightedRow.join(','));
+
+  // --- sub-filter and column chooser
+  const bands = await page.$$eval('#results tbody tr', (trs) => trs.map((tr) => tr.dataset.key));
+  const firstBand = await page.$eval(`#results tbody tr[data-key="${target}"]`, (tr) => tr.querySelectorAll('td')[6].textContent.split(' ')[0]);
+  await page.fill('#results thead tr.filters input[data-column="band_list"]', firstBand);
+  const filteredBands = await page.$$eval('#results tbody tr', (trs) => trs.map((tr) => tr.querySelectorAll('td')[6].textContent));
+  check(filteredBands.length > 0 && filteredBands.length <= bands.length && filteredBands.every((b) => b.includes(firstBand)), `a sub-filter keeps band ${firstBand} only`, `${filteredBands.length} of ${bands.length}`);
+  await page.fill('#results thead tr.filters input[data-column="band_list"]', '');
+  await page.click('#columns-button');
+  await page.uncheck('#columns-menu input[data-column="pi_name"]');
+  check(await page.$('#results thead th[data-column="pi_name"]') === null, 'the column chooser hides PI name');
+  await page.check('#columns-menu input[data-column="pi_name"]');
+  await page.click('#columns-button');
+
+  // --- project view
+  await page.click('.tabs button[data-view="projects"]');
+  const projects = await rowKeys();
+  const expectedProjects = new Set(expected.slice(1).map((r) => r[0]));
+  check(projects.length > 0 && projects.length <= expectedProjects.size, 'the project view has one row per project', `${projects.length}`);
+  await shot('04-projects');
+  await page.click('.tabs button[data-view="observations"]');
+
+  // --- invert and remove a chip
+  await page.click('#chips .chip[data-key="position"] button.invert');
+  await settled();
+  const inverted = await rowKeys();
+  check(inverted.every((k) => !keys.includes(k)), 'inverting the position chip excludes the cone', `${inverted.length} rows outside`);
+  check(await page.$eval('#adql', (e) => e.value.includes('NOT (INTERSECTS')), 'the ADQL shows the inversion');
+
+  // --- proprietary rows are marked with their release date (outside the cone there are some)
+  const marked = await page.$$eval('#results tbody tr.proprietary', (trs) => trs.map((tr) => tr.querySelector('td.release')?.textContent || ''));
+  const proprietary = await page.evaluate(() => window.voarchive.state.obs.filter((o) => o.data_rights === 'Proprietary').length);
+  const today = new Date().toISOString().slice(0, 10);
+  check(marked.length > 0 && marked.length === proprietary
+    && marked.every((t) => /^\d{4}-\d{2}-\d{2} \(proprietary\)$/.test(t) && t.slice(0, 10) >= today),
+  'proprietary rows are marked with their release date', `${marked.length} rows, e.g. ${marked[0]}`);
+  await shot('04b-proprietary');
+  await page.click('#chips .chip[data-key="position"] button.invert');
+  await settled();
+
+  // --- share: the link reruns the query
+  await page.click('#share');
+  const shared = await page.$eval('#share-url', (e) => e.value);
+  const other = await context.newPage();
+  await other.goto(shared);
+  await other.waitForFunction(() => document.body.dataset.state === 'done', null, { timeout: 30000 });
+  const sharedKeys = await other.$$eval('#results tbody tr', (trs) => trs.map((tr) => tr.dataset.key));
+  check(sharedKeys.length === keys.length && await other.$eval('#f-position', (e) => e.value) === cone, 'the share link reruns the same query', shared.slice(0, 80));
+  await other.close();
+
+  // --- export CSV: the whole answer of the same query
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);
+  const csv = parseCsv(readFileSync(await download.path(), 'utf8'));
+  const rowsInCone = await tapCsv(`SELECT COUNT(*) FROM ivoa.obscore WHERE INTERSECTS(CIRCLE('ICRS', ${ra.toFixed(4)}, ${dec.toFixed(4)}, ${3 / 60}), s_region) = 1 AND science_observation = 'T'`);
+  check(csv[0].includes('obs_id') && csv[0].includes('s_region') && csv.length - 1 === Number(rowsInCone[1][0]), 'Export CSV downloads every row of the query', `${csv.length - 1} rows, ${download.suggestedFilename()}`);
+
+  // --- select a row → DataLink files with previews → download script
+  await page.check(`#results tbody tr[data-key="${target}"] td.select input`);
+  check(await page.$eval('#files-button', (b) => !b.disabled && b.textContent.includes('(1)')), 'selecting a row enables the file list');
+  await page.click('#files-button');
+  await page.waitForFunction(() => Number(document.getElementById('files').dataset.loaded || 0) > 0, null, { timeout: 30000 });
+  const semantics = await page.$$eval('#files-body td:first-child', (tds) => tds.map((td) => td.textContent));
+  check(semantics.includes('#this') && semantics.includes('#progenitor'), 'DataLink lists the products and raw data', [...new Set(semantics)].join(' '));
+  await page.click('#files-body button.list-files');
+  await page.waitForFunction(() => [...document.querySelectorAll('#files-body img.preview')].some((i) => i.complete && i.naturalWidth > 0), null, { timeout: 60000 });
+  const inPackage = await page.$$eval('#files-body td[colspan] a', (as) => as.map((a) => a.textContent));
+  check(inPackage.some((name) => name.endsWith('.fits')), 'a package lists its FITS files with previews', inPackage.slice(0, 2).join(' '));
+  await shot('05-files');
+  const [script] = await Promise.all([page.waitForEvent('download'), page.click('#download-script')]);
+  const text = readFileSync(await script.path(), 'utf8');
+  const underscored = mous.replace(/[:/]/g, '_');
+  check(text.startsWith('#!') && text.includes(underscored) && /downloadRequest[0-9a-f]+\.sh/.test(script.suggestedFilename()), 'the download script fetches the selected observation\'s files', script.suggestedFilename());
+  await page.click('#files-close');
+
+  // --- edit the ADQL and run it
+  await page.click('#adql-panel summary');
+  await page.fill('#adql', `SELECT obs_id, member_ous_uid, proposal_id, target_name, s_ra, s_dec, band_list, s_region, frequency_support, obs_release_date, data_rights FROM ivoa.obscore WHERE member_ous_uid = '${mous}'`);
+  await page.click('#run-adql');
+  await settled();
+  const own = await rowKeys();
+  check(own.length > 0 && own.every((k) => k.startsWith(`${mous}|`)), 'edited ADQL runs as written', `${own.length} observations`);
+  await page.fill('#adql', 'SELECT nonsense FROM ivoa.obscore');
+  await page.click('#run-adql');
+  await settled();
+  const error = await page.$eval('#status', (e) => e.textContent);
+  check(error.includes('failed') && error.includes('nonsense'), 'a wrong query shows the service\'s message', error.slice(0, 120));
+  await shot('06-adql');
+
+  check(foreign.length === 0, 'every request went to the service itself', foreign.slice(0, 3).join(' '));
+  const real = pageErrors.filter((e) => !e.includes('status of 400'));
+  check(real.length === 0, 'no script errors', real.slice(0, 3).join(' | '));
+  console.log(`${checks} checks passed`);
+} catch (e) {
+  await shot('failure').catch(() => {});
+  console.log(String(e.stack || e));
+  console.log(`page errors: ${pageErrors.join(' | ')}`);
+  process.exitCode = 1;
+} finally {
+  await browser.close();
+}

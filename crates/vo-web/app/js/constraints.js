@@ -1,0 +1,302 @@
+// The query form's fields and their syntax, as the ALMA archive's query interface accepts it,
+// turned into ADQL conditions on ivoa.obscore.
+//
+// Numbers: `5`, `1..3`, `<2`, `>300` (ends included), alternatives with `|`.
+// Text: words (each must appear), wildcards `*` and `?`, alternatives with `|`.
+// A leading `!` negates a field, as the chip's invert button does.
+
+const C_GHZ_M = 0.299792458; // c in m·GHz: wavelength (m) = C_GHZ_M / frequency (GHz)
+
+export class FieldError extends Error {}
+
+export const GROUPS = [
+  { name: 'Position', fields: [
+    { key: 'position', label: 'RA Dec, radius', kind: 'position',
+      placeholder: "150.12 2.21, 5'", help: "Degrees or sexagesimal (RA in hours: 10:00:28.6 +02:12:21); radius after a comma, in arcmin unless marked ('  \"  d); default 10'. Several cones: a | b" },
+    { key: 'source', label: 'ALMA source name', kind: 'name', column: 'target_name',
+      placeholder: 'COSMOS* | Arp220', help: 'Name as the PI entered it; wildcards * and ?, alternatives with |; case-insensitive' },
+  ] },
+  { name: 'Energy', fields: [
+    { key: 'frequency', label: 'Frequency (GHz)', kind: 'frequency', placeholder: '230 | 330..350', help: 'A spectral window covers the frequency, or overlaps the range' },
+    { key: 'band', label: 'Band', kind: 'band', placeholder: '3 | 6..7', help: 'ALMA receiver bands 1–10' },
+    { key: 'spectral_resolution', label: 'Spectral resolution (kHz)', kind: 'number', column: 'spectral_resolution', scale: 1e3, placeholder: '<500' },
+    { key: 'bandwidth', label: 'Bandwidth (GHz)', kind: 'number', column: 'bandwidth', scale: 1e9, placeholder: '>1.8' },
+  ] },
+  { name: 'Project', fields: [
+    { key: 'project', label: 'Project code', kind: 'code', column: 'proposal_id', placeholder: '2019.1.* | 2023.A.00043.S' },
+    { key: 'title', label: 'Project title', kind: 'words', column: 'obs_title', placeholder: 'dust survey' },
+    { key: 'pi', label: 'PI name', kind: 'words', column: 'pi_name', placeholder: 'Smith' },
+    { key: 'abstract', label: 'Abstract words', kind: 'words', column: 'proposal_abstract', placeholder: 'protoplanetary disk' },
+  ] },
+  { name: 'Publication', fields: [
+    { key: 'pub_count', label: 'Publication count', kind: 'pubcount', placeholder: '0 | >2', help: 'How many publications use the data; 0 with "public only" finds unpublished public data' },
+    { key: 'pub_year', label: 'Publication year', kind: 'number', column: 'publication_year', placeholder: '2020..2023' },
+    { key: 'pub_author', label: 'Author', kind: 'words', column: 'authors', placeholder: 'Smith' },
+  ] },
+  { name: 'Observation', fields: [
+    { key: 'resolution', label: 'Angular resolution (arcsec)', kind: 'number', column: 'spatial_resolution', placeholder: '<0.1' },
+    { key: 'mrs', label: 'Max. recoverable scale (arcsec)', kind: 'number', column: 'spatial_scale_max', placeholder: '>10' },
+    { key: 'line_sensitivity', label: 'Line sensitivity 10 km/s (mJy/beam)', kind: 'number', column: 'sensitivity_10kms', placeholder: '<1' },
+    { key: 'continuum_sensitivity', label: 'Continuum sensitivity (mJy/beam)', kind: 'number', column: 'cont_sensitivity_bandwidth', placeholder: '<0.05' },
+    { key: 'date', label: 'Observation date', kind: 'date', column: 't_min', placeholder: '2019-01-01..2019-12-31', help: 'YYYY-MM-DD (or DD-MM-YYYY), ranges and < >' },
+    { key: 'polarisation', label: 'Polarisation', kind: 'choice', column: 'pol_states',
+      choices: [['', 'any'], ['/XX/', 'Single'], ['/XX/YY/', 'Dual'], ['/XX/XY/YX/YY/', 'Full']] },
+    { key: 'public', label: 'Public data only', kind: 'flag', column: 'data_rights', value: 'Public' },
+    { key: 'science', label: 'Observations', kind: 'choice', column: 'science_observation',
+      choices: [['T', 'science'], ['F', 'calibration'], ['', 'science and calibration']], default: 'T' },
+  ] },
+];
+
+export const FIELDS = GROUPS.flatMap((g) => g.fields);
+export const FIELD = Object.fromEntries(FIELDS.map((f) => [f.key, f]));
+
+/** An ADQL string literal. */
+export function literal(text) {
+  return `'${String(text).replace(/'/g, "''")}'`;
+}
+
+/** A LIKE pattern from user text: `*` and `?` are wildcards, `%` and `_` are themselves. */
+function likePattern(text) {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`).replace(/\*/g, '%').replace(/\?/g, '_');
+}
+
+const hasWildcard = (text) => /[*?]/.test(text);
+
+function alternatives(value) {
+  const parts = value.split('|').map((p) => p.trim()).filter((p) => p !== '');
+  if (!parts.length) throw new FieldError('nothing to search for');
+  return parts;
+}
+
+function number(text) {
+  const t = text.trim();
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) throw new FieldError(`'${t}' is not a number`);
+  return Number(t);
+}
+
+/** `5`, `1..3`, `<2`, `>=3`: {lo, hi} with null for an open end (ends included). */
+export function parseInterval(text, read = number) {
+  const t = text.trim();
+  const range = t.split('..');
+  if (range.length === 2) {
+    const lo = read(range[0]);
+    const hi = read(range[1]);
+    if (lo > hi) throw new FieldError(`the range ${t} is empty: write the smaller end first`);
+    return { lo, hi };
+  }
+  const m = t.match(/^([<>]=?)(.*)$/);
+  if (m) return m[1][0] === '<' ? { lo: null, hi: read(m[2]) } : { lo: read(m[2]), hi: null };
+  const v = read(t);
+  return { lo: v, hi: v };
+}
+
+function numericCondition(column, value, scale = 1) {
+  const conds = alternatives(value).map((alt) => {
+    const { lo, hi } = parseInterval(alt);
+    const s = (v) => String(v * scale);
+    if (lo !== null && hi !== null && lo === hi) return `${column} = ${s(lo)}`;
+    if (lo === null) return `${column} <= ${s(hi)}`;
+    if (hi === null) return `${column} >= ${s(lo)}`;
+    return `${column} BETWEEN ${s(lo)} AND ${s(hi)}`;
+  });
+  return conds.length > 1 ? `(${conds.join(' OR ')})` : conds[0];
+}
+
+function frequencyCondition(value) {
+  // a spectral window [em_min, em_max] (metres) covers the frequency or overlaps the range
+  const conds = alternatives(value).map((alt) => {
+    const { lo, hi } = parseInterval(alt);
+    const parts = [];
+    if (hi !== null) parts.push(`em_max >= ${C_GHZ_M / hi}`);
+    if (lo !== null) {
+      if (lo <= 0) throw new FieldError('frequencies are positive');
+      parts.push(`em_min <= ${C_GHZ_M / lo}`);
+    }
+    return `(${parts.join(' AND ')})`;
+  });
+  return conds.length > 1 ? `(${conds.join(' OR ')})` : conds[0];
+}
+
+function bandCondition(value) {
+  const bands = new Set();
+  for (const alt of alternatives(value.replace(/[\s,]+/g, '|'))) {
+    const { lo, hi } = parseInterval(alt);
+    const from = lo ?? 1;
+    const to = hi ?? 10;
+    if (!Number.isInteger(from) || !Number.isInteger(to) || from < 1 || to > 10) {
+      throw new FieldError('ALMA bands are whole numbers from 1 to 10');
+    }
+    for (let b = from; b <= to; b += 1) bands.add(String(b));
+  }
+  return `band_list IN (${[...bands].map(literal).join(', ')})`;
+}
+
+function nameCondition(column, value) {
+  const conds = alternatives(value).map((alt) => (hasWildcard(alt)
+    ? `LOWER(${column}) LIKE ${literal(likePattern(alt.toLowerCase()))}`
+    : `LOWER(${column}) = ${literal(alt.toLowerCase())}`));
+  return conds.length > 1 ? `(${conds.join(' OR ')})` : conds[0];
+}
+
+function codeCondition(column, value) {
+  const conds = alternatives(value).map((alt) => {
+    const code = alt.replace(/^ADS\/JAO\.ALMA#/i, '');
+    return hasWildcard(code) ? `${column} LIKE ${literal(likePattern(code))}` : `${column} = ${literal(code)}`;
+  });
+  return conds.length > 1 ? `(${conds.join(' OR ')})` : conds[0];
+}
+
+function wordsCondition(column, value) {
+  const conds = alternatives(value).map((alt) => {
+    const words = alt.split(/\s+/).filter(Boolean);
+    const each = words.map((w) => `${column} ILIKE ${literal(`%${likePattern(w)}%`)}`);
+    return each.length > 1 ? `(${each.join(' AND ')})` : each[0];
+  });
+  return conds.length > 1 ? `(${conds.join(' OR ')})` : conds[0];
+}
+
+/** At least n publications: bib_reference holds n bibcodes separated by spaces. */
+function atLeast(n) {
+  if (n <= 0) return '1 = 1';
+  return `bib_reference LIKE ${literal(`_%${' %'.repeat(n - 1)}`)}`;
+}
+
+function pubCountCondition(value) {
+  const conds = alternatives(value).map((alt) => {
+    const { lo, hi } = parseInterval(alt, (t) => {
+      const n = number(t);
+      if (!Number.isInteger(n) || n < 0) throw new FieldError('a publication count is a whole number');
+      return n;
+    });
+    const parts = [];
+    if (lo !== null && lo > 0) parts.push(atLeast(lo));
+    if (hi !== null) parts.push(`NOT ${atLeast(hi + 1)}`);
+    if (!parts.length) return '1 = 1';
+    return parts.length > 1 ? `(${parts.join(' AND ')})` : parts[0];
+  });
+  return conds.length > 1 ? `(${conds.join(' OR ')})` : conds[0];
+}
+
+/** A date as MJD: YYYY-MM-DD or DD-MM-YYYY (also with /). */
+export function mjd(text) {
+  const t = text.trim();
+  let m = t.match(/^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$/);
+  let y; let mo; let d;
+  if (m) [, y, mo, d] = m.map(Number);
+  else if ((m = t.match(/^(\d{1,2})[-/](\d{1,2})[-/](\d{4})$/))) [, d, mo, y] = m.map(Number);
+  else if ((m = t.match(/^(\d{4})$/))) { y = Number(m[1]); mo = 1; d = 1; }
+  else throw new FieldError(`'${t}' is not a date: write YYYY-MM-DD`);
+  const ms = Date.UTC(y, mo - 1, d);
+  const check = new Date(ms);
+  if (check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d) throw new FieldError(`'${t}' is not a date`);
+  return ms / 86400000 + 40587;
+}
+
+function dateCondition(column, value) {
+  const conds = alternatives(value).map((alt) => {
+    const { lo, hi } = parseInterval(alt, mjd);
+    const parts = [];
+    if (lo !== null) parts.push(`${column} >= ${lo}`);
+    if (hi !== null) parts.push(`${column} < ${hi + 1}`); // the whole last day
+    return parts.length > 1 ? `(${parts.join(' AND ')})` : parts[0];
+  });
+  return conds.length > 1 ? `(${conds.join(' OR ')})` : conds[0];
+}
+
+/** Sexagesimal or decimal: RA in hours when sexagesimal, else degrees. */
+function angle(text, isRa) {
+  const t = text.trim();
+  if (/^[+-]?(\d+\.?\d*|\.\d+)(d|deg|°)?$/.test(t)) return Number(t.replace(/(d|deg|°)$/, ''));
+  const m = t.match(/^([+-]?)(\d{1,3})[:hd° ](\d{1,2})[:m' ](\d{1,2}(?:\.\d*)?)s?"?$/);
+  if (!m) throw new FieldError(`'${t}' is not a coordinate`);
+  const sign = m[1] === '-' ? -1 : 1;
+  const v = Number(m[2]) + Number(m[3]) / 60 + Number(m[4]) / 3600;
+  return sign * v * (isRa ? 15 : 1);
+}
+
+/** The radius in degrees: arcmin unless marked ' " d. */
+function radius(text) {
+  const t = text.trim();
+  const m = t.match(/^(\d+\.?\d*|\.\d+)\s*(arcmin|arcsec|deg|d|°|'|"|m|s)?$/);
+  if (!m) throw new FieldError(`'${t}' is not a radius (e.g. 5' or 30" or 0.2d)`);
+  const v = Number(m[1]);
+  switch (m[2]) {
+    case 'arcsec': case '"': case 's': return v / 3600;
+    case 'deg': case 'd': case '°': return v;
+    default: return v / 60;
+  }
+}
+
+/** `ra dec[, radius]` → {ra, dec, r} in degrees. */
+export function parseCone(text) {
+  const [centre, rad, extra] = text.split(',');
+  if (extra !== undefined) throw new FieldError('write one position as: ra dec, radius');
+  const tokens = centre.trim().split(/\s+/).filter(Boolean);
+  let ra; let dec;
+  if (tokens.length === 2) [ra, dec] = [angle(tokens[0], /[:h ]/.test(tokens[0])), angle(tokens[1], false)];
+  else if (tokens.length === 6) [ra, dec] = [angle(tokens.slice(0, 3).join(':'), true), angle(tokens.slice(3).join(':'), false)];
+  else throw new FieldError('write a position as: ra dec, radius (e.g. 150.12 2.21, 5\')');
+  if (!(ra >= 0 && ra < 360)) throw new FieldError(`RA ${ra} is outside 0..360 degrees`);
+  if (!(dec >= -90 && dec <= 90)) throw new FieldError(`Dec ${dec} is outside -90..90 degrees`);
+  const r = rad === undefined || rad.trim() === '' ? 10 / 60 : radius(rad);
+  if (r <= 0 || r > 90) throw new FieldError('the radius must be above 0 and at most 90 degrees');
+  return { ra, dec, r };
+}
+
+function positionCondition(value) {
+  const conds = alternatives(value).map((alt) => {
+    const { ra, dec, r } = parseCone(alt);
+    return `INTERSECTS(CIRCLE('ICRS', ${+ra.toFixed(7)}, ${+dec.toFixed(7)}, ${+r.toFixed(7)}), s_region) = 1`;
+  });
+  return conds.length > 1 ? `(${conds.join(' OR ')})` : conds[0];
+}
+
+/** The ADQL condition of one field's value; throws FieldError with the reason. */
+export function condition(field, value) {
+  switch (field.kind) {
+    case 'position': return positionCondition(value);
+    case 'name': return nameCondition(field.column, value);
+    case 'frequency': return frequencyCondition(value);
+    case 'band': return bandCondition(value);
+    case 'number': return numericCondition(field.column, value, field.scale);
+    case 'code': return codeCondition(field.column, value);
+    case 'words': return wordsCondition(field.column, value);
+    case 'pubcount': return pubCountCondition(value);
+    case 'date': return dateCondition(field.column, value);
+    case 'choice': case 'flag': return `${field.column} = ${literal(value)}`;
+    default: throw new FieldError(`unknown field kind ${field.kind}`);
+  }
+}
+
+export const COLUMNS = [
+  'obs_id', 'member_ous_uid', 'proposal_id', 'target_name', 's_ra', 's_dec', 'band_list',
+  'frequency', 'em_min', 'em_max', 'spatial_resolution', 'spatial_scale_max', 'sensitivity_10kms',
+  'cont_sensitivity_bandwidth', 't_min', 't_exptime', 'pol_states', 'obs_release_date', 'data_rights',
+  'pi_name', 'obs_title', 'is_mosaic', 'science_observation', 'bib_reference', 'publication_year',
+  'scientific_category', 's_region', 'frequency_support',
+];
+
+/**
+ * The ADQL of a set of constraints [{key, value, negated}]. Fields in error are left out
+ * and reported: {adql, errors: {key: message}}.
+ */
+export function buildQuery(constraints) {
+  const where = [];
+  const errors = {};
+  for (const c of constraints) {
+    const field = FIELD[c.key];
+    if (!field || c.value === '' || c.value === undefined) continue;
+    let value = String(c.value).trim();
+    let negated = Boolean(c.negated);
+    if (value.startsWith('!')) { negated = !negated; value = value.slice(1).trim(); }
+    try {
+      const cond = condition(field, value);
+      where.push(negated ? `NOT (${cond})` : cond);
+    } catch (e) {
+      if (!(e instanceof FieldError)) throw e;
+      errors[c.key] = e.message;
+    }
+  }
+  const adql = `SELECT ${COLUMNS.join(', ')}\nFROM ivoa.obscore${where.length ? `\nWHERE ${where.join('\n  AND ')}` : ''}\nORDER BY proposal_id, member_ous_uid, obs_id`;
+  return { adql, errors };
+}

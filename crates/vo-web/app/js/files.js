@@ -1,0 +1,117 @@
+// Selected rows → their DataLink links (this service's /datalink/sync), each package's files
+// with previews, and a download script (/dataPortal/script) for all of them.
+import { parseVOTable } from './votable.js';
+
+function size(bytes) {
+  if (bytes === null || bytes === undefined) return '';
+  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
+  let v = bytes; let u = 0;
+  while (v >= 1000 && u < units.length - 1) { v /= 1000; u += 1; }
+  return `${v.toFixed(u ? 1 : 0)} ${units[u]}`;
+}
+
+async function links(ids) {
+  const params = new URLSearchParams();
+  for (const id of ids) params.append('ID', id);
+  const response = await fetch(`/datalink/sync?${params}`);
+  return parseVOTable(await response.text());
+}
+
+function cell(text, className) {
+  const td = document.createElement('td');
+  if (className) td.className = className;
+  if (text instanceof Node) td.append(text); else td.textContent = text ?? '';
+  return td;
+}
+
+function linkRow(link, onList) {
+  const tr = document.createElement('tr');
+  const semantics = link.semantics || '';
+  if (link.error_message) {
+    tr.append(cell(semantics), cell(link.error_message, 'denied'), cell(''), cell(''));
+    return tr;
+  }
+  const name = decodeURIComponent((link.access_url || '').split('/').pop().split('?')[0]);
+  let target;
+  if (link.service_def && link.service_def.startsWith('DataLink.')) {
+    target = document.createElement('button');
+    target.type = 'button';
+    target.className = 'list-files';
+    target.textContent = 'list files';
+    target.addEventListener('click', () => { target.disabled = true; onList(link.service_def.slice('DataLink.'.length), tr); });
+  } else if (link.service_def) {
+    target = document.createTextNode('cutouts (SODA)');
+  } else if (semantics === '#preview') {
+    target = document.createElement('img');
+    target.className = 'preview';
+    target.loading = 'lazy';
+    target.alt = link.description || 'preview';
+    target.src = link.access_url;
+  } else {
+    target = document.createElement('a');
+    target.href = link.access_url;
+    target.textContent = name || link.access_url;
+  }
+  const readable = link.readable === 'true' || link.readable === true || link.readable === 'T' || link.readable === null;
+  tr.append(cell(semantics), cell(target), cell(link.description), cell(size(link.content_length)),
+    cell(readable ? '' : 'sign in: proprietary', readable ? '' : 'denied'));
+  return tr;
+}
+
+function linkTable(rows, onList) {
+  const table = document.createElement('table');
+  const head = document.createElement('tr');
+  for (const h of ['semantics', 'link', 'description', 'size', '']) {
+    const th = document.createElement('th');
+    th.textContent = h;
+    head.append(th);
+  }
+  table.append(head, ...rows.map((r) => linkRow(r, onList)));
+  return table;
+}
+
+export class FilesDialog {
+  constructor(dialog) {
+    this.dialog = dialog;
+    this.body = dialog.querySelector('#files-body');
+    this.script = dialog.querySelector('#download-script');
+    dialog.querySelector('#files-close').addEventListener('click', () => dialog.close());
+  }
+
+  async open(ids) {
+    const params = new URLSearchParams();
+    for (const id of ids) params.append('ID', id);
+    this.script.href = `/dataPortal/script?${params}`;
+    this.body.replaceChildren(document.createTextNode(`Asking DataLink about ${ids.length} item(s)…`));
+    this.dialog.showModal();
+    const result = await links(ids);
+    if (result.status === 'ERROR') {
+      this.body.replaceChildren(document.createTextNode(`DataLink: ${result.message}`));
+      return;
+    }
+    const byId = new Map();
+    for (const row of result.rows) {
+      if (!byId.has(row.ID)) byId.set(row.ID, []);
+      byId.get(row.ID).push(row);
+    }
+    const parts = [];
+    for (const [id, rows] of byId) {
+      const h = document.createElement('h3');
+      h.textContent = id;
+      parts.push(h, linkTable(rows, (id, tr) => this.listPackage(id, tr)));
+    }
+    this.body.replaceChildren(...parts);
+    this.dialog.dataset.loaded = String(result.rows.length);
+  }
+
+  /** A package's files (its own DataLink answer), shown under its row. */
+  async listPackage(id, tr) {
+    const result = await links([id]);
+    const row = document.createElement('tr');
+    const td = document.createElement('td');
+    td.colSpan = 5;
+    td.append(result.status === 'ERROR' ? document.createTextNode(result.message) : linkTable(result.rows.filter((r) => !(r.access_url || '').endsWith(`/${encodeURIComponent(id)}`) && !(r.access_url || '').endsWith(`/${id}`)), (child, t) => this.listPackage(child, t)));
+    row.append(td);
+    tr.after(row);
+  }
+}

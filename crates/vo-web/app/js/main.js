@@ -1,0 +1,274 @@
+// The query page: the form and its chips, the ADQL they make, and the views of the answer.
+import { GROUPS, FIELDS, FIELD, buildQuery } from './constraints.js';
+import { runQuery, syncUrl } from './tap.js';
+import { observations, projects, DEFAULT_COLUMNS } from './rows.js';
+import { ResultTable } from './table.js';
+import { SkyView } from './sky.js';
+import { SpectrumView } from './spectrum.js';
+import { FilesDialog } from './files.js';
+
+const $ = (id) => document.getElementById(id);
+const state = { negated: new Set(), adqlOverride: null, view: 'observations', result: null, obs: [], projects: [] };
+let config = { hips_url: null, max_rows: 2000 };
+let running = null;
+let timer = null;
+
+// ---- the form ---------------------------------------------------------------------------
+
+function buildForm() {
+  const form = $('form');
+  for (const group of GROUPS) {
+    const fieldset = document.createElement('fieldset');
+    const legend = document.createElement('legend');
+    legend.textContent = group.name;
+    fieldset.append(legend);
+    for (const field of group.fields) {
+      const label = document.createElement('label');
+      let input;
+      if (field.kind === 'choice') {
+        input = document.createElement('select');
+        for (const [value, text] of field.choices) input.append(new Option(text, value));
+        input.value = field.default ?? '';
+      } else if (field.kind === 'flag') {
+        label.className = 'check';
+        input = document.createElement('input');
+        input.type = 'checkbox';
+      } else {
+        input = document.createElement('input');
+        input.type = 'text';
+        input.placeholder = field.placeholder || '';
+      }
+      input.name = field.key;
+      input.id = `f-${field.key}`;
+      if (field.help) input.title = field.help;
+      const caption = document.createElement('span');
+      caption.textContent = field.label;
+      const error = document.createElement('div');
+      error.className = 'error';
+      error.id = `e-${field.key}`;
+      if (field.kind === 'flag') label.append(input, caption); else label.append(caption, input);
+      label.append(error);
+      fieldset.append(label);
+    }
+    form.append(fieldset);
+  }
+  form.addEventListener('input', () => schedule());
+  form.addEventListener('change', () => schedule());
+  form.addEventListener('submit', (e) => { e.preventDefault(); update(); });
+}
+
+function fieldValue(field) {
+  const input = $(`f-${field.key}`);
+  if (field.kind === 'flag') return input.checked ? field.value : '';
+  return input.value.trim();
+}
+
+function setFieldValue(field, value) {
+  const input = $(`f-${field.key}`);
+  if (field.kind === 'flag') input.checked = value === field.value;
+  else input.value = value;
+}
+
+function constraints() {
+  return FIELDS.map((f) => ({ key: f.key, value: fieldValue(f), negated: state.negated.has(f.key) }))
+    .filter((c) => c.value !== '');
+}
+
+// ---- chips ------------------------------------------------------------------------------
+
+function renderChips(list, errors) {
+  const chips = list.map((c) => {
+    const field = FIELD[c.key];
+    const chip = document.createElement('span');
+    chip.className = 'chip';
+    chip.dataset.key = c.key;
+    if (c.negated) chip.classList.add('negated');
+    if (errors[c.key]) { chip.classList.add('invalid'); chip.title = errors[c.key]; }
+    const shown = field.kind === 'choice' ? field.choices.find(([v]) => v === c.value)?.[1] ?? c.value
+      : field.kind === 'flag' ? 'yes' : c.value;
+    const text = document.createElement('span');
+    text.className = 'chip-text';
+    text.textContent = `${field.label}: ${shown}`;
+    const invert = document.createElement('button');
+    invert.type = 'button';
+    invert.className = 'invert';
+    invert.textContent = '¬';
+    invert.title = 'Invert this constraint';
+    invert.addEventListener('click', () => {
+      if (state.negated.has(c.key)) state.negated.delete(c.key); else state.negated.add(c.key);
+      update();
+    });
+    const remove = document.createElement('button');
+    remove.type = 'button';
+    remove.className = 'remove';
+    remove.textContent = '×';
+    remove.title = 'Remove this constraint';
+    remove.addEventListener('click', () => {
+      setFieldValue(field, '');
+      state.negated.delete(c.key);
+      update();
+    });
+    chip.append(text, invert, remove);
+    return chip;
+  });
+  $('chips').replaceChildren(...chips);
+  for (const f of FIELDS) {
+    $(`e-${f.key}`).textContent = errors[f.key] || '';
+    $(`f-${f.key}`).classList.toggle('invalid', Boolean(errors[f.key]));
+  }
+}
+
+// ---- running ----------------------------------------------------------------------------
+
+function schedule() {
+  clearTimeout(timer);
+  timer = setTimeout(update, 400);
+}
+
+function currentAdql() {
+  return state.adqlOverride ?? buildQuery(constraints()).adql;
+}
+
+async function update() {
+  clearTimeout(timer);
+  const list = constraints();
+  const { adql, errors } = buildQuery(list);
+  renderChips(list, errors);
+  if (state.adqlOverride === null) $('adql').value = adql;
+  $('adql-note').textContent = state.adqlOverride === null ? '' : 'running your ADQL (the form is not used)';
+  saveState();
+  await run(currentAdql());
+}
+
+async function run(adql) {
+  for (const [id, format] of [['export-votable', 'votable'], ['export-csv', 'csv'], ['export-tsv', 'tsv']]) {
+    $(id).href = syncUrl(adql, format);
+  }
+  if (running) running.abort();
+  const controller = new AbortController();
+  running = controller;
+  const status = $('status');
+  status.className = '';
+  status.textContent = 'Querying…';
+  document.body.dataset.state = 'running';
+  let result;
+  try {
+    result = await runQuery(adql, config.max_rows, controller.signal);
+  } catch (e) {
+    if (e.name === 'AbortError') return;
+    throw e;
+  }
+  if (running !== controller) return;
+  running = null;
+  if (result.status === 'ERROR') {
+    status.className = 'error';
+    status.textContent = `The query failed: ${result.message}`;
+    document.body.dataset.state = 'error';
+    return;
+  }
+  state.result = result;
+  state.obs = observations(result.rows);
+  state.projects = projects(state.obs);
+  status.textContent = `${result.rows.length} rows: ${state.obs.length} observations of ${state.projects.length} projects`
+    + (result.overflow ? ` — the first ${result.rows.length} only: narrow the query, or export it for all rows` : '');
+  showView();
+  sky.show(state.obs);
+  spectrum.show(state.obs);
+  document.body.dataset.state = 'done';
+}
+
+// ---- views ------------------------------------------------------------------------------
+
+const table = new ResultTable($('results'), {
+  onHover: (key) => highlight(key),
+  onLocate: (row) => { sky.locate(row.members ? row.members[0] : row); table.focus(row.key); },
+  onSelection: (rows) => {
+    $('files-button').disabled = rows.length === 0;
+    $('files-button').textContent = `Files of selected (${rows.length})`;
+  },
+});
+const sky = new SkyView($('sky'), {
+  onHover: (key) => highlight(key),
+  onClick: (key) => { table.focus(key); sky.highlight(key); },
+});
+const spectrum = new SpectrumView($('spectrum'), { onHover: (key) => highlight(key) });
+const files = new FilesDialog($('files'));
+const columns = { ...DEFAULT_COLUMNS };
+
+function highlight(key) {
+  table.highlight(key);
+  sky.highlight(key);
+  spectrum.highlight(key);
+}
+
+function showView() {
+  const rows = state.view === 'projects' ? state.projects : state.obs;
+  table.setRows(rows, state.view, columns[state.view]);
+  for (const tab of document.querySelectorAll('.tabs button')) tab.setAttribute('aria-selected', String(tab.dataset.view === state.view));
+}
+
+// ---- state in the URL -------------------------------------------------------------------
+
+function saveState() {
+  const params = new URLSearchParams();
+  for (const c of constraints()) params.set(c.key, c.value);
+  if (state.negated.size) params.set('not', [...state.negated].join(','));
+  if (state.adqlOverride !== null) params.set('adql', state.adqlOverride);
+  if (state.view !== 'observations') params.set('view', state.view);
+  history.replaceState(null, '', `${location.pathname}${location.search}#${params}`);
+}
+
+function loadState() {
+  const params = new URLSearchParams(location.hash.slice(1));
+  if (![...params.keys()].length) return;
+  for (const f of FIELDS) setFieldValue(f, params.get(f.key) ?? (f.kind === 'choice' ? '' : ''));
+  state.negated = new Set((params.get('not') || '').split(',').filter((k) => FIELD[k]));
+  if (params.has('adql')) { state.adqlOverride = params.get('adql'); $('adql').value = state.adqlOverride; $('adql-panel').open = true; }
+  if (params.get('view') === 'projects') state.view = 'projects';
+}
+
+// ---- wiring -----------------------------------------------------------------------------
+
+function wire() {
+  $('run-adql').addEventListener('click', () => { state.adqlOverride = $('adql').value; update(); });
+  $('reset-adql').addEventListener('click', () => { state.adqlOverride = null; update(); });
+  for (const tab of document.querySelectorAll('.tabs button')) {
+    tab.addEventListener('click', () => { state.view = tab.dataset.view; saveState(); showView(); });
+  }
+  $('columns-button').addEventListener('click', () => {
+    const menu = $('columns-menu');
+    menu.hidden = !menu.hidden;
+    if (!menu.hidden) table.chooser(menu, (chosen) => { columns[state.view] = chosen; showView(); });
+  });
+  $('files-button').addEventListener('click', () => {
+    const ids = [...new Set(table.selectedRows().map((r) => r.link_id))];
+    files.open(ids);
+  });
+  $('share').addEventListener('click', async () => {
+    saveState();
+    const input = $('share-url');
+    input.hidden = false;
+    input.value = location.href;
+    input.select();
+    try { await navigator.clipboard.writeText(location.href); } catch { /* the field shows it */ }
+  });
+  $('survey').addEventListener('change', () => sky.setSurvey($('survey').value.trim()));
+}
+
+async function start() {
+  try {
+    const response = await fetch('/web/config.json');
+    if (response.ok) config = { ...config, ...(await response.json()) };
+  } catch { /* defaults */ }
+  buildForm();
+  wire();
+  loadState();
+  $('survey').value = config.hips_url || '';
+  await sky.start(config.hips_url);
+  await update();
+}
+
+// a handle for scripts and the browser console: the views and the current answer
+window.voarchive = { sky, table, spectrum, state };
+
+start();

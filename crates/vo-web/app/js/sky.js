@@ -1,0 +1,105 @@
+// The sky view: Aladin Lite (served by this service) drawing each row's s_region footprint.
+// With no HiPS survey configured it draws over a coordinate grid and asks nothing of the
+// network; hovering and clicking a footprint reach the table.
+
+const COLOR = '#e63946';
+const HIGHLIGHT = '#ffd60a';
+
+export class SkyView {
+  constructor(element, { onHover, onClick }) {
+    this.element = element;
+    this.onHover = onHover;
+    this.onClick = onClick;
+    this.shapes = new Map(); // row key → its shapes
+    this.keyOf = new Map(); // shape → row key
+    this.highlighted = null;
+  }
+
+  async start(survey) {
+    try {
+      const module = await import('/web/vendor/aladin-lite/aladin.js');
+      this.A = module.default;
+      await this.A.init;
+    } catch (e) {
+      this.element.innerHTML = '<p class="unavailable">The sky view needs Aladin Lite, which was not bundled when this server was built (npm ci in crates/vo-web/app, then rebuild).</p>';
+      return false;
+    }
+    this.aladin = this.A.aladin(this.element, {
+      survey: survey ? survey : [], fov: 1, target: '0 0', cooFrame: 'ICRS', showCooGrid: true, log: false,
+      showLayersControl: false, showGotoControl: false, showSimbadPointerControl: false, showShareControl: false,
+      showSettingsControl: false, showProjectionControl: false, showFullscreenControl: false, showContextMenu: false,
+      showFrame: true, showCooGridControl: false, showZoomControl: true, showReticle: false,
+    });
+    this.overlay = this.A.graphicOverlay({ color: COLOR, lineWidth: 1.5, name: 'footprints' });
+    this.aladin.addOverlay(this.overlay);
+    const keyOf = (o) => (o ? this.keyOf.get(o) : undefined);
+    this.aladin.on('objectHovered', (o) => { const k = keyOf(o); if (k !== undefined) this.onHover(k); });
+    this.aladin.on('objectHoveredStop', () => this.onHover(null));
+    this.aladin.on('objectClicked', (o) => { const k = keyOf(o); if (k !== undefined) this.onClick(k); });
+    return true;
+  }
+
+  setSurvey(url) {
+    if (!this.aladin) return;
+    if (url) this.aladin.setBaseImageLayer(this.aladin.newImageSurvey(url));
+    else this.aladin.removeImageLayer?.('base');
+  }
+
+  /** Draws the rows' footprints and frames them. */
+  show(rows) {
+    if (!this.aladin) return;
+    this.overlay.removeAll();
+    this.shapes.clear();
+    this.keyOf.clear();
+    this.highlighted = null;
+    const all = [];
+    for (const row of rows.slice(0, 3000)) {
+      if (!row.s_region) continue;
+      let shapes = [];
+      try { shapes = this.A.footprintsFromSTCS(row.s_region, { color: COLOR, lineWidth: 1.5 }); } catch { continue; }
+      this.shapes.set(row.key, shapes);
+      for (const s of shapes) this.keyOf.set(s, row.key);
+      all.push(...shapes);
+    }
+    if (all.length) this.overlay.addFootprints(all);
+    const positioned = rows.filter((r) => r.s_ra !== null && r.s_dec !== null);
+    if (positioned.length) this.frame(positioned);
+    this.element.dataset.footprints = String(all.length);
+  }
+
+  frame(rows) {
+    const decs = rows.map((r) => r.s_dec);
+    const dec = (Math.min(...decs) + Math.max(...decs)) / 2;
+    // the RA spread, taken around the first row so that 359° and 1° are neighbours
+    const ra0 = rows[0].s_ra;
+    const offsets = rows.map((r) => ((r.s_ra - ra0 + 540) % 360) - 180);
+    const lo = Math.min(...offsets); const hi = Math.max(...offsets);
+    const ra = (ra0 + (lo + hi) / 2 + 360) % 360;
+    const spread = Math.max((hi - lo) * Math.cos((dec * Math.PI) / 180), Math.max(...decs) - Math.min(...decs));
+    this.aladin.gotoRaDec(ra, dec);
+    this.aladin.setFoV(Math.min(180, Math.max(0.05, spread * 1.3 + 0.05)));
+  }
+
+  highlight(key) {
+    if (!this.aladin || key === this.highlighted) return;
+    const paint = (k, color, width) => {
+      for (const s of this.shapes.get(k) || []) { s.setColor(color); s.setLineWidth(width); }
+    };
+    if (this.highlighted !== null) paint(this.highlighted, COLOR, 1.5);
+    this.highlighted = key;
+    if (key !== null) paint(key, HIGHLIGHT, 3);
+    this.element.dataset.highlighted = key ?? '';
+    this.aladin.view?.requestRedraw?.();
+  }
+
+  /** Centres the view on a row's footprint and highlights it. */
+  locate(row) {
+    if (!this.aladin) return;
+    this.highlight(row.key);
+    if (row.s_ra !== null && row.s_dec !== null) {
+      this.aladin.gotoRaDec(row.s_ra, row.s_dec);
+      this.aladin.setFoV(0.1);
+    }
+    this.element.dataset.focused = row.key;
+  }
+}

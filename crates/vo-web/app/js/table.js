@@ -1,0 +1,207 @@
+// The result table: sortable columns, a column chooser, sub-filters on the current results,
+// row selection, and proprietary rows marked with their release date.
+import { LABELS, NUMERIC, VIEW_COLUMNS, format } from './rows.js';
+import { parseInterval } from './constraints.js';
+
+/** Whether a cell passes a sub-filter: numbers take 5, 1..3, <2, >3; text a substring; ! negates. */
+export function passes(column, value, filter) {
+  let f = filter.trim();
+  if (!f) return true;
+  let negate = false;
+  if (f.startsWith('!')) { negate = true; f = f.slice(1).trim(); }
+  let ok;
+  if (NUMERIC.has(column) && /^[<>\d.+-]/.test(f)) {
+    try {
+      ok = f.split('|').some((alt) => {
+        const { lo, hi } = parseInterval(alt);
+        return value !== null && (lo === null || value >= lo) && (hi === null || value <= hi);
+      });
+    } catch { ok = String(format(column, value)).includes(f); }
+  } else {
+    ok = f.toLowerCase().split('|').some((alt) => String(format(column, value)).toLowerCase().includes(alt.trim()));
+  }
+  return negate ? !ok : ok;
+}
+
+export class ResultTable {
+  constructor(table, { onHover, onLocate, onSelection }) {
+    this.table = table;
+    this.onHover = onHover;
+    this.onLocate = onLocate;
+    this.onSelection = onSelection;
+    this.rows = [];
+    this.view = 'observations';
+    this.columns = {};
+    this.sort = null;
+    this.filters = {};
+    this.selected = new Set();
+    table.addEventListener('mouseover', (e) => {
+      const tr = e.target.closest('tbody tr');
+      if (tr) this.onHover(tr.dataset.key);
+    });
+    table.addEventListener('mouseleave', () => this.onHover(null));
+  }
+
+  setRows(rows, view, columns) {
+    this.rows = rows;
+    this.view = view;
+    this.columns[view] = columns;
+    const keys = new Set(rows.map((r) => r.key));
+    this.selected = new Set([...this.selected].filter((k) => keys.has(k)));
+    this.render();
+  }
+
+  visibleRows() {
+    let rows = this.rows.filter((r) => Object.entries(this.filters).every(([c, f]) => passes(c, r[c], f)));
+    if (this.sort) {
+      const { column, descending } = this.sort;
+      const numeric = NUMERIC.has(column);
+      rows = [...rows].sort((a, b) => {
+        const x = a[column]; const y = b[column];
+        if (x === null || x === undefined) return 1;
+        if (y === null || y === undefined) return -1;
+        const order = numeric ? x - y : String(x).localeCompare(String(y));
+        return descending ? -order : order;
+      });
+    }
+    return rows;
+  }
+
+  render() {
+    const columns = this.columns[this.view];
+    const thead = this.table.tHead;
+    const head = document.createElement('tr');
+    const all = document.createElement('th');
+    all.className = 'select';
+    const allBox = document.createElement('input');
+    allBox.type = 'checkbox';
+    allBox.title = 'Select every row shown';
+    allBox.addEventListener('change', () => {
+      for (const r of this.visibleRows()) {
+        if (allBox.checked) this.selected.add(r.key); else this.selected.delete(r.key);
+      }
+      this.renderBody();
+      this.onSelection(this.selectedRows());
+    });
+    all.append(allBox);
+    head.append(all, document.createElement('th'));
+    const filters = document.createElement('tr');
+    filters.className = 'filters';
+    filters.append(document.createElement('th'), document.createElement('th'));
+    for (const c of columns) {
+      const th = document.createElement('th');
+      th.textContent = LABELS[c] || c;
+      th.dataset.column = c;
+      th.title = `${c}: click to sort`;
+      if (this.sort && this.sort.column === c) th.setAttribute('aria-sort', this.sort.descending ? 'descending' : 'ascending');
+      th.addEventListener('click', () => {
+        this.sort = this.sort && this.sort.column === c ? { column: c, descending: !this.sort.descending } : { column: c, descending: false };
+        this.render();
+      });
+      head.append(th);
+      const fth = document.createElement('th');
+      const input = document.createElement('input');
+      input.placeholder = NUMERIC.has(c) ? '<5, 1..3' : 'filter';
+      input.dataset.column = c;
+      input.setAttribute('aria-label', `filter ${LABELS[c] || c}`);
+      input.value = this.filters[c] || '';
+      input.addEventListener('input', () => {
+        this.filters[c] = input.value;
+        this.renderBody();
+      });
+      fth.append(input);
+      filters.append(fth);
+    }
+    thead.replaceChildren(head, filters);
+    this.renderBody();
+  }
+
+  renderBody() {
+    const columns = this.columns[this.view];
+    const body = document.createDocumentFragment();
+    const rows = this.visibleRows();
+    for (const r of rows) {
+      const tr = document.createElement('tr');
+      tr.dataset.key = r.key;
+      if (r.proprietary) {
+        tr.classList.add('proprietary');
+        tr.title = `Proprietary until ${format('obs_release_date', r.obs_release_date)}`;
+      }
+      const sel = document.createElement('td');
+      sel.className = 'select';
+      const box = document.createElement('input');
+      box.type = 'checkbox';
+      box.checked = this.selected.has(r.key);
+      box.setAttribute('aria-label', `select ${r.key}`);
+      box.addEventListener('change', () => {
+        if (box.checked) this.selected.add(r.key); else this.selected.delete(r.key);
+        this.onSelection(this.selectedRows());
+      });
+      sel.append(box);
+      const locate = document.createElement('td');
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'locate';
+      button.textContent = '◎';
+      button.title = 'Show its footprint in the sky view';
+      button.addEventListener('click', () => this.onLocate(r));
+      locate.append(button);
+      tr.append(sel, locate);
+      for (const c of columns) {
+        const td = document.createElement('td');
+        const text = format(c, r[c]);
+        if (c === 'obs_release_date' && r.proprietary) {
+          td.className = 'release proprietary';
+          td.textContent = `${text} (proprietary)`;
+        } else {
+          td.textContent = text;
+        }
+        if (NUMERIC.has(c)) td.classList.add('num');
+        td.title = r[c] === null || r[c] === undefined ? '' : String(r[c]);
+        tr.append(td);
+      }
+      body.append(tr);
+    }
+    this.table.tBodies[0].replaceChildren(body);
+    this.shown = rows.length;
+    this.table.dispatchEvent(new CustomEvent('rendered', { detail: { shown: rows.length } }));
+  }
+
+  selectedRows() {
+    return this.rows.filter((r) => this.selected.has(r.key));
+  }
+
+  highlight(key) {
+    for (const tr of this.table.tBodies[0].querySelectorAll('tr.highlight')) tr.classList.remove('highlight');
+    if (key === null || key === undefined) return;
+    const tr = this.table.tBodies[0].querySelector(`tr[data-key="${CSS.escape(key)}"]`);
+    if (tr) tr.classList.add('highlight');
+  }
+
+  focus(key) {
+    for (const tr of this.table.tBodies[0].querySelectorAll('tr.focused')) tr.classList.remove('focused');
+    const tr = this.table.tBodies[0].querySelector(`tr[data-key="${CSS.escape(key)}"]`);
+    if (tr) { tr.classList.add('focused'); tr.scrollIntoView({ block: 'nearest' }); }
+  }
+
+  /** The column chooser's menu for the current view. */
+  chooser(menu, onChange) {
+    const all = VIEW_COLUMNS[this.view];
+    const shown = new Set(this.columns[this.view]);
+    menu.replaceChildren(...all.map((c) => {
+      const label = document.createElement('label');
+      const box = document.createElement('input');
+      box.type = 'checkbox';
+      box.checked = shown.has(c);
+      box.dataset.column = c;
+      box.addEventListener('change', () => {
+        const chosen = all.filter((x) => (x === c ? box.checked : shown.has(x)));
+        shown.clear();
+        chosen.forEach((x) => shown.add(x));
+        onChange(chosen);
+      });
+      label.append(box, ` ${LABELS[c] || c}`);
+      return label;
+    }));
+  }
+}

@@ -1,0 +1,67 @@
+//! Embeds the page's files (app/, without node_modules) and Aladin Lite's single-file build
+//! (app/node_modules/aladin-lite/dist/aladin.js, installed by `npm ci` in app/) into the
+//! binary. Without Aladin Lite the page still works; its sky view says what is missing.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+fn main() {
+    let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
+    let app = manifest.join("app");
+    let mut files = Vec::new();
+    collect(&app, &app, &mut files);
+    let aladin = app.join("node_modules/aladin-lite/dist/aladin.js");
+    println!("cargo:rerun-if-changed={}", app.display());
+    println!("cargo:rerun-if-changed={}", aladin.display());
+    if aladin.is_file() {
+        files.push(("vendor/aladin-lite/aladin.js".to_string(), aladin));
+    } else {
+        println!(
+            "cargo:warning=Aladin Lite is not installed (run `npm ci` in crates/vo-web/app): the web page's sky view will say so"
+        );
+    }
+    files.sort();
+    let mut code = String::from("pub static ASSETS: &[Asset] = &[\n");
+    for (name, path) in &files {
+        println!("cargo:rerun-if-changed={}", path.display());
+        let bytes = std::fs::read(path).unwrap();
+        writeln!(
+            code,
+            "    Asset {{ path: {name:?}, bytes: include_bytes!({:?}), etag: \"\\\"{:016x}\\\"\" }},",
+            path.display().to_string(),
+            fnv1a(&bytes)
+        )
+        .unwrap();
+    }
+    code.push_str("];\n");
+    let out = PathBuf::from(std::env::var("OUT_DIR").unwrap()).join("assets.rs");
+    std::fs::write(out, code).unwrap();
+}
+
+/// Every file under `dir` but npm's own (node_modules, package.json, package-lock.json).
+fn collect(root: &Path, dir: &Path, files: &mut Vec<(String, PathBuf)>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().to_string();
+        if name == "node_modules" || name.starts_with("package") || name.starts_with('.') {
+            continue;
+        }
+        println!("cargo:rerun-if-changed={}", path.display());
+        if path.is_dir() {
+            collect(root, &path, files);
+        } else {
+            let relative = path.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+            files.push((relative, path));
+        }
+    }
+}
+
+/// A content hash for ETags (FNV-1a, 64 bits).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf29ce484222325u64, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100000001b3)
+    })
+}
