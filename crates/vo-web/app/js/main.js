@@ -76,6 +76,16 @@ function constraints() {
 
 // ---- chips ------------------------------------------------------------------------------
 
+function chipButton(className, text, title, onClick) {
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = className;
+  button.textContent = text;
+  button.title = title;
+  button.addEventListener('click', onClick);
+  return button;
+}
+
 function renderChips(list, errors) {
   const chips = list.map((c) => {
     const field = FIELD[c.key];
@@ -89,21 +99,11 @@ function renderChips(list, errors) {
     const text = document.createElement('span');
     text.className = 'chip-text';
     text.textContent = `${field.label}: ${shown}`;
-    const invert = document.createElement('button');
-    invert.type = 'button';
-    invert.className = 'invert';
-    invert.textContent = '¬';
-    invert.title = 'Invert this constraint';
-    invert.addEventListener('click', () => {
+    const invert = chipButton('invert', '¬', 'Invert this constraint', () => {
       if (state.negated.has(c.key)) state.negated.delete(c.key); else state.negated.add(c.key);
       update();
     });
-    const remove = document.createElement('button');
-    remove.type = 'button';
-    remove.className = 'remove';
-    remove.textContent = '×';
-    remove.title = 'Remove this constraint';
-    remove.addEventListener('click', () => {
+    const remove = chipButton('remove', '×', 'Remove this constraint', () => {
       setFieldValue(field, '');
       state.negated.delete(c.key);
       update();
