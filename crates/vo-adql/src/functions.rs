@@ -93,5 +93,4 @@ pub const UNADVERTISED_FEATURES: &[(&str, &[&str])] = &[(
     &["COALESCE"],
 )];
 
-
 pub use vo_catalogue::is_adql_reserved as is_reserved;

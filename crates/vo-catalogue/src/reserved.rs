@@ -307,6 +307,8 @@ mod tests {
         assert!(!is_adql_reserved("s_ra"));
         assert!(!is_adql_reserved("sizes"));
         assert!(!is_adql_reserved(""));
-        assert!(!is_adql_reserved("a_name_much_longer_than_any_reserved_word"));
+        assert!(!is_adql_reserved(
+            "a_name_much_longer_than_any_reserved_word"
+        ));
     }
 }

@@ -250,7 +250,9 @@ mod tests {
             .await
             .unwrap();
         let address = listener.local_addr().unwrap();
-        let client = actix_web::rt::net::TcpStream::connect(address).await.unwrap();
+        let client = actix_web::rt::net::TcpStream::connect(address)
+            .await
+            .unwrap();
         let (accepted, _) = listener.accept().await.unwrap();
         assert!(!accepted.nodelay().unwrap(), "Nagle is on by default");
         no_delay(&accepted, &mut actix_web::dev::Extensions::new());

@@ -54,13 +54,19 @@ fn a_new_user_queries_in_the_browser() {
 
     // the page's own files: embedded, with ETags, and a policy that names only this service
     let response = raw_get(&server, "/");
-    assert!(response.contains("content-security-policy: default-src 'self'"), "{response}");
+    assert!(
+        response.contains("content-security-policy: default-src 'self'"),
+        "{response}"
+    );
     assert!(response.contains("etag: \""), "{response}");
     let (status, body) = server.get("/web/no-such-file.js");
     assert_eq!(status, 404, "{body}");
     let (status, config) = server.get("/web/config.json");
     assert_eq!(status, 200);
-    assert!(config.contains("\"max_rows\":2000") && config.contains("\"hips_url\":null"), "{config}");
+    assert!(
+        config.contains("\"max_rows\":2000") && config.contains("\"hips_url\":null"),
+        "{config}"
+    );
 }
 
 /// The raw response head and body of a GET, headers in lower case.

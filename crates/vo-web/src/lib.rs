@@ -156,20 +156,24 @@ fn serve(request: &HttpRequest, page: &WebPage, path: &str) -> HttpResponse {
     if fresh {
         return response.finish();
     }
-    response
-        .content_type(content_type(path))
-        .body(if request.method() == actix_web::http::Method::HEAD {
+    response.content_type(content_type(path)).body(
+        if request.method() == actix_web::http::Method::HEAD {
             &[][..]
         } else {
             asset.bytes
-        })
+        },
+    )
 }
 
 async fn index(request: HttpRequest, page: web::Data<WebPage>) -> HttpResponse {
     serve(&request, &page, "index.html")
 }
 
-async fn file(request: HttpRequest, page: web::Data<WebPage>, path: web::Path<String>) -> HttpResponse {
+async fn file(
+    request: HttpRequest,
+    page: web::Data<WebPage>,
+    path: web::Path<String>,
+) -> HttpResponse {
     serve(&request, &page, &path)
 }
 
@@ -195,9 +199,15 @@ mod tests {
     #[test]
     fn settings_are_checked() {
         assert!(WebPage::default().check().is_ok());
-        let bad = WebPage { hips_url: Some("alasky/DSS".into()), max_rows: 10 };
+        let bad = WebPage {
+            hips_url: Some("alasky/DSS".into()),
+            max_rows: 10,
+        };
         assert!(bad.check().unwrap_err().contains("web.hips_url"));
-        let none = WebPage { hips_url: None, max_rows: 0 };
+        let none = WebPage {
+            hips_url: None,
+            max_rows: 0,
+        };
         assert!(none.check().unwrap_err().contains("max_rows"));
     }
 
