@@ -23,7 +23,6 @@ fn main() {
     files.sort();
     let mut code = String::from("pub static ASSETS: &[Asset] = &[\n");
     for (name, path) in &files {
-        println!("cargo:rerun-if-changed={}", path.display());
         let bytes = std::fs::read(path).unwrap();
         writeln!(
             code,

@@ -10,10 +10,15 @@ function size(bytes) {
   return `${v.toFixed(u ? 1 : 0)} ${units[u]}`;
 }
 
-async function links(ids) {
+/** ID=…&ID=… for DataLink and the download script. */
+function idParams(ids) {
   const params = new URLSearchParams();
   for (const id of ids) params.append('ID', id);
-  const response = await fetch(`/datalink/sync?${params}`);
+  return params;
+}
+
+async function links(ids) {
+  const response = await fetch(`/datalink/sync?${idParams(ids)}`);
   return parseVOTable(await response.text());
 }
 
@@ -79,9 +84,7 @@ export class FilesDialog {
   }
 
   async open(ids) {
-    const params = new URLSearchParams();
-    for (const id of ids) params.append('ID', id);
-    this.script.href = `/dataPortal/script?${params}`;
+    this.script.href = `/dataPortal/script?${idParams(ids)}`;
     this.body.replaceChildren(document.createTextNode(`Asking DataLink about ${ids.length} item(s)…`));
     this.dialog.showModal();
     const result = await links(ids);

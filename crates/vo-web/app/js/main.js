@@ -221,7 +221,7 @@ function saveState() {
 function loadState() {
   const params = new URLSearchParams(location.hash.slice(1));
   if (![...params.keys()].length) return;
-  for (const f of FIELDS) setFieldValue(f, params.get(f.key) ?? (f.kind === 'choice' ? '' : ''));
+  for (const f of FIELDS) setFieldValue(f, params.get(f.key) ?? '');
   state.negated = new Set((params.get('not') || '').split(',').filter((k) => FIELD[k]));
   if (params.has('adql')) { state.adqlOverride = params.get('adql'); $('adql').value = state.adqlOverride; $('adql-panel').open = true; }
   if (params.get('view') === 'projects') state.view = 'projects';

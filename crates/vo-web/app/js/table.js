@@ -163,8 +163,6 @@ export class ResultTable {
       body.append(tr);
     }
     this.table.tBodies[0].replaceChildren(body);
-    this.shown = rows.length;
-    this.table.dispatchEvent(new CustomEvent('rendered', { detail: { shown: rows.length } }));
   }
 
   selectedRows() {
