@@ -5,7 +5,8 @@
 #   1. full-row dumps of 100k and ROWS rows, BINARY2 and TABLEDATA, next to psql COPY
 #      (tap_dump.sh): rows/s, MB/s, ratio to psql, server peak RSS;
 #   2. cone searches, random 1–30 arcmin cones around the densest fields, 32 concurrent
-#      clients (wrk, $CONE_SECONDS s, default 30): requests/s, p50, p99;
+#      clients (cones.sh: wrk, $CONE_SECONDS s, default 30): requests/s, p50, p99, next to
+#      pgbench running the same SQL; again with MAXREC=100;
 #   3. ADQL translation of the 71 real client queries (criterion): median per query;
 #   4. a 200×200×100 SODA cutout of a 2 GiB cube against astropy and a raw read (soda_cutout.sh);
 #   5. 1,000 async jobs submitted at once: all complete? jobs per second.
@@ -41,17 +42,9 @@ server=$!
 trap 'kill $server 2>/dev/null || true; "$bin" db stop >/dev/null 2>&1 || true; rm -rf "$out"' EXIT
 until curl -sf "$base/tap/availability" >/dev/null; do sleep 0.2; done
 
-echo "== 2. cone searches, 32 clients"
-export CONE_FIELDS=$(psql -h "$VO_DATA_DIR/pg" -p "$VO_DB_PORT" -U postgres -d vo -Atc \
-    "SELECT string_agg(ra || ' ' || dec, ';') FROM (SELECT round(s_ra::numeric, 1) AS ra, round(s_dec::numeric, 1) AS dec \
-     FROM ivoa.obscore GROUP BY 1, 2 ORDER BY count(*) DESC LIMIT 50) f")
-# warm up, then measure
-wrk -t2 -c32 -d5s --timeout 30s -s conformance/bench/cones.lua "$base" >/dev/null
-wrk -t2 -c32 -d"${CONE_SECONDS:-30}"s --timeout 30s --latency -s conformance/bench/cones.lua "$base" | tee "$out/wrk"
-cone_rate=$(awk '/Requests\/sec/ { print $2 }' "$out/wrk")
-cone_p50=$(awk '$1 == "50%" { print $2 }' "$out/wrk")
-cone_p99=$(awk '$1 == "99%" { print $2 }' "$out/wrk")
-cone_errors=$(awk '/Non-2xx/ { print $NF }' "$out/wrk")
+echo "== 2. cone searches, 32 clients (service, then PostgreSQL alone)"
+conformance/bench/cones.sh "$base" | tee "$out/cones"
+conformance/bench/cones.sh "$base" 100 | tee -a "$out/cones"
 
 echo "== 5. 1,000 async jobs at once"
 "$bin" user create bench >/dev/null <<<"bench-password" 2>/dev/null || true
@@ -89,6 +82,9 @@ conformance/bench/soda_cutout.sh | tee "$out/soda"
 # the table
 dump_row() { awk -v r="$1" -v f="$2" '$1 == r && $2 == f { printf "%s rows/s, %s MB/s, %s of psql, RSS %s %s", $4, $5, $6, $7, $8 }' "$out/dump"; }
 psql_row() { awk -v r="$1" '$1 == r && $2 == "psql" { printf "%s rows/s", $5 }' "$out/dump"; }
+cone_row() { awk -v l="$1" '$2 == l && $3 == "service" { s = sprintf("%s req/s, p50 %s ms, p99 %s ms%s", $4, $5, $6, $7 ? ", " $7 : ""); r = $4 }
+    $2 == l && $3 == "postgres" { p = sprintf("PostgreSQL alone (pgbench, same SQL): %s/s, p50 %s ms, p99 %s ms", $4, $5, $6); q = $4 }
+    END { printf "%s; %s; service/PostgreSQL %.2f", s, p, r / q }' "$out/cones"; }
 soda_line=$(grep "^target" "$out/soda" | sed "s/^target //" | tr "\n" ";" | sed "s/;$//")
 table=$(cat <<TABLE
 Machine: $machine. Command: \`conformance/bench/run.sh\` (ROWS=$rows), $(date -u +%Y-%m-%d).
@@ -99,7 +95,8 @@ Machine: $machine. Command: \`conformance/bench/run.sh\` (ROWS=$rows), $(date -u
 | dump 100k rows, TABLEDATA | ≥ 70% of psql, RSS < 100 MB | $(dump_row 100000 votable) |
 | dump $rows rows, BINARY2 | ≥ 70% of psql, RSS < 100 MB | $(dump_row "$rows" votable/b2) (psql COPY: $(psql_row "$rows")) |
 | dump $rows rows, TABLEDATA | ≥ 70% of psql, RSS < 100 MB | $(dump_row "$rows" votable) |
-| cone searches (1–30′, dense fields), 32 clients, wrk ${CONE_SECONDS:-30} s | p50 ≤ 5 ms | ${cone_rate} req/s, p50 ${cone_p50}, p99 ${cone_p99}${cone_errors:+, non-2xx: $cone_errors} |
+| cone searches (1–30′, dense fields), 32 clients, ${CONE_SECONDS:-30} s each | p50 ≤ 5 ms | $(cone_row all) |
+| the same cones with MAXREC=100 (per-request cost) | — | $(cone_row maxrec=100) |
 | ADQL translation, 70 real client queries (criterion; the 71st needs an upload) | median ≤ 50 µs | ${translate_median} µs per query |
 | SODA cutout 200×200×100 of a 2 GiB cube | ≤ 1.5× raw read, ≥ 5× faster than astropy | $soda_line |
 | 1,000 async jobs submitted at once | all complete | $(cat "$out/jobs") |

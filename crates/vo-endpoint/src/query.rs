@@ -127,19 +127,29 @@ async fn prepare(
     };
     // the query runs as a role that reads only the published tables, with a time limit and
     // a search path no one can put objects in front of
+    let settings = format!(
+        "{begin}; SET LOCAL ROLE {QUERY_ROLE}; SET LOCAL search_path = pg_catalog, public, pg_temp; \
+         SET LOCAL statement_timeout = {}",
+        plan.timeout.as_millis().max(1)
+    );
+    let not_answering = |e: tokio_postgres::Error| {
+        Failure::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("the database is not answering: {e}"),
+        )
+    };
+    if plan.uploads.is_empty() {
+        // One round trip instead of two: both requests go out before either answer is awaited
+        // (the connection keeps their order), so the statement is parsed under the settings.
+        let (opened, prepared) =
+            futures_util::join!(client.batch_execute(&settings), client.prepare(&plan.sql));
+        opened.map_err(not_answering)?;
+        return checked(prepared.map_err(db_error)?);
+    }
     client
-        .batch_execute(&format!(
-            "{begin}; SET LOCAL ROLE {QUERY_ROLE}; SET LOCAL search_path = pg_catalog, public, pg_temp; \
-             SET LOCAL statement_timeout = {}",
-            plan.timeout.as_millis().max(1)
-        ))
+        .batch_execute(&settings)
         .await
-        .map_err(|e| {
-            Failure::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                format!("the database is not answering: {e}"),
-            )
-        })?;
+        .map_err(not_answering)?;
     for upload in &plan.uploads {
         vo_db::load_temporary_table(client, &upload.pg_name, &upload.columns, &upload.rows)
             .await
@@ -151,7 +161,11 @@ async fn prepare(
                 ))
             })?;
     }
-    let statement = client.prepare(&plan.sql).await.map_err(db_error)?;
+    checked(client.prepare(&plan.sql).await.map_err(db_error)?)
+}
+
+/// The statement, if this service can write every column it returns.
+fn checked(statement: tokio_postgres::Statement) -> Result<tokio_postgres::Statement, Failure> {
     if let Some(c) = statement.columns().iter().find(|c| !supported(c.type_())) {
         return Err(Failure::bad_request(format!(
             "the result column {} has a database type ({}) this service cannot write",
@@ -250,6 +264,8 @@ pub async fn start_query(
             &timeout_hint,
         )
         .await;
+        // the body ends here; the client need not wait for the COMMIT below
+        drop(sender);
         if let Outcome::Complete { .. } = outcome {
             running.finish().await;
         } else {
