@@ -146,6 +146,7 @@ async fn prepare(
         opened.map_err(not_answering)?;
         return checked(prepared.map_err(db_error)?);
     }
+    // with uploads the statement names temporary tables, which must exist before it is parsed
     client
         .batch_execute(&settings)
         .await

@@ -258,19 +258,25 @@ pub fn python() -> String {
     venv.to_string_lossy().into_owned()
 }
 
-/// Runs a conformance script with the server's base URL; fails the test with its output if
-/// it fails.
+/// Runs a Python conformance script with the server's base URL; fails the test with its
+/// output if it fails.
 pub fn run_script(server: &DemoServer, script: &str, extra: &[&str]) -> String {
+    run_with(&python(), server, script, extra)
+}
+
+/// Runs a conformance script under `program` (python, node) with the server's base URL and
+/// `extra` arguments; fails the test with its output if it fails.
+pub fn run_with(program: &str, server: &DemoServer, script: &str, extra: &[&str]) -> String {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../conformance")
         .join(script);
-    let out = Command::new(python())
+    let out = Command::new(program)
         .arg(&path)
         .arg(server.base())
         .args(extra)
         .env("ASTROPY_SKIP_CONFIG_UPDATE", "1")
         .output()
-        .unwrap();
+        .unwrap_or_else(|e| panic!("{program} runs {script}: {e}"));
     let text = format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),
