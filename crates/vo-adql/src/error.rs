@@ -36,7 +36,15 @@ impl AdqlError {
             sqlparser::parser::ParserError::TokenizerError(t)
             | sqlparser::parser::ParserError::ParserError(t) => t.clone(),
             sqlparser::parser::ParserError::RecursionLimitExceeded => {
-                return AdqlError::new("the query nests too deeply", 0, 0)
+                return AdqlError::new(
+                    format!(
+                        "the query nests deeper than the parser's limit ({} levels of \
+                         parentheses, NOT, function calls and subqueries)",
+                        crate::nesting::MAX_NESTING
+                    ),
+                    0,
+                    0,
+                )
             }
         };
         let (body, line, column) = match text.rfind(" at Line: ") {

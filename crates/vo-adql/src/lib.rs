@@ -1,9 +1,11 @@
 //! ADQL 2.1: turning query text into something safe to run.
 //!
 //! Owns: the ADQL dialect for sqlparser (pinned), a reject-by-default validator that lets
-//! through only the ADQL 2.1 grammar with its type rules, and errors that name the problem,
-//! its line and column and, where one exists, the fix. Still to come (issue 3): name and type
-//! resolution against the catalogue and the PostgreSQL/pgSphere emitter.
+//! through only the ADQL 2.1 grammar with its type rules, name and type resolution against
+//! the catalogue, the PostgreSQL/pgSphere emitter, the limits a query must keep (its size,
+//! how deep it nests, the vertices of its polygons) so that no query can exhaust a stack or
+//! pin the database, and errors that name the problem, its line and column and, where one
+//! exists, the fix.
 //!
 //! Does not own: the catalogue's content, database access, or HTTP.
 
@@ -12,6 +14,8 @@ mod error;
 mod expr;
 mod functions;
 mod geometry;
+mod limits;
+mod nesting;
 mod query;
 mod scope;
 mod tokens;
@@ -21,25 +25,36 @@ mod units;
 pub use dialect::AdqlDialect;
 pub use error::AdqlError;
 pub use functions::{LANGUAGE_FEATURES, UNADVERTISED_FEATURES, USER_DEFINED_FUNCTIONS};
+pub use limits::MAX_QUERY_BYTES;
+pub use nesting::MAX_NESTING;
 pub use translate::{translate, Options, OutputColumn, Translation};
 
 use sqlparser::parser::Parser;
 
+/// The parser's own recursion budget: a level of nesting costs it up to four calls (a nested
+/// subquery), and [`MAX_NESTING`] bounds the levels before it runs; sqlparser grows its own
+/// stack as it recurses.
+const PARSER_RECURSION: usize = 4 * MAX_NESTING;
+
 /// Checks that `adql` is one ADQL 2.1 query: the grammar, and the type rules that need no
 /// catalogue.
 pub fn check(adql: &str) -> Result<(), AdqlError> {
-    parse(adql).map(|_| ())
+    limits::with_stack(|| parse(adql).map(|_| ()))
 }
 
-/// Parses and validates one ADQL query.
-pub fn parse(adql: &str) -> Result<sqlparser::ast::Query, AdqlError> {
+/// Parses and validates one ADQL query. Walks over the tree it returns need the stack
+/// [`limits::with_stack`] gives.
+pub(crate) fn parse(adql: &str) -> Result<sqlparser::ast::Query, AdqlError> {
     if adql.trim().is_empty() {
         return Err(AdqlError::new("the query is empty", 1, 1));
     }
+    limits::check_size(adql)?;
     let dialect = AdqlDialect;
     // tokenized once: the token rules look at the tokens, then the parser reads them
     let tokens = tokens::check_tokens(&dialect, adql)?;
-    let mut parser = Parser::new(&dialect).with_tokens_with_locations(tokens);
+    let mut parser = Parser::new(&dialect)
+        .with_recursion_limit(PARSER_RECURSION)
+        .with_tokens_with_locations(tokens);
     let query = parser
         .parse_query()
         .map_err(|e| AdqlError::from_parser(e, adql))?;

@@ -50,6 +50,14 @@ pub fn translate(
     catalogue: &Catalogue,
     options: &Options,
 ) -> Result<Translation, AdqlError> {
+    crate::limits::with_stack(|| translate_parsed(adql, catalogue, options))
+}
+
+fn translate_parsed(
+    adql: &str,
+    catalogue: &Catalogue,
+    options: &Options,
+) -> Result<Translation, AdqlError> {
     let query = crate::parse(adql)?;
     let mut t = Translator {
         catalogue,
@@ -546,11 +554,16 @@ impl<'c> Translator<'c> {
                 _ => unreachable!(),
             };
             let resolved = self.scopes.resolve(&parts)?;
-            return Ok((
-                resolved.sql,
-                resolved.column.kind,
-                resolved.column.meta().cloned(),
-            ));
+            let kind = resolved.column.kind;
+            // a geometry column (an uploaded point, circle or polygon) comes out as a DALI
+            // array too; s_region (a Region) stays ALMA's STC-S text
+            let sql = match kind {
+                Kind::Point | Kind::Circle | Kind::Polygon | Kind::Box => {
+                    geometry::as_output(&resolved.sql, kind, e)?
+                }
+                _ => resolved.sql,
+            };
+            return Ok((sql, kind, resolved.column.meta().cloned()));
         }
         let (sql, kind) = self.expr(e)?;
         Ok((geometry::as_output(&sql, kind, e)?, kind, None))
@@ -1037,7 +1050,8 @@ fn sort_direction(options: &sqlparser::ast::OrderByOptions) -> &'static str {
     }
 }
 
-fn literal_number(e: &Expr) -> Option<f64> {
+/// A number written in the query (`5`, `-0.5`), if the expression is one.
+pub(crate) fn literal_number(e: &Expr) -> Option<f64> {
     match e {
         Expr::Value(v) => match &v.value {
             Value::Number(n, _) => n.parse().ok(),

@@ -46,6 +46,11 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
         "0008_release_due.sql",
         include_str!("../../../schema/migrations/0008_release_due.sql"),
     ),
+    (
+        9,
+        "0009_limits.sql",
+        include_str!("../../../schema/migrations/0009_limits.sql"),
+    ),
 ];
 
 #[derive(Debug, thiserror::Error)]

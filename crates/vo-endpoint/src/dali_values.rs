@@ -17,7 +17,15 @@ impl fmt::Display for ValueError {
 impl std::error::Error for ValueError {}
 
 pub fn value_error(name: &str, value: &str, problem: &str) -> ValueError {
-    ValueError(format!("{name}='{value}': {problem}"))
+    ValueError(format!("{name}='{}': {problem}", shortened(value)))
+}
+
+/// A value as an error message quotes it: a long one is cut after 60 characters.
+fn shortened(value: &str) -> String {
+    match value.char_indices().nth(60) {
+        Some((end, _)) => format!("{}…", &value[..end]),
+        None => value.to_string(),
+    }
 }
 
 /// A region of the sky, ICRS degrees.
@@ -100,12 +108,8 @@ fn circle(name: &str, value: &str, v: &[f64]) -> Result<Shape, ValueError> {
         ));
     };
     check_position(name, value, *ra, *dec)?;
-    if !(*r > 0.0 && *r <= 180.0) {
-        return Err(value_error(
-            name,
-            value,
-            "the radius must be above 0 and at most 180 degrees",
-        ));
+    if let Some(problem) = vo_region::radius_problem(*r) {
+        return Err(value_error(name, value, &problem));
     }
     Ok(Shape::Circle {
         ra: *ra,
@@ -121,6 +125,9 @@ fn polygon(name: &str, value: &str, v: &[f64]) -> Result<Shape, ValueError> {
             value,
             "a polygon is at least three ra dec pairs (degrees)",
         ));
+    }
+    if let Some(problem) = vo_region::vertices_problem(v.len() / 2) {
+        return Err(value_error(name, value, &problem));
     }
     let vertices: Vec<(f64, f64)> = v.chunks(2).map(|p| (p[0], p[1])).collect();
     for (ra, dec) in &vertices {
@@ -259,6 +266,17 @@ mod tests {
             .unwrap_err()
             .0
             .contains("ra1 <= ra2"));
+        assert!(pos("POS", "CIRCLE 10 0 120")
+            .unwrap_err()
+            .0
+            .contains("at most 90 degrees"));
+        let huge: Vec<String> = (0..40_000).map(|i| format!("{} 1", i % 360)).collect();
+        let e = polygon_value("POLYGON", &huge.join(" ")).unwrap_err().0;
+        assert!(
+            e.contains("at most 256 vertices, this one has 40000"),
+            "{e}"
+        );
+        assert!(e.len() < 300, "the message quotes the value shortened: {e}");
         assert!(circle_value("CIRCLE", "1 2 x")
             .unwrap_err()
             .0

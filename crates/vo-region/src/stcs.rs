@@ -139,9 +139,9 @@ impl<'a> Parser<'a> {
             let dec = self.number("the circle's Dec in degrees")?;
             let radius = self.number("the circle's radius in degrees")?;
             check_dec(dec, start)?;
-            if !(radius > 0.0 && radius <= 180.0) {
+            if let Some(problem) = crate::radius_problem(radius) {
                 return Err(StcsError {
-                    message: format!("circle radius {radius} must be in (0, 180] degrees"),
+                    message: problem,
                     offset: start,
                 });
             }

@@ -4,7 +4,8 @@
 // naming the parameter — never a panic.
 pub fn exercise(data: &[u8]) {
     if let Ok(query) = std::str::from_utf8(data) {
-        let params = vo_endpoint::Params::from_query(query);
-        let _ = vo_sia2::adql_for(&params);
+        if let Ok(params) = vo_endpoint::Params::from_query(query) {
+            let _ = vo_sia2::adql_for(&params);
+        }
     }
 }

@@ -180,6 +180,10 @@ pub const CONSTRAINTS: &[&str] = &[
     "FORMAT",
 ];
 
+/// The most values one constraint may be given: each becomes an alternative (OR) of the
+/// query, and the query's nesting is limited.
+pub const MAX_VALUES: usize = 200;
+
 /// The ADQL query the request's constraints describe (every ObsCore row when there are
 /// none). Parameters SIA2 does not define are ignored, as DALI asks.
 pub fn adql_for(params: &Params) -> Result<String, Sia2Error> {
@@ -188,6 +192,13 @@ pub fn adql_for(params: &Params) -> Result<String, Sia2Error> {
         let values: Vec<&str> = params.all(name).filter(|v| !v.trim().is_empty()).collect();
         if values.is_empty() {
             continue;
+        }
+        if values.len() > MAX_VALUES {
+            return Err(Sia2Error(format!(
+                "{name} is given {} times; this service takes at most {MAX_VALUES} values of one \
+                 parameter (split the search, or query /tap with an uploaded table of positions)",
+                values.len()
+            )));
         }
         let mut alternatives = Vec::new();
         for value in values {
@@ -245,6 +256,8 @@ mod tests {
         assert!(adql(&[("TARGET", "O'Brien")])
             .unwrap()
             .contains("target_name = 'O''Brien'"));
+        let many: Vec<(&str, &str)> = vec![("TARGET", "M83"); MAX_VALUES + 1];
+        assert!(adql(&many).unwrap_err().0.contains("at most 200 values"));
         assert_eq!(
             adql(&[("UNKNOWN", "x")]).unwrap(),
             "SELECT * FROM ivoa.obscore"

@@ -32,10 +32,13 @@ pub fn configure(service: Sia2Service) -> impl FnOnce(&mut web::ServiceConfig) {
         cfg.service(
             web::scope("/sia2")
                 .app_data(web::Data::new(service))
-                .route("/query", web::get().to(query::query))
-                .route("/query", web::post().to(query::query))
-                .route("/availability", web::get().to(vo_endpoint::availability))
-                .route("/capabilities", web::get().to(query::capabilities)),
+                .service(
+                    web::resource("/query")
+                        .route(web::get().to(query::query))
+                        .route(web::post().to(query::query)),
+                )
+                .service(web::resource("/availability").get(vo_endpoint::availability))
+                .service(web::resource("/capabilities").get(query::capabilities)),
         );
     }
 }

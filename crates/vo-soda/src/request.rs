@@ -76,7 +76,9 @@ pub fn read(params: &Params, max_cutouts: usize) -> Result<SodaRequest, String> 
     } else {
         times.into_iter().map(Some).collect()
     };
-    let count = ids.len() * spatials.len() * bands.len() * times.len();
+    let count = [ids.len(), spatials.len(), bands.len(), times.len()]
+        .into_iter()
+        .fold(1usize, usize::saturating_mul);
     if count > max_cutouts {
         return Err(format!(
             "the request asks for {count} cutouts (IDs × spatial × BAND × TIME values); at most {max_cutouts} are made at once, split the request"

@@ -6,7 +6,7 @@
 use crate::error::AdqlError;
 use crate::expr::function_name;
 use crate::scope::Kind;
-use crate::translate::{string_literal, Translator};
+use crate::translate::{literal_number, string_literal, Translator};
 use sqlparser::ast::{Expr, Spanned, Value};
 
 mod frames;
@@ -48,10 +48,35 @@ fn literal_union(e: &Expr) -> Result<Option<vo_region::Region>, AdqlError> {
     let Value::SingleQuotedString(text) = &v.value else {
         return Ok(None);
     };
-    let region = vo_region::parse_stcs(text)
-        .map_err(|err| AdqlError::at(format!("REGION: {err}"), arg.span().start))?;
+    let region = region_literal(text, arg)?;
     let simple = matches!(region.pieces.as_slice(), [piece] if piece.holes.is_empty());
     Ok((!simple).then_some(region))
+}
+
+/// The region a REGION literal describes, within the limits of a request.
+fn region_literal(text: &str, at: &Expr) -> Result<vo_region::Region, AdqlError> {
+    let region = vo_region::parse_stcs(text)
+        .map_err(|err| AdqlError::at(format!("REGION: {err}"), at.span().start))?;
+    match region.request_problem() {
+        Some(problem) => Err(AdqlError::at(format!("REGION: {problem}"), at.span().start)),
+        None => Ok(region),
+    }
+}
+
+/// Refuses a radius written in the query that no circle can have.
+fn check_radius(radius: &Expr) -> Result<(), AdqlError> {
+    match literal_number(radius).and_then(vo_region::radius_problem) {
+        Some(problem) => Err(AdqlError::at(problem, radius.span().start)),
+        None => Ok(()),
+    }
+}
+
+/// Refuses a polygon of more vertices than a request may give.
+fn check_vertices(count: usize, at: &Expr) -> Result<(), AdqlError> {
+    match vo_region::vertices_problem(count) {
+        Some(problem) => Err(AdqlError::at(problem, at.span().start)),
+        None => Ok(()),
+    }
 }
 
 pub(crate) fn is_predicate_call(e: &Expr) -> bool {
@@ -218,6 +243,9 @@ pub(crate) fn function(
         }
         "CIRCLE" => {
             let rest = without_frame(args)?;
+            if let Some(radius) = rest.last() {
+                check_radius(radius)?;
+            }
             let (centre, radius) = if rest.len() == 2 {
                 (t.point_value(&rest[0])?, t.number(&rest[1])?)
             } else {
@@ -244,6 +272,7 @@ pub(crate) fn function(
             let rest = without_frame(args)?;
             let mut vertices = Vec::new();
             let first_kind = t.expr(&rest[0])?.1;
+            check_vertices(if first_kind == Kind::Point { rest.len() } else { rest.len() / 2 }, e)?;
             if first_kind == Kind::Point {
                 for a in rest {
                     vertices.push(t.point_value(a)?);
@@ -263,7 +292,7 @@ pub(crate) fn function(
         "REGION" => {
             let Expr::Value(v) = &args[0] else { unreachable!("validated") };
             let Value::SingleQuotedString(text) = &v.value else { unreachable!("validated") };
-            let region = vo_region::parse_stcs(text).map_err(|err| AdqlError::at(format!("REGION: {err}"), args[0].span().start))?;
+            let region = region_literal(text, &args[0])?;
             match region.pieces.as_slice() {
                 [piece] if piece.holes.is_empty() => match &piece.outer {
                     vo_region::Shape::Circle { ra, dec, radius } => (format!("scircle({}::scircle)", string_literal(&vo_region::pg_circle(*ra, *dec, *radius))), Kind::Circle),

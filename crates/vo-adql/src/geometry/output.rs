@@ -89,6 +89,14 @@ pub(crate) fn cast(
                     )
                     .with_hint(format!("write it as {example} (degrees)"))
                 })?;
+            let problem = match kind {
+                Kind::Circle => vo_region::radius_problem(numbers[2]),
+                Kind::Polygon => vo_region::vertices_problem(numbers.len() / 2),
+                _ => None,
+            };
+            if let Some(problem) = problem {
+                return Err(AdqlError::at(problem, at));
+            }
             let literal = match kind {
                 Kind::Point => format!(
                     "{}::spoint",
@@ -110,8 +118,17 @@ pub(crate) fn cast(
             return Ok((literal, kind));
         }
     }
-    let numbers =
-        format!("(SELECT regexp_split_to_array(btrim({value_sql}), '\\s+')::float8[] AS v)");
+    // a polygon from text known only when the query runs: its vertices are counted before
+    // pgSphere builds it (archive.vertex_limit raises an error naming the limit)
+    let split = format!("regexp_split_to_array(btrim({value_sql}), '\\s+')::float8[]");
+    let numbers = if kind == Kind::Polygon {
+        format!(
+            "(SELECT archive.vertex_limit({split}, {}) AS v)",
+            vo_region::MAX_POLYGON_VERTICES
+        )
+    } else {
+        format!("(SELECT {split} AS v)")
+    };
     let sql = match kind {
         Kind::Point => format!("(SELECT spoint(radians(v[1]), radians(v[2])) FROM {numbers} AS s)"),
         Kind::Circle => format!("(SELECT scircle(spoint(radians(v[1]), radians(v[2])), radians(v[3])) FROM {numbers} AS s)"),
