@@ -34,7 +34,7 @@ conformance/bench/tap_dump.sh 100000 "$rows" | tee "$out/dump"
 # a server on the big archive for 2 and 5 (no per-client limit: the load tool is one client)
 export VO_DATA_DIR="$bench_dir/$rows" VO_DB_PORT=$(free_port) VO_PORT=$(free_port)
 export VO_CONFIG=$out/bench.toml
-printf '[access]\nper_client_requests = 0\n[tap.async]\nworkers = 2\nretention_seconds = 3600\n' >"$VO_CONFIG"
+printf '[access]\nper_client_requests = 0\n[tap.async]\nworkers = 2\nworkers_per_client = 2\nretention_seconds = 3600\n[quotas.account]\nactive_jobs = 1000\njobs = 2000\n' >"$VO_CONFIG"
 "$bin" db start >/dev/null 2>&1
 base=http://127.0.0.1:$VO_PORT
 "$bin" serve >"$out/serve.log" 2>&1 &

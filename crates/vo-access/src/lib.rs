@@ -30,25 +30,23 @@ pub fn configure(service: AccessService) -> impl FnOnce(&mut web::ServiceConfig)
         cfg.service(
             web::scope("/auth")
                 .app_data(web::Data::new(service))
-                .route(
-                    "/realms/ALMA/.well-known/openid-configuration",
-                    web::get().to(token::discovery),
+                .service(
+                    web::resource("/realms/ALMA/.well-known/openid-configuration")
+                        .route(web::get().to(token::discovery))
+                        // astroquery finds a usable login host with HEAD
+                        .route(web::head().to(token::discovery)),
                 )
-                // astroquery finds a usable login host with HEAD
-                .route(
-                    "/realms/ALMA/.well-known/openid-configuration",
-                    web::head().to(token::discovery),
+                .service(
+                    web::resource("/realms/ALMA/protocol/openid-connect/token").post(token::token),
                 )
-                .route(
-                    "/realms/ALMA/protocol/openid-connect/token",
-                    web::post().to(token::token),
+                .service(web::resource("/me").get(me::me))
+                .service(
+                    web::resource("/delegations")
+                        .route(web::get().to(delegations::list))
+                        .route(web::post().to(delegations::grant)),
                 )
-                .route("/me", web::get().to(me::me))
-                .route("/delegations", web::get().to(delegations::list))
-                .route("/delegations", web::post().to(delegations::grant))
-                .route(
-                    "/delegations/{project}/{user}",
-                    web::delete().to(delegations::revoke),
+                .service(
+                    web::resource("/delegations/{project}/{user}").delete(delegations::revoke),
                 ),
         );
     }

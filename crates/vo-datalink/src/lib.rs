@@ -29,10 +29,13 @@ pub fn configure(service: DataLinkService) -> impl FnOnce(&mut web::ServiceConfi
         cfg.service(
             web::scope("/datalink")
                 .app_data(web::Data::new(service))
-                .route("/sync", web::get().to(sync::links))
-                .route("/sync", web::post().to(sync::links))
-                .route("/availability", web::get().to(vo_endpoint::availability))
-                .route("/capabilities", web::get().to(capabilities::capabilities)),
+                .service(
+                    web::resource("/sync")
+                        .route(web::get().to(sync::links))
+                        .route(web::post().to(sync::links)),
+                )
+                .service(web::resource("/availability").get(vo_endpoint::availability))
+                .service(web::resource("/capabilities").get(capabilities::capabilities)),
         );
     }
 }

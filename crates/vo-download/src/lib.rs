@@ -33,18 +33,27 @@ pub fn configure(service: DownloadService) -> impl FnOnce(&mut web::ServiceConfi
         cfg.service(
             web::scope("/dataPortal")
                 .app_data(web::Data::new(service.clone()))
-                .route("/script", web::get().to(script::script))
-                .route("/script", web::post().to(script::script))
-                .route("/{name}", web::get().to(file::download))
-                .route("/{name}", web::head().to(file::download))
+                .service(
+                    web::resource("/script")
+                        .route(web::get().to(script::script))
+                        .route(web::post().to(script::script)),
+                )
+                .service(
+                    web::resource("/{name}")
+                        .route(web::get().to(file::download))
+                        .route(web::head().to(file::download)),
+                )
                 // ALMA's path for signed-in downloads, which astroquery suggests after a 401
-                .route("/sso/{name}", web::get().to(file::download))
-                .route("/sso/{name}", web::head().to(file::download)),
+                .service(
+                    web::resource("/sso/{name}")
+                        .route(web::get().to(file::download))
+                        .route(web::head().to(file::download)),
+                ),
         )
         .service(
             web::scope("/preview")
                 .app_data(web::Data::new(service.clone()))
-                .route("/{name}/{kind}", web::get().to(preview::preview)),
+                .service(web::resource("/{name}/{kind}").get(preview::preview)),
         );
     }
 }

@@ -27,32 +27,19 @@ use bytes::Bytes;
 use futures_util::future::LocalBoxFuture;
 
 /// The key of every request whose peer address is unknown; they share one set of slots.
+#[cfg(test)]
 const UNKNOWN_CLIENT: &str = "unknown client";
 
 /// Requests in flight per client key. A key is removed when its count reaches 0, so the map
 /// holds only clients with something in flight.
 type Counts = Arc<Mutex<HashMap<String, usize>>>;
 
-/// Who a request counts against: today the peer IP address (without the port, which differs
-/// for each connection of the same client), or [`UNKNOWN_CLIENT`] when there is none. When
-/// requests are authenticated this is the one place to key on the user id instead.
-///
-/// X-Forwarded-For, Forwarded and X-Real-IP are deliberately ignored (and so is actix's
-/// `ConnectionInfo::realip_remote_addr`, which reads them): a client can put any address
-/// there, so trusting them would let one client escape its limit by claiming a new address
-/// on each request, or use up somebody else's slots by claiming their address. Behind a
-/// reverse proxy every request shares the proxy's address; a deployment like that needs the
-/// header trusted only when the peer is that configured proxy — decided here.
+/// Who a request counts against: its client as [`crate::ServiceAddress::client`] says (the
+/// peer's address; behind a configured trusted proxy, the forwarded client). Forwarding
+/// headers from anyone else are ignored: a client could otherwise escape its limit by
+/// claiming a new address on each request, or use up somebody else's slots.
 fn client_key(req: &ServiceRequest) -> String {
-    match req.peer_addr().map(|addr| addr.ip()) {
-        // one IPv6 host usually has a whole /64 to choose addresses from
-        Some(std::net::IpAddr::V6(v6)) if v6.to_ipv4_mapped().is_none() => {
-            let s = v6.segments();
-            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
-        }
-        Some(ip) => ip.to_string(),
-        None => UNKNOWN_CLIENT.to_owned(),
-    }
+    crate::client_of(req.request())
 }
 
 fn lock(counts: &Mutex<HashMap<String, usize>>) -> MutexGuard<'_, HashMap<String, usize>> {

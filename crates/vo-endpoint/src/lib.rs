@@ -7,29 +7,29 @@
 //! helpers. Does not own: any protocol's own
 //! parameters, ADQL, or the result formats themselves.
 
+mod address;
 mod adql_plan;
 mod archive_file;
 mod availability;
-mod base_url;
 mod capabilities;
 mod dali;
 pub mod dali_values;
 mod decode;
-pub mod header_limit;
+mod front_door;
 pub mod identity;
 mod params;
 mod query;
 mod xml;
 
+pub use address::{base_url, client_of, ServiceAddress};
 pub use adql_plan::{plan_adql, result_fields, AdqlRequest};
 pub use archive_file::archive_file;
-pub use base_url::base_url;
 pub use capabilities::{
     capabilities_end, capabilities_start, param_http_capability, vosi_capabilities,
 };
 pub use dali::{maxrec, response_format};
 pub use identity::{reader, AUTHENTICATE_CHALLENGE};
-pub use params::{ParamError, Params};
+pub use params::{BodyDeadline, ParamError, Params, MAX_PARAMETERS};
 pub use query::{
     connect, respond_with_rows, start_query, Failure, Outcome, QueryPlan, QueryRun, UploadTable,
     QUERY_ROLE,
@@ -39,3 +39,7 @@ pub use availability::{availability, check_database, Availability};
 pub use xml::{escape_xml, xml_response};
 mod client_limit;
 pub use client_limit::ClientLimit;
+pub use front_door::{
+    described, header_refusal, log_panics_with_their_requests, FrontDoor, MAX_HEADER_BYTES,
+    MAX_URI_BYTES,
+};

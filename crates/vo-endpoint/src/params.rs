@@ -1,11 +1,19 @@
 //! Request parameters as the VO protocols define them: from the query string and from a
 //! POSTed form or multipart body, names case-insensitive, repeatable; multipart parts with a
 //! file name (or any part not named as a parameter) are kept as inline uploads.
+//!
+//! Reading a body can never hold a request (and its client's slot) for long: a body larger
+//! than the endpoint's limit is refused from its `Content-Length` before a byte is read, the
+//! whole body must arrive within the server's deadline ([`BodyDeadline`]), and a multipart
+//! body is parsed only once it is complete, so one that ends without its closing boundary is
+//! a 400 at once. Values must be UTF-8 text without NUL; a request holds at most
+//! [`MAX_PARAMETERS`] parameters and parts.
 
-use actix_web::http::header;
+use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest};
 use bytes::{Bytes, BytesMut};
 use futures_util::StreamExt;
+use std::time::Duration;
 
 #[derive(Debug, Default, Clone)]
 pub struct Params {
@@ -13,14 +21,28 @@ pub struct Params {
     parts: Vec<(String, Bytes)>,
 }
 
+/// The most parameters (and multipart parts) one request may carry.
+pub const MAX_PARAMETERS: usize = 10_000;
+
+/// How long a request's body may take to arrive, as the server is configured
+/// (`server.body_seconds`); registered as application data. Without it, 60 s.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BodyDeadline(pub Duration);
+
+impl Default for BodyDeadline {
+    fn default() -> Self {
+        BodyDeadline(Duration::from_secs(60))
+    }
+}
+
 /// Why a request's parameters could not be read, and the status to answer with (400, or
 /// 413 for a body over the limit).
 #[derive(Debug, Clone, PartialEq)]
-pub struct ParamError(pub String, pub actix_web::http::StatusCode);
+pub struct ParamError(pub String, pub StatusCode);
 
 impl ParamError {
     fn malformed(message: String) -> ParamError {
-        ParamError(message, actix_web::http::StatusCode::BAD_REQUEST)
+        ParamError(message, StatusCode::BAD_REQUEST)
     }
 }
 
@@ -47,11 +69,11 @@ impl Params {
         }
     }
 
-    /// Parameters from a query string.
-    pub fn from_query(query: &str) -> Params {
+    /// Parameters from a query string, or why they cannot be read.
+    pub fn from_query(query: &str) -> Result<Params, ParamError> {
         let mut params = Params::default();
-        params.add_urlencoded(query.as_bytes());
-        params
+        params.add_urlencoded(query.as_bytes(), "the query string")?;
+        Ok(params)
     }
 
     /// Parameters and multipart parts as stored (e.g. by an asynchronous job).
@@ -65,77 +87,84 @@ impl Params {
     }
 
     /// Reads the query string and, for POST, the body (form or multipart), refusing bodies
-    /// larger than `max_body` bytes.
+    /// larger than `max_body` bytes or slower than the server's [`BodyDeadline`].
     pub async fn read(
         request: &HttpRequest,
-        mut payload: web::Payload,
+        payload: web::Payload,
         max_body: usize,
     ) -> Result<Params, ParamError> {
         let mut params = Params::default();
-        params.add_urlencoded(request.query_string().as_bytes());
+        params.add_urlencoded(request.query_string().as_bytes(), "the query string")?;
         let content_type = request
             .headers()
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .unwrap_or("")
-            .to_ascii_lowercase();
-        if content_type.starts_with("multipart/form-data") {
-            params.read_multipart(request, payload, max_body).await?;
-        } else if request.method() == actix_web::http::Method::POST {
-            let mut body = BytesMut::new();
-            while let Some(chunk) = payload.next().await {
-                let chunk = chunk
-                    .map_err(|e| ParamError::malformed(format!("reading the request body: {e}")))?;
-                if body.len() + chunk.len() > max_body {
-                    return Err(too_large(max_body));
-                }
-                body.extend_from_slice(&chunk);
-            }
-            params.add_urlencoded(&body);
+            .to_string();
+        let multipart = content_type
+            .to_ascii_lowercase()
+            .starts_with("multipart/form-data");
+        if !multipart && request.method() != actix_web::http::Method::POST {
+            return Ok(params);
+        }
+        let deadline = request
+            .app_data::<web::Data<BodyDeadline>>()
+            .map(|d| *d.get_ref())
+            .unwrap_or_default();
+        let body = read_body(request, payload, max_body, deadline).await?;
+        if multipart {
+            params.add_multipart(&content_type, body).await?;
+        } else {
+            params.add_urlencoded(&body, "the request body")?;
         }
         Ok(params)
     }
 
-    fn add_urlencoded(&mut self, body: &[u8]) {
-        for (name, value) in form_urlencoded::parse(body) {
-            self.values.push((name.into_owned(), value.into_owned()));
+    fn add_urlencoded(&mut self, body: &[u8], source: &str) -> Result<(), ParamError> {
+        for pair in body.split(|b| *b == b'&').filter(|p| !p.is_empty()) {
+            if self.values.len() + self.parts.len() >= MAX_PARAMETERS {
+                return Err(too_many());
+            }
+            let (name, value) = match pair.iter().position(|b| *b == b'=') {
+                Some(i) => (&pair[..i], &pair[i + 1..]),
+                None => (pair, &pair[pair.len()..]),
+            };
+            let name = decoded(name, source, None)?;
+            let value = decoded(value, source, Some(&name))?;
+            self.values.push((name, value));
         }
+        Ok(())
     }
 
-    async fn read_multipart(
-        &mut self,
-        request: &HttpRequest,
-        payload: web::Payload,
-        max_body: usize,
-    ) -> Result<(), ParamError> {
-        let mut multipart =
-            actix_multipart::Multipart::new(request.headers(), payload.into_inner());
-        let mut total = 0usize;
-        while let Some(field) = multipart.next().await {
-            let mut field = field
-                .map_err(|e| ParamError::malformed(format!("malformed multipart body: {e}")))?;
-            let disposition = field.content_disposition().cloned();
-            let name = disposition
-                .as_ref()
-                .and_then(|d| d.get_name())
-                .unwrap_or("")
-                .to_string();
-            let is_file = disposition
-                .as_ref()
-                .and_then(|d| d.get_filename())
-                .is_some();
-            let mut data = BytesMut::new();
-            while let Some(chunk) = field.next().await {
-                let chunk = chunk
-                    .map_err(|e| ParamError::malformed(format!("malformed multipart body: {e}")))?;
-                total += chunk.len();
-                if total > max_body {
-                    return Err(too_large(max_body));
-                }
-                data.extend_from_slice(&chunk);
+    async fn add_multipart(&mut self, content_type: &str, body: Bytes) -> Result<(), ParamError> {
+        let boundary = multer::parse_boundary(content_type).map_err(|e| {
+            ParamError::malformed(format!(
+                "the multipart body cannot be read: {e} (Content-Type needs a boundary)"
+            ))
+        })?;
+        let body = futures_util::stream::iter([Ok::<_, std::convert::Infallible>(body)]);
+        let mut multipart = multer::Multipart::new(body, boundary);
+        let malformed = |e: multer::Error| {
+            ParamError::malformed(format!(
+                "malformed multipart body: {e} (a body must end with its closing boundary)"
+            ))
+        };
+        while let Some(field) = multipart.next_field().await.map_err(malformed)? {
+            if self.values.len() + self.parts.len() >= MAX_PARAMETERS {
+                return Err(too_many());
             }
-            let data = data.freeze();
-            if let (false, Ok(text)) = (is_file, std::str::from_utf8(&data)) {
+            let name = field.name().unwrap_or("").to_string();
+            let is_file = field.file_name().is_some();
+            let data = field.bytes().await.map_err(malformed)?;
+            if !is_file {
+                let text = std::str::from_utf8(&data).map_err(|e| {
+                    not_utf8(
+                        &format!("the multipart field {name:?}"),
+                        e.valid_up_to(),
+                        &data,
+                    )
+                })?;
+                refuse_nul(text, &name)?;
                 self.values.push((name.clone(), text.to_string()));
             }
             self.parts.push((name, data));
@@ -170,18 +199,107 @@ impl Params {
     }
 }
 
+/// The whole body, refused when its declared or actual length is over `max_body`, or when
+/// it has not arrived by the deadline.
+async fn read_body(
+    request: &HttpRequest,
+    mut payload: web::Payload,
+    max_body: usize,
+    deadline: BodyDeadline,
+) -> Result<Bytes, ParamError> {
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > max_body as u64) {
+        return Err(too_large(max_body));
+    }
+    let mut body = BytesMut::with_capacity(declared.unwrap_or(0) as usize);
+    let reading = async {
+        while let Some(chunk) = payload.next().await {
+            let chunk = chunk.map_err(|e| {
+                ParamError::malformed(format!(
+                    "the request body ended before it was complete ({e}); send it again"
+                ))
+            })?;
+            if body.len() + chunk.len() > max_body {
+                return Err(too_large(max_body));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(())
+    };
+    match tokio::time::timeout(deadline.0, reading).await {
+        Ok(result) => result?,
+        Err(_) => {
+            return Err(ParamError::malformed(format!(
+                "the request body did not arrive within this service's limit of {} s ({} bytes came{}); send the whole body at once",
+                deadline.0.as_secs(),
+                body.len(),
+                declared.map(|n| format!(" of the {n} announced")).unwrap_or_default()
+            )))
+        }
+    }
+    Ok(body.freeze())
+}
+
+/// Percent-decoded text (`+` is a space), which must be UTF-8 without NUL.
+fn decoded(raw: &[u8], source: &str, name: Option<&str>) -> Result<String, ParamError> {
+    let spaced: Vec<u8> = raw
+        .iter()
+        .map(|b| if *b == b'+' { b' ' } else { *b })
+        .collect();
+    let bytes: Vec<u8> = percent_encoding::percent_decode(&spaced).collect();
+    let what = match name {
+        Some(name) => format!("the value of {name}"),
+        None => format!("a parameter name in {source}"),
+    };
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        not_utf8(&what, valid, e.as_bytes())
+    })?;
+    refuse_nul(&text, name.unwrap_or("a parameter name"))?;
+    Ok(text)
+}
+
+fn not_utf8(what: &str, valid_up_to: usize, bytes: &[u8]) -> ParamError {
+    ParamError::malformed(format!(
+        "{what} is not UTF-8 text: byte {} (0x{:02x}) cannot start or continue a character; send text as UTF-8 (percent-encoded in a URL or form)",
+        valid_up_to + 1,
+        bytes[valid_up_to]
+    ))
+}
+
+fn refuse_nul(text: &str, name: &str) -> Result<(), ParamError> {
+    match text.find('\0') {
+        Some(at) => Err(ParamError::malformed(format!(
+            "{name} holds the NUL character (U+0000) at character {}, which no value may hold; remove it",
+            text[..at].chars().count() + 1
+        ))),
+        None => Ok(()),
+    }
+}
+
+fn too_many() -> ParamError {
+    ParamError::malformed(format!(
+        "the request holds more than {MAX_PARAMETERS} parameters; send fewer (a long list of values belongs in an uploaded table)"
+    ))
+}
+
 fn too_large(max_body: usize) -> ParamError {
     ParamError(
         format!(
             "the request body is larger than this service's limit of {max_body} bytes; send less, or a smaller upload"
         ),
-        actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
+        StatusCode::PAYLOAD_TOO_LARGE,
     )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use actix_web::test::TestRequest;
 
     #[test]
     fn names_are_case_insensitive_and_repeatable() {
@@ -195,5 +313,84 @@ mod tests {
         assert_eq!(p.get("LANG"), Some("ADQL"));
         assert_eq!(p.all("ID").collect::<Vec<_>>(), ["a", "b"]);
         assert_eq!(p.get("MAXREC"), None);
+    }
+
+    #[test]
+    fn query_strings_decode_and_refuse_what_is_not_text() {
+        let p = Params::from_query("QUERY=SELECT+%2A&X=%C3%A9&flag").unwrap();
+        assert_eq!(p.get("query"), Some("SELECT *"));
+        assert_eq!(p.get("x"), Some("é"));
+        assert_eq!(p.get("flag"), Some(""));
+        let e = Params::from_query("LANG=ADQL&QUERY=SELECT%FF").unwrap_err();
+        assert_eq!(e.1, StatusCode::BAD_REQUEST);
+        assert!(
+            e.0.starts_with("the value of QUERY is not UTF-8 text: byte 7 (0xff)"),
+            "{}",
+            e.0
+        );
+        let e = Params::from_query("TARGET=a%00b").unwrap_err();
+        assert!(
+            e.0.contains("TARGET holds the NUL character (U+0000) at character 2"),
+            "{}",
+            e.0
+        );
+        let many = vec!["a=1"; MAX_PARAMETERS + 1].join("&");
+        assert!(Params::from_query(&many)
+            .unwrap_err()
+            .0
+            .contains("more than 10000 parameters"));
+    }
+
+    async fn read_body_of(
+        content_type: &str,
+        body: &'static [u8],
+        max_body: usize,
+    ) -> Result<Params, ParamError> {
+        let (request, mut payload) = TestRequest::post()
+            .insert_header((header::CONTENT_TYPE, content_type))
+            .set_payload(body)
+            .to_http_parts();
+        let payload = web::Payload::from_request(&request, &mut payload)
+            .await
+            .unwrap();
+        Params::read(&request, payload, max_body).await
+    }
+
+    use actix_web::FromRequest;
+
+    #[actix_web::test]
+    async fn a_multipart_body_without_its_closing_boundary_is_refused_at_once() {
+        let body = b"--XYZ\r\nContent-Disposition: form-data; name=\"LANG\"\r\n\r\nADQL\r\n--XYZ\r\nContent-Disposition: form-data; name=\"QUERY\"\r\n\r\nSELECT 1\r\n";
+        let started = std::time::Instant::now();
+        let e = read_body_of("multipart/form-data; boundary=XYZ", body, 1000)
+            .await
+            .unwrap_err();
+        assert!(started.elapsed() < Duration::from_secs(1));
+        assert_eq!(e.1, StatusCode::BAD_REQUEST);
+        assert!(e.0.contains("malformed multipart body"), "{}", e.0);
+        let whole = b"--XYZ\r\nContent-Disposition: form-data; name=\"LANG\"\r\n\r\nADQL\r\n--XYZ\r\nContent-Disposition: form-data; name=\"t\"; filename=\"t.xml\"\r\n\r\n<x/>\r\n--XYZ--\r\n";
+        let p = read_body_of("multipart/form-data; boundary=XYZ", whole, 1000)
+            .await
+            .unwrap();
+        assert_eq!(p.get("LANG"), Some("ADQL"));
+        assert_eq!(p.part("t").map(|b| b.as_ref()), Some(&b"<x/>"[..]));
+        assert_eq!(p.get("t"), None, "a file part is not a value");
+    }
+
+    #[actix_web::test]
+    async fn bodies_over_the_limit_and_text_that_is_not_utf8_are_refused() {
+        let e = read_body_of("application/x-www-form-urlencoded", b"QUERY=0123456789", 8)
+            .await
+            .unwrap_err();
+        assert_eq!(e.1, StatusCode::PAYLOAD_TOO_LARGE);
+        let bad = b"--XYZ\r\nContent-Disposition: form-data; name=\"QUERY\"\r\n\r\n\xff\xfe\r\n--XYZ--\r\n";
+        let e = read_body_of("multipart/form-data; boundary=XYZ", bad, 1000)
+            .await
+            .unwrap_err();
+        assert!(
+            e.0.contains("the multipart field \"QUERY\" is not UTF-8 text"),
+            "{}",
+            e.0
+        );
     }
 }

@@ -1,12 +1,15 @@
-//! POST to the job list: a new job, PENDING or (with PHASE=RUN) QUEUED; 303 to it.
+//! POST to the job list: a new job, PENDING or (with PHASE=RUN) QUEUED; 303 to it. Its
+//! uploaded parts are checked and kept in their checked form; its client's quotas are
+//! checked first; a job asked to run is checked, and stored in ERROR if it would fail.
 
+use crate::quotas::{quota_key, Addition};
 use crate::responses::{caller, is_control, plain, read_params, see_other, unavailable, urls};
 use crate::times::{destruction_time, execution_duration};
 use crate::{JobKind, Jobs};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{Duration as Span, Utc};
-use vo_uws::{JobStore, Phase};
+use vo_uws::{JobStore, NewJob, Phase};
 
 /// A part name safe to use as a file name.
 fn safe_part_name(name: &str) -> bool {
@@ -58,11 +61,11 @@ pub async fn create<K: JobKind>(
         },
         None => Utc::now() + Span::seconds(jobs.limits.retention_seconds as i64),
     };
-    let kept = match jobs.kind.kept_parts(&params) {
+    let kept = match jobs.kind.keep_parts(&params) {
         Ok(kept) => kept,
         Err(message) => return plain(StatusCode::BAD_REQUEST, message),
     };
-    if let Some(name) = kept.iter().find(|n| !safe_part_name(n)) {
+    if let Some((name, _)) = kept.iter().find(|(n, _)| !safe_part_name(n)) {
         return plain(
             StatusCode::BAD_REQUEST,
             format!(
@@ -70,33 +73,61 @@ pub async fn create<K: JobKind>(
             ),
         );
     }
+    let parts_bytes: i64 = kept.iter().map(|(_, data)| data.len() as i64).sum();
     // a signed-in caller owns the job; an anonymous job is reachable by its URL only
     let owner = match caller(&request, &pool).await {
         Ok(owner) => owner,
         Err(r) => return r,
+    };
+    let key = quota_key(owner.as_deref(), &vo_endpoint::client_of(&request));
+    // a job asked to run is checked now: one that would fail is stored in ERROR, not run
+    let refused = if run {
+        jobs.kind.check(&params).err()
+    } else {
+        None
     };
     let client = match pool.get().await {
         Ok(c) => c,
         Err(e) => return unavailable(e),
     };
     let store = JobStore::new(&client, jobs.kind.service());
-    let phase = if run { Phase::Queued } else { Phase::Pending };
+    let usage = match store.usage(&key).await {
+        Ok(u) => u,
+        Err(e) => return unavailable(e),
+    };
+    let adding = Addition {
+        job: true,
+        active: run && refused.is_none(),
+        bytes: parts_bytes,
+    };
+    let list = urls(&request, &jobs).list;
+    if let Some(refusal) = jobs.quotas.refusal(owner.is_some(), usage, adding, &list) {
+        return refusal;
+    }
+    let phase = match (&refused, run) {
+        (Some(_), _) => Phase::Error,
+        (None, true) => Phase::Queued,
+        (None, false) => Phase::Pending,
+    };
     let job = match store
-        .create(
-            &own_params,
-            params.get("RUNID"),
-            owner.as_deref(),
-            duration,
+        .create(&NewJob {
+            parameters: &own_params,
+            run_id: params.get("RUNID"),
+            owner_id: owner.as_deref(),
+            quota_key: &key,
+            parts_bytes,
+            execution_duration: duration,
             destruction,
             phase,
-        )
+            error_message: refused.as_deref(),
+        })
         .await
     {
         Ok(j) => j,
         Err(e) => return unavailable(e),
     };
     let dir = jobs.job_dir(&job.job_id).join("parts");
-    for (name, data) in params.parts().iter().filter(|(n, _)| kept.contains(n)) {
+    for (name, data) in &kept {
         if let Err(e) =
             std::fs::create_dir_all(&dir).and_then(|_| std::fs::write(dir.join(name), data))
         {
@@ -107,7 +138,7 @@ pub async fn create<K: JobKind>(
             );
         }
     }
-    if run {
+    if phase == Phase::Queued {
         jobs.wake.notify_waiters();
     }
     see_other(urls(&request, &jobs).job(&job.job_id))

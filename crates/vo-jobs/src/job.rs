@@ -18,7 +18,10 @@ pub async fn job<K: JobKind>(
     jobs: web::Data<Jobs<K>>,
     pool: web::Data<vo_db::Pool>,
 ) -> HttpResponse {
-    let params = Params::from_query(request.query_string());
+    let params = match Params::from_query(request.query_string()) {
+        Ok(p) => p,
+        Err(e) => return plain(e.1, e.0),
+    };
     let (client, mut job) = match find(&request, &pool, &jobs, &path).await {
         Ok(found) => found,
         Err(r) => return r,

@@ -9,6 +9,11 @@
 //! result files only when it completes, and recover jobs interrupted by a stop; and the
 //! janitor that destroys expired jobs with their files.
 //!
+//! Each client's jobs are held to quotas (jobs queued or executing, jobs and bytes kept;
+//! [`Quotas`]), a job is checked before it is queued (a job that would fail is stored in
+//! ERROR, never run), workers take the next job fairly (a client with fewer jobs running
+//! first, at most `workers_per_client` at once), and a panic in a job ends it in ERROR.
+//!
 //! Does not own: what a job does — a service describes that with [`JobKind`] (TAP runs a
 //! query, SODA cuts cubes) — nor job persistence and documents (vo-uws).
 
@@ -17,16 +22,19 @@ mod job;
 mod limits;
 mod list;
 mod parts;
+mod quotas;
 mod responses;
 mod results;
 mod times;
 mod worker;
 
 pub use limits::AsyncLimits;
+pub use quotas::{Quota, Quotas};
 pub use vo_uws::{Job, JobResult};
 pub use worker::start_workers;
 
 use actix_web::web;
+use bytes::Bytes;
 use std::future::Future;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -41,24 +49,49 @@ pub trait JobKind: Clone + 'static {
     /// The largest request body (with its uploads) a job may be created or changed with.
     fn max_body(&self) -> usize;
 
-    /// Checks a new job's parameters before it is stored: the names of the multipart parts
-    /// to keep with it (its parameters refer to them), or why the request is refused.
-    fn kept_parts(&self, params: &Params) -> Result<Vec<String>, String>;
+    /// The multipart parts a new job keeps (its parameters refer to them), checked and in
+    /// the form they are kept in — an uploaded table is read and kept as TABLEDATA, never
+    /// raw — or why the request is refused (a 400).
+    fn keep_parts(&self, params: &Params) -> Result<Vec<(String, Bytes)>, String>;
+
+    /// Checks the parameters of a job about to be queued, as far as that can be done without
+    /// running it: `Err` with the message of a job that would fail (it is then stored in
+    /// ERROR and never run).
+    fn check(&self, params: &Params) -> Result<(), String>;
 
     /// The job's `/error` document in the service's own error format: (content type, body).
     fn error_document(&self, message: &str) -> (&'static str, String);
 
     /// Runs a job (with the service's database pool): writes each result to
-    /// `out/<result id>` and returns them in order, or the message the job fails with. Dropped when the job is aborted, deleted or out of
+    /// `out.dir/<result id>`, at most `out.max_bytes` in all, and returns them in order, or
+    /// the message the job fails with. Dropped when the job is aborted, deleted or out of
     /// time; `stop` is set first, for work done outside the future (blocking threads).
     fn run(
         &self,
         job: Job,
         params: Params,
         pool: vo_db::Pool,
-        out: PathBuf,
+        out: Output,
         stop: Stop,
     ) -> impl Future<Output = Result<Vec<JobResult>, String>>;
+}
+
+/// Where a running job writes its results, and how many bytes they may take (what its
+/// client's quota has left).
+#[derive(Debug, Clone)]
+pub struct Output {
+    pub dir: PathBuf,
+    pub max_bytes: u64,
+}
+
+impl Output {
+    /// The message of a job whose results would take more than its client may keep.
+    pub fn over_quota(&self) -> String {
+        format!(
+            "the job's results would take more than the {} bytes its client may still keep (quota job_bytes); delete finished jobs, or ask for less (a smaller MAXREC, fewer cutouts)",
+            self.max_bytes
+        )
+    }
 }
 
 /// Set when a running job must stop.
@@ -80,6 +113,8 @@ impl Stop {
 pub struct Jobs<K> {
     pub kind: K,
     pub limits: AsyncLimits,
+    /// Every client's quotas (over all services' jobs).
+    pub quotas: Quotas,
     /// The directory of every job's uploads and results (`<dir>/<job id>/`).
     pub dir: PathBuf,
     /// The job list's path on the server, e.g. `/tap/async`.
@@ -93,6 +128,7 @@ impl<K: Clone> Clone for Jobs<K> {
         Jobs {
             kind: self.kind.clone(),
             limits: self.limits.clone(),
+            quotas: self.quotas.clone(),
             dir: self.dir.clone(),
             list_path: self.list_path.clone(),
             wake: self.wake.clone(),
@@ -105,10 +141,17 @@ impl<K> Jobs<K> {
         Jobs {
             kind,
             limits,
+            quotas: Quotas::default(),
             dir,
             list_path: list_path.trim_end_matches('/').to_string(),
             wake: Arc::new(tokio::sync::Notify::new()),
         }
+    }
+
+    /// The same jobs, held to `quotas`.
+    pub fn with_quotas(mut self, quotas: Quotas) -> Jobs<K> {
+        self.quotas = quotas;
+        self
     }
 
     /// Where one job keeps its uploaded parts and results.
@@ -123,15 +166,21 @@ impl<K> Jobs<K> {
 pub fn scope<K: JobKind>(jobs: Jobs<K>, relative_path: &str) -> actix_web::Scope {
     web::scope(relative_path)
         .app_data(web::Data::new(jobs))
-        .route("", web::get().to(list::list::<K>))
-        .route("", web::post().to(create::create::<K>))
-        .route("/{job}", web::get().to(job::job::<K>))
-        .route("/{job}", web::post().to(job::post_job::<K>))
-        .route("/{job}", web::delete().to(job::delete::<K>))
-        .route(
-            "/{job}/results/{result}",
-            web::get().to(results::result::<K>),
+        .service(
+            web::resource("")
+                .route(web::get().to(list::list::<K>))
+                .route(web::post().to(create::create::<K>)),
         )
-        .route("/{job}/{part}", web::get().to(parts::part::<K>))
-        .route("/{job}/{part}", web::post().to(parts::set_part::<K>))
+        .service(
+            web::resource("/{job}")
+                .route(web::get().to(job::job::<K>))
+                .route(web::post().to(job::post_job::<K>))
+                .route(web::delete().to(job::delete::<K>)),
+        )
+        .service(web::resource("/{job}/results/{result}").get(results::result::<K>))
+        .service(
+            web::resource("/{job}/{part}")
+                .route(web::get().to(parts::part::<K>))
+                .route(web::post().to(parts::set_part::<K>)),
+        )
 }

@@ -16,6 +16,9 @@ pub struct AsyncLimits {
     pub retention_hard_seconds: u64,
     /// Jobs executing at once.
     pub workers: usize,
+    /// Jobs of one client executing at once: below `workers`, so that another client's job
+    /// never waits behind one client's long ones.
+    pub workers_per_client: usize,
 }
 
 impl Default for AsyncLimits {
@@ -26,6 +29,7 @@ impl Default for AsyncLimits {
             retention_seconds: 7 * 86400,
             retention_hard_seconds: 30 * 86400,
             workers: 2,
+            workers_per_client: 1,
         }
     }
 }

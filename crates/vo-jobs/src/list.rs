@@ -14,7 +14,10 @@ pub async fn list<K: JobKind>(
     jobs: web::Data<Jobs<K>>,
     pool: web::Data<vo_db::Pool>,
 ) -> HttpResponse {
-    let params = Params::from_query(request.query_string());
+    let params = match Params::from_query(request.query_string()) {
+        Ok(p) => p,
+        Err(e) => return plain(e.1, e.0),
+    };
     let mut filter = ListFilter::default();
     for p in params.all("PHASE") {
         match Phase::parse(p) {

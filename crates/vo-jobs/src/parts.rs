@@ -3,6 +3,7 @@
 //! executionduration, destruction and parameters.
 
 use crate::job::update_parameters;
+use crate::quotas::Addition;
 use crate::responses::{find, plain, read_params, see_other, unavailable, urls};
 use crate::times::{destruction_time, execution_duration};
 use crate::{JobKind, Jobs};
@@ -74,6 +75,30 @@ pub async fn set_part<K: JobKind>(
         "phase" => match params.get("PHASE").map(|p| p.trim().to_ascii_uppercase()) {
             Some(p) if p == "RUN" => {
                 if job.phase == Phase::Pending || job.phase == Phase::Held {
+                    // checked before it is queued: a job that would fail ends in ERROR now
+                    let params = crate::worker::params_of(&jobs.job_dir(&job.job_id), &job);
+                    if let Err(message) = jobs.kind.check(&params) {
+                        return match store.fail(&job.job_id, &message).await {
+                            Ok(()) => see_other(job_url),
+                            Err(e) => unavailable(e),
+                        };
+                    }
+                    let usage = match store.usage(&job.quota_key).await {
+                        Ok(u) => u,
+                        Err(e) => return unavailable(e),
+                    };
+                    let adding = Addition {
+                        job: false,
+                        active: true,
+                        bytes: 0,
+                    };
+                    let list = urls(&request, &jobs).list;
+                    if let Some(refusal) =
+                        jobs.quotas
+                            .refusal(job.owner_id.is_some(), usage, adding, &list)
+                    {
+                        return refusal;
+                    }
                     if let Err(e) = store.queue(&job.job_id).await {
                         return unavailable(e);
                     }

@@ -4,14 +4,19 @@
 use crate::AsyncLimits;
 use chrono::{DateTime, Duration as Span, Utc};
 
-/// Seconds a job may run: what it asks for, at most the hard limit (0 or less: the limit).
+/// Seconds a job may run: what it asks for, at most the hard limit; 0 (UWS: no limit)
+/// gets the hard limit. A negative or unreadable value is refused.
 pub fn execution_duration(value: &str, limits: &AsyncLimits) -> Result<i32, String> {
-    let hard = limits.execution_hard_seconds as i64;
+    let hard = limits.execution_hard_seconds.min(i32::MAX as u64) as i64;
     match value.trim().parse::<i64>() {
-        Ok(n) if n <= 0 => Ok(hard as i32),
-        Ok(n) => Ok(n.min(hard) as i32),
+        Ok(0) => Ok(hard as i32),
+        Ok(n) if n > 0 => Ok(n.min(hard) as i32),
+        Ok(n) => Err(format!(
+            "EXECUTIONDURATION={n} is not a duration: give the seconds the job may run (1 to {hard}), or 0 for the most this service allows ({hard} s)"
+        )),
         Err(_) => Err(format!(
-            "EXECUTIONDURATION '{value}' is not a number of seconds"
+            "EXECUTIONDURATION '{}' is not a whole number of seconds (1 to {hard}, or 0 for the most this service allows)",
+            value.chars().take(40).collect::<String>()
         )),
     }
 }
@@ -51,6 +56,11 @@ mod tests {
         assert_eq!(execution_duration("0", &limits).unwrap(), hard);
         assert_eq!(execution_duration("999999999", &limits).unwrap(), hard);
         assert!(execution_duration("soon", &limits).is_err());
+        for negative in ["-1", "-99999"] {
+            let e = execution_duration(negative, &limits).unwrap_err();
+            assert!(e.contains("is not a duration"), "{e}");
+        }
+        assert!(execution_duration("99999999999999999999", &limits).is_err());
         assert_eq!(
             iso_time("2030-01-02T03:04:05").unwrap(),
             iso_time("2030-01-02T03:04:05Z").unwrap()

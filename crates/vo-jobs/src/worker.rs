@@ -7,8 +7,10 @@
 //! left EXECUTING run again (or, after repeated restarts, end in ERROR with the reason).
 //! Expired jobs are destroyed, their files with them.
 
-use crate::{JobKind, JobResult, Jobs, Stop};
+use crate::{JobKind, JobResult, Jobs, Output, Stop};
 use bytes::Bytes;
+use futures_util::FutureExt;
+use std::panic::AssertUnwindSafe;
 use std::path::Path;
 use std::time::Duration;
 use vo_endpoint::Params;
@@ -54,7 +56,7 @@ async fn work<K: JobKind>(jobs: Jobs<K>, pool: vo_db::Pool) {
     loop {
         let claimed = match pool.get().await {
             Ok(client) => JobStore::new(&client, service)
-                .claim_next()
+                .claim_next(jobs.limits.workers_per_client.max(1) as i32)
                 .await
                 .map_err(|e| e.to_string()),
             Err(e) => Err(e.to_string()),
@@ -74,7 +76,7 @@ async fn work<K: JobKind>(jobs: Jobs<K>, pool: vo_db::Pool) {
 }
 
 /// The job's parameters, with its kept multipart parts read back from disk.
-fn params_of(dir: &Path, job: &Job) -> Params {
+pub(crate) fn params_of(dir: &Path, job: &Job) -> Params {
     let parts = std::fs::read_dir(dir.join("parts"))
         .into_iter()
         .flatten()
@@ -141,16 +143,29 @@ async fn run<K: JobKind>(jobs: &Jobs<K>, pool: &vo_db::Pool, job: Job) {
         return finish(jobs, pool, &job, Err(message)).await;
     }
     let params = params_of(&dir, &job);
+    let out = match room(jobs, pool, &job).await {
+        Ok(max_bytes) => Output {
+            dir: partial.clone(),
+            max_bytes,
+        },
+        Err(message) => return finish(jobs, pool, &job, Err(message)).await,
+    };
     let stop = Stop::default();
     let limit = Duration::from_secs(job.execution_duration.max(1) as u64);
-    // boxed, so that dropping it below ends it at once
-    let mut running = Box::pin(jobs.kind.run(
-        job.clone(),
-        params,
-        pool.clone(),
-        partial.clone(),
-        stop.clone(),
-    ));
+    // boxed, so that dropping it below ends it at once; a panic in it ends the job (logged
+    // with the job by the panic hook), not the worker
+    let running = jobs
+        .kind
+        .run(job.clone(), params, pool.clone(), out.clone(), stop.clone());
+    let described = vo_endpoint::described(
+        format!("{} job {}", jobs.kind.service(), job.job_id),
+        running,
+    );
+    let mut running = Box::pin(AssertUnwindSafe(described).catch_unwind().map(|ran| {
+        ran.unwrap_or_else(|_| {
+            Err("the job failed (an internal error, logged); please report it with its id".into())
+        })
+    }));
     let mut deadline = std::pin::pin!(tokio::time::sleep(limit));
     let mut check = tokio::time::interval(CHECK_EVERY);
     let ended = loop {
@@ -178,11 +193,29 @@ async fn run<K: JobKind>(jobs: &Jobs<K>, pool: &vo_db::Pool, job: Job) {
             tracing::info!(job = %job.job_id, "job aborted while executing");
             return;
         }
+        Ended::Finished(Ok(results))
+            if results.iter().map(|r| r.size.max(0) as u64).sum::<u64>() > out.max_bytes =>
+        {
+            Err(out.over_quota())
+        }
         Ended::Finished(Ok(results)) => keep(&dir, &partial, results),
         Ended::Finished(Err(message)) => Err(message),
     };
     let _ = std::fs::remove_dir_all(&partial);
     finish(jobs, pool, &job, outcome).await;
+}
+
+/// The bytes a job's results may take: what its client's quota has left.
+async fn room<K: JobKind>(jobs: &Jobs<K>, pool: &vo_db::Pool, job: &Job) -> Result<u64, String> {
+    let client = pool
+        .get()
+        .await
+        .map_err(|e| format!("the job database is not available: {e}"))?;
+    let usage = JobStore::new(&client, jobs.kind.service())
+        .usage(&job.quota_key)
+        .await
+        .map_err(|e| format!("the job database is not available: {e}"))?;
+    Ok(jobs.quotas.room(job.owner_id.is_some(), usage))
 }
 
 /// Moves the results out of `partial/` into the job's directory.

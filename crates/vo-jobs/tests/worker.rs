@@ -1,7 +1,9 @@
 //! The shared workers on a throwaway cluster, with a kind of job made for the test: results
 //! are moved into place only when a job completes; a failing job, one that outruns its
 //! execution duration and one that names a bad result end in ERROR with the reason and
-//! leave no files; an aborted job's stop signal reaches work running outside its future.
+//! leave no files; an aborted job's stop signal reaches work running outside its future; a
+//! job that panics ends in ERROR and the workers go on; results over the client's quota
+//! are not kept; one client's long jobs do not hold every worker.
 
 use chrono::{Duration as Span, Utc};
 use std::path::PathBuf;
@@ -10,8 +12,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use vo_db::testing::TestCluster;
 use vo_endpoint::Params;
-use vo_jobs::{AsyncLimits, Job, JobKind, JobResult, Jobs, Stop};
-use vo_uws::{JobStore, Phase};
+use vo_jobs::{AsyncLimits, Job, JobKind, JobResult, Jobs, Output, Quota, Quotas, Stop};
+use vo_uws::{JobStore, NewJob, Phase};
 
 /// Does what its MODE parameter says; counts the stop signals its background work saw.
 #[derive(Clone, Default)]
@@ -28,8 +30,12 @@ impl JobKind for TestJobs {
         1024
     }
 
-    fn kept_parts(&self, _params: &Params) -> Result<Vec<String>, String> {
+    fn keep_parts(&self, _params: &Params) -> Result<Vec<(String, bytes::Bytes)>, String> {
         Ok(Vec::new())
+    }
+
+    fn check(&self, _params: &Params) -> Result<(), String> {
+        Ok(())
     }
 
     fn error_document(&self, message: &str) -> (&'static str, String) {
@@ -41,9 +47,10 @@ impl JobKind for TestJobs {
         _job: Job,
         params: Params,
         _pool: vo_db::Pool,
-        out: PathBuf,
+        out: Output,
         stop: Stop,
     ) -> Result<Vec<JobResult>, String> {
+        let out: PathBuf = out.dir;
         let result = |id: &str, size: i64| JobResult {
             id: id.into(),
             content_type: "text/plain".into(),
@@ -59,6 +66,11 @@ impl JobKind for TestJobs {
             "fail" => {
                 std::fs::write(out.join("half"), "written before failing").unwrap();
                 Err("broken on purpose".into())
+            }
+            "panic" => panic!("a bug in a job"),
+            "big" => {
+                std::fs::write(out.join("big"), vec![b'x'; 5000]).unwrap();
+                Ok(vec![result("big", 5000)])
             }
             "bad-id" => {
                 std::fs::write(out.join("x"), "x").unwrap();
@@ -106,28 +118,57 @@ async fn workers_keep_results_only_of_completed_jobs_and_stop_the_others() {
         workers: 3,
         ..AsyncLimits::default()
     };
+    let quota = Quota {
+        active_jobs: 100,
+        jobs: 100,
+        job_bytes: 4096,
+    };
     let jobs = Jobs::new(
         kind.clone(),
         limits,
         dir.path().to_path_buf(),
         "/test/async",
-    );
+    )
+    .with_quotas(Quotas {
+        anonymous: quota,
+        account: quota,
+    });
     vo_jobs::start_workers(jobs.clone(), pool.clone());
 
     let client = db.client().await;
     let store = JobStore::new(&client, "test");
     let later = Utc::now() + Span::days(1);
-    let submit = |mode: &str, seconds: i32| {
+    // each job from a client of its own, unless the test says whose it is
+    let next_client = AtomicUsize::new(0);
+    let submit_as = |mode: &str, seconds: i32, client: Option<&str>| {
         let params = vec![("MODE".to_string(), mode.to_string())];
+        let key = match client {
+            Some(c) => format!("address {c}"),
+            None => format!(
+                "address 10.0.0.{}",
+                next_client.fetch_add(1, Ordering::SeqCst)
+            ),
+        };
         let store = &store;
         async move {
             store
-                .create(&params, None, None, seconds, later, Phase::Queued)
+                .create(&NewJob {
+                    parameters: &params,
+                    run_id: None,
+                    owner_id: None,
+                    quota_key: &key,
+                    parts_bytes: 0,
+                    execution_duration: seconds,
+                    destruction: later,
+                    phase: Phase::Queued,
+                    error_message: None,
+                })
                 .await
                 .unwrap()
                 .job_id
         }
     };
+    let submit = |mode: &str, seconds: i32| submit_as(mode, seconds, None);
     let written = submit("write", 60).await;
     let failing = submit("fail", 60).await;
     let bad_id = submit("bad-id", 60).await;
@@ -168,6 +209,44 @@ async fn workers_keep_results_only_of_completed_jobs_and_stop_the_others() {
     );
     assert!(!dir.path().join("escape").exists());
 
+    // a panic in a job ends it in ERROR; the workers go on
+    let panicking = submit("panic", 60).await;
+    jobs.wake.notify_waiters();
+    let panicked = wait_for(&store, &panicking, final_phase).await;
+    assert_eq!(panicked.phase, Phase::Error);
+    assert!(panicked.error_message.unwrap().contains("internal error"));
+
+    // results over what the client may keep are not kept
+    let big = submit("big", 60).await;
+    jobs.wake.notify_waiters();
+    let over = wait_for(&store, &big, final_phase).await;
+    assert_eq!(over.phase, Phase::Error);
+    assert!(over.error_message.unwrap().contains("quota job_bytes"));
+    assert!(!jobs.job_dir(&big).join("big").exists());
+
+    // one client's long jobs take at most workers_per_client (1) of the 3 workers: another
+    // client's job is served meanwhile
+    let long_a = submit_as("sleep", 600, Some("192.0.2.1")).await;
+    let long_b = submit_as("sleep", 600, Some("192.0.2.1")).await;
+    jobs.wake.notify_waiters();
+    wait_for(&store, &long_a, |p| p == Phase::Executing).await;
+    let quick = submit("write", 60).await;
+    jobs.wake.notify_waiters();
+    assert_eq!(
+        wait_for(&store, &quick, final_phase).await.phase,
+        Phase::Completed
+    );
+    assert_eq!(
+        store.get(&long_b).await.unwrap().unwrap().phase,
+        Phase::Queued,
+        "the same client's second job waits for its first"
+    );
+    let usage = store.usage("address 192.0.2.1").await.unwrap();
+    assert_eq!((usage.active_jobs, usage.jobs), (2, 2));
+    for long in [&long_a, &long_b] {
+        assert!(store.abort(long).await.unwrap());
+    }
+
     // out of time: ERROR saying so, and the background work told to stop
     let slow = submit("sleep", 1).await;
     jobs.wake.notify_waiters();
@@ -186,7 +265,7 @@ async fn workers_keep_results_only_of_completed_jobs_and_stop_the_others() {
     wait_for(&store, &aborted, |p| p == Phase::Executing).await;
     assert!(store.abort(&aborted).await.unwrap());
     let started = Instant::now();
-    while kind.stops_seen.load(Ordering::SeqCst) < 2 {
+    while kind.stops_seen.load(Ordering::SeqCst) < 3 {
         assert!(
             started.elapsed() < Duration::from_secs(10),
             "the aborted job's work was not told to stop"

@@ -15,6 +15,8 @@ pub struct Config {
     pub soda: vo_soda::SodaLimits,
     pub access: AccessConfig,
     pub web: vo_web::WebPage,
+    /// What one client's asynchronous jobs may take, over every service.
+    pub quotas: vo_jobs::Quotas,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -56,6 +58,14 @@ pub struct ServerConfig {
     /// (astroquery logs in over https only).
     pub tls_certificate: Option<PathBuf>,
     pub tls_key: Option<PathBuf>,
+    /// How long a request's body may take to arrive, seconds; a slower one is refused (400).
+    pub body_seconds: u64,
+    /// Without `public_url`: the host names (besides loopback and the bind address) the
+    /// service answers to. A request addressed to any other is refused.
+    pub allowed_hosts: Vec<String>,
+    /// Proxies (addresses or CIDR networks) whose X-Forwarded-For/-Host/-Proto headers are
+    /// believed; from anyone else those headers are ignored.
+    pub trusted_proxies: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -94,6 +104,9 @@ impl Default for ServerConfig {
             workers: 0,
             tls_certificate: None,
             tls_key: None,
+            body_seconds: 60,
+            allowed_hosts: Vec::new(),
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -186,6 +199,29 @@ impl Config {
             let scheme = if self.tls_enabled() { "https" } else { "http" };
             format!("{scheme}://{}:{}", self.server.bind, self.server.port)
         })
+    }
+
+    /// The service's address as its endpoints use it: the public URL if one is configured,
+    /// else requests' Host within loopback, the bind address and `allowed_hosts`.
+    pub fn service_address(&self) -> anyhow::Result<vo_endpoint::ServiceAddress> {
+        let mut hosts = self.server.allowed_hosts.clone();
+        let bind = self.server.bind.trim();
+        let unspecified = bind
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_unspecified());
+        if !unspecified {
+            hosts.push(if bind.contains(':') && !bind.starts_with('[') {
+                format!("[{bind}]")
+            } else {
+                bind.to_string()
+            });
+        }
+        vo_endpoint::ServiceAddress::new(
+            self.server.public_url.as_deref(),
+            &hosts,
+            &self.server.trusted_proxies,
+        )
+        .map_err(anyhow::Error::msg)
     }
 
     /// Whether the server speaks HTTPS (a certificate and its key are configured).

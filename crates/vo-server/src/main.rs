@@ -66,7 +66,16 @@ fn init_logging(format: &str) {
     }
 }
 
+/// The stack every thread of the process gets (HTTP workers, blocking tasks, job workers):
+/// room for the deepest query walk the ADQL crate allows, so that it never has to make a
+/// stack for a request. Only address space: pages are used as the stack grows.
+const THREAD_STACK: &str = "16777216";
+
 fn main() -> std::process::ExitCode {
+    // before any thread exists; an operator's own setting wins
+    if std::env::var_os("RUST_MIN_STACK").is_none() {
+        std::env::set_var("RUST_MIN_STACK", THREAD_STACK);
+    }
     let args = Args::parse();
     init_logging(&args.log_format);
     let config = match config::Config::load(args.config.as_deref()) {

@@ -4,7 +4,6 @@ use crate::config::Config;
 use crate::tls;
 use actix_web::dev::Service;
 use actix_web::{web, App, HttpServer};
-use futures_util::future::{Either, TryFutureExt};
 use std::time::Instant;
 
 #[derive(clap::Args)]
@@ -79,8 +78,8 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     };
     // asynchronous jobs of every service share one directory (job ids are unique)
     let jobs_dir = config.data.dir.join("jobs");
-    let tap_jobs = vo_tap::jobs(&tap, jobs_dir.clone());
-    let soda_jobs = vo_soda::jobs(&soda, jobs_dir);
+    let tap_jobs = vo_tap::jobs(&tap, jobs_dir.clone()).with_quotas(config.quotas.clone());
+    let soda_jobs = vo_soda::jobs(&soda, jobs_dir).with_quotas(config.quotas.clone());
     vo_jobs::start_workers(tap_jobs.clone(), pool.get_ref().clone());
     vo_jobs::start_workers(soda_jobs.clone(), pool.get_ref().clone());
     config.web.check().map_err(|e| anyhow::anyhow!(e))?;
@@ -92,45 +91,46 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         pool.get_ref().clone(),
         std::time::Duration::from_secs(config.access.release_check_seconds.max(1)),
     );
+    let address = web::Data::new(config.service_address()?);
+    let body_deadline = web::Data::new(vo_endpoint::BodyDeadline(std::time::Duration::from_secs(
+        config.server.body_seconds.max(1),
+    )));
+    vo_endpoint::log_panics_with_their_requests();
     // one counter for every worker thread, so the limit is per server, not per thread
     let client_limit = vo_endpoint::ClientLimit::new(config.access.per_client_requests);
-    let address = (config.server.bind.clone(), config.server.port);
+    let listen = (config.server.bind.clone(), config.server.port);
     let mut server = HttpServer::new(move || {
         App::new()
             .app_data(pool.clone())
-            .wrap(client_limit.clone())
+            .app_data(address.clone())
+            .app_data(body_deadline.clone())
             .wrap(actix_web::middleware::DefaultHeaders::new().add((
                 actix_web::http::header::SERVER,
                 concat!("voarchive/", env!("CARGO_PKG_VERSION")),
             )))
-            // headers over the limit are refused before anything reads them
-            .wrap_fn(|request, service| {
-                match vo_endpoint::header_limit::refusal(request.headers()) {
-                    Some(refusal) => Either::Left(std::future::ready(Ok(request
-                        .into_response(refusal)
-                        .map_into_right_body()))),
-                    None => Either::Right(
-                        service
-                            .call(request)
-                            .map_ok(|response| response.map_into_left_body()),
-                    ),
-                }
-            })
+            // a slot is taken only by a request the front door let in
+            .wrap(client_limit.clone())
+            // limits of the request head, the Host, panics, bodies of error answers
+            .wrap(vo_endpoint::FrontDoor)
             .wrap_fn(|request, service| {
                 let started = Instant::now();
                 let method = request.method().to_string();
                 let path = request.path().to_string();
                 let response = service.call(request);
                 async move {
-                    let response = response.await?;
+                    let response = response.await;
+                    let status = match &response {
+                        Ok(r) => r.status(),
+                        Err(e) => e.as_response_error().status_code(),
+                    };
                     tracing::info!(
                         method,
                         path,
-                        status = response.status().as_u16(),
+                        status = status.as_u16(),
                         elapsed_ms = started.elapsed().as_millis() as u64,
                         "request"
                     );
-                    Ok(response)
+                    response
                 }
             })
             .configure(vo_tap::configure(tap.clone(), tap_jobs.clone()))
@@ -147,6 +147,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     if config.server.workers > 0 {
         server = server.workers(config.server.workers);
     }
+    let address = listen;
     let server = match (&config.server.tls_certificate, &config.server.tls_key) {
         (Some(certificate), Some(key)) => {
             server.bind_rustls_0_23(&address, tls::server_config(certificate, key)?)
@@ -228,15 +229,14 @@ async fn check_query_role(pool: &vo_db::Pool) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// What a request that matches no route gets: a 404 (405 for a known path with another
-/// method would need every route's methods; the message names the services instead).
+/// What a request that matches no route gets: a 404 that names the places that exist.
 async fn no_such_resource(request: actix_web::HttpRequest) -> actix_web::HttpResponse {
     actix_web::HttpResponse::NotFound()
         .content_type("text/plain; charset=utf-8")
         .body(format!(
-            "nothing here answers {} {}; the query page is /, the services are /tap, /sia2, /datalink, /soda, /dataPortal, /preview and /auth (see each one's /capabilities)\n",
+            "nothing here answers {} {}; the query page is /, the IVOA services are /tap, /sia2, /datalink and /soda (each describes itself at its /capabilities), files are at /dataPortal/NAME (a download script at /dataPortal/script?ID=…), previews at /preview/NAME/peak.png, and sign-in at /auth/realms/ALMA/protocol/openid-connect/token\n",
             request.method(),
-            request.path()
+            request.path().chars().take(200).collect::<String>()
         ))
 }
 

@@ -53,7 +53,7 @@ fn fifty_jobs_end_after_the_server_is_killed_and_restarted() {
     let mut server = DemoServer::start(
         1500,
         2,
-        "[tap.async]\nworkers = 2\n[soda.async]\nworkers = 1\n",
+        "[tap.async]\nworkers = 2\nworkers_per_client = 2\n[soda.async]\nworkers = 1\n[quotas.anonymous]\nactive_jobs = 100\n",
     );
     let cube = released_cube(&server);
     let mut jobs: Vec<(String, &str)> = Vec::new();

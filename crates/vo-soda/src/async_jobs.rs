@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use vo_archive::Reader;
 use vo_cutout::{Cube, Cutout};
 use vo_endpoint::Params;
-use vo_jobs::{Job, JobKind, JobResult, Jobs, Stop};
+use vo_jobs::{Job, JobKind, JobResult, Jobs, Output, Stop};
 
 /// SODA's kind of job.
 #[derive(Debug, Clone)]
@@ -38,10 +38,16 @@ impl JobKind for SodaJobs {
         crate::sync::MAX_BODY
     }
 
-    /// SODA takes no uploads; the parameters are checked when the job runs (they may still
-    /// change while it is PENDING).
-    fn kept_parts(&self, _params: &Params) -> Result<Vec<String>, String> {
+    /// SODA takes no uploads.
+    fn keep_parts(&self, _params: &Params) -> Result<Vec<(String, bytes::Bytes)>, String> {
         Ok(Vec::new())
+    }
+
+    /// The parameters (which datasets exist, and what they cover, is known when it runs).
+    fn check(&self, params: &Params) -> Result<(), String> {
+        crate::request::read(params, self.0.limits.max_cutouts)
+            .map(|_| ())
+            .map_err(|m| SodaError::usage(m).text())
     }
 
     fn error_document(&self, message: &str) -> (&'static str, String) {
@@ -53,7 +59,7 @@ impl JobKind for SodaJobs {
         job: Job,
         params: Params,
         pool: vo_db::Pool,
-        out: PathBuf,
+        out: Output,
         stop: Stop,
     ) -> Result<Vec<JobResult>, String> {
         let service = &self.0;
@@ -83,16 +89,21 @@ impl JobKind for SodaJobs {
     }
 }
 
-/// Writes one result file per planned cutout (blocking).
-fn write_results(planned: Vec<Planned>, out: &Path, stop: &Stop) -> Result<Vec<JobResult>, String> {
+/// Writes one result file per planned cutout (blocking), within the bytes the job may keep.
+fn write_results(
+    planned: Vec<Planned>,
+    out: &Output,
+    stop: &Stop,
+) -> Result<Vec<JobResult>, String> {
     if planned.iter().all(Result::is_err) {
         let misses: Vec<String> = planned.into_iter().filter_map(Result::err).collect();
         return Err(SodaError::usage(format!("no overlap: {}", misses.join("; "))).text());
     }
     let mut results = Vec::with_capacity(planned.len());
+    let mut kept: u64 = 0;
     for (n, cutout) in planned.iter().enumerate() {
         let id = format!("cutout-{}", n + 1);
-        let path = out.join(&id);
+        let path = out.dir.join(&id);
         let content_type = match cutout {
             Ok((cube, cutout)) => {
                 write_fits(cube, cutout, &path, stop)?;
@@ -105,6 +116,10 @@ fn write_results(planned: Vec<Planned>, out: &Path, stop: &Stop) -> Result<Vec<J
             }
         };
         let size = std::fs::metadata(&path).map_err(|e| written(&id, e))?.len();
+        kept += size;
+        if kept > out.max_bytes {
+            return Err(format!("Error: {}", out.over_quota()));
+        }
         results.push(JobResult {
             id,
             content_type: content_type.into(),

@@ -59,11 +59,14 @@ pub fn configure(
         cfg.service(
             web::scope("/soda")
                 .app_data(web::Data::new(service))
-                .route("/sync", web::get().to(sync::cutout))
-                .route("/sync", web::post().to(sync::cutout))
+                .service(
+                    web::resource("/sync")
+                        .route(web::get().to(sync::cutout))
+                        .route(web::post().to(sync::cutout)),
+                )
                 .service(vo_jobs::scope(jobs, "/async"))
-                .route("/availability", web::get().to(vo_endpoint::availability))
-                .route("/capabilities", web::get().to(capabilities::capabilities)),
+                .service(web::resource("/availability").get(vo_endpoint::availability))
+                .service(web::resource("/capabilities").get(capabilities::capabilities)),
         );
     }
 }

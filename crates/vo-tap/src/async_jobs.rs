@@ -2,13 +2,14 @@
 //! says what a TAP job is — the same planner and executor as /tap/sync, with the job's
 //! execution duration as its time limit, its rows written to the result `result`.
 
-use crate::upload::parse_upload_param;
+use crate::upload::{checked_upload, parse_upload_param};
 use crate::TapService;
+use bytes::Bytes;
 use std::io::Write;
 use std::path::PathBuf;
 use std::time::Duration;
 use vo_endpoint::{start_query, Outcome, Params};
-use vo_jobs::{Job, JobKind, JobResult, Jobs, Stop};
+use vo_jobs::{Job, JobKind, JobResult, Jobs, Output, Stop};
 
 /// TAP's kind of job.
 #[derive(Debug, Clone)]
@@ -34,15 +35,29 @@ impl JobKind for TapJobs {
         self.0.limits.upload_bytes
     }
 
-    /// The parts UPLOAD refers to (`param:name`); a malformed UPLOAD is reported when the
-    /// job runs, as the job's error.
-    fn kept_parts(&self, params: &Params) -> Result<Vec<String>, String> {
-        Ok(parse_upload_param(params)
-            .unwrap_or_default()
-            .iter()
-            .filter_map(|u| u.uri.strip_prefix("param:"))
-            .map(str::to_string)
-            .collect())
+    /// The tables UPLOAD names as parts (`param:name`), read, checked and kept as TABLEDATA;
+    /// an unreadable UPLOAD or table refuses the request.
+    fn keep_parts(&self, params: &Params) -> Result<Vec<(String, Bytes)>, String> {
+        let mut kept = Vec::new();
+        for spec in parse_upload_param(params).map_err(|f| f.message)? {
+            let Some(name) = spec.uri.strip_prefix("param:") else {
+                continue;
+            };
+            let data = params.part(name).ok_or_else(|| {
+                format!(
+                    "UPLOAD {}: the request has no multipart part named '{name}'",
+                    spec.name
+                )
+            })?;
+            let table = checked_upload(&spec, data, &self.0.limits).map_err(|f| f.message)?;
+            kept.push((name.to_string(), Bytes::from(table)));
+        }
+        Ok(kept)
+    }
+
+    /// The request and its ADQL, as far as they can be checked before the job runs.
+    fn check(&self, params: &Params) -> Result<(), String> {
+        crate::request::check(params, &self.0).map_err(|f| f.message)
     }
 
     fn error_document(&self, message: &str) -> (&'static str, String) {
@@ -57,7 +72,7 @@ impl JobKind for TapJobs {
         job: Job,
         params: Params,
         pool: vo_db::Pool,
-        out: PathBuf,
+        out: Output,
         _stop: Stop,
     ) -> Result<Vec<JobResult>, String> {
         let service = &self.0;
@@ -69,13 +84,17 @@ impl JobKind for TapJobs {
         let mut run = start_query(&pool, plan, "")
             .await
             .map_err(|failure| failure.message)?;
-        let mut file = std::fs::File::create(out.join("result"))
+        let mut file = std::fs::File::create(out.dir.join("result"))
             .map(std::io::BufWriter::new)
             .map_err(|e| format!("cannot write the result: {e}"))?;
         let mut size: i64 = 0;
         while let Some(chunk) = run.chunks.recv().await {
             let bytes = chunk.map_err(|e| e.to_string())?;
             size += bytes.len() as i64;
+            // dropping the run cancels the query
+            if size as u64 > out.max_bytes {
+                return Err(out.over_quota());
+            }
             file.write_all(&bytes)
                 .map_err(|e| format!("cannot write the result: {e}"))?;
         }

@@ -19,7 +19,7 @@ mod upload;
 
 pub use async_jobs::{jobs, TapJobs};
 pub use limits::TapLimits;
-pub use request::plan;
+pub use request::{check, plan};
 pub use vo_jobs::AsyncLimits;
 
 use actix_web::web;
@@ -45,14 +45,17 @@ pub fn configure(
         cfg.service(
             web::scope("/tap")
                 .app_data(web::Data::new(service))
-                .route("/sync", web::get().to(sync::sync))
-                .route("/sync", web::post().to(sync::sync))
+                .service(
+                    web::resource("/sync")
+                        .route(web::get().to(sync::sync))
+                        .route(web::post().to(sync::sync)),
+                )
                 .service(vo_jobs::scope(jobs, "/async"))
-                .route("/availability", web::get().to(vo_endpoint::availability))
-                .route("/capabilities", web::get().to(capabilities::capabilities))
-                .route("/examples", web::get().to(examples::examples_page))
-                .route("/tables", web::get().to(tables::tableset))
-                .route("/tables/{name}", web::get().to(tables::table)),
+                .service(web::resource("/availability").get(vo_endpoint::availability))
+                .service(web::resource("/capabilities").get(capabilities::capabilities))
+                .service(web::resource("/examples").get(examples::examples_page))
+                .service(web::resource("/tables").get(tables::tableset))
+                .service(web::resource("/tables/{name}").get(tables::table)),
         );
     }
 }

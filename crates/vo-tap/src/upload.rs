@@ -58,19 +58,51 @@ pub fn parse_upload_param(params: &Params) -> Result<Vec<UploadSpec>, Failure> {
     Ok(specs)
 }
 
-/// The PostgreSQL type holding an uploaded column, and the catalogue datatype it is exposed
-/// with.
-fn column_types(field: &vo_votable::Field) -> (&'static str, &'static str, Option<String>) {
+/// A geometry an uploaded column holds, as its xtype (DALI 1.1) says.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Geometry {
+    Point,
+    Circle,
+    Polygon,
+}
+
+fn geometry_of(field: &vo_votable::Field) -> Option<Geometry> {
+    let xtype = field.xtype.as_deref()?.trim().to_ascii_lowercase();
+    if !matches!(field.datatype.as_str(), "float" | "double") {
+        return None;
+    }
+    match xtype.trim_start_matches("adql:") {
+        "point" => Some(Geometry::Point),
+        "circle" => Some(Geometry::Circle),
+        "polygon" => Some(Geometry::Polygon),
+        _ => None,
+    }
+}
+
+/// The PostgreSQL type holding an uploaded column, the catalogue datatype and arraysize it is
+/// exposed with, and its xtype. Geometry columns become pgSphere values that ADQL's geometry
+/// functions take (`DISTANCE(u.pos, POINT(…))`) and that come back out as DALI arrays.
+fn column_types(
+    field: &vo_votable::Field,
+) -> (&'static str, &'static str, Option<String>, Option<String>) {
+    if let Some(geometry) = geometry_of(field) {
+        return match geometry {
+            Geometry::Point => ("spoint", "double", Some("2".into()), Some("point".into())),
+            Geometry::Circle => ("scircle", "double", Some("3".into()), Some("circle".into())),
+            Geometry::Polygon => ("spoly", "double", Some("*".into()), Some("polygon".into())),
+        };
+    }
     let scalar = field.arraysize.is_none();
+    let xtype = field.xtype.clone();
     match (field.datatype.as_str(), scalar) {
-        ("boolean", true) => ("boolean", "boolean", None),
-        ("short" | "unsignedByte", true) => ("smallint", "short", None),
-        ("int", true) => ("integer", "int", None),
-        ("long", true) => ("bigint", "long", None),
-        ("float", true) => ("real", "float", None),
-        ("double", true) => ("double precision", "double", None),
+        ("boolean", true) => ("boolean", "boolean", None, xtype),
+        ("short" | "unsignedByte", true) => ("smallint", "short", None, xtype),
+        ("int", true) => ("integer", "int", None, xtype),
+        ("long", true) => ("bigint", "long", None, xtype),
+        ("float", true) => ("real", "float", None, xtype),
+        ("double", true) => ("double precision", "double", None, xtype),
         // strings, and arrays kept as their TABLEDATA text
-        _ => ("text", "char", Some("*".into())),
+        _ => ("text", "char", Some("*".into()), xtype),
     }
 }
 
@@ -113,6 +145,27 @@ pub fn read_upload(
     data: &[u8],
     limits: &TapLimits,
 ) -> Result<(UploadTable, Table), Failure> {
+    upload_table(spec, &parse_upload(spec, data, limits)?)
+}
+
+/// An upload kept by an asynchronous job: read and checked as [`read_upload`] does, then
+/// written as TABLEDATA (whatever serialization it came in), which is what the job keeps.
+pub fn checked_upload(
+    spec: &UploadSpec,
+    data: &[u8],
+    limits: &TapLimits,
+) -> Result<String, Failure> {
+    let table = parse_upload(spec, data, limits)?;
+    upload_table(spec, &table)?;
+    Ok(vo_votable::write_tabledata(&table))
+}
+
+/// The uploaded document as a table, within the row limit.
+fn parse_upload(
+    spec: &UploadSpec,
+    data: &[u8],
+    limits: &TapLimits,
+) -> Result<vo_votable::Table, Failure> {
     let text = std::str::from_utf8(data).map_err(|e| {
         Failure::bad_request(format!(
             "UPLOAD {}: the table is not UTF-8 text: {e}",
@@ -133,6 +186,14 @@ pub fn read_upload(
             limits.upload_rows
         )));
     }
+    Ok(table)
+}
+
+/// The temporary table an upload is loaded into, and the catalogue table the query sees.
+fn upload_table(
+    spec: &UploadSpec,
+    table: &vo_votable::Table,
+) -> Result<(UploadTable, Table), Failure> {
     let mut columns = Vec::new();
     let mut catalogue_columns = Vec::new();
     for field in &table.fields {
@@ -158,7 +219,7 @@ pub fn read_upload(
                 spec.name, field.name
             )));
         }
-        let (pg_type, datatype, arraysize) = column_types(field);
+        let (pg_type, datatype, arraysize, xtype) = column_types(field);
         columns.push((field.name.clone(), pg_type));
         catalogue_columns.push(Arc::new(Column {
             name: field.name.clone(),
@@ -167,7 +228,7 @@ pub fn read_upload(
             pg_type: pg_type.into(),
             ucd: None,
             utype: None,
-            xtype: field.xtype.clone(),
+            xtype,
             unit: field.unit.clone(),
             description: String::new(),
             indexed: false,
@@ -175,16 +236,24 @@ pub fn read_upload(
             std: false,
         }));
     }
-    let rows = table
-        .rows
-        .into_iter()
-        .map(|row| {
-            row.into_iter()
-                .zip(&table.fields)
-                .map(|(cell, field)| cell.map(|v| normalise(&v, field)))
-                .collect()
-        })
-        .collect();
+    let mut rows = Vec::with_capacity(table.rows.len());
+    for (n, row) in table.rows.iter().enumerate() {
+        let mut cells = Vec::with_capacity(row.len());
+        for (cell, field) in row.iter().zip(&table.fields) {
+            cells.push(match cell {
+                None => None,
+                Some(v) => Some(normalise(v, field).map_err(|problem| {
+                    Failure::bad_request(format!(
+                        "UPLOAD {}, row {}, column {}: {problem}",
+                        spec.name,
+                        n + 1,
+                        field.name
+                    ))
+                })?),
+            });
+        }
+        rows.push(cells);
+    }
     let pg_name = format!("tap_upload_{}", spec.name.to_lowercase());
     Ok((
         UploadTable {
@@ -204,10 +273,16 @@ pub fn read_upload(
     ))
 }
 
-/// TABLEDATA spellings PostgreSQL does not read: booleans as T/F/1/0, floats as +Inf/-Inf.
-fn normalise(value: &str, field: &vo_votable::Field) -> String {
+/// A cell as PostgreSQL reads it: TABLEDATA spellings it does not know (booleans as
+/// T/F/1/0, floats as +Inf/-Inf) rewritten, geometries (DALI arrays, degrees) as pgSphere
+/// values within the limits every request keeps, text without control characters no result
+/// could carry.
+fn normalise(value: &str, field: &vo_votable::Field) -> Result<String, String> {
+    if let Some(geometry) = geometry_of(field) {
+        return geometry_value(value, geometry);
+    }
     let v = value.trim();
-    match field.datatype.as_str() {
+    Ok(match field.datatype.as_str() {
         "boolean" if field.arraysize.is_none() => match v {
             "T" | "t" | "1" | "true" | "TRUE" => "true".into(),
             "F" | "f" | "0" | "false" | "FALSE" => "false".into(),
@@ -218,7 +293,66 @@ fn normalise(value: &str, field: &vo_votable::Field) -> String {
             "-Inf" => "-Infinity".into(),
             other => other.into(),
         },
-        "char" | "unicodeChar" => value.to_string(),
+        "char" | "unicodeChar" => {
+            if let Some(c) = value
+                .chars()
+                .find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r') && (*c as u32) < 0x80)
+            {
+                return Err(format!(
+                    "the text holds the control character U+{:04X}, which no result can carry; remove it",
+                    c as u32
+                ));
+            }
+            value.to_string()
+        }
         _ => v.into(),
+    })
+}
+
+/// A DALI point (`ra dec`), circle (`ra dec radius`) or polygon (`ra1 dec1 ra2 dec2 …`) in
+/// degrees, as a pgSphere literal.
+fn geometry_value(value: &str, geometry: Geometry) -> Result<String, String> {
+    let numbers: Vec<f64> = value
+        .split_whitespace()
+        .map(|t| t.parse::<f64>().ok().filter(|x| x.is_finite()))
+        .collect::<Option<_>>()
+        .ok_or_else(|| {
+            format!(
+                "'{}' is not a list of numbers (degrees)",
+                value.chars().take(60).collect::<String>()
+            )
+        })?;
+    let position = |ra: f64, dec: f64| {
+        if (-90.0..=90.0).contains(&dec) {
+            Ok((ra.rem_euclid(360.0), dec))
+        } else {
+            Err(format!("the declination {dec} is outside -90..90 degrees"))
+        }
+    };
+    match (geometry, numbers.as_slice()) {
+        (Geometry::Point, [ra, dec]) => {
+            let (ra, dec) = position(*ra, *dec)?;
+            Ok(vo_region::pg_point(ra, dec))
+        }
+        (Geometry::Circle, [ra, dec, radius]) => {
+            let (ra, dec) = position(*ra, *dec)?;
+            if let Some(problem) = vo_region::radius_problem(*radius) {
+                return Err(problem);
+            }
+            Ok(vo_region::pg_circle(ra, dec, *radius))
+        }
+        (Geometry::Polygon, v) if v.len() >= 6 && v.len() % 2 == 0 => {
+            if let Some(problem) = vo_region::vertices_problem(v.len() / 2) {
+                return Err(problem);
+            }
+            let vertices = v
+                .chunks(2)
+                .map(|p| position(p[0], p[1]))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(vo_region::pg_polygon(&vertices))
+        }
+        (Geometry::Point, _) => Err("a point is two numbers: ra dec (degrees)".into()),
+        (Geometry::Circle, _) => Err("a circle is three numbers: ra dec radius (degrees)".into()),
+        (Geometry::Polygon, _) => Err("a polygon is at least three ra dec pairs (degrees)".into()),
     }
 }

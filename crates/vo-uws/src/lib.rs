@@ -3,7 +3,8 @@
 //! Owns: the job model and its phases, the rules for moving between phases, persistence in
 //! PostgreSQL (`uws.job` and `uws.result`, so jobs survive restarts and workers claim them
 //! safely; every operation is scoped to one service, so TAP and SODA jobs never mix), and
-//! the XML of a job, a job list and their parts.
+//! what a client's jobs take (for quotas), a fair choice of the next job to run, and the XML
+//! of a job, a job list and their parts.
 //!
 //! Does not own: what a job does (the TAP and SODA crates), HTTP and the workers (vo-jobs),
 //! or where results are stored on disk.
@@ -13,5 +14,5 @@ mod store;
 mod xml;
 
 pub use model::{Job, JobResult, Phase};
-pub use store::{JobStore, ListFilter};
+pub use store::{JobStore, ListFilter, NewJob, Usage};
 pub use xml::{job_list_xml, job_xml, parameters_xml, results_xml, JobUrls};

@@ -106,6 +106,9 @@ pub struct Job {
     pub destruction: DateTime<Utc>,
     pub parameters: Vec<(String, String)>,
     pub error_message: Option<String>,
+    /// Whose quotas the job counts against: `account <user>`, or `address <client>` for an
+    /// anonymous job.
+    pub quota_key: String,
     /// In the order the job produced them; empty unless COMPLETED.
     pub results: Vec<JobResult>,
 }

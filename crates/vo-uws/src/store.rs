@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use tokio_postgres::{Client, Error, Row};
 
 const COLUMNS: &str = "job_id, run_id, owner_id, phase, creation_time, start_time, end_time, \
-    execution_duration, destruction, parameters, error_message, service, \
+    execution_duration, destruction, parameters, error_message, service, quota_key, \
     (SELECT coalesce(jsonb_agg(jsonb_build_array(r.result_id, r.content_type, r.size, r.rows) \
                                ORDER BY r.position), '[]') \
      FROM uws.result r WHERE r.job_id = uws.job.job_id)";
@@ -54,7 +54,8 @@ fn job(row: &Row) -> Job {
             .unwrap_or_default(),
         error_message: row.get(10),
         service: row.get(11),
-        results: results(&row.get::<_, serde_json::Value>(12)),
+        quota_key: row.get(12),
+        results: results(&row.get::<_, serde_json::Value>(13)),
     }
 }
 
@@ -65,6 +66,32 @@ pub struct ListFilter {
     pub after: Option<DateTime<Utc>>,
     pub last: Option<i64>,
     pub owner: Option<String>,
+}
+
+/// A job to store.
+#[derive(Debug, Clone)]
+pub struct NewJob<'a> {
+    pub parameters: &'a [(String, String)],
+    pub run_id: Option<&'a str>,
+    pub owner_id: Option<&'a str>,
+    /// Whose quotas the job counts against (an account, or an anonymous client's address).
+    pub quota_key: &'a str,
+    /// The bytes of the uploaded tables kept with the job.
+    pub parts_bytes: i64,
+    pub execution_duration: i32,
+    pub destruction: DateTime<Utc>,
+    /// PENDING or QUEUED; ERROR when `error_message` is set.
+    pub phase: Phase,
+    pub error_message: Option<&'a str>,
+}
+
+/// What a client's jobs take, across every service: jobs queued or executing, jobs kept (in
+/// any phase), and bytes kept (uploaded tables and results).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Usage {
+    pub active_jobs: i64,
+    pub jobs: i64,
+    pub bytes: i64,
 }
 
 /// Job operations on one connection, for one service's jobs.
@@ -78,17 +105,11 @@ impl<'c> JobStore<'c> {
         JobStore { client, service }
     }
 
-    pub async fn create(
-        &self,
-        parameters: &[(String, String)],
-        run_id: Option<&str>,
-        owner_id: Option<&str>,
-        execution_duration: i32,
-        destruction: DateTime<Utc>,
-        phase: Phase,
-    ) -> Result<Job, Error> {
+    /// Stores a new job; one with an `error_message` is stored in ERROR (its parameters were
+    /// refused when it was asked to run).
+    pub async fn create(&self, new: &NewJob<'_>) -> Result<Job, Error> {
         let pairs = serde_json::Value::Array(
-            parameters
+            new.parameters
                 .iter()
                 .map(|(n, v)| serde_json::json!([n, v]))
                 .collect(),
@@ -96,9 +117,21 @@ impl<'c> JobStore<'c> {
         let row = self
             .client
             .query_one(
-                &format!("INSERT INTO uws.job (job_id, run_id, owner_id, phase, execution_duration, destruction, parameters, service) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING {COLUMNS}"),
-                &[&new_job_id(), &run_id, &owner_id, &phase.name(), &execution_duration, &destruction, &pairs, &self.service],
+                &format!("INSERT INTO uws.job (job_id, run_id, owner_id, phase, execution_duration, destruction, parameters, service, quota_key, parts_bytes, error_message, end_time) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, CASE WHEN $11::text IS NULL THEN NULL ELSE now() END) RETURNING {COLUMNS}"),
+                &[
+                    &new_job_id(),
+                    &new.run_id,
+                    &new.owner_id,
+                    &new.phase.name(),
+                    &new.execution_duration,
+                    &new.destruction,
+                    &pairs,
+                    &self.service,
+                    &new.quota_key,
+                    &new.parts_bytes,
+                    &new.error_message,
+                ],
             )
             .await?;
         Ok(job(&row))
@@ -171,22 +204,42 @@ impl<'c> JobStore<'c> {
             == 1)
     }
 
-    /// Takes the oldest queued job and marks it EXECUTING.
-    pub async fn claim_next(&self) -> Result<Option<Job>, Error> {
-        Ok(self
+    /// Takes the next queued job and marks it EXECUTING: among clients with fewer than
+    /// `per_client` jobs executing, the one with the fewest, then the oldest job (one claim
+    /// at a time per service, `uws.claim_next`).
+    pub async fn claim_next(&self, per_client: i32) -> Result<Option<Job>, Error> {
+        let claimed: Option<String> = self
             .client
-            .query_opt(
-                &format!(
-                    "UPDATE uws.job SET phase = 'EXECUTING', start_time = now(), attempts = attempts + 1 \
-                     WHERE job_id = (SELECT job_id FROM uws.job WHERE phase = 'QUEUED' AND service = $1 \
-                                     ORDER BY creation_time FOR UPDATE SKIP LOCKED LIMIT 1) \
-                     RETURNING {COLUMNS}"
-                ),
-                &[&self.service],
+            .query_one(
+                "SELECT uws.claim_next($1, $2)",
+                &[&self.service, &per_client],
             )
             .await?
-            .as_ref()
-            .map(job))
+            .get(0);
+        match claimed {
+            Some(id) => self.get(&id).await,
+            None => Ok(None),
+        }
+    }
+
+    /// What the jobs of `quota_key` take, across every service.
+    pub async fn usage(&self, quota_key: &str) -> Result<Usage, Error> {
+        let row = self
+            .client
+            .query_one(
+                "SELECT count(*) FILTER (WHERE j.phase IN ('QUEUED', 'EXECUTING')), count(*), \
+                        coalesce(sum(j.parts_bytes), 0)::bigint \
+                          + coalesce((SELECT sum(r.size) FROM uws.result r JOIN uws.job k ON k.job_id = r.job_id \
+                                      WHERE k.quota_key = $1), 0)::bigint \
+                 FROM uws.job j WHERE j.quota_key = $1",
+                &[&quota_key],
+            )
+            .await?;
+        Ok(Usage {
+            active_jobs: row.get(0),
+            jobs: row.get(1),
+            bytes: row.get(2),
+        })
     }
 
     /// EXECUTING → COMPLETED with its results, in one statement (unless aborted meanwhile:
@@ -215,12 +268,12 @@ impl<'c> JobStore<'c> {
         Ok(completed.get::<_, i64>(0) == 1)
     }
 
-    /// EXECUTING (or QUEUED) → ERROR with a message.
+    /// A job not yet ended (PENDING, QUEUED, EXECUTING, HELD) → ERROR with a message.
     pub async fn fail(&self, job_id: &str, message: &str) -> Result<(), Error> {
         self.client
             .execute(
                 "UPDATE uws.job SET phase = 'ERROR', end_time = now(), error_message = $2 \
-                 WHERE job_id = $1 AND service = $3 AND phase IN ('EXECUTING', 'QUEUED')",
+                 WHERE job_id = $1 AND service = $3 AND phase IN ('PENDING', 'QUEUED', 'EXECUTING', 'HELD')",
                 &[&job_id, &message, &self.service],
             )
             .await?;

@@ -4,7 +4,26 @@
 
 use chrono::{Duration, Utc};
 use vo_db::testing::TestCluster;
-use vo_uws::{job_xml, JobResult, JobStore, JobUrls, ListFilter, Phase};
+use vo_uws::{job_xml, JobResult, JobStore, JobUrls, ListFilter, NewJob, Phase, Usage};
+
+fn new_job<'a>(
+    params: &'a [(String, String)],
+    owner: Option<&'a str>,
+    quota_key: &'a str,
+    phase: Phase,
+) -> NewJob<'a> {
+    NewJob {
+        parameters: params,
+        run_id: None,
+        owner_id: owner,
+        quota_key,
+        parts_bytes: 100,
+        execution_duration: 60,
+        destruction: Utc::now() + Duration::days(1),
+        phase,
+        error_message: None,
+    }
+}
 
 #[tokio::test]
 async fn job_lifecycle() {
@@ -12,20 +31,24 @@ async fn job_lifecycle() {
     let client = db.client().await;
     let store = JobStore::new(&client, "tap");
     let other = JobStore::new(&client, "soda");
-    let later = Utc::now() + Duration::days(1);
     let params = vec![
         ("LANG".to_string(), "ADQL".to_string()),
         ("QUERY".into(), "SELECT 1 <x>".into()),
     ];
 
     let pending = store
-        .create(&params, Some("mine"), None, 60, later, Phase::Pending)
+        .create(&new_job(
+            &params,
+            Some("mine"),
+            "account mine",
+            Phase::Pending,
+        ))
         .await
         .unwrap();
     assert_eq!(pending.phase, Phase::Pending);
     assert_eq!(pending.parameter("query"), Some("SELECT 1 <x>"));
     assert!(
-        store.claim_next().await.unwrap().is_none(),
+        store.claim_next(1).await.unwrap().is_none(),
         "a PENDING job is not run"
     );
     assert_eq!(
@@ -41,17 +64,17 @@ async fn job_lifecycle() {
     );
 
     assert!(
-        other.claim_next().await.unwrap().is_none(),
+        other.claim_next(1).await.unwrap().is_none(),
         "another service's workers do not take it"
     );
     assert!(other.get(&pending.job_id).await.unwrap().is_none());
     assert!(!other.abort(&pending.job_id).await.unwrap());
-    let claimed = store.claim_next().await.unwrap().unwrap();
+    let claimed = store.claim_next(1).await.unwrap().unwrap();
     assert_eq!(
         (claimed.job_id.as_str(), claimed.phase),
         (pending.job_id.as_str(), Phase::Executing)
     );
-    assert!(store.claim_next().await.unwrap().is_none(), "claimed once");
+    assert!(store.claim_next(1).await.unwrap().is_none(), "claimed once");
     let results = vec![
         JobResult {
             id: "result".into(),
@@ -95,18 +118,18 @@ async fn job_lifecycle() {
 
     // a job interrupted by a stop runs again; one interrupted too often ends in ERROR
     let second = store
-        .create(&params, None, None, 60, later, Phase::Queued)
+        .create(&new_job(&params, None, "address 192.0.2.7", Phase::Queued))
         .await
         .unwrap();
-    store.claim_next().await.unwrap().unwrap();
+    store.claim_next(1).await.unwrap().unwrap();
     assert_eq!(store.recover(3).await.unwrap(), (1, 0));
     assert_eq!(
         store.get(&second.job_id).await.unwrap().unwrap().phase,
         Phase::Queued
     );
-    store.claim_next().await.unwrap().unwrap();
+    store.claim_next(1).await.unwrap().unwrap();
     assert_eq!(store.recover(3).await.unwrap(), (1, 0));
-    store.claim_next().await.unwrap().unwrap();
+    store.claim_next(1).await.unwrap().unwrap();
     assert_eq!(store.recover(3).await.unwrap(), (0, 1));
     let failed = store.get(&second.job_id).await.unwrap().unwrap();
     assert_eq!(failed.phase, Phase::Error);
@@ -115,9 +138,40 @@ async fn job_lifecycle() {
         .unwrap()
         .contains("restarted while this job was executing"));
 
+    // what each client's jobs take, over every service
+    assert_eq!(
+        store.usage("account mine").await.unwrap(),
+        Usage {
+            active_jobs: 0,
+            jobs: 1,
+            bytes: 100 + 10 + 2880
+        }
+    );
+    other
+        .create(&new_job(
+            &params,
+            Some("mine"),
+            "account mine",
+            Phase::Queued,
+        ))
+        .await
+        .unwrap();
+    assert_eq!(store.usage("account mine").await.unwrap().active_jobs, 1);
+    let refused = NewJob {
+        error_message: Some("QUERY is missing"),
+        ..new_job(&params, None, "address 192.0.2.7", Phase::Error)
+    };
+    let refused = store.create(&refused).await.unwrap();
+    assert_eq!(refused.phase, Phase::Error);
+    assert!(refused.end_time.is_some());
+    assert!(
+        store.claim_next(1).await.unwrap().is_none(),
+        "an ERROR job is not run"
+    );
+
     // list filters
     let all = store.list(&ListFilter::default()).await.unwrap();
-    assert_eq!(all.len(), 2);
+    assert_eq!(all.len(), 3);
     let completed = store
         .list(&ListFilter {
             phases: vec![Phase::Completed],
@@ -133,7 +187,7 @@ async fn job_lifecycle() {
         })
         .await
         .unwrap();
-    assert_eq!(last[0].job_id, second.job_id, "LAST gives the most recent");
+    assert_eq!(last[0].job_id, refused.job_id, "LAST gives the most recent");
     let after = store
         .list(&ListFilter {
             after: Some(Utc::now() + Duration::hours(1)),
@@ -142,7 +196,7 @@ async fn job_lifecycle() {
         .await
         .unwrap();
     assert!(after.is_empty());
-    assert!(other.list(&ListFilter::default()).await.unwrap().is_empty());
+    assert_eq!(other.list(&ListFilter::default()).await.unwrap().len(), 1);
     assert_eq!(other.recover(3).await.unwrap(), (0, 0));
 
     // destruction
@@ -156,4 +210,36 @@ async fn job_lifecycle() {
         vec![done.job_id.clone()]
     );
     assert!(store.get(&done.job_id).await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn the_next_job_goes_to_the_client_with_the_fewest_running() {
+    let db = TestCluster::start().await;
+    let client = db.client().await;
+    let store = JobStore::new(&client, "tap");
+    let params = vec![("LANG".to_string(), "ADQL".to_string())];
+    let mut ids = Vec::new();
+    for key in ["address a", "address a", "address a", "address b"] {
+        let job = store
+            .create(&new_job(&params, None, key, Phase::Queued))
+            .await
+            .unwrap();
+        ids.push(job.job_id);
+    }
+    let claim = |per_client: i32| {
+        let store = &store;
+        async move {
+            store
+                .claim_next(per_client)
+                .await
+                .unwrap()
+                .map(|j| j.job_id)
+        }
+    };
+    // a's first, then b's (a has one running), then a's second; a's third waits at 2
+    assert_eq!(claim(2).await.as_ref(), Some(&ids[0]));
+    assert_eq!(claim(2).await.as_ref(), Some(&ids[3]));
+    assert_eq!(claim(2).await.as_ref(), Some(&ids[1]));
+    assert_eq!(claim(2).await, None, "a has two running, its limit");
+    assert_eq!(claim(3).await.as_ref(), Some(&ids[2]));
 }

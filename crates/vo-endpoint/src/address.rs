@@ -1,0 +1,316 @@
+//! The service's own address, and who a client is — from the configuration, never from what a
+//! client claims.
+//!
+//! Absolute URLs the service writes (capabilities, job documents, DataLink access URLs,
+//! download scripts, the token endpoint in OpenID discovery) come from `server.public_url`
+//! when it is set. Without it they come from the request's `Host`, which is then accepted only
+//! when it names this machine (loopback) or a host the operator listed — so a request with a
+//! forged `Host` cannot make a cache in front store documents pointing somewhere else.
+//! `X-Forwarded-Host`, `X-Forwarded-Proto` and `X-Forwarded-For` are read only from peers in
+//! `server.trusted_proxies`; from anyone else they are ignored.
+
+use actix_web::http::header::{self, HeaderMap};
+use actix_web::{web, HttpRequest};
+use ip_network::IpNetwork;
+use std::net::IpAddr;
+
+/// The service's address and the proxies it trusts, from the configuration.
+#[derive(Debug, Clone, Default)]
+pub struct ServiceAddress {
+    public_url: Option<String>,
+    /// Host names (lower case, without port) accepted when there is no public URL, besides
+    /// loopback.
+    allowed_hosts: Vec<String>,
+    trusted_proxies: Vec<IpNetwork>,
+}
+
+impl ServiceAddress {
+    /// `public_url` (used for every URL when set), the host names to accept without it, and
+    /// the proxies (addresses or CIDR networks) whose forwarding headers are believed.
+    pub fn new(
+        public_url: Option<&str>,
+        allowed_hosts: &[String],
+        trusted_proxies: &[String],
+    ) -> Result<ServiceAddress, String> {
+        let trusted_proxies = trusted_proxies
+            .iter()
+            .map(|p| {
+                let text = p.trim();
+                let cidr = if text.contains('/') {
+                    text.to_string()
+                } else if text.contains(':') {
+                    format!("{text}/128")
+                } else {
+                    format!("{text}/32")
+                };
+                cidr.parse::<IpNetwork>().map_err(|e| {
+                    format!("server.trusted_proxies: '{p}' is not an address or network ({e})")
+                })
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(ServiceAddress {
+            public_url: public_url.map(|u| u.trim_end_matches('/').to_string()),
+            allowed_hosts: allowed_hosts
+                .iter()
+                .map(|h| host_name(h).to_ascii_lowercase())
+                .collect(),
+            trusted_proxies,
+        })
+    }
+
+    /// The configured address of a request's application (loopback only, no proxies, when
+    /// none is registered).
+    pub fn of(request: &HttpRequest) -> ServiceAddress {
+        request
+            .app_data::<web::Data<ServiceAddress>>()
+            .map(|a| a.get_ref().clone())
+            .unwrap_or_default()
+    }
+
+    fn trusts(&self, peer: Option<IpAddr>) -> bool {
+        peer.is_some_and(|ip| self.trusted_proxies.iter().any(|n| n.contains(ip)))
+    }
+
+    /// The host (with port) a request asked for: a trusted proxy's X-Forwarded-Host, else
+    /// its Host header.
+    fn requested_host(&self, request: &HttpRequest) -> String {
+        let forwarded = self
+            .trusts(request.peer_addr().map(|a| a.ip()))
+            .then(|| first_value(request.headers(), "x-forwarded-host"))
+            .flatten();
+        forwarded
+            .or_else(|| {
+                request
+                    .headers()
+                    .get(header::HOST)
+                    .and_then(|h| h.to_str().ok())
+                    .map(str::to_string)
+            })
+            .or_else(|| request.uri().authority().map(|a| a.to_string()))
+            .unwrap_or_else(|| request.app_config().host().to_string())
+    }
+
+    /// Why the service will not answer a request addressed to its Host, or `None`: with a
+    /// public URL any Host is fine (nothing is built from it); without one, it must name
+    /// this machine or an allowed host.
+    pub fn host_problem(&self, request: &HttpRequest) -> Option<String> {
+        if self.public_url.is_some() {
+            return None;
+        }
+        let requested = self.requested_host(request);
+        let name = host_name(&requested).to_ascii_lowercase();
+        if is_loopback_name(&name) || self.allowed_hosts.contains(&name) {
+            return None;
+        }
+        let mut known = vec!["localhost", "127.0.0.1", "[::1]"];
+        for host in &self.allowed_hosts {
+            if !known.contains(&host.as_str()) {
+                known.push(host);
+            }
+        }
+        Some(format!(
+            "this service does not answer to the host name '{}': it answers to {} (an operator serving other names sets server.public_url, or server.allowed_hosts)",
+            requested.chars().take(100).collect::<String>(),
+            known.join(", ")
+        ))
+    }
+
+    /// `scheme://host[:port]` for absolute URLs: the public URL, else what the request was
+    /// addressed to (checked by [`Self::host_problem`] before any endpoint runs).
+    pub fn base_url(&self, request: &HttpRequest) -> String {
+        if let Some(url) = &self.public_url {
+            return url.clone();
+        }
+        let peer = request.peer_addr().map(|a| a.ip());
+        let forwarded_scheme = self
+            .trusts(peer)
+            .then(|| first_value(request.headers(), "x-forwarded-proto"))
+            .flatten()
+            .filter(|s| s.eq_ignore_ascii_case("http") || s.eq_ignore_ascii_case("https"));
+        let scheme = forwarded_scheme.unwrap_or_else(|| {
+            if request.app_config().secure() {
+                "https".into()
+            } else {
+                "http".into()
+            }
+        });
+        format!(
+            "{}://{}",
+            scheme.to_ascii_lowercase(),
+            self.requested_host(request)
+        )
+    }
+
+    /// Who a request counts against: its peer's address, or behind a trusted proxy the
+    /// nearest address in X-Forwarded-For that is not a trusted proxy; an IPv6 address by
+    /// its /64 (one host usually has a whole /64 to choose from).
+    pub fn client(&self, peer: Option<IpAddr>, headers: &HeaderMap) -> String {
+        let mut client = peer;
+        if self.trusts(peer) {
+            let chain: Vec<IpAddr> = headers
+                .get_all("x-forwarded-for")
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(','))
+                .filter_map(|a| a.trim().parse().ok())
+                .collect();
+            if let Some(nearest) = chain.into_iter().rev().find(|ip| !self.trusts(Some(*ip))) {
+                client = Some(nearest);
+            }
+        }
+        match client {
+            Some(IpAddr::V6(v6)) if v6.to_ipv4_mapped().is_none() => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+            Some(IpAddr::V6(v6)) => v6.to_ipv4_mapped().expect("checked").to_string(),
+            Some(ip) => ip.to_string(),
+            None => "unknown client".to_string(),
+        }
+    }
+}
+
+/// The service's address as the client sees it, for absolute URLs in documents.
+pub fn base_url(request: &HttpRequest) -> String {
+    ServiceAddress::of(request).base_url(request)
+}
+
+/// Who a request counts against (per-client limits and quotas).
+pub fn client_of(request: &HttpRequest) -> String {
+    ServiceAddress::of(request).client(request.peer_addr().map(|a| a.ip()), request.headers())
+}
+
+fn first_value(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(',').next())
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+}
+
+/// The host name of `host[:port]` (an IPv6 literal keeps its brackets).
+fn host_name(host: &str) -> &str {
+    if host.starts_with('[') {
+        return host.split_inclusive(']').next().unwrap_or(host);
+    }
+    host.rsplit_once(':').map(|(h, _)| h).unwrap_or(host)
+}
+
+fn is_loopback_name(name: &str) -> bool {
+    name == "localhost"
+        || name.ends_with(".localhost")
+        || name
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::test::TestRequest;
+
+    fn request(host: &str, peer: &str, extra: &[(&str, &str)]) -> HttpRequest {
+        let mut r = TestRequest::default()
+            .insert_header((header::HOST, host))
+            .peer_addr(peer.parse().unwrap());
+        for (k, v) in extra {
+            r = r.insert_header((*k, *v));
+        }
+        r.to_http_request()
+    }
+
+    #[test]
+    fn without_a_public_url_only_loopback_and_allowed_hosts_are_answered() {
+        let address = ServiceAddress::new(None, &["archive.example.org".into()], &[]).unwrap();
+        for ok in [
+            "127.0.0.1:8080",
+            "localhost",
+            "[::1]:8080",
+            "Archive.Example.org:443",
+        ] {
+            let r = request(ok, "10.0.0.9:5000", &[]);
+            assert_eq!(address.host_problem(&r), None, "{ok}");
+        }
+        let r = request("evil.example.com", "10.0.0.9:5000", &[]);
+        let problem = address.host_problem(&r).unwrap();
+        assert!(problem.contains("'evil.example.com'") && problem.contains("server.public_url"));
+        let r = request(
+            "127.0.0.1:8080",
+            "10.0.0.9:5000",
+            &[
+                ("x-forwarded-host", "evil.example.com"),
+                ("x-forwarded-proto", "https"),
+            ],
+        );
+        assert_eq!(
+            address.base_url(&r),
+            "http://127.0.0.1:8080",
+            "an untrusted peer's forwarding headers are ignored"
+        );
+    }
+
+    #[test]
+    fn a_public_url_is_used_whatever_the_request_says() {
+        let address = ServiceAddress::new(Some("https://archive.example.org/"), &[], &[]).unwrap();
+        let r = request(
+            "evil.example.com",
+            "10.0.0.9:5000",
+            &[("x-forwarded-host", "evil.example.com")],
+        );
+        assert_eq!(address.host_problem(&r), None);
+        assert_eq!(address.base_url(&r), "https://archive.example.org");
+    }
+
+    #[test]
+    fn trusted_proxies_forward_host_scheme_and_client() {
+        let address = ServiceAddress::new(
+            None,
+            &["archive.example.org".into()],
+            &["10.0.0.0/8".into(), "::1".into()],
+        )
+        .unwrap();
+        let r = request(
+            "127.0.0.1:8080",
+            "10.0.0.2:5000",
+            &[
+                ("x-forwarded-host", "archive.example.org"),
+                ("x-forwarded-proto", "https"),
+                ("x-forwarded-for", "1.2.3.4, 10.0.0.7"),
+            ],
+        );
+        assert_eq!(address.host_problem(&r), None);
+        assert_eq!(address.base_url(&r), "https://archive.example.org");
+        assert_eq!(
+            address.client(r.peer_addr().map(|a| a.ip()), r.headers()),
+            "1.2.3.4"
+        );
+        // a forged entry further left does not help: the nearest untrusted address counts
+        let r = request(
+            "127.0.0.1",
+            "10.0.0.2:5000",
+            &[("x-forwarded-for", "9.9.9.9, 1.2.3.4")],
+        );
+        assert_eq!(
+            address.client(r.peer_addr().map(|a| a.ip()), r.headers()),
+            "1.2.3.4"
+        );
+        // from an untrusted peer the header means nothing
+        let r = request(
+            "127.0.0.1",
+            "192.0.2.1:5000",
+            &[("x-forwarded-for", "1.2.3.4")],
+        );
+        assert_eq!(
+            address.client(r.peer_addr().map(|a| a.ip()), r.headers()),
+            "192.0.2.1"
+        );
+        let r = request("127.0.0.1", "[2001:db8:1:2:3:4:5:6]:5000", &[]);
+        assert_eq!(
+            address.client(r.peer_addr().map(|a| a.ip()), r.headers()),
+            "2001:db8:1:2::/64"
+        );
+        assert!(ServiceAddress::new(None, &[], &["not an address".into()]).is_err());
+    }
+}
