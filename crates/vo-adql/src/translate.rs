@@ -108,9 +108,19 @@ fn expand_source(source: &Source, items: &mut Vec<String>, columns: &mut Vec<Out
     columns.reserve(source.columns.len());
     for c in &source.columns {
         let mut item = String::with_capacity(alias.len() + 2 * c.name().len() + 12);
-        item.push_str(&alias);
-        item.push('.');
-        c.write_sql(&mut item);
+        if matches!(
+            c.kind,
+            Kind::Point | Kind::Circle | Kind::Polygon | Kind::Box
+        ) {
+            // an uploaded geometry comes out as a DALI array, as when it is named
+            let mut column = format!("{alias}.");
+            c.write_sql(&mut column);
+            item.push_str(&geometry::as_output(&column, c.kind));
+        } else {
+            item.push_str(&alias);
+            item.push('.');
+            c.write_sql(&mut item);
+        }
         item.push_str(" AS \"");
         item.push_str(&c.name().replace('"', "\"\""));
         item.push('"');
@@ -133,7 +143,8 @@ fn out_from_source(c: &SourceColumn) -> OutputColumn {
 fn kind_votable(kind: Kind) -> (&'static str, Option<&'static str>, Option<&'static str>) {
     match kind {
         Kind::Number | Kind::Null => ("double", None, None),
-        Kind::Text => ("char", Some("*"), None),
+        // computed text may hold anything its operands or the query's literals hold
+        Kind::Text => ("unicodeChar", Some("*"), None),
         Kind::Timestamp => ("char", Some("*"), Some("timestamp")),
         Kind::Point => ("double", Some("2"), Some("point")),
         Kind::Circle => ("double", Some("3"), Some("circle")),
@@ -559,14 +570,14 @@ impl<'c> Translator<'c> {
             // array too; s_region (a Region) stays ALMA's STC-S text
             let sql = match kind {
                 Kind::Point | Kind::Circle | Kind::Polygon | Kind::Box => {
-                    geometry::as_output(&resolved.sql, kind, e)?
+                    geometry::as_output(&resolved.sql, kind)
                 }
                 _ => resolved.sql,
             };
             return Ok((sql, kind, resolved.column.meta().cloned()));
         }
         let (sql, kind) = self.expr(e)?;
-        Ok((geometry::as_output(&sql, kind, e)?, kind, None))
+        Ok((geometry::as_output(&sql, kind), kind, None))
     }
 
     /// A search condition.

@@ -198,6 +198,31 @@ impl Validator {
                 errors.push(error(&column.name, "contains a NUL character".into()));
                 continue;
             }
+            if let Some(c) = value
+                .chars()
+                .find(|c| c.is_ascii_control() && !matches!(c, '\t' | '\n' | '\r'))
+            {
+                errors.push(error(
+                    &column.name,
+                    format!(
+                        "contains the control character U+{:04X}, which no result can carry",
+                        c as u32
+                    ),
+                ));
+                continue;
+            }
+            // only free text (unicodeChar) may hold more than ASCII: results declare the
+            // other text columns char, which binary VOTables carry as ASCII
+            if column.datatype == "char" && !value.is_ascii() {
+                errors.push(error(
+                    &column.name,
+                    format!(
+                        "holds characters beyond ASCII ({:?}); this column takes ASCII only (free-text columns such as obs_title take any)",
+                        value.chars().find(|c| !c.is_ascii()).unwrap_or_default()
+                    ),
+                ));
+                continue;
+            }
             let checked = if is_char {
                 check_value(&column.name, value)
             } else {

@@ -151,8 +151,8 @@ impl Format {
             Format::VotableTabledata | Format::VotableBinary | Format::VotableBinary2 => {
                 "application/x-votable+xml"
             }
-            Format::Csv => "text/csv;header=present",
-            Format::Tsv => "text/tab-separated-values",
+            Format::Csv => "text/csv;charset=utf-8;header=present",
+            Format::Tsv => "text/tab-separated-values;charset=utf-8",
             Format::Fits => "application/fits",
             Format::Parquet => "application/vnd.apache.parquet",
         }

@@ -1,6 +1,7 @@
 //! The real clients against a demo archive served by the binary: pyvo, astroquery.alma, and
-//! astropy reading every output format back (identical values), each response checked by
-//! STILTS votlint; and STILTS taplint over the whole TAP service.
+//! astropy reading every output format back (identical values, hostile text and uploaded
+//! geometries included), each response checked by STILTS votlint; and STILTS taplint over
+//! the whole TAP service.
 
 mod common;
 
@@ -34,7 +35,23 @@ fn pyvo_astroquery_and_astropy_use_the_service() {
         "{}",
         run_script(&server, "astropy/read_formats.py", &[out.to_str().unwrap()])
     );
-    for format in ["votable", "votable_b", "votable_b2"] {
+    // hostile text and uploaded geometries, round-tripped through every format
+    println!(
+        "{}",
+        run_script(
+            &server,
+            "astropy/hostile_strings.py",
+            &[out.to_str().unwrap()]
+        )
+    );
+    for format in [
+        "votable",
+        "votable_b",
+        "votable_b2",
+        "hostile_votable",
+        "hostile_votable_b",
+        "hostile_votable_b2",
+    ] {
         let messages = votlint(&out.join(format));
         assert!(
             messages.is_empty(),

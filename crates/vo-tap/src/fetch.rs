@@ -9,33 +9,40 @@ use vo_endpoint::Failure;
 /// How long the service waits for a table named by URL.
 const FETCH_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
 
-/// Whether an address is reachable from the internet at large (not loopback, private,
-/// link-local, shared, documentation, multicast or unspecified).
+/// Whether an address is reachable from the internet at large, as the IANA special-purpose
+/// registries classify it (the `ip_network` crate): not loopback, private, link-local,
+/// site-local, shared, documentation, benchmarking, multicast, reserved or unspecified. An
+/// IPv6 address that carries an IPv4 one (IPv4-mapped `::ffff:a.b.c.d`, IPv4-compatible
+/// `::a.b.c.d`, NAT64 `64:ff9b::/96` and `64:ff9b:1::/48`, 6to4 `2002::/16`) is public only
+/// if the IPv4 address inside is too: each reaches that IPv4 host.
 pub fn is_public(ip: IpAddr) -> bool {
+    if !ip_network::IpNetwork::from(ip).is_global() {
+        return false;
+    }
     match ip {
-        IpAddr::V4(v4) => {
-            let [a, b, ..] = v4.octets();
-            !(v4.is_loopback()
-                || v4.is_private()
-                || v4.is_link_local()
-                || v4.is_unspecified()
-                || v4.is_broadcast()
-                || v4.is_documentation()
-                || v4.is_multicast()
-                || a == 0
-                || (a == 100 && (64..128).contains(&b)))
-        }
-        IpAddr::V6(v6) => {
-            if let Some(v4) = v6.to_ipv4_mapped() {
-                return is_public(IpAddr::V4(v4));
-            }
-            let first = v6.segments()[0];
-            !(v6.is_loopback()
-                || v6.is_unspecified()
-                || v6.is_multicast()
-                || (first & 0xfe00) == 0xfc00
-                || (first & 0xffc0) == 0xfe80)
-        }
+        IpAddr::V4(_) => true,
+        IpAddr::V6(v6) => embedded_ipv4(v6).is_none_or(|v4| is_public(IpAddr::V4(v4))),
+    }
+}
+
+/// The IPv4 address an IPv6 transition address leads to, if it is one.
+fn embedded_ipv4(v6: std::net::Ipv6Addr) -> Option<std::net::Ipv4Addr> {
+    let s = v6.segments();
+    let last32 =
+        std::net::Ipv4Addr::new((s[6] >> 8) as u8, s[6] as u8, (s[7] >> 8) as u8, s[7] as u8);
+    match s {
+        // IPv4-mapped and IPv4-compatible (::/96, deprecated)
+        [0, 0, 0, 0, 0, 0xffff, ..] | [0, 0, 0, 0, 0, 0, ..] => Some(last32),
+        // NAT64: the well-known prefix and the local-use one (RFC 6052, RFC 8215)
+        [0x64, 0xff9b, 0, 0, 0, 0, ..] | [0x64, 0xff9b, 1, ..] => Some(last32),
+        // 6to4: the IPv4 address follows the prefix
+        [0x2002, hi, lo, ..] => Some(std::net::Ipv4Addr::new(
+            (hi >> 8) as u8,
+            hi as u8,
+            (lo >> 8) as u8,
+            lo as u8,
+        )),
+        _ => None,
     }
 }
 
@@ -105,11 +112,29 @@ mod tests {
             "fd00::1",
             "fe80::1",
             "::ffff:127.0.0.1",
+            "::ffff:10.0.0.1",
+            "::127.0.0.1",
+            "64:ff9b::7f00:1",
+            "64:ff9b::a00:1",
+            "64:ff9b:1::a00:1",
+            "2002:7f00:1::1",
+            "2002:c0a8:101::1",
+            "fec0::1",
+            "2001:db8::1",
+            "::",
             "224.0.0.1",
+            "198.18.0.1",
+            "240.0.0.1",
         ] {
             assert!(!is_public(private.parse().unwrap()), "{private}");
         }
-        for public in ["8.8.8.8", "193.40.1.1", "2001:4860:4860::8888"] {
+        for public in [
+            "8.8.8.8",
+            "193.40.1.1",
+            "2001:4860:4860::8888",
+            "::ffff:8.8.8.8",
+            "64:ff9b::808:808",
+        ] {
             assert!(is_public(public.parse().unwrap()), "{public}");
         }
     }

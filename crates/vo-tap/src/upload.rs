@@ -66,17 +66,23 @@ enum Geometry {
     Polygon,
 }
 
+/// The geometry a column's xtype names, if any (whatever its datatype).
 fn geometry_of(field: &vo_votable::Field) -> Option<Geometry> {
     let xtype = field.xtype.as_deref()?.trim().to_ascii_lowercase();
-    if !matches!(field.datatype.as_str(), "float" | "double") {
-        return None;
-    }
     match xtype.trim_start_matches("adql:") {
         "point" => Some(Geometry::Point),
         "circle" => Some(Geometry::Circle),
         "polygon" => Some(Geometry::Polygon),
         _ => None,
     }
+}
+
+/// A geometry xtype needs numbers (DALI: float or double arrays).
+fn geometry_datatype_ok(field: &vo_votable::Field) -> bool {
+    matches!(
+        field.datatype.as_str(),
+        "float" | "double" | "short" | "int" | "long" | "unsignedByte"
+    )
 }
 
 /// The PostgreSQL type holding an uploaded column, the catalogue datatype and arraysize it is
@@ -219,7 +225,30 @@ fn upload_table(
                 spec.name, field.name
             )));
         }
+        if geometry_of(field).is_some() && !geometry_datatype_ok(field) {
+            return Err(Failure::bad_request(format!(
+                "UPLOAD {}: the column {} has xtype {} but datatype {}; DALI geometries are arrays of numbers (double)",
+                spec.name,
+                field.name,
+                field.xtype.as_deref().unwrap_or_default(),
+                field.datatype
+            )));
+        }
         let (pg_type, datatype, arraysize, xtype) = column_types(field);
+        // text with characters beyond ASCII is declared unicodeChar, which every result
+        // serialization carries
+        let position = columns.len();
+        let datatype = if datatype == "char"
+            && (field.datatype == "unicodeChar"
+                || table
+                    .rows
+                    .iter()
+                    .any(|r| r[position].as_deref().is_some_and(|v| !v.is_ascii())))
+        {
+            "unicodeChar"
+        } else {
+            datatype
+        };
         columns.push((field.name.clone(), pg_type));
         catalogue_columns.push(Arc::new(Column {
             name: field.name.clone(),

@@ -25,14 +25,14 @@ fn degrees_array(radians: &str) -> String {
 
 /// Geometry values selected as output become DALI arrays (degrees): a point is [ra, dec], a
 /// circle [ra, dec, radius], a polygon (and a box, as its four corners) [ra1, dec1, ra2, …].
-pub(crate) fn as_output(sql: &str, kind: Kind, _e: &Expr) -> Result<String, AdqlError> {
-    Ok(match kind {
+pub(crate) fn as_output(sql: &str, kind: Kind) -> String {
+    match kind {
         Kind::Point => format!("ARRAY[degrees(long({sql})), degrees(lat({sql}))]"),
         Kind::Circle => format!("ARRAY[degrees(long(center({sql}))), degrees(lat(center({sql}))), degrees(radius({sql}))]"),
         Kind::Polygon => degrees_array(&polygon_radians(sql)),
         Kind::Box => degrees_array(&box_radians(sql)),
         _ => sql.to_string(),
-    })
+    }
 }
 
 /// The centre of a box or polygon as a pgSphere point: the normalised mean of the vertices'

@@ -3,12 +3,14 @@
 //! first row, so rows are spooled to temporary files on disk (memory stays small whatever
 //! the size) and the file is written when the result ends, in pieces ([`ResultWriter::drain`]).
 //!
-//! Text columns get the widest value's width (`nA`, UTF-8 bytes, NUL-padded); fixed numeric
+//! Text columns get the widest value's width (`nA`, NUL-padded), in printable ASCII with
+//! escapes for anything else ([`ascii`]); fixed numeric
 //! arrays are repeated columns (`2D`), variable ones live in the heap (`PD(n)`, `PJ(n)`, ...); integer nulls use `TNULLn`, float
 //! nulls NaN, boolean nulls a zero byte. Units, UCDs, utypes and descriptions go into
 //! `TUNITn`, `TUCDn`, `TUTYPn` and `TCOMMn` as STIL (TOPCAT) writes them; an OVERFLOW (MAXREC
 //! reached) is recorded in the primary header and in the extension.
 
+mod ascii;
 mod cards;
 mod spool;
 
@@ -128,6 +130,9 @@ impl FitsWriter {
         ext.integer("TFIELDS", self.meta.fields.len() as i64, "");
         ext.string("EXTNAME", "RESULTS", "");
         ext.string("QSTATUS", status, "");
+        if self.meta.fields.iter().any(|f| f.datatype.is_text()) {
+            ext.comment(ascii::ESCAPES_NOTE);
+        }
         for (i, (field, (form, _))) in self.meta.fields.iter().zip(&forms).enumerate() {
             let n = i + 1;
             ext.string(&format!("TTYPE{n}"), &field.name, "");

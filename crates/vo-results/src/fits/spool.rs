@@ -57,7 +57,8 @@ impl Spool {
         for (i, field) in fields.iter().enumerate() {
             let cell = cells.get(i).unwrap_or(&Cell::Null);
             if field.datatype.is_text() {
-                let text = crate::text::cell_text(field, cell);
+                let value = crate::text::cell_text(field, cell);
+                let text = super::ascii::fits_text(&value);
                 self.text_widths[i] = self.text_widths[i].max(text.len());
                 w.write_all(&(text.len() as u32).to_le_bytes())?;
                 w.write_all(text.as_bytes())?;

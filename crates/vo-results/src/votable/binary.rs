@@ -100,19 +100,23 @@ fn push_number(raw: &mut Vec<u8>, datatype: Datatype, int: Option<i64>, float: f
 
 fn push_text(raw: &mut Vec<u8>, field: &Field, text: &str) {
     let unicode = field.datatype == Datatype::UnicodeChar;
+    if unicode && field.shape() == Shape::Variable {
+        // the common case, encoded in place: the count of UTF-16 units, then the units
+        let at = raw.len();
+        raw.extend_from_slice(&[0; 4]);
+        let mut units: u32 = 0;
+        for unit in text.encode_utf16() {
+            raw.extend_from_slice(&unit.to_be_bytes());
+            units += 1;
+        }
+        raw[at..at + 4].copy_from_slice(&units.to_be_bytes());
+        return;
+    }
     let utf16: Vec<u8>;
+    // unicodeChar is UTF-16, big-endian: characters beyond the BMP as surrogate pairs (two
+    // units of the array), as astropy and STIL read them
     let encoded: &[u8] = if unicode {
-        utf16 = text
-            .chars()
-            .flat_map(|c| {
-                let unit = if (c as u32) < 0x10000 {
-                    c as u16
-                } else {
-                    b'?' as u16
-                };
-                unit.to_be_bytes()
-            })
-            .collect();
+        utf16 = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
         &utf16
     } else {
         text.as_bytes()

@@ -38,6 +38,8 @@ pub(crate) fn push_escaped(out: &mut Vec<u8>, text: &str) {
             b'<' => b"&lt;",
             b'>' => b"&gt;",
             b'"' => b"&quot;",
+            // a parser turns a literal carriage return (and CR LF) into a line feed
+            b'\r' => b"&#13;",
             _ => "\u{fffd}".as_bytes(),
         };
         out.extend_from_slice(&bytes[start..i]);
@@ -47,13 +49,14 @@ pub(crate) fn push_escaped(out: &mut Vec<u8>, text: &str) {
     out.extend_from_slice(&bytes[start..]);
 }
 
-/// The bytes XML text and attribute values cannot hold as they are: markup characters, and
-/// control characters other than tab, newline and carriage return (written as U+FFFD).
+/// The bytes XML text and attribute values cannot hold as they are: markup characters, the
+/// carriage return (as `&#13;`), and control characters other than tab and newline (written
+/// as U+FFFD).
 static XML_SPECIAL: [bool; 256] = {
     let mut table = [false; 256];
     let mut b = 0;
     while b < 0x20 {
-        table[b] = !matches!(b as u8, b'\t' | b'\n' | b'\r');
+        table[b] = !matches!(b as u8, b'\t' | b'\n');
         b += 1;
     }
     table[b'&' as usize] = true;
@@ -212,7 +215,7 @@ mod escaping_tests {
         assert_eq!(escape_xml("plain text, ünïcödé"), "plain text, ünïcödé");
         assert_eq!(
             escape_xml("a&b<c>\"d\u{1}e\tf\ng\rh\u{1f}"),
-            "a&amp;b&lt;c&gt;&quot;d\u{fffd}e\tf\ng\rh\u{fffd}"
+            "a&amp;b&lt;c&gt;&quot;d\u{fffd}e\tf\ng&#13;h\u{fffd}"
         );
         assert_eq!(escape_xml("<<&&"), "&lt;&lt;&amp;&amp;");
     }
