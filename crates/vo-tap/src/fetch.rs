@@ -11,12 +11,14 @@ const FETCH_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// Whether an address is reachable from the internet at large, as the IANA special-purpose
 /// registries classify it (the `ip_network` crate): not loopback, private, link-local,
-/// site-local, shared, documentation, benchmarking, multicast, reserved or unspecified. An
+/// site-local, shared, documentation, benchmarking, reserved or unspecified — nor multicast. An
 /// IPv6 address that carries an IPv4 one (IPv4-mapped `::ffff:a.b.c.d`, IPv4-compatible
 /// `::a.b.c.d`, NAT64 `64:ff9b::/96` and `64:ff9b:1::/48`, 6to4 `2002::/16`) is public only
 /// if the IPv4 address inside is too: each reaches that IPv4 host.
 pub fn is_public(ip: IpAddr) -> bool {
-    if !ip_network::IpNetwork::from(ip).is_global() {
+    // the registries' "globally reachable" does not speak of multicast, which is no host
+    let network = ip_network::IpNetwork::from(ip);
+    if !network.is_global() || network.is_multicast() {
         return false;
     }
     match ip {
