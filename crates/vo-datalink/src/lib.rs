@@ -11,6 +11,8 @@ mod capabilities;
 mod document;
 mod sync;
 
+pub use sync::requested_ids;
+
 use actix_web::web;
 use std::path::PathBuf;
 

@@ -46,33 +46,39 @@ pub async fn links(
     }
 }
 
+/// The IDs a request asks for, each once, in request order: checked before any is looked
+/// up (the response format, at least one ID, at most `max_ids`).
+pub fn requested_ids(params: &Params, max_ids: usize) -> Result<Vec<&str>, Failure> {
+    check_format(params)?;
+    let count = params.all("ID").count();
+    if count == 0 {
+        return Err(Failure::bad_request(
+            "UsageFault: ID is required: a member OUS uid (uid://A001/X12a3/Xe9), a project \
+             code, or a package or file name; repeat ID for several",
+        ));
+    }
+    if count > max_ids {
+        return Err(Failure::bad_request(format!(
+            "UsageFault: {count} IDs in one request; at most {max_ids} are served, split the request"
+        )));
+    }
+    // an ID given twice is listed once
+    let mut ids: Vec<&str> = Vec::with_capacity(count);
+    for id in params.all("ID") {
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    Ok(ids)
+}
+
 async fn listing(
     request: &HttpRequest,
     params: &Params,
     service: &DataLinkService,
     pool: &vo_db::Pool,
 ) -> Result<Listing, Failure> {
-    check_format(params)?;
-    // an ID given twice is listed once
-    let mut ids: Vec<&str> = Vec::new();
-    for id in params.all("ID") {
-        if !ids.contains(&id) {
-            ids.push(id);
-        }
-    }
-    if ids.is_empty() {
-        return Err(Failure::bad_request(
-            "UsageFault: ID is required: a member OUS uid (uid://A001/X12a3/Xe9), a project \
-             code, or a package or file name; repeat ID for several",
-        ));
-    }
-    if ids.len() > service.max_ids {
-        return Err(Failure::bad_request(format!(
-            "UsageFault: {} IDs in one request; at most {} are served, split the request",
-            ids.len(),
-            service.max_ids
-        )));
-    }
+    let ids = requested_ids(params, service.max_ids)?;
     // `readable` says what this caller may fetch
     let reader = vo_endpoint::reader(request, pool).await?;
     let client = connect(pool).await?;

@@ -120,6 +120,13 @@ impl Params {
         Ok(params)
     }
 
+    /// Parameters from a whole multipart body (`content_type` names its boundary).
+    pub async fn from_multipart(content_type: &str, body: Bytes) -> Result<Params, ParamError> {
+        let mut params = Params::default();
+        params.add_multipart(content_type, body).await?;
+        Ok(params)
+    }
+
     fn add_urlencoded(&mut self, body: &[u8], source: &str) -> Result<(), ParamError> {
         for pair in body.split(|b| *b == b'&').filter(|p| !p.is_empty()) {
             if self.values.len() + self.parts.len() >= MAX_PARAMETERS {

@@ -9,7 +9,8 @@
 mod constraints;
 mod query;
 
-pub use constraints::{adql_for, Sia2Error};
+pub use constraints::{adql_for, Sia2Error, MAX_VALUES};
+pub use query::plan;
 
 use actix_web::web;
 use std::sync::Arc;

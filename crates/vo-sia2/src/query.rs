@@ -7,7 +7,7 @@ use std::time::Duration;
 use vo_endpoint::{
     base_url, capabilities_end, capabilities_start, maxrec, param_http_capability, plan_adql,
     respond_with_rows, response_format, vosi_capabilities, xml_response, AdqlRequest, Failure,
-    Params,
+    Params, QueryPlan,
 };
 
 /// The most a request body may hold (SIA2 parameters only, no uploads).
@@ -23,25 +23,27 @@ pub async fn query(
         Ok(p) => p,
         Err(e) => return Failure::from(e).response(),
     };
-    let planned = crate::adql_for(&params)
-        .map_err(|e| Failure::bad_request(e.to_string()))
-        .and_then(|adql| {
-            plan_adql(
-                &adql,
-                AdqlRequest {
-                    catalogue: &service.catalogue,
-                    maxrec: maxrec(&params, service.maxrec_default, service.maxrec_hard)?,
-                    format: response_format(&params, &["RESPONSEFORMAT"])?,
-                    timeout: Duration::from_secs(service.seconds),
-                    uploads: Vec::new(),
-                    datalink_url: Some(format!("{}/datalink/sync", base_url(&request))),
-                },
-            )
-        });
-    match planned {
+    match plan(&params, &service, &base_url(&request)) {
         Ok(plan) => respond_with_rows(&pool, plan, "; narrow the search (POS, BAND, TIME)").await,
         Err(failure) => failure.response(),
     }
+}
+
+/// The plan of a SIA2 query: its constraints as ADQL, through the TAP planner. `base` is
+/// the service's URL (for the DataLink descriptor).
+pub fn plan(params: &Params, service: &Sia2Service, base: &str) -> Result<QueryPlan, Failure> {
+    let adql = crate::adql_for(params).map_err(|e| Failure::bad_request(e.to_string()))?;
+    plan_adql(
+        &adql,
+        AdqlRequest {
+            catalogue: &service.catalogue,
+            maxrec: maxrec(params, service.maxrec_default, service.maxrec_hard)?,
+            format: response_format(params, &["RESPONSEFORMAT"])?,
+            timeout: Duration::from_secs(service.seconds),
+            uploads: Vec::new(),
+            datalink_url: Some(format!("{base}/datalink/sync")),
+        },
+    )
 }
 
 pub async fn capabilities(request: HttpRequest) -> HttpResponse {

@@ -16,6 +16,7 @@ mod request;
 mod sync;
 
 pub use async_jobs::{jobs, SodaJobs};
+pub use request::{read as read_request, SodaRequest};
 
 use actix_web::web;
 use serde::Deserialize;
