@@ -11,9 +11,8 @@
 
 mod common;
 
-use common::DemoServer;
+use common::{raw, DemoServer};
 use rand::{Rng, SeedableRng};
-use std::io::{Read, Write};
 use std::time::{Duration, Instant};
 
 /// A query that keeps a worker busy for a few seconds on the demo archive.
@@ -250,30 +249,6 @@ fn a_query_over_its_time_limit_is_cancelled_in_the_database() {
     }
 }
 
-/// Sends raw bytes and returns (status, body); 0 when the server closed without answering.
-fn raw(port: u16, request: &[u8]) -> (u16, Vec<u8>) {
-    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(30)))
-        .unwrap();
-    if stream.write_all(request).is_err() {
-        return (0, Vec::new());
-    }
-    let mut answer = Vec::new();
-    let _ = stream.read_to_end(&mut answer);
-    let text = String::from_utf8_lossy(&answer);
-    let status = text
-        .strip_prefix("HTTP/1.1 ")
-        .and_then(|rest| rest.get(..3))
-        .and_then(|code| code.parse().ok())
-        .unwrap_or(0);
-    let body = text
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.as_bytes().to_vec())
-        .unwrap_or_default();
-    (status, body)
-}
-
 const PATHS: &[&str] = &[
     "/tap/sync",
     "/tap/async",
@@ -393,10 +368,10 @@ fn malformed_bytes(rng: &mut impl Rng) -> Vec<u8> {
     }
     match rng.gen_range(0..8) {
         // GET with random parameters
-        0..=2 => format!("GET {path}?{query} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").into_bytes(),
+        0..=2 => format!("GET {path}?{query} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").into_bytes(),
         // POST form
         3 | 4 => format!(
-            "POST {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{query}",
+            "POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{query}",
             query.len()
         )
         .into_bytes(),
@@ -409,14 +384,14 @@ fn malformed_bytes(rng: &mut impl Rng) -> Vec<u8> {
                 if rng.gen_bool(0.5) { "b--" } else { "broken" }
             );
             format!(
-                "POST {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: {}\r\n\r\n{body}",
+                "POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: {}\r\n\r\n{body}",
                 body.len()
             )
             .into_bytes()
         }
         // a huge header
         6 => format!(
-            "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\nX-Huge: {}\r\n\r\n",
+            "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nX-Huge: {}\r\n\r\n",
             "h".repeat(rng.gen_range(16_000..60_000))
         )
         .into_bytes(),
@@ -424,7 +399,7 @@ fn malformed_bytes(rng: &mut impl Rng) -> Vec<u8> {
         _ => {
             let mut bytes = format!("GET {path}?QUERY=").into_bytes();
             bytes.extend((0..rng.gen_range(1..30)).map(|_| rng.gen_range(0x80u8..=0xff)));
-            bytes.extend_from_slice(b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            bytes.extend_from_slice(b" HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
             if rng.gen_bool(0.3) {
                 bytes = (0..rng.gen_range(1..200)).map(|_| rng.gen()).collect();
                 bytes.extend_from_slice(b"\r\n\r\n");

@@ -6,45 +6,7 @@
 
 mod common;
 
-use common::{run_script, DemoServer};
-
-/// A fingerprint of everything the attacks could have touched.
-fn fingerprint(params: &str) -> Vec<(String, String)> {
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    runtime.block_on(async {
-        let client = vo_db::connect(params).await.unwrap();
-        let tables = client
-            .query(
-                "SELECT format('%I.%I', schemaname, tablename) FROM pg_tables \
-                 WHERE schemaname IN ('ivoa', 'tap_schema', 'archive', 'auth', 'public') ORDER BY 1",
-                &[],
-            )
-            .await
-            .unwrap();
-        let mut seen = Vec::new();
-        for row in tables {
-            let table: String = row.get(0);
-            let digest: String = client
-                .query_one(
-                    &format!("SELECT coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '-') FROM {table} t"),
-                    &[],
-                )
-                .await
-                .unwrap()
-                .get(0);
-            seen.push((table, digest));
-        }
-        for (what, sql) in [
-            ("relations", "SELECT string_agg(format('%s.%s', n.nspname, c.relname), ',' ORDER BY 1) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname NOT LIKE 'pg\\_%' AND n.nspname <> 'information_schema'"),
-            ("functions", "SELECT count(*)::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')"),
-            ("roles", "SELECT string_agg(rolname || rolsuper::text, ',' ORDER BY rolname) FROM pg_roles"),
-        ] {
-            let value: String = client.query_one(sql, &[]).await.unwrap().get(0);
-            seen.push((what.to_string(), value));
-        }
-        seen
-    })
-}
+use common::{fingerprint, run_script, DemoServer};
 
 #[test]
 fn hostile_requests_get_clear_refusals_and_change_nothing() {

@@ -108,6 +108,13 @@ impl DemoServer {
         }
     }
 
+    /// Whether the server process is still running (it has not exited or aborted).
+    pub fn is_running(&mut self) -> bool {
+        self.server
+            .as_mut()
+            .is_some_and(|child| matches!(child.try_wait(), Ok(None)))
+    }
+
     /// Kills the server with SIGKILL, as a crash would (the database keeps running).
     pub fn kill(&mut self) {
         if let Some(mut child) = self.server.take() {
@@ -288,4 +295,134 @@ pub fn run_with(program: &str, server: &DemoServer, script: &str, extra: &[&str]
         server.log()
     );
     text
+}
+
+/// Sends raw bytes to the server on 127.0.0.1 and returns (status, body); 0 when the server
+/// closed without answering.
+pub fn raw(port: u16, request: &[u8]) -> (u16, Vec<u8>) {
+    let answer = raw_answer(
+        std::net::TcpStream::connect(("127.0.0.1", port)).unwrap(),
+        request,
+    );
+    (answer.status, answer.body)
+}
+
+/// What the server answered on a raw connection.
+#[derive(Debug, Default, Clone)]
+pub struct Answer {
+    /// 0 when the server closed without answering.
+    pub status: u16,
+    /// Header lines, names lower-cased.
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Answer {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+/// Writes `request` on `stream` and reads the whole answer (the request should say
+/// `Connection: close`).
+pub fn raw_answer(mut stream: std::net::TcpStream, request: &[u8]) -> Answer {
+    use std::io::{Read, Write};
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    if stream.write_all(request).is_err() {
+        return Answer::default();
+    }
+    let mut bytes = Vec::new();
+    let _ = stream.read_to_end(&mut bytes);
+    let Some(split) = bytes.windows(4).position(|w| w == b"\r\n\r\n") else {
+        return Answer::default();
+    };
+    let head = String::from_utf8_lossy(&bytes[..split]).into_owned();
+    let mut lines = head.split("\r\n");
+    let status = lines
+        .next()
+        .and_then(|l| l.strip_prefix("HTTP/1.1 "))
+        .and_then(|rest| rest.get(..3))
+        .and_then(|code| code.parse().ok())
+        .unwrap_or(0);
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect::<Vec<_>>();
+    let mut body = bytes[split + 4..].to_vec();
+    if headers
+        .iter()
+        .any(|(n, v)| n == "transfer-encoding" && v.contains("chunked"))
+    {
+        body = dechunk(&body);
+    }
+    Answer {
+        status,
+        headers,
+        body,
+    }
+}
+
+/// The bytes of a chunked body.
+fn dechunk(mut chunked: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    while let Some(end) = chunked.windows(2).position(|w| w == b"\r\n") {
+        let size = std::str::from_utf8(&chunked[..end])
+            .ok()
+            .and_then(|s| usize::from_str_radix(s.split(';').next().unwrap_or("").trim(), 16).ok())
+            .unwrap_or(0);
+        if size == 0 || chunked.len() < end + 2 + size {
+            break;
+        }
+        out.extend_from_slice(&chunked[end + 2..end + 2 + size]);
+        chunked = &chunked[(end + 4 + size).min(chunked.len())..];
+    }
+    out
+}
+
+/// A fingerprint of everything a hostile request could have touched: every published and
+/// private table's contents, and the sets of relations, functions and roles.
+pub fn fingerprint(params: &str) -> Vec<(String, String)> {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let client = vo_db::connect(params).await.unwrap();
+        let tables = client
+            .query(
+                "SELECT format('%I.%I', schemaname, tablename) FROM pg_tables \
+                 WHERE schemaname IN ('ivoa', 'tap_schema', 'archive', 'auth', 'public') ORDER BY 1",
+                &[],
+            )
+            .await
+            .unwrap();
+        let mut seen = Vec::new();
+        for row in tables {
+            let table: String = row.get(0);
+            let digest: String = client
+                .query_one(
+                    &format!("SELECT coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '-') FROM {table} t"),
+                    &[],
+                )
+                .await
+                .unwrap()
+                .get(0);
+            seen.push((table, digest));
+        }
+        for (what, sql) in [
+            ("relations", "SELECT string_agg(format('%s.%s', n.nspname, c.relname), ',' ORDER BY 1) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname NOT LIKE 'pg\\_%' AND n.nspname <> 'information_schema'"),
+            ("functions", "SELECT count(*)::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')"),
+            ("roles", "SELECT string_agg(rolname || rolsuper::text, ',' ORDER BY rolname) FROM pg_roles"),
+        ] {
+            let value: String = client.query_one(sql, &[]).await.unwrap().get(0);
+            seen.push((what.to_string(), value));
+        }
+        seen
+    })
 }
