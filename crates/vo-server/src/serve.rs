@@ -95,6 +95,11 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let body_deadline = web::Data::new(vo_endpoint::BodyDeadline(std::time::Duration::from_secs(
         config.server.body_seconds.max(1),
     )));
+    let server_limits = web::Data::new(vo_tap::ServerLimits {
+        body_seconds: config.server.body_seconds.max(1),
+        per_client_requests: config.access.per_client_requests,
+        quotas: config.quotas.clone(),
+    });
     vo_endpoint::log_panics_with_their_requests();
     // one counter for every worker thread, so the limit is per server, not per thread
     let client_limit = vo_endpoint::ClientLimit::new(config.access.per_client_requests);
@@ -104,6 +109,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             .app_data(pool.clone())
             .app_data(address.clone())
             .app_data(body_deadline.clone())
+            .app_data(server_limits.clone())
             .wrap(actix_web::middleware::DefaultHeaders::new().add((
                 actix_web::http::header::SERVER,
                 concat!("voarchive/", env!("CARGO_PKG_VERSION")),

@@ -56,14 +56,42 @@ fn language(out: &mut String) {
     out.push_str("</language>");
 }
 
+/// The limits of requests and clients that TAPRegExt has no element for, as the server
+/// enforces them (the capability's description says them).
+#[derive(Debug, Clone, Default)]
+pub struct ServerLimits {
+    pub body_seconds: u64,
+    /// Requests in flight per client (0: no limit).
+    pub per_client_requests: usize,
+    pub quotas: vo_jobs::Quotas,
+}
+
 /// The capabilities document for a TAP service at `tap_url`.
-pub fn capabilities_xml(service: &TapService, tap_url: &str) -> String {
+fn capabilities_xml(service: &TapService, server: &ServerLimits, tap_url: &str) -> String {
     let limits = &service.limits;
     let mut out = capabilities_start();
     out.push_str("<capability standardID=\"ivo://ivoa.net/std/TAP\" xsi:type=\"tr:TableAccess\">");
+    let per_client = match server.per_client_requests {
+        0 => String::new(),
+        n => format!(" At most {n} requests of one client (an IP address, an IPv6 /64) run at once; more get 429."),
+    };
+    let (anonymous, account) = (server.quotas.anonymous, server.quotas.account);
     out.push_str(&format!(
-        "<description>Uploaded tables (inline, or by http/https URL; VOTable in TABLEDATA, BINARY or BINARY2) may have at most {} rows; a request body or fetched table at most {} bytes. Synchronous queries may run {} s; asynchronous jobs as their execution duration says.</description>",
-        limits.upload_rows, limits.upload_bytes, limits.sync_seconds
+        "<description>Uploaded tables (inline, or by http/https URL; VOTable in TABLEDATA, BINARY or BINARY2) may have at most {} rows; a request body or fetched table at most {} bytes, arriving within {} s. Synchronous queries may run {} s; asynchronous jobs as their execution duration says. A query has at most {} bytes and nests at most {} levels; its polygons have at most {} vertices and its circles at most a {}° radius.{per_client} Asynchronous jobs of one client, over every service: at most {} queued or executing, {} kept and {} bytes kept (anonymous, per address); {}, {} and {} for a signed-in account.</description>",
+        limits.upload_rows,
+        limits.upload_bytes,
+        server.body_seconds,
+        limits.sync_seconds,
+        vo_adql::MAX_QUERY_BYTES,
+        vo_adql::MAX_NESTING,
+        vo_region::MAX_POLYGON_VERTICES,
+        vo_region::MAX_CIRCLE_RADIUS_DEG,
+        anonymous.active_jobs,
+        anonymous.jobs,
+        anonymous.job_bytes,
+        account.active_jobs,
+        account.jobs,
+        account.job_bytes,
     ));
     out.push_str(&format!(
         "<interface xsi:type=\"vs:ParamHTTP\" role=\"std\" version=\"1.1\"><accessURL use=\"base\">{}</accessURL></interface>",
@@ -111,5 +139,12 @@ pub fn capabilities_xml(service: &TapService, tap_url: &str) -> String {
 
 pub async fn capabilities(request: HttpRequest, service: web::Data<TapService>) -> HttpResponse {
     let tap_url = format!("{}/tap", base_url(&request));
-    xml_response(StatusCode::OK, capabilities_xml(&service, &tap_url))
+    let server = request
+        .app_data::<web::Data<ServerLimits>>()
+        .map(|l| l.get_ref().clone())
+        .unwrap_or_default();
+    xml_response(
+        StatusCode::OK,
+        capabilities_xml(&service, &server, &tap_url),
+    )
 }

@@ -18,6 +18,7 @@ mod tables;
 mod upload;
 
 pub use async_jobs::{jobs, TapJobs};
+pub use capabilities::ServerLimits;
 pub use limits::TapLimits;
 pub use request::{check, plan};
 pub use vo_jobs::AsyncLimits;
