@@ -26,14 +26,15 @@ pub(crate) fn check_size(adql: &str) -> Result<(), AdqlError> {
 /// The stack a walk over a query of [`crate::MAX_NESTING`] levels needs, with room to spare:
 /// measured at about 7 kB a level unoptimised and 1 kB optimised.
 const STACK_NEEDED: usize = if cfg!(debug_assertions) {
-    16 << 20
+    12 << 20
 } else {
     4 << 20
 };
 
 /// Runs `work` (parsing, validating, translating and dropping a syntax tree) where at least
 /// [`STACK_NEEDED`] bytes of stack remain: on the calling thread when it has them (the
-/// server's threads do), else on a stack of that size made for the call.
+/// server's HTTP workers and blocking threads have 16 MiB), else on a stack of that size
+/// made for the call (the main thread, where jobs run, in an unoptimised build; tests).
 pub(crate) fn with_stack<T>(work: impl FnOnce() -> T) -> T {
     stacker::maybe_grow(STACK_NEEDED, STACK_NEEDED, work)
 }

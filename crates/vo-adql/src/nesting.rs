@@ -21,10 +21,17 @@ use sqlparser::tokenizer::{Location, Token, TokenWithSpan};
 /// `1 + 2 + …`), each pair of parentheses and each function call or subquery adds a level.
 pub const MAX_NESTING: usize = 1000;
 
-/// Precedence classes, lowest first; an operator resets the runs of every higher class.
-const CLASSES: usize = 6;
+/// Precedence classes, lowest first, as sqlparser's default precedences order the infix
+/// operators it parses in a loop (each a contiguous range of them, so that an operator
+/// resets only runs of truly higher ones): OR (5), AND (10), comparisons and the like
+/// (NOT 15, IS 17, LIKE 19, =/BETWEEN/IN 20), XOR and the bitwise and JSON operators
+/// (21–24), + and − (30), ×, / and || (40), AT TIME ZONE (41), `.` (100). Anything else
+/// that is not an operand is class [`CLASSES`]: counted at every occurrence, never reset.
+const CLASSES: usize = 8;
 
-/// The precedence class of an operator token, or `None` for an operand or punctuation.
+/// The precedence class of a token, or `None` for an operand or punctuation. Words are
+/// operands unless they are one of the parser's infix keywords (a column may be called
+/// `type`, `size` or `match`: counting those is merely cautious).
 fn class(token: &Token, closes_between: bool) -> Option<usize> {
     Some(match token {
         Token::Word(w) => match w.keyword {
@@ -33,16 +40,25 @@ fn class(token: &Token, closes_between: bool) -> Option<usize> {
             Keyword::AND if closes_between => 2,
             Keyword::AND => 1,
             Keyword::NOT
+            | Keyword::NOTNULL
             | Keyword::IS
             | Keyword::LIKE
             | Keyword::ILIKE
+            | Keyword::RLIKE
+            | Keyword::REGEXP
+            | Keyword::MATCH
+            | Keyword::GLOB
             | Keyword::SIMILAR
+            | Keyword::MEMBER
             | Keyword::BETWEEN
             | Keyword::IN
             | Keyword::OVERLAPS
+            | Keyword::OPERATOR
             | Keyword::ESCAPE
             | Keyword::COLLATE => 2,
-            Keyword::DIV => 4,
+            Keyword::XOR => 3,
+            Keyword::DIV => 5,
+            Keyword::AT => 6,
             _ => return None,
         },
         Token::Eq
@@ -54,11 +70,9 @@ fn class(token: &Token, closes_between: bool) -> Option<usize> {
         | Token::GtEq
         | Token::Spaceship
         | Token::Assignment => 2,
-        Token::Plus | Token::Minus => 3,
-        Token::Mul | Token::Div | Token::StringConcat | Token::DuckIntDiv => 4,
-        Token::Period => 5,
-        // anything else that is not an operand or punctuation: counted as its own level,
-        // never reset (the most cautious reading)
+        Token::Plus | Token::Minus => 4,
+        Token::Mul | Token::Div | Token::StringConcat | Token::DuckIntDiv => 5,
+        Token::Period => 7,
         Token::Number(..)
         | Token::SingleQuotedString(_)
         | Token::Whitespace(_)
@@ -235,6 +249,24 @@ mod tests {
         assert!(depth_ok(&format!("SELECT ({inner}), {outer} FROM t")).is_ok());
         let parens = format!("{}1{}", "(".repeat(2000), ")".repeat(2000));
         assert!(depth_ok(&format!("SELECT {parens} FROM t")).is_err());
+    }
+
+    #[test]
+    fn keyword_operators_count_as_operators() {
+        for op in [
+            " XOR ",
+            " REGEXP ",
+            " RLIKE ",
+            " AT TIME ZONE ",
+            " NOT LIKE ",
+            " IS NOT ",
+        ] {
+            let deep = format!("SELECT {} FROM t", chain("a", op, 3000));
+            assert!(depth_ok(&deep).is_err(), "{op}");
+        }
+        // x = y XOR z = …: XOR binds tighter than =, so the = chain is the deep one
+        let mixed = chain("a = b", " XOR ", 3000);
+        assert!(depth_ok(&format!("SELECT {mixed} FROM t")).is_err());
     }
 
     #[test]

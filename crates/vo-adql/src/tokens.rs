@@ -87,30 +87,16 @@ pub(crate) fn check_tokens(
     Ok(tokens)
 }
 
-/// Refuses a control character other than tab, line feed and carriage return in a string or
-/// delimited name: PostgreSQL cannot hold NUL, and XML (VOTable) cannot carry the others.
+/// Refuses a string or delimited name that no value could hold ([`vo_catalogue::text_problem`]).
 fn control_character(
     text: &str,
     what: &str,
     at: sqlparser::tokenizer::Location,
 ) -> Result<(), AdqlError> {
-    match text
-        .chars()
-        .find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r') && (*c as u32) < 0x80)
-    {
+    match vo_catalogue::text_problem(text) {
         None => Ok(()),
-        Some('\0') => Err(AdqlError::at(
-            format!("this {what} contains the NUL character (U+0000), which no value can hold"),
-            at,
-        )
-        .with_hint("remove it")),
-        Some(c) => Err(AdqlError::at(
-            format!(
-                "this {what} contains the control character U+{:04X}, which results cannot carry",
-                c as u32
-            ),
-            at,
-        )
-        .with_hint("remove it")),
+        Some(problem) => {
+            Err(AdqlError::at(format!("this {what} {problem}"), at).with_hint("remove it"))
+        }
     }
 }

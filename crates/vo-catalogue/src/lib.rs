@@ -1,7 +1,8 @@
 //! The catalogue: which tables and columns the service exposes, with their VO metadata.
 //!
 //! Owns: loading `schema/obscore.toml` and `schema/tap_schema.toml` (the single source of
-//! column metadata), name look-up with ADQL's case rules, and the rows of TAP_SCHEMA.
+//! column metadata), name look-up with ADQL's case rules, the rows of TAP_SCHEMA, and what a
+//! text value may hold.
 //!
 //! Does not own: the SQL tables themselves (`schema/migrations`), database I/O (the db crate
 //! writes TAP_SCHEMA from [`Catalogue::tap_schema_rows`]), or ADQL parsing.
@@ -10,11 +11,13 @@ mod load;
 mod reserved;
 mod suggest;
 mod tap_schema;
+mod text_values;
 
 pub use load::CatalogueError;
 pub use reserved::{is_adql_reserved, ADQL_RESERVED_WORDS};
 pub use suggest::nearest;
 pub use tap_schema::{ColumnRow, SchemaRow, TableRow, TapSchemaRows};
+pub use text_values::text_problem;
 
 /// One exposed column.
 #[derive(Debug, Clone, PartialEq)]

@@ -57,6 +57,15 @@ impl Cutout {
     pub fn bitpix(&self) -> i64 {
         self.bitpix
     }
+
+    /// The bytes of its pixels (headers and padding aside).
+    pub fn data_bytes(&self) -> u64 {
+        self.cuts
+            .iter()
+            .fold(self.bitpix.unsigned_abs() / 8, |bytes, c| {
+                bytes.saturating_mul(c.len as u64)
+            })
+    }
 }
 
 impl Cube {

@@ -180,7 +180,7 @@ pub async fn script(
         )
         .response();
     }
-    // the base URL comes from the request's Host (or forwarded) headers and goes into a
+    // the base URL (the configured public URL, or the request's checked Host) goes into a
     // shell script: anything but a plain URL is refused rather than quoted
     let base = base_url(&request);
     if !base

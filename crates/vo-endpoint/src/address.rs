@@ -14,6 +14,9 @@ use actix_web::{web, HttpRequest};
 use ip_network::IpNetwork;
 use std::net::IpAddr;
 
+/// The client of a request whose peer address is unknown; all such requests count as one.
+pub(crate) const UNKNOWN_CLIENT: &str = "unknown client";
+
 /// The service's address and the proxies it trusts, from the configuration.
 #[derive(Debug, Clone, Default)]
 pub struct ServiceAddress {
@@ -52,7 +55,7 @@ impl ServiceAddress {
             public_url: public_url.map(|u| u.trim_end_matches('/').to_string()),
             allowed_hosts: allowed_hosts
                 .iter()
-                .map(|h| host_name(h).to_ascii_lowercase())
+                .map(|h| host_name(h.trim()).unwrap_or(h.trim()).to_ascii_lowercase())
                 .collect(),
             trusted_proxies,
         })
@@ -60,11 +63,11 @@ impl ServiceAddress {
 
     /// The configured address of a request's application (loopback only, no proxies, when
     /// none is registered).
-    pub fn of(request: &HttpRequest) -> ServiceAddress {
+    pub fn of(request: &HttpRequest) -> web::Data<ServiceAddress> {
         request
             .app_data::<web::Data<ServiceAddress>>()
-            .map(|a| a.get_ref().clone())
-            .unwrap_or_default()
+            .cloned()
+            .unwrap_or_else(|| web::Data::new(ServiceAddress::default()))
     }
 
     fn trusts(&self, peer: Option<IpAddr>) -> bool {
@@ -98,7 +101,12 @@ impl ServiceAddress {
             return None;
         }
         let requested = self.requested_host(request);
-        let name = host_name(&requested).to_ascii_lowercase();
+        let shown: String = requested.chars().take(100).collect();
+        let Some(name) = host_name(&requested).map(str::to_ascii_lowercase) else {
+            return Some(format!(
+                "the Host '{shown}' is not a host name with an optional port; send the name the service is reached at"
+            ));
+        };
         if is_loopback_name(&name) || self.allowed_hosts.contains(&name) {
             return None;
         }
@@ -109,8 +117,7 @@ impl ServiceAddress {
             }
         }
         Some(format!(
-            "this service does not answer to the host name '{}': it answers to {} (an operator serving other names sets server.public_url, or server.allowed_hosts)",
-            requested.chars().take(100).collect::<String>(),
+            "this service does not answer to the host name '{shown}': it answers to {} (an operator serving other names sets server.public_url, or server.allowed_hosts)",
             known.join(", ")
         ))
     }
@@ -147,14 +154,21 @@ impl ServiceAddress {
     pub fn client(&self, peer: Option<IpAddr>, headers: &HeaderMap) -> String {
         let mut client = peer;
         if self.trusts(peer) {
-            let chain: Vec<IpAddr> = headers
+            let chain: Vec<&str> = headers
                 .get_all("x-forwarded-for")
                 .filter_map(|v| v.to_str().ok())
                 .flat_map(|v| v.split(','))
-                .filter_map(|a| a.trim().parse().ok())
                 .collect();
-            if let Some(nearest) = chain.into_iter().rev().find(|ip| !self.trusts(Some(*ip))) {
-                client = Some(nearest);
+            // from the nearest hop outwards, while the hops are trusted proxies; an entry
+            // that is not an address ends the walk (what lies beyond it is anyone's claim)
+            for entry in chain.into_iter().rev() {
+                let Some(ip) = forwarded_address(entry) else {
+                    break;
+                };
+                client = Some(ip);
+                if !self.trusts(Some(ip)) {
+                    break;
+                }
             }
         }
         match client {
@@ -164,7 +178,7 @@ impl ServiceAddress {
             }
             Some(IpAddr::V6(v6)) => v6.to_ipv4_mapped().expect("checked").to_string(),
             Some(ip) => ip.to_string(),
-            None => "unknown client".to_string(),
+            None => UNKNOWN_CLIENT.to_string(),
         }
     }
 }
@@ -179,6 +193,19 @@ pub fn client_of(request: &HttpRequest) -> String {
     ServiceAddress::of(request).client(request.peer_addr().map(|a| a.ip()), request.headers())
 }
 
+/// An address of X-Forwarded-For: `a.b.c.d`, `a.b.c.d:port`, an IPv6 address, or
+/// `[IPv6]:port`.
+fn forwarded_address(entry: &str) -> Option<IpAddr> {
+    let entry = entry.trim();
+    if let Ok(ip) = entry.parse() {
+        return Some(ip);
+    }
+    if let Some(rest) = entry.strip_prefix('[') {
+        return rest.split(']').next()?.parse().ok();
+    }
+    entry.rsplit_once(':')?.0.parse().ok()
+}
+
 fn first_value(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get(name)
@@ -188,12 +215,38 @@ fn first_value(headers: &HeaderMap, name: &str) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
-/// The host name of `host[:port]` (an IPv6 literal keeps its brackets).
-fn host_name(host: &str) -> &str {
-    if host.starts_with('[') {
-        return host.split_inclusive(']').next().unwrap_or(host);
-    }
-    host.rsplit_once(':').map(|(h, _)| h).unwrap_or(host)
+/// The host name of a `Host` value, if it is `name`, `name:port`, `[IPv6]` or `[IPv6]:port`
+/// with a name of letters, digits, `-` and `.` and a port of digits — nothing else (a `Host`
+/// such as `localhost:@evil.example` must not pass as loopback).
+fn host_name(host: &str) -> Option<&str> {
+    let (name, port) = if host.starts_with('[') {
+        let end = host.find(']')?;
+        let literal = &host[1..end];
+        literal.parse::<std::net::Ipv6Addr>().ok()?;
+        let rest = &host[end + 1..];
+        (
+            &host[..=end],
+            if rest.is_empty() {
+                None
+            } else {
+                Some(rest.strip_prefix(':')?)
+            },
+        )
+    } else {
+        match host.split_once(':') {
+            Some((name, port)) => (name, Some(port)),
+            None => (host, None),
+        }
+    };
+    let name_ok = name.starts_with('[')
+        || (!name.is_empty()
+            && name.len() <= 253
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.'));
+    let port_ok =
+        port.is_none_or(|p| !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()));
+    (name_ok && port_ok).then_some(name)
 }
 
 fn is_loopback_name(name: &str) -> bool {
@@ -232,6 +285,17 @@ mod tests {
         ] {
             let r = request(ok, "10.0.0.9:5000", &[]);
             assert_eq!(address.host_problem(&r), None, "{ok}");
+        }
+        for forged in [
+            "localhost:@evil.example.com",
+            "[::1]junk",
+            "localhost:80/x",
+            "127.0.0.1:8080:9",
+            "[::1]:x",
+            "local host",
+        ] {
+            let r = request(forged, "10.0.0.9:5000", &[]);
+            assert!(address.host_problem(&r).is_some(), "{forged} passes");
         }
         let r = request("evil.example.com", "10.0.0.9:5000", &[]);
         let problem = address.host_problem(&r).unwrap();
@@ -295,6 +359,26 @@ mod tests {
         assert_eq!(
             address.client(r.peer_addr().map(|a| a.ip()), r.headers()),
             "1.2.3.4"
+        );
+        let r = request(
+            "127.0.0.1",
+            "10.0.0.2:5000",
+            &[("x-forwarded-for", "9.9.9.9, 1.2.3.4:5678")],
+        );
+        assert_eq!(
+            address.client(r.peer_addr().map(|a| a.ip()), r.headers()),
+            "1.2.3.4",
+            "a port is not part of the address"
+        );
+        let r = request(
+            "127.0.0.1",
+            "10.0.0.2:5000",
+            &[("x-forwarded-for", "9.9.9.9, unknown, 10.0.0.7")],
+        );
+        assert_eq!(
+            address.client(r.peer_addr().map(|a| a.ip()), r.headers()),
+            "10.0.0.7",
+            "the walk stops at what is not an address"
         );
         // from an untrusted peer the header means nothing
         let r = request(

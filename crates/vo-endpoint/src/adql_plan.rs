@@ -98,5 +98,6 @@ pub fn plan_adql(adql: &str, request: AdqlRequest) -> Result<QueryPlan, Failure>
         trailing_resources,
         timeout: request.timeout,
         uploads: request.uploads,
+        stall: crate::query::DEFAULT_STALL,
     })
 }

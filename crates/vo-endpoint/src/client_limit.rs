@@ -26,10 +26,6 @@ use actix_web::{Error, HttpResponse};
 use bytes::Bytes;
 use futures_util::future::LocalBoxFuture;
 
-/// The key of every request whose peer address is unknown; they share one set of slots.
-#[cfg(test)]
-const UNKNOWN_CLIENT: &str = "unknown client";
-
 /// Requests in flight per client key. A key is removed when its count reaches 0, so the map
 /// holds only clients with something in flight.
 type Counts = Arc<Mutex<HashMap<String, usize>>>;
@@ -228,6 +224,7 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::address::UNKNOWN_CLIENT;
     use actix_web::body::to_bytes;
     use actix_web::http::StatusCode;
     use actix_web::{test, web, App};

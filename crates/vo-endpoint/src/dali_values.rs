@@ -190,6 +190,17 @@ fn pos_usage(name: &str, value: &str) -> ValueError {
     )
 }
 
+/// A DALI point: `ra dec` (degrees).
+pub fn point_value(name: &str, value: &str) -> Result<(f64, f64), ValueError> {
+    match numbers(name, value)?.as_slice() {
+        [ra, dec] => {
+            check_position(name, value, *ra, *dec)?;
+            Ok((*ra, *dec))
+        }
+        _ => Err(value_error(name, value, "a point is ra dec (degrees)")),
+    }
+}
+
 /// SODA's CIRCLE: `ra dec radius`.
 pub fn circle_value(name: &str, value: &str) -> Result<Shape, ValueError> {
     circle(name, value, &numbers(name, value)?)

@@ -50,12 +50,18 @@ struct Described<F> {
     what: Rc<str>,
 }
 
-/// Runs `poll` with `what` named as this thread's current work.
+/// Runs `poll` with `what` named as this thread's current work; what was named before is
+/// named again afterwards, also when `poll` unwinds.
 fn working_on<T>(what: &Rc<str>, poll: impl FnOnce() -> T) -> T {
-    let outer = CURRENT.with(|c| c.replace(Some(Rc::clone(what))));
-    let result = poll();
-    CURRENT.with(|c| *c.borrow_mut() = outer);
-    result
+    struct Restore(Option<Rc<str>>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            let outer = self.0.take();
+            CURRENT.with(|c| *c.borrow_mut() = outer);
+        }
+    }
+    let _restore = Restore(CURRENT.with(|c| c.replace(Some(Rc::clone(what)))));
+    poll()
 }
 
 impl<F: Future + Unpin> Future for Described<F> {
@@ -117,7 +123,7 @@ fn refusal(request: &ServiceRequest) -> Option<HttpResponse> {
 }
 
 /// The 431 answer for headers over the limit, or `None` when they are within it.
-pub fn header_refusal(headers: &HeaderMap) -> Option<HttpResponse> {
+fn header_refusal(headers: &HeaderMap) -> Option<HttpResponse> {
     let size: usize = headers
         .iter()
         .map(|(name, value)| name.as_str().len() + value.len() + 4)

@@ -1,10 +1,14 @@
 //! What every protocol endpoint (TAP, SIA2, DataLink, SODA) shares, so none of them copies it.
 //!
-//! Owns: reading request parameters (query string, form, multipart), the VOSI availability
-//! resource (backed by a database check), the frame of VOSI capabilities documents, running a planned query and streaming its rows
-//! through a result writer (with cancellation, time limits, MAXREC overflow and trailing
-//! errors), planning an ADQL query against the catalogue, error documents, and XML response
-//! helpers. Does not own: any protocol's own
+//! Owns: reading request parameters (query string, form, multipart; bodies within a size and
+//! a deadline), the front door every request passes (limits of the request head, the Host,
+//! panics caught, a message with every error), the service's own address and who a client
+//! is (configured public URL, allowed hosts, trusted proxies), the per-client limit on
+//! requests in flight, identities, DALI values, the VOSI availability resource (backed by a
+//! database check), the frame of VOSI capabilities documents, running a planned query and
+//! streaming its rows through a result writer (with cancellation, time limits, a reader that
+//! stalls dropped, MAXREC overflow and trailing errors), planning an ADQL query against the
+//! catalogue, error documents, and XML response helpers. Does not own: any protocol's own
 //! parameters, ADQL, or the result formats themselves.
 
 mod address;
@@ -40,6 +44,5 @@ pub use xml::{escape_xml, xml_response};
 mod client_limit;
 pub use client_limit::ClientLimit;
 pub use front_door::{
-    described, header_refusal, log_panics_with_their_requests, FrontDoor, MAX_HEADER_BYTES,
-    MAX_URI_BYTES,
+    described, log_panics_with_their_requests, FrontDoor, MAX_HEADER_BYTES, MAX_URI_BYTES,
 };

@@ -1,6 +1,7 @@
 //! Request parameters as the VO protocols define them: from the query string and from a
-//! POSTed form or multipart body, names case-insensitive, repeatable; multipart parts with a
-//! file name (or any part not named as a parameter) are kept as inline uploads.
+//! POSTed form or multipart body, names case-insensitive, repeatable. Every multipart part is
+//! kept (an UPLOAD names it as `param:name`); a part without a file name is also a
+//! parameter, and must be UTF-8 text without NUL.
 //!
 //! Reading a body can never hold a request (and its client's slot) for long: a body larger
 //! than the endpoint's limit is refused from its `Content-Length` before a byte is read, the
@@ -24,10 +25,21 @@ pub struct Params {
 /// The most parameters (and multipart parts) one request may carry.
 pub const MAX_PARAMETERS: usize = 10_000;
 
-/// How long a request's body may take to arrive, as the server is configured
-/// (`server.body_seconds`); registered as application data. Without it, 60 s.
+/// How long a request's body may take to arrive, and a client to accept the next piece of a
+/// streamed result, as the server is configured (`server.body_seconds`); registered as
+/// application data. Without it, 60 s.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct BodyDeadline(pub Duration);
+
+impl BodyDeadline {
+    /// The deadline of a request's application (the default when none is registered).
+    pub fn of(request: &HttpRequest) -> BodyDeadline {
+        request
+            .app_data::<web::Data<BodyDeadline>>()
+            .map(|d| *d.get_ref())
+            .unwrap_or_default()
+    }
+}
 
 impl Default for BodyDeadline {
     fn default() -> Self {
@@ -53,7 +65,7 @@ impl From<ParamError> for crate::Failure {
 }
 
 impl Params {
-    /// Parameters from pairs (tests, and GET query strings).
+    /// Parameters from pairs (tests, and a job's stored parameters).
     pub fn from_pairs<I, K, V>(pairs: I) -> Params
     where
         I: IntoIterator<Item = (K, V)>,
@@ -107,10 +119,7 @@ impl Params {
         if !multipart && request.method() != actix_web::http::Method::POST {
             return Ok(params);
         }
-        let deadline = request
-            .app_data::<web::Data<BodyDeadline>>()
-            .map(|d| *d.get_ref())
-            .unwrap_or_default();
+        let deadline = BodyDeadline::of(request);
         let body = read_body(request, payload, max_body, deadline).await?;
         if multipart {
             params.add_multipart(&content_type, body).await?;
@@ -157,7 +166,8 @@ impl Params {
             ))
         };
         while let Some(field) = multipart.next_field().await.map_err(malformed)? {
-            if self.values.len() + self.parts.len() >= MAX_PARAMETERS {
+            // every part is kept as a part; text ones are also values: count the parts
+            if self.parts.len() >= MAX_PARAMETERS {
                 return Err(too_many());
             }
             let name = field.name().unwrap_or("").to_string();
@@ -222,7 +232,8 @@ async fn read_body(
     if declared.is_some_and(|n| n > max_body as u64) {
         return Err(too_large(max_body));
     }
-    let mut body = BytesMut::with_capacity(declared.unwrap_or(0) as usize);
+    // grown as bytes arrive: an announced length is only a claim
+    let mut body = BytesMut::with_capacity(declared.unwrap_or(0).min(1 << 16) as usize);
     let reading = async {
         while let Some(chunk) = payload.next().await {
             let chunk = chunk.map_err(|e| {

@@ -12,7 +12,8 @@ use actix_web::http::StatusCode;
 use actix_web::HttpResponse;
 use bytes::Bytes;
 use deadpool_postgres::Object;
-use futures_util::{pin_mut, StreamExt};
+use futures_util::{pin_mut, FutureExt, StreamExt};
+use std::panic::AssertUnwindSafe;
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 use vo_results::{error_votable, writer_for, Cell, Ending, Field, Format, ResultMeta};
@@ -41,7 +42,14 @@ pub struct QueryPlan {
     /// The statement time limit.
     pub timeout: Duration,
     pub uploads: Vec<UploadTable>,
+    /// How long whoever reads the result may take to accept its next piece; a reader that
+    /// stalls longer is dropped and the query cancelled (a client that stops reading must
+    /// not keep its slot, a connection and a transaction).
+    pub stall: Duration,
 }
+
+/// [`QueryPlan::stall`] unless the endpoint sets the server's body deadline.
+pub const DEFAULT_STALL: Duration = Duration::from_secs(60);
 
 /// A request that failed before any row was sent.
 #[derive(Debug, Clone, PartialEq)]
@@ -255,7 +263,11 @@ pub async fn start_query(
     let (started_tx, started) = oneshot::channel::<Result<(), String>>();
     let (finished_tx, finished) = oneshot::channel::<Outcome>();
     let timeout_hint = timeout_hint.to_string();
-    actix_web::rt::spawn(async move {
+    // the query runs in a task of its own, named in the panic log as its request; a panic
+    // there ends the result with an error instead of leaving it cut short as if complete
+    let what = crate::front_door::current_work().unwrap_or_else(|| "a query".into());
+    let on_panic = sender.clone();
+    let work = async move {
         let outcome = execute(
             &running,
             &statement,
@@ -274,6 +286,16 @@ pub async fn start_query(
             drop(running);
         }
         let _ = finished_tx.send(outcome);
+    };
+    actix_web::rt::spawn(async move {
+        let work = crate::front_door::described(what, AssertUnwindSafe(work).catch_unwind());
+        if work.await.is_err() {
+            let _ = on_panic
+                .send(Err(std::io::Error::other(
+                    "the service failed while writing the result (an internal error, logged)",
+                )))
+                .await;
+        }
     });
     Ok(QueryRun {
         chunks,
@@ -288,11 +310,14 @@ pub async fn start_query(
 /// The response waits a moment for the first row, so that an error found early still gets a
 /// proper status; a slower query streams, and an error it meets later ends the document
 /// (VOTable) or aborts the transfer (other formats).
+/// A client may take the server's body deadline to accept each piece of the result.
 pub async fn respond_with_rows(
+    request: &actix_web::HttpRequest,
     pool: &vo_db::Pool,
-    plan: QueryPlan,
+    mut plan: QueryPlan,
     timeout_hint: &str,
 ) -> HttpResponse {
+    plan.stall = crate::BodyDeadline::of(request).0;
     let format = plan.format;
     let run = match start_query(pool, plan, timeout_hint).await {
         Ok(run) => run,
@@ -340,7 +365,17 @@ impl Output<'_> {
             &mut self.out,
             Vec::with_capacity(1 << 17),
         ));
-        sender.send(Ok(chunk)).await.map_err(|_| ())
+        // a reader that accepts nothing for so long has stopped reading: give up on it
+        match tokio::time::timeout(self.plan.stall, sender.send(Ok(chunk))).await {
+            Ok(sent) => sent.map_err(|_| ()),
+            Err(_) => {
+                tracing::info!(
+                    seconds = self.plan.stall.as_secs(),
+                    "the reader of a result stopped reading; the query is cancelled"
+                );
+                Err(())
+            }
+        }
     }
 
     /// What goes out on a tick: what is buffered, or for a VOTable a newline, so that a

@@ -194,21 +194,8 @@ impl Validator {
                 }
                 continue;
             };
-            if value.contains('\0') {
-                errors.push(error(&column.name, "contains a NUL character".into()));
-                continue;
-            }
-            if let Some(c) = value
-                .chars()
-                .find(|c| c.is_ascii_control() && !matches!(c, '\t' | '\n' | '\r'))
-            {
-                errors.push(error(
-                    &column.name,
-                    format!(
-                        "contains the control character U+{:04X}, which no result can carry",
-                        c as u32
-                    ),
-                ));
+            if let Some(problem) = vo_catalogue::text_problem(value) {
+                errors.push(error(&column.name, problem));
                 continue;
             }
             // only free text (unicodeChar) may hold more than ASCII: results declare the

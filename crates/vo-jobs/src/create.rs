@@ -1,15 +1,16 @@
 //! POST to the job list: a new job, PENDING or (with PHASE=RUN) QUEUED; 303 to it. Its
-//! uploaded parts are checked and kept in their checked form; its client's quotas are
-//! checked first; a job asked to run is checked, and stored in ERROR if it would fail.
+//! client's quotas are checked first (and again, atomically, as it is stored); its uploaded
+//! parts are checked and kept in their checked form; a job asked to run is checked, and
+//! stored in ERROR if it would fail.
 
-use crate::quotas::{quota_key, Addition};
+use crate::quotas::quota_key;
 use crate::responses::{caller, is_control, plain, read_params, see_other, unavailable, urls};
 use crate::times::{destruction_time, execution_duration};
 use crate::{JobKind, Jobs};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{Duration as Span, Utc};
-use vo_uws::{JobStore, NewJob, Phase};
+use vo_uws::{Adding, JobStore, NewJob, Phase};
 
 /// A part name safe to use as a file name.
 fn safe_part_name(name: &str) -> bool {
@@ -61,6 +62,31 @@ pub async fn create<K: JobKind>(
         },
         None => Utc::now() + Span::seconds(jobs.limits.retention_seconds as i64),
     };
+    // a signed-in caller owns the job; an anonymous job is reachable by its URL only
+    let owner = match caller(&request, &pool).await {
+        Ok(owner) => owner,
+        Err(r) => return r,
+    };
+    let key = quota_key(owner.as_deref(), &vo_endpoint::client_of(&request));
+    let quota = jobs.quotas.of(owner.is_some());
+    let list = urls(&request, &jobs).list;
+    let client = match pool.get().await {
+        Ok(c) => c,
+        Err(e) => return unavailable(e),
+    };
+    let store = JobStore::new(&client, jobs.kind.service());
+    // a client over a quota is refused before its uploads are read and checked (the store
+    // checks again, atomically, when the job is stored)
+    let early = Adding {
+        job: true,
+        active: run,
+        bytes: 0,
+    };
+    match store.admit(&key, early, &quota.limits()).await {
+        Ok(over) if over.quota.is_empty() => {}
+        Ok(over) => return jobs.quotas.refusal(owner.is_some(), &over, &list),
+        Err(e) => return unavailable(e),
+    }
     let kept = match jobs.kind.keep_parts(&params) {
         Ok(kept) => kept,
         Err(message) => return plain(StatusCode::BAD_REQUEST, message),
@@ -74,56 +100,36 @@ pub async fn create<K: JobKind>(
         );
     }
     let parts_bytes: i64 = kept.iter().map(|(_, data)| data.len() as i64).sum();
-    // a signed-in caller owns the job; an anonymous job is reachable by its URL only
-    let owner = match caller(&request, &pool).await {
-        Ok(owner) => owner,
-        Err(r) => return r,
-    };
-    let key = quota_key(owner.as_deref(), &vo_endpoint::client_of(&request));
     // a job asked to run is checked now: one that would fail is stored in ERROR, not run
     let refused = if run {
         jobs.kind.check(&params).err()
     } else {
         None
     };
-    let client = match pool.get().await {
-        Ok(c) => c,
-        Err(e) => return unavailable(e),
-    };
-    let store = JobStore::new(&client, jobs.kind.service());
-    let usage = match store.usage(&key).await {
-        Ok(u) => u,
-        Err(e) => return unavailable(e),
-    };
-    let adding = Addition {
-        job: true,
-        active: run && refused.is_none(),
-        bytes: parts_bytes,
-    };
-    let list = urls(&request, &jobs).list;
-    if let Some(refusal) = jobs.quotas.refusal(owner.is_some(), usage, adding, &list) {
-        return refusal;
-    }
     let phase = match (&refused, run) {
         (Some(_), _) => Phase::Error,
         (None, true) => Phase::Queued,
         (None, false) => Phase::Pending,
     };
-    let job = match store
-        .create(&NewJob {
-            parameters: &own_params,
-            run_id: params.get("RUNID"),
-            owner_id: owner.as_deref(),
-            quota_key: &key,
-            parts_bytes,
-            execution_duration: duration,
-            destruction,
-            phase,
-            error_message: refused.as_deref(),
-        })
-        .await
-    {
-        Ok(j) => j,
+    let created = store
+        .create(
+            &NewJob {
+                parameters: &own_params,
+                run_id: params.get("RUNID"),
+                owner_id: owner.as_deref(),
+                quota_key: &key,
+                parts_bytes,
+                execution_duration: duration,
+                destruction,
+                phase,
+                error_message: refused.as_deref(),
+            },
+            &quota.limits(),
+        )
+        .await;
+    let job = match created {
+        Ok(Ok(job)) => job,
+        Ok(Err(over)) => return jobs.quotas.refusal(owner.is_some(), &over, &list),
         Err(e) => return unavailable(e),
     };
     let dir = jobs.job_dir(&job.job_id).join("parts");

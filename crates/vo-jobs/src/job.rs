@@ -144,14 +144,26 @@ pub async fn update_parameters<K: JobKind>(
         .iter()
         .filter(|(n, _)| !is_control(n))
         .collect();
+    let names: std::collections::HashSet<String> = changed
+        .iter()
+        .map(|(n, _)| n.to_ascii_lowercase())
+        .collect();
     let mut parameters = job.parameters.clone();
-    parameters.retain(|(n, _)| !changed.iter().any(|(c, _)| c.eq_ignore_ascii_case(n)));
+    parameters.retain(|(n, _)| !names.contains(&n.to_ascii_lowercase()));
     parameters.extend(changed.into_iter().cloned());
+    let limits = jobs.quotas.of(job.owner_id.is_some()).limits();
     match JobStore::new(&client, jobs.kind.service())
-        .set_parameters(&job.job_id, &parameters)
+        .set_parameters(&job.job_id, &parameters, limits.bytes)
         .await
     {
         Ok(true) => see_other(urls(request, jobs).job(&job.job_id)),
+        Ok(false) if job.phase == Phase::Pending => plain(
+            StatusCode::FORBIDDEN,
+            format!(
+                "the new parameters of job {} would pass the {} bytes one client may keep (quota job_bytes); send shorter ones, or delete finished jobs",
+                job.job_id, limits.bytes
+            ),
+        ),
         Ok(false) => plain(
             StatusCode::CONFLICT,
             format!(

@@ -87,11 +87,16 @@ pub struct Output {
 impl Output {
     /// The message of a job whose results would take more than its client may keep.
     pub fn over_quota(&self) -> String {
-        format!(
-            "the job's results would take more than the {} bytes its client may still keep (quota job_bytes); delete finished jobs, or ask for less (a smaller MAXREC, fewer cutouts)",
-            self.max_bytes
-        )
+        results_over_quota(self.max_bytes)
     }
+}
+
+/// Why a job ends in ERROR when its results do not fit in what its client may still keep
+/// (`room` bytes).
+pub(crate) fn results_over_quota(room: u64) -> String {
+    format!(
+        "the job's results would take more than the {room} bytes its client may still keep (quota job_bytes); delete finished jobs, or ask for less (a smaller MAXREC, fewer cutouts)"
+    )
 }
 
 /// Set when a running job must stop.

@@ -16,8 +16,8 @@ pub struct AsyncLimits {
     pub retention_hard_seconds: u64,
     /// Jobs executing at once.
     pub workers: usize,
-    /// Jobs of one client executing at once: below `workers`, so that another client's job
-    /// never waits behind one client's long ones.
+    /// Jobs of one client executing at once. Below `workers`, another client's job never
+    /// waits behind one client's long ones (the server warns at start when it is not).
     pub workers_per_client: usize,
 }
 

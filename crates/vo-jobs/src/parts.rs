@@ -3,7 +3,6 @@
 //! executionduration, destruction and parameters.
 
 use crate::job::update_parameters;
-use crate::quotas::Addition;
 use crate::responses::{find, plain, read_params, see_other, unavailable, urls};
 use crate::times::{destruction_time, execution_duration};
 use crate::{JobKind, Jobs};
@@ -83,24 +82,25 @@ pub async fn set_part<K: JobKind>(
                             Err(e) => unavailable(e),
                         };
                     }
-                    let usage = match store.usage(&job.quota_key).await {
-                        Ok(u) => u,
+                    // queued only with the parameters just checked, within the quotas
+                    let limits = jobs.quotas.of(job.owner_id.is_some()).limits();
+                    match store.queue(&job.job_id, &job.parameters, &limits).await {
+                        Ok(Ok(Some(Phase::Queued))) => {}
+                        Ok(Ok(Some(Phase::Pending | Phase::Held))) => {
+                            return plain(
+                                StatusCode::CONFLICT,
+                                format!(
+                                    "the parameters of job {} changed while it was checked; ask again to run it",
+                                    job.job_id
+                                ),
+                            )
+                        }
+                        Ok(Ok(_)) => return see_other(job_url),
+                        Ok(Err(over)) => {
+                            let list = urls(&request, &jobs).list;
+                            return jobs.quotas.refusal(job.owner_id.is_some(), &over, &list);
+                        }
                         Err(e) => return unavailable(e),
-                    };
-                    let adding = Addition {
-                        job: false,
-                        active: true,
-                        bytes: 0,
-                    };
-                    let list = urls(&request, &jobs).list;
-                    if let Some(refusal) =
-                        jobs.quotas
-                            .refusal(job.owner_id.is_some(), usage, adding, &list)
-                    {
-                        return refusal;
-                    }
-                    if let Err(e) = store.queue(&job.job_id).await {
-                        return unavailable(e);
                     }
                     jobs.wake.notify_waiters();
                     see_other(job_url)

@@ -7,7 +7,7 @@ use crate::responses::plain;
 use actix_web::http::{header, StatusCode};
 use actix_web::HttpResponse;
 use serde::Deserialize;
-use vo_uws::Usage;
+use vo_uws::{Limits, OverQuota};
 
 /// One class of client's quotas.
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq)]
@@ -60,15 +60,20 @@ pub fn quota_key(owner: Option<&str>, client: &str) -> String {
     }
 }
 
-/// What a client has and would add with a request: a job, maybe queued, with its bytes.
-pub struct Addition {
-    pub job: bool,
-    pub active: bool,
-    pub bytes: i64,
+impl Quota {
+    /// The limits as the job store applies them.
+    pub fn limits(&self) -> Limits {
+        Limits {
+            active_jobs: self.active_jobs,
+            jobs: self.jobs,
+            bytes: self.job_bytes,
+        }
+    }
 }
 
 impl Quotas {
-    fn of(&self, signed_in: bool) -> Quota {
+    /// The quota of a signed-in account, or of an anonymous client.
+    pub fn of(&self, signed_in: bool) -> Quota {
         if signed_in {
             self.account
         } else {
@@ -76,17 +81,13 @@ impl Quotas {
         }
     }
 
-    /// The refusal of a request that would take a client over a quota, or `None`: 429 (with
+    /// The refusal of a change that would take a client over a quota: 429 (with
     /// Retry-After) for jobs queued or executing, which end by themselves; 403 for what is
     /// kept, which the client must delete. Each says which quota, and how to get more.
-    pub fn refusal(
-        &self,
-        signed_in: bool,
-        usage: Usage,
-        adding: Addition,
-        list_url: &str,
-    ) -> Option<HttpResponse> {
+    pub fn refusal(&self, signed_in: bool, over: &OverQuota, list_url: &str) -> HttpResponse {
         let quota = self.of(signed_in);
+        let usage = over.usage;
+        let who = if signed_in { "account" } else { "client" };
         // how to get more: sign in, or (signed in) ask the operators
         let more = |for_accounts: i64| {
             if signed_in {
@@ -95,101 +96,73 @@ impl Quotas {
                 format!("signed in with an archive account, the quota is {for_accounts}")
             }
         };
-        if adding.active && usage.active_jobs + 1 > quota.active_jobs {
-            let mut response = plain(
-                StatusCode::TOO_MANY_REQUESTS,
-                format!(
-                    "you have {} jobs queued or executing, the most one {} may have at once (quota active_jobs = {}); wait until one ends ({list_url}?PHASE=QUEUED&PHASE=EXECUTING lists them) — {}",
-                    usage.active_jobs,
-                    if signed_in { "account" } else { "client" },
-                    quota.active_jobs,
-                    more(self.account.active_jobs)
-                ),
-            );
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, header::HeaderValue::from_static("10"));
-            return Some(response);
-        }
-        if adding.job && usage.jobs + 1 > quota.jobs {
-            return Some(plain(
+        match over.quota.as_str() {
+            "active_jobs" => {
+                let mut response = plain(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    format!(
+                        "you have {} jobs queued or executing, the most one {who} may have at once (quota active_jobs = {}); wait until one ends ({list_url}?PHASE=QUEUED&PHASE=EXECUTING lists them) — {}",
+                        usage.active_jobs,
+                        quota.active_jobs,
+                        more(self.account.active_jobs)
+                    ),
+                );
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, header::HeaderValue::from_static("10"));
+                response
+            }
+            "jobs" => plain(
                 StatusCode::FORBIDDEN,
                 format!(
-                    "you keep {} jobs, the most one {} may keep (quota jobs = {}); delete finished ones (DELETE {list_url}/<job id>) or wait for their destruction time — {}",
+                    "you keep {} jobs, the most one {who} may keep (quota jobs = {}); delete finished ones (DELETE {list_url}/<job id>) or wait for their destruction time — {}",
                     usage.jobs,
-                    if signed_in { "account" } else { "client" },
                     quota.jobs,
                     more(self.account.jobs)
                 ),
-            ));
-        }
-        if usage.bytes + adding.bytes > quota.job_bytes {
-            return Some(plain(
+            ),
+            _ => plain(
                 StatusCode::FORBIDDEN,
                 format!(
-                    "your jobs keep {} bytes and this one would add {}, more than the {} one {} may keep (quota job_bytes); delete finished jobs (DELETE {list_url}/<job id>) — {}",
+                    "your jobs keep {} bytes, and this would pass the {} one {who} may keep (quota job_bytes); delete finished jobs (DELETE {list_url}/<job id>) — {}",
                     usage.bytes,
-                    adding.bytes,
                     quota.job_bytes,
-                    if signed_in { "account" } else { "client" },
                     more(self.account.job_bytes)
                 ),
-            ));
+            ),
         }
-        None
-    }
-
-    /// The bytes a job's results may take: what its client's quota has left.
-    pub fn room(&self, signed_in: bool, usage: Usage) -> u64 {
-        (self.of(signed_in).job_bytes - usage.bytes).max(0) as u64
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use vo_uws::Usage;
 
     #[test]
     fn each_quota_is_named_with_the_way_to_more() {
         let quotas = Quotas::default();
-        let busy = Usage {
-            active_jobs: 10,
-            jobs: 20,
-            bytes: 0,
+        let over = |quota: &str| OverQuota {
+            quota: quota.into(),
+            usage: Usage {
+                active_jobs: 10,
+                jobs: 100,
+                bytes: 5,
+            },
         };
-        let adding = || Addition {
-            job: true,
-            active: true,
-            bytes: 0,
-        };
-        let r = quotas.refusal(false, busy, adding(), "/tap/async").unwrap();
+        let r = quotas.refusal(false, &over("active_jobs"), "/tap/async");
         assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
         assert!(r.headers().contains_key(header::RETRY_AFTER));
-        assert!(quotas.refusal(true, busy, adding(), "/tap/async").is_none());
-        let full = Usage {
-            active_jobs: 0,
-            jobs: 100,
-            bytes: 0,
-        };
-        let r = quotas.refusal(false, full, adding(), "/tap/async").unwrap();
-        assert_eq!(r.status(), StatusCode::FORBIDDEN);
-        let heavy = Usage {
-            active_jobs: 0,
-            jobs: 1,
-            bytes: (1 << 30) - 10,
-        };
-        let adding_bytes = Addition {
-            job: true,
-            active: false,
-            bytes: 11,
-        };
+        assert_eq!(
+            quotas.refusal(false, &over("jobs"), "/tap/async").status(),
+            StatusCode::FORBIDDEN
+        );
         assert_eq!(
             quotas
-                .refusal(false, heavy, adding_bytes, "/tap/async")
-                .unwrap()
+                .refusal(true, &over("job_bytes"), "/tap/async")
                 .status(),
             StatusCode::FORBIDDEN
         );
-        assert_eq!(quotas.room(false, heavy), 10);
+        assert_eq!(quotas.of(true).limits().jobs, 1000);
     }
 }

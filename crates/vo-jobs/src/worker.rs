@@ -1,11 +1,13 @@
 //! The workers that run a service's queued jobs: a fixed number of them, each claiming the
-//! oldest QUEUED job of its service from the database and running it with the service's
-//! [`JobKind`]. Results are written to `<job dir>/partial/` and moved next to the job's
+//! next QUEUED job of its service fairly (`uws.claim_next`: a client with fewer jobs running
+//! first, at most `workers_per_client` of one client at once) and running it with the
+//! service's [`JobKind`] — a panic in it ends the job in ERROR. Results are written to `<job dir>/partial/` and moved next to the job's
 //! parts only when it completes, so an aborted, failed or interrupted job leaves nothing
 //! behind. A job aborted or deleted while it runs, or past its execution duration, is
 //! stopped (its future dropped, which cancels a query). At start, jobs a previous process
 //! left EXECUTING run again (or, after repeated restarts, end in ERROR with the reason).
-//! Expired jobs are destroyed, their files with them.
+//! Expired jobs are destroyed, their files with them. Results are kept only if they fit in
+//! what the job's client may still keep.
 
 use crate::{JobKind, JobResult, Jobs, Output, Stop};
 use bytes::Bytes;
@@ -91,7 +93,10 @@ pub(crate) fn params_of(dir: &Path, job: &Job) -> Params {
     Params::with_parts(job.parameters.clone(), parts)
 }
 
-/// Records how a job ended (unless it was aborted or deleted meanwhile).
+/// Records how a job ended (unless it was aborted or deleted meanwhile). Results are kept
+/// only if they fit in what the job's client may still keep, checked as they are recorded
+/// (jobs of one client finishing together cannot each take the last bytes); otherwise the
+/// job ends in ERROR and their files go.
 async fn finish<K: JobKind>(
     jobs: &Jobs<K>,
     pool: &vo_db::Pool,
@@ -103,8 +108,40 @@ async fn finish<K: JobKind>(
         return;
     };
     let store = JobStore::new(&client, jobs.kind.service());
+    let max_bytes = jobs.quotas.of(job.owner_id.is_some()).job_bytes;
     let recorded = match &outcome {
-        Ok(results) => store.complete(&job.job_id, results).await.map(|_| ()),
+        Ok(results) => match store.complete(&job.job_id, results, max_bytes).await {
+            Ok(true) => Ok(()),
+            Ok(false) => {
+                let bytes = results.iter().map(|r| r.size).sum();
+                match store.results_fit(&job.quota_key, bytes, max_bytes).await {
+                    // aborted or deleted meanwhile
+                    Ok(true) => Ok(()),
+                    Ok(false) => {
+                        for result in results {
+                            let _ =
+                                std::fs::remove_file(jobs.job_dir(&job.job_id).join(&result.id));
+                        }
+                        let room = match store
+                            .admit(
+                                &job.quota_key,
+                                Default::default(),
+                                &jobs.quotas.of(job.owner_id.is_some()).limits(),
+                            )
+                            .await
+                        {
+                            Ok(over) => (max_bytes - over.usage.bytes).max(0) as u64,
+                            Err(_) => 0,
+                        };
+                        store
+                            .fail(&job.job_id, &crate::results_over_quota(room))
+                            .await
+                    }
+                    Err(e) => Err(e),
+                }
+            }
+            Err(e) => Err(e),
+        },
         Err(message) => store.fail(&job.job_id, message).await,
     };
     if let Err(e) = recorded {
@@ -205,17 +242,18 @@ async fn run<K: JobKind>(jobs: &Jobs<K>, pool: &vo_db::Pool, job: Job) {
     finish(jobs, pool, &job, outcome).await;
 }
 
-/// The bytes a job's results may take: what its client's quota has left.
+/// The bytes a job's results may take: what its client's quota has left now.
 async fn room<K: JobKind>(jobs: &Jobs<K>, pool: &vo_db::Pool, job: &Job) -> Result<u64, String> {
-    let client = pool
-        .get()
+    let unavailable = |e: &dyn std::fmt::Display| format!("the job database is not available: {e}");
+    let client = pool.get().await.map_err(|e| unavailable(&e))?;
+    let quota = jobs.quotas.of(job.owner_id.is_some());
+    let taken = JobStore::new(&client, jobs.kind.service())
+        .admit(&job.quota_key, Default::default(), &quota.limits())
         .await
-        .map_err(|e| format!("the job database is not available: {e}"))?;
-    let usage = JobStore::new(&client, jobs.kind.service())
-        .usage(&job.quota_key)
-        .await
-        .map_err(|e| format!("the job database is not available: {e}"))?;
-    Ok(jobs.quotas.room(job.owner_id.is_some(), usage))
+        .map_err(|e| unavailable(&e))?
+        .usage
+        .bytes;
+    Ok((quota.job_bytes - taken).max(0) as u64)
 }
 
 /// Moves the results out of `partial/` into the job's directory.

@@ -13,7 +13,13 @@ use std::time::{Duration, Instant};
 use vo_db::testing::TestCluster;
 use vo_endpoint::Params;
 use vo_jobs::{AsyncLimits, Job, JobKind, JobResult, Jobs, Output, Quota, Quotas, Stop};
-use vo_uws::{JobStore, NewJob, Phase};
+use vo_uws::{JobStore, Limits, NewJob, Phase};
+
+const UNLIMITED: Limits = Limits {
+    active_jobs: i64::MAX,
+    jobs: i64::MAX,
+    bytes: i64::MAX,
+};
 
 /// Does what its MODE parameter says; counts the stop signals its background work saw.
 #[derive(Clone, Default)]
@@ -152,19 +158,23 @@ async fn workers_keep_results_only_of_completed_jobs_and_stop_the_others() {
         let store = &store;
         async move {
             store
-                .create(&NewJob {
-                    parameters: &params,
-                    run_id: None,
-                    owner_id: None,
-                    quota_key: &key,
-                    parts_bytes: 0,
-                    execution_duration: seconds,
-                    destruction: later,
-                    phase: Phase::Queued,
-                    error_message: None,
-                })
+                .create(
+                    &NewJob {
+                        parameters: &params,
+                        run_id: None,
+                        owner_id: None,
+                        quota_key: &key,
+                        parts_bytes: 0,
+                        execution_duration: seconds,
+                        destruction: later,
+                        phase: Phase::Queued,
+                        error_message: None,
+                    },
+                    &UNLIMITED,
+                )
                 .await
                 .unwrap()
+                .expect("within the quotas")
                 .job_id
         }
     };
@@ -241,7 +251,11 @@ async fn workers_keep_results_only_of_completed_jobs_and_stop_the_others() {
         Phase::Queued,
         "the same client's second job waits for its first"
     );
-    let usage = store.usage("address 192.0.2.1").await.unwrap();
+    let usage = store
+        .admit("address 192.0.2.1", Default::default(), &UNLIMITED)
+        .await
+        .unwrap()
+        .usage;
     assert_eq!((usage.active_jobs, usage.jobs), (2, 2));
     for long in [&long_a, &long_b] {
         assert!(store.abort(long).await.unwrap());

@@ -66,9 +66,10 @@ fn init_logging(format: &str) {
     }
 }
 
-/// The stack every thread of the process gets (HTTP workers, blocking tasks, job workers):
-/// room for the deepest query walk the ADQL crate allows, so that it never has to make a
-/// stack for a request. Only address space: pages are used as the stack grows.
+/// The stack every thread the process starts gets (HTTP workers, blocking tasks): room for
+/// the deepest query walk the ADQL crate allows, so that it never has to make a stack for a
+/// request. Only address space: pages are used as the stack grows. (The main thread, where
+/// job workers run, keeps the system's stack; the ADQL crate grows it when it must.)
 const THREAD_STACK: &str = "16777216";
 
 fn main() -> std::process::ExitCode {

@@ -78,6 +78,15 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     };
     // asynchronous jobs of every service share one directory (job ids are unique)
     let jobs_dir = config.data.dir.join("jobs");
+    for (service, limits) in [("tap", &config.tap.jobs), ("soda", &config.soda.jobs)] {
+        if limits.workers > 1 && limits.workers_per_client >= limits.workers {
+            tracing::warn!(
+                "{service}.async.workers_per_client ({}) is not below {service}.async.workers ({}): one client's jobs can take every worker, and other clients' jobs wait behind them",
+                limits.workers_per_client,
+                limits.workers
+            );
+        }
+    }
     let tap_jobs = vo_tap::jobs(&tap, jobs_dir.clone()).with_quotas(config.quotas.clone());
     let soda_jobs = vo_soda::jobs(&soda, jobs_dir).with_quotas(config.quotas.clone());
     vo_jobs::start_workers(tap_jobs.clone(), pool.get_ref().clone());
@@ -96,7 +105,6 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         config.server.body_seconds.max(1),
     )));
     let server_limits = web::Data::new(vo_tap::ServerLimits {
-        body_seconds: config.server.body_seconds.max(1),
         per_client_requests: config.access.per_client_requests,
         quotas: config.quotas.clone(),
     });

@@ -24,7 +24,15 @@ pub async fn query(
         Err(e) => return Failure::from(e).response(),
     };
     match plan(&params, &service, &base_url(&request)) {
-        Ok(plan) => respond_with_rows(&pool, plan, "; narrow the search (POS, BAND, TIME)").await,
+        Ok(plan) => {
+            respond_with_rows(
+                &request,
+                &pool,
+                plan,
+                "; narrow the search (POS, BAND, TIME)",
+            )
+            .await
+        }
         Err(failure) => failure.response(),
     }
 }

@@ -106,6 +106,10 @@ fn write_results(
         let path = out.dir.join(&id);
         let content_type = match cutout {
             Ok((cube, cutout)) => {
+                // refused before it is written when its pixels alone would not fit
+                if kept.saturating_add(cutout.data_bytes()) > out.max_bytes {
+                    return Err(format!("Error: {}", out.over_quota()));
+                }
                 write_fits(cube, cutout, &path, stop)?;
                 "application/fits"
             }

@@ -60,14 +60,18 @@ fn language(out: &mut String) {
 /// enforces them (the capability's description says them).
 #[derive(Debug, Clone, Default)]
 pub struct ServerLimits {
-    pub body_seconds: u64,
     /// Requests in flight per client (0: no limit).
     pub per_client_requests: usize,
     pub quotas: vo_jobs::Quotas,
 }
 
 /// The capabilities document for a TAP service at `tap_url`.
-fn capabilities_xml(service: &TapService, server: &ServerLimits, tap_url: &str) -> String {
+fn capabilities_xml(
+    service: &TapService,
+    server: &ServerLimits,
+    body_seconds: u64,
+    tap_url: &str,
+) -> String {
     let limits = &service.limits;
     let mut out = capabilities_start();
     out.push_str("<capability standardID=\"ivo://ivoa.net/std/TAP\" xsi:type=\"tr:TableAccess\">");
@@ -80,7 +84,7 @@ fn capabilities_xml(service: &TapService, server: &ServerLimits, tap_url: &str) 
         "<description>Uploaded tables (inline, or by http/https URL; VOTable in TABLEDATA, BINARY or BINARY2) may have at most {} rows; a request body or fetched table at most {} bytes, arriving within {} s. Synchronous queries may run {} s; asynchronous jobs as their execution duration says. A query has at most {} bytes and nests at most {} levels; its polygons have at most {} vertices and its circles at most a {}° radius.{per_client} Asynchronous jobs of one client, over every service: at most {} queued or executing, {} kept and {} bytes kept (anonymous, per address); {}, {} and {} for a signed-in account.</description>",
         limits.upload_rows,
         limits.upload_bytes,
-        server.body_seconds,
+        body_seconds,
         limits.sync_seconds,
         vo_adql::MAX_QUERY_BYTES,
         vo_adql::MAX_NESTING,
@@ -143,8 +147,9 @@ pub async fn capabilities(request: HttpRequest, service: web::Data<TapService>) 
         .app_data::<web::Data<ServerLimits>>()
         .map(|l| l.get_ref().clone())
         .unwrap_or_default();
+    let body_seconds = vo_endpoint::BodyDeadline::of(&request).0.as_secs();
     xml_response(
         StatusCode::OK,
-        capabilities_xml(&service, &server, &tap_url),
+        capabilities_xml(&service, &server, body_seconds, &tap_url),
     )
 }

@@ -96,7 +96,7 @@ pub async fn plan(
 /// columns are known only once it is fetched).
 pub fn check(params: &Params, service: &TapService) -> Result<(), Failure> {
     let request = read(params, service)?;
-    let mut catalogue = (*service.catalogue).clone();
+    let mut with_uploads = None;
     for spec in &request.uploads {
         let Some(part) = spec.uri.strip_prefix("param:") else {
             return vo_adql::check(request.adql).map_err(|e| Failure::bad_request(e.to_string()));
@@ -107,13 +107,14 @@ pub fn check(params: &Params, service: &TapService) -> Result<(), Failure> {
                 spec.name
             ))
         })?;
-        catalogue
+        with_uploads
+            .get_or_insert_with(|| (*service.catalogue).clone())
             .tables
             .push(read_upload(spec, data, &service.limits)?.1);
     }
     vo_adql::translate(
         request.adql,
-        &catalogue,
+        with_uploads.as_ref().unwrap_or(&service.catalogue),
         &vo_adql::Options {
             maxrec: Some(request.maxrec),
         },

@@ -19,6 +19,7 @@ pub async fn sync(
     match crate::plan(&params, &service, timeout, &vo_endpoint::base_url(&request)).await {
         Ok(plan) => {
             respond_with_rows(
+                &request,
                 &pool,
                 plan,
                 "; run it as an asynchronous job (/tap/async) for more time",

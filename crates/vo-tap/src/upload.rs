@@ -308,7 +308,7 @@ fn upload_table(
 /// could carry.
 fn normalise(value: &str, field: &vo_votable::Field) -> Result<String, String> {
     if let Some(geometry) = geometry_of(field) {
-        return geometry_value(value, geometry);
+        return geometry_value(&field.name, value, geometry);
     }
     let v = value.trim();
     Ok(match field.datatype.as_str() {
@@ -323,14 +323,8 @@ fn normalise(value: &str, field: &vo_votable::Field) -> Result<String, String> {
             other => other.into(),
         },
         "char" | "unicodeChar" => {
-            if let Some(c) = value
-                .chars()
-                .find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r') && (*c as u32) < 0x80)
-            {
-                return Err(format!(
-                    "the text holds the control character U+{:04X}, which no result can carry; remove it",
-                    c as u32
-                ));
+            if let Some(problem) = vo_catalogue::text_problem(value) {
+                return Err(format!("the text {problem}; remove it"));
             }
             value.to_string()
         }
@@ -339,49 +333,21 @@ fn normalise(value: &str, field: &vo_votable::Field) -> Result<String, String> {
 }
 
 /// A DALI point (`ra dec`), circle (`ra dec radius`) or polygon (`ra1 dec1 ra2 dec2 …`) in
-/// degrees, as a pgSphere literal.
-fn geometry_value(value: &str, geometry: Geometry) -> Result<String, String> {
-    let numbers: Vec<f64> = value
-        .split_whitespace()
-        .map(|t| t.parse::<f64>().ok().filter(|x| x.is_finite()))
-        .collect::<Option<_>>()
-        .ok_or_else(|| {
-            format!(
-                "'{}' is not a list of numbers (degrees)",
-                value.chars().take(60).collect::<String>()
-            )
-        })?;
-    let position = |ra: f64, dec: f64| {
-        if (-90.0..=90.0).contains(&dec) {
-            Ok((ra.rem_euclid(360.0), dec))
-        } else {
-            Err(format!("the declination {dec} is outside -90..90 degrees"))
+/// degrees, read as SIA2 and SODA read them (the same limits), as a pgSphere literal.
+fn geometry_value(name: &str, value: &str, geometry: Geometry) -> Result<String, String> {
+    use vo_endpoint::dali_values::{circle_value, point_value, polygon_value, Shape};
+    Ok(match geometry {
+        Geometry::Point => {
+            let (ra, dec) = point_value(name, value).map_err(|e| e.0)?;
+            vo_region::pg_point(ra, dec)
         }
-    };
-    match (geometry, numbers.as_slice()) {
-        (Geometry::Point, [ra, dec]) => {
-            let (ra, dec) = position(*ra, *dec)?;
-            Ok(vo_region::pg_point(ra, dec))
-        }
-        (Geometry::Circle, [ra, dec, radius]) => {
-            let (ra, dec) = position(*ra, *dec)?;
-            if let Some(problem) = vo_region::radius_problem(*radius) {
-                return Err(problem);
-            }
-            Ok(vo_region::pg_circle(ra, dec, *radius))
-        }
-        (Geometry::Polygon, v) if v.len() >= 6 && v.len() % 2 == 0 => {
-            if let Some(problem) = vo_region::vertices_problem(v.len() / 2) {
-                return Err(problem);
-            }
-            let vertices = v
-                .chunks(2)
-                .map(|p| position(p[0], p[1]))
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok(vo_region::pg_polygon(&vertices))
-        }
-        (Geometry::Point, _) => Err("a point is two numbers: ra dec (degrees)".into()),
-        (Geometry::Circle, _) => Err("a circle is three numbers: ra dec radius (degrees)".into()),
-        (Geometry::Polygon, _) => Err("a polygon is at least three ra dec pairs (degrees)".into()),
-    }
+        Geometry::Circle => match circle_value(name, value).map_err(|e| e.0)? {
+            Shape::Circle { ra, dec, radius } => vo_region::pg_circle(ra, dec, radius),
+            _ => unreachable!("a circle value is a circle"),
+        },
+        Geometry::Polygon => match polygon_value(name, value).map_err(|e| e.0)? {
+            Shape::Polygon(vertices) => vo_region::pg_polygon(&vertices),
+            _ => unreachable!("a polygon value is a polygon"),
+        },
+    })
 }

@@ -14,5 +14,5 @@ mod store;
 mod xml;
 
 pub use model::{Job, JobResult, Phase};
-pub use store::{JobStore, ListFilter, NewJob, Usage};
+pub use store::{Adding, JobStore, Limits, ListFilter, NewJob, OverQuota, Usage};
 pub use xml::{job_list_xml, job_xml, parameters_xml, results_xml, JobUrls};

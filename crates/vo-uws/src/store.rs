@@ -1,6 +1,9 @@
 //! Jobs in PostgreSQL. Every change is one statement, so concurrent requests and workers see
-//! consistent phases; workers claim queued jobs with `FOR UPDATE SKIP LOCKED`. A store is
-//! scoped to one service: it sees, claims and changes only that service's jobs.
+//! consistent phases; workers claim queued jobs one at a time per service and fairly
+//! (`uws.claim_next`); a change that adds to what a client's jobs take is checked against
+//! its quotas in the same statement (`uws.admit`, which locks the client's quotas). A store
+//! is scoped to one service: it sees, claims and changes only that service's jobs (what a
+//! client takes is counted over every service).
 
 use crate::model::new_job_id;
 use crate::{Job, JobResult, Phase};
@@ -86,12 +89,50 @@ pub struct NewJob<'a> {
 }
 
 /// What a client's jobs take, across every service: jobs queued or executing, jobs kept (in
-/// any phase), and bytes kept (uploaded tables and results).
+/// any phase), and bytes kept (parameters, uploaded tables and results).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Usage {
     pub active_jobs: i64,
     pub jobs: i64,
     pub bytes: i64,
+}
+
+/// A client's quotas: the most jobs queued or executing, jobs kept and bytes kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    pub active_jobs: i64,
+    pub jobs: i64,
+    pub bytes: i64,
+}
+
+/// What a change would add to a client's jobs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Adding {
+    pub job: bool,
+    pub active: bool,
+    pub bytes: i64,
+}
+
+/// A change not made because it would take its client over a quota: the quota
+/// (`active_jobs`, `jobs` or `job_bytes`) and what the client's jobs take.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OverQuota {
+    pub quota: String,
+    pub usage: Usage,
+}
+
+/// The arguments of `uws.admit` after the key: $n.. in a statement.
+fn admit_call(key: &str, first: usize) -> String {
+    let n = |i: usize| format!("${}", first + i);
+    format!(
+        "(SELECT over FROM uws.admit({key}, {}, {}, {}, {}, {}, {}))",
+        n(0),
+        n(1),
+        n(2),
+        n(3),
+        n(4),
+        n(5)
+    )
 }
 
 /// Job operations on one connection, for one service's jobs.
@@ -105,20 +146,33 @@ impl<'c> JobStore<'c> {
         JobStore { client, service }
     }
 
-    /// Stores a new job; one with an `error_message` is stored in ERROR (its parameters were
-    /// refused when it was asked to run).
-    pub async fn create(&self, new: &NewJob<'_>) -> Result<Job, Error> {
+    /// Stores a new job if its client's quotas allow it (`Ok(Err(…))` when not: the quota
+    /// and what the client's jobs take); one with an `error_message` is stored in ERROR
+    /// (its parameters were refused when it was asked to run).
+    pub async fn create(
+        &self,
+        new: &NewJob<'_>,
+        limits: &Limits,
+    ) -> Result<Result<Job, OverQuota>, Error> {
         let pairs = serde_json::Value::Array(
             new.parameters
                 .iter()
                 .map(|(n, v)| serde_json::json!([n, v]))
                 .collect(),
         );
+        // the parameters count as PostgreSQL keeps them (jsonb's text)
+        let adding = Adding {
+            job: true,
+            active: new.phase == Phase::Queued,
+            bytes: new.parts_bytes,
+        };
         let row = self
             .client
-            .query_one(
+            .query_opt(
                 &format!("INSERT INTO uws.job (job_id, run_id, owner_id, phase, execution_duration, destruction, parameters, service, quota_key, parts_bytes, error_message, end_time) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, CASE WHEN $11::text IS NULL THEN NULL ELSE now() END) RETURNING {COLUMNS}"),
+                 SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, CASE WHEN $11::text IS NULL THEN NULL ELSE now() END \
+                 WHERE (SELECT over FROM uws.admit($9, $12, $13, $14::bigint + octet_length($7::jsonb::text), $15, $16, $17)) IS NULL \
+                 RETURNING {COLUMNS}"),
                 &[
                     &new_job_id(),
                     &new.run_id,
@@ -131,10 +185,57 @@ impl<'c> JobStore<'c> {
                     &new.quota_key,
                     &new.parts_bytes,
                     &new.error_message,
+                    &adding.job,
+                    &adding.active,
+                    &adding.bytes,
+                    &limits.active_jobs,
+                    &limits.jobs,
+                    &limits.bytes,
                 ],
             )
             .await?;
-        Ok(job(&row))
+        match row {
+            Some(row) => Ok(Ok(job(&row))),
+            None => Ok(Err(self
+                .admit_with(new.quota_key, adding, Some(&pairs), limits)
+                .await?)),
+        }
+    }
+
+    /// Which quota `adding` would pass for `quota_key` (empty: none), and what its jobs take.
+    pub async fn admit(
+        &self,
+        quota_key: &str,
+        adding: Adding,
+        limits: &Limits,
+    ) -> Result<OverQuota, Error> {
+        self.admit_with(quota_key, adding, None, limits).await
+    }
+
+    /// [`Self::admit`], adding a job's `parameters` too (as jsonb's text counts them).
+    async fn admit_with(
+        &self,
+        quota_key: &str,
+        adding: Adding,
+        parameters: Option<&serde_json::Value>,
+        limits: &Limits,
+    ) -> Result<OverQuota, Error> {
+        let row = self
+            .client
+            .query_one(
+                "SELECT coalesce(over, ''), active_jobs, jobs, bytes \
+                 FROM uws.admit($1, $2, $3, $4::bigint + coalesce(octet_length($8::jsonb::text), 0), $5, $6, $7)",
+                &[&quota_key, &adding.job, &adding.active, &adding.bytes, &limits.active_jobs, &limits.jobs, &limits.bytes, &parameters],
+            )
+            .await?;
+        Ok(OverQuota {
+            quota: row.get(0),
+            usage: Usage {
+                active_jobs: row.get(1),
+                jobs: row.get(2),
+                bytes: row.get(3),
+            },
+        })
     }
 
     pub async fn get(&self, job_id: &str) -> Result<Option<Job>, Error> {
@@ -180,15 +281,59 @@ impl<'c> JobStore<'c> {
         Ok(rows.iter().map(job).collect())
     }
 
-    /// PENDING (or HELD) → QUEUED; returns the job's phase afterwards.
-    pub async fn queue(&self, job_id: &str) -> Result<Option<Phase>, Error> {
-        self.client
+    /// PENDING (or HELD) → QUEUED, if its parameters are still `checked` (the ones checked
+    /// before queueing) and its client's quotas allow another active job; returns the job's
+    /// phase afterwards, or the quota it would pass.
+    pub async fn queue(
+        &self,
+        job_id: &str,
+        checked: &[(String, String)],
+        limits: &Limits,
+    ) -> Result<Result<Option<Phase>, OverQuota>, Error> {
+        let pairs = serde_json::Value::Array(
+            checked
+                .iter()
+                .map(|(n, v)| serde_json::json!([n, v]))
+                .collect(),
+        );
+        let adding = Adding {
+            job: false,
+            active: true,
+            bytes: 0,
+        };
+        let changed = self
+            .client
             .execute(
-                "UPDATE uws.job SET phase = 'QUEUED' WHERE job_id = $1 AND service = $2 AND phase IN ('PENDING', 'HELD')",
-                &[&job_id, &self.service],
+                &format!(
+                    "UPDATE uws.job SET phase = 'QUEUED' WHERE job_id = $1 AND service = $2 \
+                     AND phase IN ('PENDING', 'HELD') AND parameters = $3 AND {} IS NULL",
+                    admit_call("uws.job.quota_key", 4)
+                ),
+                &[
+                    &job_id,
+                    &self.service,
+                    &pairs,
+                    &adding.job,
+                    &adding.active,
+                    &adding.bytes,
+                    &limits.active_jobs,
+                    &limits.jobs,
+                    &limits.bytes,
+                ],
             )
             .await?;
-        Ok(self.get(job_id).await?.map(|j| j.phase))
+        let job = self.get(job_id).await?;
+        if changed == 0 {
+            if let Some(j) = job.as_ref().filter(|j| {
+                matches!(j.phase, Phase::Pending | Phase::Held) && j.parameters == checked
+            }) {
+                let over = self.admit(&j.quota_key, adding, limits).await?;
+                if !over.quota.is_empty() {
+                    return Ok(Err(over));
+                }
+            }
+        }
+        Ok(Ok(job.map(|j| j.phase)))
     }
 
     /// A job not yet final → ABORTED; returns whether it changed.
@@ -222,50 +367,76 @@ impl<'c> JobStore<'c> {
         }
     }
 
-    /// What the jobs of `quota_key` take, across every service.
-    pub async fn usage(&self, quota_key: &str) -> Result<Usage, Error> {
-        let row = self
-            .client
-            .query_one(
-                "SELECT count(*) FILTER (WHERE j.phase IN ('QUEUED', 'EXECUTING')), count(*), \
-                        coalesce(sum(j.parts_bytes), 0)::bigint \
-                          + coalesce((SELECT sum(r.size) FROM uws.result r JOIN uws.job k ON k.job_id = r.job_id \
-                                      WHERE k.quota_key = $1), 0)::bigint \
-                 FROM uws.job j WHERE j.quota_key = $1",
-                &[&quota_key],
-            )
-            .await?;
-        Ok(Usage {
-            active_jobs: row.get(0),
-            jobs: row.get(1),
-            bytes: row.get(2),
-        })
-    }
-
-    /// EXECUTING → COMPLETED with its results, in one statement (unless aborted meanwhile:
-    /// then nothing changes and this returns false).
-    pub async fn complete(&self, job_id: &str, results: &[JobResult]) -> Result<bool, Error> {
+    /// EXECUTING → COMPLETED with its results, in one statement, if the results fit in what
+    /// its client may still keep (`max_bytes`): `Ok(true)`; `Ok(false)` when it was aborted
+    /// meanwhile or the results do not fit (then nothing changes; [`Self::results_fit`] says
+    /// which).
+    pub async fn complete(
+        &self,
+        job_id: &str,
+        results: &[JobResult],
+        max_bytes: i64,
+    ) -> Result<bool, Error> {
         let listed = serde_json::Value::Array(
             results
                 .iter()
                 .map(|r| serde_json::json!([r.id, r.content_type, r.size, r.rows]))
                 .collect(),
         );
+        let bytes: i64 = results.iter().map(|r| r.size).sum();
         let completed = self
             .client
             .query_one(
-                "WITH done AS (UPDATE uws.job SET phase = 'COMPLETED', end_time = now() \
-                               WHERE job_id = $1 AND service = $3 AND phase = 'EXECUTING' RETURNING job_id), \
-                      kept AS (INSERT INTO uws.result (job_id, position, result_id, content_type, size, rows) \
-                               SELECT done.job_id, (r.n - 1)::int, r.value->>0, r.value->>1, \
-                                      (r.value->>2)::bigint, (r.value->>3)::bigint \
-                               FROM done, jsonb_array_elements($2) WITH ORDINALITY AS r(value, n) \
-                               RETURNING 1) \
-                 SELECT count(*) FROM done",
-                &[&job_id, &listed, &self.service],
+                &format!(
+                    "WITH done AS (UPDATE uws.job SET phase = 'COMPLETED', end_time = now() \
+                                   WHERE job_id = $1 AND service = $3 AND phase = 'EXECUTING' \
+                                     AND {} IS NULL RETURNING job_id), \
+                          kept AS (INSERT INTO uws.result (job_id, position, result_id, content_type, size, rows) \
+                                   SELECT done.job_id, (r.n - 1)::int, r.value->>0, r.value->>1, \
+                                          (r.value->>2)::bigint, (r.value->>3)::bigint \
+                                   FROM done, jsonb_array_elements($2) WITH ORDINALITY AS r(value, n) \
+                                   RETURNING 1) \
+                     SELECT count(*) FROM done",
+                    admit_call("uws.job.quota_key", 4)
+                ),
+                &[
+                    &job_id,
+                    &listed,
+                    &self.service,
+                    &false,
+                    &false,
+                    &bytes,
+                    &None::<i64>,
+                    &None::<i64>,
+                    &max_bytes,
+                ],
             )
             .await?;
         Ok(completed.get::<_, i64>(0) == 1)
+    }
+
+    /// Whether results of `bytes` bytes fit in what `quota_key` may still keep.
+    pub async fn results_fit(
+        &self,
+        quota_key: &str,
+        bytes: i64,
+        max_bytes: i64,
+    ) -> Result<bool, Error> {
+        let adding = Adding {
+            job: false,
+            active: false,
+            bytes,
+        };
+        let limits = Limits {
+            active_jobs: i64::MAX,
+            jobs: i64::MAX,
+            bytes: max_bytes,
+        };
+        Ok(self
+            .admit(quota_key, adding, &limits)
+            .await?
+            .quota
+            .is_empty())
     }
 
     /// A job not yet ended (PENDING, QUEUED, EXECUTING, HELD) → ERROR with a message.
@@ -302,11 +473,13 @@ impl<'c> JobStore<'c> {
             == 1)
     }
 
-    /// Only while PENDING.
+    /// Only while PENDING, and only if the new parameters fit in what the client may keep
+    /// (`max_bytes`): whether they changed.
     pub async fn set_parameters(
         &self,
         job_id: &str,
         parameters: &[(String, String)],
+        max_bytes: i64,
     ) -> Result<bool, Error> {
         let pairs = serde_json::Value::Array(
             parameters
@@ -317,8 +490,10 @@ impl<'c> JobStore<'c> {
         Ok(self
             .client
             .execute(
-                "UPDATE uws.job SET parameters = $2 WHERE job_id = $1 AND service = $3 AND phase = 'PENDING'",
-                &[&job_id, &pairs, &self.service],
+                "UPDATE uws.job SET parameters = $2 WHERE job_id = $1 AND service = $3 AND phase = 'PENDING' \
+                 AND (SELECT over FROM uws.admit(uws.job.quota_key, false, false, \
+                      octet_length($2::text) - octet_length(uws.job.parameters::text), NULL, NULL, $4)) IS NULL",
+                &[&job_id, &pairs, &self.service, &max_bytes],
             )
             .await?
             == 1)

@@ -4,7 +4,15 @@
 
 use chrono::{Duration, Utc};
 use vo_db::testing::TestCluster;
-use vo_uws::{job_xml, JobResult, JobStore, JobUrls, ListFilter, NewJob, Phase, Usage};
+use vo_uws::{
+    job_xml, Adding, JobResult, JobStore, JobUrls, Limits, ListFilter, NewJob, Phase, Usage,
+};
+
+const UNLIMITED: Limits = Limits {
+    active_jobs: i64::MAX,
+    jobs: i64::MAX,
+    bytes: i64::MAX,
+};
 
 fn new_job<'a>(
     params: &'a [(String, String)],
@@ -37,13 +45,12 @@ async fn job_lifecycle() {
     ];
 
     let pending = store
-        .create(&new_job(
-            &params,
-            Some("mine"),
-            "account mine",
-            Phase::Pending,
-        ))
+        .create(
+            &new_job(&params, Some("mine"), "account mine", Phase::Pending),
+            &UNLIMITED,
+        )
         .await
+        .unwrap()
         .unwrap();
     assert_eq!(pending.phase, Phase::Pending);
     assert_eq!(pending.parameter("query"), Some("SELECT 1 <x>"));
@@ -52,8 +59,11 @@ async fn job_lifecycle() {
         "a PENDING job is not run"
     );
     assert_eq!(
-        store.queue(&pending.job_id).await.unwrap(),
-        Some(Phase::Queued)
+        store
+            .queue(&pending.job_id, &params, &UNLIMITED)
+            .await
+            .unwrap(),
+        Ok(Some(Phase::Queued))
     );
     assert!(
         !store
@@ -89,11 +99,17 @@ async fn job_lifecycle() {
             rows: None,
         },
     ];
-    assert!(store.complete(&claimed.job_id, &results).await.unwrap());
+    assert!(store
+        .complete(&claimed.job_id, &results, i64::MAX)
+        .await
+        .unwrap());
     let done = store.get(&claimed.job_id).await.unwrap().unwrap();
     assert_eq!((done.phase, &done.results), (Phase::Completed, &results));
     assert!(
-        !store.complete(&claimed.job_id, &results).await.unwrap(),
+        !store
+            .complete(&claimed.job_id, &results, i64::MAX)
+            .await
+            .unwrap(),
         "completes once"
     );
     assert!(
@@ -118,8 +134,12 @@ async fn job_lifecycle() {
 
     // a job interrupted by a stop runs again; one interrupted too often ends in ERROR
     let second = store
-        .create(&new_job(&params, None, "address 192.0.2.7", Phase::Queued))
+        .create(
+            &new_job(&params, None, "address 192.0.2.7", Phase::Queued),
+            &UNLIMITED,
+        )
         .await
+        .unwrap()
         .unwrap();
     store.claim_next(1).await.unwrap().unwrap();
     assert_eq!(store.recover(3).await.unwrap(), (1, 0));
@@ -138,30 +158,73 @@ async fn job_lifecycle() {
         .unwrap()
         .contains("restarted while this job was executing"));
 
-    // what each client's jobs take, over every service
+    // what each client's jobs take, over every service: parameters, parts and results
+    // as PostgreSQL writes the jsonb
+    let parameter_bytes = r#"[["LANG", "ADQL"], ["QUERY", "SELECT 1 <x>"]]"#.len() as i64;
+    let usage = |key: &'static str| {
+        let store = &store;
+        async move {
+            store
+                .admit(key, Adding::default(), &UNLIMITED)
+                .await
+                .unwrap()
+                .usage
+        }
+    };
     assert_eq!(
-        store.usage("account mine").await.unwrap(),
+        usage("account mine").await,
         Usage {
             active_jobs: 0,
             jobs: 1,
-            bytes: 100 + 10 + 2880
+            bytes: parameter_bytes + 100 + 10 + 2880
         }
     );
     other
-        .create(&new_job(
-            &params,
-            Some("mine"),
-            "account mine",
-            Phase::Queued,
-        ))
+        .create(
+            &new_job(&params, Some("mine"), "account mine", Phase::Queued),
+            &UNLIMITED,
+        )
         .await
+        .unwrap()
         .unwrap();
-    assert_eq!(store.usage("account mine").await.unwrap().active_jobs, 1);
+    assert_eq!(usage("account mine").await.active_jobs, 1);
+    // a quota is checked as the job is stored, and says which it is
+    let tight = Limits {
+        active_jobs: 1,
+        jobs: 10,
+        bytes: i64::MAX,
+    };
+    let over = store
+        .create(
+            &new_job(&params, Some("mine"), "account mine", Phase::Queued),
+            &tight,
+        )
+        .await
+        .unwrap()
+        .unwrap_err();
+    assert_eq!(
+        (over.quota.as_str(), over.usage.active_jobs),
+        ("active_jobs", 1)
+    );
+    let few_bytes = Limits {
+        bytes: 1000,
+        ..UNLIMITED
+    };
+    let over = store
+        .create(
+            &new_job(&params, Some("mine"), "account mine", Phase::Pending),
+            &few_bytes,
+        )
+        .await
+        .unwrap()
+        .unwrap_err();
+    assert_eq!(over.quota, "job_bytes");
+    assert!(!store.results_fit("account mine", 1, 1000).await.unwrap());
     let refused = NewJob {
         error_message: Some("QUERY is missing"),
         ..new_job(&params, None, "address 192.0.2.7", Phase::Error)
     };
-    let refused = store.create(&refused).await.unwrap();
+    let refused = store.create(&refused, &UNLIMITED).await.unwrap().unwrap();
     assert_eq!(refused.phase, Phase::Error);
     assert!(refused.end_time.is_some());
     assert!(
@@ -221,8 +284,9 @@ async fn the_next_job_goes_to_the_client_with_the_fewest_running() {
     let mut ids = Vec::new();
     for key in ["address a", "address a", "address a", "address b"] {
         let job = store
-            .create(&new_job(&params, None, key, Phase::Queued))
+            .create(&new_job(&params, None, key, Phase::Queued), &UNLIMITED)
             .await
+            .unwrap()
             .unwrap();
         ids.push(job.job_id);
     }
