@@ -228,7 +228,7 @@ fn download_headers_ranges_and_refusals() {
             assert!(r
                 .into_string()
                 .unwrap()
-                .contains("does not answer to the host name"))
+                .contains("is not a host name with an optional port"))
         }
         other => panic!("a Host that is not a plain address is refused: {other:?}"),
     }

@@ -492,7 +492,7 @@ impl<'c> JobStore<'c> {
             .execute(
                 "UPDATE uws.job SET parameters = $2 WHERE job_id = $1 AND service = $3 AND phase = 'PENDING' \
                  AND (SELECT over FROM uws.admit(uws.job.quota_key, false, false, \
-                      octet_length($2::text) - octet_length(uws.job.parameters::text), NULL, NULL, $4)) IS NULL",
+                      octet_length($2::jsonb::text) - octet_length(uws.job.parameters::text), NULL, NULL, $4)) IS NULL",
                 &[&job_id, &pairs, &self.service, &max_bytes],
             )
             .await?
