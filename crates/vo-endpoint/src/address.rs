@@ -346,55 +346,57 @@ mod tests {
         );
         assert_eq!(address.host_problem(&r), None);
         assert_eq!(address.base_url(&r), "https://archive.example.org");
-        assert_eq!(
-            address.client(r.peer_addr().map(|a| a.ip()), r.headers()),
-            "1.2.3.4"
-        );
-        // a forged entry further left does not help: the nearest untrusted address counts
-        let r = request(
-            "127.0.0.1",
-            "10.0.0.2:5000",
-            &[("x-forwarded-for", "9.9.9.9, 1.2.3.4")],
-        );
-        assert_eq!(
-            address.client(r.peer_addr().map(|a| a.ip()), r.headers()),
-            "1.2.3.4"
-        );
-        let r = request(
-            "127.0.0.1",
-            "10.0.0.2:5000",
-            &[("x-forwarded-for", "9.9.9.9, 1.2.3.4:5678")],
-        );
-        assert_eq!(
-            address.client(r.peer_addr().map(|a| a.ip()), r.headers()),
-            "1.2.3.4",
-            "a port is not part of the address"
-        );
-        let r = request(
-            "127.0.0.1",
-            "10.0.0.2:5000",
-            &[("x-forwarded-for", "9.9.9.9, unknown, 10.0.0.7")],
-        );
-        assert_eq!(
-            address.client(r.peer_addr().map(|a| a.ip()), r.headers()),
-            "10.0.0.7",
-            "the walk stops at what is not an address"
-        );
-        // from an untrusted peer the header means nothing
-        let r = request(
-            "127.0.0.1",
-            "192.0.2.1:5000",
-            &[("x-forwarded-for", "1.2.3.4")],
-        );
-        assert_eq!(
-            address.client(r.peer_addr().map(|a| a.ip()), r.headers()),
-            "192.0.2.1"
-        );
-        let r = request("127.0.0.1", "[2001:db8:1:2:3:4:5:6]:5000", &[]);
-        assert_eq!(
-            address.client(r.peer_addr().map(|a| a.ip()), r.headers()),
-            "2001:db8:1:2::/64"
-        );
+        // (forwarded for, peer) → the client the request counts against
+        for (forwarded, peer, client, why) in [
+            (
+                "1.2.3.4, 10.0.0.7",
+                "10.0.0.2:5000",
+                "1.2.3.4",
+                "the nearest untrusted address",
+            ),
+            (
+                "9.9.9.9, 1.2.3.4",
+                "10.0.0.2:5000",
+                "1.2.3.4",
+                "a forged entry further left does not help",
+            ),
+            (
+                "9.9.9.9, 1.2.3.4:5678",
+                "10.0.0.2:5000",
+                "1.2.3.4",
+                "a port is not part of the address",
+            ),
+            (
+                "9.9.9.9, unknown, 10.0.0.7",
+                "10.0.0.2:5000",
+                "10.0.0.7",
+                "the walk stops at what is not an address",
+            ),
+            (
+                "1.2.3.4",
+                "192.0.2.1:5000",
+                "192.0.2.1",
+                "from an untrusted peer the header means nothing",
+            ),
+            (
+                "",
+                "[2001:db8:1:2:3:4:5:6]:5000",
+                "2001:db8:1:2::/64",
+                "an IPv6 client by its /64",
+            ),
+        ] {
+            let headers: Vec<(&str, &str)> = if forwarded.is_empty() {
+                Vec::new()
+            } else {
+                vec![("x-forwarded-for", forwarded)]
+            };
+            let r = request("127.0.0.1", peer, &headers);
+            assert_eq!(
+                address.client(r.peer_addr().map(|a| a.ip()), r.headers()),
+                client,
+                "{why}"
+            );
+        }
         assert!(ServiceAddress::new(None, &[], &["not an address".into()]).is_err());
     }
 }

@@ -8,6 +8,7 @@
 use crate::model::new_job_id;
 use crate::{Job, JobResult, Phase};
 use chrono::{DateTime, Utc};
+use tokio_postgres::types::ToSql;
 use tokio_postgres::{Client, Error, Row};
 
 const COLUMNS: &str = "job_id, run_id, owner_id, phase, creation_time, start_time, end_time, \
@@ -121,6 +122,20 @@ pub struct OverQuota {
     pub usage: Usage,
 }
 
+impl Adding {
+    /// The arguments of `uws.admit` after the key: what is added, then the limits.
+    fn and_limits<'a>(&'a self, limits: &'a Limits) -> [&'a (dyn ToSql + Sync); 6] {
+        [
+            &self.job,
+            &self.active,
+            &self.bytes,
+            &limits.active_jobs,
+            &limits.jobs,
+            &limits.bytes,
+        ]
+    }
+}
+
 /// The arguments of `uws.admit` after the key: $n.. in a statement.
 fn admit_call(key: &str, first: usize) -> String {
     let n = |i: usize| format!("${}", first + i);
@@ -174,7 +189,7 @@ impl<'c> JobStore<'c> {
                  WHERE (SELECT over FROM uws.admit($9, $12, $13, $14::bigint + octet_length($7::jsonb::text), $15, $16, $17)) IS NULL \
                  RETURNING {COLUMNS}"),
                 &[
-                    &new_job_id(),
+                    &new_job_id() as &(dyn ToSql + Sync),
                     &new.run_id,
                     &new.owner_id,
                     &new.phase.name(),
@@ -185,13 +200,10 @@ impl<'c> JobStore<'c> {
                     &new.quota_key,
                     &new.parts_bytes,
                     &new.error_message,
-                    &adding.job,
-                    &adding.active,
-                    &adding.bytes,
-                    &limits.active_jobs,
-                    &limits.jobs,
-                    &limits.bytes,
-                ],
+                ]
+                .into_iter()
+                .chain(adding.and_limits(limits))
+                .collect::<Vec<_>>(),
             )
             .await?;
         match row {
@@ -225,7 +237,11 @@ impl<'c> JobStore<'c> {
             .query_one(
                 "SELECT coalesce(over, ''), active_jobs, jobs, bytes \
                  FROM uws.admit($1, $2, $3, $4::bigint + coalesce(octet_length($8::jsonb::text), 0), $5, $6, $7)",
-                &[&quota_key, &adding.job, &adding.active, &adding.bytes, &limits.active_jobs, &limits.jobs, &limits.bytes, &parameters],
+                &[&quota_key as &(dyn ToSql + Sync)]
+                    .into_iter()
+                    .chain(adding.and_limits(limits))
+                    .chain([&parameters as &(dyn ToSql + Sync)])
+                    .collect::<Vec<_>>(),
             )
             .await?;
         Ok(OverQuota {
@@ -309,17 +325,10 @@ impl<'c> JobStore<'c> {
                      AND phase IN ('PENDING', 'HELD') AND parameters = $3 AND {} IS NULL",
                     admit_call("uws.job.quota_key", 4)
                 ),
-                &[
-                    &job_id,
-                    &self.service,
-                    &pairs,
-                    &adding.job,
-                    &adding.active,
-                    &adding.bytes,
-                    &limits.active_jobs,
-                    &limits.jobs,
-                    &limits.bytes,
-                ],
+                &[&job_id as &(dyn ToSql + Sync), &self.service, &pairs]
+                    .into_iter()
+                    .chain(adding.and_limits(limits))
+                    .collect::<Vec<_>>(),
             )
             .await?;
         let job = self.get(job_id).await?;
