@@ -103,6 +103,16 @@ fn push_text(raw: &mut Vec<u8>, field: &Field, text: &str) {
     if unicode && field.shape() == Shape::Variable {
         // the common case, encoded in place: the count of UTF-16 units, then the units
         let at = raw.len();
+        if text.is_ascii() {
+            // each byte is one unit: a zero byte, then the byte (a loop the compiler unrolls)
+            let n = text.len();
+            raw.resize(at + 4 + 2 * n, 0);
+            raw[at..at + 4].copy_from_slice(&(n as u32).to_be_bytes());
+            for (pair, &b) in raw[at + 4..].chunks_exact_mut(2).zip(text.as_bytes()) {
+                pair[1] = b;
+            }
+            return;
+        }
         raw.extend_from_slice(&[0; 4]);
         let mut units: u32 = 0;
         for unit in text.encode_utf16() {
