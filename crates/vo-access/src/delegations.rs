@@ -91,16 +91,12 @@ pub async fn list(request: HttpRequest, pool: web::Data<vo_db::Pool>) -> HttpRes
 
 pub async fn grant(
     request: HttpRequest,
-    payload: web::Payload,
+    params: Params,
     pool: web::Data<vo_db::Pool>,
 ) -> HttpResponse {
     let user = match changer(&request, &pool).await {
         Ok(u) => u,
         Err(r) => return r,
-    };
-    let params = match Params::read(&request, payload, 16 * 1024).await {
-        Ok(p) => p,
-        Err(e) => return json_error(e.1, "invalid_request", &e.0),
     };
     let (Some(project), Some(delegee)) = (params.get("project"), params.get("user")) else {
         return json_error(

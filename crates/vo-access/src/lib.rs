@@ -27,8 +27,14 @@ pub const REALM_PATH: &str = "/auth/realms/ALMA";
 /// Registers the account routes. The application provides `web::Data<vo_db::Pool>`.
 pub fn configure(service: AccessService) -> impl FnOnce(&mut web::ServiceConfig) {
     move |cfg| {
+        // account requests are a few short fields; refusals in OAuth's JSON
+        let rules = vo_endpoint::ParamRules {
+            max_body: 16 * 1024,
+            refusal: |e| json_error(e.1, "invalid_request", &e.0),
+        };
         cfg.service(
-            web::scope("/auth")
+            web::scope(vo_catalogue::routes::AUTH)
+                .app_data(web::Data::new(rules))
                 .app_data(web::Data::new(service))
                 .service(
                     web::resource("/realms/ALMA/.well-known/openid-configuration")

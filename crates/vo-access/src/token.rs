@@ -24,15 +24,10 @@ pub async fn discovery(request: HttpRequest) -> HttpResponse {
 
 /// `grant_type=password&username=…&password=…` → a bearer token.
 pub async fn token(
-    request: HttpRequest,
-    payload: web::Payload,
+    params: Params,
     service: web::Data<AccessService>,
     pool: web::Data<vo_db::Pool>,
 ) -> HttpResponse {
-    let params = match Params::read(&request, payload, 16 * 1024).await {
-        Ok(p) => p,
-        Err(e) => return json_error(e.1, "invalid_request", &e.0),
-    };
     match params.get("grant_type").map(str::trim) {
         Some("password") => {}
         Some(other) => {

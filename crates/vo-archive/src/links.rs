@@ -11,6 +11,7 @@
 use crate::holdings::{contents_of, deliveries_of, find_file, members_under, ArchivedFile};
 use crate::{HoldingsError, Identifier, Reader};
 use std::path::Path;
+use vo_catalogue::routes;
 use vo_cutout::Cube;
 use vo_results::{xml_id, InputParam, ServiceDescriptor};
 
@@ -78,17 +79,16 @@ impl Urls<'_> {
     }
 
     fn download(&self, name: &str) -> String {
-        format!("{}/dataPortal/{name}", self.base)
+        routes::download(self.base, name)
     }
     fn datalink(&self, id: &str) -> String {
-        // the ID last and not percent-encoded: astroquery takes everything after `ID=`
-        format!("{}/datalink/sync?ID={id}", self.base)
+        routes::datalink_of(self.base, id)
     }
     fn preview(&self, name: &str, kind: &str) -> String {
-        format!("{}/preview/{name}/{kind}.png", self.base)
+        routes::preview(self.base, name, kind)
     }
     fn soda(&self) -> String {
-        format!("{}/soda/sync", self.base)
+        routes::soda_sync(self.base)
     }
 }
 

@@ -1,14 +1,16 @@
 //! The catalogue: which tables and columns the service exposes, with their VO metadata.
 //!
 //! Owns: loading `schema/obscore.toml` and `schema/tap_schema.toml` (the single source of
-//! column metadata), name look-up with ADQL's case rules, the rows of TAP_SCHEMA, and what a
-//! text value may hold.
+//! column metadata), name look-up with ADQL's case rules, the rows of TAP_SCHEMA, what a
+//! text value may hold, and where the service's resources live ([`routes`]: the paths rows
+//! and links point to).
 //!
 //! Does not own: the SQL tables themselves (`schema/migrations`), database I/O (the db crate
 //! writes TAP_SCHEMA from [`Catalogue::tap_schema_rows`]), or ADQL parsing.
 
 mod load;
 mod reserved;
+pub mod routes;
 mod suggest;
 mod tap_schema;
 mod text_values;

@@ -8,7 +8,7 @@ use vo_endpoint::{
 };
 
 pub async fn capabilities(request: HttpRequest) -> HttpResponse {
-    let base = format!("{}/datalink", base_url(&request));
+    let base = format!("{}{}", base_url(&request), vo_catalogue::routes::DATALINK);
     let mut out = capabilities_start();
     param_http_capability(
         &mut out,

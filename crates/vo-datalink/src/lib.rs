@@ -29,10 +29,10 @@ pub struct DataLinkService {
 pub fn configure(service: DataLinkService) -> impl FnOnce(&mut web::ServiceConfig) {
     move |cfg| {
         cfg.service(
-            web::scope("/datalink")
+            web::scope(vo_catalogue::routes::DATALINK)
                 .app_data(web::Data::new(service))
                 .service(
-                    web::resource("/sync")
+                    web::resource(vo_catalogue::routes::SYNC)
                         .route(web::get().to(sync::links))
                         .route(web::post().to(sync::links)),
                 )

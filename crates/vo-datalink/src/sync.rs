@@ -6,9 +6,6 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use vo_archive::{links_for, Listing};
 use vo_endpoint::{base_url, connect, Failure, Params};
 
-/// The most a request body may hold (IDs only).
-const MAX_BODY: usize = 1 << 20;
-
 /// The RESPONSEFORMAT values meaning the DataLink VOTable (the only format served).
 const FORMATS: &[&str] = &[
     "application/x-votable+xml;content=datalink",
@@ -30,14 +27,10 @@ fn check_format(params: &Params) -> Result<(), Failure> {
 
 pub async fn links(
     request: HttpRequest,
-    payload: web::Payload,
+    params: Params,
     service: web::Data<DataLinkService>,
     pool: web::Data<vo_db::Pool>,
 ) -> HttpResponse {
-    let params = match Params::read(&request, payload, MAX_BODY).await {
-        Ok(p) => p,
-        Err(e) => return Failure::from(e).response(),
-    };
     match listing(&request, &params, &service, &pool).await {
         Ok(listing) => HttpResponse::Ok()
             .content_type("application/x-votable+xml;content=datalink")

@@ -148,11 +148,7 @@ fn row(
     r.set("o_ucd", "phot.flux.density;phys.polarization");
     r.set(
         "access_url",
-        format!(
-            "{}/datalink/sync?ID={}",
-            archive.config.public_url.trim_end_matches('/'),
-            m.uid
-        ),
+        vo_catalogue::routes::datalink_of(archive.config.public_url.trim_end_matches('/'), &m.uid),
     );
     r.set(
         "access_format",

@@ -31,7 +31,7 @@ pub struct DownloadService {
 pub fn configure(service: DownloadService) -> impl FnOnce(&mut web::ServiceConfig) {
     move |cfg| {
         cfg.service(
-            web::scope("/dataPortal")
+            web::scope(vo_catalogue::routes::DATA_PORTAL)
                 .app_data(web::Data::new(service.clone()))
                 .service(
                     web::resource("/script")
@@ -51,7 +51,7 @@ pub fn configure(service: DownloadService) -> impl FnOnce(&mut web::ServiceConfi
                 ),
         )
         .service(
-            web::scope("/preview")
+            web::scope(vo_catalogue::routes::PREVIEW)
                 .app_data(web::Data::new(service.clone()))
                 .service(web::resource("/{name}/{kind}").get(preview::preview)),
         );

@@ -9,7 +9,6 @@ use sha2::{Digest, Sha256};
 use vo_archive::{deliveries_for, ArchivedFile};
 use vo_endpoint::{base_url, connect, Failure, Params};
 
-const MAX_BODY: usize = 1 << 20;
 const MAX_IDS: usize = 1000;
 
 /// The script's fixed part: everything but the file list.
@@ -116,7 +115,8 @@ fn script_text(
     for f in files {
         // names are archive names ([A-Za-z0-9._+-]); nothing here needs quoting beyond this
         out.push_str(&format!(
-            "\"{base}/dataPortal/{name}|{name}|{size}|{sum}\"\n",
+            "\"{url}|{name}|{size}|{sum}\"\n",
+            url = vo_catalogue::routes::download(base, &f.name),
             name = f.name,
             size = f.size_bytes,
             sum = f.sha256.as_deref().unwrap_or("")
@@ -129,14 +129,10 @@ fn script_text(
 
 pub async fn script(
     request: HttpRequest,
-    payload: web::Payload,
+    params: Params,
     service: web::Data<DownloadService>,
     pool: web::Data<vo_db::Pool>,
 ) -> HttpResponse {
-    let params = match Params::read(&request, payload, MAX_BODY).await {
-        Ok(p) => p,
-        Err(e) => return Failure::from(e).response(),
-    };
     let ids: Vec<&str> = params.all("ID").collect();
     if ids.is_empty() || ids.len() > MAX_IDS {
         return Failure::bad_request(format!(

@@ -39,7 +39,8 @@ thread_local! {
     static CURRENT: RefCell<Option<Rc<str>>> = const { RefCell::new(None) };
 }
 
-/// What this thread is working on, if a request or job has said so (the panic hook logs it).
+/// What this thread is working on, if a request or job has said so (the panic hook logs it;
+/// a query's own task names itself after its request).
 pub fn current_work() -> Option<String> {
     CURRENT.with(|c| c.borrow().as_deref().map(str::to_string))
 }

@@ -11,8 +11,9 @@
 //! [`MAX_PARAMETERS`] parameters and parts.
 
 use actix_web::http::{header, StatusCode};
-use actix_web::{web, HttpRequest};
+use actix_web::{dev, web, FromRequest, HttpRequest, HttpResponse};
 use bytes::{Bytes, BytesMut};
+use futures_util::future::LocalBoxFuture;
 use futures_util::StreamExt;
 use std::time::Duration;
 
@@ -24,6 +25,53 @@ pub struct Params {
 
 /// The most parameters (and multipart parts) one request may carry.
 pub const MAX_PARAMETERS: usize = 10_000;
+
+/// The largest request body of an endpoint that takes parameters only (no uploads).
+pub const PARAMETER_BODY: usize = 1 << 20;
+
+/// How an endpoint reads its parameters: its largest body, and how it words a refusal (a
+/// DALI error document, SODA's text, OAuth's JSON, UWS's text). An endpoint registers one
+/// as application data of its scope (`web::Data<ParamRules>`); without one, bodies up to
+/// [`PARAMETER_BODY`] and DALI error documents.
+#[derive(Clone, Copy)]
+pub struct ParamRules {
+    pub max_body: usize,
+    pub refusal: fn(ParamError) -> HttpResponse,
+}
+
+impl Default for ParamRules {
+    fn default() -> Self {
+        ParamRules {
+            max_body: PARAMETER_BODY,
+            refusal: |e| crate::Failure::from(e).response(),
+        }
+    }
+}
+
+/// A handler takes `Params` as an argument: read under its scope's [`ParamRules`], a refusal
+/// answered in the endpoint's own words.
+impl FromRequest for Params {
+    type Error = actix_web::Error;
+    type Future = LocalBoxFuture<'static, Result<Params, actix_web::Error>>;
+
+    fn from_request(request: &HttpRequest, payload: &mut dev::Payload) -> Self::Future {
+        let rules = request
+            .app_data::<web::Data<ParamRules>>()
+            .map(|r| *r.get_ref())
+            .unwrap_or_default();
+        let request = request.clone();
+        let payload = payload.take();
+        Box::pin(async move {
+            Params::read(&request, payload, rules.max_body)
+                .await
+                .map_err(|e| {
+                    let message = e.0.clone();
+                    actix_web::error::InternalError::from_response(message, (rules.refusal)(e))
+                        .into()
+                })
+        })
+    }
+}
 
 /// How long a request's body may take to arrive, and a client to accept the next piece of a
 /// streamed result, as the server is configured (`server.body_seconds`); registered as
@@ -100,9 +148,9 @@ impl Params {
 
     /// Reads the query string and, for POST, the body (form or multipart), refusing bodies
     /// larger than `max_body` bytes or slower than the server's [`BodyDeadline`].
-    pub async fn read(
+    async fn read(
         request: &HttpRequest,
-        payload: web::Payload,
+        payload: dev::Payload,
         max_body: usize,
     ) -> Result<Params, ParamError> {
         let mut params = Params::default();
@@ -220,7 +268,7 @@ impl Params {
 /// it has not arrived by the deadline.
 async fn read_body(
     request: &HttpRequest,
-    mut payload: web::Payload,
+    mut payload: dev::Payload,
     max_body: usize,
     deadline: BodyDeadline,
 ) -> Result<Bytes, ParamError> {
@@ -364,17 +412,12 @@ mod tests {
         body: &'static [u8],
         max_body: usize,
     ) -> Result<Params, ParamError> {
-        let (request, mut payload) = TestRequest::post()
+        let (request, payload) = TestRequest::post()
             .insert_header((header::CONTENT_TYPE, content_type))
             .set_payload(body)
             .to_http_parts();
-        let payload = web::Payload::from_request(&request, &mut payload)
-            .await
-            .unwrap();
         Params::read(&request, payload, max_body).await
     }
-
-    use actix_web::FromRequest;
 
     #[actix_web::test]
     async fn a_multipart_body_without_its_closing_boundary_is_refused_at_once() {

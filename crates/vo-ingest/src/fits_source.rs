@@ -209,10 +209,9 @@ pub fn derive_from_fits(
     set("calib_level", "2".into());
     set(
         "access_url",
-        format!(
-            "{}/datalink/sync?ID={}",
+        vo_catalogue::routes::datalink_of(
             public_url.trim_end_matches('/'),
-            product.member_ous_uid
+            &product.member_ous_uid,
         ),
     );
     set(

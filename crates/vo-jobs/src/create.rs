@@ -4,12 +4,13 @@
 //! stored in ERROR if it would fail.
 
 use crate::quotas::quota_key;
-use crate::responses::{caller, is_control, plain, read_params, see_other, unavailable, urls};
+use crate::responses::{caller, is_control, plain, see_other, unavailable, urls};
 use crate::times::{destruction_time, execution_duration};
 use crate::{JobKind, Jobs};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{Duration as Span, Utc};
+use vo_endpoint::Params;
 use vo_uws::{Adding, JobStore, NewJob, Phase};
 
 /// A part name safe to use as a file name.
@@ -24,14 +25,10 @@ fn safe_part_name(name: &str) -> bool {
 
 pub async fn create<K: JobKind>(
     request: HttpRequest,
-    payload: web::Payload,
+    params: Params,
     jobs: web::Data<Jobs<K>>,
     pool: web::Data<vo_db::Pool>,
 ) -> HttpResponse {
-    let params = match read_params(&request, payload, &jobs).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
     let own_params: Vec<(String, String)> = params
         .pairs()
         .iter()

@@ -1,7 +1,7 @@
 //! The job resource: its document (with WAIT, UWS 1.1 §2.2.1.1), POST to it (ACTION=DELETE
 //! or parameter changes while PENDING) and DELETE.
 
-use crate::responses::{find, is_control, plain, read_params, see_other, unavailable, urls};
+use crate::responses::{find, is_control, plain, see_other, unavailable, urls};
 use crate::{JobKind, Jobs};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -74,14 +74,10 @@ pub async fn job<K: JobKind>(
 pub async fn post_job<K: JobKind>(
     request: HttpRequest,
     path: web::Path<String>,
-    payload: web::Payload,
+    params: Params,
     jobs: web::Data<Jobs<K>>,
     pool: web::Data<vo_db::Pool>,
 ) -> HttpResponse {
-    let params = match read_params(&request, payload, &jobs).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
     match params.get("ACTION") {
         Some(a) if a.trim().eq_ignore_ascii_case("DELETE") => {
             delete_job(&request, &path, &jobs, &pool).await

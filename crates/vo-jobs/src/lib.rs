@@ -169,7 +169,12 @@ impl<K> Jobs<K> {
 /// the service's own scope with a path relative to it). The application provides
 /// `web::Data<vo_db::Pool>`.
 pub fn scope<K: JobKind>(jobs: Jobs<K>, relative_path: &str) -> actix_web::Scope {
+    let rules = vo_endpoint::ParamRules {
+        max_body: jobs.kind.max_body(),
+        refusal: |e| responses::plain(e.1, e.0),
+    };
     web::scope(relative_path)
+        .app_data(web::Data::new(rules))
         .app_data(web::Data::new(jobs))
         .service(
             web::resource("")

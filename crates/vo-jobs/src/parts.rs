@@ -3,13 +3,13 @@
 //! executionduration, destruction and parameters.
 
 use crate::job::update_parameters;
-use crate::responses::{find, plain, read_params, see_other, unavailable, urls};
+use crate::responses::{find, plain, see_other, unavailable, urls};
 use crate::times::{destruction_time, execution_duration};
 use crate::{JobKind, Jobs};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
-use vo_endpoint::xml_response;
+use vo_endpoint::{xml_response, Params};
 use vo_uws::{JobStore, Phase};
 
 pub async fn part<K: JobKind>(
@@ -55,15 +55,11 @@ pub async fn part<K: JobKind>(
 pub async fn set_part<K: JobKind>(
     request: HttpRequest,
     path: web::Path<(String, String)>,
-    payload: web::Payload,
+    params: Params,
     jobs: web::Data<Jobs<K>>,
     pool: web::Data<vo_db::Pool>,
 ) -> HttpResponse {
     let (job_id, part) = path.into_inner();
-    let params = match read_params(&request, payload, &jobs).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
     let (client, job) = match find(&request, &pool, &jobs, &job_id).await {
         Ok(found) => found,
         Err(r) => return r,

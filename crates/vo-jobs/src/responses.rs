@@ -3,7 +3,7 @@
 use crate::Jobs;
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpRequest, HttpResponse};
-use vo_endpoint::{base_url, Params};
+use vo_endpoint::base_url;
 use vo_uws::{Job, JobStore, JobUrls};
 
 pub fn plain(status: StatusCode, text: impl Into<String>) -> HttpResponse {
@@ -30,17 +30,6 @@ pub fn urls<K>(request: &HttpRequest, jobs: &Jobs<K>) -> JobUrls {
     JobUrls {
         list: format!("{}{}", base_url(request), jobs.list_path),
     }
-}
-
-/// Reads the parameters a job is created or changed with.
-pub async fn read_params<K: crate::JobKind>(
-    request: &HttpRequest,
-    payload: actix_web::web::Payload,
-    jobs: &Jobs<K>,
-) -> Result<Params, HttpResponse> {
-    Params::read(request, payload, jobs.kind.max_body())
-        .await
-        .map_err(|e| plain(e.1, e.0))
 }
 
 /// The UWS control parameters, kept apart from a job's own.

@@ -230,14 +230,14 @@ async fn check_query_role(pool: &vo_db::Pool) -> anyhow::Result<()> {
     let Ok(client) = pool.get().await else {
         return Ok(()); // the database is down: /availability reports it
     };
-    let probe = format!("BEGIN; SET LOCAL ROLE {}; COMMIT", vo_endpoint::QUERY_ROLE);
+    let probe = format!("BEGIN; SET LOCAL ROLE {}; COMMIT", vo_query::QUERY_ROLE);
     if let Err(e) = client.batch_execute(&probe).await {
         let _ = client.batch_execute("ROLLBACK").await;
         anyhow::bail!(
             "the database user cannot take the role {} that queries run as ({e}); \
              grant it: GRANT {} TO <the service's database user>",
-            vo_endpoint::QUERY_ROLE,
-            vo_endpoint::QUERY_ROLE
+            vo_query::QUERY_ROLE,
+            vo_query::QUERY_ROLE
         );
     }
     Ok(())

@@ -31,7 +31,7 @@ pub struct Sia2Service {
 pub fn configure(service: Sia2Service) -> impl FnOnce(&mut web::ServiceConfig) {
     move |cfg| {
         cfg.service(
-            web::scope("/sia2")
+            web::scope(vo_catalogue::routes::SIA2)
                 .app_data(web::Data::new(service))
                 .service(
                     web::resource("/query")

@@ -5,24 +5,17 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use std::time::Duration;
 use vo_endpoint::{
-    base_url, capabilities_end, capabilities_start, maxrec, param_http_capability, plan_adql,
-    respond_with_rows, response_format, vosi_capabilities, xml_response, AdqlRequest, Failure,
-    Params, QueryPlan,
+    base_url, capabilities_end, capabilities_start, maxrec, param_http_capability, response_format,
+    vosi_capabilities, xml_response, Failure, Params,
 };
-
-/// The most a request body may hold (SIA2 parameters only, no uploads).
-const MAX_BODY: usize = 1 << 20;
+use vo_query::{plan_adql, respond_with_rows, AdqlRequest, QueryPlan};
 
 pub async fn query(
     request: HttpRequest,
-    payload: web::Payload,
+    params: Params,
     service: web::Data<Sia2Service>,
     pool: web::Data<vo_db::Pool>,
 ) -> HttpResponse {
-    let params = match Params::read(&request, payload, MAX_BODY).await {
-        Ok(p) => p,
-        Err(e) => return Failure::from(e).response(),
-    };
     match plan(&params, &service, &base_url(&request)) {
         Ok(plan) => {
             respond_with_rows(
@@ -49,7 +42,7 @@ pub fn plan(params: &Params, service: &Sia2Service, base: &str) -> Result<QueryP
             format: response_format(params, &["RESPONSEFORMAT"])?,
             timeout: Duration::from_secs(service.seconds),
             uploads: Vec::new(),
-            datalink_url: Some(format!("{base}/datalink/sync")),
+            datalink_url: Some(vo_catalogue::routes::datalink_sync(base)),
         },
     )
 }

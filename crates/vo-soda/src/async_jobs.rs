@@ -25,7 +25,11 @@ pub fn jobs(service: &SodaService, dir: PathBuf) -> Jobs<SodaJobs> {
         SodaJobs(service.clone()),
         service.limits.jobs.clone(),
         dir,
-        "/soda/async",
+        &format!(
+            "{}{}",
+            vo_catalogue::routes::SODA,
+            vo_catalogue::routes::ASYNC
+        ),
     )
 }
 
@@ -35,7 +39,7 @@ impl JobKind for SodaJobs {
     }
 
     fn max_body(&self) -> usize {
-        crate::sync::MAX_BODY
+        vo_endpoint::PARAMETER_BODY
     }
 
     /// SODA takes no uploads.

@@ -57,15 +57,20 @@ pub fn configure(
     jobs: vo_jobs::Jobs<SodaJobs>,
 ) -> impl FnOnce(&mut web::ServiceConfig) {
     move |cfg| {
+        let rules = vo_endpoint::ParamRules {
+            refusal: |e| errors::SodaError::from_failure(&e.into()).response(),
+            ..Default::default()
+        };
         cfg.service(
-            web::scope("/soda")
+            web::scope(vo_catalogue::routes::SODA)
+                .app_data(web::Data::new(rules))
                 .app_data(web::Data::new(service))
                 .service(
-                    web::resource("/sync")
+                    web::resource(vo_catalogue::routes::SYNC)
                         .route(web::get().to(sync::cutout))
                         .route(web::post().to(sync::cutout)),
                 )
-                .service(vo_jobs::scope(jobs, "/async"))
+                .service(vo_jobs::scope(jobs, vo_catalogue::routes::ASYNC))
                 .service(web::resource("/availability").get(vo_endpoint::availability))
                 .service(web::resource("/capabilities").get(capabilities::capabilities)),
         );

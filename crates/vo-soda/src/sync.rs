@@ -14,8 +14,6 @@ use tokio::sync::mpsc;
 use vo_cutout::{Cube, Cutout};
 use vo_endpoint::Params;
 
-/// The largest request body: SODA parameters are short.
-pub const MAX_BODY: usize = 1 << 20;
 /// Bytes per chunk sent to the client.
 const CHUNK: usize = 1 << 20;
 
@@ -51,14 +49,10 @@ impl Write for ChannelWriter {
 
 pub async fn cutout(
     request: HttpRequest,
-    payload: web::Payload,
+    params: Params,
     service: web::Data<SodaService>,
     pool: web::Data<vo_db::Pool>,
 ) -> HttpResponse {
-    let params = match Params::read(&request, payload, MAX_BODY).await {
-        Ok(p) => p,
-        Err(e) => return SodaError::from_failure(&e.into()).response(),
-    };
     let soda = match crate::request::read(&params, service.limits.max_cutouts) {
         Ok(r) => r,
         Err(message) => return SodaError::usage(message).response(),

@@ -8,8 +8,9 @@ use bytes::Bytes;
 use std::io::Write;
 use std::path::PathBuf;
 use std::time::Duration;
-use vo_endpoint::{start_query, Outcome, Params};
+use vo_endpoint::Params;
 use vo_jobs::{Job, JobKind, JobResult, Jobs, Output, Stop};
+use vo_query::{start_query, Outcome};
 
 /// TAP's kind of job.
 #[derive(Debug, Clone)]
@@ -22,7 +23,11 @@ pub fn jobs(service: &TapService, dir: PathBuf) -> Jobs<TapJobs> {
         TapJobs(service.clone()),
         service.limits.jobs.clone(),
         dir,
-        "/tap/async",
+        &format!(
+            "{}{}",
+            vo_catalogue::routes::TAP,
+            vo_catalogue::routes::ASYNC
+        ),
     )
 }
 

@@ -43,15 +43,20 @@ pub fn configure(
     jobs: vo_jobs::Jobs<TapJobs>,
 ) -> impl FnOnce(&mut web::ServiceConfig) {
     move |cfg| {
+        let rules = vo_endpoint::ParamRules {
+            max_body: service.limits.upload_bytes,
+            ..Default::default()
+        };
         cfg.service(
-            web::scope("/tap")
+            web::scope(vo_catalogue::routes::TAP)
+                .app_data(web::Data::new(rules))
                 .app_data(web::Data::new(service))
                 .service(
-                    web::resource("/sync")
+                    web::resource(vo_catalogue::routes::SYNC)
                         .route(web::get().to(sync::sync))
                         .route(web::post().to(sync::sync)),
                 )
-                .service(vo_jobs::scope(jobs, "/async"))
+                .service(vo_jobs::scope(jobs, vo_catalogue::routes::ASYNC))
                 .service(web::resource("/availability").get(vo_endpoint::availability))
                 .service(web::resource("/capabilities").get(capabilities::capabilities))
                 .service(web::resource("/examples").get(examples::examples_page))

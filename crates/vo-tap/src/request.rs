@@ -6,7 +6,8 @@
 use crate::upload::{parse_upload_param, read_upload, upload_data, UploadSpec};
 use crate::TapService;
 use std::time::Duration;
-use vo_endpoint::{maxrec, plan_adql, response_format, AdqlRequest, Failure, Params, QueryPlan};
+use vo_endpoint::{maxrec, response_format, Failure, Params};
+use vo_query::{plan_adql, AdqlRequest, QueryPlan};
 use vo_results::Format;
 
 /// The ADQL versions LANG may name.
@@ -85,7 +86,7 @@ pub async fn plan(
             format: request.format,
             timeout,
             uploads,
-            datalink_url: Some(format!("{base}/datalink/sync")),
+            datalink_url: Some(vo_catalogue::routes::datalink_sync(base)),
         },
     )
 }

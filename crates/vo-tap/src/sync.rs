@@ -3,18 +3,15 @@
 use crate::TapService;
 use actix_web::{web, HttpRequest, HttpResponse};
 use std::time::Duration;
-use vo_endpoint::{respond_with_rows, Failure, Params};
+use vo_endpoint::Params;
+use vo_query::respond_with_rows;
 
 pub async fn sync(
     request: HttpRequest,
-    payload: web::Payload,
+    params: Params,
     service: web::Data<TapService>,
     pool: web::Data<vo_db::Pool>,
 ) -> HttpResponse {
-    let params = match Params::read(&request, payload, service.limits.upload_bytes).await {
-        Ok(p) => p,
-        Err(e) => return Failure::from(e).response(),
-    };
     let timeout = Duration::from_secs(service.limits.sync_seconds);
     match crate::plan(&params, &service, timeout, &vo_endpoint::base_url(&request)).await {
         Ok(plan) => {

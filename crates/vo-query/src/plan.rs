@@ -2,8 +2,9 @@
 //! result fields carrying the catalogue's metadata. TAP sends its QUERY here; SIA2 builds ADQL
 //! from its parameters and sends that.
 
-use crate::{Failure, QueryPlan, UploadTable};
+use crate::{QueryPlan, UploadTable};
 use std::time::Duration;
+use vo_endpoint::Failure;
 use vo_results::{Datatype, Field, Format};
 
 /// The result fields of a translation, with the catalogue's metadata where a column is
@@ -98,6 +99,6 @@ pub fn plan_adql(adql: &str, request: AdqlRequest) -> Result<QueryPlan, Failure>
         trailing_resources,
         timeout: request.timeout,
         uploads: request.uploads,
-        stall: crate::query::DEFAULT_STALL,
+        stall: crate::run::DEFAULT_STALL,
     })
 }

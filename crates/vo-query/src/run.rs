@@ -1,5 +1,5 @@
-//! Running a planned query and streaming its rows into a result format: parameters → plan →
-//! PostgreSQL → serializer → streamed body. Shared by every endpoint that returns rows.
+//! Running a planned query and streaming its rows into a result format: plan → PostgreSQL →
+//! rows decoded → writer → chunks of the body. Shared by every endpoint that returns rows.
 //!
 //! Rows go from `query_raw` to the HTTP body as they arrive, through a buffer of about
 //! 64 kB and a channel of a few chunks, so memory does not grow with the result. If the client
@@ -9,14 +9,14 @@
 
 use crate::decode::{supported, Decoded};
 use actix_web::http::StatusCode;
-use actix_web::HttpResponse;
 use bytes::Bytes;
 use deadpool_postgres::Object;
 use futures_util::{pin_mut, FutureExt, StreamExt};
 use std::panic::AssertUnwindSafe;
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
-use vo_results::{error_votable, writer_for, Cell, Ending, Field, Format, ResultMeta};
+use vo_endpoint::{connect, Failure};
+use vo_results::{writer_for, Cell, Ending, Field, Format, ResultMeta};
 
 /// A table uploaded with the request, loaded into a temporary table before the query.
 #[derive(Debug, Clone)]
@@ -51,39 +51,8 @@ pub struct QueryPlan {
 /// [`QueryPlan::stall`] unless the endpoint sets the server's body deadline.
 pub const DEFAULT_STALL: Duration = Duration::from_secs(60);
 
-/// A request that failed before any row was sent.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Failure {
-    pub status: StatusCode,
-    pub message: String,
-}
-
-impl Failure {
-    pub fn new(status: StatusCode, message: impl Into<String>) -> Failure {
-        Failure {
-            status,
-            message: message.into(),
-        }
-    }
-
-    pub fn bad_request(message: impl Into<String>) -> Failure {
-        Failure::new(StatusCode::BAD_REQUEST, message)
-    }
-
-    /// The DALI error document.
-    pub fn response(&self) -> HttpResponse {
-        let mut response = HttpResponse::build(self.status);
-        if self.status == StatusCode::UNAUTHORIZED {
-            response.insert_header(("WWW-Authenticate", crate::AUTHENTICATE_CHALLENGE));
-        }
-        response
-            .content_type("application/x-votable+xml")
-            .body(error_votable(&self.message))
-    }
-}
-
 /// How long the response waits for a query's first row before it starts streaming.
-const FIRST_ROW_GRACE: Duration = Duration::from_millis(250);
+pub(crate) const FIRST_ROW_GRACE: Duration = Duration::from_millis(250);
 
 /// How often a streaming response sends what it has (or a keep-alive newline).
 const TICK: Duration = Duration::from_millis(200);
@@ -239,16 +208,6 @@ pub enum Outcome {
     Abandoned,
 }
 
-/// A connection from the pool, or the 503 a client should see when there is none.
-pub async fn connect(pool: &vo_db::Pool) -> Result<Object, Failure> {
-    pool.get().await.map_err(|e| {
-        Failure::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            format!("the database is not available, try again later: {e}"),
-        )
-    })
-}
-
 /// Starts the plan in a task of its own. Dropping the chunk receiver cancels the query.
 pub async fn start_query(
     pool: &vo_db::Pool,
@@ -265,7 +224,7 @@ pub async fn start_query(
     let timeout_hint = timeout_hint.to_string();
     // the query runs in a task of its own, named in the panic log as its request; a panic
     // there ends the result with an error instead of leaving it cut short as if complete
-    let what = crate::front_door::current_work().unwrap_or_else(|| "a query".into());
+    let what = vo_endpoint::current_work().unwrap_or_else(|| "a query".into());
     let on_panic = sender.clone();
     let work = async move {
         let outcome = execute(
@@ -288,7 +247,7 @@ pub async fn start_query(
         let _ = finished_tx.send(outcome);
     };
     actix_web::rt::spawn(async move {
-        let work = crate::front_door::described(what, AssertUnwindSafe(work).catch_unwind());
+        let work = vo_endpoint::described(what, AssertUnwindSafe(work).catch_unwind());
         if work.await.is_err() {
             let _ = on_panic
                 .send(Err(std::io::Error::other(
@@ -302,36 +261,6 @@ pub async fn start_query(
         started,
         finished,
     })
-}
-
-/// Runs the plan and answers with the streamed result, or with an error document.
-/// `timeout_hint` is appended to the time-limit message (e.g. "; run it as an async job").
-///
-/// The response waits a moment for the first row, so that an error found early still gets a
-/// proper status; a slower query streams, and an error it meets later ends the document
-/// (VOTable) or aborts the transfer (other formats).
-/// A client may take the server's body deadline to accept each piece of the result.
-pub async fn respond_with_rows(
-    request: &actix_web::HttpRequest,
-    pool: &vo_db::Pool,
-    mut plan: QueryPlan,
-    timeout_hint: &str,
-) -> HttpResponse {
-    plan.stall = crate::BodyDeadline::of(request).0;
-    let format = plan.format;
-    let run = match start_query(pool, plan, timeout_hint).await {
-        Ok(run) => run,
-        Err(failure) => return failure.response(),
-    };
-    if let Ok(Ok(Err(message))) = tokio::time::timeout(FIRST_ROW_GRACE, run.started).await {
-        return Failure::bad_request(message).response();
-    }
-    let body = futures_util::stream::unfold(run.chunks, |mut r| async move {
-        r.recv().await.map(|item| (item, r))
-    });
-    HttpResponse::Ok()
-        .content_type(format.content_type())
-        .streaming(body)
 }
 
 /// Takes a connection out of the pool for good (its transaction state is unknown).
