@@ -1,8 +1,9 @@
 //! Who asks for data, and which projects' proprietary data they may fetch (manual §2.2):
 //! archive staff all of them; anyone else the projects they are PI of
 //! (`archive.project.pi_userid`) and those a PI delegated to them (`archive.delegation`,
-//! not revoked). The same rule as the database's `archive.may_read`, read once per request
-//! as a set so a listing of many files costs one query.
+//! not revoked). The rule itself lives in the database (`archive.reader_grants`, which
+//! `archive.may_read` also asks); a reader holds its answer, read once per request as a set
+//! so a listing of many files costs one query.
 
 use crate::holdings::ArchivedFile;
 use crate::HoldingsError;
@@ -28,10 +29,7 @@ impl Reader {
     ) -> Result<Reader, HoldingsError> {
         let row = client
             .query_one(
-                "SELECT coalesce((SELECT is_staff FROM auth.account WHERE user_id = $1), false), \
-                        ARRAY(SELECT code FROM archive.project WHERE pi_userid = $1 \
-                              UNION SELECT project_code FROM archive.delegation \
-                                    WHERE delegee = $1 AND revoked_at IS NULL)",
+                "SELECT staff, projects FROM archive.reader_grants($1)",
                 &[&user_id],
             )
             .await?;

@@ -1,7 +1,8 @@
 //! Who may read proprietary data: archive accounts with argon2id password hashes, bearer
 //! tokens (stored only as their SHA-256, expiring), and the delegations by which a project's PI
-//! shares the whole project with other users (manual §2.2), plus the question the database
-//! answers from them (`archive.may_read`).
+//! shares the whole project with other users (manual §2.2). Who may read what follows from
+//! them by one rule, kept in the database (`archive.reader_grants`, `archive.may_read`) and
+//! loaded per request by the archive crate's `Reader`.
 //!
 //! This crate owns the `auth` schema and `archive.delegation`. It does not speak HTTP (logging
 //! in, reading `Authorization` headers and the account pages are the endpoint crates'), and it
@@ -11,14 +12,12 @@
 //! Functions take a `tokio_postgres::Client` (a pooled connection derefs to one). Password
 //! hashing and verifying are deliberately slow and run on Tokio's blocking threads.
 
-pub mod access;
 pub mod account;
 pub mod delegation;
 pub mod error;
 pub mod password;
 pub mod token;
 
-pub use access::may_read;
 pub use account::{
     check_password, create_account, delete_account, get_account, list_accounts,
     password_changed_at, password_record, set_password, set_staff, Account, PasswordRecord,

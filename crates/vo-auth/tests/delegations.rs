@@ -3,8 +3,8 @@
 //! history, and `may_read` follows them.
 
 use vo_auth::{
-    create_account, delegations_granted_by_pi, delegations_of, grant, list_delegations, may_read,
-    revoke, AuthError, Granter,
+    create_account, delegations_granted_by_pi, delegations_of, grant, list_delegations, revoke,
+    AuthError, Granter,
 };
 use vo_db::testing::TestCluster;
 
@@ -152,6 +152,30 @@ async fn grant_and_revoke() {
     assert!(revoke(&client, &Granter::Operator, OTHER_PROJECT, "dele")
         .await
         .unwrap());
+}
+
+/// Whether `user` may read `project`'s proprietary data, asked of the database's rule both
+/// ways the service asks it (`archive.may_read`, and the grants a request's reader loads),
+/// which must agree.
+async fn may_read(
+    client: &tokio_postgres::Client,
+    project: &str,
+    user: Option<&str>,
+) -> Result<bool, tokio_postgres::Error> {
+    let in_sql: Option<bool> = client
+        .query_one("SELECT archive.may_read($1, $2)", &[&project, &user])
+        .await?
+        .get(0);
+    let reader = match user {
+        Some(user) => vo_archive::Reader::load(client, user).await.unwrap(),
+        None => vo_archive::Reader::anonymous(),
+    };
+    assert_eq!(
+        in_sql.unwrap_or(false),
+        reader.may_read_project(project),
+        "archive.may_read and the reader's grants disagree for {user:?} on {project}"
+    );
+    Ok(reader.may_read_project(project))
 }
 
 #[tokio::test]

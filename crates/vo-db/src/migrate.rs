@@ -51,6 +51,11 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
         "0009_limits.sql",
         include_str!("../../../schema/migrations/0009_limits.sql"),
     ),
+    (
+        10,
+        "0010_one_access_rule.sql",
+        include_str!("../../../schema/migrations/0010_one_access_rule.sql"),
+    ),
 ];
 
 #[derive(Debug, thiserror::Error)]
