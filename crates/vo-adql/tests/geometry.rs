@@ -82,6 +82,7 @@ fn point_in_shape(shape: &Shape, ra: f64, dec: f64) -> bool {
             }
             inside
         }
+        Shape::Range { .. } => panic!("the demo's footprints are circles and polygons"),
     }
 }
 
@@ -116,6 +117,7 @@ fn edge_distance(shape: &Shape, ra: f64, dec: f64) -> f64 {
             }
             best
         }
+        Shape::Range { .. } => panic!("the demo's footprints are circles and polygons"),
     }
 }
 

@@ -8,8 +8,9 @@
 //! whole cube (only the pages holding the box are touched).
 //!
 //! Does not own: HTTP or parsing SODA's parameters (the endpoint crate turns POS, CIRCLE,
-//! POLYGON, BAND, TIME and POL into a [`CutoutRequest`]), finding the file of a dataset
-//! identifier, or FITS parsing and WCS formulas ([`vo_fits`]).
+//! POLYGON, BAND, TIME and POL into a [`CutoutRequest`]), sky shapes and their geometry
+//! ([`vo_region`]), finding the file of a dataset identifier, or FITS parsing and WCS
+//! formulas ([`vo_fits`]).
 
 mod cube;
 mod error;
@@ -19,7 +20,6 @@ mod plan;
 mod polarization;
 mod prefetch;
 mod request;
-mod sky;
 mod spatial;
 mod spectral;
 mod write;
@@ -27,5 +27,5 @@ mod write;
 pub use cube::Cube;
 pub use error::CutoutError;
 pub use plan::{AxisCut, Cutout};
-pub use request::{CutoutRequest, Spatial};
+pub use request::CutoutRequest;
 pub use write::{fits_len, write_fits};

@@ -5,7 +5,6 @@ use crate::error::CutoutError;
 use crate::header::output_cards;
 use crate::polarization::stokes_cut;
 use crate::request::CutoutRequest;
-use crate::sky::SkyRegion;
 use crate::spatial::pixel_box;
 use crate::spectral::{channel_cut, BandProblem};
 use vo_fits::Card;
@@ -74,15 +73,16 @@ impl Cube {
     pub fn plan(&self, request: &CutoutRequest) -> Result<Cutout, CutoutError> {
         let mut cuts: Vec<AxisCut> = self.axes().iter().map(|&n| AxisCut::whole(n)).collect();
         if let Some(spatial) = &request.spatial {
-            let region = SkyRegion::new(spatial)?;
+            let region = vo_region::Area::new(spatial).map_err(CutoutError::Usage)?;
             let (width, height) = (self.axes()[0], self.axes()[1]);
             match pixel_box(&self.wcs().celestial, width, height, &region)
-                .map_err(|m| CutoutError::Usage(format!("{spatial}: {m}")))?
+                .map_err(|m| CutoutError::Usage(format!("{}: {m}", spatial.dali())))?
             {
                 Some((x, y)) => (cuts[0], cuts[1]) = (x, y),
                 None => {
                     return Err(CutoutError::NoOverlap(format!(
-                        "{spatial} does not overlap the image, which covers {}",
+                        "{} does not overlap the image, which covers {}",
+                        spatial.dali(),
                         self.sky_extent()
                     )))
                 }

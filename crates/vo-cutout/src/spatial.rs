@@ -5,9 +5,9 @@
 //! a pixel, then clipped to the image) and by the image corners that lie in the region.
 
 use crate::plan::AxisCut;
-use crate::sky::{Curve, SkyRegion};
 use vo_fits::CelestialWcs;
 use vo_region::{angular_distance_deg, bounding_circle};
+use vo_region::{Area, Curve};
 
 /// (RA, Dec) in degrees.
 type Sky = (f64, f64);
@@ -66,7 +66,7 @@ pub(crate) fn pixel_box(
     wcs: &CelestialWcs,
     width: usize,
     height: usize,
-    region: &SkyRegion,
+    region: &Area,
 ) -> Result<Option<(AxisCut, AxisCut)>, String> {
     let frame = Frame {
         width: width as f64,
@@ -193,8 +193,8 @@ fn sagitta(a: Pixel, b: Pixel, m: Pixel) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::request::Spatial;
     use vo_fits::Projection;
+    use vo_region::Shape;
 
     fn wcs() -> CelestialWcs {
         CelestialWcs {
@@ -205,14 +205,14 @@ mod tests {
         }
     }
 
-    fn cut(spatial: Spatial) -> Option<(AxisCut, AxisCut)> {
-        pixel_box(&wcs(), 100, 80, &SkyRegion::new(&spatial).unwrap()).unwrap()
+    fn cut(spatial: Shape) -> Option<(AxisCut, AxisCut)> {
+        pixel_box(&wcs(), 100, 80, &Area::new(&spatial).unwrap()).unwrap()
     }
 
     #[test]
     fn a_circle_around_a_pixel_edge_keeps_the_pixels_it_touches() {
         let (ra, dec) = wcs().pixel_to_world(40.5, 30.5).unwrap();
-        let (x, y) = cut(Spatial::Circle {
+        let (x, y) = cut(Shape::Circle {
             ra,
             dec,
             radius: 9.9e-4,
@@ -227,28 +227,26 @@ mod tests {
     fn a_region_enclosing_the_image_keeps_it_whole() {
         for spatial in [
             // boundary partly on the far hemisphere, where it cannot be projected
-            Spatial::Circle {
+            Shape::Circle {
                 ra: 68.23,
                 dec: 25.34,
                 radius: 120.0,
             },
             // centred 129° away, radius 170°
-            Spatial::Circle {
+            Shape::Circle {
                 ra: 248.23,
                 dec: 25.34,
                 radius: 170.0,
             },
             // all but a 0.001° hole at the image centre (the antipode is the centre)
-            Spatial::Circle {
+            Shape::Circle {
                 ra: 248.23,
                 dec: -25.34,
                 radius: 179.999,
             },
-            Spatial::Range {
-                ra_min: 0.0,
-                ra_max: 360.0,
-                dec_min: 0.0,
-                dec_max: 90.0,
+            Shape::Range {
+                ra: (0.0, 360.0),
+                dec: (0.0, 90.0),
             },
         ] {
             let (x, y) = cut(spatial.clone()).unwrap_or_else(|| panic!("{spatial}"));
@@ -263,23 +261,21 @@ mod tests {
     #[test]
     fn regions_missing_the_image_give_none() {
         for spatial in [
-            Spatial::Circle {
+            Shape::Circle {
                 ra: 10.0,
                 dec: 10.0,
                 radius: 0.01,
             },
             // all but a 1° cap around the image: its boundary rings the image
-            Spatial::Circle {
+            Shape::Circle {
                 ra: 248.23,
                 dec: -25.34,
                 radius: 179.0,
             },
-            Spatial::Polygon(vec![(68.0, 25.0), (68.1, 25.0), (68.1, 25.1)]),
-            Spatial::Range {
-                ra_min: 68.3,
-                ra_max: 68.4,
-                dec_min: -90.0,
-                dec_max: 90.0,
+            Shape::Polygon(vec![(68.0, 25.0), (68.1, 25.0), (68.1, 25.1)]),
+            Shape::Range {
+                ra: (68.3, 68.4),
+                dec: (-90.0, 90.0),
             },
         ] {
             assert!(cut(spatial.clone()).is_none(), "{spatial}");
@@ -292,7 +288,7 @@ mod tests {
         // at pixel (1, 1)
         let w = wcs();
         let vertex = |x: f64, y: f64| w.pixel_to_world(x, y).unwrap();
-        let (x, y) = cut(Spatial::Polygon(vec![
+        let (x, y) = cut(Shape::Polygon(vec![
             vertex(-20.0, -20.0),
             vertex(30.2, -20.0),
             vertex(-20.0, 30.2),
@@ -304,7 +300,7 @@ mod tests {
     }
 
     /// The box from testing a fine grid of points (every 0.1 pixel) for membership.
-    fn brute_force(region: &SkyRegion) -> Option<(AxisCut, AxisCut)> {
+    fn brute_force(region: &Area) -> Option<(AxisCut, AxisCut)> {
         let w = wcs();
         let (mut xs, mut ys) = (Vec::new(), Vec::new());
         for i in 0..=1000 {
@@ -326,32 +322,30 @@ mod tests {
         let at = |x: f64, y: f64| w.pixel_to_world(x, y).unwrap();
         let (c1, c2, c3) = (at(30.3, 20.2), at(-40.0, 95.0), at(99.0, 1.0));
         let regions = [
-            Spatial::Circle {
+            Shape::Circle {
                 ra: c1.0,
                 dec: c1.1,
                 radius: 0.0017,
             },
-            Spatial::Circle {
+            Shape::Circle {
                 ra: c2.0,
                 dec: c2.1,
                 radius: 0.0081,
             },
-            Spatial::Circle {
+            Shape::Circle {
                 ra: c3.0,
                 dec: c3.1,
                 radius: 0.00033,
             },
-            Spatial::Polygon(vec![at(10.2, -30.0), at(130.0, 40.3), at(45.6, 60.7)]),
-            Spatial::Polygon(vec![at(-5.0, 70.2), at(20.4, 120.0), at(-30.0, 100.0)]),
-            Spatial::Range {
-                ra_min: at(77.7, 1.0).0,
-                ra_max: at(12.2, 1.0).0,
-                dec_min: at(1.0, 33.3).1,
-                dec_max: at(1.0, 200.0).1,
+            Shape::Polygon(vec![at(10.2, -30.0), at(130.0, 40.3), at(45.6, 60.7)]),
+            Shape::Polygon(vec![at(-5.0, 70.2), at(20.4, 120.0), at(-30.0, 100.0)]),
+            Shape::Range {
+                ra: (at(77.7, 1.0).0, at(12.2, 1.0).0),
+                dec: (at(1.0, 33.3).1, at(1.0, 200.0).1),
             },
         ];
         for spatial in regions {
-            let region = SkyRegion::new(&spatial).unwrap();
+            let region = Area::new(&spatial).unwrap();
             let expected = brute_force(&region).map(|(x, y)| (x.start, x.len, y.start, y.len));
             let found = pixel_box(&w, 100, 80, &region)
                 .unwrap()

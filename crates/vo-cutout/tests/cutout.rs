@@ -1,11 +1,12 @@
 //! Cutting small cubes written with vo-fits, and reading the results back.
 
 use std::path::{Path, PathBuf};
-use vo_cutout::{fits_len, write_fits, Cube, CutoutError, CutoutRequest, Spatial};
+use vo_cutout::{fits_len, write_fits, Cube, CutoutError, CutoutRequest};
 use vo_fits::{
     read_hdus, write_image_f32, CelestialWcs, Header, ImageWcs, LinearAxis, Projection, StokesAxis,
     Value,
 };
+use vo_region::Shape;
 
 const C: f64 = 299_792_458.0;
 const MJD: (f64, f64) = (58_000.25, 58_000.5);
@@ -129,7 +130,7 @@ fn a_circle_keeps_the_touched_pixels_and_their_sky_positions() {
     let cube = Cube::open(&input.path).unwrap();
     let (ra, dec) = input.wcs.celestial.pixel_to_world(20.5, 15.5).unwrap();
     let request = CutoutRequest {
-        spatial: Some(Spatial::Circle {
+        spatial: Some(Shape::Circle {
             ra,
             dec,
             radius: 5.9 * 2e-4,
@@ -237,7 +238,7 @@ fn constraints_missing_the_data_name_the_extent() {
     let message = no_overlap(
         &cube,
         CutoutRequest {
-            spatial: Some(Spatial::Circle {
+            spatial: Some(Shape::Circle {
                 ra: 10.0,
                 dec: 10.0,
                 radius: 0.01,
@@ -320,7 +321,7 @@ fn several_cutouts_become_image_extensions() {
     let circle = |px: f64, py: f64| {
         let (ra, dec) = input.wcs.celestial.pixel_to_world(px, py).unwrap();
         CutoutRequest {
-            spatial: Some(Spatial::Circle {
+            spatial: Some(Shape::Circle {
                 ra,
                 dec,
                 radius: 1.9 * 2e-4,
@@ -375,11 +376,9 @@ fn any_bitpix_is_copied_byte_for_byte() {
     let cube = Cube::open(&path).unwrap();
     let (ra, dec) = cube.wcs().celestial.pixel_to_world(4.0, 3.0).unwrap();
     let request = CutoutRequest {
-        spatial: Some(Spatial::Range {
-            ra_min: ra - 0.9 * 2e-4,
-            ra_max: ra + 0.9 * 2e-4,
-            dec_min: dec - 0.9 * 2e-4,
-            dec_max: dec + 0.9 * 2e-4,
+        spatial: Some(Shape::Range {
+            ra: (ra - 0.9 * 2e-4, ra + 0.9 * 2e-4),
+            dec: (dec - 0.9 * 2e-4, dec + 0.9 * 2e-4),
         }),
         ..Default::default()
     };

@@ -4,6 +4,7 @@
 // value or an error naming the parameter — never a panic.
 pub fn exercise(data: &[u8]) {
     use vo_endpoint::dali_values;
+    use vo_region::dali as sky;
     let Some((&which, rest)) = data.split_first() else {
         return;
     };
@@ -12,9 +13,9 @@ pub fn exercise(data: &[u8]) {
     };
     match which % 5 {
         0 => drop(dali_values::interval("BAND", value)),
-        1 => drop(dali_values::pos("POS", value)),
-        2 => drop(dali_values::circle_value("CIRCLE", value)),
-        3 => drop(dali_values::polygon_value("POLYGON", value)),
+        1 => drop(sky::pos("POS", value)),
+        2 => drop(sky::circle_value("CIRCLE", value)),
+        3 => drop(sky::polygon_value("POLYGON", value)),
         _ => drop(dali_values::pol_state("POL", value)),
     }
 }

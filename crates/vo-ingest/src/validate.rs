@@ -118,6 +118,8 @@ fn footprint_json(region: &Region) -> String {
     let literal = |shape: &Shape| match shape {
         Shape::Circle { ra, dec, radius } => ("circle", pg_circle(*ra, *dec, *radius)),
         Shape::Polygon(v) => ("polygon", pg_polygon(v)),
+        // refused when the row was read; its sampled outline if one ever came here
+        range @ Shape::Range { .. } => ("polygon", pg_polygon(&range.vertices())),
     };
     for piece in &region.pieces {
         let outer_index = pieces.len();
@@ -220,6 +222,19 @@ impl Validator {
             }
             if column.name == "s_region" {
                 match parse_stcs(value) {
+                    Ok(r)
+                        if r.pieces.iter().any(|p| {
+                            std::iter::once(&p.outer)
+                                .chain(&p.holes)
+                                .any(|s| matches!(s, Shape::Range { .. }))
+                        }) =>
+                    {
+                        errors.push(error(
+                            "s_region",
+                            "a Box is not an ALMA footprint: write it as a Polygon of its corners"
+                                .to_string(),
+                        ))
+                    }
                     Ok(r) => region = Some(r),
                     Err(e) => errors.push(error("s_region", format!("not ALMA STC-S: {e}"))),
                 }

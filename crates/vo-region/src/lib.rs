@@ -1,24 +1,34 @@
-//! Sky regions as ALMA writes them in `s_region`.
+//! The sky: one model of a region and every form it is read and written in.
 //!
-//! Owns: the region model (a union of pieces, each an outer circle or polygon with optional
-//! holes), parsing and formatting of ALMA's STC-S dialect (`Circle ICRS …`, `Polygon ICRS …`,
-//! `… Not (Polygon …)`, `Union ICRS ( … )`), spherical helpers (angular distance, bounding
-//! circles), the pgSphere text literals used to load the indexed representation, and the
-//! largest shapes a request may describe.
+//! Owns: the shape model ([`Shape`]: circle, RA/Dec range, polygon; [`Region`]: a union of
+//! pieces, each a shape with optional holes); reading and writing it as DALI values (SIA2's
+//! POS, SODA's CIRCLE/POLYGON, uploaded geometry), as ALMA's STC-S dialect (`s_region`), as
+//! pgSphere literals and as ADQL geometries; spherical geometry (distances, bounding
+//! circles, point-in-shape tests and boundary curves for the cutout planner); celestial
+//! frames (ICRS, FK5, Galactic) and conversion between them; and the largest shapes a
+//! request may describe.
 //!
-//! Does not own: ADQL geometry functions or SQL emission (the ADQL crate), nor database I/O.
+//! Does not own: ADQL parsing or SQL emission (the ADQL crate), pixel coordinates (the
+//! FITS and cutout crates), nor database I/O.
 
+mod adql;
+mod area;
+pub mod dali;
+mod frame;
 mod limits;
 mod model;
 mod pgsphere;
 mod sphere;
 mod stcs;
 
+pub use adql::adql_number;
+pub use area::{Area, Curve};
+pub use frame::Frame;
 pub use limits::{
     radius_problem, vertices_problem, MAX_CIRCLE_RADIUS_DEG, MAX_POLYGON_VERTICES,
     MAX_REGION_SHAPES,
 };
 pub use model::{Piece, Region, Shape};
-pub use pgsphere::{pg_circle, pg_point, pg_polygon};
+pub use pgsphere::{pg_box, pg_circle, pg_point, pg_polygon, pg_shape};
 pub use sphere::{angular_distance_deg, bounding_circle, unit_vector, Vec3};
 pub use stcs::{format_stcs, parse_stcs, StcsError};

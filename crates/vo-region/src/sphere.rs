@@ -7,11 +7,30 @@ pub fn unit_vector(ra_deg: f64, dec_deg: f64) -> Vec3 {
     [dec.cos() * ra.cos(), dec.cos() * ra.sin(), dec.sin()]
 }
 
-fn to_radec(v: Vec3) -> (f64, f64) {
+/// The direction of a (not necessarily unit) vector, as (RA, Dec) in degrees.
+pub fn to_radec(v: Vec3) -> (f64, f64) {
     let norm = (v[0] * v[0] + v[1] * v[1] + v[2] * v[2]).sqrt();
     let dec = (v[2] / norm).clamp(-1.0, 1.0).asin().to_degrees();
     let ra = v[1].atan2(v[0]).to_degrees().rem_euclid(360.0);
     (ra, dec)
+}
+
+pub fn dot(a: Vec3, b: Vec3) -> f64 {
+    a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
+}
+
+pub fn cross(a: Vec3, b: Vec3) -> Vec3 {
+    [
+        a[1] * b[2] - a[2] * b[1],
+        a[2] * b[0] - a[0] * b[2],
+        a[0] * b[1] - a[1] * b[0],
+    ]
+}
+
+/// The unit vector along `v`, or `None` for a vector too short to have a direction.
+pub fn normalised(v: Vec3) -> Option<Vec3> {
+    let norm = dot(v, v).sqrt();
+    (norm > 1e-15).then(|| [v[0] / norm, v[1] / norm, v[2] / norm])
 }
 
 /// Great-circle distance in degrees (haversine form, accurate at small separations).

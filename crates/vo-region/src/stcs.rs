@@ -5,7 +5,10 @@
 //! region := 'Union' frame? '(' piece+ ')' | piece
 //! piece  := shape ('Not' '(' shape ')')*
 //! shape  := 'Circle' frame? ra dec radius | 'Polygon' frame? (ra dec){3,}
+//!         | 'Box' frame? ra dec width height
 //! ```
+//! ALMA itself writes no `Box`; it is STC-S's form of an RA/Dec range ([`Shape::Range`],
+//! centre and full widths in degrees, as ADQL's BOX), so a range is written and read back.
 //! ALMA writes the frame only after the first keyword, coordinates with six decimals, and
 //! `Not (` / `Union ICRS ( … )` spacing as reproduced by [`format_stcs`].
 
@@ -129,7 +132,7 @@ impl<'a> Parser<'a> {
     fn shape(&mut self) -> Result<Shape, StcsError> {
         let keyword = match self.peek() {
             Some(Token::Word(w)) => *w,
-            _ => return self.error("expected Circle or Polygon"),
+            _ => return self.error("expected Circle, Polygon or Box"),
         };
         let start = self.offset();
         if keyword.eq_ignore_ascii_case("circle") {
@@ -181,9 +184,37 @@ impl<'a> Parser<'a> {
                 vertices.push((pair[0].1.rem_euclid(360.0), pair[1].1));
             }
             Ok(Shape::Polygon(vertices))
+        } else if keyword.eq_ignore_ascii_case("box") {
+            self.pos += 1;
+            self.optional_frame()?;
+            let ra = self.number("the box's central RA in degrees")?;
+            let dec = self.number("the box's central Dec in degrees")?;
+            let width = self.number("the box's width in degrees")?;
+            let height = self.number("the box's height in degrees")?;
+            if width < 0.0 || height < 0.0 {
+                return Err(StcsError {
+                    message: "a box's width and height must not be negative".into(),
+                    offset: start,
+                });
+            }
+            let (low, high) = (dec - height / 2.0, dec + height / 2.0);
+            check_dec(low, start)?;
+            check_dec(high, start)?;
+            let span = width.min(360.0);
+            Ok(Shape::Range {
+                ra: (
+                    (ra - span / 2.0).rem_euclid(360.0),
+                    if span >= 360.0 {
+                        (ra - span / 2.0).rem_euclid(360.0) + 360.0
+                    } else {
+                        (ra + span / 2.0).rem_euclid(360.0)
+                    },
+                ),
+                dec: (low, high),
+            })
         } else {
             self.error(format!(
-                "unknown shape '{keyword}': expected Circle, Polygon or Union"
+                "unknown shape '{keyword}': expected Circle, Polygon, Box or Union"
             ))
         }
     }
@@ -227,7 +258,7 @@ impl<'a> Parser<'a> {
 }
 
 fn is_shape_keyword(w: &str) -> bool {
-    ["circle", "polygon", "union"]
+    ["circle", "polygon", "box", "union"]
         .iter()
         .any(|k| w.eq_ignore_ascii_case(k))
 }
@@ -265,6 +296,15 @@ fn format_shape(out: &mut String, shape: &Shape, with_frame: bool) {
     match shape {
         Shape::Circle { ra, dec, radius } => {
             out.push_str(&format!("Circle{frame} {ra:.6} {dec:.6} {radius:.6}"))
+        }
+        Shape::Range { ra, dec } => {
+            let span = crate::model::range_span(*ra);
+            let centre = (ra.0 + span / 2.0).rem_euclid(360.0);
+            out.push_str(&format!(
+                "Box{frame} {centre:.6} {:.6} {span:.6} {:.6}",
+                (dec.0 + dec.1) / 2.0,
+                dec.1 - dec.0
+            ))
         }
         Shape::Polygon(vertices) => {
             out.push_str(&format!("Polygon{frame}"));
@@ -329,6 +369,27 @@ mod tests {
             Shape::Polygon(vec![(1.0, 2.0), (3.0, 4.0), (5.0, 6.0)])
         );
         assert!(parse_stcs("CIRCLE icrs 1 2 3").is_ok());
+    }
+
+    #[test]
+    fn a_range_is_written_as_a_box_and_read_back() {
+        let range = Region::single(Shape::Range {
+            ra: (350.0, 10.0),
+            dec: (-5.0, 5.0),
+        });
+        let text = format_stcs(&range);
+        assert_eq!(text, "Box ICRS 0.000000 0.000000 20.000000 10.000000");
+        assert_eq!(parse_stcs(&text).unwrap(), range);
+        let all_ra = parse_stcs("Box 180 0 360 20").unwrap();
+        assert_eq!(
+            all_ra.pieces[0].outer,
+            Shape::Range {
+                ra: (0.0, 360.0),
+                dec: (-10.0, 10.0)
+            }
+        );
+        let e = parse_stcs("Box ICRS 10 85 2 20").unwrap_err();
+        assert!(e.message.contains("declination 95"), "{e}");
     }
 
     #[test]

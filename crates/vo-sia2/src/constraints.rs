@@ -2,7 +2,7 @@
 //! Each parameter may be repeated: its values are OR'ed; different parameters are AND'ed.
 
 use std::fmt;
-use vo_endpoint::dali_values::{self, Shape, ValueError};
+use vo_endpoint::dali_values::{self, ValueError};
 use vo_endpoint::Params;
 
 /// A parameter value this service cannot read.
@@ -29,10 +29,7 @@ fn error(name: &str, value: &str, problem: &str) -> Sia2Error {
     Sia2Error(format!("{name}='{value}': {problem}"))
 }
 
-/// An ADQL literal for a finite number (shortest form that reads back the same).
-fn literal(v: f64) -> String {
-    format!("{v:?}")
-}
+use vo_region::adql_number as literal;
 
 fn string_literal(v: &str) -> String {
     format!("'{}'", v.replace('\'', "''"))
@@ -44,28 +41,7 @@ fn interval(name: &str, value: &str) -> Result<(f64, f64), Sia2Error> {
 
 /// POS as an ADQL geometry intersecting the row's footprint.
 fn pos(value: &str) -> Parsed {
-    let region = match dali_values::pos("POS", value)? {
-        Shape::Circle { ra, dec, radius } => format!(
-            "CIRCLE('ICRS', {}, {}, {})",
-            literal(ra),
-            literal(dec),
-            literal(radius)
-        ),
-        Shape::Range { ra, dec } => format!(
-            "RANGE_S2D({}, {}, {}, {})",
-            literal(ra.0),
-            literal(ra.1),
-            literal(dec.0),
-            literal(dec.1)
-        ),
-        Shape::Polygon(vertices) => {
-            let list: Vec<String> = vertices
-                .iter()
-                .flat_map(|(ra, dec)| [literal(*ra), literal(*dec)])
-                .collect();
-            format!("POLYGON('ICRS', {})", list.join(", "))
-        }
-    };
+    let region = vo_region::dali::pos("POS", value)?.adql();
     Ok(format!("INTERSECTS({region}, s_region) = 1"))
 }
 

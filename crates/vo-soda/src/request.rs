@@ -3,27 +3,16 @@
 //! Repeated ID, spatial, BAND and TIME values multiply the cutouts; repeated POL values
 //! together select the states one cutout keeps.
 
-use vo_cutout::{CutoutRequest, Spatial};
-use vo_endpoint::dali_values::{circle_value, interval, pol_state, polygon_value, pos, Shape};
+use vo_cutout::CutoutRequest;
+use vo_endpoint::dali_values::{interval, pol_state};
 use vo_endpoint::Params;
+use vo_region::dali::{circle_value, polygon_value, pos};
+use vo_region::Shape;
 
 /// The cutouts one request asks for: (dataset ID, constraints), in request order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SodaRequest {
     pub cutouts: Vec<(String, CutoutRequest)>,
-}
-
-fn spatial(shape: Shape) -> Spatial {
-    match shape {
-        Shape::Circle { ra, dec, radius } => Spatial::Circle { ra, dec, radius },
-        Shape::Range { ra, dec } => Spatial::Range {
-            ra_min: ra.0,
-            ra_max: ra.1,
-            dec_min: dec.0,
-            dec_max: dec.1,
-        },
-        Shape::Polygon(vertices) => Spatial::Polygon(vertices),
-    }
 }
 
 fn values<'a>(params: &'a Params, name: &'a str) -> Vec<&'a str> {
@@ -38,13 +27,13 @@ pub fn read(params: &Params, max_cutouts: usize) -> Result<SodaRequest, String> 
     }
     let mut spatials = Vec::new();
     for v in values(params, "CIRCLE") {
-        spatials.push(spatial(circle_value("CIRCLE", v).map_err(|e| e.0)?));
+        spatials.push(circle_value("CIRCLE", v).map_err(|e| e.0)?);
     }
     for v in values(params, "POLYGON") {
-        spatials.push(spatial(polygon_value("POLYGON", v).map_err(|e| e.0)?));
+        spatials.push(polygon_value("POLYGON", v).map_err(|e| e.0)?);
     }
     for v in values(params, "POS") {
-        spatials.push(spatial(pos("POS", v).map_err(|e| e.0)?));
+        spatials.push(pos("POS", v).map_err(|e| e.0)?);
     }
     let bands = values(params, "BAND")
         .into_iter()
@@ -61,7 +50,7 @@ pub fn read(params: &Params, max_cutouts: usize) -> Result<SodaRequest, String> 
             pol.push(state);
         }
     }
-    let spatials: Vec<Option<Spatial>> = if spatials.is_empty() {
+    let spatials: Vec<Option<Shape>> = if spatials.is_empty() {
         vec![None]
     } else {
         spatials.into_iter().map(Some).collect()
@@ -131,7 +120,7 @@ mod tests {
         assert_eq!(r.cutouts.len(), 2);
         assert_eq!(
             r.cutouts[0].1.spatial,
-            Some(Spatial::Circle {
+            Some(Shape::Circle {
                 ra: 10.0,
                 dec: 20.0,
                 radius: 0.1
@@ -139,11 +128,9 @@ mod tests {
         );
         assert_eq!(
             r.cutouts[1].1.spatial,
-            Some(Spatial::Range {
-                ra_min: 9.0,
-                ra_max: 11.0,
-                dec_min: 19.0,
-                dec_max: 21.0
+            Some(Shape::Range {
+                ra: (9.0, 11.0),
+                dec: (19.0, 21.0),
             })
         );
         assert_eq!(r.cutouts[1].1.band, Some((0.001, 0.0012)));

@@ -4,7 +4,8 @@
 
 use std::sync::Arc;
 use vo_catalogue::{Column, Table};
-use vo_endpoint::{Failure, Params, UploadTable};
+use vo_endpoint::{Failure, Params};
+use vo_query::UploadTable;
 
 use crate::TapLimits;
 
@@ -335,19 +336,14 @@ fn normalise(value: &str, field: &vo_votable::Field) -> Result<String, String> {
 /// A DALI point (`ra dec`), circle (`ra dec radius`) or polygon (`ra1 dec1 ra2 dec2 …`) in
 /// degrees, read as SIA2 and SODA read them (the same limits), as a pgSphere literal.
 fn geometry_value(name: &str, value: &str, geometry: Geometry) -> Result<String, String> {
-    use vo_endpoint::dali_values::{circle_value, point_value, polygon_value, Shape};
-    Ok(match geometry {
+    use vo_region::dali::{circle_value, point_value, polygon_value};
+    let shape = match geometry {
         Geometry::Point => {
             let (ra, dec) = point_value(name, value).map_err(|e| e.0)?;
-            vo_region::pg_point(ra, dec)
+            return Ok(vo_region::pg_point(ra, dec));
         }
-        Geometry::Circle => match circle_value(name, value).map_err(|e| e.0)? {
-            Shape::Circle { ra, dec, radius } => vo_region::pg_circle(ra, dec, radius),
-            _ => unreachable!("a circle value is a circle"),
-        },
-        Geometry::Polygon => match polygon_value(name, value).map_err(|e| e.0)? {
-            Shape::Polygon(vertices) => vo_region::pg_polygon(&vertices),
-            _ => unreachable!("a polygon value is a polygon"),
-        },
-    })
+        Geometry::Circle => circle_value(name, value),
+        Geometry::Polygon => polygon_value(name, value),
+    };
+    Ok(vo_region::pg_shape(&shape.map_err(|e| e.0)?).0)
 }

@@ -297,6 +297,7 @@ pub(crate) fn function(
                 [piece] if piece.holes.is_empty() => match &piece.outer {
                     vo_region::Shape::Circle { ra, dec, radius } => (format!("scircle({}::scircle)", string_literal(&vo_region::pg_circle(*ra, *dec, *radius))), Kind::Circle),
                     vo_region::Shape::Polygon(vertices) => (format!("{}::spoly", string_literal(&vo_region::pg_polygon(vertices))), Kind::Polygon),
+                    vo_region::Shape::Range { ra, dec } => (format!("{}::sbox", string_literal(&vo_region::pg_box(*ra, *dec))), Kind::Box),
                 },
                 // as a value (selected), a union keeps its STC-S form, like s_region
                 _ => (string_literal(&vo_region::format_stcs(&region)), Kind::Region),

@@ -16,20 +16,8 @@ pub(super) struct LiteralPiece {
 }
 
 fn shape_literal(shape: &Shape) -> String {
-    match shape {
-        Shape::Circle { ra, dec, radius } => {
-            format!(
-                "{}::scircle",
-                string_literal(&vo_region::pg_circle(*ra, *dec, *radius))
-            )
-        }
-        Shape::Polygon(vertices) => {
-            format!(
-                "{}::spoly",
-                string_literal(&vo_region::pg_polygon(vertices))
-            )
-        }
-    }
+    let (text, pg_type) = vo_region::pg_shape(shape);
+    format!("{}::{pg_type}", string_literal(&text))
 }
 
 pub(super) fn pieces(region: &Region) -> Vec<LiteralPiece> {

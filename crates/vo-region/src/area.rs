@@ -1,13 +1,12 @@
-//! Sky regions as geometry: whether a point lies inside, and the region's boundary as
-//! parametrised curves that the spatial planner samples as finely as it needs.
+//! A shape as geometry: whether a point lies inside, and its boundary as parametrised
+//! curves that a caller (the cutout planner) samples as finely as it needs.
 
-use crate::error::CutoutError;
-use crate::request::Spatial;
-use vo_region::{angular_distance_deg, unit_vector, Vec3};
+use crate::sphere::{angular_distance_deg, cross, dot, normalised, to_radec, unit_vector, Vec3};
+use crate::Shape;
 
-/// A validated region.
+/// A checked shape, prepared for point tests and boundary tracing.
 #[derive(Debug, Clone)]
-pub(crate) enum SkyRegion {
+pub enum Area {
     WholeSky,
     Circle {
         centre: (f64, f64),
@@ -25,7 +24,7 @@ pub(crate) enum SkyRegion {
 
 /// A boundary piece, traced by [`Curve::point`] as t goes from 0 to 1.
 #[derive(Debug, Clone)]
-pub(crate) enum Curve {
+pub enum Curve {
     /// A whole circle of `radius` degrees around `centre`.
     Circle { centre: (f64, f64), radius: f64 },
     /// The shorter great-circle arc from `from` to `to`.
@@ -36,11 +35,13 @@ pub(crate) enum Curve {
     Meridian { ra: f64, from: f64, to: f64 },
 }
 
-impl SkyRegion {
-    pub(crate) fn new(spatial: &Spatial) -> Result<SkyRegion, CutoutError> {
-        let usage = |message: String| Err(CutoutError::Usage(format!("{spatial}: {message}")));
-        match spatial {
-            Spatial::Circle { ra, dec, radius } => {
+impl Area {
+    /// The shape's area, or why it is not one (the message starts with the shape in DALI's
+    /// form).
+    pub fn new(shape: &Shape) -> Result<Area, String> {
+        let usage = |message: String| Err(format!("{}: {message}", shape.dali()));
+        match shape {
+            Shape::Circle { ra, dec, radius } => {
                 if !ra.is_finite() || !dec.is_finite() || dec.abs() > 90.0 {
                     return usage("the centre must be finite with Dec within ±90°".into());
                 }
@@ -48,18 +49,16 @@ impl SkyRegion {
                     return usage("the radius must be a positive number of degrees".into());
                 }
                 if *radius >= 180.0 {
-                    return Ok(SkyRegion::WholeSky);
+                    return Ok(Area::WholeSky);
                 }
-                Ok(SkyRegion::Circle {
+                Ok(Area::Circle {
                     centre: (*ra, *dec),
                     radius: *radius,
                 })
             }
-            Spatial::Range {
-                ra_min,
-                ra_max,
-                dec_min,
-                dec_max,
+            Shape::Range {
+                ra: (ra_min, ra_max),
+                dec: (dec_min, dec_max),
             } => {
                 if [ra_min, ra_max, dec_min, dec_max]
                     .iter()
@@ -72,34 +71,35 @@ impl SkyRegion {
                     return usage("the Dec bounds are reversed or outside ±90°".into());
                 }
                 let unbounded = ra_min.is_infinite() || ra_max.is_infinite();
-                let ra_span = if unbounded || ra_max - ra_min >= 360.0 {
+                let ra_span = if unbounded {
                     360.0
                 } else {
-                    (ra_max - ra_min).rem_euclid(360.0)
+                    crate::model::range_span((*ra_min, *ra_max))
                 };
                 if ra_span >= 360.0 && dec_min <= -90.0 && dec_max >= 90.0 {
-                    return Ok(SkyRegion::WholeSky);
+                    return Ok(Area::WholeSky);
                 }
-                Ok(SkyRegion::Range {
+                Ok(Area::Range {
                     ra_min: if ra_min.is_finite() { *ra_min } else { 0.0 },
                     ra_span,
                     dec_min,
                     dec_max,
                 })
             }
-            Spatial::Polygon(vertices) => SphericalPolygon::new(vertices)
-                .map(SkyRegion::Polygon)
+            Shape::Polygon(vertices) => SphericalPolygon::new(vertices)
+                .map(Area::Polygon)
                 .or_else(usage),
         }
     }
 
-    pub(crate) fn contains(&self, ra: f64, dec: f64) -> bool {
+    /// Whether the point (RA, Dec in degrees) lies inside.
+    pub fn contains(&self, ra: f64, dec: f64) -> bool {
         match self {
-            SkyRegion::WholeSky => true,
-            SkyRegion::Circle { centre, radius } => {
+            Area::WholeSky => true,
+            Area::Circle { centre, radius } => {
                 angular_distance_deg(centre.0, centre.1, ra, dec) <= *radius
             }
-            SkyRegion::Range {
+            Area::Range {
                 ra_min,
                 ra_span,
                 dec_min,
@@ -108,19 +108,19 @@ impl SkyRegion {
                 (*dec_min..=*dec_max).contains(&dec)
                     && (*ra_span >= 360.0 || (ra - ra_min).rem_euclid(360.0) <= *ra_span)
             }
-            SkyRegion::Polygon(polygon) => polygon.contains(unit_vector(ra, dec)),
+            Area::Polygon(polygon) => polygon.contains(unit_vector(ra, dec)),
         }
     }
 
     /// The region's boundary; empty for the whole sky.
-    pub(crate) fn boundary(&self) -> Vec<Curve> {
+    pub fn boundary(&self) -> Vec<Curve> {
         match self {
-            SkyRegion::WholeSky => Vec::new(),
-            SkyRegion::Circle { centre, radius } => vec![Curve::Circle {
+            Area::WholeSky => Vec::new(),
+            Area::Circle { centre, radius } => vec![Curve::Circle {
                 centre: *centre,
                 radius: *radius,
             }],
-            SkyRegion::Range {
+            Area::Range {
                 ra_min,
                 ra_span,
                 dec_min,
@@ -143,7 +143,7 @@ impl SkyRegion {
                 }
                 curves
             }
-            SkyRegion::Polygon(polygon) => {
+            Area::Polygon(polygon) => {
                 let v = &polygon.vertices;
                 (0..v.len())
                     .map(|i| Curve::GreatArc {
@@ -158,13 +158,13 @@ impl SkyRegion {
 
 impl Curve {
     /// The point (RA, Dec) at parameter `t` in 0..=1.
-    pub(crate) fn point(&self, t: f64) -> (f64, f64) {
+    pub fn point(&self, t: f64) -> (f64, f64) {
         match self {
             Curve::Circle { centre, radius } => {
                 let bearing = std::f64::consts::TAU * t;
                 destination(*centre, *radius, bearing)
             }
-            Curve::GreatArc { from, to } => radec(slerp(*from, *to, t)),
+            Curve::GreatArc { from, to } => to_radec(slerp(*from, *to, t)),
             Curve::Parallel { dec, ra, span } => ((ra + span * t).rem_euclid(360.0), *dec),
             Curve::Meridian { ra, from, to } => (ra.rem_euclid(360.0), from + (to - from) * t),
         }
@@ -180,29 +180,6 @@ fn destination(start: (f64, f64), distance: f64, bearing: f64) -> (f64, f64) {
     let dec = sin_dec.clamp(-1.0, 1.0).asin();
     let ra = ra0 + (bearing.sin() * d.sin() * dec0.cos()).atan2(d.cos() - dec0.sin() * sin_dec);
     (ra.to_degrees().rem_euclid(360.0), dec.to_degrees())
-}
-
-fn dot(a: Vec3, b: Vec3) -> f64 {
-    a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
-}
-
-fn cross(a: Vec3, b: Vec3) -> Vec3 {
-    [
-        a[1] * b[2] - a[2] * b[1],
-        a[2] * b[0] - a[0] * b[2],
-        a[0] * b[1] - a[1] * b[0],
-    ]
-}
-
-fn normalised(v: Vec3) -> Option<Vec3> {
-    let norm = dot(v, v).sqrt();
-    (norm > 1e-15).then(|| [v[0] / norm, v[1] / norm, v[2] / norm])
-}
-
-fn radec(v: Vec3) -> (f64, f64) {
-    let dec = v[2].clamp(-1.0, 1.0).asin().to_degrees();
-    let ra = v[1].atan2(v[0]).to_degrees().rem_euclid(360.0);
-    (ra, dec)
 }
 
 /// Spherical linear interpolation between unit vectors (not antipodal).
@@ -226,7 +203,7 @@ fn slerp(a: Vec3, b: Vec3, t: f64) -> Vec3 {
 /// gnomonic projection about the vertices' mean direction, where great circles are straight
 /// lines, so the planar crossing test is exact.
 #[derive(Debug, Clone)]
-pub(crate) struct SphericalPolygon {
+pub struct SphericalPolygon {
     vertices: Vec<Vec3>,
     centre: Vec3,
     east: Vec3,
@@ -306,8 +283,8 @@ impl SphericalPolygon {
 mod tests {
     use super::*;
 
-    fn region(spatial: Spatial) -> SkyRegion {
-        SkyRegion::new(&spatial).unwrap()
+    fn region(shape: Shape) -> Area {
+        Area::new(&shape).unwrap()
     }
 
     #[test]
@@ -325,7 +302,7 @@ mod tests {
 
     #[test]
     fn polygon_contains_its_interior_only() {
-        let square = region(Spatial::Polygon(vec![
+        let square = region(Shape::Polygon(vec![
             (359.0, -1.0),
             (1.0, -1.0),
             (1.0, 1.0),
@@ -339,53 +316,45 @@ mod tests {
 
     #[test]
     fn range_wraps_through_zero_and_clamps_infinite_bounds() {
-        let range = region(Spatial::Range {
-            ra_min: 350.0,
-            ra_max: 10.0,
-            dec_min: f64::NEG_INFINITY,
-            dec_max: 0.0,
+        let range = region(Shape::Range {
+            ra: (350.0, 10.0),
+            dec: (f64::NEG_INFINITY, 0.0),
         });
         assert!(range.contains(355.0, -89.0));
         assert!(range.contains(5.0, -10.0));
         assert!(!range.contains(20.0, -10.0));
         assert!(!range.contains(5.0, 1.0));
-        let everything = region(Spatial::Range {
-            ra_min: f64::NEG_INFINITY,
-            ra_max: f64::INFINITY,
-            dec_min: -90.0,
-            dec_max: 90.0,
+        let everything = region(Shape::Range {
+            ra: (f64::NEG_INFINITY, f64::INFINITY),
+            dec: (-90.0, 90.0),
         });
-        assert!(matches!(everything, SkyRegion::WholeSky));
+        assert!(matches!(everything, Area::WholeSky));
     }
 
     #[test]
-    fn malformed_regions_are_usage_errors() {
+    fn malformed_shapes_are_refused_naming_the_shape() {
         let cases = [
-            Spatial::Circle {
+            Shape::Circle {
                 ra: 10.0,
                 dec: 95.0,
                 radius: 1.0,
             },
-            Spatial::Circle {
+            Shape::Circle {
                 ra: 10.0,
                 dec: 5.0,
                 radius: -1.0,
             },
-            Spatial::Range {
-                ra_min: 0.0,
-                ra_max: 1.0,
-                dec_min: 5.0,
-                dec_max: 4.0,
+            Shape::Range {
+                ra: (0.0, 1.0),
+                dec: (5.0, 4.0),
             },
-            Spatial::Polygon(vec![(0.0, 0.0), (1.0, 1.0)]),
-            Spatial::Polygon(vec![(0.0, 0.0), (120.0, 0.0), (240.0, 0.0)]),
+            Shape::Polygon(vec![(0.0, 0.0), (1.0, 1.0)]),
+            Shape::Polygon(vec![(0.0, 0.0), (120.0, 0.0), (240.0, 0.0)]),
         ];
-        for spatial in cases {
-            match SkyRegion::new(&spatial) {
-                Err(CutoutError::Usage(message)) => {
-                    assert!(message.starts_with(&spatial.to_string()), "{message}")
-                }
-                other => panic!("{spatial}: {other:?}"),
+        for shape in cases {
+            match Area::new(&shape) {
+                Err(message) => assert!(message.starts_with(&shape.dali()), "{message}"),
+                other => panic!("{}: {other:?}", shape.dali()),
             }
         }
     }
