@@ -18,7 +18,8 @@ use std::io::{BufWriter, Write};
 use std::os::unix::fs::FileExt;
 use std::path::Path;
 use std::time::Instant;
-use vo_cutout::{write_fits, Cube, CutoutRequest, Spatial};
+use vo_cutout::{write_fits, Cube, CutoutRequest};
+use vo_region::Shape;
 use vo_fits::{read_hdus, CelestialWcs, ImageWcs, LinearAxis, Projection, StokesAxis, Value};
 
 const SHAPE: [usize; 4] = [1024, 1024, 512, 1];
@@ -129,7 +130,7 @@ fn bench_request(wcs: &ImageWcs) -> Result<CutoutRequest> {
         SPEED_OF_LIGHT / axis.value(300.4),
     );
     Ok(CutoutRequest {
-        spatial: Some(Spatial::Circle {
+        spatial: Some(Shape::Circle {
             ra,
             dec,
             radius: 99.9 * wcs.celestial.cdelt.1.abs(),

@@ -29,3 +29,12 @@ impl From<vo_fits::FitsError> for CutoutError {
         }
     }
 }
+
+impl From<vo_fits::ImageError> for CutoutError {
+    fn from(error: vo_fits::ImageError) -> Self {
+        match error {
+            vo_fits::ImageError::Io { path, source } => CutoutError::Io { path, source },
+            other => CutoutError::NotACube(other.to_string()),
+        }
+    }
+}

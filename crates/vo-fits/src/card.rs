@@ -82,7 +82,8 @@ impl Card {
         })
     }
 
-    /// Formats the card as exactly 80 characters (long strings are truncated).
+    /// Formats the card as exactly 80 characters of printable ASCII (long strings are
+    /// truncated; any other character becomes `?` — a writer escapes text it must keep).
     pub fn format(&self) -> String {
         let mut out = format!("{:<8}", self.keyword);
         match &self.value {
@@ -123,7 +124,11 @@ impl Card {
                 }
             }
         }
-        let mut out: String = out.chars().take(80).collect();
+        let mut out: String = out
+            .chars()
+            .map(|c| if (' '..='~').contains(&c) { c } else { '?' })
+            .take(80)
+            .collect();
         while out.len() < 80 {
             out.push(' ');
         }
@@ -210,6 +215,18 @@ impl Header {
         self.cards.push(Card::new(keyword, value, comment));
     }
 
+    /// COMMENT cards holding `text`, 72 characters each.
+    pub fn comment(&mut self, text: &str) {
+        let chars: Vec<char> = text.chars().collect();
+        for piece in chars.chunks(72) {
+            self.cards.push(Card {
+                keyword: "COMMENT".into(),
+                value: None,
+                comment: piece.iter().collect(),
+            });
+        }
+    }
+
     pub fn get(&self, keyword: &str) -> Option<&Value> {
         self.cards
             .iter()
@@ -270,6 +287,24 @@ mod tests {
             assert_eq!(text.len(), 80);
             assert_eq!(Card::parse(text.as_bytes()).unwrap(), card, "{text}");
         }
+    }
+
+    #[test]
+    fn headers_follow_the_fixed_format() {
+        let mut h = Header::default();
+        h.push("SIMPLE", Value::Logical(true), "");
+        h.push("NAXIS", Value::Int(0), "no data");
+        h.push("TTYPE1", Value::Str("it's".into()), "");
+        h.comment(&format!("{}é", "c".repeat(80)));
+        let bytes = h.to_bytes();
+        assert_eq!(bytes.len(), crate::BLOCK);
+        let card = |i: usize| String::from_utf8(bytes[i * 80..(i + 1) * 80].to_vec()).unwrap();
+        assert_eq!(&card(0)[..30], "SIMPLE  =                    T");
+        assert_eq!(&card(1)[..40], "NAXIS   =                    0 / no data");
+        assert_eq!(&card(2)[..20], "TTYPE1  = 'it''s   '");
+        assert_eq!(card(3), format!("COMMENT {}", "c".repeat(72)));
+        assert_eq!(card(4).trim_end(), "COMMENT cccccccc?");
+        assert!(card(5).starts_with("END "));
     }
 
     #[test]

@@ -114,7 +114,7 @@ fn render_map(cube: &Cube, path: &Path, kind: PreviewKind) -> Result<canvas::Can
     if !map.has_valid_pixels() {
         return Err(no_valid_pixels(cube, "image"));
     }
-    let layout = MapLayout::for_wcs(&cube.wcs);
+    let layout = MapLayout::for_wcs(cube.wcs());
     let text = MapText {
         title: labels::source_name(cube, path),
         subtitle: format!("{what}{}", labels::unit_suffix(cube)),
@@ -141,7 +141,7 @@ fn render_spectrum(cube: &Cube, path: &Path) -> Result<canvas::Canvas, PreviewEr
         .ok_or_else(|| no_valid_pixels(cube, "cube"))?;
     let values = maps::spectrum(cube, x, y);
     let (px, py) = (x + 1, y + 1);
-    let position = match cube.wcs.celestial.pixel_to_world(px as f64, py as f64) {
+    let position = match cube.wcs().celestial.pixel_to_world(px as f64, py as f64) {
         Some((ra, dec)) => format!(
             " = RA {} Dec {}",
             labels::format_ra(ra),

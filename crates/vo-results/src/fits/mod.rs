@@ -11,13 +11,12 @@
 //! reached) is recorded in the primary header and in the extension.
 
 mod ascii;
-mod cards;
 mod spool;
 
 use crate::field::Shape;
 use crate::{Cell, Datatype, Ending, ResultMeta, ResultWriter};
-use cards::{Header, BLOCK};
 use spool::{Spool, Spooled};
+use vo_fits::{Header, Value, BLOCK};
 
 pub(crate) struct FitsWriter {
     meta: ResultMeta,
@@ -90,10 +89,14 @@ impl FitsWriter {
 
     fn headers(&self, spooled: &Spooled, ending: &Ending) -> (Vec<u8>, usize) {
         let mut primary = Header::default();
-        primary.logical("SIMPLE", true, "conforms to FITS");
-        primary.integer("BITPIX", 8, "");
-        primary.integer("NAXIS", 0, "the table is in the first extension");
-        primary.logical("EXTEND", true, "");
+        primary.push("SIMPLE", Value::Logical(true), "conforms to FITS");
+        primary.push("BITPIX", Value::Int(8), "");
+        primary.push(
+            "NAXIS",
+            Value::Int(0),
+            "the table is in the first extension",
+        );
+        primary.push("EXTEND", Value::Logical(true), "");
         for (name, value) in &self.meta.infos {
             primary.comment(&format!("{name}: {value}"));
         }
@@ -102,9 +105,9 @@ impl FitsWriter {
             Ending::Error(_) => "ERROR",
             Ending::Complete => "OK",
         };
-        primary.string(
+        primary.push(
             "QSTATUS",
-            status,
+            Value::Str(status.to_string()),
             "TAP query status (OVERFLOW: MAXREC reached)",
         );
         if let Ending::Error(message) = ending {
@@ -120,44 +123,56 @@ impl FitsWriter {
             .map(|(i, f)| column_form(f, spooled.text_widths[i], spooled.max_elements[i]))
             .collect();
         let row_bytes: usize = forms.iter().map(|(_, w)| w).sum();
-        ext.string("XTENSION", "BINTABLE", "binary table extension");
-        ext.integer("BITPIX", 8, "");
-        ext.integer("NAXIS", 2, "");
-        ext.integer("NAXIS1", row_bytes as i64, "bytes per row");
-        ext.integer("NAXIS2", spooled.rows as i64, "rows");
-        ext.integer("PCOUNT", spooled.heap_bytes as i64, "heap bytes");
-        ext.integer("GCOUNT", 1, "");
-        ext.integer("TFIELDS", self.meta.fields.len() as i64, "");
-        ext.string("EXTNAME", "RESULTS", "");
-        ext.string("QSTATUS", status, "");
+        ext.push(
+            "XTENSION",
+            Value::Str("BINTABLE".to_string()),
+            "binary table extension",
+        );
+        ext.push("BITPIX", Value::Int(8), "");
+        ext.push("NAXIS", Value::Int(2), "");
+        ext.push("NAXIS1", Value::Int(row_bytes as i64), "bytes per row");
+        ext.push("NAXIS2", Value::Int(spooled.rows as i64), "rows");
+        ext.push(
+            "PCOUNT",
+            Value::Int(spooled.heap_bytes as i64),
+            "heap bytes",
+        );
+        ext.push("GCOUNT", Value::Int(1), "");
+        ext.push("TFIELDS", Value::Int(self.meta.fields.len() as i64), "");
+        ext.push("EXTNAME", Value::Str("RESULTS".to_string()), "");
+        ext.push("QSTATUS", Value::Str(status.to_string()), "");
         if self.meta.fields.iter().any(|f| f.datatype.is_text()) {
             ext.comment(ascii::ESCAPES_NOTE);
         }
         for (i, (field, (form, _))) in self.meta.fields.iter().zip(&forms).enumerate() {
             let n = i + 1;
-            ext.string(&format!("TTYPE{n}"), &field.name, "");
-            ext.string(&format!("TFORM{n}"), form, "");
+            ext.push(&format!("TTYPE{n}"), Value::Str(field.name.clone()), "");
+            ext.push(&format!("TFORM{n}"), Value::Str(form.to_string()), "");
             if let Some(null) = integer_null(field.datatype) {
-                ext.integer(&format!("TNULL{n}"), null, "");
+                ext.push(&format!("TNULL{n}"), Value::Int(null), "");
             }
             if let Some(unit) = &field.unit {
-                ext.string(&format!("TUNIT{n}"), unit, "");
+                ext.push(&format!("TUNIT{n}"), Value::Str(unit.to_string()), "");
             }
             if let Some(ucd) = &field.ucd {
-                ext.string(&format!("TUCD{n}"), ucd, "");
+                ext.push(&format!("TUCD{n}"), Value::Str(ucd.to_string()), "");
             }
             if let Some(utype) = &field.utype {
-                ext.string(&format!("TUTYP{n}"), utype, "");
+                ext.push(&format!("TUTYP{n}"), Value::Str(utype.to_string()), "");
             }
             if let Some(xtype) = &field.xtype {
-                ext.string(&format!("TXTYP{n}"), xtype, "");
+                ext.push(&format!("TXTYP{n}"), Value::Str(xtype.to_string()), "");
             }
             if let Some(description) = &field.description {
-                ext.string(&format!("TCOMM{n}"), description, "");
+                ext.push(
+                    &format!("TCOMM{n}"),
+                    Value::Str(description.to_string()),
+                    "",
+                );
             }
         }
-        let mut bytes = primary.finish();
-        bytes.extend(ext.finish());
+        let mut bytes = primary.to_bytes();
+        bytes.extend(ext.to_bytes());
         (bytes, row_bytes)
     }
 }
