@@ -19,8 +19,8 @@ use std::os::unix::fs::FileExt;
 use std::path::Path;
 use std::time::Instant;
 use vo_cutout::{write_fits, Cube, CutoutRequest};
-use vo_region::Shape;
 use vo_fits::{read_hdus, CelestialWcs, ImageWcs, LinearAxis, Projection, StokesAxis, Value};
+use vo_region::Shape;
 
 const SHAPE: [usize; 4] = [1024, 1024, 512, 1];
 const BOX: [usize; 3] = [200, 200, 100];

@@ -16,7 +16,7 @@ pub struct Config {
     pub access: AccessConfig,
     pub web: vo_web::WebPage,
     /// What one client's asynchronous jobs may take, over every service.
-    pub quotas: vo_jobs::Quotas,
+    pub quotas: vo_uws_service::Quotas,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]

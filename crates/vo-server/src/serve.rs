@@ -89,8 +89,8 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     }
     let tap_jobs = vo_tap::jobs(&tap, jobs_dir.clone()).with_quotas(config.quotas.clone());
     let soda_jobs = vo_soda::jobs(&soda, jobs_dir).with_quotas(config.quotas.clone());
-    vo_jobs::start_workers(tap_jobs.clone(), pool.get_ref().clone());
-    vo_jobs::start_workers(soda_jobs.clone(), pool.get_ref().clone());
+    vo_uws_service::start_workers(tap_jobs.clone(), pool.get_ref().clone());
+    vo_uws_service::start_workers(soda_jobs.clone(), pool.get_ref().clone());
     config.web.check().map_err(|e| anyhow::anyhow!(e))?;
     let web_page = config.web.clone();
     let access = vo_access::AccessService {

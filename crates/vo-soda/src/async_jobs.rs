@@ -1,4 +1,4 @@
-//! `/soda/async`: cutouts as a UWS job (the job resources and workers are vo-jobs'). One
+//! `/soda/async`: cutouts as a UWS job (the job resources and workers are vo-uws-service'). One
 //! result per cutout, in request order (`cutout-1`, `cutout-2`, …): a FITS file holding
 //! that cutout, or — for a combination that misses its dataset — a text/plain
 //! `UsageError: no overlap: …` saying which and why, so the others still arrive. A job whose
@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use vo_archive::Reader;
 use vo_cutout::{Cube, Cutout};
 use vo_endpoint::Params;
-use vo_jobs::{Job, JobKind, JobResult, Jobs, Output, Stop};
+use vo_uws_service::{Job, JobKind, JobResult, Jobs, Output, Stop};
 
 /// SODA's kind of job.
 #[derive(Debug, Clone)]

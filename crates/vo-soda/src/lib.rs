@@ -6,7 +6,7 @@
 //! error documents.
 //! Does not own: cutting (vo-cutout), finding a dataset's file and its release (vo-archive
 //! through vo-endpoint), parsing DALI values (vo-endpoint), or the UWS resources and
-//! workers (vo-jobs).
+//! workers (vo-uws-service).
 
 mod async_jobs;
 mod capabilities;
@@ -21,7 +21,7 @@ pub use request::{read as read_request, SodaRequest};
 use actix_web::web;
 use serde::Deserialize;
 use std::path::PathBuf;
-use vo_jobs::AsyncLimits;
+use vo_uws_service::AsyncLimits;
 
 /// The limits of the SODA service (`[soda]` in the configuration).
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -54,7 +54,7 @@ pub struct SodaService {
 /// Registers the SODA routes, with its jobs' resources. The application provides `web::Data<vo_db::Pool>`.
 pub fn configure(
     service: SodaService,
-    jobs: vo_jobs::Jobs<SodaJobs>,
+    jobs: vo_uws_service::Jobs<SodaJobs>,
 ) -> impl FnOnce(&mut web::ServiceConfig) {
     move |cfg| {
         let rules = vo_endpoint::ParamRules {
@@ -70,7 +70,7 @@ pub fn configure(
                         .route(web::get().to(sync::cutout))
                         .route(web::post().to(sync::cutout)),
                 )
-                .service(vo_jobs::scope(jobs, vo_catalogue::routes::ASYNC))
+                .service(vo_uws_service::scope(jobs, vo_catalogue::routes::ASYNC))
                 .service(web::resource("/availability").get(vo_endpoint::availability))
                 .service(web::resource("/capabilities").get(capabilities::capabilities)),
         );

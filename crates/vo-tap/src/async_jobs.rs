@@ -1,4 +1,4 @@
-//! `/tap/async`: a TAP query as a UWS job. The job resources and workers are vo-jobs'; this
+//! `/tap/async`: a TAP query as a UWS job. The job resources and workers are vo-uws-service'; this
 //! says what a TAP job is — the same planner and executor as /tap/sync, with the job's
 //! execution duration as its time limit, its rows written to the result `result`.
 
@@ -9,8 +9,8 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::time::Duration;
 use vo_endpoint::Params;
-use vo_jobs::{Job, JobKind, JobResult, Jobs, Output, Stop};
 use vo_query::{start_query, Outcome};
+use vo_uws_service::{Job, JobKind, JobResult, Jobs, Output, Stop};
 
 /// TAP's kind of job.
 #[derive(Debug, Clone)]

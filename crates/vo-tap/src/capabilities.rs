@@ -62,7 +62,7 @@ fn language(out: &mut String) {
 pub struct ServerLimits {
     /// Requests in flight per client (0: no limit).
     pub per_client_requests: usize,
-    pub quotas: vo_jobs::Quotas,
+    pub quotas: vo_uws_service::Quotas,
 }
 
 /// The capabilities document for a TAP service at `tap_url`.

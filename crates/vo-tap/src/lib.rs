@@ -1,7 +1,7 @@
 //! The TAP 1.1 endpoint: routes under `/tap`.
 //!
 //! Owns: TAP's HTTP surface — `/tap/sync` (GET and POST, form and multipart, uploads),
-//! `/tap/async` (what a TAP job is; the UWS resources and workers are vo-jobs'), VOSI
+//! `/tap/async` (what a TAP job is; the UWS resources and workers are vo-uws-service'), VOSI
 //! capabilities, availability and tables, DALI examples (from `schema/examples.toml`), and
 //! the limits it advertises and enforces.
 //! Does not own: ADQL (vo-adql), result formats (vo-results), running a query and streaming
@@ -21,7 +21,7 @@ pub use async_jobs::{jobs, TapJobs};
 pub use capabilities::ServerLimits;
 pub use limits::TapLimits;
 pub use request::{check, plan};
-pub use vo_jobs::AsyncLimits;
+pub use vo_uws_service::AsyncLimits;
 
 use actix_web::web;
 use std::sync::Arc;
@@ -40,7 +40,7 @@ pub struct TapService {
 /// Registers the TAP routes, with its jobs' resources. The application provides `web::Data<vo_db::Pool>`.
 pub fn configure(
     service: TapService,
-    jobs: vo_jobs::Jobs<TapJobs>,
+    jobs: vo_uws_service::Jobs<TapJobs>,
 ) -> impl FnOnce(&mut web::ServiceConfig) {
     move |cfg| {
         let rules = vo_endpoint::ParamRules {
@@ -56,7 +56,7 @@ pub fn configure(
                         .route(web::get().to(sync::sync))
                         .route(web::post().to(sync::sync)),
                 )
-                .service(vo_jobs::scope(jobs, vo_catalogue::routes::ASYNC))
+                .service(vo_uws_service::scope(jobs, vo_catalogue::routes::ASYNC))
                 .service(web::resource("/availability").get(vo_endpoint::availability))
                 .service(web::resource("/capabilities").get(capabilities::capabilities))
                 .service(web::resource("/examples").get(examples::examples_page))

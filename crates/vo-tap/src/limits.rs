@@ -1,7 +1,7 @@
 //! The limits a TAP service enforces and advertises (capabilities show exactly these).
 
 use serde::Deserialize;
-use vo_jobs::AsyncLimits;
+use vo_uws_service::AsyncLimits;
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]

@@ -4,7 +4,7 @@
 
 use chrono::{Duration, Utc};
 use vo_db::testing::TestCluster;
-use vo_uws::{
+use vo_job_store::{
     job_xml, Adding, JobResult, JobStore, JobUrls, Limits, ListFilter, NewJob, Phase, Usage,
 };
 

@@ -5,7 +5,7 @@ use crate::responses::{find, plain};
 use crate::{JobKind, Jobs};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use vo_uws::Phase;
+use vo_job_store::Phase;
 
 pub async fn result<K: JobKind>(
     request: HttpRequest,

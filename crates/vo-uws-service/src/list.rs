@@ -7,7 +7,7 @@ use crate::{JobKind, Jobs};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use vo_endpoint::{xml_response, Params};
-use vo_uws::{JobStore, ListFilter, Phase};
+use vo_job_store::{JobStore, ListFilter, Phase};
 
 pub async fn list<K: JobKind>(
     request: HttpRequest,
@@ -58,7 +58,7 @@ pub async fn list<K: JobKind>(
     }) else {
         return xml_response(
             StatusCode::OK,
-            vo_uws::job_list_xml(&[], &urls(&request, &jobs)),
+            vo_job_store::job_list_xml(&[], &urls(&request, &jobs)),
         );
     };
     filter.owner = Some(owner);
@@ -72,7 +72,7 @@ pub async fn list<K: JobKind>(
     {
         Ok(list) => xml_response(
             StatusCode::OK,
-            vo_uws::job_list_xml(&list, &urls(&request, &jobs)),
+            vo_job_store::job_list_xml(&list, &urls(&request, &jobs)),
         ),
         Err(e) => unavailable(e),
     }

@@ -4,7 +4,7 @@ use crate::Jobs;
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpRequest, HttpResponse};
 use vo_endpoint::base_url;
-use vo_uws::{Job, JobStore, JobUrls};
+use vo_job_store::{Job, JobStore, JobUrls};
 
 pub fn plain(status: StatusCode, text: impl Into<String>) -> HttpResponse {
     HttpResponse::build(status)

@@ -10,7 +10,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use vo_endpoint::{xml_response, Params};
-use vo_uws::{JobStore, Phase};
+use vo_job_store::{JobStore, Phase};
 
 pub async fn part<K: JobKind>(
     request: HttpRequest,
@@ -40,10 +40,10 @@ pub async fn part<K: JobKind>(
                 format!("job {} has no error (it is {})", job.job_id, job.phase.name()),
             ),
         },
-        "parameters" => xml_response(StatusCode::OK, vo_uws::parameters_xml(&job)),
+        "parameters" => xml_response(StatusCode::OK, vo_job_store::parameters_xml(&job)),
         "results" => xml_response(
             StatusCode::OK,
-            vo_uws::results_xml(&job, &urls(&request, &jobs)),
+            vo_job_store::results_xml(&job, &urls(&request, &jobs)),
         ),
         other => plain(
             StatusCode::NOT_FOUND,

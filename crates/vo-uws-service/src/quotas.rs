@@ -7,7 +7,7 @@ use crate::responses::plain;
 use actix_web::http::{header, StatusCode};
 use actix_web::HttpResponse;
 use serde::Deserialize;
-use vo_uws::{Limits, OverQuota};
+use vo_job_store::{Limits, OverQuota};
 
 /// One class of client's quotas.
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq)]
@@ -137,7 +137,7 @@ impl Quotas {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use vo_uws::Usage;
+    use vo_job_store::Usage;
 
     #[test]
     fn each_quota_is_named_with_the_way_to_more() {

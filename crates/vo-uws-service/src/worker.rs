@@ -16,7 +16,7 @@ use std::panic::AssertUnwindSafe;
 use std::path::Path;
 use std::time::Duration;
 use vo_endpoint::Params;
-use vo_uws::{Job, JobStore, Phase};
+use vo_job_store::{Job, JobStore, Phase};
 
 /// A job started this many times and interrupted by restarts every time is not run again.
 const MAX_ATTEMPTS: i32 = 3;

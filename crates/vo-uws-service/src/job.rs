@@ -7,7 +7,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use std::time::{Duration, Instant};
 use vo_endpoint::{xml_response, Params};
-use vo_uws::{JobStore, Phase};
+use vo_job_store::{JobStore, Phase};
 
 /// WAIT is honoured up to this long (UWS lets the service return earlier).
 const MAX_WAIT: Duration = Duration::from_secs(60);
@@ -66,7 +66,7 @@ pub async fn job<K: JobKind>(
     }
     xml_response(
         StatusCode::OK,
-        vo_uws::job_xml(&job, &urls(&request, &jobs)),
+        vo_job_store::job_xml(&job, &urls(&request, &jobs)),
     )
 }
 

@@ -15,7 +15,7 @@
 //! first, at most `workers_per_client` at once), and a panic in a job ends it in ERROR.
 //!
 //! Does not own: what a job does — a service describes that with [`JobKind`] (TAP runs a
-//! query, SODA cuts cubes) — nor job persistence and documents (vo-uws).
+//! query, SODA cuts cubes) — nor job persistence and documents (vo-job-store).
 
 mod create;
 mod job;
@@ -30,7 +30,7 @@ mod worker;
 
 pub use limits::AsyncLimits;
 pub use quotas::{Quota, Quotas};
-pub use vo_uws::{Job, JobResult};
+pub use vo_job_store::{Job, JobResult};
 pub use worker::start_workers;
 
 use actix_web::web;

@@ -1,4 +1,4 @@
-//! UWS 1.1 jobs (the pattern behind TAP's /async).
+//! The job store: UWS 1.1 jobs (the pattern behind TAP's and SODA's /async) as data.
 //!
 //! Owns: the job model and its phases, the rules for moving between phases, persistence in
 //! PostgreSQL (`uws.job` and `uws.result`, so jobs survive restarts and workers claim them
@@ -6,8 +6,8 @@
 //! what a client's jobs take (for quotas), a fair choice of the next job to run, and the XML
 //! of a job, a job list and their parts.
 //!
-//! Does not own: what a job does (the TAP and SODA crates), HTTP and the workers (vo-jobs),
-//! or where results are stored on disk.
+//! Does not own: what a job does (the TAP and SODA crates), UWS over HTTP and the workers
+//! (vo-uws-service), or where results are stored on disk.
 
 mod model;
 mod store;

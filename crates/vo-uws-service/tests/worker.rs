@@ -12,8 +12,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use vo_db::testing::TestCluster;
 use vo_endpoint::Params;
-use vo_jobs::{AsyncLimits, Job, JobKind, JobResult, Jobs, Output, Quota, Quotas, Stop};
-use vo_uws::{JobStore, Limits, NewJob, Phase};
+use vo_job_store::{JobStore, Limits, NewJob, Phase};
+use vo_uws_service::{AsyncLimits, Job, JobKind, JobResult, Jobs, Output, Quota, Quotas, Stop};
 
 const UNLIMITED: Limits = Limits {
     active_jobs: i64::MAX,
@@ -139,7 +139,7 @@ async fn workers_keep_results_only_of_completed_jobs_and_stop_the_others() {
         anonymous: quota,
         account: quota,
     });
-    vo_jobs::start_workers(jobs.clone(), pool.clone());
+    vo_uws_service::start_workers(jobs.clone(), pool.clone());
 
     let client = db.client().await;
     let store = JobStore::new(&client, "test");

@@ -11,7 +11,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{Duration as Span, Utc};
 use vo_endpoint::Params;
-use vo_uws::{Adding, JobStore, NewJob, Phase};
+use vo_job_store::{Adding, JobStore, NewJob, Phase};
 
 /// A part name safe to use as a file name.
 fn safe_part_name(name: &str) -> bool {
