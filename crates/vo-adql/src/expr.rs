@@ -559,8 +559,9 @@ impl Validator {
 
     fn numbers(&mut self, name: &str, args: &[&Expr]) -> Result<(), AdqlError> {
         for a in args {
-            if self.value(a)? == Ty::Geometry {
-                return refuse(a, format!("{name} needs numbers here, not a geometry"));
+            let t = self.value(a)?;
+            if !t.numeric_ok(a) {
+                return refuse(a, format!("{name} needs numbers here, not {}", t.name()));
             }
         }
         Ok(())
@@ -578,7 +579,8 @@ impl Validator {
                 a,
                 Expr::Function(_) | Expr::Floor { .. } | Expr::Ceil { .. }
             );
-        if t == Ty::String || arithmetic || numeric_function {
+        let numeric_literal = t == Ty::Numeric && matches!(a, Expr::Value(_));
+        if t == Ty::String || arithmetic || numeric_function || numeric_literal {
             refuse(a, format!("{name} needs a geometry, not {}", t.name()))
         } else {
             Ok(())
