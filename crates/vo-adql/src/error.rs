@@ -35,16 +35,9 @@ impl AdqlError {
         let text = match &error {
             sqlparser::parser::ParserError::TokenizerError(t)
             | sqlparser::parser::ParserError::ParserError(t) => t.clone(),
+            // the parse module words this one: it knows the limit
             sqlparser::parser::ParserError::RecursionLimitExceeded => {
-                return AdqlError::new(
-                    format!(
-                        "the query nests deeper than the parser's limit ({} levels of \
-                         parentheses, NOT, function calls and subqueries)",
-                        crate::nesting::MAX_NESTING
-                    ),
-                    0,
-                    0,
-                )
+                "the query nests too deeply for the parser".to_string()
             }
         };
         let (body, line, column) = match text.rfind(" at Line: ") {

@@ -5,9 +5,10 @@ use crate::functions::{
     is_reserved, AGGREGATES, GEOMETRY_FUNCTIONS, MATH_FUNCTIONS, USER_DEFINED_FUNCTIONS,
 };
 use crate::query::Validator;
+use crate::syntax::{function_name, identifier, is_unsigned_integer};
 use sqlparser::ast::{
     BinaryOperator, CastKind, CeilFloorKind, DataType, DateTimeField, Expr, Function, FunctionArg,
-    FunctionArgExpr, FunctionArguments, Ident, Spanned, UnaryOperator, Value,
+    FunctionArgExpr, FunctionArguments, Spanned, UnaryOperator, Value,
 };
 
 /// The type of an ADQL value, as far as it is known without the catalogue.
@@ -47,45 +48,8 @@ fn refuse<T>(e: &Expr, message: impl Into<String>) -> Result<T, AdqlError> {
     Err(AdqlError::at(message, e.span().start))
 }
 
-/// Checks a name written in the query: a regular identifier (Latin letter first, then
-/// letters, digits, underscores; not a reserved word) or a delimited one.
-pub(crate) fn identifier(ident: &Ident) -> Result<(), AdqlError> {
-    if ident.quote_style == Some('"') {
-        return Ok(());
-    }
-    let at = ident.span.start;
-    if ident.quote_style.is_some() {
-        return Err(AdqlError::at(
-            format!("the name {ident} is quoted in a way ADQL does not know"),
-            at,
-        )
-        .with_hint("use double quotes"));
-    }
-    let v = &ident.value;
-    if !v.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-        || !v.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-    {
-        return Err(
-            AdqlError::at(format!("'{v}' is not a valid ADQL name"), at).with_hint(format!(
-                "names start with a letter; write \"{v}\" to use it as it is"
-            )),
-        );
-    }
-    if is_reserved(v) {
-        return Err(
-            AdqlError::at(format!("'{v}' is a reserved word in ADQL"), at)
-                .with_hint(format!("write \"{v}\" to use it as a name")),
-        );
-    }
-    Ok(())
-}
-
 fn is_column_reference(e: &Expr) -> bool {
     matches!(e, Expr::Identifier(_) | Expr::CompoundIdentifier(_))
-}
-
-pub(crate) fn is_unsigned_integer(e: &Expr) -> bool {
-    matches!(e, Expr::Value(v) if matches!(&v.value, Value::Number(n, _) if n.chars().all(|c| c.is_ascii_digit())))
 }
 
 fn is_signed_integer(e: &Expr) -> bool {
@@ -188,7 +152,7 @@ impl Validator {
                 Ok(())
             }
             Expr::Exists { subquery, .. } => self.query(subquery),
-            Expr::Function(f) if crate::geometry::is_predicate_call(e) => refuse(
+            Expr::Function(f) if crate::syntax::is_predicate_call(e) => refuse(
                 e,
                 format!(
                     "{} returns a number in ADQL, not a condition",
@@ -729,13 +693,6 @@ fn concat_operand(side: &Expr, t: Ty) -> Result<(), AdqlError> {
         }
         Expr::Floor { .. } | Expr::Ceil { .. } => refuse_it("numbers"),
         _ => Ok(()),
-    }
-}
-
-pub(crate) fn function_name(f: &Function) -> Option<&str> {
-    match f.name.0.as_slice() {
-        [single] => single.as_ident().map(|i| i.value.as_str()),
-        _ => None,
     }
 }
 

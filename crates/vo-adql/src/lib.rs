@@ -1,11 +1,19 @@
 //! ADQL 2.1: turning query text into something safe to run.
 //!
-//! Owns: the ADQL dialect for sqlparser (pinned), a reject-by-default validator that lets
-//! through only the ADQL 2.1 grammar with its type rules, name and type resolution against
-//! the catalogue, the PostgreSQL/pgSphere emitter, the limits a query must keep (its size,
-//! how deep it nests, the vertices of its polygons) so that no query can exhaust a stack or
-//! pin the database, and errors that name the problem, its line and column and, where one
-//! exists, the fix.
+//! Owns: the ADQL dialect for sqlparser (pinned), a reject-by-default check that lets
+//! through only the ADQL 2.1 grammar with the type rules that need no catalogue, name and
+//! type resolution against the catalogue, translation to PostgreSQL with pgSphere, the
+//! limits a query must keep (its size, how deep it nests, the vertices of its polygons) so
+//! that no query can exhaust a stack or pin the database, and errors that name the problem,
+//! its line and column and, where one exists, the fix.
+//!
+//! Layout, in the order a query meets it: `parse` (size and nesting bounds, `tokens`, the
+//! parser) → the check (`query` for query-level constructs, `expr` for expressions, both
+//! methods of one `Validator`) → the translation (`translate` for queries, selects and
+//! expressions, `scope` for names and their kinds, `geometry/` for the geometry functions,
+//! methods of one `Translator`) → SQL spelled by `pg`, the output dialect: the only module
+//! that knows PostgreSQL's and pgSphere's spellings and how `s_region` is stored. `syntax`
+//! holds the tree-reading helpers both walks use. No module imports one that imports it.
 //!
 //! Does not own: the catalogue's content, database access, or HTTP.
 
@@ -16,8 +24,11 @@ mod functions;
 mod geometry;
 mod limits;
 mod nesting;
+mod parse;
+mod pg;
 mod query;
 mod scope;
+mod syntax;
 mod tokens;
 mod translate;
 mod units;
@@ -29,59 +40,10 @@ pub use limits::MAX_QUERY_BYTES;
 pub use nesting::MAX_NESTING;
 pub use translate::{translate, Options, OutputColumn, Translation};
 
-use sqlparser::parser::Parser;
-
-/// The parser's own recursion budget: a level of nesting costs it up to four calls (a nested
-/// subquery), and [`MAX_NESTING`] bounds the levels before it runs; sqlparser grows its own
-/// stack as it recurses.
-const PARSER_RECURSION: usize = 4 * MAX_NESTING;
-
 /// Checks that `adql` is one ADQL 2.1 query: the grammar, and the type rules that need no
 /// catalogue.
 pub fn check(adql: &str) -> Result<(), AdqlError> {
-    limits::with_stack(|| parse(adql).map(|_| ()))
-}
-
-/// Parses and validates one ADQL query. Walks over the tree it returns need the stack
-/// [`limits::with_stack`] gives.
-pub(crate) fn parse(adql: &str) -> Result<sqlparser::ast::Query, AdqlError> {
-    if adql.trim().is_empty() {
-        return Err(AdqlError::new("the query is empty", 1, 1));
-    }
-    limits::check_size(adql)?;
-    let dialect = AdqlDialect;
-    // tokenized once: the token rules look at the tokens, then the parser reads them
-    let tokens = tokens::check_tokens(&dialect, adql)?;
-    let mut parser = Parser::new(&dialect)
-        .with_recursion_limit(PARSER_RECURSION)
-        .with_tokens_with_locations(tokens);
-    let query = parser
-        .parse_query()
-        .map_err(|e| AdqlError::from_parser(e, adql))?;
-    // a single trailing ';' is tolerated, as every ADQL service does
-    if parser.peek_token().token == sqlparser::tokenizer::Token::SemiColon {
-        parser.next_token();
-    }
-    let next = parser.peek_token();
-    if next.token != sqlparser::tokenizer::Token::EOF {
-        let at = next.span.start;
-        let found = next.token.to_string();
-        return Err(if found == ";" {
-            AdqlError::new(
-                "ADQL queries do not end with ';' (and hold exactly one statement)",
-                at.line,
-                at.column,
-            )
-        } else {
-            AdqlError::new(
-                format!("unexpected '{found}' after the end of the query"),
-                at.line,
-                at.column,
-            )
-        });
-    }
-    query::Validator::default().top_query(&query)?;
-    Ok(*query)
+    limits::with_stack(|| parse::parse(adql).map(|_| ()))
 }
 
 #[cfg(test)]

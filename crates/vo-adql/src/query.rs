@@ -1,7 +1,7 @@
 //! Queries, SELECT, FROM and joins: only ADQL's shapes get through.
 
 use crate::error::AdqlError;
-use crate::expr::{identifier, is_unsigned_integer};
+use crate::syntax::{identifier, is_unsigned_integer};
 use sqlparser::ast::{
     Distinct, GroupByExpr, JoinConstraint, JoinOperator, LimitClause, ObjectName, OrderByKind,
     Query, Select, SelectFlavor, SelectItem, SelectItemQualifiedWildcardKind, SetExpr, SetOperator,

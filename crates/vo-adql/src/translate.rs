@@ -3,11 +3,11 @@
 //! on the indexed pgSphere columns.
 
 use crate::error::AdqlError;
-use crate::expr::function_name;
-use crate::geometry;
+use crate::pg::{self, string_literal};
 use crate::scope::{
     canonical, find_table, quote_ident_always, refers_to, Kind, Scopes, Source, SourceColumn,
 };
+use crate::syntax::{function_name, is_predicate_call, literal_number};
 use sqlparser::ast::{
     BinaryOperator, CastKind, DataType, Distinct, Expr, FunctionArg, FunctionArgExpr,
     FunctionArguments, GroupByExpr, JoinConstraint, JoinOperator, LimitClause, OrderBy,
@@ -58,7 +58,7 @@ fn translate_parsed(
     catalogue: &Catalogue,
     options: &Options,
 ) -> Result<Translation, AdqlError> {
-    let query = crate::parse(adql)?;
+    let query = crate::parse::parse(adql)?;
     let mut t = Translator {
         catalogue,
         scopes: Scopes::default(),
@@ -115,7 +115,7 @@ fn expand_source(source: &Source, items: &mut Vec<String>, columns: &mut Vec<Out
             // an uploaded geometry comes out as a DALI array, as when it is named
             let mut column = format!("{alias}.");
             c.write_sql(&mut column);
-            item.push_str(&geometry::as_output(&column, c.kind));
+            item.push_str(&pg::as_output(&column, c.kind));
         } else {
             item.push_str(&alias);
             item.push('.');
@@ -151,10 +151,6 @@ fn kind_votable(kind: Kind) -> (&'static str, Option<&'static str>, Option<&'sta
         Kind::Box | Kind::Polygon => ("double", Some("*"), Some("polygon")),
         Kind::Region => ("char", Some("*"), Some("adql:REGION")),
     }
-}
-
-pub(crate) fn string_literal(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "''"))
 }
 
 impl<'c> Translator<'c> {
@@ -570,14 +566,14 @@ impl<'c> Translator<'c> {
             // array too; s_region (a Region) stays ALMA's STC-S text
             let sql = match kind {
                 Kind::Point | Kind::Circle | Kind::Polygon | Kind::Box => {
-                    geometry::as_output(&resolved.sql, kind)
+                    pg::as_output(&resolved.sql, kind)
                 }
                 _ => resolved.sql,
             };
             return Ok((sql, kind, resolved.column.meta().cloned()));
         }
         let (sql, kind) = self.expr(e)?;
-        Ok((geometry::as_output(&sql, kind), kind, None))
+        Ok((pg::as_output(&sql, kind), kind, None))
     }
 
     /// A search condition.
@@ -606,17 +602,16 @@ impl<'c> Translator<'c> {
             Expr::Nested(inner) => self.condition(inner)?,
             Expr::BinaryOp { left, op, right }
                 if matches!(op, BinaryOperator::Eq | BinaryOperator::NotEq)
-                    && (geometry::is_predicate_call(left)
-                        || geometry::is_predicate_call(right)) =>
+                    && (is_predicate_call(left) || is_predicate_call(right)) =>
             {
-                let (call, other) = if geometry::is_predicate_call(left) {
+                let (call, other) = if is_predicate_call(left) {
                     (left, right)
                 } else {
                     (right, left)
                 };
                 match literal_number(other) {
                     Some(v) if v == 1.0 || v == 0.0 => {
-                        let predicate = geometry::predicate(self, call)?;
+                        let predicate = self.geometry_predicate(call)?;
                         let truth = (v == 1.0) == (*op == BinaryOperator::Eq);
                         if truth {
                             predicate
@@ -862,7 +857,7 @@ impl<'c> Translator<'c> {
                                 "write the geometry in DALI form, e.g. CAST('12.3 45.6' AS POINT)",
                             ));
                         }
-                        return geometry::cast(expr, &sql, &target);
+                        return self.geometry_cast(expr, &sql, &target);
                     }
                     other => {
                         return Err(AdqlError::at(
@@ -1005,7 +1000,7 @@ impl<'c> Translator<'c> {
                 Ok((format!("({value} * {factor:?})"), Kind::Number))
             }
             g if crate::functions::GEOMETRY_FUNCTIONS.contains(&g) || g == "RANGE_S2D" => {
-                geometry::function(self, e, g, &args)
+                self.geometry_function(e, g, &args)
             }
             _ => Err(AdqlError::at(
                 format!("{name} is not a function of this service"),
@@ -1062,20 +1057,6 @@ fn sort_direction(options: &sqlparser::ast::OrderByOptions) -> &'static str {
 }
 
 /// A number written in the query (`5`, `-0.5`), if the expression is one.
-pub(crate) fn literal_number(e: &Expr) -> Option<f64> {
-    match e {
-        Expr::Value(v) => match &v.value {
-            Value::Number(n, _) => n.parse().ok(),
-            _ => None,
-        },
-        Expr::UnaryOp {
-            op: UnaryOperator::Minus,
-            expr,
-        } => literal_number(expr).map(|v| -v),
-        Expr::Nested(inner) => literal_number(inner),
-        _ => None,
-    }
-}
 
 fn number_text(e: &Expr) -> String {
     match e {

@@ -4,29 +4,19 @@
 //! its indexed `s_point`.
 
 use crate::error::AdqlError;
-use crate::expr::function_name;
+use crate::pg;
 use crate::scope::Kind;
-use crate::translate::{literal_number, string_literal, Translator};
+use crate::syntax::{function_name, literal_number};
+use crate::translate::Translator;
 use sqlparser::ast::{Expr, Spanned, Value};
 
 mod frames;
+mod operand;
 mod output;
 mod union;
 
 use frames::frame_ok;
-pub(crate) use output::{as_output, cast};
-
-const FOOTPRINT: &str = "archive.obscore_footprint";
-
-/// A geometry operand: a pgSphere value, or ObsCore's s_region of a FROM entry.
-enum Operand {
-    Shape(String, Kind),
-    Region {
-        alias: String,
-    },
-    /// A REGION literal with several pieces or holes.
-    Union(Vec<union::LiteralPiece>),
-}
+use operand::Operand;
 
 /// The region of a `REGION('…')` call whose STC-S has several pieces or holes.
 fn literal_union(e: &Expr) -> Result<Option<vo_region::Region>, AdqlError> {
@@ -79,14 +69,6 @@ fn check_vertices(count: usize, at: &Expr) -> Result<(), AdqlError> {
     }
 }
 
-pub(crate) fn is_predicate_call(e: &Expr) -> bool {
-    matches!(e, Expr::Function(f) if function_name(f).is_some_and(|n| n.eq_ignore_ascii_case("CONTAINS") || n.eq_ignore_ascii_case("INTERSECTS")))
-}
-
-fn radians(x: &str) -> String {
-    format!("radians({x})")
-}
-
 /// Splits off an optional leading coordinate-system argument.
 fn without_frame(args: &[Expr]) -> Result<&[Expr], AdqlError> {
     match args.first() {
@@ -110,7 +92,7 @@ impl Translator<'_> {
             ));
         }
         Ok(if kind == Kind::Text {
-            format!("CAST({sql} AS double precision)")
+            pg::to_double(&sql)
         } else {
             sql
         })
@@ -142,197 +124,213 @@ impl Translator<'_> {
     }
 }
 
-fn point_in_region(alias: &str, p: &str) -> String {
-    format!(
-        "({alias}.s_region_bound ~ {p} AND EXISTS (SELECT 1 FROM {FOOTPRINT} f WHERE f.obs_id = {alias}.obs_id AND f.hole_of IS NULL AND coalesce({p} @ f.circle, {p} @ f.polygon) \
-         AND NOT EXISTS (SELECT 1 FROM {FOOTPRINT} h WHERE h.obs_id = f.obs_id AND h.hole_of = f.piece AND coalesce({p} @ h.circle, {p} @ h.polygon))))"
-    )
-}
-
-fn shape_intersects_region(alias: &str, s: &str) -> String {
-    format!(
-        "({alias}.s_region_bound && {s} AND EXISTS (SELECT 1 FROM {FOOTPRINT} f WHERE f.obs_id = {alias}.obs_id AND f.hole_of IS NULL AND coalesce(f.circle && {s}, f.polygon && {s}) \
-         AND NOT EXISTS (SELECT 1 FROM {FOOTPRINT} h WHERE h.obs_id = f.obs_id AND h.hole_of = f.piece AND coalesce({s} @ h.circle, {s} @ h.polygon))))"
-    )
-}
-
-fn shape_in_region(alias: &str, s: &str) -> String {
-    format!(
-        "({alias}.s_region_bound ~ {s} AND EXISTS (SELECT 1 FROM {FOOTPRINT} f WHERE f.obs_id = {alias}.obs_id AND f.hole_of IS NULL AND coalesce({s} @ f.circle, {s} @ f.polygon) \
-         AND NOT EXISTS (SELECT 1 FROM {FOOTPRINT} h WHERE h.obs_id = f.obs_id AND h.hole_of = f.piece AND coalesce({s} && h.circle, {s} && h.polygon))))"
-    )
-}
-
-fn region_in_shape(alias: &str, s: &str) -> String {
-    format!(
-        "({alias}.s_region_bound && {s} AND NOT EXISTS (SELECT 1 FROM {FOOTPRINT} f WHERE f.obs_id = {alias}.obs_id AND f.hole_of IS NULL AND NOT coalesce(f.circle @ {s}, f.polygon @ {s})))"
-    )
-}
-
-/// CONTAINS(a, b) or INTERSECTS(a, b) as a boolean SQL condition.
-pub(crate) fn predicate(t: &mut Translator, call: &Expr) -> Result<String, AdqlError> {
-    let Expr::Function(f) = call else {
-        unreachable!("checked by is_predicate_call")
-    };
-    let name = function_name(f).unwrap_or_default().to_ascii_uppercase();
-    let args = t.args(f);
-    let outer = std::mem::replace(&mut t.in_predicate, true);
-    let operands = t
-        .operand(&args[0])
-        .and_then(|a| Ok((a, t.operand(&args[1])?)));
-    t.in_predicate = outer;
-    let (a, b) = operands?;
-    let at = call.span().start;
-    if matches!(a, Operand::Union(_)) || matches!(b, Operand::Union(_)) {
-        return union::predicate(&name, a, b, at);
+impl Translator<'_> {
+    /// CONTAINS(a, b) or INTERSECTS(a, b) as a boolean SQL condition.
+    pub(crate) fn geometry_predicate(&mut self, call: &Expr) -> Result<String, AdqlError> {
+        let t = self;
+        let Expr::Function(f) = call else {
+            unreachable!("checked by is_predicate_call")
+        };
+        let name = function_name(f).unwrap_or_default().to_ascii_uppercase();
+        let args = t.args(f);
+        let outer = std::mem::replace(&mut t.in_predicate, true);
+        let operands = t
+            .operand(&args[0])
+            .and_then(|a| Ok((a, t.operand(&args[1])?)));
+        t.in_predicate = outer;
+        let (a, b) = operands?;
+        let at = call.span().start;
+        if matches!(a, Operand::Union(_)) || matches!(b, Operand::Union(_)) {
+            return union::predicate(&name, a, b, at);
+        }
+        Ok(match (name.as_str(), a, b) {
+            ("CONTAINS", Operand::Shape(x, _), Operand::Shape(y, _)) => pg::within(&x, &y),
+            ("CONTAINS", Operand::Shape(p, Kind::Point), Operand::Region { alias }) => {
+                pg::point_in_region(&alias, &p)
+            }
+            ("CONTAINS", Operand::Shape(s, _), Operand::Region { alias }) => {
+                pg::shape_in_region(&alias, &s)
+            }
+            ("CONTAINS", Operand::Region { .. }, Operand::Shape(_, Kind::Point)) => "FALSE".into(),
+            ("CONTAINS", Operand::Region { alias }, Operand::Shape(s, _)) => {
+                pg::region_in_shape(&alias, &s)
+            }
+            ("INTERSECTS", Operand::Shape(p, Kind::Point), Operand::Shape(s, _))
+            | ("INTERSECTS", Operand::Shape(s, _), Operand::Shape(p, Kind::Point)) => {
+                pg::within(&p, &s)
+            }
+            ("INTERSECTS", Operand::Shape(x, _), Operand::Shape(y, _)) => pg::overlaps(&x, &y),
+            ("INTERSECTS", Operand::Shape(p, Kind::Point), Operand::Region { alias })
+            | ("INTERSECTS", Operand::Region { alias }, Operand::Shape(p, Kind::Point)) => {
+                pg::point_in_region(&alias, &p)
+            }
+            ("INTERSECTS", Operand::Shape(s, _), Operand::Region { alias })
+            | ("INTERSECTS", Operand::Region { alias }, Operand::Shape(s, _)) => {
+                pg::shape_intersects_region(&alias, &s)
+            }
+            (_, Operand::Region { .. }, Operand::Region { .. }) => {
+                return Err(AdqlError::at(
+                    format!("{name} between two s_region columns is not supported"),
+                    at,
+                )
+                .with_hint("compare one of them with a POINT, CIRCLE, BOX or POLYGON"))
+            }
+            _ => unreachable!("CONTAINS and INTERSECTS only"),
+        })
     }
-    Ok(match (name.as_str(), a, b) {
-        ("CONTAINS", Operand::Shape(x, _), Operand::Shape(y, _)) => format!("({x} @ {y})"),
-        ("CONTAINS", Operand::Shape(p, Kind::Point), Operand::Region { alias }) => {
-            point_in_region(&alias, &p)
-        }
-        ("CONTAINS", Operand::Shape(s, _), Operand::Region { alias }) => {
-            shape_in_region(&alias, &s)
-        }
-        ("CONTAINS", Operand::Region { .. }, Operand::Shape(_, Kind::Point)) => "FALSE".into(),
-        ("CONTAINS", Operand::Region { alias }, Operand::Shape(s, _)) => {
-            region_in_shape(&alias, &s)
-        }
-        ("INTERSECTS", Operand::Shape(p, Kind::Point), Operand::Shape(s, _))
-        | ("INTERSECTS", Operand::Shape(s, _), Operand::Shape(p, Kind::Point)) => {
-            format!("({p} @ {s})")
-        }
-        ("INTERSECTS", Operand::Shape(x, _), Operand::Shape(y, _)) => format!("({x} && {y})"),
-        ("INTERSECTS", Operand::Shape(p, Kind::Point), Operand::Region { alias })
-        | ("INTERSECTS", Operand::Region { alias }, Operand::Shape(p, Kind::Point)) => {
-            point_in_region(&alias, &p)
-        }
-        ("INTERSECTS", Operand::Shape(s, _), Operand::Region { alias })
-        | ("INTERSECTS", Operand::Region { alias }, Operand::Shape(s, _)) => {
-            shape_intersects_region(&alias, &s)
-        }
-        (_, Operand::Region { .. }, Operand::Region { .. }) => {
-            return Err(AdqlError::at(
-                format!("{name} between two s_region columns is not supported"),
-                at,
-            )
-            .with_hint("compare one of them with a POINT, CIRCLE, BOX or POLYGON"))
-        }
-        _ => unreachable!("CONTAINS and INTERSECTS only"),
-    })
-}
 
-/// A geometry function used as a value.
-pub(crate) fn function(
-    t: &mut Translator,
-    e: &Expr,
-    name: &str,
-    args: &[Expr],
-) -> Result<(String, Kind), AdqlError> {
-    let at = e.span().start;
-    Ok(match name {
-        "POINT" => {
-            let xy = without_frame(args)?;
-            if let (Some((a1, c1)), Some((a2, c2))) = (t.obscore_column(&xy[0]), t.obscore_column(&xy[1])) {
-                if a1 == a2 && c1 == "s_ra" && c2 == "s_dec" && t.in_predicate {
-                    return Ok((format!("{a1}.s_point"), Kind::Point));
+    /// A geometry function used as a value.
+    pub(crate) fn geometry_function(
+        &mut self,
+        e: &Expr,
+        name: &str,
+        args: &[Expr],
+    ) -> Result<(String, Kind), AdqlError> {
+        let t = self;
+        let at = e.span().start;
+        Ok(match name {
+            "POINT" => {
+                let xy = without_frame(args)?;
+                if let (Some((a1, c1)), Some((a2, c2))) =
+                    (t.obscore_column(&xy[0]), t.obscore_column(&xy[1]))
+                {
+                    if a1 == a2 && c1 == "s_ra" && c2 == "s_dec" && t.in_predicate {
+                        return Ok((pg::obscore_point(&a1), Kind::Point));
+                    }
                 }
+                let (x, y) = (t.number(&xy[0])?, t.number(&xy[1])?);
+                (pg::point(&x, &y), Kind::Point)
             }
-            let (x, y) = (t.number(&xy[0])?, t.number(&xy[1])?);
-            (format!("spoint({}, {})", radians(&x), radians(&y)), Kind::Point)
-        }
-        "CIRCLE" => {
-            let rest = without_frame(args)?;
-            if let Some(radius) = rest.last() {
-                check_radius(radius)?;
-            }
-            let (centre, radius) = if rest.len() == 2 {
-                (t.point_value(&rest[0])?, t.number(&rest[1])?)
-            } else {
-                let (x, y) = (t.number(&rest[0])?, t.number(&rest[1])?);
-                (format!("spoint({}, {})", radians(&x), radians(&y)), t.number(&rest[2])?)
-            };
-            (format!("scircle({centre}, {})", radians(&radius)), Kind::Circle)
-        }
-        "BOX" => {
-            let rest = without_frame(args)?;
-            let (x, y, w, h) = if rest.len() == 3 {
-                let p = t.point_value(&rest[0])?;
-                (format!("degrees(long({p}))"), format!("degrees(lat({p}))"), t.number(&rest[1])?, t.number(&rest[2])?)
-            } else {
-                (t.number(&rest[0])?, t.number(&rest[1])?, t.number(&rest[2])?, t.number(&rest[3])?)
-            };
-            (format!("sbox(spoint({}, {}), spoint({}, {}))", radians(&format!("({x}) - ({w}) / 2.0")), radians(&format!("({y}) - ({h}) / 2.0")), radians(&format!("({x}) + ({w}) / 2.0")), radians(&format!("({y}) + ({h}) / 2.0"))), Kind::Box)
-        }
-        "RANGE_S2D" => {
-            let v: Vec<String> = args.iter().map(|a| t.number(a)).collect::<Result<_, _>>()?;
-            (format!("sbox(spoint({}, {}), spoint({}, {}))", radians(&v[0]), radians(&v[2]), radians(&v[1]), radians(&v[3])), Kind::Box)
-        }
-        "POLYGON" => {
-            let rest = without_frame(args)?;
-            let mut vertices = Vec::new();
-            let first_kind = t.expr(&rest[0])?.1;
-            check_vertices(if first_kind == Kind::Point { rest.len() } else { rest.len() / 2 }, e)?;
-            if first_kind == Kind::Point {
-                for a in rest {
-                    vertices.push(t.point_value(a)?);
+            "CIRCLE" => {
+                let rest = without_frame(args)?;
+                if let Some(radius) = rest.last() {
+                    check_radius(radius)?;
                 }
-            } else {
-                if rest.len() % 2 != 0 {
-                    return Err(AdqlError::at("POLYGON needs pairs of coordinates", at));
-                }
-                for pair in rest.chunks(2) {
-                    let (x, y) = (t.number(&pair[0])?, t.number(&pair[1])?);
-                    vertices.push(format!("spoint({}, {})", radians(&x), radians(&y)));
-                }
+                let (centre, radius) = if rest.len() == 2 {
+                    (t.point_value(&rest[0])?, t.number(&rest[1])?)
+                } else {
+                    let (x, y) = (t.number(&rest[0])?, t.number(&rest[1])?);
+                    (pg::point(&x, &y), t.number(&rest[2])?)
+                };
+                (pg::circle(&centre, &radius), Kind::Circle)
             }
-            let values: Vec<String> = vertices.iter().enumerate().map(|(i, v)| format!("({i}, {v})")).collect();
-            (format!("(SELECT spoly(v.p ORDER BY v.i) FROM (VALUES {}) AS v(i, p))", values.join(", ")), Kind::Polygon)
-        }
-        "REGION" => {
-            let Expr::Value(v) = &args[0] else { unreachable!("validated") };
-            let Value::SingleQuotedString(text) = &v.value else { unreachable!("validated") };
-            let region = region_literal(text, &args[0])?;
-            match region.pieces.as_slice() {
-                [piece] if piece.holes.is_empty() => match &piece.outer {
-                    vo_region::Shape::Circle { ra, dec, radius } => (format!("scircle({}::scircle)", string_literal(&vo_region::pg_circle(*ra, *dec, *radius))), Kind::Circle),
-                    vo_region::Shape::Polygon(vertices) => (format!("{}::spoly", string_literal(&vo_region::pg_polygon(vertices))), Kind::Polygon),
-                    vo_region::Shape::Range { ra, dec } => (format!("{}::sbox", string_literal(&vo_region::pg_box(*ra, *dec))), Kind::Box),
-                },
-                // as a value (selected), a union keeps its STC-S form, like s_region
-                _ => (string_literal(&vo_region::format_stcs(&region)), Kind::Region),
+            "BOX" => {
+                let rest = without_frame(args)?;
+                let (x, y, w, h) = if rest.len() == 3 {
+                    let p = t.point_value(&rest[0])?;
+                    (
+                        pg::coordinate(&p, true),
+                        pg::coordinate(&p, false),
+                        t.number(&rest[1])?,
+                        t.number(&rest[2])?,
+                    )
+                } else {
+                    (
+                        t.number(&rest[0])?,
+                        t.number(&rest[1])?,
+                        t.number(&rest[2])?,
+                        t.number(&rest[3])?,
+                    )
+                };
+                (pg::centred_box(&x, &y, &w, &h), Kind::Box)
             }
-        }
-        "CENTROID" => match t.operand(&args[0])? {
-            Operand::Shape(s, Kind::Point) => (s, Kind::Point),
-            Operand::Shape(s, Kind::Circle) => (format!("center({s})"), Kind::Point),
-            Operand::Region { alias } => (format!("{alias}.s_point"), Kind::Point),
-            Operand::Shape(s, kind) => (output::centroid(&s, kind), Kind::Point),
-            Operand::Union(_) => return Err(AdqlError::at("CENTROID of a region with several pieces or holes is not supported", at).with_hint("take the CENTROID of each piece")),
-        },
-        "AREA" => match t.operand(&args[0])? {
-            Operand::Shape(s, _) => (format!("(area({s}) * (180.0 / pi()) ^ 2)"), Kind::Number),
-            Operand::Region { alias } => (
-                format!("(SELECT sum(CASE WHEN f.hole_of IS NULL THEN 1 ELSE -1 END * coalesce(area(f.circle), area(f.polygon))) * (180.0 / pi()) ^ 2 FROM {FOOTPRINT} f WHERE f.obs_id = {alias}.obs_id)"),
-                Kind::Number,
-            ),
-            Operand::Union(pieces) => (union::area(&pieces), Kind::Number),
-        },
-        "COORD1" | "COORD2" => {
-            let p = t.point_value(&args[0])?;
-            (format!("degrees({}({p}))", if name == "COORD1" { "long" } else { "lat" }), Kind::Number)
-        }
-        "COORDSYS" => ("'ICRS'".into(), Kind::Text),
-        "DISTANCE" => {
-            let (p1, p2) = if args.len() == 2 {
-                (t.point_value(&args[0])?, t.point_value(&args[1])?)
-            } else {
+            "RANGE_S2D" => {
                 let v: Vec<String> = args.iter().map(|a| t.number(a)).collect::<Result<_, _>>()?;
-                (format!("spoint({}, {})", radians(&v[0]), radians(&v[1])), format!("spoint({}, {})", radians(&v[2]), radians(&v[3])))
-            };
-            (format!("degrees({p1} <-> {p2})"), Kind::Number)
-        }
-        "CONTAINS" | "INTERSECTS" => (format!("(CASE WHEN {} THEN 1 ELSE 0 END)", predicate(t, e)?), Kind::Number),
-        _ => unreachable!("every geometry function is handled"),
-    })
+                (pg::range_box(&v[0], &v[1], &v[2], &v[3]), Kind::Box)
+            }
+            "POLYGON" => {
+                let rest = without_frame(args)?;
+                let mut vertices = Vec::new();
+                let first_kind = t.expr(&rest[0])?.1;
+                check_vertices(
+                    if first_kind == Kind::Point {
+                        rest.len()
+                    } else {
+                        rest.len() / 2
+                    },
+                    e,
+                )?;
+                if first_kind == Kind::Point {
+                    for a in rest {
+                        vertices.push(t.point_value(a)?);
+                    }
+                } else {
+                    if rest.len() % 2 != 0 {
+                        return Err(AdqlError::at("POLYGON needs pairs of coordinates", at));
+                    }
+                    for pair in rest.chunks(2) {
+                        let (x, y) = (t.number(&pair[0])?, t.number(&pair[1])?);
+                        vertices.push(pg::point(&x, &y));
+                    }
+                }
+                (pg::polygon(&vertices), Kind::Polygon)
+            }
+            "REGION" => {
+                let Expr::Value(v) = &args[0] else {
+                    unreachable!("validated")
+                };
+                let Value::SingleQuotedString(text) = &v.value else {
+                    unreachable!("validated")
+                };
+                let region = region_literal(text, &args[0])?;
+                match region.pieces.as_slice() {
+                    [piece] if piece.holes.is_empty() => pg::region_shape(&piece.outer),
+                    // as a value (selected), a union keeps its STC-S form, like s_region
+                    _ => (
+                        pg::string_literal(&vo_region::format_stcs(&region)),
+                        Kind::Region,
+                    ),
+                }
+            }
+            "CENTROID" => match t.operand(&args[0])? {
+                Operand::Shape(s, Kind::Point) => (s, Kind::Point),
+                Operand::Shape(s, Kind::Circle) => (pg::centre(&s), Kind::Point),
+                Operand::Region { alias } => (pg::obscore_point(&alias), Kind::Point),
+                Operand::Shape(s, kind) => (pg::centroid(&s, kind), Kind::Point),
+                Operand::Union(_) => {
+                    return Err(AdqlError::at(
+                        "CENTROID of a region with several pieces or holes is not supported",
+                        at,
+                    )
+                    .with_hint("take the CENTROID of each piece"))
+                }
+            },
+            "AREA" => match t.operand(&args[0])? {
+                Operand::Shape(s, _) => (pg::area(&s), Kind::Number),
+                Operand::Region { alias } => (pg::region_area(&alias), Kind::Number),
+                Operand::Union(pieces) => {
+                    let pieces: Vec<(String, Vec<String>)> =
+                        pieces.into_iter().map(|p| (p.outer, p.holes)).collect();
+                    (pg::union_area(&pieces), Kind::Number)
+                }
+            },
+            "COORD1" | "COORD2" => {
+                let p = t.point_value(&args[0])?;
+                (pg::coordinate(&p, name == "COORD1"), Kind::Number)
+            }
+            "COORDSYS" => (pg::string_literal("ICRS"), Kind::Text),
+            "DISTANCE" => {
+                let (p1, p2) = if args.len() == 2 {
+                    (t.point_value(&args[0])?, t.point_value(&args[1])?)
+                } else {
+                    let v: Vec<String> =
+                        args.iter().map(|a| t.number(a)).collect::<Result<_, _>>()?;
+                    (pg::point(&v[0], &v[1]), pg::point(&v[2], &v[3]))
+                };
+                (pg::distance(&p1, &p2), Kind::Number)
+            }
+            "CONTAINS" | "INTERSECTS" => (pg::as_number(&t.geometry_predicate(e)?), Kind::Number),
+            _ => unreachable!("every geometry function is handled"),
+        })
+    }
+
+    /// CAST(x AS POINT | CIRCLE | POLYGON) from the DALI serialisation.
+    pub(crate) fn geometry_cast(
+        &mut self,
+        value: &Expr,
+        value_sql: &str,
+        target: &str,
+    ) -> Result<(String, Kind), AdqlError> {
+        output::cast(value, value_sql, target)
+    }
 }

@@ -3,52 +3,9 @@
 //! are read from its text form (radians, 15 significant digits) inside the SQL.
 
 use crate::error::AdqlError;
+use crate::pg::string_literal;
 use crate::scope::Kind;
-use crate::translate::string_literal;
 use sqlparser::ast::{Expr, Spanned, Value};
-
-/// The vertices of a pgSphere polygon as a float8[] of radians: lon1, lat1, lon2, lat2, …
-fn polygon_radians(polygon: &str) -> String {
-    format!("string_to_array(translate(({polygon})::text, '{{}}() ', ''), ',')::float8[]")
-}
-
-/// A box's corners, counter-clockwise from its south-west corner, as a float8[] of radians.
-fn box_radians(b: &str) -> String {
-    format!(
-        "ARRAY[long(sw({b})), lat(sw({b})), long(ne({b})), lat(sw({b})), long(ne({b})), lat(ne({b})), long(sw({b})), lat(ne({b}))]"
-    )
-}
-
-fn degrees_array(radians: &str) -> String {
-    format!("(SELECT array_agg(degrees(r) ORDER BY i) FROM unnest({radians}) WITH ORDINALITY AS u(r, i))")
-}
-
-/// Geometry values selected as output become DALI arrays (degrees): a point is [ra, dec], a
-/// circle [ra, dec, radius], a polygon (and a box, as its four corners) [ra1, dec1, ra2, …].
-pub(crate) fn as_output(sql: &str, kind: Kind) -> String {
-    match kind {
-        Kind::Point => format!("ARRAY[degrees(long({sql})), degrees(lat({sql}))]"),
-        Kind::Circle => format!("ARRAY[degrees(long(center({sql}))), degrees(lat(center({sql}))), degrees(radius({sql}))]"),
-        Kind::Polygon => degrees_array(&polygon_radians(sql)),
-        Kind::Box => degrees_array(&box_radians(sql)),
-        _ => sql.to_string(),
-    }
-}
-
-/// The centre of a box or polygon as a pgSphere point: the normalised mean of the vertices'
-/// unit vectors (for the small fields of an archive, within a hair of the area centroid).
-pub(crate) fn centroid(sql: &str, kind: Kind) -> String {
-    let radians = if kind == Kind::Box {
-        box_radians(sql)
-    } else {
-        polygon_radians(sql)
-    };
-    format!(
-        "(SELECT spoint(atan2(sum(cos(v[2*i]) * sin(v[2*i-1])), sum(cos(v[2*i]) * cos(v[2*i-1]))), \
-         atan2(sum(sin(v[2*i])), sqrt(sum(cos(v[2*i]) * cos(v[2*i-1])) ^ 2 + sum(cos(v[2*i]) * sin(v[2*i-1])) ^ 2))) \
-         FROM (SELECT {radians} AS v) AS s, generate_series(1, array_length(s.v, 1) / 2) AS i)"
-    )
-}
 
 /// CAST(x AS POINT | CIRCLE | POLYGON) from the DALI serialisation: "ra dec",
 /// "ra dec radius", "ra1 dec1 ra2 dec2 ra3 dec3 …" (degrees, separated by spaces).

@@ -2,45 +2,22 @@
 //! pgSphere value, so predicates on them expand into one test per piece, each excluding the
 //! piece's holes.
 
-use super::{shape_in_region, shape_intersects_region, Operand};
+use super::operand::{LiteralPiece, Operand};
 use crate::error::AdqlError;
+use crate::pg::{self, shape_in_region, shape_intersects_region};
 use crate::scope::Kind;
-use crate::translate::string_literal;
 use sqlparser::tokenizer::Location;
-use vo_region::{Region, Shape};
-
-/// One piece of a literal region: its outline and holes as pgSphere literals.
-pub(super) struct LiteralPiece {
-    outer: String,
-    holes: Vec<String>,
-}
-
-fn shape_literal(shape: &Shape) -> String {
-    let (text, pg_type) = vo_region::pg_shape(shape);
-    format!("{}::{pg_type}", string_literal(&text))
-}
+use vo_region::Region;
 
 pub(super) fn pieces(region: &Region) -> Vec<LiteralPiece> {
     region
         .pieces
         .iter()
         .map(|p| LiteralPiece {
-            outer: shape_literal(&p.outer),
-            holes: p.holes.iter().map(shape_literal).collect(),
+            outer: pg::shape_literal(&p.outer),
+            holes: p.holes.iter().map(pg::shape_literal).collect(),
         })
         .collect()
-}
-
-/// The area in square degrees, holes subtracted.
-pub(super) fn area(pieces: &[LiteralPiece]) -> String {
-    let terms: Vec<String> = pieces
-        .iter()
-        .map(|p| {
-            let holes: String = p.holes.iter().map(|h| format!(" - area({h})")).collect();
-            format!("(area({}){holes})", p.outer)
-        })
-        .collect();
-    format!("(({}) * (180.0 / pi()) ^ 2)", terms.join(" + "))
 }
 
 fn any(tests: Vec<String>) -> String {
