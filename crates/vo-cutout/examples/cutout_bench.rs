@@ -58,6 +58,7 @@ fn bench_wcs() -> ImageWcs {
             crval: (68.2303, 25.3437),
             crpix: (513.0, 513.0),
             cdelt: (-0.1 / 3600.0, 0.1 / 3600.0),
+            pc: None,
         },
         spectral: Some(LinearAxis {
             ctype: "FREQ".into(),

@@ -89,6 +89,7 @@ mod tests {
                 crval: (10.0, 20.0),
                 crpix: (5.0, 4.0),
                 cdelt: (-1e-4, 1e-4),
+                pc: None,
             },
             spectral: Some(LinearAxis {
                 ctype: "FREQ".into(),

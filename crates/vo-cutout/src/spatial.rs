@@ -202,6 +202,7 @@ mod tests {
             crval: (68.23, 25.34),
             crpix: (50.5, 50.5),
             cdelt: (-1e-4, 1e-4),
+            pc: None,
         }
     }
 

@@ -19,6 +19,7 @@ fn wcs(shape: [usize; 4], cdelt3: f64, stokes: Vec<i64>) -> ImageWcs {
             crval: (68.23, 25.34),
             crpix: (shape[0] as f64 / 2.0 + 0.5, shape[1] as f64 / 2.0 + 0.5),
             cdelt: (-2e-4, 2e-4),
+            pc: None,
         },
         spectral: Some(LinearAxis {
             ctype: "FREQ".into(),

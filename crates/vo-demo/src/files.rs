@@ -64,6 +64,7 @@ fn image_wcs(m: &MemberOus, source: &Source, spw: Option<&Spw>, channels: usize)
                 (IMAGE_PIXELS as f64 + 1.0) / 2.0,
             ),
             cdelt: (-pixel, pixel),
+            pc: None,
         },
         spectral,
         stokes: Some(StokesAxis { codes: vec![1] }),

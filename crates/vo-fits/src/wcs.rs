@@ -19,6 +19,10 @@ pub struct CelestialWcs {
     pub crpix: (f64, f64),
     /// Degrees per pixel along the two axes (the RA step is normally negative).
     pub cdelt: (f64, f64),
+    /// The PC matrix (row i, column j = PCi_j) that rotates or skews pixel offsets before
+    /// CDELT scales them (WCS paper I, Greisen & Calabretta 2002); `None` is the identity,
+    /// which is what ALMA writes. A CD matrix or CROTA2 is read into CDELT and PC.
+    pub pc: Option<[[f64; 2]; 2]>,
 }
 
 /// A linear axis such as FREQ: value(p) = crval + cdelt · (p − crpix), p 1-based.
@@ -51,8 +55,13 @@ pub struct ImageWcs {
 impl CelestialWcs {
     /// Intermediate world coordinates (degrees) → native-free projection-plane formulas.
     pub fn pixel_to_world(&self, px: f64, py: f64) -> Option<(f64, f64)> {
-        let x = (self.cdelt.0 * (px - self.crpix.0)).to_radians();
-        let y = (self.cdelt.1 * (py - self.crpix.1)).to_radians();
+        let (dx, dy) = (px - self.crpix.0, py - self.crpix.1);
+        let (dx, dy) = match self.pc {
+            None => (dx, dy),
+            Some(m) => (m[0][0] * dx + m[0][1] * dy, m[1][0] * dx + m[1][1] * dy),
+        };
+        let x = (self.cdelt.0 * dx).to_radians();
+        let y = (self.cdelt.1 * dy).to_radians();
         let (ra0, dec0) = (self.crval.0.to_radians(), self.crval.1.to_radians());
         let rho = (x * x + y * y).sqrt();
         if rho == 0.0 {
@@ -90,10 +99,69 @@ impl CelestialWcs {
             x /= cos_c;
             y /= cos_c;
         }
-        Some((
-            x.to_degrees() / self.cdelt.0 + self.crpix.0,
-            y.to_degrees() / self.cdelt.1 + self.crpix.1,
-        ))
+        let (u, v) = (x.to_degrees() / self.cdelt.0, y.to_degrees() / self.cdelt.1);
+        let (dx, dy) = match self.pc {
+            None => (u, v),
+            Some(m) => {
+                let det = m[0][0] * m[1][1] - m[0][1] * m[1][0];
+                (
+                    (m[1][1] * u - m[0][1] * v) / det,
+                    (m[0][0] * v - m[1][0] * u) / det,
+                )
+            }
+        };
+        Some((dx + self.crpix.0, dy + self.crpix.1))
+    }
+}
+
+/// CDELT and PC of the celestial axes from a header that gives a CD matrix, a PC matrix
+/// with CDELT, CDELT with the older CROTA2, or CDELT alone.
+fn scale_and_rotation(header: &Header) -> Result<((f64, f64), Option<[[f64; 2]; 2]>), String> {
+    let get = |k: &str| header.float(k);
+    let cd_keys = ["CD1_1", "CD1_2", "CD2_1", "CD2_2"];
+    if cd_keys.iter().any(|k| get(k).is_some()) {
+        let cd = |k| get(k).unwrap_or(0.0);
+        let rows = [[cd("CD1_1"), cd("CD1_2")], [cd("CD2_1"), cd("CD2_2")]];
+        // CDi_j = CDELTi · PCi_j, with CDELTi the length of row i, signed so that PC's
+        // diagonal is positive when the axes are not rotated
+        let mut cdelt = [0.0; 2];
+        let mut pc = [[0.0; 2]; 2];
+        for i in 0..2 {
+            let norm = rows[i][0].hypot(rows[i][1]);
+            if norm == 0.0 {
+                return Err(format!("the CD matrix's row {} is zero", i + 1));
+            }
+            let sign = if rows[i][i] < 0.0 { -1.0 } else { 1.0 };
+            cdelt[i] = sign * norm;
+            pc[i] = [rows[i][0] / cdelt[i], rows[i][1] / cdelt[i]];
+        }
+        return Ok(((cdelt[0], cdelt[1]), Some(pc)));
+    }
+    let need = |k: &str| get(k).ok_or_else(|| format!("{k} missing or not a number"));
+    let cdelt = (need("CDELT1")?, need("CDELT2")?);
+    if cdelt.0 == 0.0 || cdelt.1 == 0.0 {
+        return Err("CDELT1 and CDELT2 must not be zero".into());
+    }
+    let pc_keys = ["PC1_1", "PC1_2", "PC2_1", "PC2_2"];
+    if pc_keys.iter().any(|k| get(k).is_some()) {
+        let pc = |k, diagonal: bool| get(k).unwrap_or(if diagonal { 1.0 } else { 0.0 });
+        let m = [
+            [pc("PC1_1", true), pc("PC1_2", false)],
+            [pc("PC2_1", false), pc("PC2_2", true)],
+        ];
+        if m[0][0] * m[1][1] - m[0][1] * m[1][0] == 0.0 {
+            return Err("the PC matrix is singular".into());
+        }
+        let identity = m == [[1.0, 0.0], [0.0, 1.0]];
+        return Ok((cdelt, (!identity).then_some(m)));
+    }
+    match get("CROTA2") {
+        Some(angle) if angle != 0.0 => {
+            let (sin, cos) = angle.to_radians().sin_cos();
+            let ratio = cdelt.1 / cdelt.0;
+            Ok((cdelt, Some([[cos, -sin * ratio], [sin / ratio, cos]])))
+        }
+        _ => Ok((cdelt, None)),
     }
 }
 
@@ -192,15 +260,14 @@ impl ImageWcs {
                 .float(k)
                 .ok_or_else(|| format!("{k} missing or not a number"))
         };
+        let (cdelt, pc) = scale_and_rotation(header)?;
         let celestial = CelestialWcs {
             projection,
             crval: (need("CRVAL1")?, need("CRVAL2")?),
             crpix: (need("CRPIX1")?, need("CRPIX2")?),
-            cdelt: (need("CDELT1")?, need("CDELT2")?),
+            cdelt,
+            pc,
         };
-        if celestial.cdelt.0 == 0.0 || celestial.cdelt.1 == 0.0 {
-            return Err("CDELT1 and CDELT2 must not be zero".into());
-        }
         let mut spectral = None;
         let mut stokes = None;
         for i in 3..=shape.len() {
@@ -320,6 +387,11 @@ impl ImageWcs {
             h.push(&format!("CRPIX{n}"), Value::Float(crpix), "");
             h.push(&format!("CUNIT{n}"), Value::Str("deg".into()), "");
         }
+        if let Some(m) = c.pc {
+            for (i, j) in [(0, 0), (0, 1), (1, 0), (1, 1)] {
+                h.push(&format!("PC{}_{}", i + 1, j + 1), Value::Float(m[i][j]), "");
+            }
+        }
         let mut next = 3;
         if let Some(axis) = &self.spectral {
             h.push(&format!("CTYPE{next}"), Value::Str(axis.ctype.clone()), "");
@@ -364,6 +436,7 @@ mod tests {
                 crval: (204.25, -29.86),
                 crpix: (33.0, 33.0),
                 cdelt: (-1e-4, 1e-4),
+                pc: None,
             },
             spectral: Some(LinearAxis {
                 ctype: "FREQ".into(),
@@ -419,5 +492,128 @@ mod tests {
             c.value = Some(Value::Str("RA---CAR".into()));
         }
         assert!(ImageWcs::from_header(&h).unwrap_err().contains("CTYPE1"));
+    }
+
+    /// A header with a rotated CD matrix (30°, 0.72″ pixels), as many non-ALMA images are.
+    fn rotated(projection: &str) -> ImageWcs {
+        let (sin, cos) = 30f64.to_radians().sin_cos();
+        let s = 2e-4;
+        let mut h = Header::default();
+        for (k, v) in [("NAXIS", 2), ("NAXIS1", 100), ("NAXIS2", 100)] {
+            h.push(k, Value::Int(v), "");
+        }
+        h.push("CTYPE1", Value::Str(format!("RA---{projection}")), "");
+        h.push("CTYPE2", Value::Str(format!("DEC--{projection}")), "");
+        for (k, v) in [
+            ("CRVAL1", 150.0),
+            ("CRVAL2", 2.0),
+            ("CRPIX1", 50.5),
+            ("CRPIX2", 50.5),
+            ("CD1_1", -s * cos),
+            ("CD1_2", s * sin),
+            ("CD2_1", s * sin),
+            ("CD2_2", s * cos),
+        ] {
+            h.push(k, Value::Float(v), "");
+        }
+        ImageWcs::from_header(&h).unwrap()
+    }
+
+    /// Reference positions from astropy 6 (`WCS.all_pix2world(x, y, 1)` on the same
+    /// header), computed once and written here.
+    #[test]
+    fn a_rotated_cd_matrix_places_pixels_as_astropy_does() {
+        let tan: [((f64, f64), (f64, f64)); 5] = [
+            ((0.5, 0.5), (150.0036624546274, 1.986339742166135)),
+            ((100.5, 0.5), (149.9863314501841, 1.9963396892058156)),
+            ((100.5, 100.5), (149.99633748438723, 2.0136602496683618)),
+            ((0.5, 100.5), (150.0136686108013, 2.0036601970632373)),
+            ((10.0, 80.0), (150.00997088609952, 2.001059519606176)),
+        ];
+        let sin: [((f64, f64), (f64, f64)); 5] = [
+            ((0.5, 0.5), (150.00366245473896, 1.9863397417500142)),
+            ((100.5, 0.5), (149.98633144976773, 1.996339689094313)),
+            ((100.5, 100.5), (149.99633748427564, 2.013660250084482)),
+            ((0.5, 100.5), (150.01366861121767, 2.003660197174732)),
+            ((10.0, 80.0), (150.009970886252, 2.001059519622379)),
+        ];
+        for (projection, cases) in [("TAN", tan), ("SIN", sin)] {
+            let wcs = rotated(projection);
+            assert!(wcs.celestial.pc.is_some());
+            for ((x, y), (ra, dec)) in cases {
+                let (r, d) = wcs.celestial.pixel_to_world(x, y).unwrap();
+                // 1e-9 degrees is 3.6 microarcseconds
+                assert!(
+                    (r - ra).abs() < 1e-9 && (d - dec).abs() < 1e-9,
+                    "{projection} ({x}, {y}): {r} {d}"
+                );
+                let (px, py) = wcs.celestial.world_to_pixel(ra, dec).unwrap();
+                assert!(
+                    (px - x).abs() < 1e-6 && (py - y).abs() < 1e-6,
+                    "{projection}: {px} {py}"
+                );
+            }
+            let corners = wcs.footprint().unwrap();
+            assert!((corners[0].0 - cases[0].1 .0).abs() < 1e-9);
+        }
+    }
+
+    #[test]
+    fn pc_with_cdelt_and_crota2_read_as_the_same_rotation() {
+        let cd = rotated("TAN").celestial;
+        let mut h = cube().primary_header();
+        h.cards
+            .retain(|c| !c.keyword.starts_with("CDELT") || c.keyword == "CDELT3");
+        h.cards
+            .retain(|c| !c.keyword.starts_with("CRVAL1") && !c.keyword.starts_with("CRVAL2"));
+        h.cards
+            .retain(|c| !c.keyword.starts_with("CRPIX1") && !c.keyword.starts_with("CRPIX2"));
+        for (k, v) in [
+            ("CRVAL1", 150.0),
+            ("CRVAL2", 2.0),
+            ("CRPIX1", 50.5),
+            ("CRPIX2", 50.5),
+            ("CDELT1", -2e-4),
+            ("CDELT2", 2e-4),
+        ] {
+            h.push(k, Value::Float(v), "");
+        }
+        let mut with_pc = h.clone();
+        with_pc
+            .cards
+            .retain(|c| !c.keyword.starts_with("CTYPE1") && !c.keyword.starts_with("CTYPE2"));
+        with_pc.push("CTYPE1", Value::Str("RA---TAN".into()), "");
+        with_pc.push("CTYPE2", Value::Str("DEC--TAN".into()), "");
+        let mut with_crota = with_pc.clone();
+        let (sin, cos) = 30f64.to_radians().sin_cos();
+        for (k, v) in [
+            ("PC1_1", cos),
+            ("PC1_2", -sin),
+            ("PC2_1", sin),
+            ("PC2_2", cos),
+        ] {
+            with_pc.push(k, Value::Float(v), "");
+        }
+        // the same rotation in the older convention (astropy agrees: CROTA2 = -30 with these
+        // CDELTs puts every pixel where the CD matrix does)
+        with_crota.push("CROTA2", Value::Float(-30.0), "");
+        for header in [with_pc, with_crota] {
+            let wcs = ImageWcs::from_header(&header).unwrap().celestial;
+            for (x, y) in [(0.5, 0.5), (100.5, 37.0), (10.0, 80.0)] {
+                let (a, b) = (
+                    wcs.pixel_to_world(x, y).unwrap(),
+                    cd.pixel_to_world(x, y).unwrap(),
+                );
+                assert!(
+                    (a.0 - b.0).abs() < 1e-12 && (a.1 - b.1).abs() < 1e-12,
+                    "{a:?} {b:?}"
+                );
+            }
+        }
+        // written back, a rotation survives
+        let mut written = cube();
+        written.celestial.pc = cd.pc;
+        let again = ImageWcs::from_header(&written.primary_header()).unwrap();
+        assert_eq!(again.celestial.pc, cd.pc);
     }
 }

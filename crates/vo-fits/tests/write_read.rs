@@ -10,6 +10,7 @@ fn written_image_reads_back() {
             crval: (83.82, -5.39),
             crpix: (5.0, 5.0),
             cdelt: (-1e-4, 1e-4),
+            pc: None,
         },
         spectral: Some(LinearAxis {
             ctype: "FREQ".into(),

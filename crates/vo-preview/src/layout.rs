@@ -163,6 +163,7 @@ mod tests {
                 crval: (10.0, -20.0),
                 crpix: (1.0, 1.0),
                 cdelt,
+                pc: None,
             },
             spectral: None,
             stokes: None,

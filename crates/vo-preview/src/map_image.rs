@@ -139,6 +139,7 @@ mod tests {
                 crval: (0.0, 0.0),
                 crpix: (1.0, 1.0),
                 cdelt: (-1e-4, 1e-4),
+                pc: None,
             },
             spectral: None,
             stokes: None,

@@ -127,6 +127,7 @@ mod tests {
                 crval: (10.0, 20.0),
                 crpix: (2.0, 1.0),
                 cdelt: (-1e-4, 1e-4),
+                pc: None,
             },
             spectral: Some(LinearAxis {
                 ctype: "FREQ".into(),

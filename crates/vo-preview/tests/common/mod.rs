@@ -22,6 +22,7 @@ pub fn wcs(nx: usize, ny: usize, channels: usize, stokes: usize) -> ImageWcs {
             crval: (204.25, -29.86),
             crpix: ((nx as f64 + 1.0) / 2.0, (ny as f64 + 1.0) / 2.0),
             cdelt: (-1e-4, 1e-4),
+            pc: None,
         },
         spectral: Some(LinearAxis {
             ctype: "FREQ".into(),
