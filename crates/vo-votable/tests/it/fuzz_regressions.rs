@@ -3,7 +3,7 @@
 //! of `cargo fuzz run read_table` plus any input that once crashed it — must read to a table
 //! or an error, never a panic.
 
-include!("../fuzz/exercise.rs");
+include!("../../fuzz/exercise.rs");
 
 #[test]
 fn read_table_survives_every_fuzz_regression_input() {

@@ -3,7 +3,7 @@
 //! geometries included), each response checked by STILTS votlint; and STILTS taplint over
 //! the whole TAP service.
 
-mod common;
+use crate::common;
 
 use common::{run_script, DemoServer};
 

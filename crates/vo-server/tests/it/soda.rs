@@ -2,7 +2,7 @@
 //! cube's DataLink descriptor, astropy reading the answers (same slice, same sky), every
 //! filter, several cutouts in one multi-extension FITS, and the errors.
 
-mod common;
+use crate::common;
 
 use common::{run_script, DemoServer};
 

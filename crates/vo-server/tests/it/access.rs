@@ -6,7 +6,7 @@
 //! `Alma.login()` then `download_files` of a proprietary file, for its PI and for another
 //! user (conformance/access/matrix.py).
 
-mod common;
+use crate::common;
 
 use common::{run_script, DemoServer};
 use std::process::Command;

@@ -2,7 +2,7 @@
 //! MAXREC and its limits, formats, uploads, VOSI documents, time limits, cancellation when
 //! the client goes away, and the 71 real ALMA client queries.
 
-mod common;
+use crate::common;
 
 use common::DemoServer;
 

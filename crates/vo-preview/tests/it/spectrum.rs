@@ -1,6 +1,6 @@
 //! Spectrum previews: the plot through the brightest pixel, and images without channels.
 
-mod common;
+use crate::common;
 
 use common::*;
 use vo_preview::{render, PreviewError, PreviewKind};

@@ -21,7 +21,7 @@
 //! per-client limit is served in full (no slot still held), no query outlived its limit in
 //! PostgreSQL, and the database is unchanged.
 
-mod common;
+use crate::common;
 
 use common::{fingerprint, raw_answer, Answer, DemoServer};
 use rand::{Rng, SeedableRng};

@@ -1,6 +1,6 @@
 //! Peak-flux and continuum previews: size, orientation, scaling and blank pixels.
 
-mod common;
+use crate::common;
 
 use common::*;
 use vo_fits::{ImageWcs, Value};

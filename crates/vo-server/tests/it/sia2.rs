@@ -2,7 +2,7 @@
 //! search compared with a hand-written TAP query), errors, capabilities, and votlint on a
 //! response.
 
-mod common;
+use crate::common;
 
 use common::{run_script, DemoServer};
 

@@ -1,7 +1,7 @@
 //! The 71 ADQL queries real ALMA clients send (../shared/conformance/clients/adql_real.jsonl)
 //! translate and run against a demo archive in a throwaway cluster.
 
-mod common;
+use crate::common;
 
 use serde_json::Value;
 use vo_catalogue::{Catalogue, Column, Table};

@@ -3,7 +3,7 @@
 //! (gnomonic projection around the test point, exact for great-circle edges) on every row,
 //! for many random points and cones, unions and holes included.
 
-mod common;
+use crate::common;
 
 use vo_catalogue::Catalogue;
 use vo_db::testing::TestCluster;

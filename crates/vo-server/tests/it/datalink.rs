@@ -2,7 +2,7 @@
 //! (pyvo, astroquery.alma, the download script) in conformance/datalink/clients.py,
 //! `stilts datalinklint` over IDs of every kind, and the download headers byte for byte.
 
-mod common;
+use crate::common;
 
 use common::{run_script, DemoServer};
 use std::process::Command;

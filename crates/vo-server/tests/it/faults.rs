@@ -9,7 +9,7 @@
 //! - 10,000 malformed requests (random parameters, broken multipart, huge headers, bad
 //!   UTF-8, nonsense bytes): no 5xx, no panic, every refusal with a message.
 
-mod common;
+use crate::common;
 
 use common::{raw, DemoServer};
 use rand::{Rng, SeedableRng};

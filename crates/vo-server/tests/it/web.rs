@@ -3,7 +3,7 @@
 //! footprint, export CSV, fetch a download script, and more), and checks that every request
 //! the page makes goes to the service. Screenshots are kept in target/test-artifacts/web.
 
-mod common;
+use crate::common;
 
 use common::{run_with, DemoServer};
 

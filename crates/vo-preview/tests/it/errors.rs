@@ -1,6 +1,6 @@
 //! Bad input gives an error naming the file and the problem, never a panic.
 
-mod common;
+use crate::common;
 
 use common::*;
 use vo_fits::Value;

@@ -4,7 +4,7 @@
 //! database is checked unchanged: every published and private table's contents, the set of
 //! relations and functions, and the roles are the same as before.
 
-mod common;
+use crate::common;
 
 use common::{fingerprint, run_script, DemoServer};
 

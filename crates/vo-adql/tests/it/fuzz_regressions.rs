@@ -3,7 +3,7 @@
 //! the minimized corpus of `cargo fuzz run translate` plus any input that once crashed it —
 //! must give SQL or a positioned error, never a panic.
 
-include!("../fuzz/exercise.rs");
+include!("../../fuzz/exercise.rs");
 
 #[test]
 fn translate_survives_every_fuzz_regression_input() {

@@ -4,7 +4,7 @@
 //! as a 5,000-term `1+1+…` query — must give a plan or an error, never a panic or a stack
 //! overflow.
 
-include!("../fuzz/exercise.rs");
+include!("../../fuzz/exercise.rs");
 
 #[test]
 fn the_parameter_path_survives_every_fuzz_regression_input() {

@@ -3,7 +3,7 @@
 //! minimized corpus of `cargo fuzz run stcs` plus any input that once crashed it — must give
 //! a region or a positioned error, never a panic.
 
-include!("../fuzz/exercise.rs");
+include!("../../fuzz/exercise.rs");
 
 #[test]
 fn stcs_survives_every_fuzz_regression_input() {

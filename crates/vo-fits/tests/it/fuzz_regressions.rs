@@ -4,7 +4,7 @@
 //! `ImageWcs::from_header` (and what SODA and ingest ask of the WCS) and `read_hdus` (the
 //! bytes as a file) to headers or an error, never a panic.
 
-include!("../fuzz/exercise.rs");
+include!("../../fuzz/exercise.rs");
 
 #[test]
 fn header_survives_every_fuzz_regression_input() {

@@ -1,0 +1,9 @@
+//! The integration tests of vo-adql, in one binary (one link, as ripgrep lays its tests
+//! out): a module per area.
+
+mod common;
+mod client_queries;
+mod corpus;
+mod fuzz_regressions;
+mod geometry;
+mod resolution;

@@ -1,0 +1,16 @@
+//! The integration tests of vo-server, in one binary (one link, as ripgrep lays its tests
+//! out): a module per area.
+
+mod common;
+mod access;
+mod datalink;
+mod end_to_end;
+mod faults;
+mod hostile;
+mod params_fuzz_regressions;
+mod security;
+mod sia2;
+mod soda;
+mod tap_clients;
+mod tap_protocol;
+mod web;
