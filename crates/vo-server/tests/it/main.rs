@@ -1,8 +1,8 @@
 //! The integration tests of vo-server, in one binary (one link, as ripgrep lays its tests
 //! out): a module per area.
 
-mod common;
 mod access;
+mod common;
 mod datalink;
 mod end_to_end;
 mod faults;
