@@ -5,7 +5,8 @@
 //! a deadline), the front door every request passes (limits of the request head, the Host,
 //! panics caught, a message with every error), the service's own address and who a client
 //! is (configured public URL, allowed hosts, trusted proxies), the per-client limit on
-//! requests in flight, identities, DALI parameters (MAXREC, RESPONSEFORMAT) and values, the
+//! requests in flight, identities, DALI parameters (MAXREC, RESPONSEFORMAT) and the values
+//! that are not sky shapes (intervals, polarization states; shapes are vo-region's), the
 //! VOSI availability resource (backed by a database check), the frame of VOSI capabilities
 //! documents, failures and their error documents, and XML response helpers.
 //!
