@@ -6,42 +6,15 @@ use crate::functions::{
 };
 use crate::query::Validator;
 use crate::syntax::{function_name, identifier, is_unsigned_integer};
+use crate::types::Kind;
 use sqlparser::ast::{
     BinaryOperator, CastKind, CeilFloorKind, DataType, DateTimeField, Expr, Function, FunctionArg,
     FunctionArgExpr, FunctionArguments, Spanned, UnaryOperator, Value,
 };
 
-/// The type of an ADQL value, as far as it is known without the catalogue.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(crate) enum Ty {
-    Numeric,
-    String,
-    Geometry,
-    Timestamp,
-    Null,
-    /// A column or user-defined function: its type comes from the catalogue.
-    Unknown,
-}
-
-impl Ty {
-    fn name(self) -> &'static str {
-        match self {
-            Ty::Numeric => "a number",
-            Ty::String => "a string",
-            Ty::Geometry => "a geometry",
-            Ty::Timestamp => "a timestamp",
-            Ty::Null => "NULL",
-            Ty::Unknown => "a value",
-        }
-    }
-    fn may_be(self, wanted: Ty) -> bool {
-        self == wanted || self == Ty::Unknown || self == Ty::Null
-    }
-
-    /// Whether a value of this type, written as `e`, may be used where a number is needed.
-    fn numeric_ok(self, e: &Expr) -> bool {
-        self.may_be(Ty::Numeric) || (self == Ty::String && numeric_string(e))
-    }
+/// Whether a value of this kind, written as `e`, may be used where a number is needed.
+fn numeric_ok(kind: Kind, e: &Expr) -> bool {
+    kind.may_be(Kind::Number) || (kind == Kind::Text && numeric_string(e))
 }
 
 fn refuse<T>(e: &Expr, message: impl Into<String>) -> Result<T, AdqlError> {
@@ -97,7 +70,7 @@ impl Validator {
                 expr, low, high, ..
             } => {
                 for part in [expr, low, high] {
-                    if self.value(part)? == Ty::Geometry {
+                    if self.value(part)?.is_geometry() {
                         return refuse(
                             part,
                             "BETWEEN needs numbers, strings or timestamps, not geometries",
@@ -141,7 +114,7 @@ impl Validator {
                 }
                 for part in [expr, pattern] {
                     let t = self.value(part)?;
-                    if t == Ty::Geometry {
+                    if t.is_geometry() {
                         return refuse(part, "LIKE compares strings, not geometries");
                     }
                 }
@@ -169,11 +142,11 @@ impl Validator {
     }
 
     /// A value expression; returns its type.
-    pub(crate) fn value(&mut self, e: &Expr) -> Result<Ty, AdqlError> {
+    pub(crate) fn value(&mut self, e: &Expr) -> Result<Kind, AdqlError> {
         match e {
             Expr::Identifier(ident) => {
                 identifier(ident)?;
-                Ok(Ty::Unknown)
+                Ok(Kind::Unknown)
             }
             Expr::CompoundIdentifier(parts) => {
                 if parts.len() > 4 {
@@ -185,17 +158,17 @@ impl Validator {
                 for p in parts {
                     identifier(p)?;
                 }
-                Ok(Ty::Unknown)
+                Ok(Kind::Unknown)
             }
             Expr::Value(v) => match &v.value {
                 Value::Number(n, _) => {
                     if n.starts_with("0x") || n.starts_with("0X") {
                         return refuse(e, "hexadecimal numbers are not ADQL");
                     }
-                    Ok(Ty::Numeric)
+                    Ok(Kind::Number)
                 }
-                Value::SingleQuotedString(_) => Ok(Ty::String),
-                Value::Null => Ok(Ty::Null),
+                Value::SingleQuotedString(_) => Ok(Kind::Text),
+                Value::Null => Ok(Kind::Null),
                 Value::Boolean(_) => refuse(e, "TRUE and FALSE are not ADQL values")
                     .map_err(|err| err.with_hint("compare with 1 or 0")),
                 other => refuse(e, format!("the literal {other} is not ADQL")),
@@ -216,10 +189,10 @@ impl Validator {
                         .map_err(|err| err.with_hint("use parentheses: -(-x)"));
                 }
                 let t = self.value(expr)?;
-                if !t.numeric_ok(expr) {
+                if !numeric_ok(t, expr) {
                     return refuse(expr, format!("a sign needs a number, not {}", t.name()));
                 }
-                Ok(Ty::Numeric)
+                Ok(Kind::Number)
             }
             Expr::UnaryOp {
                 op: UnaryOperator::Not,
@@ -232,18 +205,18 @@ impl Validator {
                 | BinaryOperator::Divide => {
                     for side in [left, right] {
                         let t = self.value(side)?;
-                        if !t.numeric_ok(side) {
+                        if !numeric_ok(t, side) {
                             return refuse(side, format!("'{op}' needs numbers, not {}", t.name()));
                         }
                     }
-                    Ok(Ty::Numeric)
+                    Ok(Kind::Number)
                 }
                 BinaryOperator::StringConcat => {
                     for side in [left, right] {
                         let t = self.value(side)?;
                         concat_operand(side, t)?;
                     }
-                    Ok(Ty::String)
+                    Ok(Kind::Text)
                 }
                 op if is_comparison(op)
                     || matches!(op, BinaryOperator::And | BinaryOperator::Or) =>
@@ -262,13 +235,13 @@ impl Validator {
                     return refuse(e, "FLOOR and CEILING take one number");
                 }
                 let t = self.value(expr)?;
-                if !t.may_be(Ty::Numeric) {
+                if !t.may_be(Kind::Number) {
                     return refuse(
                         expr,
                         format!("FLOOR and CEILING need a number, not {}", t.name()),
                     );
                 }
-                Ok(Ty::Numeric)
+                Ok(Kind::Number)
             }
             Expr::Cast {
                 kind,
@@ -282,9 +255,9 @@ impl Validator {
                 let source = self.value(expr)?;
                 let target = cast_target(e, data_type)?;
                 let allowed = source == target
-                    || matches!(source, Ty::Unknown | Ty::Null)
-                    || (source != Ty::Geometry && target != Ty::Geometry)
-                    || (source == Ty::String && target == Ty::Geometry);
+                    || matches!(source, Kind::Unknown | Kind::Null)
+                    || (!source.is_geometry() && !target.is_geometry())
+                    || (source == Kind::Text && target.is_geometry());
                 if !allowed {
                     return refuse(e, format!("cannot CAST {} to {data_type}", source.name()));
                 }
@@ -364,7 +337,7 @@ impl Validator {
         Ok((args, star, quantified))
     }
 
-    fn function(&mut self, e: &Expr, f: &Function) -> Result<Ty, AdqlError> {
+    fn function(&mut self, e: &Expr, f: &Function) -> Result<Kind, AdqlError> {
         let Some(name) = function_name(f) else {
             return refuse(e, "function names are not qualified in ADQL");
         };
@@ -398,20 +371,20 @@ impl Validator {
                 if upper != "COUNT" || !args.is_empty() || quantified {
                     return refuse(e, "only COUNT(*) takes '*'");
                 }
-                return Ok(Ty::Numeric);
+                return Ok(Kind::Number);
             }
             arity(1, 1)?;
             let t = self.value(args[0])?;
-            if t == Ty::Geometry {
+            if t.is_geometry() {
                 return refuse(args[0], format!("{upper} cannot aggregate geometries"));
             }
-            if matches!(upper.as_str(), "AVG" | "SUM") && !t.may_be(Ty::Numeric) {
+            if matches!(upper.as_str(), "AVG" | "SUM") && !t.may_be(Kind::Number) {
                 return refuse(args[0], format!("{upper} needs numbers, not {}", t.name()));
             }
             return Ok(if matches!(upper.as_str(), "MAX" | "MIN") {
                 t
             } else {
-                Ty::Numeric
+                Kind::Number
             });
         }
         if let Some(&(_, min, max)) = MATH_FUNCTIONS.iter().find(|m| m.0 == upper) {
@@ -430,27 +403,27 @@ impl Validator {
             }
             for a in &args {
                 let t = self.value(a)?;
-                if !t.numeric_ok(a) {
+                if !numeric_ok(t, a) {
                     return refuse(a, format!("{upper} needs numbers, not {}", t.name()));
                 }
             }
-            return Ok(Ty::Numeric);
+            return Ok(Kind::Number);
         }
         match upper.as_str() {
             "LOWER" | "UPPER" => {
                 arity(1, 1)?;
                 let t = self.value(args[0])?;
-                if !t.may_be(Ty::String) {
+                if !t.may_be(Kind::Text) {
                     return refuse(args[0], format!("{upper} needs a string, not {}", t.name()));
                 }
-                Ok(Ty::String)
+                Ok(Kind::Text)
             }
             "COALESCE" => {
                 arity(1, usize::MAX)?;
-                let mut result = Ty::Null;
+                let mut result = Kind::Null;
                 for a in &args {
                     let t = self.value(a)?;
-                    if result == Ty::Null || result == Ty::Unknown {
+                    if result == Kind::Null || result == Kind::Unknown {
                         result = t;
                     }
                 }
@@ -459,7 +432,7 @@ impl Validator {
             "IN_UNIT" => {
                 arity(2, 2)?;
                 let t = self.value(args[0])?;
-                if !t.may_be(Ty::Numeric) {
+                if !t.may_be(Kind::Number) {
                     return refuse(
                         args[0],
                         format!("IN_UNIT converts a number, not {}", t.name()),
@@ -471,7 +444,7 @@ impl Validator {
                         "the unit of IN_UNIT is a string literal, e.g. 'GHz'",
                     );
                 }
-                Ok(Ty::Numeric)
+                Ok(Kind::Number)
             }
             g if GEOMETRY_FUNCTIONS.contains(&g) => self.geometry(e, g, &args, star),
             _ => {
@@ -481,11 +454,11 @@ impl Validator {
                     arity(count, count)?;
                     for a in &args {
                         let t = self.value(a)?;
-                        if !t.may_be(Ty::Numeric) {
+                        if !t.may_be(Kind::Number) {
                             return refuse(a, format!("{udf} needs numbers, not {}", t.name()));
                         }
                     }
-                    return Ok(Ty::Geometry);
+                    return Ok(Kind::Geometry);
                 }
                 if star {
                     return refuse(e, "only COUNT(*) takes '*'");
@@ -504,7 +477,7 @@ impl Validator {
                     self.value(a)?;
                 }
                 self.user_functions.push((name.to_string(), e.span().start));
-                Ok(Ty::Unknown)
+                Ok(Kind::Unknown)
             }
         }
     }
@@ -512,8 +485,8 @@ impl Validator {
     /// A coordinate value: a POINT, a CENTROID, a column or a user-defined function.
     fn coord_value(&mut self, a: &Expr) -> Result<(), AdqlError> {
         let t = self.value(a)?;
-        if t == Ty::Geometry
-            || (t == Ty::Unknown && (is_column_reference(a) || matches!(a, Expr::Function(_))))
+        if t.is_geometry()
+            || (t == Kind::Unknown && (is_column_reference(a) || matches!(a, Expr::Function(_))))
         {
             Ok(())
         } else {
@@ -524,7 +497,7 @@ impl Validator {
     fn numbers(&mut self, name: &str, args: &[&Expr]) -> Result<(), AdqlError> {
         for a in args {
             let t = self.value(a)?;
-            if !t.numeric_ok(a) {
+            if !numeric_ok(t, a) {
                 return refuse(a, format!("{name} needs numbers here, not {}", t.name()));
             }
         }
@@ -537,14 +510,14 @@ impl Validator {
         let t = self.value(a)?;
         let arithmetic = matches!(a, Expr::BinaryOp { .. } | Expr::UnaryOp { .. });
         let aggregate = matches!(a, Expr::Function(f) if function_name(f).is_some_and(|n| AGGREGATES.iter().any(|g| g.eq_ignore_ascii_case(n))));
-        let numeric_function = t == Ty::Numeric
+        let numeric_function = t == Kind::Number
             && !aggregate
             && matches!(
                 a,
                 Expr::Function(_) | Expr::Floor { .. } | Expr::Ceil { .. }
             );
-        let numeric_literal = t == Ty::Numeric && matches!(a, Expr::Value(_));
-        if t == Ty::String || arithmetic || numeric_function || numeric_literal {
+        let numeric_literal = t == Kind::Number && matches!(a, Expr::Value(_));
+        if t == Kind::Text || arithmetic || numeric_function || numeric_literal {
             refuse(a, format!("{name} needs a geometry, not {}", t.name()))
         } else {
             Ok(())
@@ -557,7 +530,7 @@ impl Validator {
         name: &str,
         all: &[&Expr],
         star: bool,
-    ) -> Result<Ty, AdqlError> {
+    ) -> Result<Kind, AdqlError> {
         if star {
             return refuse(e, format!("{name} does not take '*'"));
         }
@@ -585,7 +558,7 @@ impl Validator {
             "POINT" => {
                 count(&[2])?;
                 self.numbers(name, &args)?;
-                Ok(Ty::Geometry)
+                Ok(Kind::Geometry)
             }
             "CIRCLE" => {
                 count(&[2, 3])?;
@@ -595,7 +568,7 @@ impl Validator {
                 } else {
                     self.numbers(name, &args)?;
                 }
-                Ok(Ty::Geometry)
+                Ok(Kind::Geometry)
             }
             "BOX" => {
                 count(&[3, 4])?;
@@ -605,21 +578,21 @@ impl Validator {
                 } else {
                     self.numbers(name, &args)?;
                 }
-                Ok(Ty::Geometry)
+                Ok(Kind::Geometry)
             }
             "POLYGON" => {
                 if args.len() < 3 {
                     return refuse(e, "POLYGON needs at least three vertices");
                 }
                 let first = self.value(args[0])?;
-                if first != Ty::Geometry && args.len() % 2 == 0 && args.len() >= 6 {
+                if !first.is_geometry() && args.len() % 2 == 0 && args.len() >= 6 {
                     self.numbers(name, &args)?;
                 } else {
                     for a in &args {
                         self.coord_value(a)?;
                     }
                 }
-                Ok(Ty::Geometry)
+                Ok(Kind::Geometry)
             }
             "REGION" => {
                 if all.len() != 1 || !is_string_literal(all[0]) {
@@ -628,21 +601,21 @@ impl Validator {
                         "REGION takes one string literal, e.g. REGION('Circle ICRS 10 20 1')",
                     );
                 }
-                Ok(Ty::Geometry)
+                Ok(Kind::Geometry)
             }
             "CENTROID" | "AREA" | "COORDSYS" => {
                 count(&[1])?;
                 self.geometry_arg(name, args[0])?;
                 Ok(match name {
-                    "CENTROID" => Ty::Geometry,
-                    "AREA" => Ty::Numeric,
-                    _ => Ty::String,
+                    "CENTROID" => Kind::Geometry,
+                    "AREA" => Kind::Number,
+                    _ => Kind::Text,
                 })
             }
             "COORD1" | "COORD2" => {
                 count(&[1])?;
                 self.coord_value(args[0])?;
-                Ok(Ty::Numeric)
+                Ok(Kind::Number)
             }
             "DISTANCE" => {
                 count(&[2, 4])?;
@@ -652,13 +625,13 @@ impl Validator {
                 } else {
                     self.numbers(name, &args)?;
                 }
-                Ok(Ty::Numeric)
+                Ok(Kind::Number)
             }
             "CONTAINS" | "INTERSECTS" => {
                 count(&[2])?;
                 self.geometry_arg(name, args[0])?;
                 self.geometry_arg(name, args[1])?;
-                Ok(Ty::Numeric)
+                Ok(Kind::Number)
             }
             _ => unreachable!("every geometry function is handled"),
         }
@@ -668,18 +641,18 @@ impl Validator {
 /// An operand of `||` is an ADQL <character_factor>: a literal, column, aggregate, CAST,
 /// COALESCE, parenthesised expression, string function or user-defined function — not a
 /// signed or arithmetic expression, nor a numeric or geometric function.
-fn concat_operand(side: &Expr, t: Ty) -> Result<(), AdqlError> {
+fn concat_operand(side: &Expr, t: Kind) -> Result<(), AdqlError> {
     let refuse_it = |what: &str| {
         refuse(side, format!("'||' joins strings, not {what}"))
             .map_err(|err: AdqlError| err.with_hint("wrap it in parentheses or CAST it AS VARCHAR"))
     };
-    if t == Ty::Geometry {
+    if t.is_geometry() {
         return refuse_it("geometries");
     }
     match side {
         Expr::UnaryOp { .. } => refuse_it("signed numbers"),
         Expr::BinaryOp { op, .. } if *op != BinaryOperator::StringConcat => refuse_it("arithmetic"),
-        Expr::Cast { .. } if t == Ty::Numeric => refuse_it("numbers"),
+        Expr::Cast { .. } if t == Kind::Number => refuse_it("numbers"),
         Expr::Function(f) => {
             let name = function_name(f).unwrap_or("").to_ascii_uppercase();
             let numeric = MATH_FUNCTIONS.iter().any(|m| m.0 == name)
@@ -708,15 +681,15 @@ fn is_comparison(op: &BinaryOperator) -> bool {
     )
 }
 
-fn cast_target(e: &Expr, data_type: &DataType) -> Result<Ty, AdqlError> {
+fn cast_target(e: &Expr, data_type: &DataType) -> Result<Kind, AdqlError> {
     match data_type {
-        DataType::Char(_) | DataType::Varchar(_) => Ok(Ty::String),
-        DataType::SmallInt(None) | DataType::Integer(None) | DataType::BigInt(None) | DataType::Real | DataType::DoublePrecision => Ok(Ty::Numeric),
-        DataType::Timestamp(None, sqlparser::ast::TimezoneInfo::None) => Ok(Ty::Timestamp),
+        DataType::Char(_) | DataType::Varchar(_) => Ok(Kind::Text),
+        DataType::SmallInt(None) | DataType::Integer(None) | DataType::BigInt(None) | DataType::Real | DataType::DoublePrecision => Ok(Kind::Number),
+        DataType::Timestamp(None, sqlparser::ast::TimezoneInfo::None) => Ok(Kind::Timestamp),
         DataType::Custom(name, modifiers) if modifiers.is_empty() && name.0.len() == 1 => {
             let n = name.to_string().to_ascii_uppercase();
             if matches!(n.as_str(), "POINT" | "CIRCLE" | "POLYGON") {
-                Ok(Ty::Geometry)
+                Ok(Kind::Geometry)
             } else {
                 refuse(e, format!("{n} is not an ADQL type")).map_err(|err| err.with_hint("CHAR, VARCHAR, SMALLINT, INTEGER, BIGINT, REAL, DOUBLE PRECISION, TIMESTAMP, POINT, CIRCLE or POLYGON"))
             }

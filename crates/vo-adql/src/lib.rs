@@ -12,8 +12,9 @@
 //! methods of one `Validator`) → the translation (`translate` for queries, selects and
 //! expressions, `scope` for names and their kinds, `geometry/` for the geometry functions,
 //! methods of one `Translator`) → SQL spelled by `pg`, the output dialect: the only module
-//! that knows PostgreSQL's and pgSphere's spellings and how `s_region` is stored. `syntax`
-//! holds the tree-reading helpers both walks use. No module imports one that imports it.
+//! that knows PostgreSQL's and pgSphere's spellings and how `s_region` is stored. Both walks
+//! speak one type model (`types::Kind`); `syntax` holds the tree-reading helpers both use.
+//! No module imports one that imports it.
 //!
 //! Does not own: the catalogue's content, database access, or HTTP.
 
@@ -31,6 +32,7 @@ mod scope;
 mod syntax;
 mod tokens;
 mod translate;
+mod types;
 mod units;
 
 pub use dialect::AdqlDialect;

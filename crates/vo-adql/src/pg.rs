@@ -4,7 +4,7 @@
 //! stored (`s_region_bound`, `s_point`, `archive.obscore_footprint`). A second target
 //! (another extension, another database) is another module of these functions.
 
-use crate::scope::Kind;
+use crate::types::Kind;
 use vo_region::Shape;
 
 /// The table of `s_region`'s exact pieces (one row per outer circle or polygon, one per hole).

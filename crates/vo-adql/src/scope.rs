@@ -2,45 +2,10 @@
 //! rules (regular identifiers case-insensitive, delimited ones exact).
 
 use crate::error::AdqlError;
+pub(crate) use crate::types::Kind;
 use sqlparser::ast::Ident;
 use std::sync::Arc;
 use vo_catalogue::{Catalogue, Column, Table};
-
-/// What the translator knows of a value's type.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(crate) enum Kind {
-    Number,
-    Text,
-    Timestamp,
-    Point,
-    Circle,
-    Box,
-    Polygon,
-    /// ObsCore's s_region: STC-S text with an indexed, exact footprint.
-    Region,
-    Null,
-}
-
-impl Kind {
-    pub fn is_geometry(self) -> bool {
-        matches!(
-            self,
-            Kind::Point | Kind::Circle | Kind::Box | Kind::Polygon | Kind::Region
-        )
-    }
-
-    pub fn of_column(c: &Column) -> Kind {
-        match (c.datatype.as_str(), c.xtype.as_deref()) {
-            (_, Some("adql:REGION")) => Kind::Region,
-            (_, Some("point")) => Kind::Point,
-            (_, Some("circle")) => Kind::Circle,
-            (_, Some("polygon")) => Kind::Polygon,
-            (_, Some("timestamp")) => Kind::Timestamp,
-            ("char" | "unicodeChar", _) => Kind::Text,
-            _ => Kind::Number,
-        }
-    }
-}
 
 /// A column a source offers: a catalogue column (shared, not copied), or a result column of
 /// a WITH query or subquery.

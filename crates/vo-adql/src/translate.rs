@@ -150,6 +150,9 @@ fn kind_votable(kind: Kind) -> (&'static str, Option<&'static str>, Option<&'sta
         Kind::Circle => ("double", Some("3"), Some("circle")),
         Kind::Box | Kind::Polygon => ("double", Some("*"), Some("polygon")),
         Kind::Region => ("char", Some("*"), Some("adql:REGION")),
+        // the translation resolves every value; only the check, which writes no fields,
+        // meets these
+        Kind::Geometry | Kind::Unknown => ("char", Some("*"), None),
     }
 }
 

@@ -5,9 +5,9 @@
 
 use crate::error::AdqlError;
 use crate::pg;
-use crate::scope::Kind;
 use crate::syntax::{function_name, literal_number};
 use crate::translate::Translator;
+use crate::types::Kind;
 use sqlparser::ast::{Expr, Spanned, Value};
 
 mod frames;

@@ -1,6 +1,6 @@
 //! What a geometry predicate or function works on.
 
-use crate::scope::Kind;
+use crate::types::Kind;
 
 /// A geometry operand: a pgSphere value, or ObsCore's s_region of a FROM entry.
 pub(super) enum Operand {

@@ -4,7 +4,7 @@
 
 use crate::error::AdqlError;
 use crate::pg::string_literal;
-use crate::scope::Kind;
+use crate::types::Kind;
 use sqlparser::ast::{Expr, Spanned, Value};
 
 /// CAST(x AS POINT | CIRCLE | POLYGON) from the DALI serialisation: "ra dec",

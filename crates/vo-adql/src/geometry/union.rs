@@ -5,7 +5,7 @@
 use super::operand::{LiteralPiece, Operand};
 use crate::error::AdqlError;
 use crate::pg::{self, shape_in_region, shape_intersects_region};
-use crate::scope::Kind;
+use crate::types::Kind;
 use sqlparser::tokenizer::Location;
 use vo_region::Region;
 
