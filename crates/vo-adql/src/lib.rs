@@ -8,26 +8,26 @@
 //! its line and column and, where one exists, the fix.
 //!
 //! Layout, in the order a query meets it: `parse` (size and nesting bounds, `tokens`, the
-//! parser) → the check (`query` for query-level constructs, `expr` for expressions, both
-//! methods of one `Validator`) → the translation (`translate` for queries, selects and
-//! expressions, `scope` for names and their kinds, `geometry/` for the geometry functions,
-//! methods of one `Translator`) → SQL spelled by `pg`, the output dialect: the only module
-//! that knows PostgreSQL's and pgSphere's spellings and how `s_region` is stored. Both walks
-//! speak one type model (`types::Kind`); `syntax` holds the tree-reading helpers both use.
-//! No module imports one that imports it.
+//! parser) → `check/` (the check, one module per construct — `query`, `select`,
+//! `relation`, `condition`, `expr`, `function`, `geometry` — all methods of one
+//! `Validator`) → `translate/` (the translation, laid out the same way with `geometry/`
+//! beside them, all methods of one `Translator`; `scope` resolves names) → SQL spelled by
+//! `pg`, the output dialect: the only module that knows PostgreSQL's and pgSphere's
+//! spellings and how `s_region` is stored. Both walks speak one type model (`types::Kind`);
+//! `syntax` holds the tree-reading helpers both use. No module imports one that imports it.
+//! The check and the translation are still two walks over the tree (the translation runs
+//! after the check): merging them into one is not done.
 //!
 //! Does not own: the catalogue's content, database access, or HTTP.
 
+mod check;
 mod dialect;
 mod error;
-mod expr;
 mod functions;
-mod geometry;
 mod limits;
 mod nesting;
 mod parse;
 mod pg;
-mod query;
 mod scope;
 mod syntax;
 mod tokens;

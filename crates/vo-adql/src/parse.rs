@@ -2,10 +2,11 @@
 //! parser, and the check of the tree (the ADQL grammar and the type rules that need no
 //! catalogue).
 
+use crate::check::Validator;
 use crate::dialect::AdqlDialect;
 use crate::error::AdqlError;
 use crate::nesting::MAX_NESTING;
-use crate::{limits, query, tokens};
+use crate::{limits, tokens};
 use sqlparser::parser::{Parser, ParserError};
 
 /// The parser's own recursion budget: a level of nesting costs it up to four calls (a nested
@@ -59,6 +60,6 @@ pub(crate) fn parse(adql: &str) -> Result<sqlparser::ast::Query, AdqlError> {
             )
         });
     }
-    query::Validator::default().top_query(&query)?;
+    Validator::default().top_query(&query)?;
     Ok(*query)
 }

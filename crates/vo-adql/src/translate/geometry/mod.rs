@@ -3,10 +3,10 @@
 //! a GiST-indexed test on `s_region_bound`; `POINT('ICRS', s_ra, s_dec)` of ObsCore becomes
 //! its indexed `s_point`.
 
+use super::translator::Translator;
 use crate::error::AdqlError;
 use crate::pg;
 use crate::syntax::{function_name, literal_number};
-use crate::translate::Translator;
 use crate::types::Kind;
 use sqlparser::ast::{Expr, Spanned, Value};
 

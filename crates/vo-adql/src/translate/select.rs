@@ -1,0 +1,294 @@
+//! One SELECT: its output columns (with `*` expanded from the catalogue), WHERE, GROUP BY, HAVING, ORDER BY.
+
+use super::translator::Translator;
+use crate::error::AdqlError;
+use crate::pg::{self};
+use crate::scope::{quote_ident_always, Kind, Source, SourceColumn};
+use crate::syntax::function_name;
+use sqlparser::ast::{
+    Distinct, Expr, GroupByExpr, OrderBy, OrderByKind, Select, SelectItem,
+    SelectItemQualifiedWildcardKind, Spanned, Value,
+};
+use std::sync::Arc;
+use vo_catalogue::Column;
+
+impl<'c> Translator<'c> {
+    pub(super) fn select(
+        &mut self,
+        s: &Select,
+        order: Option<&OrderBy>,
+        limit: Option<u64>,
+        offset: Option<&str>,
+    ) -> Result<(String, Vec<OutputColumn>), AdqlError> {
+        self.scopes.levels.push(Vec::new());
+        let mut from = Vec::new();
+        for table in &s.from {
+            from.push(self.table_with_joins(table)?);
+        }
+        let mut items = Vec::new();
+        let mut columns = Vec::new();
+        for item in &s.projection {
+            match item {
+                SelectItem::Wildcard(_) => {
+                    for source in self.scopes.levels.last().unwrap() {
+                        expand_source(source, &mut items, &mut columns);
+                    }
+                }
+                SelectItem::QualifiedWildcard(
+                    SelectItemQualifiedWildcardKind::ObjectName(name),
+                    _,
+                ) => {
+                    let parts: Vec<&sqlparser::ast::Ident> =
+                        name.0.iter().filter_map(|p| p.as_ident()).collect();
+                    let written = parts
+                        .iter()
+                        .map(|i| i.value.as_str())
+                        .collect::<Vec<_>>()
+                        .join(".");
+                    let source = self
+                        .scopes
+                        .levels
+                        .last()
+                        .unwrap()
+                        .iter()
+                        .find(|src| src.matches_qualifier(&parts))
+                        .ok_or_else(|| {
+                            AdqlError::at(
+                                format!(
+                                    "{written}.*: there is no table {written} in this query's FROM"
+                                ),
+                                name.span().start,
+                            )
+                        })?;
+                    expand_source(source, &mut items, &mut columns);
+                }
+                SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } => {
+                    let (sql, kind, meta) = self.output_expr(e)?;
+                    let name = match item {
+                        SelectItem::ExprWithAlias { alias, .. } => alias.value.clone(),
+                        _ => match (&meta, e) {
+                            (Some(m), _) => m.name.clone(),
+                            (None, Expr::Function(f)) => {
+                                function_name(f).unwrap_or("expr").to_ascii_lowercase()
+                            }
+                            _ => {
+                                self.counter += 1;
+                                format!("col{}", self.counter)
+                            }
+                        },
+                    };
+                    items.push(format!("{sql} AS {}", quote_ident_always(&name)));
+                    let (datatype, arraysize, xtype) = kind_votable(kind);
+                    let meta = if matches!(item, SelectItem::ExprWithAlias { .. }) {
+                        meta.map(|m| {
+                            Arc::new(Column {
+                                name: name.clone(),
+                                ..(*m).clone()
+                            })
+                        })
+                    } else {
+                        meta
+                    };
+                    columns.push(OutputColumn {
+                        name,
+                        meta,
+                        datatype,
+                        arraysize,
+                        xtype,
+                    });
+                }
+                _ => unreachable!("validated"),
+            }
+        }
+        let distinct = match s.distinct {
+            Some(Distinct::Distinct) => "DISTINCT ",
+            _ => "",
+        };
+        let mut sql = format!(
+            "SELECT {distinct}{} FROM {}",
+            items.join(", "),
+            from.join(", ")
+        );
+        if let Some(w) = &s.selection {
+            sql.push_str(&format!(" WHERE {}", self.condition(w)?));
+        }
+        if let GroupByExpr::Expressions(group, _) = &s.group_by {
+            if !group.is_empty() {
+                let mut parts = Vec::new();
+                for g in group {
+                    parts.push(self.group_or_order_expr(g, &columns)?);
+                }
+                sql.push_str(&format!(" GROUP BY {}", parts.join(", ")));
+            }
+        }
+        if let Some(h) = &s.having {
+            sql.push_str(&format!(" HAVING {}", self.condition(h)?));
+        }
+        if let Some(order) = order {
+            let OrderByKind::Expressions(list) = &order.kind else {
+                unreachable!("validated")
+            };
+            let mut parts = Vec::new();
+            for item in list {
+                let direction = sort_direction(&item.options);
+                parts.push(format!(
+                    "{}{direction}",
+                    self.group_or_order_expr(&item.expr, &columns)?
+                ));
+            }
+            sql.push_str(&format!(" ORDER BY {}", parts.join(", ")));
+        }
+        if let Some(l) = limit {
+            sql.push_str(&format!(" LIMIT {l}"));
+        }
+        if let Some(o) = offset {
+            sql.push_str(&format!(" OFFSET {o}"));
+        }
+        self.scopes.levels.pop();
+        Ok((sql, columns))
+    }
+
+    /// GROUP BY / ORDER BY terms: a column number, a result alias, or an expression.
+    pub(super) fn group_or_order_expr(
+        &mut self,
+        e: &Expr,
+        columns: &[OutputColumn],
+    ) -> Result<String, AdqlError> {
+        if let Expr::Value(v) = e {
+            if let Value::Number(n, _) = &v.value {
+                return Ok(n.clone());
+            }
+        }
+        if let Expr::Identifier(i) = e {
+            let in_scope = self.scopes.resolve(std::slice::from_ref(i)).is_ok();
+            if !in_scope {
+                if let Some(c) = output_column(columns, i) {
+                    return Ok(quote_ident_always(&c.name));
+                }
+            }
+        }
+        Ok(self.expr(e)?.0)
+    }
+
+    /// A select-list expression: geometry values come out as DALI arrays.
+    pub(super) fn output_expr(
+        &mut self,
+        e: &Expr,
+    ) -> Result<(String, Kind, Option<Arc<Column>>), AdqlError> {
+        if let Expr::Identifier(_) | Expr::CompoundIdentifier(_) = e {
+            let parts = match e {
+                Expr::Identifier(i) => vec![i.clone()],
+                Expr::CompoundIdentifier(p) => p.clone(),
+                _ => unreachable!(),
+            };
+            let resolved = self.scopes.resolve(&parts)?;
+            let kind = resolved.column.kind;
+            // a geometry column (an uploaded point, circle or polygon) comes out as a DALI
+            // array too; s_region (a Region) stays ALMA's STC-S text
+            let sql = match kind {
+                Kind::Point | Kind::Circle | Kind::Polygon | Kind::Box => {
+                    pg::as_output(&resolved.sql, kind)
+                }
+                _ => resolved.sql,
+            };
+            return Ok((sql, kind, resolved.column.meta().cloned()));
+        }
+        let (sql, kind) = self.expr(e)?;
+        Ok((pg::as_output(&sql, kind), kind, None))
+    }
+}
+
+/// `source.*`: every column of a FROM entry, named as the catalogue names it.
+pub(super) fn expand_source(
+    source: &Source,
+    items: &mut Vec<String>,
+    columns: &mut Vec<OutputColumn>,
+) {
+    let alias = quote_ident_always(&source.alias);
+    items.reserve(source.columns.len());
+    columns.reserve(source.columns.len());
+    for c in &source.columns {
+        let mut item = String::with_capacity(alias.len() + 2 * c.name().len() + 12);
+        if matches!(
+            c.kind,
+            Kind::Point | Kind::Circle | Kind::Polygon | Kind::Box
+        ) {
+            // an uploaded geometry comes out as a DALI array, as when it is named
+            let mut column = format!("{alias}.");
+            c.write_sql(&mut column);
+            item.push_str(&pg::as_output(&column, c.kind));
+        } else {
+            item.push_str(&alias);
+            item.push('.');
+            c.write_sql(&mut item);
+        }
+        item.push_str(" AS \"");
+        item.push_str(&c.name().replace('"', "\"\""));
+        item.push('"');
+        items.push(item);
+        columns.push(out_from_source(c));
+    }
+}
+
+pub(super) fn out_from_source(c: &SourceColumn) -> OutputColumn {
+    let (datatype, arraysize, xtype) = kind_votable(c.kind);
+    OutputColumn {
+        name: c.name().to_string(),
+        meta: c.meta().cloned(),
+        datatype,
+        arraysize,
+        xtype,
+    }
+}
+
+/// The result column an identifier names (ORDER BY / GROUP BY by output name).
+pub(super) fn output_column<'a>(
+    columns: &'a [OutputColumn],
+    i: &sqlparser::ast::Ident,
+) -> Option<&'a OutputColumn> {
+    columns.iter().find(|c| {
+        if i.quote_style.is_some() {
+            c.name == i.value
+        } else {
+            c.name.eq_ignore_ascii_case(&i.value)
+        }
+    })
+}
+
+pub(super) fn sort_direction(options: &sqlparser::ast::OrderByOptions) -> &'static str {
+    match options.sort {
+        Some(sqlparser::ast::OrderBySort::Desc) => " DESC",
+        Some(sqlparser::ast::OrderBySort::Asc) => " ASC",
+        _ => "",
+    }
+}
+
+/// One column of the result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutputColumn {
+    pub name: String,
+    /// The catalogue's metadata when the column is a plain column reference.
+    pub meta: Option<Arc<Column>>,
+    /// VOTable datatype and arraysize/xtype for computed values.
+    pub datatype: &'static str,
+    pub arraysize: Option<&'static str>,
+    pub xtype: Option<&'static str>,
+}
+
+pub(super) fn kind_votable(
+    kind: Kind,
+) -> (&'static str, Option<&'static str>, Option<&'static str>) {
+    match kind {
+        Kind::Number | Kind::Null => ("double", None, None),
+        // computed text may hold anything its operands or the query's literals hold
+        Kind::Text => ("unicodeChar", Some("*"), None),
+        Kind::Timestamp => ("char", Some("*"), Some("timestamp")),
+        Kind::Point => ("double", Some("2"), Some("point")),
+        Kind::Circle => ("double", Some("3"), Some("circle")),
+        Kind::Box | Kind::Polygon => ("double", Some("*"), Some("polygon")),
+        Kind::Region => ("char", Some("*"), Some("adql:REGION")),
+        // the translation resolves every value; only the check, which writes no fields,
+        // meets these
+        Kind::Geometry | Kind::Unknown => ("char", Some("*"), None),
+    }
+}
