@@ -30,7 +30,9 @@ impl Unavailable {
     pub fn message(&self) -> String {
         match self {
             Unavailable::NotFound(name) => format!(
-                "NotFoundFault: no file is called {name}; DataLink (/datalink/sync?ID=…) lists a dataset's files"
+                "NotFoundFault: no file is called {name}; DataLink ({}{}?ID=…) lists a dataset's files",
+                vo_catalogue::routes::DATALINK,
+                vo_catalogue::routes::SYNC
             ),
             Unavailable::Proprietary { name, release_date } => format!(
                 "AuthorizationFault: {name} is proprietary {}; only its PI, the people the PI delegated and archive staff may fetch it: sign in (HTTP Basic, or a bearer token from /auth/realms/ALMA/protocol/openid-connect/token)",

@@ -245,12 +245,20 @@ async fn check_query_role(pool: &vo_db::Pool) -> anyhow::Result<()> {
 
 /// What a request that matches no route gets: a 404 that names the places that exist.
 async fn no_such_resource(request: actix_web::HttpRequest) -> actix_web::HttpResponse {
+    use vo_catalogue::routes;
     actix_web::HttpResponse::NotFound()
         .content_type("text/plain; charset=utf-8")
         .body(format!(
-            "nothing here answers {} {}; the query page is /, the IVOA services are /tap, /sia2, /datalink and /soda (each describes itself at its /capabilities), files are at /dataPortal/NAME (a download script at /dataPortal/script?ID=…), previews at /preview/NAME/peak.png, and sign-in at /auth/realms/ALMA/protocol/openid-connect/token\n",
+            "nothing here answers {} {}; the query page is /, the IVOA services are {tap}, {sia2}, {datalink} and {soda} (each describes itself at its /capabilities), files are at {portal}/NAME (a download script at {portal}/script?ID=…), previews at {preview}/NAME/peak.png, and sign-in at {realm}/protocol/openid-connect/token\n",
             request.method(),
-            request.path().chars().take(200).collect::<String>()
+            request.path().chars().take(200).collect::<String>(),
+            tap = routes::TAP,
+            sia2 = routes::SIA2,
+            datalink = routes::DATALINK,
+            soda = routes::SODA,
+            portal = routes::DATA_PORTAL,
+            preview = routes::PREVIEW,
+            realm = vo_access::REALM_PATH,
         ))
 }
 
