@@ -25,11 +25,7 @@ pub fn jobs(service: &SodaService, dir: PathBuf) -> Jobs<SodaJobs> {
         SodaJobs(service.clone()),
         service.limits.jobs.clone(),
         dir,
-        &format!(
-            "{}{}",
-            vo_catalogue::routes::SODA,
-            vo_catalogue::routes::ASYNC
-        ),
+        vo_catalogue::routes::SODA,
     )
 }
 

@@ -70,7 +70,7 @@ pub fn configure(
                         .route(web::get().to(sync::cutout))
                         .route(web::post().to(sync::cutout)),
                 )
-                .service(vo_uws_service::scope(jobs, vo_catalogue::routes::ASYNC))
+                .service(vo_uws_service::scope(jobs))
                 .service(web::resource("/availability").get(vo_endpoint::availability))
                 .service(web::resource("/capabilities").get(capabilities::capabilities)),
         );

@@ -23,11 +23,7 @@ pub fn jobs(service: &TapService, dir: PathBuf) -> Jobs<TapJobs> {
         TapJobs(service.clone()),
         service.limits.jobs.clone(),
         dir,
-        &format!(
-            "{}{}",
-            vo_catalogue::routes::TAP,
-            vo_catalogue::routes::ASYNC
-        ),
+        vo_catalogue::routes::TAP,
     )
 }
 

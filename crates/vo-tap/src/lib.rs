@@ -56,7 +56,7 @@ pub fn configure(
                         .route(web::get().to(sync::sync))
                         .route(web::post().to(sync::sync)),
                 )
-                .service(vo_uws_service::scope(jobs, vo_catalogue::routes::ASYNC))
+                .service(vo_uws_service::scope(jobs))
                 .service(web::resource("/availability").get(vo_endpoint::availability))
                 .service(web::resource("/capabilities").get(capabilities::capabilities))
                 .service(web::resource("/examples").get(examples::examples_page))

@@ -142,13 +142,19 @@ impl<K: Clone> Clone for Jobs<K> {
 }
 
 impl<K> Jobs<K> {
-    pub fn new(kind: K, limits: AsyncLimits, dir: PathBuf, list_path: &str) -> Jobs<K> {
+    /// A service's jobs: `service_path` is where the service lives (`/tap`); its job list
+    /// is at `<service_path>/async`.
+    pub fn new(kind: K, limits: AsyncLimits, dir: PathBuf, service_path: &str) -> Jobs<K> {
         Jobs {
             kind,
             limits,
             quotas: Quotas::default(),
             dir,
-            list_path: list_path.trim_end_matches('/').to_string(),
+            list_path: format!(
+                "{}{}",
+                service_path.trim_end_matches('/'),
+                vo_catalogue::routes::ASYNC
+            ),
             wake: Arc::new(tokio::sync::Notify::new()),
         }
     }
@@ -165,15 +171,14 @@ impl<K> Jobs<K> {
     }
 }
 
-/// The UWS resources at `list_path` (a scope to register on the application, or inside
-/// the service's own scope with a path relative to it). The application provides
-/// `web::Data<vo_db::Pool>`.
-pub fn scope<K: JobKind>(jobs: Jobs<K>, relative_path: &str) -> actix_web::Scope {
+/// The UWS resources, to register inside the service's own scope (at `/async` in it). The
+/// application provides `web::Data<vo_db::Pool>`.
+pub fn scope<K: JobKind>(jobs: Jobs<K>) -> actix_web::Scope {
     let rules = vo_endpoint::ParamRules {
         max_body: jobs.kind.max_body(),
         refusal: |e| responses::plain(e.1, e.0),
     };
-    web::scope(relative_path)
+    web::scope(vo_catalogue::routes::ASYNC)
         .app_data(web::Data::new(rules))
         .app_data(web::Data::new(jobs))
         .service(

@@ -129,16 +129,11 @@ async fn workers_keep_results_only_of_completed_jobs_and_stop_the_others() {
         jobs: 100,
         job_bytes: 4096,
     };
-    let jobs = Jobs::new(
-        kind.clone(),
-        limits,
-        dir.path().to_path_buf(),
-        "/test/async",
-    )
-    .with_quotas(Quotas {
-        anonymous: quota,
-        account: quota,
-    });
+    let jobs =
+        Jobs::new(kind.clone(), limits, dir.path().to_path_buf(), "/test").with_quotas(Quotas {
+            anonymous: quota,
+            account: quota,
+        });
     vo_uws_service::start_workers(jobs.clone(), pool.clone());
 
     let client = db.client().await;
