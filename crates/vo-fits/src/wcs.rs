@@ -135,6 +135,9 @@ fn scale_and_rotation(header: &Header) -> Result<((f64, f64), Option<[[f64; 2]; 
             cdelt[i] = sign * norm;
             pc[i] = [rows[i][0] / cdelt[i], rows[i][1] / cdelt[i]];
         }
+        if !(pc[0][0] * pc[1][1] - pc[0][1] * pc[1][0]).is_normal() {
+            return Err("the CD matrix is singular: its rows are parallel".into());
+        }
         return Ok(((cdelt[0], cdelt[1]), Some(pc)));
     }
     let need = |k: &str| get(k).ok_or_else(|| format!("{k} missing or not a number"));
@@ -149,7 +152,7 @@ fn scale_and_rotation(header: &Header) -> Result<((f64, f64), Option<[[f64; 2]; 
             [pc("PC1_1", true), pc("PC1_2", false)],
             [pc("PC2_1", false), pc("PC2_2", true)],
         ];
-        if m[0][0] * m[1][1] - m[0][1] * m[1][0] == 0.0 {
+        if !(m[0][0] * m[1][1] - m[0][1] * m[1][0]).is_normal() {
             return Err("the PC matrix is singular".into());
         }
         let identity = m == [[1.0, 0.0], [0.0, 1.0]];
