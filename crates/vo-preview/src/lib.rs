@@ -4,12 +4,12 @@
 //! the channels, which emission lines in a minority of channels do not move; for a
 //! single-channel image the image itself) and the spectrum through the brightest pixel.
 //!
-//! Owns: reading pixel data through a memory map (any BITPIX, with BSCALE/BZERO/BLANK),
-//! collapsing cubes to maps, brightness scaling, the colour map, the image and plot layout,
+//! Owns: the sky and channel planes of an image (read through vo-fits' image reader, any
+//! BITPIX with BSCALE/BZERO/BLANK), collapsing cubes to maps, brightness scaling, the colour map, the image and plot layout,
 //! a built-in bitmap font, and PNG encoding. The output is deterministic: the same file gives
 //! the same bytes, so a cache may compare them.
 //!
-//! Does not own: FITS headers and WCS (`vo-fits`), HTTP, caching, or deciding which files
+//! Does not own: FITS headers, pixel decoding and WCS (`vo-fits`), HTTP, caching, or deciding which files
 //! may be previewed (the services that call [`render`] do that).
 
 mod canvas;

@@ -7,8 +7,8 @@
 //! row carries ([`Cell`]), and how a result ends (OK, OVERFLOW after MAXREC rows, or an error
 //! after some rows were sent); the DataLink service descriptors a VOTable may carry. Error documents for requests that fail before any row.
 //!
-//! Does not own: where rows come from (the endpoint crates decode PostgreSQL rows into
-//! [`Cell`]s), HTTP, or reading VOTables (the upload reader).
+//! Does not own: where rows come from (vo-query decodes PostgreSQL rows into [`Cell`]s),
+//! FITS header cards (vo-fits writes them), HTTP, or reading VOTables (the upload reader).
 
 mod big_endian;
 mod cell;

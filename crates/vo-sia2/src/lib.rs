@@ -4,7 +4,8 @@
 //! COLLECTION, FACILITY, INSTRUMENT, DPTYPE, CALIB, TARGET, TIMERES, SPECRP, FORMAT, MAXREC)
 //! turned into an ADQL query over `ivoa.obscore`, and its VOSI capabilities and availability.
 //! Does not own: translation, execution or the result format — the ADQL goes through the
-//! same planner, executor and writers as TAP (vo-endpoint).
+//! same planner, executor and writers as TAP (vo-query) — nor the sky values POS is read as
+//! (vo-region).
 
 mod constraints;
 mod query;

@@ -5,8 +5,8 @@
 //! is (one result per cutout), its capabilities and availability, and SODA's text/plain
 //! error documents.
 //! Does not own: cutting (vo-cutout), finding a dataset's file and its release (vo-archive
-//! through vo-endpoint), parsing DALI values (vo-endpoint), or the UWS resources and
-//! workers (vo-uws-service).
+//! through vo-endpoint), reading the sky values (vo-region) and intervals (vo-endpoint), or
+//! the UWS resources and workers (vo-uws-service).
 
 mod async_jobs;
 mod capabilities;

@@ -4,8 +4,8 @@
 //! `/tap/async` (what a TAP job is; the UWS resources and workers are vo-uws-service'), VOSI
 //! capabilities, availability and tables, DALI examples (from `schema/examples.toml`), and
 //! the limits it advertises and enforces.
-//! Does not own: ADQL (vo-adql), result formats (vo-results), running a query and streaming
-//! it (vo-endpoint), the database (vo-db), nor the server itself (the binary composes).
+//! Does not own: ADQL (vo-adql), result formats (vo-results), planning, running a query and
+//! streaming it (vo-query), the database (vo-db), nor the server itself (the binary composes).
 
 mod async_jobs;
 mod capabilities;
