@@ -76,13 +76,12 @@ impl Cube {
             let region = vo_region::Area::new(spatial).map_err(CutoutError::Usage)?;
             let (width, height) = (self.axes()[0], self.axes()[1]);
             match pixel_box(&self.wcs().celestial, width, height, &region)
-                .map_err(|m| CutoutError::Usage(format!("{}: {m}", spatial.dali())))?
+                .map_err(|m| CutoutError::Usage(format!("{spatial}: {m}")))?
             {
                 Some((x, y)) => (cuts[0], cuts[1]) = (x, y),
                 None => {
                     return Err(CutoutError::NoOverlap(format!(
-                        "{} does not overlap the image, which covers {}",
-                        spatial.dali(),
+                        "{spatial} does not overlap the image, which covers {}",
                         self.sky_extent()
                     )))
                 }

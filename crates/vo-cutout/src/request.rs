@@ -38,7 +38,7 @@ impl fmt::Display for CutoutRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut parts = Vec::new();
         if let Some(spatial) = &self.spatial {
-            parts.push(spatial.dali());
+            parts.push(spatial.to_string());
         }
         if let Some(band) = self.band {
             parts.push(Self::band_text(band));
@@ -79,6 +79,6 @@ mod tests {
         );
         assert_eq!(CutoutRequest::default().to_string(), "whole dataset");
         let polygon = Shape::Polygon(vec![(1.0, 2.0), (3.5, -4.0), (5.0, 6.0)]);
-        assert_eq!(polygon.dali(), "POLYGON 1 2 3.5 -4 5 6");
+        assert_eq!(polygon.to_string(), "POLYGON 1 2 3.5 -4 5 6");
     }
 }

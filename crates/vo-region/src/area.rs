@@ -39,7 +39,7 @@ impl Area {
     /// The shape's area, or why it is not one (the message starts with the shape in DALI's
     /// form).
     pub fn new(shape: &Shape) -> Result<Area, String> {
-        let usage = |message: String| Err(format!("{}: {message}", shape.dali()));
+        let usage = |message: String| Err(format!("{shape}: {message}"));
         match shape {
             Shape::Circle { ra, dec, radius } => {
                 if !ra.is_finite() || !dec.is_finite() || dec.abs() > 90.0 {
@@ -353,8 +353,8 @@ mod tests {
         ];
         for shape in cases {
             match Area::new(&shape) {
-                Err(message) => assert!(message.starts_with(&shape.dali()), "{message}"),
-                other => panic!("{}: {other:?}", shape.dali()),
+                Err(message) => assert!(message.starts_with(&shape.to_string()), "{message}"),
+                other => panic!("{shape}: {other:?}"),
             }
         }
     }

@@ -65,27 +65,22 @@ impl fmt::Display for Number {
     }
 }
 
-/// A shape reads as DALI's POS writes it (as [`Shape::dali`]).
+/// A shape as DALI's POS writes it: `CIRCLE ra dec r`, `RANGE ra1 ra2 dec1 dec2`,
+/// `POLYGON ra1 dec1 …` (what [`pos`] reads back).
 impl fmt::Display for Shape {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.dali())
-    }
-}
-
-impl Shape {
-    /// The shape as DALI's POS writes it: `CIRCLE ra dec r`, `RANGE ra1 ra2 dec1 dec2`,
-    /// `POLYGON ra1 dec1 …`.
-    pub fn dali(&self) -> String {
         match self {
             Shape::Circle { ra, dec, radius } => {
-                format!(
+                write!(
+                    f,
                     "CIRCLE {} {} {}",
                     Number(*ra),
                     Number(*dec),
                     Number(*radius)
                 )
             }
-            Shape::Range { ra, dec } => format!(
+            Shape::Range { ra, dec } => write!(
+                f,
                 "RANGE {} {} {} {}",
                 Number(ra.0),
                 Number(ra.1),
@@ -93,11 +88,11 @@ impl Shape {
                 Number(dec.1)
             ),
             Shape::Polygon(vertices) => {
-                let mut text = String::from("POLYGON");
+                f.write_str("POLYGON")?;
                 for (ra, dec) in vertices {
-                    text.push_str(&format!(" {} {}", Number(*ra), Number(*dec)));
+                    write!(f, " {} {}", Number(*ra), Number(*dec))?;
                 }
-                text
+                Ok(())
             }
         }
     }
@@ -296,8 +291,8 @@ mod tests {
             "POLYGON 1 2 3.5 -4 5 6",
         ] {
             let shape = pos("POS", text).unwrap();
-            assert_eq!(shape.dali(), text);
-            assert_eq!(pos("POS", &shape.dali()).unwrap(), shape);
+            assert_eq!(shape.to_string(), text);
+            assert_eq!(pos("POS", &shape.to_string()).unwrap(), shape);
         }
         assert_eq!(Number(f64::INFINITY).to_string(), "+Inf");
         assert_eq!(Number(f64::NEG_INFINITY).to_string(), "-Inf");
