@@ -1,6 +1,6 @@
 //! The ADQL dialect: regular identifiers are Latin letters, digits and underscores; delimited
 //! identifiers use double quotes; strings single quotes. Everything else is standard SQL as
-//! far as the tokenizer is concerned; the validator decides what ADQL allows.
+//! far as the tokenizer is concerned; the walk's grammar rules (`translate`) decide what ADQL allows.
 
 use sqlparser::dialect::Dialect;
 

@@ -8,19 +8,19 @@
 //! its line and column and, where one exists, the fix.
 //!
 //! Layout, in the order a query meets it: `parse` (size and nesting bounds, `tokens`, the
-//! parser) → `check/` (the check, one module per construct — `query`, `select`,
-//! `relation`, `condition`, `expr`, `function`, `geometry` — all methods of one
-//! `Validator`) → `translate/` (the translation, laid out the same way with `geometry/`
-//! beside them, all methods of one `Translator`; `scope` resolves names) → SQL spelled by
-//! `pg`, the output dialect: the only module that knows PostgreSQL's and pgSphere's
-//! spellings and how `s_region` is stored. Both walks speak one type model (`types::Kind`);
-//! `syntax` holds the tree-reading helpers both use. No module imports one that imports it.
-//! The check and the translation are still two walks over the tree (the translation runs
-//! after the check): merging them into one is not done.
+//! parser) → `translate/`, the one walk over the tree, one module per construct (`query`,
+//! `select`, `relation`, `condition`, `expr`, `function`, `geometry/`), all methods of one
+//! `Translator`: at each construct the grammar's rules first (`rules`; a refusal stops the
+//! walk), then its SQL, spelled by `pg`, the output dialect — the only module that knows
+//! PostgreSQL's and pgSphere's spellings and how `s_region` is stored. `scope` resolves
+//! names; `types::Kind` is the one type model. [`check`] is the same walk without a
+//! catalogue: every table offers any column, of unknown kind. Problems that need the
+//! catalogue or are this service's limits (an unknown name, a frame it does not convert)
+//! are recorded and the walk goes on, so that the query's text is judged first and the
+//! check never reports them. No module imports one that imports it.
 //!
 //! Does not own: the catalogue's content, database access, or HTTP.
 
-mod check;
 mod dialect;
 mod error;
 mod functions;
@@ -45,7 +45,7 @@ pub use translate::{translate, Options, OutputColumn, Translation};
 /// Checks that `adql` is one ADQL 2.1 query: the grammar, and the type rules that need no
 /// catalogue.
 pub fn check(adql: &str) -> Result<(), AdqlError> {
-    limits::with_stack(|| parse::parse(adql).map(|_| ()))
+    limits::with_stack(|| translate::check(&parse::parse(adql)?))
 }
 
 #[cfg(test)]

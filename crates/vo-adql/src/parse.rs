@@ -1,8 +1,6 @@
-//! From text to a checked syntax tree: the size and nesting bounds, the token rules, the
-//! parser, and the check of the tree (the ADQL grammar and the type rules that need no
-//! catalogue).
+//! From text to a syntax tree: the size and nesting bounds, the token rules, the parser.
+//! The rules of the grammar that the parser does not know are the walk's (`translate`).
 
-use crate::check::Validator;
 use crate::dialect::AdqlDialect;
 use crate::error::AdqlError;
 use crate::nesting::MAX_NESTING;
@@ -14,7 +12,7 @@ use sqlparser::parser::{Parser, ParserError};
 /// stack as it recurses.
 const PARSER_RECURSION: usize = 4 * MAX_NESTING;
 
-/// Parses and validates one ADQL query. Walks over the tree it returns need the stack
+/// Parses one ADQL query. Walks over the tree it returns need the stack
 /// [`limits::with_stack`] gives.
 pub(crate) fn parse(adql: &str) -> Result<sqlparser::ast::Query, AdqlError> {
     if adql.trim().is_empty() {
@@ -60,6 +58,5 @@ pub(crate) fn parse(adql: &str) -> Result<sqlparser::ast::Query, AdqlError> {
             )
         });
     }
-    Validator::default().top_query(&query)?;
     Ok(*query)
 }

@@ -25,8 +25,8 @@ impl SourceColumn {
         }
     }
 
-    pub fn derived(name: String, meta: Option<Arc<Column>>) -> SourceColumn {
-        let kind = meta.as_deref().map(Kind::of_column).unwrap_or(Kind::Number);
+    /// A result column of a WITH query or subquery, of the kind its expression has.
+    pub fn derived(name: String, meta: Option<Arc<Column>>, kind: Kind) -> SourceColumn {
         SourceColumn {
             derived_name: Some(name),
             meta,
@@ -94,6 +94,9 @@ pub(crate) struct Source {
     pub columns: Vec<SourceColumn>,
     /// The ObsCore table: geometry predicates on s_region use its footprint.
     pub is_obscore: bool,
+    /// A table the walk does not know (the check has no catalogue): any name is one of its
+    /// columns, of unknown kind.
+    pub open: bool,
 }
 
 impl Source {
@@ -114,16 +117,43 @@ impl Source {
             qualifiers,
             columns,
             is_obscore: table.qualified_name().eq_ignore_ascii_case("ivoa.obscore"),
+            open: false,
+        }
+    }
+
+    /// A table the walk cannot look up, under the names it is written with.
+    pub fn open(written: &[Ident], alias: Option<&Ident>) -> Source {
+        let canonical_parts: Vec<String> = written.iter().map(canonical).collect();
+        let (alias_name, qualifiers) = match alias {
+            Some(a) => (canonical(a), vec![vec![canonical(a)]]),
+            None => {
+                let mut qualifiers = Vec::new();
+                for start in (0..canonical_parts.len()).rev() {
+                    qualifiers.push(canonical_parts[start..].to_vec());
+                }
+                (
+                    canonical_parts.last().cloned().unwrap_or_default(),
+                    qualifiers,
+                )
+            }
+        };
+        Source {
+            alias: alias_name,
+            qualifiers,
+            columns: Vec::new(),
+            is_obscore: false,
+            open: true,
         }
     }
 
     /// A WITH query or subquery under the name (already canonical) it is known by.
-    pub fn derived(alias: String, columns: Vec<SourceColumn>) -> Source {
+    pub fn derived(alias: String, columns: Vec<SourceColumn>, open: bool) -> Source {
         Source {
             qualifiers: vec![vec![alias.clone()]],
             alias,
             columns,
             is_obscore: false,
+            open,
         }
     }
 
@@ -187,7 +217,21 @@ impl Scopes {
                 }
             }
             match found.len() {
-                0 => continue,
+                0 => {
+                    let open = level.iter().find(|s| {
+                        s.open && (qualifier.is_empty() || s.matches_qualifier(&qualifier))
+                    });
+                    if let Some(source) = open {
+                        let column =
+                            SourceColumn::derived(column.value.clone(), None, Kind::Unknown);
+                        return Ok(Resolved {
+                            sql: source.qualified(&column),
+                            column,
+                            obscore_alias: None,
+                        });
+                    }
+                    continue;
+                }
                 1 => {
                     let (source, column) = found[0];
                     return Ok(Resolved {

@@ -1,16 +1,17 @@
 //! Search conditions: AND/OR/NOT, comparisons, BETWEEN, LIKE, IN, EXISTS, NULL tests and the geometry predicates compared with 0 or 1.
 
 use super::expr::number_text;
+use super::rules::*;
 use super::translator::Translator;
 
 use crate::error::AdqlError;
 use crate::pg::string_literal;
 use crate::scope::Kind;
-use crate::syntax::{is_predicate_call, literal_number};
+use crate::syntax::{function_name, is_predicate_call, literal_number};
 use sqlparser::ast::{BinaryOperator, Expr, Spanned, UnaryOperator};
 
 impl<'c> Translator<'c> {
-    /// A search condition.
+    /// A search condition (WHERE, HAVING, ON): predicates joined with AND, OR, NOT.
     pub(crate) fn condition(&mut self, e: &Expr) -> Result<String, AdqlError> {
         Ok(match e {
             Expr::BinaryOp {
@@ -45,7 +46,14 @@ impl<'c> Translator<'c> {
                 };
                 match literal_number(other) {
                     Some(v) if v == 1.0 || v == 0.0 => {
+                        // the grammar's rules apply to both sides in the order written
+                        if is_predicate_call(right) {
+                            self.expr(left)?;
+                        }
                         let predicate = self.geometry_predicate(call)?;
+                        if is_predicate_call(left) {
+                            self.expr(right)?;
+                        }
                         let truth = (v == 1.0) == (*op == BinaryOperator::Eq);
                         if truth {
                             predicate
@@ -56,16 +64,28 @@ impl<'c> Translator<'c> {
                     _ => self.comparison(left, op, right)?,
                 }
             }
-            Expr::BinaryOp { left, op, right } => self.comparison(left, op, right)?,
+            Expr::BinaryOp { left, op, right } if is_comparison(op) => {
+                self.comparison(left, op, right)?
+            }
             Expr::Between {
                 expr,
                 negated,
                 low,
                 high,
             } => {
+                let between = "BETWEEN needs numbers, strings or timestamps, not geometries";
                 let (x, xk) = self.expr(expr)?;
-                let lo = self.typed_as(low, xk)?;
-                let hi = self.typed_as(high, xk)?;
+                if text_kind(expr, xk).is_geometry() {
+                    return refuse(expr, between);
+                }
+                let (lo, lk) = self.typed_as(low, xk)?;
+                if text_kind(low, lk).is_geometry() {
+                    return refuse(low, between);
+                }
+                let (hi, hk) = self.typed_as(high, xk)?;
+                if text_kind(high, hk).is_geometry() {
+                    return refuse(high, between);
+                }
                 format!(
                     "({x} {}BETWEEN {lo} AND {hi})",
                     if *negated { "NOT " } else { "" }
@@ -79,7 +99,7 @@ impl<'c> Translator<'c> {
                 let (x, xk) = self.expr(expr)?;
                 let mut items = Vec::new();
                 for item in list {
-                    items.push(self.typed_as(item, xk)?);
+                    items.push(self.typed_as(item, xk)?.0);
                 }
                 format!(
                     "({x} {}IN ({}))",
@@ -93,34 +113,50 @@ impl<'c> Translator<'c> {
                 negated,
             } => {
                 let (x, _) = self.expr(expr)?;
-                let (sql, columns) = self.subquery(subquery)?;
-                if columns.len() != 1 {
-                    return Err(AdqlError::at(
+                let relation = self.query(subquery)?;
+                if relation.columns.len() != 1 && !relation.open {
+                    self.record(AdqlError::at(
                         "the subquery after IN must return one column",
                         subquery.span().start,
                     ));
                 }
-                format!("({x} {}IN ({sql}))", if *negated { "NOT " } else { "" })
+                format!(
+                    "({x} {}IN ({}))",
+                    if *negated { "NOT " } else { "" },
+                    relation.sql
+                )
             }
             Expr::Like {
                 negated,
+                any,
                 expr,
                 pattern,
-                ..
+                escape_char,
             }
             | Expr::ILike {
                 negated,
+                any,
                 expr,
                 pattern,
-                ..
+                escape_char,
             } => {
+                if *any {
+                    return refuse(e, "LIKE ANY is not ADQL");
+                }
+                if let Some(escape) = escape_char {
+                    return refuse(escape, "ESCAPE is not ADQL").map_err(|err: AdqlError| {
+                        err.with_hint("in ADQL, \\ needs no declaration")
+                    });
+                }
                 let word = if matches!(e, Expr::ILike { .. }) {
                     "ILIKE"
                 } else {
                     "LIKE"
                 };
                 let (x, xk) = self.expr(expr)?;
-                let (p, _) = self.expr(pattern)?;
+                like_operand(expr, xk)?;
+                let (p, pk) = self.expr(pattern)?;
+                like_operand(pattern, pk)?;
                 let x = if xk == Kind::Text || xk == Kind::Region {
                     x
                 } else {
@@ -131,10 +167,28 @@ impl<'c> Translator<'c> {
             Expr::IsNull(inner) => format!("({} IS NULL)", self.expr(inner)?.0),
             Expr::IsNotNull(inner) => format!("({} IS NOT NULL)", self.expr(inner)?.0),
             Expr::Exists { subquery, negated } => {
-                let (sql, _) = self.subquery(subquery)?;
-                format!("({}EXISTS ({sql}))", if *negated { "NOT " } else { "" })
+                let relation = self.query(subquery)?;
+                format!(
+                    "({}EXISTS ({}))",
+                    if *negated { "NOT " } else { "" },
+                    relation.sql
+                )
             }
-            _ => unreachable!("validated: a condition"),
+            Expr::Function(f) if is_predicate_call(e) => {
+                return refuse(
+                    e,
+                    format!(
+                        "{} returns a number in ADQL, not a condition",
+                        function_name(f).unwrap_or_default().to_uppercase()
+                    ),
+                )
+                .map_err(|err: AdqlError| err.with_hint("compare it: 1 = CONTAINS(…)"))
+            }
+            other => {
+                self.expr(other)?;
+                return refuse(other, "a condition is needed here, not a value")
+                    .map_err(|err: AdqlError| err.with_hint("compare it, e.g. x = 1"));
+            }
         })
     }
 
@@ -158,11 +212,13 @@ impl<'c> Translator<'c> {
             l
         };
         if lk.is_geometry() || rk.is_geometry() {
-            return Err(AdqlError::at(
-                "geometries cannot be compared with =, <, >",
-                left.span().start,
-            )
-            .with_hint("use CONTAINS or INTERSECTS"));
+            self.record(
+                AdqlError::at(
+                    "geometries cannot be compared with =, <, >",
+                    left.span().start,
+                )
+                .with_hint("use CONTAINS or INTERSECTS"),
+            );
         }
         let symbol = match op {
             BinaryOperator::Eq => "=",
@@ -171,8 +227,16 @@ impl<'c> Translator<'c> {
             BinaryOperator::Gt => ">",
             BinaryOperator::LtEq => "<=",
             BinaryOperator::GtEq => ">=",
-            _ => unreachable!("validated: a comparison"),
+            _ => unreachable!("called for comparisons only"),
         };
         Ok(format!("({l} {symbol} {r})"))
     }
+}
+
+/// LIKE compares strings.
+fn like_operand(e: &Expr, kind: Kind) -> Result<(), AdqlError> {
+    if text_kind(e, kind).is_geometry() {
+        return refuse(e, "LIKE compares strings, not geometries");
+    }
+    Ok(())
 }

@@ -1,6 +1,9 @@
-//! ADQL → PostgreSQL + pgSphere: a dialect-aware unparser over the validated AST. Names come
-//! from the catalogue (never from the query text), literals are re-quoted, and geometry runs
-//! on the indexed pgSphere columns.
+//! The one walk over a parsed query: at each construct, the grammar's rules (a refusal stops
+//! the walk) and then its PostgreSQL + pgSphere form. Names come from the catalogue (never
+//! from the query text), literals are re-quoted, and geometry runs on the indexed pgSphere
+//! columns. Without a catalogue (the check) every table offers any column, of unknown
+//! kind; problems that need the catalogue or are this service's limits are recorded as
+//! the walk goes and reported only after it, so a query's text is judged first.
 
 mod condition;
 mod expr;
@@ -8,6 +11,7 @@ mod function;
 mod geometry;
 mod query;
 mod relation;
+mod rules;
 mod select;
 mod translator;
 
@@ -15,8 +19,7 @@ pub use select::OutputColumn;
 pub(crate) use translator::Translator;
 
 use crate::error::AdqlError;
-use crate::scope::Scopes;
-use sqlparser::ast::{Expr, SetExpr, TopQuantity, Value};
+use sqlparser::ast::{Expr, Query, SetExpr, TopQuantity, Value};
 use vo_catalogue::Catalogue;
 
 /// How to translate.
@@ -49,14 +52,33 @@ fn translate_parsed(
     options: &Options,
 ) -> Result<Translation, AdqlError> {
     let query = crate::parse::parse(adql)?;
-    let mut t = Translator {
-        catalogue,
-        scopes: Scopes::default(),
-        ctes: Vec::new(),
-        counter: 0,
-        in_predicate: false,
+    let (limit, overflow_limit) = match (top(&query), options.maxrec) {
+        (Some(t), Some(m)) if t <= m => (Some(t), None),
+        (_, Some(m)) => (Some(m + 1), Some(m + 1)),
+        (t, None) => (t, None),
     };
-    let top = match &*query.body {
+    let mut t = Translator::new(Some(catalogue));
+    let relation = t.top_query(&query, limit)?;
+    if let Some(problem) = t.unresolved {
+        return Err(problem);
+    }
+    Ok(Translation {
+        sql: relation.sql,
+        columns: relation.columns,
+        overflow_limit,
+    })
+}
+
+/// The walk without a catalogue: the grammar and the type rules that need none.
+pub(crate) fn check(query: &Query) -> Result<(), AdqlError> {
+    Translator::new(None)
+        .top_query(query, top(query))
+        .map(|_| ())
+}
+
+/// The TOP of the query's SELECT, if it has one.
+fn top(query: &Query) -> Option<u64> {
+    match &*query.body {
         SetExpr::Select(s) => s.top.as_ref().and_then(|t| match &t.quantity {
             Some(TopQuantity::Constant(n)) => Some(*n),
             Some(TopQuantity::Expr(Expr::Value(v))) => match &v.value {
@@ -66,16 +88,5 @@ fn translate_parsed(
             _ => None,
         }),
         _ => None,
-    };
-    let (limit, overflow_limit) = match (top, options.maxrec) {
-        (Some(t), Some(m)) if t <= m => (Some(t), None),
-        (_, Some(m)) => (Some(m + 1), Some(m + 1)),
-        (t, None) => (t, None),
-    };
-    let (sql, columns) = t.query(&query, limit)?;
-    Ok(Translation {
-        sql,
-        columns,
-        overflow_limit,
-    })
+    }
 }

@@ -1,76 +1,99 @@
-//! One SELECT: its output columns (with `*` expanded from the catalogue), WHERE, GROUP BY, HAVING, ORDER BY.
+//! One SELECT: its form, its output columns (with `*` expanded from the catalogue), TOP,
+//! DISTINCT, WHERE, GROUP BY, HAVING, ORDER BY.
 
-use super::translator::Translator;
+use super::query::order_items;
+use super::rules::*;
+use super::translator::{Relation, Translator};
 use crate::error::AdqlError;
 use crate::pg::{self};
 use crate::scope::{quote_ident_always, Kind, Source, SourceColumn};
-use crate::syntax::function_name;
+use crate::syntax::{function_name, identifier, is_unsigned_integer};
 use sqlparser::ast::{
-    Distinct, Expr, GroupByExpr, OrderBy, OrderByKind, Select, SelectItem,
-    SelectItemQualifiedWildcardKind, Spanned, Value,
+    Distinct, Expr, GroupByExpr, OrderBy, Select, SelectFlavor, SelectItem,
+    SelectItemQualifiedWildcardKind, Spanned, TopQuantity,
 };
+use sqlparser::tokenizer::Location;
 use std::sync::Arc;
 use vo_catalogue::Column;
 
 impl<'c> Translator<'c> {
+    /// One SELECT, with the ORDER BY (and where its query begins), row limit and offset
+    /// of the query it is the body of.
     pub(super) fn select(
         &mut self,
         s: &Select,
-        order: Option<&OrderBy>,
+        order: Option<(&OrderBy, Location)>,
         limit: Option<u64>,
         offset: Option<&str>,
-    ) -> Result<(String, Vec<OutputColumn>), AdqlError> {
+    ) -> Result<Relation, AdqlError> {
+        select_form(s)?;
         self.scopes.levels.push(Vec::new());
+        let relation = self.select_in_scope(s, order, limit, offset);
+        self.scopes.levels.pop();
+        relation
+    }
+
+    fn select_in_scope(
+        &mut self,
+        s: &Select,
+        order: Option<(&OrderBy, Location)>,
+        limit: Option<u64>,
+        offset: Option<&str>,
+    ) -> Result<Relation, AdqlError> {
+        let at = s.select_token.0.span.start;
         let mut from = Vec::new();
         for table in &s.from {
             from.push(self.table_with_joins(table)?);
         }
+        let open = self.scopes.levels.last().unwrap().iter().any(|s| s.open);
         let mut items = Vec::new();
         let mut columns = Vec::new();
         for item in &s.projection {
             match item {
-                SelectItem::Wildcard(_) => {
+                SelectItem::Wildcard(options) if plain_wildcard(options) => {
                     for source in self.scopes.levels.last().unwrap() {
                         expand_source(source, &mut items, &mut columns);
                     }
                 }
                 SelectItem::QualifiedWildcard(
                     SelectItemQualifiedWildcardKind::ObjectName(name),
-                    _,
-                ) => {
+                    options,
+                ) if plain_wildcard(options) => {
+                    object_name(name, 3, "table")?;
                     let parts: Vec<&sqlparser::ast::Ident> =
                         name.0.iter().filter_map(|p| p.as_ident()).collect();
-                    let written = parts
-                        .iter()
-                        .map(|i| i.value.as_str())
-                        .collect::<Vec<_>>()
-                        .join(".");
-                    let source = self
-                        .scopes
-                        .levels
-                        .last()
-                        .unwrap()
-                        .iter()
-                        .find(|src| src.matches_qualifier(&parts))
-                        .ok_or_else(|| {
-                            AdqlError::at(
+                    let level = self.scopes.levels.last().unwrap();
+                    match level.iter().find(|src| src.matches_qualifier(&parts)) {
+                        Some(source) => expand_source(source, &mut items, &mut columns),
+                        None if open => {}
+                        None => {
+                            let written = parts
+                                .iter()
+                                .map(|i| i.value.as_str())
+                                .collect::<Vec<_>>()
+                                .join(".");
+                            self.record(AdqlError::at(
                                 format!(
                                     "{written}.*: there is no table {written} in this query's FROM"
                                 ),
                                 name.span().start,
-                            )
-                        })?;
-                    expand_source(source, &mut items, &mut columns);
+                            ));
+                        }
+                    }
                 }
                 SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } => {
                     let (sql, kind, meta) = self.output_expr(e)?;
                     let name = match item {
-                        SelectItem::ExprWithAlias { alias, .. } => alias.value.clone(),
+                        SelectItem::ExprWithAlias { alias, .. } => {
+                            identifier(alias)?;
+                            alias.value.clone()
+                        }
                         _ => match (&meta, e) {
                             (Some(m), _) => m.name.clone(),
                             (None, Expr::Function(f)) => {
                                 function_name(f).unwrap_or("expr").to_ascii_lowercase()
                             }
+                            (None, Expr::Identifier(i)) if kind == Kind::Unknown => i.value.clone(),
                             _ => {
                                 self.counter += 1;
                                 format!("col{}", self.counter)
@@ -95,10 +118,16 @@ impl<'c> Translator<'c> {
                         datatype,
                         arraysize,
                         xtype,
+                        kind,
                     });
                 }
-                _ => unreachable!("validated"),
+                _ => return refuse_at(at, "this select-list item is not ADQL"),
             }
+        }
+        // (the select list is the grammar's before FROM's presence is)
+        if s.from.is_empty() {
+            return refuse_at(at, "ADQL needs a FROM clause")
+                .map_err(|e| e.with_hint("SELECT … FROM table"));
         }
         let distinct = match s.distinct {
             Some(Distinct::Distinct) => "DISTINCT ",
@@ -112,24 +141,27 @@ impl<'c> Translator<'c> {
         if let Some(w) = &s.selection {
             sql.push_str(&format!(" WHERE {}", self.condition(w)?));
         }
-        if let GroupByExpr::Expressions(group, _) = &s.group_by {
-            if !group.is_empty() {
-                let mut parts = Vec::new();
-                for g in group {
-                    parts.push(self.group_or_order_expr(g, &columns)?);
+        match &s.group_by {
+            GroupByExpr::Expressions(group, modifiers) => {
+                if !modifiers.is_empty() {
+                    return refuse_at(at, "GROUP BY modifiers are not ADQL");
                 }
-                sql.push_str(&format!(" GROUP BY {}", parts.join(", ")));
+                if !group.is_empty() {
+                    let mut parts = Vec::new();
+                    for g in group {
+                        parts.push(self.group_or_order_expr(g, &columns)?);
+                    }
+                    sql.push_str(&format!(" GROUP BY {}", parts.join(", ")));
+                }
             }
+            GroupByExpr::All(_) => return refuse_at(at, "GROUP BY ALL is not ADQL"),
         }
         if let Some(h) = &s.having {
             sql.push_str(&format!(" HAVING {}", self.condition(h)?));
         }
-        if let Some(order) = order {
-            let OrderByKind::Expressions(list) = &order.kind else {
-                unreachable!("validated")
-            };
+        if let Some((order, query_at)) = order {
             let mut parts = Vec::new();
-            for item in list {
+            for item in order_items(order, query_at)? {
                 let direction = sort_direction(&item.options);
                 parts.push(format!(
                     "{}{direction}",
@@ -144,8 +176,7 @@ impl<'c> Translator<'c> {
         if let Some(o) = offset {
             sql.push_str(&format!(" OFFSET {o}"));
         }
-        self.scopes.levels.pop();
-        Ok((sql, columns))
+        Ok(Relation { sql, columns, open })
     }
 
     /// GROUP BY / ORDER BY terms: a column number, a result alias, or an expression.
@@ -154,12 +185,11 @@ impl<'c> Translator<'c> {
         e: &Expr,
         columns: &[OutputColumn],
     ) -> Result<String, AdqlError> {
-        if let Expr::Value(v) = e {
-            if let Value::Number(n, _) = &v.value {
-                return Ok(n.clone());
-            }
+        if is_unsigned_integer(e) {
+            return Ok(e.to_string());
         }
         if let Expr::Identifier(i) = e {
+            identifier(i)?;
             let in_scope = self.scopes.resolve(std::slice::from_ref(i)).is_ok();
             if !in_scope {
                 if let Some(c) = output_column(columns, i) {
@@ -181,7 +211,9 @@ impl<'c> Translator<'c> {
                 Expr::CompoundIdentifier(p) => p.clone(),
                 _ => unreachable!(),
             };
-            let resolved = self.scopes.resolve(&parts)?;
+            let Some(resolved) = self.column(e, &parts)? else {
+                return Ok(("NULL".into(), Kind::Unknown, None));
+            };
             let kind = resolved.column.kind;
             // a geometry column (an uploaded point, circle or polygon) comes out as a DALI
             // array too; s_region (a Region) stays ALMA's STC-S text
@@ -238,6 +270,7 @@ pub(super) fn out_from_source(c: &SourceColumn) -> OutputColumn {
         datatype,
         arraysize,
         xtype,
+        kind: c.kind,
     }
 }
 
@@ -273,6 +306,8 @@ pub struct OutputColumn {
     pub datatype: &'static str,
     pub arraysize: Option<&'static str>,
     pub xtype: Option<&'static str>,
+    /// The kind of its values, for a query that reads it as a subquery or WITH query.
+    pub(crate) kind: Kind,
 }
 
 pub(super) fn kind_votable(
@@ -287,8 +322,49 @@ pub(super) fn kind_votable(
         Kind::Circle => ("double", Some("3"), Some("circle")),
         Kind::Box | Kind::Polygon => ("double", Some("*"), Some("polygon")),
         Kind::Region => ("char", Some("*"), Some("adql:REGION")),
-        // the translation resolves every value; only the check, which writes no fields,
-        // meets these
+        // only the check (no catalogue, so no fields written) meets these
         Kind::Geometry | Kind::Unknown => ("char", Some("*"), None),
     }
+}
+
+/// The parts of a SELECT that ADQL does not have, and the form of TOP and DISTINCT.
+fn select_form(s: &Select) -> Result<(), AdqlError> {
+    let at = s.select_token.0.span.start;
+    if !s.optimizer_hints.is_empty()
+        || s.select_modifiers.is_some()
+        || s.exclude.is_some()
+        || !s.lateral_views.is_empty()
+        || s.prewhere.is_some()
+        || !s.connect_by.is_empty()
+        || !s.cluster_by.is_empty()
+        || !s.distribute_by.is_empty()
+        || !s.sort_by.is_empty()
+        || !s.named_window.is_empty()
+        || s.qualify.is_some()
+        || s.value_table_mode.is_some()
+        || s.flavor != SelectFlavor::Standard
+    {
+        return refuse_at(at, "this SELECT form is not ADQL");
+    }
+    if s.into.is_some() {
+        return refuse_at(at, "SELECT INTO is not ADQL");
+    }
+    if let Some(Distinct::On(_)) = &s.distinct {
+        return refuse_at(at, "DISTINCT ON is not ADQL");
+    }
+    if let Some(top) = &s.top {
+        if top.with_ties || top.percent {
+            return refuse_at(at, "TOP takes only a number of rows in ADQL");
+        }
+        match &top.quantity {
+            Some(TopQuantity::Constant(_)) => {}
+            Some(TopQuantity::Expr(e)) if is_unsigned_integer(e) => {}
+            _ => return refuse_at(at, "TOP takes an unsigned integer"),
+        }
+        if s.distinct.is_some() && s.top_before_distinct {
+            return refuse_at(at, "DISTINCT comes before TOP in ADQL")
+                .map_err(|e| e.with_hint("SELECT DISTINCT TOP 10 …"));
+        }
+    }
+    Ok(())
 }

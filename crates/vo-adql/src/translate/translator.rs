@@ -1,16 +1,60 @@
-//! The translation's state: the catalogue, the names in scope, the WITH queries, and
-//! whether the walk is inside a geometry predicate.
+//! The walk's state: the catalogue (if any), the names in scope, the WITH queries, whether
+//! the walk is inside a geometry predicate, and the first problem that is not the text's.
 
+use super::select::OutputColumn;
+use crate::error::AdqlError;
 use crate::scope::{Scopes, SourceColumn};
+use crate::types::Kind;
 use vo_catalogue::Catalogue;
 
 pub(crate) struct Translator<'c> {
-    pub(super) catalogue: &'c Catalogue,
+    /// None for the check: every table then offers any column, of unknown kind.
+    pub(super) catalogue: Option<&'c Catalogue>,
     pub(crate) scopes: Scopes,
-    pub(super) ctes: Vec<(String, Vec<SourceColumn>)>,
+    pub(super) ctes: Vec<(String, Vec<SourceColumn>, bool)>,
     pub(super) counter: usize,
     /// Inside CONTAINS/INTERSECTS: `POINT(s_ra, s_dec)` of ObsCore may become its indexed
     /// `s_point` there (elsewhere it must stay an expression of s_ra and s_dec, e.g. for
     /// GROUP BY).
     pub(crate) in_predicate: bool,
+    /// The first problem that needs the catalogue or is one of this service's limits (an
+    /// unknown name, a type only the catalogue reveals, a frame this service does not
+    /// convert). The walk goes on past it with a stand-in value, so that an error of the
+    /// query's text anywhere is reported first; the check, which has no catalogue, never
+    /// reports it.
+    pub(super) unresolved: Option<AdqlError>,
+}
+
+/// A query's result as the walk knows it: its SQL and columns. An open relation reads a
+/// table the walk does not know (the check has no catalogue): it may have more columns.
+pub(crate) struct Relation {
+    pub sql: String,
+    pub columns: Vec<OutputColumn>,
+    pub open: bool,
+}
+
+impl<'c> Translator<'c> {
+    pub(crate) fn new(catalogue: Option<&'c Catalogue>) -> Translator<'c> {
+        Translator {
+            catalogue,
+            scopes: Scopes::default(),
+            ctes: Vec::new(),
+            counter: 0,
+            in_predicate: false,
+            unresolved: None,
+        }
+    }
+
+    /// Notes a problem that is not the query text's (the first one is kept).
+    pub(super) fn record(&mut self, problem: AdqlError) {
+        if self.unresolved.is_none() {
+            self.unresolved = Some(problem);
+        }
+    }
+
+    /// Notes a problem and gives the value that stands in for the expression it is in.
+    pub(super) fn stand_in(&mut self, problem: AdqlError) -> (String, Kind) {
+        self.record(problem);
+        ("NULL".into(), Kind::Unknown)
+    }
 }

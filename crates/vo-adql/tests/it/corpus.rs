@@ -67,7 +67,7 @@ struct FixtureTable {
 }
 
 /// The catalogue a source's own tests declare, if the fixture has one (read once).
-fn source_catalogue(source: &str) -> Option<&'static vo_catalogue::Catalogue> {
+pub(crate) fn source_catalogue(source: &str) -> Option<&'static vo_catalogue::Catalogue> {
     static CATALOGUES: std::sync::OnceLock<Vec<(String, vo_catalogue::Catalogue)>> =
         std::sync::OnceLock::new();
     CATALOGUES
@@ -390,3 +390,45 @@ const NEEDS_A_CATALOGUE: &[(&str, &str)] = &[
         "colS is a string column of VOLLT's test table foo",
     ),
 ];
+
+/// The check and the translation are one walk: the translation judges a query's text first
+/// and only then what needs the catalogue, so whatever the check refuses, the translation
+/// refuses with the same error, whichever catalogue it has — for every query of the corpus
+/// and every fuzz regression input, against the builtin catalogue and the test tables of
+/// the query's source.
+#[test]
+fn a_query_the_check_refuses_translates_to_the_same_error() {
+    let builtin = vo_catalogue::Catalogue::builtin();
+    let options = vo_adql::Options { maxrec: Some(1000) };
+    let mut queries: Vec<(String, String)> =
+        cases().into_iter().map(|c| (c.adql, c.source)).collect();
+    let regressions =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions/translate");
+    for entry in std::fs::read_dir(regressions).unwrap() {
+        if let Ok(text) = String::from_utf8(std::fs::read(entry.unwrap().path()).unwrap()) {
+            queries.push((text, String::new()));
+        }
+    }
+    let (mut refused, mut compared) = (0, 0);
+    for (adql, source) in &queries {
+        let Err(checked) = vo_adql::check(adql) else {
+            continue;
+        };
+        refused += 1;
+        for catalogue in std::iter::once(&builtin).chain(source_catalogue(source)) {
+            compared += 1;
+            match vo_adql::translate(adql, catalogue, &options) {
+                Err(translated) => assert_eq!(translated, checked, "{adql}"),
+                Ok(t) => panic!(
+                    "the check refuses ({checked}) what translates to {}: {adql}",
+                    t.sql
+                ),
+            }
+        }
+    }
+    println!("{refused} of {} queries refused by the check; {compared} translations refused the same way", queries.len());
+    assert!(
+        refused > 500,
+        "only {refused} queries refused: the corpus is missing"
+    );
+}

@@ -1,10 +1,14 @@
-//! ADQL geometry on pgSphere. Angles are degrees in ADQL and radians in pgSphere. ObsCore's
+//! ADQL geometry on pgSphere: each function's arguments (their number and kinds), then its
+//! pgSphere form. Angles are degrees in ADQL and radians in pgSphere. ObsCore's
 //! `s_region` is evaluated exactly through archive.obscore_footprint (unions and holes), after
 //! a GiST-indexed test on `s_region_bound`; `POINT('ICRS', s_ra, s_dec)` of ObsCore becomes
 //! its indexed `s_point`.
 
+use super::function::arguments;
+use super::rules::*;
 use super::translator::Translator;
 use crate::error::AdqlError;
+use crate::functions::AGGREGATES;
 use crate::pg;
 use crate::syntax::{function_name, literal_number};
 use crate::types::Kind;
@@ -69,57 +73,126 @@ fn check_vertices(count: usize, at: &Expr) -> Result<(), AdqlError> {
     }
 }
 
-/// Splits off an optional leading coordinate-system argument.
-fn without_frame(args: &[Expr]) -> Result<&[Expr], AdqlError> {
-    match args.first() {
-        Some(first @ Expr::Value(v))
-            if matches!(v.value, Value::SingleQuotedString(_) | Value::Null) =>
-        {
-            frame_ok(first)?;
-            Ok(&args[1..])
-        }
-        _ => Ok(args),
+/// A geometry argument. Like the reference validators, only values that cannot possibly be
+/// geometries (strings, arithmetic, numeric functions and literals) are refused by the
+/// grammar; the kind a column has is the catalogue's to tell.
+fn geometry_arg(name: &str, a: &Expr, t: Kind) -> Result<(), AdqlError> {
+    let arithmetic = matches!(a, Expr::BinaryOp { .. } | Expr::UnaryOp { .. });
+    let aggregate = matches!(a, Expr::Function(f) if function_name(f).is_some_and(|n| AGGREGATES.iter().any(|g| g.eq_ignore_ascii_case(n))));
+    let numeric_function = t == Kind::Number
+        && !aggregate
+        && matches!(
+            a,
+            Expr::Function(_) | Expr::Floor { .. } | Expr::Ceil { .. }
+        );
+    let numeric_literal = t == Kind::Number && matches!(a, Expr::Value(_));
+    if t == Kind::Text || arithmetic || numeric_function || numeric_literal {
+        refuse(a, format!("{name} needs a geometry, not {}", t.name()))
+    } else {
+        Ok(())
+    }
+}
+
+/// Whether the first argument is a coordinate system: a string literal, or NULL.
+fn is_frame(a: &Expr) -> bool {
+    is_string_literal(a) || matches!(a, Expr::Value(v) if v.value == Value::Null)
+}
+
+/// The grammar's rule for a number argument of a geometry function.
+fn number_rule(name: &str, e: &Expr, written: Kind) -> Result<(), AdqlError> {
+    if numeric_ok(written, e) {
+        Ok(())
+    } else {
+        refuse(
+            e,
+            format!("{name} needs numbers here, not {}", written.name()),
+        )
+    }
+}
+
+/// The grammar's rule for a point argument: a geometry, or a column or function whose kind
+/// the text does not show.
+fn point_rule(e: &Expr, written: Kind) -> Result<(), AdqlError> {
+    let may_be_point = written.is_geometry()
+        || (written == Kind::Unknown && (is_column_reference(e) || matches!(e, Expr::Function(_))));
+    if may_be_point {
+        Ok(())
+    } else {
+        refuse(e, format!("a point is needed here, not {}", written.name()))
     }
 }
 
 impl Translator<'_> {
-    fn number(&mut self, e: &Expr) -> Result<String, AdqlError> {
+    /// A number argument of a geometry function.
+    fn number(&mut self, name: &str, e: &Expr) -> Result<String, AdqlError> {
         let (sql, kind) = self.expr(e)?;
+        number_rule(name, e, text_kind(e, kind))?;
+        Ok(self.number_kind(e, &sql, kind))
+    }
+
+    /// A value of this kind as a number: a geometry is recorded, a string converted.
+    fn number_kind(&mut self, e: &Expr, sql: &str, kind: Kind) -> String {
         if kind.is_geometry() {
-            return Err(AdqlError::at(
+            self.record(AdqlError::at(
                 "a number is needed here, not a geometry",
                 e.span().start,
             ));
         }
-        Ok(if kind == Kind::Text {
-            pg::to_double(&sql)
+        if kind == Kind::Text {
+            pg::to_double(sql)
         } else {
-            sql
-        })
+            sql.to_string()
+        }
     }
 
+    fn numbers(&mut self, name: &str, args: &[&Expr]) -> Result<Vec<String>, AdqlError> {
+        args.iter().map(|a| self.number(name, a)).collect()
+    }
+
+    /// A coordinate value: a POINT, a CENTROID, a column or a user-defined function.
     fn point_value(&mut self, e: &Expr) -> Result<String, AdqlError> {
         let (sql, kind) = self.expr(e)?;
-        if kind != Kind::Point {
-            return Err(AdqlError::at("a point is needed here", e.span().start));
-        }
+        point_rule(e, text_kind(e, kind))?;
+        self.point_kind(e, kind);
         Ok(sql)
     }
 
-    fn operand(&mut self, e: &Expr) -> Result<Operand, AdqlError> {
-        if let Some(region) = literal_union(e)? {
-            return Ok(Operand::Union(union::pieces(&region)));
+    /// Records a value the catalogue shows is not a point.
+    fn point_kind(&mut self, e: &Expr, kind: Kind) {
+        if !matches!(kind, Kind::Point | Kind::Unknown) {
+            self.record(AdqlError::at("a point is needed here", e.span().start));
         }
-        if let Some((alias, name)) = self.obscore_column(e) {
-            if name == "s_region" {
+    }
+
+    /// A geometry operand of CONTAINS, INTERSECTS, CENTROID or AREA.
+    fn operand(&mut self, name: &str, e: &Expr) -> Result<Operand, AdqlError> {
+        let (sql, kind) = self.expr(e)?;
+        geometry_arg(name, e, text_kind(e, kind))?;
+        match literal_union(e) {
+            Ok(Some(region)) => return Ok(Operand::Union(union::pieces(&region))),
+            Ok(None) => {}
+            Err(problem) => self.record(problem),
+        }
+        if let Some((alias, column)) = self.obscore_column(e) {
+            if column == "s_region" {
                 return Ok(Operand::Region { alias });
             }
         }
-        let (sql, kind) = self.expr(e)?;
         match kind {
-            Kind::Point | Kind::Circle | Kind::Box | Kind::Polygon => Ok(Operand::Shape(sql, kind)),
-            Kind::Region => Err(AdqlError::at("geometry predicates on this region column are not supported; use ivoa.obscore's s_region", e.span().start)),
-            _ => Err(AdqlError::at("a geometry is needed here", e.span().start).with_hint("POINT, CIRCLE, BOX, POLYGON, REGION or s_region")),
+            Kind::Point | Kind::Circle | Kind::Box | Kind::Polygon | Kind::Unknown => {
+                Ok(Operand::Shape(sql, kind))
+            }
+            Kind::Region => {
+                self.record(AdqlError::at("geometry predicates on this region column are not supported; use ivoa.obscore's s_region", e.span().start));
+                Ok(Operand::Shape(sql, Kind::Unknown))
+            }
+            _ => {
+                self.record(
+                    AdqlError::at("a geometry is needed here", e.span().start)
+                        .with_hint("POINT, CIRCLE, BOX, POLYGON, REGION or s_region"),
+                );
+                Ok(Operand::Shape(sql, Kind::Unknown))
+            }
         }
     }
 }
@@ -127,21 +200,42 @@ impl Translator<'_> {
 impl Translator<'_> {
     /// CONTAINS(a, b) or INTERSECTS(a, b) as a boolean SQL condition.
     pub(crate) fn geometry_predicate(&mut self, call: &Expr) -> Result<String, AdqlError> {
-        let t = self;
         let Expr::Function(f) = call else {
             unreachable!("checked by is_predicate_call")
         };
         let name = function_name(f).unwrap_or_default().to_ascii_uppercase();
-        let args = t.args(f);
-        let outer = std::mem::replace(&mut t.in_predicate, true);
-        let operands = t
-            .operand(&args[0])
-            .and_then(|a| Ok((a, t.operand(&args[1])?)));
-        t.in_predicate = outer;
+        let arguments = arguments(call, f)?;
+        if arguments.quantified {
+            return refuse(
+                call,
+                format!("DISTINCT/ALL is only allowed in aggregate functions, not in {name}"),
+            );
+        }
+        if arguments.star {
+            return refuse(call, format!("{name} does not take '*'"));
+        }
+        let args = arguments.values;
+        if args.len() != 2 {
+            return refuse(
+                call,
+                format!("{name} cannot take {} argument(s) here", args.len()),
+            );
+        }
+        let outer = std::mem::replace(&mut self.in_predicate, true);
+        let operands = self
+            .operand(&name, args[0])
+            .and_then(|a| Ok((a, self.operand(&name, args[1])?)));
+        self.in_predicate = outer;
         let (a, b) = operands?;
         let at = call.span().start;
         if matches!(a, Operand::Union(_)) || matches!(b, Operand::Union(_)) {
-            return union::predicate(&name, a, b, at);
+            return Ok(match union::predicate(&name, a, b, at) {
+                Ok(sql) => sql,
+                Err(problem) => {
+                    self.record(problem);
+                    "FALSE".into()
+                }
+            });
         }
         Ok(match (name.as_str(), a, b) {
             ("CONTAINS", Operand::Shape(x, _), Operand::Shape(y, _)) => pg::within(&x, &y),
@@ -169,157 +263,238 @@ impl Translator<'_> {
                 pg::shape_intersects_region(&alias, &s)
             }
             (_, Operand::Region { .. }, Operand::Region { .. }) => {
-                return Err(AdqlError::at(
-                    format!("{name} between two s_region columns is not supported"),
-                    at,
-                )
-                .with_hint("compare one of them with a POINT, CIRCLE, BOX or POLYGON"))
+                self.record(
+                    AdqlError::at(
+                        format!("{name} between two s_region columns is not supported"),
+                        at,
+                    )
+                    .with_hint("compare one of them with a POINT, CIRCLE, BOX or POLYGON"),
+                );
+                "FALSE".into()
             }
             _ => unreachable!("CONTAINS and INTERSECTS only"),
         })
     }
 
-    /// A geometry function used as a value.
+    /// A geometry function (or RANGE_S2D) used as a value: its arguments' number and kinds,
+    /// then its pgSphere form.
     pub(crate) fn geometry_function(
         &mut self,
         e: &Expr,
         name: &str,
-        args: &[Expr],
+        all: &[&Expr],
+        star: bool,
     ) -> Result<(String, Kind), AdqlError> {
-        let t = self;
+        if star {
+            return refuse(e, format!("{name} does not take '*'"));
+        }
+        let framed = matches!(name, "POINT" | "CIRCLE" | "BOX" | "POLYGON");
+        let args: &[&Expr] = match all.first() {
+            Some(first) if framed && is_frame(first) => &all[1..],
+            _ => all,
+        };
+        let count = |n: &[usize]| -> Result<(), AdqlError> {
+            if n.contains(&args.len()) {
+                Ok(())
+            } else {
+                refuse(
+                    e,
+                    format!("{name} cannot take {} argument(s) here", all.len()),
+                )
+            }
+        };
+        if framed && args.len() < all.len() {
+            if let Err(problem) = frame_ok(all[0]) {
+                self.record(problem);
+            }
+        }
         let at = e.span().start;
+        let t = self;
         Ok(match name {
             "POINT" => {
-                let xy = without_frame(args)?;
+                count(&[2])?;
                 if let (Some((a1, c1)), Some((a2, c2))) =
-                    (t.obscore_column(&xy[0]), t.obscore_column(&xy[1]))
+                    (t.obscore_column(args[0]), t.obscore_column(args[1]))
                 {
                     if a1 == a2 && c1 == "s_ra" && c2 == "s_dec" && t.in_predicate {
                         return Ok((pg::obscore_point(&a1), Kind::Point));
                     }
                 }
-                let (x, y) = (t.number(&xy[0])?, t.number(&xy[1])?);
-                (pg::point(&x, &y), Kind::Point)
+                let v = t.numbers(name, args)?;
+                (pg::point(&v[0], &v[1]), Kind::Point)
             }
             "CIRCLE" => {
-                let rest = without_frame(args)?;
-                if let Some(radius) = rest.last() {
-                    check_radius(radius)?;
+                count(&[2, 3])?;
+                if let Err(problem) = check_radius(args[args.len() - 1]) {
+                    t.record(problem);
                 }
-                let (centre, radius) = if rest.len() == 2 {
-                    (t.point_value(&rest[0])?, t.number(&rest[1])?)
+                let (centre, radius) = if args.len() == 2 {
+                    (t.point_value(args[0])?, t.number(name, args[1])?)
                 } else {
-                    let (x, y) = (t.number(&rest[0])?, t.number(&rest[1])?);
-                    (pg::point(&x, &y), t.number(&rest[2])?)
+                    let v = t.numbers(name, args)?;
+                    (pg::point(&v[0], &v[1]), v[2].clone())
                 };
                 (pg::circle(&centre, &radius), Kind::Circle)
             }
             "BOX" => {
-                let rest = without_frame(args)?;
-                let (x, y, w, h) = if rest.len() == 3 {
-                    let p = t.point_value(&rest[0])?;
+                count(&[3, 4])?;
+                let (x, y, w, h) = if args.len() == 3 {
+                    let p = t.point_value(args[0])?;
+                    let v = t.numbers(name, &args[1..])?;
                     (
                         pg::coordinate(&p, true),
                         pg::coordinate(&p, false),
-                        t.number(&rest[1])?,
-                        t.number(&rest[2])?,
+                        v[0].clone(),
+                        v[1].clone(),
                     )
                 } else {
-                    (
-                        t.number(&rest[0])?,
-                        t.number(&rest[1])?,
-                        t.number(&rest[2])?,
-                        t.number(&rest[3])?,
-                    )
+                    let v = t.numbers(name, args)?;
+                    (v[0].clone(), v[1].clone(), v[2].clone(), v[3].clone())
                 };
                 (pg::centred_box(&x, &y, &w, &h), Kind::Box)
             }
             "RANGE_S2D" => {
-                let v: Vec<String> = args.iter().map(|a| t.number(a)).collect::<Result<_, _>>()?;
+                let mut v = Vec::with_capacity(4);
+                for a in args {
+                    let (sql, kind) = t.expr(a)?;
+                    let written = text_kind(a, kind);
+                    if !written.may_be(Kind::Number) {
+                        return refuse(a, format!("{name} needs numbers, not {}", written.name()));
+                    }
+                    v.push(sql);
+                }
                 (pg::range_box(&v[0], &v[1], &v[2], &v[3]), Kind::Box)
             }
             "POLYGON" => {
-                let rest = without_frame(args)?;
-                let mut vertices = Vec::new();
-                let first_kind = t.expr(&rest[0])?.1;
-                check_vertices(
-                    if first_kind == Kind::Point {
-                        rest.len()
+                if args.len() < 3 {
+                    return refuse(e, "POLYGON needs at least three vertices");
+                }
+                // the grammar reads the vertices as pairs of numbers or as points from
+                // what the text shows; the translation from the first vertex's kind
+                let (_, first) = t.expr(args[0])?;
+                let number_rules = !text_kind(args[0], first).is_geometry()
+                    && args.len().is_multiple_of(2)
+                    && args.len() >= 6;
+                let points = match t.catalogue {
+                    Some(_) => first == Kind::Point,
+                    None => !number_rules,
+                };
+                let count = if points { args.len() } else { args.len() / 2 };
+                if let Err(problem) = check_vertices(count, e) {
+                    t.record(problem);
+                }
+                let mut values = Vec::with_capacity(args.len());
+                for a in args {
+                    let (sql, kind) = t.expr(a)?;
+                    let written = text_kind(a, kind);
+                    if number_rules {
+                        number_rule(name, a, written)?;
                     } else {
-                        rest.len() / 2
-                    },
-                    e,
-                )?;
-                if first_kind == Kind::Point {
-                    for a in rest {
-                        vertices.push(t.point_value(a)?);
+                        point_rule(a, written)?;
+                    }
+                    values.push((sql, kind, *a));
+                }
+                let mut vertices = Vec::with_capacity(count);
+                if points {
+                    for (sql, kind, a) in values {
+                        t.point_kind(a, kind);
+                        vertices.push(sql);
                     }
                 } else {
-                    if rest.len() % 2 != 0 {
-                        return Err(AdqlError::at("POLYGON needs pairs of coordinates", at));
+                    if !args.len().is_multiple_of(2) {
+                        t.record(AdqlError::at("POLYGON needs pairs of coordinates", at));
                     }
-                    for pair in rest.chunks(2) {
-                        let (x, y) = (t.number(&pair[0])?, t.number(&pair[1])?);
+                    for pair in values.chunks(2) {
+                        let [x, y] = [0, 1].map(|i| {
+                            pair.get(i)
+                                .map(|(sql, kind, a)| t.number_kind(a, sql, *kind))
+                                .unwrap_or_else(|| "NULL".into())
+                        });
                         vertices.push(pg::point(&x, &y));
                     }
                 }
                 (pg::polygon(&vertices), Kind::Polygon)
             }
             "REGION" => {
-                let Expr::Value(v) = &args[0] else {
-                    unreachable!("validated")
+                let text = match all {
+                    [only] => string_literal_text(only),
+                    _ => None,
                 };
-                let Value::SingleQuotedString(text) = &v.value else {
-                    unreachable!("validated")
+                let Some(text) = text else {
+                    return refuse(
+                        e,
+                        "REGION takes one string literal, e.g. REGION('Circle ICRS 10 20 1')",
+                    );
                 };
-                let region = region_literal(text, &args[0])?;
-                match region.pieces.as_slice() {
-                    [piece] if piece.holes.is_empty() => pg::region_shape(&piece.outer),
-                    // as a value (selected), a union keeps its STC-S form, like s_region
-                    _ => (
-                        pg::string_literal(&vo_region::format_stcs(&region)),
-                        Kind::Region,
-                    ),
+                match region_literal(text, all[0]) {
+                    Err(problem) => t.stand_in(problem),
+                    Ok(region) => match region.pieces.as_slice() {
+                        [piece] if piece.holes.is_empty() => pg::region_shape(&piece.outer),
+                        // as a value (selected), a union keeps its STC-S form, like s_region
+                        _ => (
+                            pg::string_literal(&vo_region::format_stcs(&region)),
+                            Kind::Region,
+                        ),
+                    },
                 }
             }
-            "CENTROID" => match t.operand(&args[0])? {
-                Operand::Shape(s, Kind::Point) => (s, Kind::Point),
-                Operand::Shape(s, Kind::Circle) => (pg::centre(&s), Kind::Point),
-                Operand::Region { alias } => (pg::obscore_point(&alias), Kind::Point),
-                Operand::Shape(s, kind) => (pg::centroid(&s, kind), Kind::Point),
-                Operand::Union(_) => {
-                    return Err(AdqlError::at(
-                        "CENTROID of a region with several pieces or holes is not supported",
-                        at,
-                    )
-                    .with_hint("take the CENTROID of each piece"))
+            "COORDSYS" => {
+                count(&[1])?;
+                let (_, kind) = t.expr(args[0])?;
+                geometry_arg(name, args[0], text_kind(args[0], kind))?;
+                (pg::string_literal("ICRS"), Kind::Text)
+            }
+            "CENTROID" => {
+                count(&[1])?;
+                match t.operand(name, args[0])? {
+                    Operand::Shape(s, Kind::Point) => (s, Kind::Point),
+                    Operand::Shape(s, Kind::Circle) => (pg::centre(&s), Kind::Point),
+                    Operand::Shape(_, Kind::Unknown) => ("NULL".into(), Kind::Point),
+                    Operand::Region { alias } => (pg::obscore_point(&alias), Kind::Point),
+                    Operand::Shape(s, kind) => (pg::centroid(&s, kind), Kind::Point),
+                    Operand::Union(_) => {
+                        t.record(
+                            AdqlError::at(
+                                "CENTROID of a region with several pieces or holes is not supported",
+                                at,
+                            )
+                            .with_hint("take the CENTROID of each piece"),
+                        );
+                        ("NULL".into(), Kind::Point)
+                    }
                 }
-            },
-            "AREA" => match t.operand(&args[0])? {
-                Operand::Shape(s, _) => (pg::area(&s), Kind::Number),
-                Operand::Region { alias } => (pg::region_area(&alias), Kind::Number),
-                Operand::Union(pieces) => {
-                    let pieces: Vec<(String, Vec<String>)> =
-                        pieces.into_iter().map(|p| (p.outer, p.holes)).collect();
-                    (pg::union_area(&pieces), Kind::Number)
+            }
+            "AREA" => {
+                count(&[1])?;
+                match t.operand(name, args[0])? {
+                    Operand::Shape(s, _) => (pg::area(&s), Kind::Number),
+                    Operand::Region { alias } => (pg::region_area(&alias), Kind::Number),
+                    Operand::Union(pieces) => {
+                        let pieces: Vec<(String, Vec<String>)> =
+                            pieces.into_iter().map(|p| (p.outer, p.holes)).collect();
+                        (pg::union_area(&pieces), Kind::Number)
+                    }
                 }
-            },
+            }
             "COORD1" | "COORD2" => {
-                let p = t.point_value(&args[0])?;
+                count(&[1])?;
+                let p = t.point_value(args[0])?;
                 (pg::coordinate(&p, name == "COORD1"), Kind::Number)
             }
-            "COORDSYS" => (pg::string_literal("ICRS"), Kind::Text),
             "DISTANCE" => {
+                count(&[2, 4])?;
                 let (p1, p2) = if args.len() == 2 {
-                    (t.point_value(&args[0])?, t.point_value(&args[1])?)
+                    (t.point_value(args[0])?, t.point_value(args[1])?)
                 } else {
-                    let v: Vec<String> =
-                        args.iter().map(|a| t.number(a)).collect::<Result<_, _>>()?;
+                    let v = t.numbers(name, args)?;
                     (pg::point(&v[0], &v[1]), pg::point(&v[2], &v[3]))
                 };
                 (pg::distance(&p1, &p2), Kind::Number)
             }
-            "CONTAINS" | "INTERSECTS" => (pg::as_number(&t.geometry_predicate(e)?), Kind::Number),
+            "CONTAINS" | "INTERSECTS" => {
+                count(&[2])?;
+                (pg::as_number(&t.geometry_predicate(e)?), Kind::Number)
+            }
             _ => unreachable!("every geometry function is handled"),
         })
     }
