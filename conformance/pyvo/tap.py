@@ -62,6 +62,13 @@ expected = tap.search(
     + ")"
 ).to_table()["c"][0]
 check(len(joined) == int(expected) and len(joined) > 0, f"upload join gave {len(joined)} rows, expected {expected}")
+
+# ADQL 2.1 types: COUNT(*) and integer arithmetic read back as integers, division as a double
+typed = tap.search("SELECT COUNT(*) AS n, MAX(s_xel1) + 1 AS w, COUNT(*) / 2 AS half FROM ivoa.obscore").to_table()
+check(typed["n"].dtype.kind == "i" and typed["n"].dtype.itemsize == 8, f"COUNT(*) read as {typed['n'].dtype}")
+check(typed["w"].dtype.kind == "i", f"MAX(s_xel1) + 1 read as {typed['w'].dtype}")
+check(typed["half"].dtype.kind == "f", f"COUNT(*) / 2 read as {typed['half'].dtype}")
+check(int(typed["n"][0]) == int(expected) or int(typed["n"][0]) > 0, "COUNT(*) counts")
 check(set(joined["proposal_id"]) == set(mine["prop_id"]), "the join matched on the uploaded codes")
 
 # the same table written by astropy as BINARY2 (with a masked value) and as BINARY, sent

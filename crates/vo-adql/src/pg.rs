@@ -4,7 +4,7 @@
 //! stored (`s_region_bound`, `s_point`, `archive.obscore_footprint`). A second target
 //! (another extension, another database) is another module of these functions.
 
-use crate::types::Kind;
+use crate::types::{Kind, Width};
 use vo_region::Shape;
 
 /// The table of `s_region`'s exact pieces (one row per outer circle or polygon, one per hole).
@@ -186,6 +186,10 @@ pub(crate) fn as_output(sql: &str, kind: Kind) -> String {
         Kind::Circle => format!("ARRAY[degrees(long(center({sql}))), degrees(lat(center({sql}))), degrees(radius({sql}))]"),
         Kind::Polygon => degrees_array(&polygon_radians(sql)),
         Kind::Box => degrees_array(&box_radians(sql)),
+        // computed integers come out in exactly the width the field declares
+        Kind::Integer(Width::Short) => format!("CAST({sql} AS smallint)"),
+        Kind::Integer(Width::Int) => format!("CAST({sql} AS integer)"),
+        Kind::Integer(Width::Long) => format!("CAST({sql} AS bigint)"),
         _ => sql.to_string(),
     }
 }

@@ -7,6 +7,10 @@ use vo_catalogue::Column;
 /// every name, so it never sees `Unknown` or a shapeless `Geometry`).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) enum Kind {
+    /// An exact number of ADQL 2.1's integer types: an integer literal, COUNT, a column of
+    /// short, int or long, and arithmetic on them (but not division, done in doubles).
+    Integer(Width),
+    /// Any other number (double precision).
     Number,
     Text,
     Timestamp,
@@ -23,7 +27,40 @@ pub(crate) enum Kind {
     Unknown,
 }
 
+/// The width of an integer, narrowest first: VOTable's short, int and long.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Width {
+    Short,
+    Int,
+    Long,
+}
+
 impl Kind {
+    pub fn is_number(self) -> bool {
+        matches!(self, Kind::Number | Kind::Integer(_))
+    }
+
+    /// The kind of an integer literal as written: int, or long when it needs 64 bits.
+    pub fn of_literal(number: &str) -> Kind {
+        if !number.bytes().all(|b| b.is_ascii_digit()) {
+            return Kind::Number;
+        }
+        match number.parse::<i64>() {
+            Ok(n) if n <= i64::from(i32::MAX) => Kind::Integer(Width::Int),
+            Ok(_) => Kind::Integer(Width::Long),
+            Err(_) => Kind::Number,
+        }
+    }
+
+    /// The kind of `a op b` for +, - and *, and of COALESCE over numbers: integers stay
+    /// integers of the wider width; anything else is a double.
+    pub fn wider(self, other: Kind) -> Kind {
+        match (self, other) {
+            (Kind::Integer(a), Kind::Integer(b)) => Kind::Integer(a.max(b)),
+            _ => Kind::Number,
+        }
+    }
+
     pub fn is_geometry(self) -> bool {
         matches!(
             self,
@@ -34,7 +71,7 @@ impl Kind {
     /// How an error message names a value of this kind.
     pub fn name(self) -> &'static str {
         match self {
-            Kind::Number => "a number",
+            Kind::Number | Kind::Integer(_) => "a number",
             Kind::Text => "a string",
             Kind::Timestamp => "a timestamp",
             Kind::Null => "NULL",
@@ -47,6 +84,7 @@ impl Kind {
     pub fn may_be(self, wanted: Kind) -> bool {
         self == wanted
             || (wanted == Kind::Geometry && self.is_geometry())
+            || (wanted == Kind::Number && self.is_number())
             || self == Kind::Unknown
             || self == Kind::Null
     }
@@ -59,6 +97,9 @@ impl Kind {
             (_, Some("polygon")) => Kind::Polygon,
             (_, Some("timestamp")) => Kind::Timestamp,
             ("char" | "unicodeChar", _) => Kind::Text,
+            ("short" | "unsignedByte", _) => Kind::Integer(Width::Short),
+            ("int", _) => Kind::Integer(Width::Int),
+            ("long", _) => Kind::Integer(Width::Long),
             _ => Kind::Number,
         }
     }

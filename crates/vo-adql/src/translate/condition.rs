@@ -206,7 +206,7 @@ impl<'c> Translator<'c> {
         } else {
             r
         };
-        let l = if rk == Kind::Text && lk == Kind::Number && literal_number(left).is_some() {
+        let l = if rk == Kind::Text && lk.is_number() && literal_number(left).is_some() {
             string_literal(&number_text(left))
         } else {
             l

@@ -8,6 +8,7 @@ use crate::error::AdqlError;
 use crate::pg::string_literal;
 use crate::scope::{Kind, Resolved};
 use crate::syntax::{identifier, literal_number};
+use crate::types::Width;
 use sqlparser::ast::{
     BinaryOperator, CastKind, CeilFloorKind, DataType, DateTimeField, Expr, Ident, Spanned,
     UnaryOperator, Value,
@@ -65,7 +66,7 @@ impl<'c> Translator<'c> {
                     if n.starts_with("0x") || n.starts_with("0X") {
                         return refuse(e, "hexadecimal numbers are not ADQL");
                     }
-                    (n.clone(), Kind::Number)
+                    (n.clone(), Kind::of_literal(n))
                 }
                 Value::SingleQuotedString(s) => (string_literal(s), Kind::Text),
                 Value::Null => ("NULL".into(), Kind::Null),
@@ -107,7 +108,11 @@ impl<'c> Translator<'c> {
                 } else {
                     "+"
                 };
-                (format!("{sign}{sql}"), Kind::Number)
+                let kind = match kind {
+                    Kind::Integer(width) => Kind::Integer(width),
+                    _ => Kind::Number,
+                };
+                (format!("{sign}{sql}"), kind)
             }
             Expr::UnaryOp {
                 op: UnaryOperator::Not,
@@ -142,7 +147,7 @@ impl<'c> Translator<'c> {
                             Kind::Number,
                         )
                     } else {
-                        (format!("({l} {op} {r})"), Kind::Number)
+                        (format!("({l} {op} {r})"), lk.wider(rk))
                     }
                 }
                 BinaryOperator::StringConcat => {
@@ -278,9 +283,9 @@ impl<'c> Translator<'c> {
                 ),
                 Kind::Text,
             ),
-            DataType::SmallInt(_) => ("smallint".into(), Kind::Number),
-            DataType::Integer(_) => ("integer".into(), Kind::Number),
-            DataType::BigInt(_) => ("bigint".into(), Kind::Number),
+            DataType::SmallInt(_) => ("smallint".into(), Kind::Integer(Width::Short)),
+            DataType::Integer(_) => ("integer".into(), Kind::Integer(Width::Int)),
+            DataType::BigInt(_) => ("bigint".into(), Kind::Integer(Width::Long)),
             DataType::Real => ("real".into(), Kind::Number),
             DataType::DoublePrecision => ("double precision".into(), Kind::Number),
             DataType::Timestamp(..) => ("timestamp".into(), Kind::Timestamp),
@@ -341,7 +346,7 @@ impl Translator<'_> {
     /// recorded.
     fn arithmetic_operand(&mut self, e: &Expr, kind: Kind) {
         let what = match kind {
-            Kind::Number | Kind::Null | Kind::Unknown => return,
+            Kind::Number | Kind::Integer(_) | Kind::Null | Kind::Unknown => return,
             Kind::Text => "a string",
             Kind::Timestamp => "a timestamp",
             _ => "a geometry",

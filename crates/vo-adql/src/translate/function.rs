@@ -10,6 +10,7 @@ use crate::functions::{
 };
 use crate::scope::Kind;
 use crate::syntax::function_name;
+use crate::types::Width;
 use sqlparser::ast::{
     DuplicateTreatment, Expr, Function, FunctionArg, FunctionArgExpr, FunctionArguments, Spanned,
 };
@@ -103,7 +104,7 @@ impl<'c> Translator<'c> {
                 if upper != "COUNT" || !args.is_empty() || quantified {
                     return refuse(e, "only COUNT(*) takes '*'");
                 }
-                return Ok(("count(*)".into(), Kind::Number));
+                return Ok(("count(*)".into(), Kind::Integer(Width::Long)));
             }
             arity(1, 1)?;
             let (a, t) = self.expr(args[0])?;
@@ -117,10 +118,10 @@ impl<'c> Translator<'c> {
                     format!("{upper} needs numbers, not {}", written.name()),
                 );
             }
-            let kind = if matches!(upper.as_str(), "MAX" | "MIN") {
-                t
-            } else {
-                Kind::Number
+            let kind = match (upper.as_str(), t) {
+                ("MAX" | "MIN", _) => t,
+                ("COUNT", _) | ("SUM", Kind::Integer(_)) => Kind::Integer(Width::Long),
+                _ => Kind::Number,
             };
             let sql = format!(
                 "{}({}{a})",
@@ -144,8 +145,10 @@ impl<'c> Translator<'c> {
                 _ => {}
             }
             let mut sql_args = Vec::with_capacity(args.len());
+            let mut kinds = Vec::with_capacity(args.len());
             for a in &args {
                 let (s, t) = self.expr(a)?;
+                kinds.push(t);
                 let written = text_kind(a, t);
                 if !numeric_ok(written, a) {
                     return refuse(a, format!("{upper} needs numbers, not {}", written.name()));
@@ -156,7 +159,13 @@ impl<'c> Translator<'c> {
                     s
                 });
             }
-            return Ok((math_sql(&upper, &sql_args), Kind::Number));
+            // ABS and MOD of integers are integers; the others are doubles
+            let kind = match (upper.as_str(), kinds.as_slice()) {
+                ("ABS", [Kind::Integer(w)]) => Kind::Integer(*w),
+                ("MOD", [a @ Kind::Integer(_), b @ Kind::Integer(_)]) => a.wider(*b),
+                _ => Kind::Number,
+            };
+            return Ok((math_sql(&upper, &sql_args), kind));
         }
         match upper.as_str() {
             "LOWER" | "UPPER" => {
@@ -179,6 +188,8 @@ impl<'c> Translator<'c> {
                     let (s, t) = self.expr(a)?;
                     if result == Kind::Null || result == Kind::Unknown {
                         result = t;
+                    } else if result.is_number() && t.is_number() {
+                        result = result.wider(t);
                     }
                     sql_args.push(s);
                 }

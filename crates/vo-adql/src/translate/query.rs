@@ -164,9 +164,17 @@ impl<'c> Translator<'c> {
                 } else {
                     ""
                 };
+                // numbers of different kinds on the two sides come out as PostgreSQL
+                // unites them: integers in the wider width, else doubles
+                let mut columns = l.columns;
+                for (left, right) in columns.iter_mut().zip(&r.columns) {
+                    if left.kind != right.kind && left.kind.is_number() && right.kind.is_number() {
+                        left.set_kind(left.kind.wider(right.kind));
+                    }
+                }
                 Ok(Relation {
                     sql: format!("({}) {word}{all} ({})", l.sql, r.sql),
-                    columns: l.columns,
+                    columns,
                     open: l.open || r.open,
                 })
             }
@@ -224,6 +232,7 @@ pub(super) fn source_columns(columns: &[OutputColumn]) -> Vec<SourceColumn> {
             let kind = match (&c.meta, c.kind) {
                 (Some(meta), _) => Kind::of_column(meta),
                 (None, Kind::Unknown) => Kind::Unknown,
+                (None, Kind::Integer(width)) => Kind::Integer(width),
                 (None, _) => Kind::Number,
             };
             SourceColumn::derived(c.name.clone(), c.meta.clone(), kind)

@@ -6,7 +6,7 @@ use crate::error::AdqlError;
 use crate::functions::{GEOMETRY_FUNCTIONS, MATH_FUNCTIONS};
 use crate::syntax::function_name;
 use crate::syntax::{identifier, is_unsigned_integer};
-use crate::types::Kind;
+use crate::types::{Kind, Width};
 use sqlparser::ast::{
     BinaryOperator, DataType, Expr, ObjectName, Spanned, TableAlias, UnaryOperator, Value,
     WildcardAdditionalOptions,
@@ -101,7 +101,7 @@ pub(super) fn concat_operand(side: &Expr, t: Kind) -> Result<(), AdqlError> {
     match side {
         Expr::UnaryOp { .. } => refuse_it("signed numbers"),
         Expr::BinaryOp { op, .. } if *op != BinaryOperator::StringConcat => refuse_it("arithmetic"),
-        Expr::Cast { .. } if t == Kind::Number => refuse_it("numbers"),
+        Expr::Cast { .. } if t.is_number() => refuse_it("numbers"),
         Expr::Function(f) => {
             let name = function_name(f).unwrap_or("").to_ascii_uppercase();
             let numeric = MATH_FUNCTIONS.iter().any(|m| m.0 == name)
@@ -121,7 +121,10 @@ pub(super) fn concat_operand(side: &Expr, t: Kind) -> Result<(), AdqlError> {
 pub(super) fn cast_target(e: &Expr, data_type: &DataType) -> Result<Kind, AdqlError> {
     match data_type {
         DataType::Char(_) | DataType::Varchar(_) => Ok(Kind::Text),
-        DataType::SmallInt(None) | DataType::Integer(None) | DataType::BigInt(None) | DataType::Real | DataType::DoublePrecision => Ok(Kind::Number),
+        DataType::SmallInt(None) => Ok(Kind::Integer(Width::Short)),
+        DataType::Integer(None) => Ok(Kind::Integer(Width::Int)),
+        DataType::BigInt(None) => Ok(Kind::Integer(Width::Long)),
+        DataType::Real | DataType::DoublePrecision => Ok(Kind::Number),
         DataType::Timestamp(None, sqlparser::ast::TimezoneInfo::None) => Ok(Kind::Timestamp),
         DataType::Custom(name, modifiers) if modifiers.is_empty() && name.0.len() == 1 => {
             let n = name.to_string().to_ascii_uppercase();

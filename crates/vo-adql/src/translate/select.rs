@@ -8,6 +8,7 @@ use crate::error::AdqlError;
 use crate::pg::{self};
 use crate::scope::{quote_ident_always, Kind, Source, SourceColumn};
 use crate::syntax::{function_name, identifier, is_unsigned_integer};
+use crate::types::Width;
 use sqlparser::ast::{
     Distinct, Expr, GroupByExpr, OrderBy, Select, SelectFlavor, SelectItem,
     SelectItemQualifiedWildcardKind, Spanned, TopQuantity,
@@ -310,11 +311,24 @@ pub struct OutputColumn {
     pub(crate) kind: Kind,
 }
 
+impl OutputColumn {
+    /// Gives a computed column another kind, and the VOTable type that goes with it.
+    pub(super) fn set_kind(&mut self, kind: Kind) {
+        if self.meta.is_none() {
+            (self.datatype, self.arraysize, self.xtype) = kind_votable(kind);
+        }
+        self.kind = kind;
+    }
+}
+
 pub(super) fn kind_votable(
     kind: Kind,
 ) -> (&'static str, Option<&'static str>, Option<&'static str>) {
     match kind {
         Kind::Number | Kind::Null => ("double", None, None),
+        Kind::Integer(Width::Short) => ("short", None, None),
+        Kind::Integer(Width::Int) => ("int", None, None),
+        Kind::Integer(Width::Long) => ("long", None, None),
         // computed text may hold anything its operands or the query's literals hold
         Kind::Text => ("unicodeChar", Some("*"), None),
         Kind::Timestamp => ("char", Some("*"), Some("timestamp")),

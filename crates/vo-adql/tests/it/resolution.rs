@@ -92,3 +92,41 @@ fn coordinate_systems_are_checked() {
         error("SELECT POINT('ICRS CARTESIAN2', 1, 2) FROM ivoa.obscore").contains("not Cartesian")
     );
 }
+
+/// ADQL 2.1 types computed values: COUNT and integer literals are integers (TOPCAT showed
+/// COUNT(*) as 3037.0 when every computed number was a double), integer arithmetic stays
+/// integer, division and the other functions are doubles; the SQL casts a computed
+/// integer to exactly the width its field declares.
+#[test]
+fn computed_values_have_adql_types() {
+    let types = |adql: &str| -> Vec<&'static str> {
+        translate(adql, &Catalogue::builtin(), &Options::default())
+            .unwrap_or_else(|e| panic!("{adql}: {e}"))
+            .columns
+            .iter()
+            .map(|c| c.datatype)
+            .collect()
+    };
+    assert_eq!(types("SELECT COUNT(*) FROM ivoa.obscore"), ["long"]);
+    assert_eq!(
+        types("SELECT COUNT(DISTINCT proposal_id), SUM(s_xel1), AVG(s_xel1), MAX(s_xel1) FROM ivoa.obscore"),
+        ["long", "long", "double", "int"]
+    );
+    assert_eq!(
+        types("SELECT 1, -2, 3000000000, 1.5, 1e3, s_xel1 + 1, s_xel1 * s_xel2, s_xel1 / 2 FROM ivoa.obscore"),
+        ["int", "int", "long", "double", "double", "int", "int", "double"]
+    );
+    assert_eq!(
+        types("SELECT CAST(s_ra AS SMALLINT), CAST(s_ra AS BIGINT), ABS(-3), MOD(7, 2), COALESCE(s_xel1, 0), COALESCE(s_xel1, 0.5) FROM ivoa.obscore"),
+        ["short", "long", "int", "int", "int", "double"]
+    );
+    assert_eq!(
+        types("SELECT 1 AS n FROM ivoa.obscore UNION SELECT 2.5 FROM ivoa.obscore"),
+        ["double"]
+    );
+    assert_eq!(
+        types("SELECT n + 1 FROM (SELECT COUNT(*) AS n FROM ivoa.obscore) AS c"),
+        ["long"]
+    );
+    assert!(sql("SELECT COUNT(*) FROM ivoa.obscore").starts_with("SELECT CAST(count(*) AS bigint)"));
+}

@@ -79,13 +79,13 @@ fn check_vertices(count: usize, at: &Expr) -> Result<(), AdqlError> {
 fn geometry_arg(name: &str, a: &Expr, t: Kind) -> Result<(), AdqlError> {
     let arithmetic = matches!(a, Expr::BinaryOp { .. } | Expr::UnaryOp { .. });
     let aggregate = matches!(a, Expr::Function(f) if function_name(f).is_some_and(|n| AGGREGATES.iter().any(|g| g.eq_ignore_ascii_case(n))));
-    let numeric_function = t == Kind::Number
+    let numeric_function = t.is_number()
         && !aggregate
         && matches!(
             a,
             Expr::Function(_) | Expr::Floor { .. } | Expr::Ceil { .. }
         );
-    let numeric_literal = t == Kind::Number && matches!(a, Expr::Value(_));
+    let numeric_literal = t.is_number() && matches!(a, Expr::Value(_));
     if t == Kind::Text || arithmetic || numeric_function || numeric_literal {
         refuse(a, format!("{name} needs a geometry, not {}", t.name()))
     } else {
