@@ -154,6 +154,18 @@ impl Catalogue {
         .expect("schema/*.toml shipped with this release is valid (checked by tests)")
     }
 
+    /// The catalogue without one table (`schema.table`) and the foreign keys that reach it:
+    /// an operator's choice not to serve a table the release describes.
+    pub fn without(mut self, qualified: &str) -> Catalogue {
+        self.tables
+            .retain(|t| !t.qualified_name().eq_ignore_ascii_case(qualified));
+        self.keys.retain(|k| {
+            !k.from_table.eq_ignore_ascii_case(qualified)
+                && !k.target_table.eq_ignore_ascii_case(qualified)
+        });
+        self
+    }
+
     /// The data tables' files this release describes, in `schema/`, ObsCore first.
     pub const TABLE_FILES: &'static [&'static str] = &["obscore.toml", "obsplan.toml"];
 
@@ -180,6 +192,16 @@ impl Catalogue {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_table_can_be_left_out() {
+        let all = Catalogue::builtin();
+        assert!(all.table("ivoa.obsplan").is_some());
+        let served = all.clone().without("IVOA.ObsPlan");
+        assert!(served.table("ivoa.obsplan").is_none());
+        assert_eq!(served.tables.len(), all.tables.len() - 1);
+        assert!(served.table("ivoa.obscore").is_some());
+    }
 
     #[test]
     fn builtin_catalogue_holds_alma_obscore() {

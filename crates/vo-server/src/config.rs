@@ -17,6 +17,19 @@ pub struct Config {
     pub web: vo_web::WebPage,
     /// What one client's asynchronous jobs may take, over every service.
     pub quotas: vo_uws_service::Quotas,
+    pub catalogue: CatalogueConfig,
+}
+
+/// Which of the tables this release describes are served (in TAP_SCHEMA, VOSI tables and
+/// queries).
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct CatalogueConfig {
+    /// Serve `ivoa.obsplan`, the execution blocks in the ObsLocTAP 1.0 model. Off by
+    /// default, as ALMA's own service: its columns repeat ObsCore's names (s_ra, em_min, …),
+    /// and ALminer indexes `SELECT column_name, … FROM TAP_SCHEMA.columns` (no table filter)
+    /// by column name, so a repeated name breaks its get_units and get_description.
+    pub obsloctap: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -192,6 +205,17 @@ impl Config {
             self.data.dir = PathBuf::from(v);
         }
         Ok(())
+    }
+
+    /// The catalogue this service serves: the release's tables, less those the operator
+    /// leaves out.
+    pub fn catalogue(&self) -> vo_catalogue::Catalogue {
+        let all = vo_catalogue::Catalogue::builtin();
+        if self.catalogue.obsloctap {
+            all
+        } else {
+            all.without("ivoa.obsplan")
+        }
     }
 
     pub fn public_url(&self) -> String {

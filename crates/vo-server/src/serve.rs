@@ -30,16 +30,14 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     // bring the schema up to date (a new release may add tables); a database that is down
     // now is reported by /availability and used once it is back
     match vo_db::connect(&config.database_params()).await {
-        Ok(mut client) => {
-            match vo_db::migrate(&mut client, &vo_catalogue::Catalogue::builtin()).await {
-                Ok(applied) => {
-                    for name in applied {
-                        tracing::info!(migration = %name, "applied");
-                    }
+        Ok(mut client) => match vo_db::migrate(&mut client, &config.catalogue()).await {
+            Ok(applied) => {
+                for name in applied {
+                    tracing::info!(migration = %name, "applied");
                 }
-                Err(e) => anyhow::bail!("migrating the database: {e}"),
             }
-        }
+            Err(e) => anyhow::bail!("migrating the database: {e}"),
+        },
         Err(e) => tracing::warn!(error = %e, "the database is not reachable yet"),
     }
     let pool = vo_db::make_pool(&config.database_params(), config.database.pool_size)
@@ -52,7 +50,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         );
     }
     let pool = web::Data::new(pool);
-    let catalogue = std::sync::Arc::new(vo_catalogue::Catalogue::builtin());
+    let catalogue = std::sync::Arc::new(config.catalogue());
     let sia2 = vo_sia2::Sia2Service {
         catalogue: catalogue.clone(),
         maxrec_default: config.tap.maxrec_default,

@@ -25,7 +25,7 @@ pub async fn ready_database(config: &Config) -> anyhow::Result<tokio_postgres::C
                 config.database_params()
             )
         })?;
-    let applied = vo_db::migrate(&mut client, &vo_catalogue::Catalogue::builtin()).await?;
+    let applied = vo_db::migrate(&mut client, &config.catalogue()).await?;
     for name in applied {
         println!("applied migration {name}");
     }

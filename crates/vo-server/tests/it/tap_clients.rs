@@ -96,19 +96,31 @@ fn taplint_total(report: &str, kind: &str) -> usize {
         .unwrap()
 }
 
-#[test]
-fn taplint_finds_no_errors_and_no_failures() {
-    let server = DemoServer::start(2000, 0, "");
+/// taplint's report on the service at `server` over the given stages.
+fn taplint(server: &DemoServer, stages: &str) -> String {
     let out = std::process::Command::new("stilts")
         .args([
             "taplint",
             &format!("tapurl={}", server.url("/tap")),
+            &format!("stages={stages}"),
             "report=EWF",
             "maxrepeat=3",
         ])
         .output()
         .expect("stilts (Debian package stilts) is needed for the conformance tests");
-    let report = String::from_utf8_lossy(&out.stdout).into_owned();
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Every taplint stage but LOC, the ObsLocTAP stage: STILTS 3.4.7 runs it on any service
+/// and fails one without `ivoa.obsplan`, which the default service does not serve (see
+/// the test below, which runs LOC where the table is switched on).
+const STAGES_WITHOUT_OBSLOCTAP: &str =
+    "TMV TME TMS TMC CPV CAP AVV QGE QPO QAS UWS MDQ OBS UPL EXA";
+
+#[test]
+fn taplint_finds_no_errors_and_no_failures() {
+    let server = DemoServer::start(2000, 0, "");
+    let report = taplint(&server, STAGES_WITHOUT_OBSLOCTAP);
     println!("{report}");
     let findings: Vec<&str> = report
         .lines()
@@ -169,4 +181,67 @@ fn taplint_finds_no_errors_and_no_failures() {
         (body.lines().count() - 1).to_string(),
         "STILTS read COUNT(*) as {value}"
     );
+}
+
+/// ALminer 0.1.3 reads column units and descriptions from an unfiltered TAP_SCHEMA.columns
+/// query indexed by column name: against the default service each name comes once. With
+/// ObsLocTAP's table switched on (an operator's choice), the table is served and listed.
+#[test]
+fn alminer_reads_units_and_the_obsloctap_table_is_an_operators_choice() {
+    let server = DemoServer::start(300, 0, "");
+    println!("{}", run_script(&server, "alminer/metadata.py", &[]));
+    let names = |server: &DemoServer| -> Vec<String> {
+        let (status, body) = server.post(
+            "/tap/sync",
+            &[
+                ("LANG", "ADQL"),
+                ("FORMAT", "csv"),
+                ("QUERY", "SELECT table_name FROM TAP_SCHEMA.tables"),
+            ],
+        );
+        assert_eq!(status, 200, "{body}");
+        body.lines().skip(1).map(|l| l.trim().to_string()).collect()
+    };
+    let default_tables = names(&server);
+    assert!(
+        default_tables.contains(&"ivoa.obscore".to_string()),
+        "{default_tables:?}"
+    );
+    assert!(
+        !default_tables.contains(&"ivoa.obsplan".to_string()),
+        "{default_tables:?}"
+    );
+    let (_, refused) = server.post(
+        "/tap/sync",
+        &[
+            ("LANG", "ADQL"),
+            ("QUERY", "SELECT TOP 1 * FROM ivoa.obsplan"),
+        ],
+    );
+    assert!(refused.contains("no table ivoa.obsplan"), "{refused}");
+    drop(server);
+
+    let server = DemoServer::start(300, 0, "[catalogue]\nobsloctap = true\n");
+    assert!(names(&server).contains(&"ivoa.obsplan".to_string()));
+    let (status, body) = server.post(
+        "/tap/sync",
+        &[
+            ("LANG", "ADQL"),
+            ("FORMAT", "csv"),
+            (
+                "QUERY",
+                "SELECT TOP 3 obs_id, execution_status FROM ivoa.obsplan",
+            ),
+        ],
+    );
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body.lines().count(), 4, "{body}");
+    assert!(body.contains("Performed"), "{body}");
+    // taplint's ObsLocTAP stage (with the metadata stage it reads) passes on the table
+    let report = taplint(&server, "TMS LOC");
+    println!("{report}");
+    assert!(report.contains("Section LOC"), "{report}");
+    for kind in ["Errors", "Failures", "Warnings"] {
+        assert_eq!(taplint_total(&report, kind), 0, "{report}");
+    }
 }
