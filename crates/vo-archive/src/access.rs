@@ -1,8 +1,19 @@
-//! Whether a named file can be delivered now, and where it is.
+//! Whether a named file can be delivered now, and where its bytes are.
 
-use crate::holdings::{find_file, ArchivedFile};
+use crate::holdings::{contents_of, find_file, ArchivedFile};
+use crate::package::{PackageEntry, PackageLayout};
 use crate::{HoldingsError, Identifier, Reader};
 use std::path::{Path, PathBuf};
+
+/// Where a deliverable file's bytes come from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Content {
+    /// A file stored as it is delivered (its full path).
+    Stored(PathBuf),
+    /// A package tar assembled from the files it holds (paths relative to the data
+    /// directory).
+    Assembled(PackageLayout),
+}
 
 /// Why a file cannot be delivered.
 #[derive(Debug, Clone, PartialEq)]
@@ -56,13 +67,14 @@ fn until(release_date: &Option<String>) -> String {
     }
 }
 
-/// The file called `name` and its path under `data_dir`, if `reader` may have it now.
+/// The file called `name` and where its bytes are under `data_dir`, if `reader` may have it
+/// now.
 pub async fn deliverable_file(
     client: &tokio_postgres::Client,
     data_dir: &Path,
     name: &str,
     reader: &Reader,
-) -> Result<Result<(ArchivedFile, PathBuf), Unavailable>, HoldingsError> {
+) -> Result<Result<(ArchivedFile, Content), Unavailable>, HoldingsError> {
     // a name that cannot be a file never reaches the database or a path
     if !matches!(Identifier::parse(name), Ok(Identifier::FileName(ref n)) if n == name) {
         return Ok(Err(Unavailable::NotFound(name.to_string())));
@@ -87,7 +99,20 @@ pub async fn deliverable_file(
     match &file.path {
         Some(path) => {
             let path = data_dir.join(path);
-            Ok(Ok((file, path)))
+            Ok(Ok((file, Content::Stored(path))))
+        }
+        None if file.is_assembled_package() => {
+            let entries = contents_of(client, &file.name)
+                .await?
+                .into_iter()
+                .filter_map(|member| {
+                    Some(PackageEntry {
+                        path: PathBuf::from(member.path.clone()?),
+                        size: u64::try_from(member.size_bytes).ok()?,
+                    })
+                })
+                .collect();
+            Ok(Ok((file, Content::Assembled(PackageLayout::new(entries)))))
         }
         None => Ok(Err(Unavailable::OnlyInPackage {
             package: file.package_name.clone().unwrap_or_default(),

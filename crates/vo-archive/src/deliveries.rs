@@ -23,7 +23,7 @@ pub async fn deliveries_for(
             })
         }
         Ok(Identifier::FileName(name)) => Ok(match find_file(client, &name).await? {
-            Some(file) if file.path.is_some() => Ok(vec![file]),
+            Some(file) if file.path.is_some() || file.is_assembled_package() => Ok(vec![file]),
             Some(file) => Err(format!(
                 "{name} is delivered only inside {}",
                 file.record.package_name.unwrap_or_default()

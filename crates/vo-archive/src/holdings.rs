@@ -12,7 +12,8 @@ pub struct HoldingsError(#[from] tokio_postgres::Error);
 pub struct FileRecord {
     pub name: String,
     pub member_ous_uid: String,
-    /// Relative to the data directory; `None` when the file is only inside its package.
+    /// Relative to the data directory; `None` when the file is only inside its package, or
+    /// for a package assembled from the files it holds when it is downloaded.
     pub path: Option<String>,
     pub package_name: Option<String>,
     /// product-package, auxiliary-package, raw-package, product, auxiliary, readme, preview
@@ -22,6 +23,13 @@ pub struct FileRecord {
     pub size_bytes: i64,
     pub sha256: Option<String>,
     pub description: String,
+}
+
+impl FileRecord {
+    /// A package kept as the files it holds, its tar assembled when it is downloaded.
+    pub fn is_assembled_package(&self) -> bool {
+        self.path.is_none() && self.package_name.is_none() && self.kind.ends_with("-package")
+    }
 }
 
 /// A registered file with what its member OUS says about its release. Reads as its

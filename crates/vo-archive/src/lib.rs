@@ -3,7 +3,8 @@
 //! Owns: reading dataset identifiers (member OUS uids in `uid://A001/X…/X…` and
 //! `uid___A001_X…_X…` form, group OUS and science goal uids, project codes, package and file
 //! names); finding the files behind them in the archive tables (`archive.file` and the
-//! hierarchy project → science goal → group OUS → member OUS); the DataLink links of each
+//! hierarchy project → science goal → group OUS → member OUS); laying out a package's tar
+//! from the files it holds when it is downloaded; the DataLink links of each
 //! (packages, files, raw data, documentation, previews, cutouts) with the service
 //! descriptors they refer to (a product's SODA ranges are read by vo-cutout, which cuts
 //! it); whether data are released, and who may read them before (their PI, the PI's
@@ -18,11 +19,13 @@ mod deliveries;
 mod holdings;
 mod identifier;
 mod links;
+mod package;
 mod reader;
 
-pub use access::{deliverable_file, Unavailable};
+pub use access::{deliverable_file, Content, Unavailable};
 pub use deliveries::deliveries_for;
 pub use holdings::{find_file, ArchivedFile, FileRecord, HoldingsError};
 pub use identifier::{Identifier, IdentifierError};
 pub use links::{links_for, Link, Listing, DATALINK_STANDARD, PREVIEW_KINDS, SODA_SYNC_STANDARD};
+pub use package::{PackageEntry, PackageLayout, Piece};
 pub use reader::Reader;

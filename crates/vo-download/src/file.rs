@@ -1,4 +1,5 @@
-//! `/dataPortal/{name}`: one file or package tar, whole or a byte range.
+//! `/dataPortal/{name}`: one file or package tar, whole or a byte range. A package kept as
+//! the files it holds is streamed as its tar, laid out by vo-archive.
 
 use crate::range::{answer, RangeAnswer};
 use crate::DownloadService;
@@ -6,8 +7,10 @@ use actix_web::body::SizedStream;
 use actix_web::http::{header, Method, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use bytes::Bytes;
-use std::path::PathBuf;
+use futures_util::stream::{self, BoxStream, StreamExt};
+use std::path::{Path, PathBuf};
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
+use vo_archive::{Content, PackageLayout, Piece};
 use vo_endpoint::{archive_file, Failure};
 
 const CHUNK: usize = 256 * 1024;
@@ -46,11 +49,35 @@ fn file_stream(
     })
 }
 
+/// The bytes `start..start+len` of a package tar: its headers and padding made here, its
+/// files read as the client takes them.
+fn package_stream(
+    data_dir: &Path,
+    layout: &PackageLayout,
+    start: u64,
+    len: u64,
+) -> BoxStream<'static, Result<Bytes, std::io::Error>> {
+    let parts: Vec<BoxStream<'static, Result<Bytes, std::io::Error>>> = layout
+        .pieces(start, len)
+        .into_iter()
+        .map(|piece| match piece {
+            Piece::Bytes(b) => stream::once(async move { Ok(Bytes::from(b)) }).boxed(),
+            Piece::Zeros(n) => {
+                stream::once(async move { Ok(Bytes::from(vec![0u8; n as usize])) }).boxed()
+            }
+            Piece::File { path, offset, len } => {
+                file_stream(data_dir.join(path), offset, len).boxed()
+            }
+        })
+        .collect();
+    stream::iter(parts).flatten().boxed()
+}
+
 /// The entity tag: the checksum the archive registered, else size and modification time.
-fn entity_tag(sha256: Option<&str>, meta: &std::fs::Metadata) -> String {
-    match sha256 {
-        Some(sum) => format!("\"{}\"", &sum[..32.min(sum.len())]),
-        None => {
+fn entity_tag(sha256: Option<&str>, meta: Option<&std::fs::Metadata>) -> String {
+    match (sha256, meta) {
+        (Some(sum), _) => format!("\"{}\"", &sum[..32.min(sum.len())]),
+        (None, Some(meta)) => {
             let modified = meta
                 .modified()
                 .ok()
@@ -58,6 +85,7 @@ fn entity_tag(sha256: Option<&str>, meta: &std::fs::Metadata) -> String {
                 .map_or(0, |d| d.as_secs());
             format!("\"{:x}-{:x}\"", meta.len(), modified)
         }
+        (None, None) => "\"assembled\"".into(),
     }
 }
 
@@ -75,26 +103,28 @@ pub async fn download(
         Ok(reader) => reader,
         Err(failure) => return failure.response(),
     };
-    let (file, path) = match archive_file(&pool, &service.data_dir, &name, &reader).await {
+    let (file, content) = match archive_file(&pool, &service.data_dir, &name, &reader).await {
         Ok(found) => found,
         Err(failure) => return failure.response(),
     };
-    let meta = match tokio::fs::metadata(&path).await {
-        Ok(m) => m,
-        Err(e) => {
-            tracing::error!(file = %file.name, path = %path.display(), error = %e, "an archived file is missing");
-            return Failure::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                format!(
-                    "{} is registered but cannot be read now; the operator has been told",
-                    file.name
-                ),
-            )
-            .response();
-        }
+    let (len, meta) = match &content {
+        Content::Stored(path) => match tokio::fs::metadata(path).await {
+            Ok(m) => (m.len(), Some(m)),
+            Err(e) => {
+                tracing::error!(file = %file.name, path = %path.display(), error = %e, "an archived file is missing");
+                return Failure::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    format!(
+                        "{} is registered but cannot be read now; the operator has been told",
+                        file.name
+                    ),
+                )
+                .response();
+            }
+        },
+        Content::Assembled(layout) => (layout.len(), None),
     };
-    let len = meta.len();
-    let etag = entity_tag(file.sha256.as_deref(), &meta);
+    let etag = entity_tag(file.sha256.as_deref(), meta.as_ref());
     let mut response = HttpResponse::build(StatusCode::OK);
     response
         .insert_header((header::CONTENT_TYPE, file.content_type.as_str()))
@@ -146,5 +176,13 @@ pub async fn download(
     } else {
         count
     };
-    response.body(SizedStream::new(count, file_stream(path, start, body_len)))
+    match content {
+        Content::Stored(path) => {
+            response.body(SizedStream::new(count, file_stream(path, start, body_len)))
+        }
+        Content::Assembled(layout) => response.body(SizedStream::new(
+            count,
+            package_stream(&service.data_dir, &layout, start, body_len),
+        )),
+    }
 }

@@ -6,7 +6,7 @@ use crate::DownloadService;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use std::path::{Path, PathBuf};
-use vo_endpoint::{archive_file, Failure};
+use vo_endpoint::{stored_archive_file, Failure};
 use vo_preview::PreviewKind;
 
 /// The cached PNG, if it is newer than the product it shows.
@@ -70,11 +70,11 @@ pub async fn preview(
         Ok(reader) => reader,
         Err(failure) => return failure.response(),
     };
-    let (product, product_path) = match archive_file(&pool, &service.data_dir, &name, &reader).await
-    {
-        Ok(found) => found,
-        Err(failure) => return failure.response(),
-    };
+    let (product, product_path) =
+        match stored_archive_file(&pool, &service.data_dir, &name, &reader).await {
+            Ok(found) => found,
+            Err(failure) => return failure.response(),
+        };
     if product.content_type != "application/fits" {
         return Failure::new(
             StatusCode::NOT_FOUND,

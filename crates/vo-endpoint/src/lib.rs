@@ -27,7 +27,7 @@ mod params;
 mod xml;
 
 pub use address::{base_url, client_of, ServiceAddress};
-pub use archive_file::archive_file;
+pub use archive_file::{archive_file, stored_archive_file};
 pub use availability::{availability, check_database, Availability};
 pub use capabilities::{
     capabilities_end, capabilities_start, param_http_capability, vosi_capabilities,

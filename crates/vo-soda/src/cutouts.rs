@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use vo_archive::Reader;
 use vo_cutout::{Cube, Cutout, CutoutError};
-use vo_endpoint::archive_file;
+use vo_endpoint::stored_archive_file;
 
 /// Each distinct ID of the request with its file, in request order, if `reader` may have
 /// them all.
@@ -23,7 +23,7 @@ pub async fn find_files(
         if files.iter().any(|(n, _)| n == id) {
             continue;
         }
-        let (file, path) = archive_file(pool, data_dir, id, reader)
+        let (file, path) = stored_archive_file(pool, data_dir, id, reader)
             .await
             .map_err(|failure| SodaError::from_failure(&failure))?;
         if file.content_type != "application/fits" {
