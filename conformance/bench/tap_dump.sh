@@ -34,7 +34,7 @@ for rows in "${sizes[@]}"; do
     export VO_PORT=$port
     mkdir -p "$VO_DATA_DIR"
     "$bin" db start >/dev/null 2>&1
-    "$bin" demo --rows "$rows" --files 0 >/dev/null 2>&1
+    "$bin" demo --rows "$rows" --files 0 --no-small-files >/dev/null 2>&1
     sql=$(printf '%s' "$query" | "$bin" adql translate --maxrec "$rows")
     "$bin" serve >"$VO_DATA_DIR/serve.log" 2>&1 &
     server=$!

@@ -56,6 +56,11 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
         "0010_one_access_rule.sql",
         include_str!("../../../schema/migrations/0010_one_access_rule.sql"),
     ),
+    (
+        11,
+        "0011_science_goal_redshift.sql",
+        include_str!("../../../schema/migrations/0011_science_goal_redshift.sql"),
+    ),
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -1,13 +1,22 @@
 //! Sky fields, names and words the generator draws from.
 
-/// A field ALMA observes often: name, centre (deg), spread of targets (deg), and the kind of
-/// science done there (an index into `SCIENCE`).
+/// A field ALMA observes often: name, centre (deg), spread of targets (deg), its sources'
+/// systemic motion, and the kind of science done there (an index into `SCIENCE`).
 pub struct Field {
     pub name: &'static str,
     pub ra: f64,
     pub dec: f64,
     pub spread: f64,
+    pub systemic: Systemic,
     pub science: usize,
+}
+
+/// How fast a field's sources recede: a systemic velocity (km/s, as NED and SIMBAD give it
+/// for the object the field is named after) or, for deep fields, the range of redshifts
+/// their galaxies are drawn from.
+pub enum Systemic {
+    Velocity(f64),
+    Redshift(f64, f64),
 }
 
 pub const FIELDS: &[Field] = &[
@@ -16,6 +25,7 @@ pub const FIELDS: &[Field] = &[
         ra: 204.2537,
         dec: -29.8656,
         spread: 0.08,
+        systemic: Systemic::Velocity(513.0),
         science: 1,
     },
     Field {
@@ -23,6 +33,7 @@ pub const FIELDS: &[Field] = &[
         ra: 11.8880,
         dec: -25.2883,
         spread: 0.05,
+        systemic: Systemic::Velocity(243.0),
         science: 1,
     },
     Field {
@@ -30,6 +41,7 @@ pub const FIELDS: &[Field] = &[
         ra: 233.7384,
         dec: 23.5032,
         spread: 0.01,
+        systemic: Systemic::Velocity(5434.0),
         science: 1,
     },
     Field {
@@ -37,6 +49,7 @@ pub const FIELDS: &[Field] = &[
         ra: 40.6696,
         dec: -0.0133,
         spread: 0.02,
+        systemic: Systemic::Velocity(1137.0),
         science: 1,
     },
     Field {
@@ -44,6 +57,7 @@ pub const FIELDS: &[Field] = &[
         ra: 83.8221,
         dec: -5.3911,
         spread: 0.15,
+        systemic: Systemic::Velocity(9.0),
         science: 2,
     },
     Field {
@@ -51,6 +65,7 @@ pub const FIELDS: &[Field] = &[
         ra: 266.8350,
         dec: -28.3850,
         spread: 0.05,
+        systemic: Systemic::Velocity(62.0),
         science: 2,
     },
     Field {
@@ -58,6 +73,7 @@ pub const FIELDS: &[Field] = &[
         ra: 266.4168,
         dec: -29.0078,
         spread: 0.10,
+        systemic: Systemic::Velocity(0.0),
         science: 2,
     },
     Field {
@@ -65,6 +81,7 @@ pub const FIELDS: &[Field] = &[
         ra: 246.7900,
         dec: -24.5400,
         spread: 0.30,
+        systemic: Systemic::Velocity(3.5),
         science: 2,
     },
     Field {
@@ -72,6 +89,7 @@ pub const FIELDS: &[Field] = &[
         ra: 277.4560,
         dec: 1.2500,
         spread: 0.20,
+        systemic: Systemic::Velocity(8.0),
         science: 2,
     },
     Field {
@@ -79,6 +97,7 @@ pub const FIELDS: &[Field] = &[
         ra: 67.9102,
         dec: 18.2328,
         spread: 0.01,
+        systemic: Systemic::Velocity(7.1),
         science: 3,
     },
     Field {
@@ -86,6 +105,7 @@ pub const FIELDS: &[Field] = &[
         ra: 165.4659,
         dec: -34.7047,
         spread: 0.01,
+        systemic: Systemic::Velocity(2.9),
         science: 3,
     },
     Field {
@@ -93,6 +113,7 @@ pub const FIELDS: &[Field] = &[
         ra: 240.0000,
         dec: -38.5000,
         spread: 0.80,
+        systemic: Systemic::Velocity(4.7),
         science: 3,
     },
     Field {
@@ -100,6 +121,7 @@ pub const FIELDS: &[Field] = &[
         ra: 68.9000,
         dec: 24.5000,
         spread: 1.00,
+        systemic: Systemic::Velocity(5.9),
         science: 3,
     },
     Field {
@@ -107,6 +129,7 @@ pub const FIELDS: &[Field] = &[
         ra: 53.1227,
         dec: -27.8057,
         spread: 0.12,
+        systemic: Systemic::Redshift(1.5, 4.5),
         science: 0,
     },
     Field {
@@ -114,6 +137,7 @@ pub const FIELDS: &[Field] = &[
         ra: 150.1192,
         dec: 2.2058,
         spread: 0.40,
+        systemic: Systemic::Redshift(1.0, 5.5),
         science: 0,
     },
     Field {
@@ -121,6 +145,7 @@ pub const FIELDS: &[Field] = &[
         ra: 334.3800,
         dec: 0.2900,
         spread: 0.10,
+        systemic: Systemic::Redshift(3.09, 3.09),
         science: 0,
     },
     Field {
@@ -128,6 +153,7 @@ pub const FIELDS: &[Field] = &[
         ra: 56.6840,
         dec: -52.0750,
         spread: 0.01,
+        systemic: Systemic::Redshift(5.656, 5.656),
         science: 0,
     },
     Field {
@@ -135,6 +161,7 @@ pub const FIELDS: &[Field] = &[
         ra: 146.9892,
         dec: 13.2787,
         spread: 0.01,
+        systemic: Systemic::Velocity(-26.5),
         science: 4,
     },
     Field {
@@ -142,6 +169,7 @@ pub const FIELDS: &[Field] = &[
         ra: 69.1900,
         dec: -62.0770,
         spread: 0.01,
+        systemic: Systemic::Velocity(7.0),
         science: 4,
     },
     Field {
@@ -149,6 +177,7 @@ pub const FIELDS: &[Field] = &[
         ra: 88.7929,
         dec: 7.4071,
         spread: 0.01,
+        systemic: Systemic::Velocity(3.4),
         science: 4,
     },
     Field {
@@ -156,6 +185,7 @@ pub const FIELDS: &[Field] = &[
         ra: 84.9100,
         dec: -69.7700,
         spread: 0.10,
+        systemic: Systemic::Velocity(235.0),
         science: 2,
     },
     Field {
@@ -163,17 +193,21 @@ pub const FIELDS: &[Field] = &[
         ra: 84.6765,
         dec: -69.1009,
         spread: 0.10,
+        systemic: Systemic::Velocity(250.0),
         science: 2,
     },
 ];
 
-/// ALMA's scientific categories with keywords, preferred bands, the molecule lines targeted
-/// (rest GHz) and title/abstract phrases.
+/// ALMA's scientific categories with keywords, preferred bands, the lines targeted (names
+/// in `lines::LINES`), the widths of lines (FWHM, km/s) and spectral indices of the dust or
+/// free-free continuum its sources have, and title/abstract phrases.
 pub struct Science {
     pub category: &'static str,
     pub keywords: &'static [&'static str],
     pub bands: &'static [u8],
-    pub lines: &'static [(&'static str, f64)],
+    pub lines: &'static [&'static str],
+    pub line_width_kms: (f64, f64),
+    pub spectral_index: (f64, f64),
     pub topic: &'static str,
 }
 
@@ -188,12 +222,9 @@ pub const SCIENCE: &[Science] = &[
             "Galaxy structure & evolution",
         ],
         bands: &[3, 4, 6, 7],
-        lines: &[
-            ("[CII]", 1900.537),
-            ("CO(4-3)", 461.041),
-            ("CO(5-4)", 576.268),
-            ("[NII]", 1461.132),
-        ],
+        lines: &["[CII]", "CO(4-3)", "CO(5-4)", "[NII]"],
+        line_width_kms: (200.0, 500.0),
+        spectral_index: (3.0, 4.0),
         topic: "dusty star-forming galaxies at high redshift",
     },
     Science {
@@ -206,13 +237,9 @@ pub const SCIENCE: &[Science] = &[
             "Merging and interacting galaxies",
         ],
         bands: &[3, 6, 7],
-        lines: &[
-            ("CO(1-0)", 115.271),
-            ("CO(2-1)", 230.538),
-            ("CO(3-2)", 345.796),
-            ("HCN(1-0)", 88.632),
-            ("HCO+(4-3)", 356.734),
-        ],
+        lines: &["CO(1-0)", "CO(2-1)", "CO(3-2)", "HCN(1-0)", "HCO+(4-3)"],
+        line_width_kms: (60.0, 300.0),
+        spectral_index: (-0.8, 3.0),
         topic: "the molecular interstellar medium in nearby galaxies",
     },
     Science {
@@ -226,12 +253,14 @@ pub const SCIENCE: &[Science] = &[
         ],
         bands: &[3, 4, 6, 7, 9],
         lines: &[
-            ("N2H+(1-0)", 93.174),
-            ("CH3OH", 241.767),
-            ("SiO(5-4)", 217.105),
-            ("C18O(2-1)", 219.560),
-            ("H13CO+(3-2)", 260.255),
+            "N2H+(1-0)",
+            "CH3OH(5-4)",
+            "SiO(5-4)",
+            "C18O(2-1)",
+            "H13CO+(3-2)",
         ],
+        line_width_kms: (1.5, 12.0),
+        spectral_index: (2.0, 3.5),
         topic: "the earliest stages of star formation in molecular clouds",
     },
     Science {
@@ -243,12 +272,9 @@ pub const SCIENCE: &[Science] = &[
             "Exo-planets",
         ],
         bands: &[3, 6, 7, 8],
-        lines: &[
-            ("12CO(2-1)", 230.538),
-            ("13CO(3-2)", 330.588),
-            ("HCO+(4-3)", 356.734),
-            ("DCO+(3-2)", 216.113),
-        ],
+        lines: &["CO(2-1)", "13CO(3-2)", "HCO+(4-3)", "DCO+(3-2)"],
+        line_width_kms: (1.5, 8.0),
+        spectral_index: (2.0, 3.0),
         topic: "substructure and chemistry of protoplanetary disks",
     },
     Science {
@@ -260,12 +286,9 @@ pub const SCIENCE: &[Science] = &[
             "Asymptotic Giant Branch (AGB) stars",
         ],
         bands: &[3, 6, 7, 9],
-        lines: &[
-            ("SiO(6-5)", 260.518),
-            ("CO(3-2)", 345.796),
-            ("HCN(4-3)", 354.505),
-            ("SiS(19-18)", 344.779),
-        ],
+        lines: &["SiO(6-5)", "CO(3-2)", "HCN(4-3)", "SiS(19-18)"],
+        line_width_kms: (20.0, 45.0),
+        spectral_index: (1.6, 2.2),
         topic: "mass loss and dust formation around evolved stars",
     },
 ];

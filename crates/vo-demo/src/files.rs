@@ -1,23 +1,58 @@
-//! Files for the member OUSes marked `has_files`: FITS cubes (one per source and spectral
-//! window) and continuum images with correct WCS, holding continuum and line emission over
-//! noise; packaged like ALMA: `<code>_uid___…_001_of_001.tar` (products),
-//! `<code>_uid___…_auxiliary.tar` (scripts, logs, reports), one `<code>_uid___….asdm.sdm.tar`
-//! per execution block (raw data) and `member.uid___….README.txt`.
+//! Files for the member OUSes that have them (every one, by default): FITS cubes (one per
+//! source and spectral window) and continuum images with correct WCS, holding the
+//! continuum (with its spectral index) and every line of `lines::LINES` the window covers
+//! at the source's redshift, over noise; packaged like ALMA: `<code>_uid___…_001_of_001.tar`
+//! (products) and `<code>_uid___…_auxiliary.tar` (scripts, logs, reports) — both kept as
+//! the files they hold and assembled when downloaded (vo-archive's package layout) — one
+//! stored `<code>_uid___….asdm.sdm.tar` per execution block (raw data) and
+//! `member.uid___….README.txt`.
 //!
 //! Layout under the data directory: `products/<code>/science_goal.uid___…/group.uid___…/
 //! member.uid___…/{product,script,log,qa}/*` and `packages/<code>/*.tar|*.txt`.
 
+use crate::fields::SCIENCE;
+use crate::lines::lines_between;
 use crate::model::{Archive, MemberOus, Project, Source, Spw};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
-use vo_fits::{write_image_f32, CelestialWcs, ImageWcs, LinearAxis, Projection, StokesAxis, Value};
+use vo_archive::{PackageEntry, PackageLayout};
+use vo_fits::{
+    write_image_f32, CelestialWcs, ImageWcs, LinearAxis, Projection, StokesAxis, Value,
+    SPEED_OF_LIGHT,
+};
 use vo_ingest::FileRecord;
 
-/// Pixels along each sky axis and channels per cube.
-pub const IMAGE_PIXELS: usize = 48;
-pub const CUBE_CHANNELS: usize = 24;
+/// The pixels along each sky axis of cubes and continuum images, and the channels of a
+/// cube: small for most member OUSes, large for the `file_mous` ones.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ProductSize {
+    pub cube_pixels: usize,
+    pub channels: usize,
+    pub image_pixels: usize,
+}
+
+pub const SMALL: ProductSize = ProductSize {
+    cube_pixels: 32,
+    channels: 48,
+    image_pixels: 96,
+};
+pub const LARGE: ProductSize = ProductSize {
+    cube_pixels: 80,
+    channels: 128,
+    image_pixels: 192,
+};
+
+impl MemberOus {
+    pub fn product_size(&self) -> ProductSize {
+        if self.large_files {
+            LARGE
+        } else {
+            SMALL
+        }
+    }
+}
 
 /// `uid://A001/X12a3/Xe9` → `uid___A001_X12a3_Xe9`.
 pub fn uid_dir(uid: &str) -> String {
@@ -42,69 +77,126 @@ struct Product {
     description: String,
 }
 
-fn image_wcs(m: &MemberOus, source: &Source, spw: Option<&Spw>, channels: usize) -> ImageWcs {
-    let pixel = source.fov * 1.15 / IMAGE_PIXELS as f64;
-    let spectral = spw.map(|w| {
-        let step = (w.hi_ghz - w.lo_ghz) * 1e9 / channels as f64;
-        LinearAxis {
-            ctype: "FREQ".into(),
-            unit: "Hz".into(),
-            crval: w.lo_ghz * 1e9 + step / 2.0,
-            crpix: 1.0,
-            cdelt: step,
-        }
-    });
+/// The channels of a window: (first channel's centre, width), GHz.
+fn channels_of(w: &Spw, channels: usize) -> (f64, f64) {
+    let step = (w.hi_ghz - w.lo_ghz) / channels as f64;
+    (w.lo_ghz + step / 2.0, step)
+}
+
+fn image_wcs(
+    m: &MemberOus,
+    source: &Source,
+    spw: &Spw,
+    pixels: usize,
+    channels: usize,
+) -> ImageWcs {
+    let pixel = source.fov * 1.15 / pixels as f64;
+    let (first, step) = channels_of(spw, channels);
     let beam = m.resolution_arcsec / 3600.0;
     ImageWcs {
         celestial: CelestialWcs {
             projection: Projection::Sin,
             crval: (source.ra, source.dec),
-            crpix: (
-                (IMAGE_PIXELS as f64 + 1.0) / 2.0,
-                (IMAGE_PIXELS as f64 + 1.0) / 2.0,
-            ),
+            crpix: ((pixels as f64 + 1.0) / 2.0, (pixels as f64 + 1.0) / 2.0),
             cdelt: (-pixel, pixel),
             pc: None,
         },
-        spectral,
+        spectral: Some(LinearAxis {
+            ctype: "FREQ".into(),
+            unit: "Hz".into(),
+            crval: first * 1e9,
+            crpix: 1.0,
+            cdelt: step * 1e9,
+        }),
         stokes: Some(StokesAxis { codes: vec![1] }),
-        shape: vec![IMAGE_PIXELS, IMAGE_PIXELS, channels, 1],
+        shape: vec![pixels, pixels, channels, 1],
         beam: Some((beam * 1.1, beam * 0.9)),
     }
 }
 
-/// Emission model: a continuum source near the centre, and (for a line window) a compact,
-/// offset line source peaking mid-band; Gaussian noise on top. Jy/beam.
-fn pixels(rng: &mut ChaCha8Rng, channels: usize, line: bool) -> Vec<f32> {
-    let n = IMAGE_PIXELS as f64;
+/// The standard normal cumulative distribution (Abramowitz & Stegun 7.1.26 for erf,
+/// within 1.5e-7).
+fn normal_cdf(x: f64) -> f64 {
+    let z = x.abs() / std::f64::consts::SQRT_2;
+    let t = 1.0 / (1.0 + 0.327_591_1 * z);
+    let poly = t
+        * (0.254_829_592
+            + t * (-0.284_496_736
+                + t * (1.421_413_741 + t * (-1.453_152_027 + t * 1.061_405_429))));
+    let erf = 1.0 - poly * (-z * z).exp();
+    0.5 * (1.0 + if x < 0.0 { -erf } else { erf })
+}
+
+/// One line in a window: observed frequency and FWHM (GHz), and peak (Jy/beam).
+struct LineEmission {
+    centre_ghz: f64,
+    fwhm_ghz: f64,
+    peak: f64,
+}
+
+impl LineEmission {
+    /// The line's mean over a channel `lo..hi` (GHz): narrow lines in wide channels are
+    /// diluted, never missed.
+    fn over_channel(&self, lo: f64, hi: f64) -> f64 {
+        let sigma = self.fwhm_ghz / (8.0 * 2f64.ln()).sqrt();
+        let area = self.peak * sigma * (2.0 * std::f64::consts::PI).sqrt();
+        area * (normal_cdf((hi - self.centre_ghz) / sigma)
+            - normal_cdf((lo - self.centre_ghz) / sigma))
+            / (hi - lo)
+    }
+}
+
+/// What a source emits: continuum S(ν) = flux (ν/ν0)^index at the centre, and its lines.
+struct Emission {
+    continuum_jy: f64,
+    reference_ghz: f64,
+    index: f64,
+    lines: Vec<LineEmission>,
+}
+
+/// The pixels of a cube or image (FITS order: x fastest, then y, then channel): the
+/// continuum source near the centre, the line emission from a compact source offset from it,
+/// Gaussian noise on top. Jy/beam.
+fn pixels(
+    rng: &mut ChaCha8Rng,
+    emission: &Emission,
+    size: usize,
+    first_ghz: f64,
+    step_ghz: f64,
+    channels: usize,
+) -> Vec<f32> {
+    let n = size as f64;
+    let scale = n / 48.0;
     let (cx, cy) = (
-        n / 2.0 + rng.gen_range(-3.0..3.0),
-        n / 2.0 + rng.gen_range(-3.0..3.0),
+        n / 2.0 + rng.gen_range(-3.0..3.0) * scale,
+        n / 2.0 + rng.gen_range(-3.0..3.0) * scale,
     );
     let (lx, ly) = (
-        n / 2.0 + rng.gen_range(-10.0..10.0),
-        n / 2.0 + rng.gen_range(-10.0..10.0),
+        n / 2.0 + rng.gen_range(-8.0..8.0) * scale,
+        n / 2.0 + rng.gen_range(-8.0..8.0) * scale,
     );
-    let continuum = rng.gen_range(0.002..0.02);
-    let line_peak = rng.gen_range(0.02..0.2);
-    let line_centre = channels as f64 / 2.0 + rng.gen_range(-3.0..3.0);
-    let line_width = rng.gen_range(1.5..4.0);
+    let (continuum_width, line_width) = (3.0 * scale, 2.0 * scale);
     let noise = 0.0005;
-    let mut data = Vec::with_capacity(IMAGE_PIXELS * IMAGE_PIXELS * channels);
+    let mut data = Vec::with_capacity(size * size * channels);
     for k in 0..channels {
-        let spectral = if line {
-            (-(k as f64 - line_centre).powi(2) / (2.0 * line_width * line_width)).exp()
-        } else {
-            0.0
-        };
-        for j in 0..IMAGE_PIXELS {
-            for i in 0..IMAGE_PIXELS {
+        let centre = first_ghz + k as f64 * step_ghz;
+        let continuum =
+            emission.continuum_jy * (centre / emission.reference_ghz).powf(emission.index);
+        let line: f64 = emission
+            .lines
+            .iter()
+            .map(|l| l.over_channel(centre - step_ghz / 2.0, centre + step_ghz / 2.0))
+            .sum();
+        for j in 0..size {
+            for i in 0..size {
                 let (x, y) = (i as f64 + 1.0, j as f64 + 1.0);
-                let c =
-                    continuum * (-((x - cx).powi(2) + (y - cy).powi(2)) / (2.0 * 3.0 * 3.0)).exp();
-                let l = line_peak
-                    * spectral
-                    * (-((x - lx).powi(2) + (y - ly).powi(2)) / (2.0 * 2.0 * 2.0)).exp();
+                let c = continuum
+                    * (-((x - cx).powi(2) + (y - cy).powi(2))
+                        / (2.0 * continuum_width * continuum_width))
+                        .exp();
+                let l = line
+                    * (-((x - lx).powi(2) + (y - ly).powi(2)) / (2.0 * line_width * line_width))
+                        .exp();
                 // Box-Muller noise
                 let (u1, u2): (f64, f64) = (rng.gen_range(1e-12..1.0), rng.gen());
                 let g = (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos();
@@ -113,6 +205,45 @@ fn pixels(rng: &mut ChaCha8Rng, channels: usize, line: bool) -> Vec<f32> {
         }
     }
     data
+}
+
+/// A line's mean over its brightest channel is at least this (Jy/beam, 40 times the noise):
+/// a narrow line in a wide channel is diluted, and would otherwise drown in the noise.
+const LEAST_LINE_JY: f64 = 0.02;
+
+/// The emission a member OUS's sources have in a window of channels `step_ghz` wide: their
+/// continuum and every line the window covers at their redshift (the targeted one
+/// brightest), with the science's widths.
+fn emission(rng: &mut ChaCha8Rng, p: &Project, m: &MemberOus, w: &Spw, step_ghz: f64) -> Emission {
+    let science = SCIENCE
+        .iter()
+        .find(|s| s.category == p.category)
+        .expect("a project's category is one of SCIENCE's");
+    let width_kms = m.line_width_kms;
+    let lines = lines_between(w.lo_ghz, w.hi_ghz, m.redshift)
+        .map(|(line, observed)| {
+            let mut emission = LineEmission {
+                centre_ghz: observed,
+                fwhm_ghz: observed * width_kms * 1000.0 / SPEED_OF_LIGHT,
+                peak: 1.0,
+            };
+            let diluted =
+                emission.over_channel(observed - step_ghz / 2.0, observed + step_ghz / 2.0);
+            let peak: f64 = if w.line.as_deref() == Some(line.0) {
+                rng.gen_range(0.08..0.3)
+            } else {
+                rng.gen_range(0.02..0.07)
+            };
+            emission.peak = peak.max(LEAST_LINE_JY / diluted);
+            emission
+        })
+        .collect();
+    Emission {
+        continuum_jy: rng.gen_range(0.002..0.02),
+        reference_ghz: 100.0,
+        index: rng.gen_range(science.spectral_index.0..science.spectral_index.1),
+        lines,
+    }
 }
 
 fn iso_from_mjd(mjd: f64) -> String {
@@ -151,6 +282,16 @@ fn fits_bytes(
     if let Some(rest) = rest_ghz {
         header.push("RESTFRQ", Value::Float(rest * 1e9), "rest frequency [Hz]");
     }
+    header.push(
+        "SPECSYS",
+        Value::Str("LSRK".into()),
+        "spectral reference frame",
+    );
+    header.push(
+        "ZSOURCE",
+        Value::Float(m.redshift),
+        "redshift of the source",
+    );
     let (start, end) = (
         m.ebs.first().unwrap().start_mjd,
         m.ebs.last().unwrap().end_mjd,
@@ -183,6 +324,7 @@ fn fits_bytes(
 
 fn products(archive: &Archive, p: &Project, m: &MemberOus) -> Vec<Product> {
     let prefix = format!("member.{}", uid_dir(&m.uid));
+    let size = m.product_size();
     let mut out = Vec::new();
     for source in &m.sources {
         for w in &m.spws {
@@ -190,11 +332,25 @@ fn products(archive: &Archive, p: &Project, m: &MemberOus) -> Vec<Product> {
                 &format!("{}{}{}", m.uid, source.name, w.id),
                 archive.config.seed,
             ));
-            let wcs = image_wcs(m, source, Some(w), CUBE_CHANNELS);
-            let data = pixels(&mut rng, CUBE_CHANNELS, w.line.is_some());
+            let wcs = image_wcs(m, source, w, size.cube_pixels, size.channels);
+            let (first, step) = channels_of(w, size.channels);
+            let emission = emission(&mut rng, p, m, w, step);
+            let data = pixels(
+                &mut rng,
+                &emission,
+                size.cube_pixels,
+                first,
+                step,
+                size.channels,
+            );
+            // the rest frequency of the targeted line, else of the first line in the window
+            let rest = lines_between(w.lo_ghz, w.hi_ghz, m.redshift)
+                .find(|(line, _)| w.line.as_deref() == Some(line.0))
+                .or_else(|| lines_between(w.lo_ghz, w.hi_ghz, m.redshift).next())
+                .map(|(line, _)| line.1);
             out.push(Product {
                 name: format!("{prefix}.{}_sci.spw{}.cube.I.pbcor.fits", source.name, w.id),
-                bytes: fits_bytes(p, m, source, &wcs, &data, None),
+                bytes: fits_bytes(p, m, source, &wcs, &data, rest),
                 description: format!(
                     "Spectral cube of {} in spectral window {}",
                     source.name, w.id
@@ -209,10 +365,14 @@ fn products(archive: &Archive, p: &Project, m: &MemberOus) -> Vec<Product> {
         let continuum_band = Spw {
             lo_ghz: m.spws.iter().map(|w| w.lo_ghz).fold(f64::MAX, f64::min),
             hi_ghz: m.spws.iter().map(|w| w.hi_ghz).fold(0.0, f64::max),
+            line: None,
             ..m.spws[0].clone()
         };
-        let wcs = image_wcs(m, source, Some(&continuum_band), 1);
-        let data = pixels(&mut rng, 1, false);
+        let wcs = image_wcs(m, source, &continuum_band, size.image_pixels, 1);
+        let (first, step) = channels_of(&continuum_band, 1);
+        let mut continuum = emission(&mut rng, p, m, &continuum_band, step);
+        continuum.lines.clear();
+        let data = pixels(&mut rng, &continuum, size.image_pixels, first, step, 1);
         out.push(Product {
             name: format!(
                 "{prefix}.{}_sci.spw{}.cont.I.pbcor.fits",
@@ -364,7 +524,8 @@ fn record(
     }
 }
 
-/// Writes a package tar under `package_dir` and returns its record.
+/// Writes a package tar under `package_dir` (for raw data, whose files are kept only in
+/// it) and returns its record.
 fn write_package(
     data_dir: &Path,
     package_dir: &Path,
@@ -388,7 +549,41 @@ fn write_package(
     ))
 }
 
-/// Writes the files of every member OUS marked `has_files` under `data_dir` and returns the
+/// The record of a package kept as the files it holds (stored at `files`, relative to the
+/// data directory): the size and checksum of the tar assembled from them on download.
+fn assembled_package(
+    data_dir: &Path,
+    name: &str,
+    files: &[PathBuf],
+    m: &MemberOus,
+    kind: &Kind,
+    description: &str,
+) -> std::io::Result<FileRecord> {
+    let mut entries = Vec::with_capacity(files.len());
+    for path in files {
+        entries.push(PackageEntry {
+            path: path.clone(),
+            size: std::fs::metadata(data_dir.join(path))?.len(),
+        });
+    }
+    let layout = PackageLayout::new(entries);
+    let mut hasher = Sha256::new();
+    layout.write(data_dir, &mut hasher)?;
+    Ok(FileRecord {
+        name: name.to_string(),
+        member_ous_uid: m.uid.clone(),
+        path: None,
+        package_name: None,
+        kind: kind.kind.into(),
+        semantics: kind.semantics.into(),
+        content_type: kind.content_type.into(),
+        size_bytes: layout.len() as i64,
+        sha256: Some(format!("{:x}", hasher.finalize())),
+        description: description.to_string(),
+    })
+}
+
+/// Writes the files of every member OUS that has them under `data_dir` and returns the
 /// records to register.
 pub fn write_files(archive: &Archive, data_dir: &Path) -> std::io::Result<Vec<FileRecord>> {
     let mut records = Vec::new();
@@ -402,28 +597,12 @@ pub fn write_files(archive: &Archive, data_dir: &Path) -> std::io::Result<Vec<Fi
 
         let products = products(archive, p, m);
         let product_tar = format!("{base}_001_of_001.tar");
-        let entries: Vec<(String, &[u8])> = products
-            .iter()
-            .map(|f| {
-                (
-                    member.join("product").join(&f.name).display().to_string(),
-                    f.bytes.as_slice(),
-                )
-            })
-            .collect();
-        records.push(write_package(
-            data_dir,
-            &package_dir,
-            &product_tar,
-            &entries,
-            m,
-            &PRODUCT_PACKAGE,
-            "Product package: FITS images and cubes",
-        )?);
+        let mut stored = Vec::with_capacity(products.len());
+        let mut product_records = Vec::with_capacity(products.len());
         for f in &products {
             let relative = product_dir.join(&f.name);
             std::fs::write(data_dir.join(&relative), &f.bytes)?;
-            records.push(record(
+            product_records.push(record(
                 m,
                 &f.name,
                 Some(&relative),
@@ -432,7 +611,17 @@ pub fn write_files(archive: &Archive, data_dir: &Path) -> std::io::Result<Vec<Fi
                 Some(&product_tar),
                 &f.description,
             ));
+            stored.push(relative);
         }
+        records.push(assembled_package(
+            data_dir,
+            &product_tar,
+            &stored,
+            m,
+            &PRODUCT_PACKAGE,
+            "Product package: FITS images and cubes",
+        )?);
+        records.extend(product_records);
 
         let aux = auxiliary(p, m);
         let aux_tar = format!("{base}_auxiliary.tar");
@@ -446,29 +635,8 @@ pub fn write_files(archive: &Archive, data_dir: &Path) -> std::io::Result<Vec<Fi
             };
             Path::new("products").join(&member).join(sub)
         };
-        let entries: Vec<(String, &[u8])> = aux
-            .iter()
-            .map(|f| {
-                (
-                    aux_dir(f)
-                        .strip_prefix("products")
-                        .expect("under products")
-                        .join(&f.name)
-                        .display()
-                        .to_string(),
-                    f.bytes.as_slice(),
-                )
-            })
-            .collect();
-        records.push(write_package(
-            data_dir,
-            &package_dir,
-            &aux_tar,
-            &entries,
-            m,
-            &AUXILIARY_PACKAGE,
-            "Auxiliary package: scripts, logs and reports",
-        )?);
+        let mut stored = Vec::with_capacity(aux.len());
+        let mut aux_records = Vec::with_capacity(aux.len());
         for f in &aux {
             let content_type = if f.name.ends_with(".html") {
                 "text/html"
@@ -483,7 +651,7 @@ pub fn write_files(archive: &Archive, data_dir: &Path) -> std::io::Result<Vec<Fi
             let relative = aux_dir(f).join(&f.name);
             std::fs::create_dir_all(data_dir.join(aux_dir(f)))?;
             std::fs::write(data_dir.join(&relative), &f.bytes)?;
-            records.push(record(
+            aux_records.push(record(
                 m,
                 &f.name,
                 Some(&relative),
@@ -492,7 +660,17 @@ pub fn write_files(archive: &Archive, data_dir: &Path) -> std::io::Result<Vec<Fi
                 Some(&aux_tar),
                 &f.description,
             ));
+            stored.push(relative);
         }
+        records.push(assembled_package(
+            data_dir,
+            &aux_tar,
+            &stored,
+            m,
+            &AUXILIARY_PACKAGE,
+            "Auxiliary package: scripts, logs and reports",
+        )?);
+        records.extend(aux_records);
 
         for eb in &m.ebs {
             let raw_tar = format!("{}_{}.asdm.sdm.tar", p.code, uid_dir(&eb.uid));

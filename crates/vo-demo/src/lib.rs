@@ -2,20 +2,23 @@
 //!
 //! Owns: a model of projects → science goals → group OUS → member OUS → execution blocks
 //! on real-looking fields with ALMA's bands, tunings and spectral windows ([`generate`]);
-//! the ObsCore rows those imply, in ALMA's value formats; FITS cubes and continuum images
-//! with correct WCS for a subset of member OUSes, packaged as ALMA packages them; and loading
-//! it all through the ingest crate.
+//! the ObsCore rows those imply, in ALMA's value formats; the sources' redshifts and the
+//! lines they emit at real rest frequencies (`lines`); FITS cubes and continuum images with
+//! correct WCS for every member OUS (small ones, and large ones for a few), packaged as ALMA
+//! packages them; and loading it all through the ingest crate.
 //!
 //! Does not own: validation or loading mechanics (ingest), the schema, or serving.
 //! The same seed and reference time give the same archive, byte for byte.
 
 mod fields;
 mod files;
+mod lines;
 mod load;
 mod model;
 mod rows;
 
-pub use files::write_files;
+pub use files::{write_files, ProductSize, LARGE, SMALL};
+pub use lines::{lines_between, observed_ghz, rest_ghz, Line, LINES};
 pub use load::{load_archive, DemoReport};
 pub use model::{generate, Archive, DemoConfig, Ebs, MemberOus, Project, Source, Spw};
 pub use rows::obscore_rows;

@@ -88,7 +88,12 @@ pub async fn load_archive(
             s(&p.is_ddt.to_string()),
         ]));
         for g in &p.goals {
-            goals.push(line(&[s(&g.uid), s(&p.code), s(&g.name)]));
+            goals.push(line(&[
+                s(&g.uid),
+                s(&p.code),
+                s(&g.name),
+                s(&g.redshift.to_string()),
+            ]));
             for (group_uid, ms) in &g.groups {
                 groups.push(line(&[s(group_uid), s(&g.uid), s(&p.code)]));
                 for m in ms {
@@ -136,7 +141,7 @@ pub async fn load_archive(
     copy_insert(
         &tx,
         "archive.science_goal",
-        "uid, project_code, name",
+        "uid, project_code, name, redshift",
         goals,
     )
     .await?;

@@ -1,6 +1,9 @@
 //! The demo archive as a model: projects down to execution blocks, drawn from a seed.
 
-use crate::fields::{Field, CALIBRATORS, FIELDS, FIRST_NAMES, JOURNALS, LAST_NAMES, SCIENCE};
+use crate::fields::{
+    Field, Systemic, CALIBRATORS, FIELDS, FIRST_NAMES, JOURNALS, LAST_NAMES, SCIENCE,
+};
+use crate::lines::{observed_ghz, rest_ghz};
 use chrono::{DateTime, Datelike, Duration, TimeZone, Utc};
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
@@ -15,8 +18,11 @@ pub struct DemoConfig {
     pub seed: u64,
     /// Approximate number of ObsCore rows (generation stops at the first project past it).
     pub rows: usize,
-    /// How many member OUSes get FITS products and packages on disk.
+    /// How many member OUSes get large FITS products (the others get small ones).
     pub file_mous: usize,
+    /// Whether every other member OUS gets its delivery too, with small products; without,
+    /// only the `file_mous` ones have files (for benchmark archives of a million rows).
+    pub small_files: bool,
     /// The reference time: decides what is still proprietary. Fixed → reproducible.
     pub now: DateTime<Utc>,
     /// Prefix of access URLs in the rows.
@@ -86,13 +92,22 @@ pub struct MemberOus {
     pub release: DateTime<Utc>,
     pub last_modified: DateTime<Utc>,
     pub calibrator: Option<(&'static str, f64, f64)>,
+    /// The redshift of its sources (its science goal's): their lines are observed at
+    /// rest / (1 + z).
+    pub redshift: f64,
+    /// The width (FWHM, km/s) of its sources' lines.
+    pub line_width_kms: f64,
+    /// Whether it has files on disk, and whether they are the large ones.
     pub has_files: bool,
+    pub large_files: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Goal {
     pub uid: String,
     pub name: String,
+    /// The systemic redshift of its sources, and the velocity c·z it stands for (km/s).
+    pub redshift: f64,
     pub groups: Vec<(String, Vec<MemberOus>)>,
 }
 
@@ -154,20 +169,19 @@ fn round_to(v: f64, step: f64) -> f64 {
     (v / step).round() * step
 }
 
-/// The spectral setup of one tuning: a line window on the target line and three more, two
-/// sidebands apart, all inside the band.
+/// The spectral setup of one tuning: a line window centred on the target line where the
+/// source puts it (observed GHz) and three more, two sidebands apart, all inside the band.
 fn tuning(
     rng: &mut ChaCha8Rng,
     band: u8,
     line: Option<(&str, f64)>,
+    line_width_kms: f64,
     tdm_only: bool,
     spw_base: u32,
 ) -> Vec<Spw> {
     let &(_, band_lo, band_hi) = ALMA_BANDS.iter().find(|b| b.0 == band).unwrap();
     let line_freq = match line {
-        Some((_, f)) if f > band_lo + 1.0 && f < band_hi - 1.0 => {
-            f * (1.0 - rng.gen_range(-300.0..2000.0) * 1000.0 / SPEED_OF_LIGHT)
-        }
+        Some((_, f)) if f > band_lo + 1.0 && f < band_hi - 1.0 => f,
         _ => rng.gen_range(band_lo + 1.5..band_hi - 1.5),
     };
     // put the other sideband 12 GHz away, on whichever side stays in the band
@@ -186,14 +200,16 @@ fn tuning(
     for (i, &centre) in centres.iter().enumerate() {
         let centre = centre.clamp(band_lo + 1.0, band_hi - 1.0);
         let (bw_ghz, channels, factor) = if i == 0 && !tdm_only {
-            *[
+            // a line window at least three line widths wide, with line-free channels
+            let least = 3.0 * centre * line_width_kms * 1000.0 / SPEED_OF_LIGHT;
+            let setups = [
                 (0.46875, 1920.0, 2.0),
                 (0.9375, 1920.0, 2.0),
                 (0.234375, 1920.0, 2.0),
                 (1.875, 3840.0, 2.0),
-            ]
-            .choose(rng)
-            .unwrap()
+            ];
+            let wide: Vec<_> = setups.iter().filter(|s| s.0 >= least).collect();
+            **wide.choose(rng).unwrap_or(&&setups[3])
         } else {
             (1.875, 128.0, 1.0)
         };
@@ -304,6 +320,27 @@ fn footprint(rng: &mut ChaCha8Rng, ra: f64, dec: f64, pb_fwhm: f64, mosaic: bool
     (region, 2.0 * r)
 }
 
+/// The redshift of a science goal's sources: the field's systemic velocity (give or take
+/// a few km/s), or for a deep field a redshift in its range at which the targeted line
+/// falls in one of the science's bands.
+fn systemic_redshift(rng: &mut ChaCha8Rng, systemic: &Systemic, rest: f64, bands: &[u8]) -> f64 {
+    let c_kms = SPEED_OF_LIGHT / 1000.0;
+    match *systemic {
+        Systemic::Velocity(v) => (v + rng.gen_range(-5.0..5.0)) / c_kms,
+        Systemic::Redshift(lo, hi) if hi > lo => {
+            let mut z = lo;
+            for _ in 0..30 {
+                z = rng.gen_range(lo..hi);
+                if alma_band(observed_ghz(rest, z)).is_some_and(|b| bands.contains(&b)) {
+                    break;
+                }
+            }
+            z
+        }
+        Systemic::Redshift(z, _) => z,
+    }
+}
+
 /// Draws the whole archive. Deterministic for (seed, rows, file_mous, now).
 pub fn generate(config: DemoConfig) -> Archive {
     let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
@@ -348,6 +385,7 @@ pub fn generate(config: DemoConfig) -> Archive {
             .join("; ")
             + ";";
         let line = *science.lines.choose(&mut rng).unwrap();
+        let line_rest = rest_ghz(line).expect("the science lines are in lines::LINES");
         let keyword_count = rng.gen_range(1..=2);
         let mut keywords: Vec<&str> = science
             .keywords
@@ -363,7 +401,7 @@ pub fn generate(config: DemoConfig) -> Archive {
             ),
             1 => format!(
                 "{} observations of {}: {}",
-                line.0,
+                line,
                 field.name.replace('_', " "),
                 science.topic
             ),
@@ -378,9 +416,9 @@ pub fn generate(config: DemoConfig) -> Archive {
              where the physics changes. Combined with existing data, these observations will test current models and provide a legacy data set \
              for the community.",
             field.name.replace('_', " "),
-            line.0,
+            line,
             science.topic,
-            line.0
+            line
         );
         let mut project = Project {
             code: code.clone(),
@@ -405,26 +443,27 @@ pub fn generate(config: DemoConfig) -> Archive {
         let goals = *[1, 1, 1, 2, 2, 3].choose(&mut rng).unwrap();
         for g in 0..goals {
             let goal_uid = uid(&mut rng);
-            let band = if science.lines.iter().any(|l| l.0 == line.0)
-                && alma_band(line.1).is_some_and(|b| science.bands.contains(&b))
-                && g == 0
-            {
-                alma_band(line.1).unwrap()
-            } else {
-                *science.bands.choose(&mut rng).unwrap()
+            let redshift = systemic_redshift(&mut rng, &field.systemic, line_rest, science.bands);
+            let observed = observed_ghz(line_rest, redshift);
+            let band = match alma_band(observed) {
+                Some(b) if g == 0 && science.bands.contains(&b) => b,
+                _ => *science.bands.choose(&mut rng).unwrap(),
             };
             let tdm_only = rng.gen_bool(0.15);
-            let goal_line = if g == 0 {
-                Some(line)
+            let line_width_kms = rng.gen_range(science.line_width_kms.0..science.line_width_kms.1);
+            // the targeted line, where this source puts it (observed GHz), if in the band
+            let goal_line = if g == 0 && alma_band(observed) == Some(band) {
+                Some((line, observed))
             } else {
                 science
                     .lines
                     .iter()
-                    .copied()
+                    .map(|&name| (name, observed_ghz(rest_ghz(name).unwrap(), redshift)))
                     .find(|l| alma_band(l.1) == Some(band))
             };
             let mut goal = Goal {
                 uid: goal_uid.clone(),
+                redshift,
                 name: format!(
                     "{} {} b{band}",
                     field.name,
@@ -457,7 +496,14 @@ pub fn generate(config: DemoConfig) -> Archive {
                         "7m" => (7.0, 16),
                         _ => (12.0, 17),
                     };
-                    let spws = tuning(&mut rng, band, goal_line, tdm_only, spw_base);
+                    let spws = tuning(
+                        &mut rng,
+                        band,
+                        goal_line,
+                        line_width_kms,
+                        tdm_only,
+                        spw_base,
+                    );
                     let freq = (spws[0].lo_ghz + spws[0].hi_ghz) / 2.0;
                     let pb_fwhm = (1.13 * SPEED_OF_LIGHT / (freq * 1e9) / dish).to_degrees();
                     let mut sources = Vec::new();
@@ -607,7 +653,10 @@ pub fn generate(config: DemoConfig) -> Archive {
                         release,
                         last_modified,
                         calibrator,
-                        has_files: false,
+                        redshift,
+                        line_width_kms,
+                        has_files: config.small_files,
+                        large_files: false,
                     });
                 }
                 goal.groups.push((group_uid, members));
@@ -640,7 +689,7 @@ pub fn generate(config: DemoConfig) -> Archive {
                     first_author: first,
                     abstract_text: format!(
                         "We present ALMA {} observations of {}. {}",
-                        line.0,
+                        line,
                         field.name.replace('_', " "),
                         science.topic
                     ),
@@ -655,24 +704,29 @@ pub fn generate(config: DemoConfig) -> Archive {
             .sum::<usize>();
         projects.push(project);
     }
-    // files for an evenly spread subset of member OUSes, proprietary ones included
-    let total: usize = projects.iter().map(|p| p.members().count()).sum();
-    if config.file_mous > 0 && total > 0 {
-        let step = (total / config.file_mous).max(1);
-        let mut index = 0;
-        let mut chosen = 0;
-        for project in projects.iter_mut() {
-            for goal in project.goals.iter_mut() {
-                for (_, members) in goal.groups.iter_mut() {
-                    for m in members.iter_mut() {
-                        if index % step == step / 2 && chosen < config.file_mous {
-                            m.has_files = true;
-                            chosen += 1;
-                        }
-                        index += 1;
-                    }
-                }
-            }
+    // large files for member OUSes spread evenly over the proprietary ones (half of them,
+    // as far as there are such) and the released ones
+    let mut members: Vec<&mut MemberOus> = projects
+        .iter_mut()
+        .flat_map(|p| p.goals.iter_mut())
+        .flat_map(|g| g.groups.iter_mut())
+        .flat_map(|(_, members)| members.iter_mut())
+        .collect();
+    let proprietary = members.iter().filter(|m| m.release > config.now).count();
+    let from_proprietary = config.file_mous.div_ceil(2).min(proprietary);
+    let from_released = (config.file_mous - from_proprietary).min(members.len() - proprietary);
+    for (wanted, is_proprietary) in [(from_proprietary, true), (from_released, false)] {
+        let mut pool: Vec<&mut &mut MemberOus> = members
+            .iter_mut()
+            .filter(|m| (m.release > config.now) == is_proprietary)
+            .collect();
+        if wanted == 0 {
+            continue;
+        }
+        let step = (pool.len() / wanted).max(1);
+        for m in pool.iter_mut().skip(step / 2).step_by(step).take(wanted) {
+            m.has_files = true;
+            m.large_files = true;
         }
     }
     Archive { config, projects }

@@ -12,6 +12,7 @@ fn config(seed: u64) -> DemoConfig {
         seed,
         rows: 400,
         file_mous: 3,
+        small_files: true,
         now: Utc.with_ymd_and_hms(2025, 6, 1, 0, 0, 0).unwrap(),
         public_url: "http://127.0.0.1:8080".into(),
     }
@@ -267,4 +268,130 @@ async fn demo_loads_with_alma_shapes_and_valid_fits() {
     );
     assert!(String::from_utf8_lossy(&output.stdout)
         .contains(&format!("checked {} files", products.len())));
+}
+
+/// Every member OUS has its delivery (small products, large for `file_mous` of them), and
+/// each cube carries its lines where the source's redshift puts them: the brightest line
+/// channel of every cube that covers a line of `LINES` is within one channel of a line's
+/// rest frequency divided by (1 + z), the redshift the FITS header (ZSOURCE) and the model
+/// state. The assembled packages' registered checksums are those of the tars they make.
+#[test]
+fn every_member_has_files_and_cubes_carry_their_lines() {
+    let archive = generate(config(11));
+    let dir = tempfile::tempdir().unwrap();
+    let files = write_files(&archive, dir.path()).unwrap();
+    let members: Vec<_> = archive.members().collect();
+    for (_, m) in &members {
+        let mine: Vec<_> = files.iter().filter(|f| f.member_ous_uid == m.uid).collect();
+        for kind in [
+            "readme",
+            "product-package",
+            "auxiliary-package",
+            "raw-package",
+            "product",
+        ] {
+            assert!(
+                mine.iter().any(|f| f.kind == kind),
+                "{} has no {kind}",
+                m.uid
+            );
+        }
+    }
+    assert_eq!(members.iter().filter(|(_, m)| m.large_files).count(), 3);
+
+    let (mut cubes_with_lines, mut checked) = (0, 0);
+    for (_, m) in &members {
+        for f in files
+            .iter()
+            .filter(|f| f.member_ous_uid == m.uid && f.name.contains(".cube."))
+        {
+            let path = dir.path().join(f.path.as_ref().unwrap());
+            let image = vo_fits::MappedImage::open(&path, vo_fits::ImageHdu::Primary).unwrap();
+            let header = image.header();
+            let z = header.float("ZSOURCE").unwrap();
+            assert!((z - m.redshift).abs() < 1e-12, "{}", f.name);
+            let (nx, ny, nc) = (image.axes()[0], image.axes()[1], image.axes()[2]);
+            let (first, step) = (
+                header.float("CRVAL3").unwrap() / 1e9,
+                header.float("CDELT3").unwrap() / 1e9,
+            );
+            let (lo, hi) = (first - step / 2.0, first + step * (nc as f64 - 0.5));
+            let lines: Vec<f64> = vo_demo::lines_between(lo, hi, z).map(|(_, f)| f).collect();
+            if lines.is_empty() {
+                continue;
+            }
+            cubes_with_lines += 1;
+            let mut values = vec![0f32; nx * ny * nc];
+            image.samples().decode(image.data(), &mut values);
+            // per pixel, the excess over its median channel; the channel of the largest excess
+            let mut best = (0usize, f32::MIN);
+            let mut best_pixel = 0;
+            let mut medians = vec![0f32; nx * ny];
+            for p in 0..nx * ny {
+                let mut spectrum: Vec<f32> = (0..nc).map(|k| values[k * nx * ny + p]).collect();
+                let original = spectrum.clone();
+                spectrum.sort_by(f32::total_cmp);
+                let median = spectrum[nc / 2];
+                medians[p] = median;
+                for (k, v) in original.iter().enumerate() {
+                    if v - median > best.1 {
+                        best = (k, v - median);
+                        best_pixel = p;
+                    }
+                }
+            }
+            // the line's centre: the intensity-weighted channel over the channels around the
+            // brightest one that are above half its excess, at the pixel where it peaks
+            let pixel = best_pixel;
+            let spectrum: Vec<f64> = (0..nc)
+                .map(|k| (values[k * nx * ny + pixel] - medians[pixel]) as f64)
+                .collect();
+            let half = spectrum[best.0] / 2.0;
+            let (mut from, mut to) = (best.0, best.0);
+            while from > 0 && spectrum[from - 1] > half {
+                from -= 1;
+            }
+            while to + 1 < nc && spectrum[to + 1] > half {
+                to += 1;
+            }
+            let weight: f64 = spectrum[from..=to].iter().sum();
+            let channel: f64 = (from..=to).map(|k| k as f64 * spectrum[k]).sum::<f64>() / weight;
+            let centre_ghz = first + channel * step;
+            assert!(
+                lines.iter().any(|f| (f - centre_ghz).abs() <= step),
+                "{}: the brightest line is centred at {centre_ghz} GHz, lines at {lines:?} (z = {z})",
+                f.name
+            );
+            checked += 1;
+        }
+    }
+    println!("{checked} cubes with lines checked");
+    assert!(
+        cubes_with_lines >= 20,
+        "only {cubes_with_lines} cubes cover a line"
+    );
+    assert_eq!(checked, cubes_with_lines);
+
+    for package in files
+        .iter()
+        .filter(|f| f.kind.ends_with("-package") && f.path.is_none())
+    {
+        let entries = files
+            .iter()
+            .filter(|f| f.package_name.as_deref() == Some(package.name.as_str()))
+            .map(|f| vo_archive::PackageEntry {
+                path: f.path.clone().unwrap().into(),
+                size: f.size_bytes as u64,
+            })
+            .collect();
+        let layout = vo_archive::PackageLayout::new(entries);
+        let mut tar = Vec::new();
+        layout.write(dir.path(), &mut tar).unwrap();
+        assert_eq!(tar.len() as i64, package.size_bytes);
+        use sha2::Digest;
+        assert_eq!(
+            format!("{:x}", sha2::Sha256::digest(&tar)),
+            package.sha256.clone().unwrap()
+        );
+    }
 }

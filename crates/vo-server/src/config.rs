@@ -105,7 +105,10 @@ pub struct DataConfig {
 pub struct DemoSettings {
     pub seed: u64,
     pub rows: usize,
+    /// Member OUSes with large products.
     pub file_mous: usize,
+    /// Whether every other member OUS has its delivery too, with small products.
+    pub small_files: bool,
 }
 
 impl Default for ServerConfig {
@@ -146,6 +149,7 @@ impl Default for DemoSettings {
             seed: 2026,
             rows: 3000,
             file_mous: 12,
+            small_files: true,
         }
     }
 }

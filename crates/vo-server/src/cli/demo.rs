@@ -10,9 +10,13 @@ pub struct DemoArgs {
     /// Seed: the same seed gives the same archive.
     #[arg(long)]
     seed: Option<u64>,
-    /// Member OUSes that get FITS products and packages on disk.
+    /// Member OUSes that get large FITS products (every other one gets small ones).
     #[arg(long)]
     files: Option<usize>,
+    /// Files only for the `--files` member OUSes, none for the others (for benchmark
+    /// archives of a million rows, whose other rows then have metadata only).
+    #[arg(long)]
+    no_small_files: bool,
     /// Generate and load even if the archive already has rows (rows with the same obs_id
     /// are replaced).
     #[arg(long)]
@@ -35,12 +39,20 @@ pub async fn run(config: &Config, args: DemoArgs) -> anyhow::Result<()> {
         seed: args.seed.unwrap_or(config.demo.seed),
         rows: args.rows.unwrap_or(config.demo.rows),
         file_mous: args.files.unwrap_or(config.demo.file_mous),
+        small_files: config.demo.small_files && !args.no_small_files,
         now: chrono::Utc::now(),
         public_url: config.public_url(),
     };
     println!(
-        "generating the demo archive: ~{} rows, files for {} member OUSes, seed {}",
-        demo.rows, demo.file_mous, demo.seed
+        "generating the demo archive: ~{} rows, large files for {} member OUSes{}, seed {}",
+        demo.rows,
+        demo.file_mous,
+        if demo.small_files {
+            ", small ones for the others"
+        } else {
+            ""
+        },
+        demo.seed
     );
     let archive = vo_demo::generate(demo);
     std::fs::create_dir_all(&config.data.dir)?;

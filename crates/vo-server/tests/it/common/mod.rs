@@ -37,7 +37,19 @@ impl DemoServer {
 
     /// Generates a demo archive of `rows` rows (and `files` member OUSes with files) and
     /// serves it; returns once `/tap/availability` answers.
+    /// A server over a demo of about `rows` rows where `files` member OUSes have (large)
+    /// files and the others none, to keep each test's archive small.
     pub fn start(rows: usize, files: usize, config: &str) -> DemoServer {
+        DemoServer::start_with(rows, files, false, config)
+    }
+
+    /// A server over a demo where every member OUS has its delivery (`files` of them large),
+    /// as `deploy/demo` serves it.
+    pub fn start_full(rows: usize, files: usize, config: &str) -> DemoServer {
+        DemoServer::start_with(rows, files, true, config)
+    }
+
+    fn start_with(rows: usize, files: usize, small_files: bool, config: &str) -> DemoServer {
         let dir = tempfile::Builder::new()
             .prefix("vo-http")
             .tempdir_in("/tmp")
@@ -61,6 +73,7 @@ impl DemoServer {
                 "--files",
                 &files.to_string(),
             ])
+            .args((!small_files).then_some("--no-small-files"))
             .output()
             .unwrap();
         assert!(
