@@ -142,6 +142,13 @@ check(job.phase == "COMPLETED", f"job ended {job.phase}")
 check(job.result_uri.startswith("http") and job.job_id in job.result_uri, f"result URL {job.result_uri}")
 rows = job.fetch_result()
 check(len(rows) == 1 and rows.query_status == "OVERFLOW", f"MAXREC on a job: {len(rows)} {rows.query_status}")
+# an anonymous user who lost a job's URL finds it in the job list (the job-owner cookie the
+# service handed out, kept by pyvo's session); another session does not see it
+mine_listed = [j.jobid for j in tap.get_job_list()]
+check(job.job_id in mine_listed, f"get_job_list finds this session's job: {mine_listed}")
+stranger = pyvo.dal.TAPService(base + "/tap")
+check(job.job_id not in [j.jobid for j in stranger.get_job_list()],
+      "another anonymous session does not see it")
 url = job.url
 job.delete()
 check(job.job_id not in [j.jobid for j in tap.get_job_list()], "a deleted job leaves the list")

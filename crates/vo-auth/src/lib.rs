@@ -27,4 +27,7 @@ pub use delegation::{
 };
 pub use error::AuthError;
 pub use password::{hash_password, verify_password};
-pub use token::{delete_expired_tokens, issue_token, resolve_token, revoke_tokens, IssuedToken};
+pub use token::{
+    delete_expired_tokens, has_token_shape, issue_token, new_token_text, resolve_token,
+    revoke_tokens, token_sha256, IssuedToken,
+};

@@ -35,7 +35,9 @@ fn to_hex(bytes: &[u8]) -> String {
     bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
-fn new_token_text() -> String {
+/// A new secret of a token's shape (32 random bytes from the operating system, as hex):
+/// bearer tokens, and the job-owner cookies of anonymous callers.
+pub fn new_token_text() -> String {
     let mut bytes = [0u8; TOKEN_BYTES];
     OsRng.fill_bytes(&mut bytes);
     to_hex(&bytes)

@@ -61,6 +61,11 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
         "0011_science_goal_redshift.sql",
         include_str!("../../../schema/migrations/0011_science_goal_redshift.sql"),
     ),
+    (
+        12,
+        "0012_anonymous_job_owner.sql",
+        include_str!("../../../schema/migrations/0012_anonymous_job_owner.sql"),
+    ),
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -69,7 +69,10 @@ pub struct ListFilter {
     pub phases: Vec<Phase>,
     pub after: Option<DateTime<Utc>>,
     pub last: Option<i64>,
+    /// A signed-in user's jobs.
     pub owner: Option<String>,
+    /// An anonymous caller's jobs: the SHA-256 of their job-owner secret.
+    pub anonymous_owner: Option<String>,
 }
 
 /// A job to store.
@@ -78,6 +81,8 @@ pub struct NewJob<'a> {
     pub parameters: &'a [(String, String)],
     pub run_id: Option<&'a str>,
     pub owner_id: Option<&'a str>,
+    /// For an anonymous job: the SHA-256 of the caller's job-owner secret, which lists it.
+    pub anonymous_owner: Option<&'a str>,
     /// Whose quotas the job counts against (an account, or an anonymous client's address).
     pub quota_key: &'a str,
     /// The bytes of the uploaded tables kept with the job.
@@ -184,8 +189,8 @@ impl<'c> JobStore<'c> {
         let row = self
             .client
             .query_opt(
-                &format!("INSERT INTO uws.job (job_id, run_id, owner_id, phase, execution_duration, destruction, parameters, service, quota_key, parts_bytes, error_message, end_time) \
-                 SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, CASE WHEN $11::text IS NULL THEN NULL ELSE now() END \
+                &format!("INSERT INTO uws.job (job_id, run_id, owner_id, phase, execution_duration, destruction, parameters, service, quota_key, parts_bytes, error_message, end_time, anonymous_owner) \
+                 SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, CASE WHEN $11::text IS NULL THEN NULL ELSE now() END, $18 \
                  WHERE (SELECT over FROM uws.admit($9, $12, $13, $14::bigint + octet_length($7::jsonb::text), $15, $16, $17)) IS NULL \
                  RETURNING {COLUMNS}"),
                 &[
@@ -203,6 +208,7 @@ impl<'c> JobStore<'c> {
                 ]
                 .into_iter()
                 .chain(adding.and_limits(limits))
+                .chain([&new.anonymous_owner as &(dyn ToSql + Sync)])
                 .collect::<Vec<_>>(),
             )
             .await?;
@@ -283,6 +289,7 @@ impl<'c> JobStore<'c> {
                     "SELECT {COLUMNS} FROM uws.job WHERE phase = ANY($1) \
                      AND ($2::timestamptz IS NULL OR creation_time > $2) \
                      AND ($3::text IS NULL OR owner_id = $3) AND service = $5 \
+                     AND ($6::text IS NULL OR (owner_id IS NULL AND anonymous_owner = $6)) \
                      ORDER BY creation_time DESC, job_id LIMIT $4"
                 ),
                 &[
@@ -291,6 +298,7 @@ impl<'c> JobStore<'c> {
                     &filter.owner,
                     &filter.last.unwrap_or(i64::MAX),
                     &self.service,
+                    &filter.anonymous_owner,
                 ],
             )
             .await?;

@@ -24,6 +24,7 @@ fn new_job<'a>(
         parameters: params,
         run_id: None,
         owner_id: owner,
+        anonymous_owner: None,
         quota_key,
         parts_bytes: 100,
         execution_duration: 60,
@@ -222,6 +223,7 @@ async fn job_lifecycle() {
     assert!(!store.results_fit("account mine", 1, 1000).await.unwrap());
     let refused = NewJob {
         error_message: Some("QUERY is missing"),
+        anonymous_owner: Some("digest-of-a-secret"),
         ..new_job(&params, None, "address 192.0.2.7", Phase::Error)
     };
     let refused = store.create(&refused, &UNLIMITED).await.unwrap().unwrap();
@@ -259,6 +261,26 @@ async fn job_lifecycle() {
         .await
         .unwrap();
     assert!(after.is_empty());
+    // an anonymous caller lists the jobs made with their secret, and only those
+    let theirs = store
+        .list(&ListFilter {
+            anonymous_owner: Some("digest-of-a-secret".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        theirs.iter().map(|j| &j.job_id).collect::<Vec<_>>(),
+        [&refused.job_id]
+    );
+    let nobody = store
+        .list(&ListFilter {
+            anonymous_owner: Some("another-digest".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(nobody.is_empty());
     assert_eq!(other.list(&ListFilter::default()).await.unwrap().len(), 1);
     assert_eq!(other.recover(3).await.unwrap(), (0, 0));
 

@@ -3,6 +3,7 @@
 //! parts are checked and kept in their checked form; a job asked to run is checked, and
 //! stored in ERROR if it would fail.
 
+use crate::owner_cookie;
 use crate::quotas::quota_key;
 use crate::responses::{caller, is_control, plain, see_other, unavailable, urls};
 use crate::times::{destruction_time, execution_duration};
@@ -108,12 +109,16 @@ pub async fn create<K: JobKind>(
         (None, true) => Phase::Queued,
         (None, false) => Phase::Pending,
     };
+    // an anonymous caller owns the job through their job-owner cookie
+    let secret = owner.is_none().then(|| owner_cookie::secret_for(&request));
+    let anonymous_owner = secret.as_deref().map(owner_cookie::digest);
     let created = store
         .create(
             &NewJob {
                 parameters: &own_params,
                 run_id: params.get("RUNID"),
                 owner_id: owner.as_deref(),
+                anonymous_owner: anonymous_owner.as_deref(),
                 quota_key: &key,
                 parts_bytes,
                 execution_duration: duration,
@@ -144,5 +149,16 @@ pub async fn create<K: JobKind>(
     if phase == Phase::Queued {
         jobs.wake.notify_waiters();
     }
-    see_other(urls(&request, &jobs).job(&job.job_id))
+    let location = urls(&request, &jobs).job(&job.job_id);
+    let secure = location.starts_with("https://");
+    let mut response = see_other(location);
+    if let Some(secret) = secret {
+        let cookie = owner_cookie::set_cookie(&secret, jobs.limits.retention_hard_seconds, secure);
+        if let Ok(value) = actix_web::http::header::HeaderValue::from_str(&cookie) {
+            response
+                .headers_mut()
+                .insert(actix_web::http::header::SET_COOKIE, value);
+        }
+    }
+    response
 }

@@ -9,6 +9,9 @@
 //! result files only when it completes, and recover jobs interrupted by a stop; and the
 //! janitor that destroys expired jobs with their files.
 //!
+//! A signed-in user's jobs are theirs; an anonymous caller's are listed to whoever holds
+//! the job-owner cookie handed out when they were made (`owner_cookie`).
+//!
 //! Each client's jobs are held to quotas (jobs queued or executing, jobs and bytes kept;
 //! [`Quotas`]), a job is checked before it is queued (a job that would fail is stored in
 //! ERROR, never run), workers take the next job fairly (a client with fewer jobs running
@@ -21,6 +24,7 @@ mod create;
 mod job;
 mod limits;
 mod list;
+mod owner_cookie;
 mod parts;
 mod quotas;
 mod responses;

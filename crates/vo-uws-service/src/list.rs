@@ -52,16 +52,21 @@ pub async fn list<K: JobKind>(
             }
         }
     }
-    let Some(owner) = (match caller(&request, &pool).await {
-        Ok(owner) => owner,
+    // a signed-in user's own jobs; an anonymous caller's, by their job-owner cookie (none
+    // without one: other people's queries stay private)
+    match caller(&request, &pool).await {
+        Ok(Some(owner)) => filter.owner = Some(owner),
+        Ok(None) => match crate::owner_cookie::secret_of(&request) {
+            Some(secret) => filter.anonymous_owner = Some(crate::owner_cookie::digest(&secret)),
+            None => {
+                return xml_response(
+                    StatusCode::OK,
+                    vo_job_store::job_list_xml(&[], &urls(&request, &jobs)),
+                )
+            }
+        },
         Err(r) => return r,
-    }) else {
-        return xml_response(
-            StatusCode::OK,
-            vo_job_store::job_list_xml(&[], &urls(&request, &jobs)),
-        );
-    };
-    filter.owner = Some(owner);
+    }
     let client = match pool.get().await {
         Ok(c) => c,
         Err(e) => return unavailable(e),

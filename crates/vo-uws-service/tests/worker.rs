@@ -158,6 +158,7 @@ async fn workers_keep_results_only_of_completed_jobs_and_stop_the_others() {
                         parameters: &params,
                         run_id: None,
                         owner_id: None,
+                        anonymous_owner: None,
                         quota_key: &key,
                         parts_bytes: 0,
                         execution_duration: seconds,
