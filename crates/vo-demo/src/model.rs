@@ -704,8 +704,8 @@ pub fn generate(config: DemoConfig) -> Archive {
             .sum::<usize>();
         projects.push(project);
     }
-    // large files for member OUSes spread evenly over the proprietary ones (half of them,
-    // as far as there are such) and the released ones
+    // large files for member OUSes spread evenly over the released ones and the
+    // proprietary ones (half of them, rounded down, as far as there are such)
     let mut members: Vec<&mut MemberOus> = projects
         .iter_mut()
         .flat_map(|p| p.goals.iter_mut())
@@ -713,8 +713,9 @@ pub fn generate(config: DemoConfig) -> Archive {
         .flat_map(|(_, members)| members.iter_mut())
         .collect();
     let proprietary = members.iter().filter(|m| m.release > config.now).count();
-    let from_proprietary = config.file_mous.div_ceil(2).min(proprietary);
-    let from_released = (config.file_mous - from_proprietary).min(members.len() - proprietary);
+    let released = members.len() - proprietary;
+    let from_released = config.file_mous.div_ceil(2).min(released);
+    let from_proprietary = (config.file_mous - from_released).min(proprietary);
     for (wanted, is_proprietary) in [(from_proprietary, true), (from_released, false)] {
         let mut pool: Vec<&mut &mut MemberOus> = members
             .iter_mut()

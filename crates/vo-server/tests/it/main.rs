@@ -8,6 +8,7 @@ mod end_to_end;
 mod faults;
 mod hostile;
 mod params_fuzz_regressions;
+mod random_rows;
 mod security;
 mod sia2;
 mod soda;

@@ -10,11 +10,15 @@ use common::{run_with, DemoServer};
 #[test]
 fn a_new_user_queries_in_the_browser() {
     let server = DemoServer::start(2000, 12, "");
-    // a public member OUS with product files, and where it is
+    // a public member OUS with product files whose footprint no other member OUS's touches
+    // (so that a point on its outline is its own), and where it is
     let found = server.psql(
         "SELECT o.member_ous_uid || ' ' || o.s_ra || ' ' || o.s_dec FROM ivoa.obscore o \
          WHERE o.data_rights = 'Public' AND o.science_observation = 'T' AND EXISTS \
          (SELECT 1 FROM archive.file f WHERE f.member_ous_uid = o.member_ous_uid AND f.kind = 'product') \
+         AND NOT EXISTS (SELECT 1 FROM ivoa.obscore x WHERE x.member_ous_uid <> o.member_ous_uid \
+              AND abs(x.s_dec - o.s_dec) < x.s_fov + o.s_fov \
+              AND abs(x.s_ra - o.s_ra) * cos(radians(o.s_dec)) < x.s_fov + o.s_fov) \
          ORDER BY o.obs_id LIMIT 1",
     );
     let mut parts = found.split_whitespace();

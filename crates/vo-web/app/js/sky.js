@@ -33,7 +33,15 @@ export class SkyView {
     this.overlay = this.A.graphicOverlay({ color: COLOR, lineWidth: 1.5, name: 'footprints' });
     this.aladin.addOverlay(this.overlay);
     const keyOf = (o) => (o ? this.keyOf.get(o) : undefined);
-    this.aladin.on('objectHovered', (o) => { const k = keyOf(o); if (k !== undefined) this.onHover(k); });
+    // Aladin reports hovers from its drawing loop, so a report may come after the pointer has
+    // left the view: only one while the pointer is inside counts, and leaving ends a hover
+    this.pointerInside = false;
+    this.element.addEventListener('mouseenter', () => { this.pointerInside = true; });
+    this.element.addEventListener('mouseleave', () => { this.pointerInside = false; this.onHover(null); });
+    this.aladin.on('objectHovered', (o) => {
+      const k = keyOf(o);
+      if (k !== undefined && this.pointerInside) this.onHover(k);
+    });
     this.aladin.on('objectHoveredStop', () => this.onHover(null));
     this.aladin.on('objectClicked', (o) => { const k = keyOf(o); if (k !== undefined) this.onClick(k); });
     return true;
