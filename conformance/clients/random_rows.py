@@ -6,7 +6,7 @@ expand_tarfiles=True → download_files, signed in as the project's PI for propr
 
 usage: python random_rows.py BASE_URL CA_CERT ROWS_JSON
   ROWS_JSON: a file holding {"rows": [{"obs_id", "member_ous_uid", "data_rights", "pi",
-  "password"}, ...], "stranger": [user, password]}.
+  "password"}, ...], "stranger": [user, password], "not_delivered": [[state, uid], ...]}.
 Exit status 0 when every check holds.
 """
 import io
@@ -143,6 +143,14 @@ for row in rows:
         failures.append(f"astroquery {row['member_ous_uid']}: {type(e).__name__}: {e}")
     public += not mine
     proprietary += mine
+
+# data not delivered yet (or withdrawn in QA3) say so plainly
+words = {"In progress": "no files yet", "In QA3": "in QA3"}
+for state, uid in spec["not_delivered"]:
+    table = parse_votable(io.BytesIO(anonymous.get(f"{base}/datalink/sync", params={"ID": uid}).content))
+    messages = [str(m) for m in table.get_first_table().to_table()["error_message"] if str(m)]
+    check(any("NotFoundFault" in m and words[state] in m for m in messages), f"{state} {uid}: {messages}")
+check(any(state == "In progress" for state, _ in spec["not_delivered"]), "the demo has data in progress")
 
 print(f"{len(rows)} random rows: {public} public, {proprietary} proprietary")
 for f in failures:

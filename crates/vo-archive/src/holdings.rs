@@ -123,6 +123,21 @@ pub(crate) async fn contents_of(
         .collect())
 }
 
+/// Where the data of these member OUSes are: `Delivered`, `In progress` or `In QA3`, each
+/// once.
+pub(crate) async fn delivery_states(
+    client: &Client,
+    members: &[String],
+) -> Result<Vec<String>, HoldingsError> {
+    let rows = client
+        .query(
+            "SELECT DISTINCT delivery FROM archive.member_ous WHERE uid = ANY($1) ORDER BY 1",
+            &[&members],
+        )
+        .await?;
+    Ok(rows.iter().map(|r| r.get(0)).collect())
+}
+
 /// The member OUSes a uid or project code stands for, in hierarchy order: a member OUS
 /// itself; a group OUS's, science goal's or project's members. Empty when nothing has that
 /// name.

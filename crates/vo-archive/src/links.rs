@@ -8,7 +8,9 @@
 //! descriptor (`#cutout`) and quick-look images (`#preview`). A single file lists itself.
 //! An identifier that names nothing gives an error row, not a failed document.
 
-use crate::holdings::{contents_of, deliveries_of, find_file, members_under, ArchivedFile};
+use crate::holdings::{
+    contents_of, deliveries_of, delivery_states, find_file, members_under, ArchivedFile,
+};
 use crate::{HoldingsError, Identifier, Reader};
 use std::path::Path;
 use vo_catalogue::routes;
@@ -324,10 +326,8 @@ pub async fn links_for(
                 }
             }
             if out.links.len() == before {
-                out.error(
-                    id,
-                    format!("NotFoundFault: {key} is in the archive, but none of its data files are: only its metadata can be queried"),
-                );
+                let states = delivery_states(client, &members).await?;
+                out.error(id, no_files(&key, &states));
             }
         }
         Ok(Identifier::FileName(name)) => {
@@ -361,4 +361,38 @@ pub async fn links_for(
         }
     }
     Ok(())
+}
+
+/// Why an identifier lists no files, in plain words: its data are not delivered yet, or
+/// withdrawn while a problem is resolved, or kept as metadata only.
+fn no_files(key: &str, states: &[String]) -> String {
+    match states {
+        [only] if only == "In progress" => format!(
+            "NotFoundFault: no files yet for {key}: its data are in progress — observed in part, or being reduced and quality-assessed — and are listed here once delivered"
+        ),
+        [only] if only == "In QA3" => format!(
+            "NotFoundFault: no files for {key} for now: its data are in QA3 — a problem found after delivery is being resolved — and come back once it is"
+        ),
+        _ => format!(
+            "NotFoundFault: {key} is in the archive, but none of its data files are: only its metadata can be queried"
+        ),
+    }
+}
+
+#[cfg(test)]
+mod no_files_tests {
+    use super::no_files;
+
+    #[test]
+    fn the_reason_is_said_plainly() {
+        let one = |s: &str| no_files("uid://A001/X1/X2", &[s.to_string()]);
+        assert!(
+            one("In progress").contains("no files yet")
+                && one("In progress").contains("in progress")
+        );
+        assert!(one("In QA3").contains("in QA3"));
+        assert!(one("Delivered").contains("only its metadata"));
+        let mixed = no_files("2019.1.00001.S", &["In QA3".into(), "In progress".into()]);
+        assert!(mixed.contains("only its metadata"));
+    }
 }

@@ -66,6 +66,11 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
         "0012_anonymous_job_owner.sql",
         include_str!("../../../schema/migrations/0012_anonymous_job_owner.sql"),
     ),
+    (
+        13,
+        "0013_delivery_state.sql",
+        include_str!("../../../schema/migrations/0013_delivery_state.sql"),
+    ),
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -20,5 +20,5 @@ mod rows;
 pub use files::{write_files, ProductSize, LARGE, SMALL};
 pub use lines::{lines_between, observed_ghz, rest_ghz, Line, LINES};
 pub use load::{load_archive, DemoReport};
-pub use model::{generate, Archive, DemoConfig, Ebs, MemberOus, Project, Source, Spw};
+pub use model::{generate, Archive, Delivery, DemoConfig, Ebs, MemberOus, Project, Source, Spw};
 pub use rows::obscore_rows;

@@ -1,7 +1,7 @@
 //! Loading the demo archive: the hierarchy tables with COPY, then rows and files through the
 //! ingest loader.
 
-use crate::model::Archive;
+use crate::model::{Archive, Delivery};
 use crate::rows::obscore_rows;
 use bytes::Bytes;
 use futures_util::SinkExt;
@@ -110,7 +110,11 @@ pub async fn load_archive(
                         s(&m.schedblock_name),
                         s(if m.qa2_passed { "Pass" } else { "Fail" }),
                         ts(observed_until),
-                        ts(m.release),
+                        // no release date until the data are delivered
+                        (m.delivery == Delivery::Delivered)
+                            .then_some(m.release)
+                            .and_then(ts),
+                        s(m.delivery.label()),
                     ]));
                     for e in &m.ebs {
                         ebs.push(line(&[
@@ -118,6 +122,7 @@ pub async fn load_archive(
                             s(&m.uid),
                             s(&e.start_mjd.to_string()),
                             s(&e.end_mjd.to_string()),
+                            s(e.qa0),
                         ]));
                     }
                 }
@@ -152,11 +157,11 @@ pub async fn load_archive(
         groups,
     )
     .await?;
-    copy_insert(&tx, "archive.member_ous", "uid, group_ous_uid, project_code, array_name, schedblock_name, qa2_status, observed_until, release_date", members).await?;
+    copy_insert(&tx, "archive.member_ous", "uid, group_ous_uid, project_code, array_name, schedblock_name, qa2_status, observed_until, release_date, delivery", members).await?;
     copy_insert(
         &tx,
         "archive.execution_block",
-        "uid, member_ous_uid, start_mjd, end_mjd",
+        "uid, member_ous_uid, start_mjd, end_mjd, qa0_status",
         ebs,
     )
     .await?;

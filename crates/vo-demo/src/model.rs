@@ -68,6 +68,29 @@ pub struct Ebs {
     pub uid: String,
     pub start_mjd: f64,
     pub end_mjd: f64,
+    /// QA0: Pass, or SemiPass (kept, but not used for the products).
+    pub qa0: &'static str,
+}
+
+/// Where a member OUS's data are, as ALMA's Release date column says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delivery {
+    Delivered,
+    /// Observed in part, or being reduced and quality-assessed: no files, no release date.
+    InProgress,
+    /// A problem found after delivery is being resolved: no files for now.
+    InQa3,
+}
+
+impl Delivery {
+    /// As `archive.member_ous.delivery` and the Release date column write it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Delivery::Delivered => "Delivered",
+            Delivery::InProgress => "In progress",
+            Delivery::InQa3 => "In QA3",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -90,6 +113,7 @@ pub struct MemberOus {
     pub antennas: String,
     pub cont_sens: f64,
     pub release: DateTime<Utc>,
+    pub delivery: Delivery,
     pub last_modified: DateTime<Utc>,
     pub calibrator: Option<(&'static str, f64, f64)>,
     /// The redshift of its sources (its science goal's): their lines are observed at
@@ -349,7 +373,7 @@ pub fn generate(config: DemoConfig) -> Archive {
     let mut running: std::collections::BTreeMap<String, u32> = Default::default();
     let mut uid_block = 0x1000u32 + rng.gen_range(0..0x100);
     let mut eb_block = 0xa0000u32 + rng.gen_range(0..0x1000);
-    let last_year = config.now.year().min(2025).max(2013);
+    let last_year = config.now.year().max(2013);
     while rows < config.rows {
         let year = if rng.gen_bool(0.03) {
             2011
@@ -554,6 +578,11 @@ pub fn generate(config: DemoConfig) -> Archive {
                             ),
                             start_mjd: start,
                             end_mjd: end,
+                            qa0: if rng.gen_bool(0.08) {
+                                "SemiPass"
+                            } else {
+                                "Pass"
+                            },
                         });
                         t += Duration::hours(rng.gen_range(20..200));
                     }
@@ -563,6 +592,16 @@ pub fn generate(config: DemoConfig) -> Archive {
                     )
                     .unwrap();
                     let release = release_date_for(&code, last_end, None);
+                    // observed in the last four months: often not delivered yet; rarely,
+                    // delivered data are back in QA3
+                    let delivery =
+                        if config.now - last_end < Duration::days(120) && rng.gen_bool(0.6) {
+                            Delivery::InProgress
+                        } else if rng.gen_bool(0.015) {
+                            Delivery::InQa3
+                        } else {
+                            Delivery::Delivered
+                        };
                     let mut last_modified = last_end + Duration::days(rng.gen_range(20..120));
                     if last_modified > config.now {
                         last_modified = config.now - Duration::hours(rng.gen_range(1..48));
@@ -651,11 +690,12 @@ pub fn generate(config: DemoConfig) -> Archive {
                         antennas,
                         cont_sens: log_uniform(&mut rng, 0.01, 0.4),
                         release,
+                        delivery,
                         last_modified,
                         calibrator,
                         redshift,
                         line_width_kms,
-                        has_files: config.small_files,
+                        has_files: config.small_files && delivery == Delivery::Delivered,
                         large_files: false,
                     });
                 }
@@ -664,7 +704,7 @@ pub fn generate(config: DemoConfig) -> Archive {
             project.goals.push(goal);
         }
         let public = project.members().any(|m| m.release <= config.now);
-        if public && rng.gen_bool(0.35) {
+        if public && rng.gen_bool(0.42) {
             for _ in 0..rng.gen_range(1..=3) {
                 let pub_year = (year + rng.gen_range(2..5)).min(config.now.year());
                 let first = person(&mut rng);
@@ -711,6 +751,7 @@ pub fn generate(config: DemoConfig) -> Archive {
         .flat_map(|p| p.goals.iter_mut())
         .flat_map(|g| g.groups.iter_mut())
         .flat_map(|(_, members)| members.iter_mut())
+        .filter(|m| m.delivery == Delivery::Delivered)
         .collect();
     let proprietary = members.iter().filter(|m| m.release > config.now).count();
     let released = members.len() - proprietary;

@@ -2,7 +2,7 @@
 //! ALMA's `obs_id` `<mous>.source.<name>.spw.<n>` implies), plus a calibrator row for some
 //! member OUSes, in ALMA's value formats (see the client-values notes in the README).
 
-use crate::model::{Archive, MemberOus, Project, Source, Spw};
+use crate::model::{Archive, Delivery, MemberOus, Project, Source, Spw};
 use chrono::{DateTime, Utc};
 use vo_catalogue::Table;
 use vo_ingest::{Location, RawRow};
@@ -155,9 +155,11 @@ fn row(
         "application/x-votable+xml;content=datalink",
     );
     r.set("proposal_id", &p.code);
+    // data not delivered yet (or withdrawn in QA3) are not public, and have no release date
+    let delivered = m.delivery == Delivery::Delivered;
     r.set(
         "data_rights",
-        if m.release <= archive.config.now {
+        if delivered && m.release <= archive.config.now {
             "Public"
         } else {
             "Proprietary"
@@ -170,7 +172,9 @@ fn row(
     r.set("bandwidth", ((w.hi_ghz - w.lo_ghz) * 1e9).round());
     r.set("antenna_arrays", &m.antennas);
     r.set("is_mosaic", if m.is_mosaic { "T" } else { "F" });
-    r.set("obs_release_date", timestamp(m.release));
+    if delivered {
+        r.set("obs_release_date", timestamp(m.release));
+    }
     r.set("frequency_support", frequency_support(m));
     r.set("frequency", centre_ghz);
     r.set(

@@ -270,7 +270,8 @@ async fn demo_loads_with_alma_shapes_and_valid_fits() {
         .contains(&format!("checked {} files", products.len())));
 }
 
-/// Every member OUS has its delivery (small products, large for `file_mous` of them), and
+/// Every delivered member OUS has its delivery (small products, large for `file_mous` of
+/// them; none while in progress or in QA3), and
 /// each cube carries its lines where the source's redshift puts them: the brightest line
 /// channel of every cube that covers a line of `LINES` is within one channel of a line's
 /// rest frequency divided by (1 + z), the redshift the FITS header (ZSOURCE) and the model
@@ -283,6 +284,15 @@ fn every_member_has_files_and_cubes_carry_their_lines() {
     let members: Vec<_> = archive.members().collect();
     for (_, m) in &members {
         let mine: Vec<_> = files.iter().filter(|f| f.member_ous_uid == m.uid).collect();
+        if m.delivery != vo_demo::Delivery::Delivered {
+            assert!(
+                mine.is_empty(),
+                "{} is {:?} yet has files",
+                m.uid,
+                m.delivery
+            );
+            continue;
+        }
         for kind in [
             "readme",
             "product-package",
@@ -394,4 +404,77 @@ fn every_member_has_files_and_cubes_carry_their_lines() {
             package.sha256.clone().unwrap()
         );
     }
+}
+
+/// ALMA's states are in the demo, in the proportions the README gives (3,000 rows, seed
+/// 2026, reference time 2025-06-01): member OUSes "In progress" (observed in the last four
+/// months, not delivered: no files) and "In QA3" (withdrawn: no files), SemiPass execution
+/// blocks, DDT projects without a proprietary period, Large Programs, ToO projects, and
+/// publications for about 40% of projects.
+#[test]
+fn alma_states_are_in_the_demo() {
+    let archive = generate(DemoConfig {
+        rows: 3000,
+        ..config(2026)
+    });
+    let members: Vec<_> = archive.members().collect();
+    let count = |d: vo_demo::Delivery| members.iter().filter(|(_, m)| m.delivery == d).count();
+    let (in_progress, in_qa3) = (
+        count(vo_demo::Delivery::InProgress),
+        count(vo_demo::Delivery::InQa3),
+    );
+    let ebs: Vec<_> = members.iter().flat_map(|(_, m)| m.ebs.iter()).collect();
+    let semipass = ebs.iter().filter(|e| e.qa0 == "SemiPass").count();
+    let projects = archive.projects.len();
+    let ddt: Vec<_> = archive.projects.iter().filter(|p| p.is_ddt).collect();
+    let kind = |k: &str| {
+        archive
+            .projects
+            .iter()
+            .filter(|p| p.proposal_type == k)
+            .count()
+    };
+    let published = archive
+        .projects
+        .iter()
+        .filter(|p| !p.publications.is_empty())
+        .count();
+    println!(
+        "{} member OUSes: {in_progress} in progress, {in_qa3} in QA3; {} EBs, {semipass} SemiPass; \
+         {projects} projects: {} DDT, {} Large Programs, {} ToO, {published} with publications",
+        members.len(),
+        ebs.len(),
+        ddt.len(),
+        kind("L"),
+        kind("T")
+    );
+    assert!(in_progress >= 5 && in_qa3 >= 2, "{in_progress} {in_qa3}");
+    for (_, m) in &members {
+        if m.delivery != vo_demo::Delivery::Delivered {
+            assert!(!m.has_files, "{} is {:?} but has files", m.uid, m.delivery);
+        }
+    }
+    let semipass_share = semipass as f64 / ebs.len() as f64;
+    assert!((0.04..0.13).contains(&semipass_share), "{semipass_share}");
+    assert!(!ddt.is_empty() && kind("L") > 0 && kind("T") > 0);
+    // DDT data have no proprietary period: public when observed
+    for p in &ddt {
+        for m in p.members() {
+            let observed = chrono::DateTime::from_timestamp(
+                ((m.ebs.last().unwrap().end_mjd - 40587.0) * 86400.0) as i64,
+                0,
+            )
+            .unwrap();
+            assert!(
+                (m.release - observed).num_seconds().abs() <= 1,
+                "{}",
+                p.code
+            );
+        }
+    }
+    let share = published as f64 / projects as f64;
+    assert!(
+        (0.3..0.5).contains(&share),
+        "{published} of {projects} projects published"
+    );
 }
