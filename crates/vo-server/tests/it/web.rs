@@ -9,7 +9,7 @@ use common::{run_with, DemoServer};
 
 #[test]
 fn a_new_user_queries_in_the_browser() {
-    let server = DemoServer::start(2000, 12, "");
+    let server = DemoServer::start_full(2000, 12, "");
     // a public member OUS with product files whose footprint no other member OUS's touches
     // (so that a point on its outline is its own), and where it is
     let found = server.psql(
