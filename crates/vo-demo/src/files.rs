@@ -13,6 +13,7 @@
 use crate::fields::SCIENCE;
 use crate::lines::lines_between;
 use crate::model::{Archive, MemberOus, Project, Source, Spw};
+use crate::morphology::{self, Morphology};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use sha2::{Digest, Sha256};
@@ -155,11 +156,12 @@ struct Emission {
 }
 
 /// The pixels of a cube or image (FITS order: x fastest, then y, then channel): the
-/// continuum source near the centre, the line emission from a compact source offset from it,
-/// Gaussian noise on top. Jy/beam.
+/// continuum in the source's shape, the line emission from a compact source offset from its
+/// centre, Gaussian noise on top. Jy/beam.
 fn pixels(
     rng: &mut ChaCha8Rng,
     emission: &Emission,
+    shape: &Morphology,
     size: usize,
     first_ghz: f64,
     step_ghz: f64,
@@ -167,15 +169,12 @@ fn pixels(
 ) -> Vec<f32> {
     let n = size as f64;
     let scale = n / 48.0;
-    let (cx, cy) = (
-        n / 2.0 + rng.gen_range(-3.0..3.0) * scale,
-        n / 2.0 + rng.gen_range(-3.0..3.0) * scale,
-    );
     let (lx, ly) = (
         n / 2.0 + rng.gen_range(-8.0..8.0) * scale,
         n / 2.0 + rng.gen_range(-8.0..8.0) * scale,
     );
-    let (continuum_width, line_width) = (3.0 * scale, 2.0 * scale);
+    let line_width = 2.0 * scale;
+    let continuum_map = shape.render(size);
     let noise = 0.0005;
     let mut data = Vec::with_capacity(size * size * channels);
     for k in 0..channels {
@@ -190,10 +189,7 @@ fn pixels(
         for j in 0..size {
             for i in 0..size {
                 let (x, y) = (i as f64 + 1.0, j as f64 + 1.0);
-                let c = continuum
-                    * (-((x - cx).powi(2) + (y - cy).powi(2))
-                        / (2.0 * continuum_width * continuum_width))
-                        .exp();
+                let c = continuum * continuum_map[j * size + i];
                 let l = line
                     * (-((x - lx).powi(2) + (y - ly).powi(2)) / (2.0 * line_width * line_width))
                         .exp();
@@ -322,11 +318,21 @@ fn fits_bytes(
     bytes
 }
 
+/// A source's shape, drawn from the seed for its science (the same in every product of it).
+pub fn shape_of(archive: &Archive, p: &Project, m: &MemberOus, source: &Source) -> Morphology {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed_of(
+        &format!("{}{}shape", m.uid, source.name),
+        archive.config.seed,
+    ));
+    morphology::draw(&mut rng, p.category, m.is_mosaic)
+}
+
 fn products(archive: &Archive, p: &Project, m: &MemberOus) -> Vec<Product> {
     let prefix = format!("member.{}", uid_dir(&m.uid));
     let size = m.product_size();
     let mut out = Vec::new();
     for source in &m.sources {
+        let shape = shape_of(archive, p, m, source);
         for w in &m.spws {
             let mut rng = ChaCha8Rng::seed_from_u64(seed_of(
                 &format!("{}{}{}", m.uid, source.name, w.id),
@@ -338,6 +344,7 @@ fn products(archive: &Archive, p: &Project, m: &MemberOus) -> Vec<Product> {
             let data = pixels(
                 &mut rng,
                 &emission,
+                &shape,
                 size.cube_pixels,
                 first,
                 step,
@@ -372,7 +379,15 @@ fn products(archive: &Archive, p: &Project, m: &MemberOus) -> Vec<Product> {
         let (first, step) = channels_of(&continuum_band, 1);
         let mut continuum = emission(&mut rng, p, m, &continuum_band, step);
         continuum.lines.clear();
-        let data = pixels(&mut rng, &continuum, size.image_pixels, first, step, 1);
+        let data = pixels(
+            &mut rng,
+            &continuum,
+            &shape,
+            size.image_pixels,
+            first,
+            step,
+            1,
+        );
         out.push(Product {
             name: format!(
                 "{prefix}.{}_sci.spw{}.cont.I.pbcor.fits",
@@ -587,7 +602,20 @@ fn assembled_package(
 /// records to register.
 pub fn write_files(archive: &Archive, data_dir: &Path) -> std::io::Result<Vec<FileRecord>> {
     let mut records = Vec::new();
+    let mut manifest = String::from("# product\tmember_ous\tsource\tclass\tparameters\n");
     for (p, m) in archive.members().filter(|(_, m)| m.has_files) {
+        for source in &m.sources {
+            let shape = shape_of(archive, p, m, source);
+            manifest.push_str(&format!(
+                "member.{}.{}_sci\t{}\t{}\t{}\t{}\n",
+                uid_dir(&m.uid),
+                source.name,
+                m.uid,
+                source.name,
+                shape.class.name(),
+                shape.describe()
+            ));
+        }
         let member = member_dir(p, m);
         let product_dir = Path::new("products").join(&member).join("product");
         let package_dir = Path::new("packages").join(&p.code);
@@ -704,5 +732,10 @@ pub fn write_files(archive: &Archive, data_dir: &Path) -> std::io::Result<Vec<Fi
             "README of the delivery",
         ));
     }
+    // each product's shape, for scoring similarity search (beside the data, not served)
+    std::fs::write(data_dir.join(MANIFEST), manifest)?;
     Ok(records)
 }
+
+/// The manifest of the products' shapes, under the data directory.
+pub const MANIFEST: &str = "demo-morphology.tsv";

@@ -15,10 +15,12 @@ mod files;
 mod lines;
 mod load;
 mod model;
+mod morphology;
 mod rows;
 
-pub use files::{write_files, ProductSize, LARGE, SMALL};
+pub use files::{shape_of, write_files, ProductSize, LARGE, MANIFEST, SMALL};
 pub use lines::{lines_between, observed_ghz, rest_ghz, Line, LINES};
 pub use load::{load_archive, DemoReport};
 pub use model::{generate, Archive, Delivery, DemoConfig, Ebs, MemberOus, Project, Source, Spw};
+pub use morphology::{Class, Morphology, CLASSES};
 pub use rows::obscore_rows;

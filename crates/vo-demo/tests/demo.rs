@@ -478,3 +478,44 @@ fn alma_states_are_in_the_demo() {
         "{published} of {projects} projects published"
     );
 }
+
+/// Every class of the documented set of shapes is among the demo's sources (3,000 rows),
+/// and the manifest beside the data names each product's class.
+#[test]
+fn every_morphology_class_is_in_the_demo() {
+    let archive = generate(DemoConfig {
+        rows: 3000,
+        small_files: false,
+        ..config(2026)
+    });
+    let mut seen = std::collections::BTreeMap::new();
+    for (p, m) in archive.members() {
+        for source in &m.sources {
+            *seen
+                .entry(vo_demo::shape_of(&archive, p, m, source).class)
+                .or_insert(0) += 1;
+        }
+    }
+    println!("{seen:?}");
+    for class in vo_demo::CLASSES {
+        assert!(seen.contains_key(&class), "no {} in the demo", class.name());
+    }
+
+    let small = generate(config(5));
+    let dir = tempfile::tempdir().unwrap();
+    write_files(&small, dir.path()).unwrap();
+    let manifest = std::fs::read_to_string(dir.path().join(vo_demo::MANIFEST)).unwrap();
+    let sources: usize = small
+        .members()
+        .filter(|(_, m)| m.has_files)
+        .map(|(_, m)| m.sources.len())
+        .sum();
+    assert_eq!(
+        manifest.lines().filter(|l| !l.starts_with('#')).count(),
+        sources
+    );
+    for line in manifest.lines().skip(1) {
+        let class = line.split('\t').nth(3).unwrap();
+        assert!(vo_demo::CLASSES.iter().any(|c| c.name() == class), "{line}");
+    }
+}
