@@ -176,7 +176,8 @@ try {
 
   // --- proprietary rows are marked with their release date (outside the cone there are some)
   const marked = await page.$$eval('#results tbody tr.proprietary', (trs) => trs.map((tr) => tr.querySelector('td.release')?.textContent || ''));
-  const proprietary = await page.evaluate(() => window.voarchive.state.obs.filter((o) => o.data_rights === 'Proprietary').length);
+  // (rows whose data are not delivered have no release date: they are checked below)
+  const proprietary = await page.evaluate(() => window.voarchive.state.obs.filter((o) => o.data_rights === 'Proprietary' && !o.delivery).length);
   const today = new Date().toISOString().slice(0, 10);
   check(marked.length > 0 && marked.length === proprietary
     && marked.every((t) => /^\d{4}-\d{2}-\d{2} \(proprietary\)$/.test(t) && t.slice(0, 10) >= today),
@@ -226,6 +227,21 @@ try {
   await settled();
   const own = await rowKeys();
   check(own.length > 0 && own.every((k) => k.startsWith(`${mous}|`)), 'edited ADQL runs as written', `${own.length} observations`);
+
+  // --- rows whose data are not delivered: no checkbox, and the release column says why
+  await page.fill('#adql', 'SELECT TOP 200 obs_id, member_ous_uid, proposal_id, target_name, s_ra, s_dec, band_list, s_region, frequency_support, obs_release_date, data_rights FROM ivoa.obscore WHERE obs_release_date IS NULL OR data_rights = \'Public\' ORDER BY obs_release_date DESC');
+  await page.click('#run-adql');
+  await settled();
+  await page.waitForTimeout(1000); // DataLink's word on In progress / In QA3
+  const pending = await page.$$eval('#results tbody tr.pending', (trs) => trs.map((tr) => ({
+    box: tr.querySelector('td.select input') !== null,
+    release: tr.querySelector('td.release')?.textContent || '',
+  })));
+  const withData = await page.$$eval('#results tbody tr:not(.pending) td.select input', (boxes) => boxes.length);
+  check(pending.length > 0 && withData > 0, 'an answer shows rows with data and rows without', `${pending.length} without, ${withData} with`);
+  check(pending.every((p) => !p.box && /^In (progress|QA3)$/.test(p.release)),
+    'rows without data have no checkbox and say In progress or In QA3', JSON.stringify(pending.slice(0, 3)));
+  await shot('07-pending');
   await page.fill('#adql', 'SELECT nonsense FROM ivoa.obscore');
   await page.click('#run-adql');
   await settled();

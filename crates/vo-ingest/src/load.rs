@@ -160,13 +160,16 @@ impl Loader {
         )
         .await?;
         // the member OUSes' release (manual §3.1): the rows' release date where they give
-        // one, else the policy's, counted from the last observation; then the published
-        // rows say what the archive tables say
+        // one, else the policy's, counted from the last observation — for delivered data
+        // only (data in progress or in QA3 have none); then the published rows say what the
+        // archive tables say
         tx.batch_execute(
             "UPDATE archive.member_ous m SET
                 observed_until = coalesce(m.observed_until, s.until),
-                release_date = coalesce(m.release_date, s.release,
-                                        archive.policy_release_date(m.project_code, s.until))
+                release_date = CASE WHEN m.delivery = 'Delivered'
+                                    THEN coalesce(m.release_date, s.release,
+                                                  archive.policy_release_date(m.project_code, s.until))
+                               END
              FROM (SELECT member_ous_uid,
                           to_timestamp((max(t_max) - 40587.0) * 86400.0) AS until,
                           max(CASE WHEN obs_release_date ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}'

@@ -6,6 +6,7 @@ import { ResultTable } from './table.js';
 import { SkyView } from './sky.js';
 import { SpectrumView } from './spectrum.js';
 import { FilesDialog } from './files.js';
+import { parseVOTable } from './votable.js';
 
 const $ = (id) => document.getElementById(id);
 const state = { negated: new Set(), adqlOverride: null, view: 'observations', result: null, obs: [], projects: [] };
@@ -175,6 +176,27 @@ async function run(adql) {
   sky.show(state.obs);
   spectrum.show(state.obs);
   document.body.dataset.state = 'done';
+  refineDelivery(state.obs);
+}
+
+/** Rows without a release date are "In progress" or "In QA3": DataLink says which. */
+async function refineDelivery(obs) {
+  const pending = [...new Set(obs.filter((o) => o.delivery).map((o) => o.member_ous_uid))];
+  if (!pending.length) return;
+  const params = new URLSearchParams();
+  for (const id of pending.slice(0, 1000)) params.append('ID', id);
+  let table;
+  try {
+    const response = await fetch(`/datalink/sync?${params}`);
+    table = parseVOTable(await response.text());
+  } catch {
+    return;
+  }
+  if (running || state.obs !== obs) return; // a newer query has started
+  const qa3 = new Set((table.rows || []).filter((r) => /in QA3/.test(r.error_message || '')).map((r) => r.ID));
+  for (const o of obs) if (o.delivery && qa3.has(o.member_ous_uid)) o.delivery = 'In QA3';
+  state.projects = projects(state.obs);
+  showView();
 }
 
 // ---- views ------------------------------------------------------------------------------

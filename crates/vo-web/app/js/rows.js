@@ -60,6 +60,9 @@ export function observations(rows) {
     band_list: unique(g.bands).sort(bandOrder).join(' '),
     frequency_support: unique(g.windows.flatMap((w) => (w || '').split(' U '))).join(' U '),
     proprietary: g.data_rights === 'Proprietary',
+    // no release date: not delivered yet ("In progress") or withdrawn ("In QA3"; DataLink
+    // tells which), so there is nothing to download
+    delivery: g.obs_release_date ? null : 'In progress',
     link_id: g.member_ous_uid,
   }));
 }
@@ -76,6 +79,7 @@ export function projects(obs) {
     const first = list[0];
     const release = list.map((o) => o.obs_release_date || '').sort().at(-1);
     const proprietary = list.some((o) => o.proprietary);
+    const delivered = list.filter((o) => !o.delivery);
     return {
       key: code, link_id: code, proposal_id: code, obs_title: first.obs_title, pi_name: first.pi_name,
       observations: list.length,
@@ -83,6 +87,8 @@ export function projects(obs) {
       scientific_category: first.scientific_category,
       publications: Math.max(...list.map((o) => publications(o.bib_reference))),
       obs_release_date: release, data_rights: proprietary ? 'Proprietary' : 'Public', proprietary,
+      // a project has data to download when one of its observations has
+      delivery: delivered.length ? null : (list[0].delivery || null),
       members: list,
       s_ra: first.s_ra, s_dec: first.s_dec,
     };

@@ -78,7 +78,7 @@ export class ResultTable {
     allBox.title = 'Select every row shown';
     allBox.addEventListener('change', () => {
       for (const r of this.visibleRows()) {
-        if (allBox.checked) this.selected.add(r.key); else this.selected.delete(r.key);
+        if (allBox.checked && !r.delivery) this.selected.add(r.key); else this.selected.delete(r.key);
       }
       this.renderBody();
       this.onSelection(this.selectedRows());
@@ -123,21 +123,29 @@ export class ResultTable {
     for (const r of rows) {
       const tr = document.createElement('tr');
       tr.dataset.key = r.key;
-      if (r.proprietary) {
+      if (r.delivery) {
+        tr.classList.add('pending');
+        tr.title = r.delivery === 'In QA3'
+          ? 'In QA3: a problem found after delivery is being resolved; no files for now'
+          : 'In progress: observed in part, or being reduced and quality-assessed; no files yet';
+      } else if (r.proprietary) {
         tr.classList.add('proprietary');
         tr.title = `Proprietary until ${format('obs_release_date', r.obs_release_date)}`;
       }
       const sel = document.createElement('td');
       sel.className = 'select';
-      const box = document.createElement('input');
-      box.type = 'checkbox';
-      box.checked = this.selected.has(r.key);
-      box.setAttribute('aria-label', `select ${r.key}`);
-      box.addEventListener('change', () => {
-        if (box.checked) this.selected.add(r.key); else this.selected.delete(r.key);
-        this.onSelection(this.selectedRows());
-      });
-      sel.append(box);
+      // as in ALMA's archive, only rows with data to download have a checkbox
+      if (!r.delivery) {
+        const box = document.createElement('input');
+        box.type = 'checkbox';
+        box.checked = this.selected.has(r.key);
+        box.setAttribute('aria-label', `select ${r.key}`);
+        box.addEventListener('change', () => {
+          if (box.checked) this.selected.add(r.key); else this.selected.delete(r.key);
+          this.onSelection(this.selectedRows());
+        });
+        sel.append(box);
+      }
       const locate = document.createElement('td');
       const button = document.createElement('button');
       button.type = 'button';
@@ -150,7 +158,10 @@ export class ResultTable {
       for (const c of columns) {
         const td = document.createElement('td');
         const text = format(c, r[c]);
-        if (c === 'obs_release_date' && r.proprietary) {
+        if (c === 'obs_release_date' && r.delivery) {
+          td.className = 'release pending';
+          td.textContent = r.delivery;
+        } else if (c === 'obs_release_date' && r.proprietary) {
           td.className = 'release proprietary';
           td.textContent = `${text} (proprietary)`;
         } else {
