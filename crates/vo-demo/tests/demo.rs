@@ -94,6 +94,18 @@ async fn demo_loads_with_alma_shapes_and_valid_fits() {
     .await
     .get(0);
     assert!(agree, "data_rights follows the release dates");
+    // the manual's "publication count 0 and public data only": public data not yet
+    // published are there, as are published ones
+    let row = one(
+        "SELECT count(*) FILTER (WHERE data_rights = 'Public' AND coalesce(bib_reference, '') = ''), \
+                count(*) FILTER (WHERE coalesce(bib_reference, '') <> '') FROM ivoa.obscore",
+    )
+    .await;
+    let (unpublished, published): (i64, i64) = (row.get(0), row.get(1));
+    assert!(
+        unpublished > 0 && published > 0,
+        "{unpublished} {published}"
+    );
     let codes_ok: bool = one(
         "SELECT bool_and(proposal_id ~ '^[0-9]{4}\\.[0-9A]\\.[0-9]{5}\\.[A-Z]$') FROM ivoa.obscore",
     )
