@@ -189,31 +189,14 @@ check(job.rsplit("/", 1)[1] not in http.get(base + "/tap/async", headers=callers
       "another user's job is not in one's list")
 
 # --- astroquery: login over https, then download_files ------------------------------------
-import keyring  # noqa: E402
-from keyring.backend import KeyringBackend  # noqa: E402
+from astroquery_login import save_password  # noqa: E402
 from astroquery.alma import Alma  # noqa: E402
 
 
-class MemoryKeyring(KeyringBackend):
-    """Where astroquery finds a stored password (as a user who saved it once would)."""
-    priority = 1
-    stored = {}
-
-    def get_password(self, service, username):
-        return self.stored.get((service, username))
-
-    def set_password(self, service, username, password):
-        self.stored[(service, username)] = password
-
-    def delete_password(self, service, username):
-        self.stored.pop((service, username), None)
-
-
-keyring.set_keyring(MemoryKeyring())
 host = base.split("://", 1)[1]
 proprietary_fits = f"{base}/dataPortal/{arrangement['proprietary'][3]}"
 for user, password, may in [(pi, "pi-password-1", True), ("stranger", "stranger-password", False)]:
-    keyring.set_password(f"astroquery:{host}", user, password)
+    save_password(host, user, password)
     alma = Alma()
     alma.archive_url = base
     alma.login(user, auth_urls=[host])
@@ -232,7 +215,7 @@ for user, password, may in [(pi, "pi-password-1", True), ("stranger", "stranger-
 # astroquery's advice after a refusal: the same file under /dataPortal/sso/
 r = http.head(proprietary_fits.replace("/dataPortal/", "/dataPortal/sso/"), headers=callers["PI"])
 check(r.status_code == 200, f"/dataPortal/sso/ serves the PI too: {r.status_code}")
-keyring.set_password(f"astroquery:{host}", "stranger", "not-the-password")
+save_password(host, "stranger", "not-the-password")
 try:
     alma = Alma()
     alma.archive_url = base

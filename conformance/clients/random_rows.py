@@ -18,16 +18,15 @@ import warnings
 from pathlib import Path
 
 import astropy.units as u
-import keyring
 import pyvo
 import requests
 from astropy.io import fits
 from astropy.io.votable import parse as parse_votable
 from astroquery.alma import Alma
-from keyring.backend import KeyringBackend
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from checks import check, passed  # noqa: E402
+from astroquery_login import save_password  # noqa: E402
 
 base, ca_cert, rows_json = sys.argv[1].rstrip("/"), sys.argv[2], sys.argv[3]
 spec = json.loads(Path(rows_json).read_text())
@@ -44,22 +43,6 @@ def session_for(user=None, password=None):
     return s
 
 
-class MemoryKeyring(KeyringBackend):
-    """Where astroquery finds a stored password (as a user who saved it once would)."""
-    priority = 1
-    stored = {}
-
-    def get_password(self, service, username):
-        return self.stored.get((service, username))
-
-    def set_password(self, service, username, password):
-        self.stored[(service, username)] = password
-
-    def delete_password(self, service, username):
-        self.stored.pop((service, username), None)
-
-
-keyring.set_keyring(MemoryKeyring())
 host = base.split("://", 1)[1]
 anonymous = session_for()
 failures = []
@@ -106,7 +89,7 @@ def astroquery_path(row, user, password):
     alma = Alma()
     alma.archive_url = base
     if user:
-        keyring.set_password(f"astroquery:{host}", user, password)
+        save_password(host, user, password)
         alma.login(user, auth_urls=[host])
     info = alma.get_data_info([row["member_ous_uid"]], expand_tarfiles=True)
     urls = [str(x) for x in info["access_url"] if str(x) and str(x).endswith(".fits")][:2]

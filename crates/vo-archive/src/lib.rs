@@ -27,5 +27,5 @@ pub use deliveries::deliveries_for;
 pub use holdings::{find_file, ArchivedFile, FileRecord, HoldingsError};
 pub use identifier::{Identifier, IdentifierError};
 pub use links::{links_for, Link, Listing, DATALINK_STANDARD, PREVIEW_KINDS, SODA_SYNC_STANDARD};
-pub use package::{PackageEntry, PackageLayout, Piece};
+pub use package::{write_tar, PackageEntry, PackageLayout, Piece};
 pub use reader::Reader;

@@ -150,6 +150,18 @@ impl PackageLayout {
     }
 }
 
+/// Writes a tar of files held in memory (name in the tar, bytes), in the layout of the tars
+/// assembled on download: for packages whose files are kept only inside them.
+pub fn write_tar(out: &mut impl Write, entries: &[(String, &[u8])]) -> std::io::Result<()> {
+    for (name, bytes) in entries {
+        out.write_all(&header(name, bytes.len() as u64))?;
+        out.write_all(bytes)?;
+        let padding = (BLOCK - bytes.len() as u64 % BLOCK) % BLOCK;
+        out.write_all(&vec![0u8; padding as usize])?;
+    }
+    out.write_all(&[0u8; 2 * BLOCK as usize])
+}
+
 /// The header blocks of one file (a GNU long-name entry first when the name needs it), as
 /// the `tar` crate writes them.
 fn header(name: &str, size: u64) -> Vec<u8> {
@@ -241,6 +253,28 @@ mod tests {
             names[0].ends_with(".fits") && names[0].len() > 100,
             "{names:?}"
         );
+    }
+
+    #[test]
+    fn a_tar_written_from_memory_is_the_same_layout() {
+        let (dir, entries, expected) = fixture();
+        let mut from_memory: Vec<(String, Vec<u8>)> = entries
+            .iter()
+            .map(|e| {
+                (
+                    e.name_in_tar(),
+                    std::fs::read(dir.path().join(&e.path)).unwrap(),
+                )
+            })
+            .collect();
+        from_memory.sort();
+        let borrowed: Vec<(String, &[u8])> = from_memory
+            .iter()
+            .map(|(n, b)| (n.clone(), b.as_slice()))
+            .collect();
+        let mut written = Vec::new();
+        write_tar(&mut written, &borrowed).unwrap();
+        assert_eq!(written, expected);
     }
 
     #[test]

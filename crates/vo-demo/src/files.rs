@@ -464,23 +464,9 @@ fn readme(p: &Project, m: &MemberOus) -> String {
 }
 
 fn write_tar(path: &Path, entries: &[(String, &[u8])]) -> std::io::Result<()> {
-    let file = std::fs::File::create(path)?;
-    let mut builder = tar::Builder::new(std::io::BufWriter::new(file));
-    for (name, data) in entries {
-        let mut header = tar::Header::new_gnu();
-        header.set_size(data.len() as u64);
-        header.set_mode(0o644);
-        header.set_mtime(0);
-        header.set_uid(0);
-        header.set_gid(0);
-        header.set_entry_type(tar::EntryType::Regular);
-        builder.append_data(&mut header, name, *data)?;
-    }
-    builder
-        .into_inner()?
-        .into_inner()
-        .map_err(|e| e.into_error())?
-        .sync_all()
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
+    vo_archive::write_tar(&mut out, entries)?;
+    out.into_inner().map_err(|e| e.into_error())?.sync_all()
 }
 
 /// What a file is, in archive.file terms.
