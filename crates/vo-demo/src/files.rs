@@ -454,12 +454,25 @@ fn raw(m: &MemberOus, eb_uid: &str) -> Vec<Product> {
 }
 
 fn readme(p: &Project, m: &MemberOus) -> String {
+    let sources: Vec<&str> = m.sources.iter().map(|s| s.name.as_str()).collect();
     format!(
-        "ALMA data delivery\n==================\nProject:      {}\nTitle:        {}\nPI:           {}\nMember OUS:   {}\nGroup OUS:    {}\nScience goal: {}\nArray:        {}\nBand:         {}\n\n\
+        "ALMA data delivery\n==================\nProject:      {}\nTitle:        {}\nPI:           {}\nMember OUS:   {}\nGroup OUS:    {}\nScience goal: {}\nArray:        {}\nBand:         {}\n\
+         Sources:      {}\nSource velocity: {:.1} km/s (optical, c·z; redshift z = {:.6})\n\n\
          Directories: calibration, log, product (FITS images), qa, script, raw.\n\
          To restore the calibrated measurement sets run: casa -c *scriptForPI.py in the script directory.\n\
          Acknowledgement: This paper makes use of the following ALMA data: ADS/JAO.ALMA#{}.\n",
-        p.code, p.title, p.pi_name, m.uid, m.group_uid, m.goal_uid, m.array, m.band, p.code
+        p.code,
+        p.title,
+        p.pi_name,
+        m.uid,
+        m.group_uid,
+        m.goal_uid,
+        m.array,
+        m.band,
+        sources.join(", "),
+        m.redshift * SPEED_OF_LIGHT / 1000.0,
+        m.redshift,
+        p.code
     )
 }
 

@@ -320,6 +320,17 @@ fn every_member_has_files_and_cubes_carry_their_lines() {
         }
     }
     assert_eq!(members.iter().filter(|(_, m)| m.large_files).count(), 3);
+    // the delivery's README states the sources' velocity and redshift
+    let (_, first) = members.iter().find(|(_, m)| m.has_files).unwrap();
+    let readme = files
+        .iter()
+        .find(|f| f.member_ous_uid == first.uid && f.kind == "readme")
+        .unwrap();
+    let text = std::fs::read_to_string(dir.path().join(readme.path.as_ref().unwrap())).unwrap();
+    assert!(
+        text.contains(&format!("redshift z = {:.6}", first.redshift)),
+        "{text}"
+    );
 
     let (mut cubes_with_lines, mut checked) = (0, 0);
     for (_, m) in &members {
