@@ -351,9 +351,11 @@ fn products(archive: &Archive, p: &Project, m: &MemberOus) -> Vec<Product> {
                 size.channels,
             );
             // the rest frequency of the targeted line, else of the first line in the window
-            let rest = lines_between(w.lo_ghz, w.hi_ghz, m.redshift)
+            let covered: Vec<_> = lines_between(w.lo_ghz, w.hi_ghz, m.redshift).collect();
+            let rest = covered
+                .iter()
                 .find(|(line, _)| w.line.as_deref() == Some(line.0))
-                .or_else(|| lines_between(w.lo_ghz, w.hi_ghz, m.redshift).next())
+                .or(covered.first())
                 .map(|(line, _)| line.1);
             out.push(Product {
                 name: format!("{prefix}.{}_sci.spw{}.cube.I.pbcor.fits", source.name, w.id),
@@ -476,12 +478,6 @@ fn readme(p: &Project, m: &MemberOus) -> String {
     )
 }
 
-fn write_tar(path: &Path, entries: &[(String, &[u8])]) -> std::io::Result<()> {
-    let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
-    vo_archive::write_tar(&mut out, entries)?;
-    out.into_inner().map_err(|e| e.into_error())?.sync_all()
-}
-
 /// What a file is, in archive.file terms.
 struct Kind {
     kind: &'static str,
@@ -550,8 +546,9 @@ fn write_package(
     description: &str,
 ) -> std::io::Result<FileRecord> {
     let relative = package_dir.join(name);
-    write_tar(&data_dir.join(&relative), entries)?;
-    let bytes = std::fs::read(data_dir.join(&relative))?;
+    let mut bytes = Vec::new();
+    vo_archive::write_tar(&mut bytes, entries)?;
+    std::fs::write(data_dir.join(&relative), &bytes)?;
     Ok(record(
         m,
         name,
@@ -584,16 +581,9 @@ fn assembled_package(
     let mut hasher = Sha256::new();
     layout.write(data_dir, &mut hasher)?;
     Ok(FileRecord {
-        name: name.to_string(),
-        member_ous_uid: m.uid.clone(),
-        path: None,
-        package_name: None,
-        kind: kind.kind.into(),
-        semantics: kind.semantics.into(),
-        content_type: kind.content_type.into(),
         size_bytes: layout.len() as i64,
         sha256: Some(format!("{:x}", hasher.finalize())),
-        description: description.to_string(),
+        ..record(m, name, None, &[], kind, None, description)
     })
 }
 
