@@ -2,8 +2,8 @@
 
 use crate::holdings::{contents_of, find_file, ArchivedFile};
 use crate::package::{PackageEntry, PackageLayout};
-use crate::{HoldingsError, Identifier, Reader};
-use std::path::{Path, PathBuf};
+use crate::{DataDir, HoldingsError, Identifier, Reader};
+use std::path::PathBuf;
 
 /// Where a deliverable file's bytes come from.
 #[derive(Debug, Clone, PartialEq)]
@@ -71,7 +71,7 @@ fn until(release_date: &Option<String>) -> String {
 /// now.
 pub async fn deliverable_file(
     client: &tokio_postgres::Client,
-    data_dir: &Path,
+    data_dir: &DataDir,
     name: &str,
     reader: &Reader,
 ) -> Result<Result<(ArchivedFile, Content), Unavailable>, HoldingsError> {
@@ -96,6 +96,11 @@ pub async fn deliverable_file(
             },
         }));
     }
+    // files made on first access are made now, for a reader who may have them
+    let file = match data_dir.ensure_made(client, &file.member_ous_uid).await? {
+        true => find_file(client, name).await?.unwrap_or(file),
+        false => file,
+    };
     match &file.path {
         Some(path) => {
             let path = data_dir.join(path);

@@ -3,8 +3,13 @@
 use tokio_postgres::{Client, Row};
 
 #[derive(Debug, thiserror::Error)]
-#[error("reading the archive tables: {0}")]
-pub struct HoldingsError(#[from] tokio_postgres::Error);
+pub enum HoldingsError {
+    #[error("reading the archive tables: {0}")]
+    Database(#[from] tokio_postgres::Error),
+    /// The files of a member OUS made on first access could not be made.
+    #[error("making the files of {member}: {why}")]
+    Making { member: String, why: String },
+}
 
 /// A file the archive can deliver (a package tar, or a file inside one): a row of
 /// `archive.file`, as ingest registers it.

@@ -8,7 +8,8 @@
 //! (packages, files, raw data, documentation, previews, cutouts) with the service
 //! descriptors they refer to (a product's SODA ranges are read by vo-cutout, which cuts
 //! it); whether data are released, and who may read them before (their PI, the PI's
-//! delegees, staff).
+//! delegees, staff); making the files registered to be made on first access (through the
+//! maker the caller gives, e.g. the demo's generator) before they are read.
 //!
 //! Does not own: HTTP, URLs' host (the caller passes its base URL), the VOTable document
 //! (vo-results writes it), cutouts (vo-cutout), or who the caller is (the endpoints
@@ -19,6 +20,7 @@ mod deliveries;
 mod holdings;
 mod identifier;
 mod links;
+mod on_access;
 mod package;
 mod reader;
 
@@ -27,5 +29,6 @@ pub use deliveries::deliveries_for;
 pub use holdings::{find_file, ArchivedFile, FileRecord, HoldingsError};
 pub use identifier::{Identifier, IdentifierError};
 pub use links::{links_for, Link, Listing, DATALINK_STANDARD, PREVIEW_KINDS, SODA_SYNC_STANDARD};
+pub use on_access::{DataDir, MakeFiles};
 pub use package::{write_tar, PackageEntry, PackageLayout, Piece};
 pub use reader::Reader;

@@ -11,7 +11,7 @@
 use crate::holdings::{
     contents_of, deliveries_of, delivery_states, find_file, members_under, ArchivedFile,
 };
-use crate::{HoldingsError, Identifier, Reader};
+use crate::{DataDir, HoldingsError, Identifier, Reader};
 use std::path::Path;
 use vo_catalogue::routes;
 use vo_cutout::Cube;
@@ -297,7 +297,7 @@ fn report_unreadable_header(name: &str, problem: &str, out: &mut Listing, id: &s
 /// relative to it).
 pub async fn links_for(
     client: &tokio_postgres::Client,
-    data_dir: &Path,
+    data_dir: &DataDir,
     base: &str,
     reader: &Reader,
     id: &str,
@@ -337,6 +337,11 @@ pub async fn links_for(
                     format!("NotFoundFault: no package or file is called {name}"),
                 );
                 return Ok(());
+            };
+            // the products' headers are read below: files made on first access are made now
+            let file = match data_dir.ensure_made(client, &file.member_ous_uid).await? {
+                true => find_file(client, &name).await?.unwrap_or(file),
+                false => file,
             };
             let contents = if is_package(&file) {
                 contents_of(client, &file.name).await?

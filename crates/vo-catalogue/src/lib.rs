@@ -148,6 +148,8 @@ impl Catalogue {
             &[
                 include_str!("../../../schema/obscore.toml"),
                 include_str!("../../../schema/obsplan.toml"),
+                include_str!("../../../schema/calibrator_flux.toml"),
+                include_str!("../../../schema/source_velocity.toml"),
             ],
             include_str!("../../../schema/tap_schema.toml"),
         )
@@ -167,7 +169,12 @@ impl Catalogue {
     }
 
     /// The data tables' files this release describes, in `schema/`, ObsCore first.
-    pub const TABLE_FILES: &'static [&'static str] = &["obscore.toml", "obsplan.toml"];
+    pub const TABLE_FILES: &'static [&'static str] = &[
+        "obscore.toml",
+        "obsplan.toml",
+        "calibrator_flux.toml",
+        "source_velocity.toml",
+    ];
 
     /// A catalogue from the contents of the data tables' files (as [`Self::TABLE_FILES`] in
     /// `schema/`) and of `tap_schema.toml`.
@@ -201,6 +208,34 @@ mod tests {
         assert!(served.table("ivoa.obsplan").is_none());
         assert_eq!(served.tables.len(), all.tables.len() - 1);
         assert!(served.table("ivoa.obscore").is_some());
+    }
+
+    #[test]
+    fn no_other_served_column_repeats_an_obscore_name() {
+        // ALminer indexes `SELECT column_name, … FROM TAP_SCHEMA.columns` by name alone: by
+        // default (ivoa.obsplan left out, as at ALMA) every ObsCore name appears once
+        let served = Catalogue::builtin().without("ivoa.obsplan");
+        let obscore: std::collections::HashSet<String> = served
+            .obscore()
+            .columns
+            .iter()
+            .map(|c| c.name.to_lowercase())
+            .collect();
+        let mut checked = 0;
+        for table in served.tables.iter().filter(|t| t.name != "obscore") {
+            for column in &table.columns {
+                assert!(
+                    !obscore.contains(&column.name.to_lowercase()),
+                    "{}.{} repeats an ObsCore column name",
+                    table.qualified_name(),
+                    column.name
+                );
+                checked += 1;
+            }
+        }
+        assert!(served.table("alma.calibrator_flux").is_some());
+        assert!(served.table("alma.source_velocity").is_some());
+        assert!(checked > 40, "{checked} columns checked");
     }
 
     #[test]

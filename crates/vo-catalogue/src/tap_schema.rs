@@ -50,6 +50,10 @@ pub struct TapSchemaRows {
 const SCHEMA_DESCRIPTIONS: &[(&str, &str)] = &[
     ("ivoa", "IVOA-defined tables: the ObsCore observation table"),
     (
+        "alma",
+        "ALMA's own tables: the Calibrator Catalogue's flux histories, the sources' systemic velocities",
+    ),
+    (
         "TAP_SCHEMA",
         "Tables and columns of this TAP service (TAP 1.1)",
     ),
@@ -212,7 +216,7 @@ mod tests {
                 .iter()
                 .map(|s| s.schema_name.as_str())
                 .collect::<Vec<_>>(),
-            ["ivoa", "TAP_SCHEMA"]
+            ["ivoa", "alma", "TAP_SCHEMA"]
         );
         assert!(rows
             .tables

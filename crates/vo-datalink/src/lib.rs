@@ -14,13 +14,12 @@ mod sync;
 pub use sync::requested_ids;
 
 use actix_web::web;
-use std::path::PathBuf;
 
 /// What the DataLink routes need besides the database pool.
 #[derive(Debug, Clone)]
 pub struct DataLinkService {
     /// Where the archive's files are (`archive.file.path` is relative to it).
-    pub data_dir: PathBuf,
+    pub data_dir: vo_archive::DataDir,
     /// The most IDs one request may ask for.
     pub max_ids: usize,
 }

@@ -71,6 +71,16 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
         "0013_delivery_state.sql",
         include_str!("../../../schema/migrations/0013_delivery_state.sql"),
     ),
+    (
+        14,
+        "0014_files_on_access.sql",
+        include_str!("../../../schema/migrations/0014_files_on_access.sql"),
+    ),
+    (
+        15,
+        "0015_alma_tables.sql",
+        include_str!("../../../schema/migrations/0015_alma_tables.sql"),
+    ),
 ];
 
 #[derive(Debug, thiserror::Error)]

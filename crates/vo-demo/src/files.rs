@@ -10,9 +10,10 @@
 //! Layout under the data directory: `products/<code>/science_goal.uid___…/group.uid___…/
 //! member.uid___…/{product,script,log,qa}/*` and `packages/<code>/*.tar|*.txt`.
 
+use crate::calibrators::FluxModel;
 use crate::fields::SCIENCE;
 use crate::lines::lines_between;
-use crate::model::{Archive, MemberOus, Project, Source, Spw};
+use crate::model::{Archive, DemoConfig, MemberOus, Project, SmallFiles, Source, Spw};
 use crate::morphology::{self, Morphology};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -60,7 +61,7 @@ pub fn uid_dir(uid: &str) -> String {
     uid.replace("uid://", "uid___").replace('/', "_")
 }
 
-fn seed_of(name: &str, seed: u64) -> u64 {
+pub(crate) fn seed_of(name: &str, seed: u64) -> u64 {
     let digest = Sha256::digest(format!("{seed}:{name}").as_bytes());
     u64::from_le_bytes(digest[..8].try_into().unwrap())
 }
@@ -74,8 +75,30 @@ fn member_dir(p: &Project, m: &MemberOus) -> PathBuf {
 
 struct Product {
     name: String,
+    body: Body,
+    description: String,
+}
+
+/// A small file of a delivery (scripts, logs, reports, raw data's metadata).
+struct TextFile {
+    name: String,
     bytes: Vec<u8>,
     description: String,
+}
+
+/// A file's bytes, or only its size when it is planned (made on first access).
+enum Body {
+    Bytes(Vec<u8>),
+    Planned(u64),
+}
+
+impl Body {
+    fn len(&self) -> u64 {
+        match self {
+            Body::Bytes(bytes) => bytes.len() as u64,
+            Body::Planned(len) => *len,
+        }
+    }
 }
 
 /// The channels of a window: (first channel's centre, width), GHz.
@@ -249,14 +272,17 @@ fn iso_from_mjd(mjd: f64) -> String {
     t.format("%Y-%m-%dT%H:%M:%S%.3f").to_string()
 }
 
-fn fits_bytes(
+/// A FITS product of `source`: its bytes for `data`, or (no data) its size, which the
+/// header and the axes decide. `redshift`: the source's, for science targets.
+fn fits_file(
     p: &Project,
     m: &MemberOus,
     source: &Source,
     wcs: &ImageWcs,
-    data: &[f32],
+    data: Option<&[f32]>,
     rest_ghz: Option<f64>,
-) -> Vec<u8> {
+    redshift: Option<f64>,
+) -> Body {
     let mut header = wcs.primary_header();
     header.push("BUNIT", Value::Str("Jy/beam".into()), "brightness unit");
     header.push("BTYPE", Value::Str("Intensity".into()), "");
@@ -283,11 +309,9 @@ fn fits_bytes(
         Value::Str("LSRK".into()),
         "spectral reference frame",
     );
-    header.push(
-        "ZSOURCE",
-        Value::Float(m.redshift),
-        "redshift of the source",
-    );
+    if let Some(z) = redshift {
+        header.push("ZSOURCE", Value::Float(z), "redshift of the source");
+    }
     let (start, end) = (
         m.ebs.first().unwrap().start_mjd,
         m.ebs.last().unwrap().end_mjd,
@@ -313,43 +337,61 @@ fn fits_bytes(
         Value::Float((exposure * 100.0).round() / 100.0),
         "exposure time [s]",
     );
+    let Some(data) = data else {
+        let pixels: usize = wcs.shape.iter().product();
+        let data_len = (pixels * 4).div_ceil(vo_fits::BLOCK) * vo_fits::BLOCK;
+        return Body::Planned((header.to_bytes().len() + data_len) as u64);
+    };
     let mut bytes = Vec::with_capacity(data.len() * 4 + 8 * 2880);
     write_image_f32(&mut bytes, &header, data).expect("writing to memory");
-    bytes
+    Body::Bytes(bytes)
 }
 
 /// A source's shape, drawn from the seed for its science (the same in every product of it).
 pub fn shape_of(archive: &Archive, p: &Project, m: &MemberOus, source: &Source) -> Morphology {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed_of(
-        &format!("{}{}shape", m.uid, source.name),
-        archive.config.seed,
-    ));
+    shape_drawn(archive.config.seed, p, m, source)
+}
+
+fn shape_drawn(seed: u64, p: &Project, m: &MemberOus, source: &Source) -> Morphology {
+    let mut rng =
+        ChaCha8Rng::seed_from_u64(seed_of(&format!("{}{}shape", m.uid, source.name), seed));
     morphology::draw(&mut rng, p.category, m.is_mosaic)
 }
 
-fn products(archive: &Archive, p: &Project, m: &MemberOus) -> Vec<Product> {
+/// The FITS products of a member OUS; with `pixels` false, only their names and sizes.
+fn products(seed: u64, p: &Project, m: &MemberOus, pixels_too: bool) -> Vec<Product> {
     let prefix = format!("member.{}", uid_dir(&m.uid));
     let size = m.product_size();
     let mut out = Vec::new();
+    let ids: Vec<String> = m.spws.iter().map(|w| w.id.to_string()).collect();
+    // the continuum images (and the calibrator's) cover the whole tuning
+    let continuum_band = Spw {
+        lo_ghz: m.spws.iter().map(|w| w.lo_ghz).fold(f64::MAX, f64::min),
+        hi_ghz: m.spws.iter().map(|w| w.hi_ghz).fold(0.0, f64::max),
+        line: None,
+        ..m.spws[0].clone()
+    };
     for source in &m.sources {
-        let shape = shape_of(archive, p, m, source);
+        let shape = shape_drawn(seed, p, m, source);
         for w in &m.spws {
             let mut rng = ChaCha8Rng::seed_from_u64(seed_of(
                 &format!("{}{}{}", m.uid, source.name, w.id),
-                archive.config.seed,
+                seed,
             ));
             let wcs = image_wcs(m, source, w, size.cube_pixels, size.channels);
             let (first, step) = channels_of(w, size.channels);
-            let emission = emission(&mut rng, p, m, w, step);
-            let data = pixels(
-                &mut rng,
-                &emission,
-                &shape,
-                size.cube_pixels,
-                first,
-                step,
-                size.channels,
-            );
+            let data = pixels_too.then(|| {
+                let emission = emission(&mut rng, p, m, w, step);
+                pixels(
+                    &mut rng,
+                    &emission,
+                    &shape,
+                    size.cube_pixels,
+                    first,
+                    step,
+                    size.channels,
+                )
+            });
             // the rest frequency of the targeted line, else of the first line in the window
             let covered: Vec<_> = lines_between(w.lo_ghz, w.hi_ghz, m.redshift).collect();
             let rest = covered
@@ -359,69 +401,102 @@ fn products(archive: &Archive, p: &Project, m: &MemberOus) -> Vec<Product> {
                 .map(|(line, _)| line.1);
             out.push(Product {
                 name: format!("{prefix}.{}_sci.spw{}.cube.I.pbcor.fits", source.name, w.id),
-                bytes: fits_bytes(p, m, source, &wcs, &data, rest),
+                body: fits_file(p, m, source, &wcs, data.as_deref(), rest, Some(m.redshift)),
                 description: format!(
                     "Spectral cube of {} in spectral window {}",
                     source.name, w.id
                 ),
             });
         }
-        let ids: Vec<String> = m.spws.iter().map(|w| w.id.to_string()).collect();
-        let mut rng = ChaCha8Rng::seed_from_u64(seed_of(
-            &format!("{}{}cont", m.uid, source.name),
-            archive.config.seed,
-        ));
-        let continuum_band = Spw {
-            lo_ghz: m.spws.iter().map(|w| w.lo_ghz).fold(f64::MAX, f64::min),
-            hi_ghz: m.spws.iter().map(|w| w.hi_ghz).fold(0.0, f64::max),
-            line: None,
-            ..m.spws[0].clone()
-        };
+        let mut rng =
+            ChaCha8Rng::seed_from_u64(seed_of(&format!("{}{}cont", m.uid, source.name), seed));
         let wcs = image_wcs(m, source, &continuum_band, size.image_pixels, 1);
         let (first, step) = channels_of(&continuum_band, 1);
-        let mut continuum = emission(&mut rng, p, m, &continuum_band, step);
-        continuum.lines.clear();
-        let data = pixels(
-            &mut rng,
-            &continuum,
-            &shape,
-            size.image_pixels,
-            first,
-            step,
-            1,
-        );
+        let data = pixels_too.then(|| {
+            let mut continuum = emission(&mut rng, p, m, &continuum_band, step);
+            continuum.lines.clear();
+            pixels(
+                &mut rng,
+                &continuum,
+                &shape,
+                size.image_pixels,
+                first,
+                step,
+                1,
+            )
+        });
         out.push(Product {
             name: format!(
                 "{prefix}.{}_sci.spw{}.cont.I.pbcor.fits",
                 source.name,
                 ids.join("_")
             ),
-            bytes: fits_bytes(p, m, source, &wcs, &data, None),
+            body: fits_file(p, m, source, &wcs, data.as_deref(), None, Some(m.redshift)),
             description: format!("Continuum image of {}", source.name),
+        });
+    }
+    // the phase calibrator, a point source of the Calibrator Catalogue's flux density
+    if let Some(calibrator) = m.calibrator_source() {
+        let model = FluxModel::of(seed, &calibrator.name);
+        let mjd = m.ebs[0].start_mjd;
+        let wcs = image_wcs(m, &calibrator, &continuum_band, size.cube_pixels, 1);
+        let (first, step) = channels_of(&continuum_band, 1);
+        let data = pixels_too.then(|| {
+            let mut rng = ChaCha8Rng::seed_from_u64(seed_of(
+                &format!("{}{}calibrator", m.uid, calibrator.name),
+                seed,
+            ));
+            let emission = Emission {
+                continuum_jy: model.flux_jy(mjd, 100.0),
+                reference_ghz: 100.0,
+                index: model.index,
+                lines: Vec::new(),
+            };
+            pixels(
+                &mut rng,
+                &emission,
+                &Morphology::point(),
+                size.cube_pixels,
+                first,
+                step,
+                1,
+            )
+        });
+        out.push(Product {
+            name: format!(
+                "{prefix}.{}_ph.spw{}.mfs.I.pbcor.fits",
+                calibrator.name,
+                ids.join("_")
+            ),
+            body: fits_file(p, m, &calibrator, &wcs, data.as_deref(), None, None),
+            description: format!(
+                "Image of the phase calibrator {} (its flux history: alma.calibrator_flux)",
+                calibrator.name
+            ),
         });
     }
     out
 }
 
-fn auxiliary(p: &Project, m: &MemberOus) -> Vec<Product> {
+fn auxiliary(p: &Project, m: &MemberOus) -> Vec<TextFile> {
     let prefix = format!("member.{}", uid_dir(&m.uid));
     let mut out = vec![
-        Product {
+        TextFile {
             name: format!("{prefix}.scriptForPI.py"),
             bytes: format!("# ALMA data reduction script for {} {}\n# Restores the calibrated measurement sets from the raw data.\nimport os\nfor eb in {:?}:\n    print('calibrating', eb)\n", p.code, m.uid, m.ebs.iter().map(|e| uid_dir(&e.uid)).collect::<Vec<_>>()).into_bytes(),
             description: "Script restoring the calibrated data".into(),
         },
-        Product {
+        TextFile {
             name: format!("{prefix}.scriptForImaging.py"),
             bytes: format!("# Imaging script for {}\ntclean(vis='calibrated.ms', imagename='{}', specmode='cube', cell='{:.4}arcsec')\n", m.uid, m.sources[0].name, m.resolution_arcsec / 5.0).into_bytes(),
             description: "Imaging script".into(),
         },
-        Product {
+        TextFile {
             name: format!("{prefix}.qa2_report.html"),
             bytes: format!("<html><body><h1>QA2 report {}</h1><p>Status: {}</p></body></html>\n", m.uid, if m.qa2_passed { "Pass" } else { "Fail" }).into_bytes(),
             description: "QA2 report".into(),
         },
-        Product {
+        TextFile {
             name: format!("{prefix}.casa_commands.log"),
             bytes: format!("# CASA commands run by the pipeline for {}\nhifa_importdata(vis={:?})\nhifa_flagdata()\nhif_makeimages()\n", m.uid, m.ebs.iter().map(|e| uid_dir(&e.uid)).collect::<Vec<_>>()).into_bytes(),
             description: "Pipeline log".into(),
@@ -429,12 +504,12 @@ fn auxiliary(p: &Project, m: &MemberOus) -> Vec<Product> {
     ];
     for eb in &m.ebs {
         let e = uid_dir(&eb.uid);
-        out.push(Product {
+        out.push(TextFile {
             name: format!("{e}.ms.scriptForCalibration.py"),
             bytes: format!("# Calibration script for {e}\napplycal(vis='{e}.ms', gaintable=['{e}.ms.tsys', '{e}.ms.bandpass'])\n").into_bytes(),
             description: "Calibration script".into(),
         });
-        out.push(Product {
+        out.push(TextFile {
             name: format!("{e}.qa0_report.html"),
             bytes: format!(
                 "<html><body><h1>QA0 report {}</h1><p>MJD {:.5} to {:.5}</p></body></html>\n",
@@ -447,11 +522,11 @@ fn auxiliary(p: &Project, m: &MemberOus) -> Vec<Product> {
     out
 }
 
-fn raw(m: &MemberOus, eb_uid: &str) -> Vec<Product> {
+fn raw(m: &MemberOus, eb_uid: &str) -> Vec<TextFile> {
     let e = uid_dir(eb_uid);
     vec![
-        Product { name: format!("{e}/ASDM.xml"), bytes: format!("<?xml version=\"1.0\"?>\n<ASDM><Entity entityId=\"{eb_uid}\"/><Table><Name>Main</Name></Table></ASDM>\n").into_bytes(), description: String::new() },
-        Product { name: format!("{e}/SBSummary.xml"), bytes: format!("<?xml version=\"1.0\"?>\n<SBSummaryTable><sbSummaryUID>{}</sbSummaryUID></SBSummaryTable>\n", m.schedblock_name).into_bytes(), description: String::new() },
+        TextFile { name: format!("{e}/ASDM.xml"), bytes: format!("<?xml version=\"1.0\"?>\n<ASDM><Entity entityId=\"{eb_uid}\"/><Table><Name>Main</Name></Table></ASDM>\n").into_bytes(), description: String::new() },
+        TextFile { name: format!("{e}/SBSummary.xml"), bytes: format!("<?xml version=\"1.0\"?>\n<SBSummaryTable><sbSummaryUID>{}</sbSummaryUID></SBSummaryTable>\n", m.schedblock_name).into_bytes(), description: String::new() },
     ]
 }
 
@@ -511,11 +586,19 @@ const README: Kind = Kind {
     content_type: "text/plain",
 };
 
+fn checksum(bytes: &[u8]) -> String {
+    format!("{:x}", Sha256::digest(bytes))
+}
+
+/// The record of one of `m`'s files: at `path` (relative to the data directory) unless it
+/// is only inside `package`; its checksum once it is made.
+#[allow(clippy::too_many_arguments)]
 fn record(
     m: &MemberOus,
     name: &str,
     path: Option<&Path>,
-    bytes: &[u8],
+    size: u64,
+    sha256: Option<String>,
     kind: &Kind,
     package: Option<&str>,
     description: &str,
@@ -528,70 +611,216 @@ fn record(
         kind: kind.kind.into(),
         semantics: kind.semantics.into(),
         content_type: kind.content_type.into(),
-        size_bytes: bytes.len() as i64,
-        sha256: Some(format!("{:x}", Sha256::digest(bytes))),
+        size_bytes: size as i64,
+        sha256,
         description: description.to_string(),
     }
 }
 
-/// Writes a package tar under `package_dir` (for raw data, whose files are kept only in
-/// it) and returns its record.
-fn write_package(
-    data_dir: &Path,
-    package_dir: &Path,
-    name: &str,
-    entries: &[(String, &[u8])],
-    m: &MemberOus,
-    kind: &Kind,
-    description: &str,
-) -> std::io::Result<FileRecord> {
-    let relative = package_dir.join(name);
-    let mut bytes = Vec::new();
-    vo_archive::write_tar(&mut bytes, entries)?;
-    std::fs::write(data_dir.join(&relative), &bytes)?;
-    Ok(record(
-        m,
-        name,
-        Some(&relative),
-        &bytes,
-        kind,
-        None,
-        description,
-    ))
+/// Where one member OUS's files go: written under `data_dir`, or (`write` false) only
+/// planned — named and sized, made on first access.
+struct Store<'a> {
+    data_dir: &'a Path,
+    write: bool,
 }
 
-/// The record of a package kept as the files it holds (stored at `files`, relative to the
-/// data directory): the size and checksum of the tar assembled from them on download.
-fn assembled_package(
-    data_dir: &Path,
-    name: &str,
-    files: &[PathBuf],
+impl Store<'_> {
+    /// Stores `body` at `relative`; its checksum, if it was written. A file is written
+    /// under a temporary name and renamed into place, so a reader never sees part of it
+    /// (two makers of the same file write the same bytes).
+    fn put(&self, relative: &Path, body: &Body) -> std::io::Result<Option<String>> {
+        let Body::Bytes(bytes) = body else {
+            return Ok(None);
+        };
+        if !self.write {
+            return Ok(None);
+        }
+        let path = self.data_dir.join(relative);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        let mut partial = path.clone().into_os_string();
+        partial.push(format!(".{}.partial", std::process::id()));
+        std::fs::write(&partial, bytes)?;
+        std::fs::rename(&partial, &path)?;
+        Ok(Some(checksum(bytes)))
+    }
+
+    /// The record of a package kept as the files it holds (`entries`, relative to the
+    /// data directory): the size of the tar assembled from them on download, and its
+    /// checksum once they are written.
+    fn package(
+        &self,
+        name: &str,
+        entries: Vec<PackageEntry>,
+        m: &MemberOus,
+        kind: &Kind,
+        description: &str,
+    ) -> std::io::Result<FileRecord> {
+        let layout = PackageLayout::new(entries);
+        let sha256 = if self.write {
+            let mut hasher = Sha256::new();
+            layout.write(self.data_dir, &mut hasher)?;
+            Some(format!("{:x}", hasher.finalize()))
+        } else {
+            None
+        };
+        Ok(record(
+            m,
+            name,
+            None,
+            layout.len(),
+            sha256,
+            kind,
+            None,
+            description,
+        ))
+    }
+}
+
+/// The delivery of one member OUS: its files written under the data directory (or only
+/// planned), and their records in registration order (each package before its files).
+fn member_files(
+    seed: u64,
+    p: &Project,
     m: &MemberOus,
-    kind: &Kind,
-    description: &str,
-) -> std::io::Result<FileRecord> {
-    let mut entries = Vec::with_capacity(files.len());
-    for path in files {
+    store: &Store,
+) -> std::io::Result<Vec<FileRecord>> {
+    let mut records = Vec::new();
+    let member = member_dir(p, m);
+    let product_dir = Path::new("products").join(&member).join("product");
+    let package_dir = Path::new("packages").join(&p.code);
+    let base = format!("{}_{}", p.code, uid_dir(&m.uid));
+
+    let product_tar = format!("{base}_001_of_001.tar");
+    let mut entries = Vec::new();
+    let mut inner = Vec::new();
+    for f in products(seed, p, m, store.write) {
+        let relative = product_dir.join(&f.name);
+        let sha256 = store.put(&relative, &f.body)?;
+        inner.push(record(
+            m,
+            &f.name,
+            Some(&relative),
+            f.body.len(),
+            sha256,
+            &PRODUCT,
+            Some(&product_tar),
+            &f.description,
+        ));
         entries.push(PackageEntry {
-            path: path.clone(),
-            size: std::fs::metadata(data_dir.join(path))?.len(),
+            path: relative,
+            size: f.body.len(),
         });
     }
-    let layout = PackageLayout::new(entries);
-    let mut hasher = Sha256::new();
-    layout.write(data_dir, &mut hasher)?;
-    Ok(FileRecord {
-        size_bytes: layout.len() as i64,
-        sha256: Some(format!("{:x}", hasher.finalize())),
-        ..record(m, name, None, &[], kind, None, description)
-    })
+    records.push(store.package(
+        &product_tar,
+        entries,
+        m,
+        &PRODUCT_PACKAGE,
+        "Product package: FITS images and cubes",
+    )?);
+    records.append(&mut inner);
+
+    let aux_tar = format!("{base}_auxiliary.tar");
+    let mut entries = Vec::new();
+    for f in auxiliary(p, m) {
+        let (sub, content_type) = if f.name.ends_with(".py") {
+            ("script", "text/plain")
+        } else if f.name.ends_with(".log") {
+            ("log", "text/plain")
+        } else {
+            ("qa", "text/html")
+        };
+        let kind = Kind {
+            kind: "auxiliary",
+            semantics: "#auxiliary",
+            content_type,
+        };
+        let relative = Path::new("products").join(&member).join(sub).join(&f.name);
+        let body = Body::Bytes(f.bytes);
+        let sha256 = store.put(&relative, &body)?;
+        inner.push(record(
+            m,
+            &f.name,
+            Some(&relative),
+            body.len(),
+            sha256,
+            &kind,
+            Some(&aux_tar),
+            &f.description,
+        ));
+        entries.push(PackageEntry {
+            path: relative,
+            size: body.len(),
+        });
+    }
+    records.push(store.package(
+        &aux_tar,
+        entries,
+        m,
+        &AUXILIARY_PACKAGE,
+        "Auxiliary package: scripts, logs and reports",
+    )?);
+    records.append(&mut inner);
+
+    // raw data are kept only in their package: one tar per execution block
+    for eb in &m.ebs {
+        let raw_tar = format!("{}_{}.asdm.sdm.tar", p.code, uid_dir(&eb.uid));
+        let files = raw(m, &eb.uid);
+        let entries: Vec<(String, &[u8])> = files
+            .iter()
+            .map(|f| (f.name.clone(), f.bytes.as_slice()))
+            .collect();
+        let mut tar = Vec::new();
+        vo_archive::write_tar(&mut tar, &entries)?;
+        let relative = package_dir.join(&raw_tar);
+        let body = Body::Bytes(tar);
+        let sha256 = store.put(&relative, &body)?;
+        records.push(record(
+            m,
+            &raw_tar,
+            Some(&relative),
+            body.len(),
+            sha256,
+            &RAW_PACKAGE,
+            None,
+            &format!("Raw data (execution block {})", eb.uid),
+        ));
+    }
+
+    let readme_name = format!("member.{}.README.txt", uid_dir(&m.uid));
+    let relative = package_dir.join(&readme_name);
+    let body = Body::Bytes(readme(p, m).into_bytes());
+    let sha256 = store.put(&relative, &body)?;
+    records.push(record(
+        m,
+        &readme_name,
+        Some(&relative),
+        body.len(),
+        sha256,
+        &README,
+        None,
+        "README of the delivery",
+    ));
+    Ok(records)
 }
 
-/// Writes the files of every member OUS that has them under `data_dir` and returns the
-/// records to register.
+/// Whether a member OUS's files are written when the archive is loaded (large ones always;
+/// small ones unless they are made on first access).
+fn written_at_load(archive: &Archive, m: &MemberOus) -> bool {
+    m.has_files && (m.large_files || archive.config.small_files == SmallFiles::Written)
+}
+
+/// Writes the files of every member OUS whose files are written at load under `data_dir`,
+/// and the manifest of every product's shape; returns the records to register.
 pub fn write_files(archive: &Archive, data_dir: &Path) -> std::io::Result<Vec<FileRecord>> {
     let mut records = Vec::new();
     let mut manifest = String::from("# product\tmember_ous\tsource\tclass\tparameters\n");
+    let store = Store {
+        data_dir,
+        write: true,
+    };
     for (p, m) in archive.members().filter(|(_, m)| m.has_files) {
         for source in &m.sources {
             let shape = shape_of(archive, p, m, source);
@@ -605,125 +834,50 @@ pub fn write_files(archive: &Archive, data_dir: &Path) -> std::io::Result<Vec<Fi
                 shape.describe()
             ));
         }
-        let member = member_dir(p, m);
-        let product_dir = Path::new("products").join(&member).join("product");
-        let package_dir = Path::new("packages").join(&p.code);
-        std::fs::create_dir_all(data_dir.join(&product_dir))?;
-        std::fs::create_dir_all(data_dir.join(&package_dir))?;
-        let base = format!("{}_{}", p.code, uid_dir(&m.uid));
-
-        let products = products(archive, p, m);
-        let product_tar = format!("{base}_001_of_001.tar");
-        let mut stored = Vec::with_capacity(products.len());
-        let mut product_records = Vec::with_capacity(products.len());
-        for f in &products {
-            let relative = product_dir.join(&f.name);
-            std::fs::write(data_dir.join(&relative), &f.bytes)?;
-            product_records.push(record(
-                m,
-                &f.name,
-                Some(&relative),
-                &f.bytes,
-                &PRODUCT,
-                Some(&product_tar),
-                &f.description,
-            ));
-            stored.push(relative);
+        if written_at_load(archive, m) {
+            records.extend(member_files(archive.config.seed, p, m, &store)?);
         }
-        records.push(assembled_package(
-            data_dir,
-            &product_tar,
-            &stored,
-            m,
-            &PRODUCT_PACKAGE,
-            "Product package: FITS images and cubes",
-        )?);
-        records.extend(product_records);
-
-        let aux = auxiliary(p, m);
-        let aux_tar = format!("{base}_auxiliary.tar");
-        let aux_dir = |f: &Product| {
-            let sub = if f.name.ends_with(".py") {
-                "script"
-            } else if f.name.ends_with(".log") {
-                "log"
-            } else {
-                "qa"
-            };
-            Path::new("products").join(&member).join(sub)
-        };
-        let mut stored = Vec::with_capacity(aux.len());
-        let mut aux_records = Vec::with_capacity(aux.len());
-        for f in &aux {
-            let content_type = if f.name.ends_with(".html") {
-                "text/html"
-            } else {
-                "text/plain"
-            };
-            let kind = Kind {
-                kind: "auxiliary",
-                semantics: "#auxiliary",
-                content_type,
-            };
-            let relative = aux_dir(f).join(&f.name);
-            std::fs::create_dir_all(data_dir.join(aux_dir(f)))?;
-            std::fs::write(data_dir.join(&relative), &f.bytes)?;
-            aux_records.push(record(
-                m,
-                &f.name,
-                Some(&relative),
-                &f.bytes,
-                &kind,
-                Some(&aux_tar),
-                &f.description,
-            ));
-            stored.push(relative);
-        }
-        records.push(assembled_package(
-            data_dir,
-            &aux_tar,
-            &stored,
-            m,
-            &AUXILIARY_PACKAGE,
-            "Auxiliary package: scripts, logs and reports",
-        )?);
-        records.extend(aux_records);
-
-        for eb in &m.ebs {
-            let raw_tar = format!("{}_{}.asdm.sdm.tar", p.code, uid_dir(&eb.uid));
-            let files = raw(m, &eb.uid);
-            let entries: Vec<(String, &[u8])> = files
-                .iter()
-                .map(|f| (f.name.clone(), f.bytes.as_slice()))
-                .collect();
-            records.push(write_package(
-                data_dir,
-                &package_dir,
-                &raw_tar,
-                &entries,
-                m,
-                &RAW_PACKAGE,
-                &format!("Raw data (execution block {})", eb.uid),
-            )?);
-        }
-
-        let readme_name = format!("member.{}.README.txt", uid_dir(&m.uid));
-        let relative = package_dir.join(&readme_name);
-        let text = readme(p, m);
-        std::fs::write(data_dir.join(&relative), &text)?;
-        records.push(record(
-            m,
-            &readme_name,
-            Some(&relative),
-            text.as_bytes(),
-            &README,
-            None,
-            "README of the delivery",
-        ));
     }
     // each product's shape, for scoring similarity search (beside the data, not served)
+    std::fs::create_dir_all(data_dir)?;
     std::fs::write(data_dir.join(MANIFEST), manifest)?;
     Ok(records)
+}
+
+/// The records of the member OUSes whose files are made on first access, one member OUS
+/// at a time (uid, its records): names and sizes, no checksums yet.
+pub fn planned_files(archive: &Archive) -> impl Iterator<Item = (String, Vec<FileRecord>)> + '_ {
+    let store = Store {
+        data_dir: Path::new(""),
+        write: false,
+    };
+    archive
+        .members()
+        .filter(|(_, m)| m.has_files && !written_at_load(archive, m))
+        .map(move |(p, m)| {
+            let records = member_files(archive.config.seed, p, m, &store)
+                .expect("planning writes nothing, so it cannot fail");
+            (m.uid.clone(), records)
+        })
+}
+
+/// Makes the files of member OUS `m` (of project `p`, drawn under `config`) under
+/// `data_dir`: the files [`planned_files`] registered, byte for byte.
+pub(crate) fn make_member_files(
+    config: &DemoConfig,
+    p: &Project,
+    m: &MemberOus,
+    data_dir: &Path,
+) -> std::io::Result<Vec<FileRecord>> {
+    member_files(
+        config.seed,
+        p,
+        m,
+        &Store {
+            data_dir,
+            write: true,
+        },
+    )
 }
 
 /// The manifest of the products' shapes, under the data directory.

@@ -5,22 +5,31 @@
 //! the ObsCore rows those imply, in ALMA's value formats; the sources' redshifts and the
 //! lines they emit at real rest frequencies (`lines`); FITS cubes and continuum images with
 //! correct WCS for every member OUS (small ones, and large ones for a few), packaged as ALMA
-//! packages them; and loading it all through the ingest crate.
+//! packages them — written at load, or registered at load and made from the seed on first
+//! access (`FilesOnAccess`, the maker the server is given); and loading it all through the
+//! ingest crate.
 //!
 //! Does not own: validation or loading mechanics (ingest), the schema, or serving.
 //! The same seed and reference time give the same archive, byte for byte.
 
+mod calibrators;
 mod fields;
 mod files;
 mod lines;
 mod load;
 mod model;
 mod morphology;
+mod on_access;
 mod rows;
 
-pub use files::{shape_of, write_files, ProductSize, LARGE, MANIFEST, SMALL};
+pub use calibrators::{flux_histories, measured_ghz, FluxMeasurement, FluxModel};
+pub use files::{planned_files, shape_of, write_files, ProductSize, LARGE, MANIFEST, SMALL};
 pub use lines::{lines_between, observed_ghz, rest_ghz, Line, LINES};
 pub use load::{load_archive, DemoReport};
-pub use model::{generate, Archive, Delivery, DemoConfig, Ebs, MemberOus, Project, Source, Spw};
+pub use model::{
+    generate, redraw, Archive, Delivery, DemoConfig, Ebs, MemberOus, Origin, Project, SmallFiles,
+    Source, Spw,
+};
 pub use morphology::{Class, Morphology, CLASSES};
+pub use on_access::FilesOnAccess;
 pub use rows::obscore_rows;

@@ -1,7 +1,9 @@
 //! Loading the demo archive: the hierarchy tables with COPY, then rows and files through the
 //! ingest loader.
 
-use crate::model::{Archive, Delivery};
+use crate::calibrators::flux_histories;
+use crate::files::planned_files;
+use crate::model::{Archive, Delivery, DemoConfig, SmallFiles};
 use crate::rows::obscore_rows;
 use bytes::Bytes;
 use futures_util::SinkExt;
@@ -179,16 +181,144 @@ pub async fn load_archive(
         links,
     )
     .await?;
+    // the Calibrator Catalogue is the demo's own: drawn again whole
+    let fluxes = flux_histories(archive)
+        .into_iter()
+        .map(|f| {
+            line(&[
+                s(f.calibrator),
+                s(&f.ra.to_string()),
+                s(&f.dec.to_string()),
+                s(&f.mjd.to_string()),
+                s(&f.band.to_string()),
+                s(&f.ghz.to_string()),
+                s(&f.flux_jy.to_string()),
+                s(&f.error_jy.to_string()),
+                s(if f.eb_uid.is_some() {
+                    "execution block"
+                } else {
+                    "grid monitoring"
+                }),
+                f.eb_uid,
+            ])
+        })
+        .collect();
+    tx.batch_execute("TRUNCATE alma.calibrator_flux").await?;
+    copy_insert(
+        &tx,
+        "alma.calibrator_flux",
+        "calibrator_name, cal_ra, cal_dec, measured_mjd, flux_band, flux_frequency, \
+         flux_density, flux_density_error, measured_by, flux_eb_uid",
+        fluxes,
+    )
+    .await?;
     tx.commit().await?;
 
     let loader = Loader::new(catalogue);
     let rows = obscore_rows(archive, catalogue.obscore()).map(Ok);
-    let report = loader.load(client, rows, files, progress).await?;
+    let mut report = loader.load(client, rows, files, progress).await?;
+    report.files += register_planned_files(client, archive).await?;
+    record_origin(client, &archive.config).await?;
     Ok(DemoReport {
         projects: archive.projects.len(),
         members: member_count,
         rows: report,
     })
+}
+
+const FILE_COLUMNS: &str = "name, member_ous_uid, path, package_name, kind, semantics, \
+     content_type, size_bytes, sha256, description";
+
+/// Registers the files made on first access (names and sizes; checksums once made) with
+/// COPY, a member OUS at a time, and lists their member OUSes in archive.files_on_access.
+/// Returns how many files it registered.
+async fn register_planned_files(
+    client: &mut Client,
+    archive: &Archive,
+) -> Result<u64, tokio_postgres::Error> {
+    let tx = client.transaction().await?;
+    tx.batch_execute(&format!(
+        "DELETE FROM archive.files_on_access; \
+         CREATE TEMP TABLE staging_planned_file ON COMMIT DROP AS \
+         SELECT {FILE_COLUMNS} FROM archive.file WITH NO DATA"
+    ))
+    .await?;
+    let sink = tx
+        .copy_in::<_, Bytes>(&format!(
+            "COPY staging_planned_file ({FILE_COLUMNS}) FROM STDIN"
+        ))
+        .await?;
+    futures_util::pin_mut!(sink);
+    let (mut members, mut count, mut buffer) = (Vec::new(), 0u64, String::new());
+    for (member, records) in planned_files(archive) {
+        members.push(member);
+        for f in records {
+            buffer.push_str(&line(&[
+                Some(f.name),
+                Some(f.member_ous_uid),
+                f.path,
+                f.package_name,
+                Some(f.kind),
+                Some(f.semantics),
+                Some(f.content_type),
+                Some(f.size_bytes.to_string()),
+                f.sha256,
+                Some(f.description),
+            ]));
+            count += 1;
+        }
+        if buffer.len() > 1 << 20 {
+            sink.send(Bytes::from(std::mem::take(&mut buffer))).await?;
+        }
+    }
+    sink.send(Bytes::from(buffer)).await?;
+    sink.finish().await?;
+    // a package and the files it holds arrive in one statement: the foreign key between
+    // them is checked at its end
+    tx.batch_execute(&format!(
+        "INSERT INTO archive.file ({FILE_COLUMNS}) SELECT {FILE_COLUMNS} FROM staging_planned_file \
+         ON CONFLICT (name) DO UPDATE SET member_ous_uid = EXCLUDED.member_ous_uid, \
+           path = EXCLUDED.path, package_name = EXCLUDED.package_name, kind = EXCLUDED.kind, \
+           semantics = EXCLUDED.semantics, content_type = EXCLUDED.content_type, \
+           size_bytes = EXCLUDED.size_bytes, sha256 = EXCLUDED.sha256, \
+           description = EXCLUDED.description"
+    ))
+    .await?;
+    tx.execute(
+        "INSERT INTO archive.files_on_access (member_ous_uid) SELECT unnest($1::text[])",
+        &[&members],
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(count)
+}
+
+/// Records how this archive was drawn, so that its files can be made again from the seed.
+async fn record_origin(client: &Client, config: &DemoConfig) -> Result<(), tokio_postgres::Error> {
+    let small_files = match config.small_files {
+        SmallFiles::Written => "written",
+        SmallFiles::OnFirstAccess => "on-first-access",
+        SmallFiles::Absent => "none",
+    };
+    client
+        .execute(
+            "INSERT INTO archive.demo_origin \
+               (seed, rows, file_mous, small_files, reference_time, public_url) \
+             VALUES ($1, $2, $3, $4, to_timestamp($5::float8), $6) \
+             ON CONFLICT (one_row) DO UPDATE SET seed = EXCLUDED.seed, rows = EXCLUDED.rows, \
+               file_mous = EXCLUDED.file_mous, small_files = EXCLUDED.small_files, \
+               reference_time = EXCLUDED.reference_time, public_url = EXCLUDED.public_url",
+            &[
+                &(config.seed as i64),
+                &(config.rows as i64),
+                &(config.file_mous as i64),
+                &small_files,
+                &(config.now.timestamp() as f64),
+                &config.public_url,
+            ],
+        )
+        .await?;
+    Ok(())
 }
 
 /// The archive account name of a PI, ALMA-style: the first name's initial and the last

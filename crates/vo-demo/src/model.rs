@@ -4,7 +4,7 @@ use crate::fields::{
     Field, Systemic, CALIBRATORS, FIELDS, FIRST_NAMES, JOURNALS, LAST_NAMES, SCIENCE,
 };
 use crate::lines::{observed_ghz, rest_ghz};
-use chrono::{DateTime, Datelike, Duration, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Duration, SubsecRound, TimeZone, Utc};
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -20,13 +20,26 @@ pub struct DemoConfig {
     pub rows: usize,
     /// How many member OUSes get large FITS products (the others get small ones).
     pub file_mous: usize,
-    /// Whether every other member OUS gets its delivery too, with small products; without,
-    /// only the `file_mous` ones have files (for benchmark archives of a million rows).
-    pub small_files: bool,
+    /// Whether every other delivered member OUS has its files too, with small products,
+    /// and when they are made.
+    pub small_files: SmallFiles,
     /// The reference time: decides what is still proprietary. Fixed → reproducible.
     pub now: DateTime<Utc>,
     /// Prefix of access URLs in the rows.
     pub public_url: String,
+}
+
+/// The small files of the member OUSes that do not get large ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmallFiles {
+    /// Written when the archive is loaded.
+    Written,
+    /// Registered when the archive is loaded (names, sizes), and made from the seed when
+    /// first asked for: the same bytes, their checksums recorded then (for archives of a
+    /// million rows, whose files would take hours to write).
+    OnFirstAccess,
+    /// None: only the `file_mous` member OUSes have files; the others have metadata only.
+    Absent,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -126,6 +139,26 @@ pub struct MemberOus {
     pub large_files: bool,
 }
 
+impl MemberOus {
+    /// Its phase calibrator as an observed source: a circle of the primary beam (at most
+    /// 0.02°) around the calibrator.
+    pub fn calibrator_source(&self) -> Option<Source> {
+        let (name, ra, dec) = self.calibrator?;
+        let pb = self.sources[0].region.bounding_circle().2.min(0.02);
+        Some(Source {
+            name: name.to_string(),
+            ra,
+            dec,
+            region: Region::single(Shape::Circle {
+                ra,
+                dec,
+                radius: (pb * 1e6).round() / 1e6,
+            }),
+            fov: 2.0 * pb,
+        })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Goal {
     pub uid: String,
@@ -167,6 +200,8 @@ impl Project {
 pub struct Archive {
     pub config: DemoConfig,
     pub projects: Vec<Project>,
+    /// Where each project's draw started (in the order of `projects`).
+    pub origins: Vec<Origin>,
 }
 
 impl Archive {
@@ -366,15 +401,100 @@ fn systemic_redshift(rng: &mut ChaCha8Rng, systemic: &Systemic, rest: f64, bands
 }
 
 /// Draws the whole archive. Deterministic for (seed, rows, file_mous, now).
-pub fn generate(config: DemoConfig) -> Archive {
-    let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
+pub fn generate(mut config: DemoConfig) -> Archive {
+    // whole seconds, as archive.demo_origin keeps it: the files made on first access are
+    // drawn again from the stored time
+    config.now = config.now.trunc_subsecs(0);
+    let mut drawer = Drawer::new(config.seed);
     let mut projects = Vec::new();
+    let mut origins = Vec::new();
     let mut rows = 0usize;
-    let mut running: std::collections::BTreeMap<String, u32> = Default::default();
-    let mut uid_block = 0x1000u32 + rng.gen_range(0..0x100);
-    let mut eb_block = 0xa0000u32 + rng.gen_range(0..0x1000);
-    let last_year = config.now.year().max(2013);
     while rows < config.rows {
+        let mut origin = drawer.origin();
+        let (project, counter) = drawer.draw(&config);
+        origin.cycle = project.cycle.clone();
+        origin.counter = counter;
+        rows += project
+            .members()
+            .map(|m| m.sources.len() * m.spws.len() + usize::from(m.calibrator.is_some()))
+            .sum::<usize>();
+        projects.push(project);
+        origins.push(origin);
+    }
+    mark_large_files(&mut projects, &config);
+    Archive {
+        config,
+        projects,
+        origins,
+    }
+}
+
+/// Where a project's draw starts: with the seed, enough to draw that project again alone
+/// ([`redraw`]) without drawing the ones before it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Origin {
+    word_pos: u128,
+    uid_block: u32,
+    eb_block: u32,
+    /// The project's cycle, and that cycle's running number before it.
+    cycle: String,
+    counter: u32,
+}
+
+/// The project drawn from `origin` (one of [`Archive::origins`]) under `config`: the same
+/// project [`generate`] drew there, except that no member OUS is marked for large files
+/// (those are chosen over the whole archive).
+pub fn redraw(config: &DemoConfig, origin: &Origin) -> Project {
+    let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
+    rng.set_word_pos(origin.word_pos);
+    let mut drawer = Drawer {
+        rng,
+        running: [(origin.cycle.clone(), origin.counter)].into(),
+        uid_block: origin.uid_block,
+        eb_block: origin.eb_block,
+    };
+    drawer.draw(config).0
+}
+
+/// The generator between two projects.
+struct Drawer {
+    rng: ChaCha8Rng,
+    /// The last running number of each cycle's project codes.
+    running: std::collections::BTreeMap<String, u32>,
+    uid_block: u32,
+    eb_block: u32,
+}
+
+impl Drawer {
+    fn new(seed: u64) -> Drawer {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let uid_block = 0x1000u32 + rng.gen_range(0..0x100);
+        let eb_block = 0xa0000u32 + rng.gen_range(0..0x1000);
+        Drawer {
+            rng,
+            running: Default::default(),
+            uid_block,
+            eb_block,
+        }
+    }
+
+    fn origin(&self) -> Origin {
+        Origin {
+            word_pos: self.rng.get_word_pos(),
+            uid_block: self.uid_block,
+            eb_block: self.eb_block,
+            cycle: String::new(),
+            counter: 0,
+        }
+    }
+
+    /// The next project, and its cycle's running number before it.
+    fn draw(&mut self, config: &DemoConfig) -> (Project, u32) {
+        let last_year = config.now.year().max(2013);
+        let rng = &mut self.rng;
+        let running = &mut self.running;
+        let mut uid_block = self.uid_block;
+        let mut eb_block = self.eb_block;
         let year = if rng.gen_bool(0.03) {
             2011
         } else {
@@ -392,28 +512,29 @@ pub fn generate(config: DemoConfig) -> Archive {
             "S"
         } else {
             [("S", 88), ("T", 8), ("L", 4)]
-                .choose_weighted(&mut rng, |k| k.1)
+                .choose_weighted(rng, |k| k.1)
                 .unwrap()
                 .0
         };
         let key = format!("{year}.{cycle_char}");
         let counter = running.entry(key.clone()).or_insert(rng.gen_range(1..60));
+        let counter_before = *counter;
         *counter += rng.gen_range(1..25);
         let code = format!("{year}.{cycle_char}.{:05}.{kind}", *counter % 100_000);
-        let field: &Field = FIELDS.choose(&mut rng).unwrap();
+        let field: &Field = FIELDS.choose(rng).unwrap();
         let science = &SCIENCE[field.science];
-        let pi_name = person(&mut rng);
+        let pi_name = person(rng);
         let co_investigators = (0..rng.gen_range(2..12))
-            .map(|_| person(&mut rng))
+            .map(|_| person(rng))
             .collect::<Vec<_>>()
             .join("; ")
             + ";";
-        let line = *science.lines.choose(&mut rng).unwrap();
+        let line = *science.lines.choose(rng).unwrap();
         let line_rest = rest_ghz(line).expect("the science lines are in lines::LINES");
         let keyword_count = rng.gen_range(1..=2);
         let mut keywords: Vec<&str> = science
             .keywords
-            .choose_multiple(&mut rng, keyword_count)
+            .choose_multiple(rng, keyword_count)
             .copied()
             .collect();
         keywords.sort();
@@ -464,14 +585,14 @@ pub fn generate(config: DemoConfig) -> Archive {
             next_entity += rng.gen_range(1..3);
             format!("uid://A001/X{uid_block:x}/X{next_entity:x}")
         };
-        let goals = *[1, 1, 1, 2, 2, 3].choose(&mut rng).unwrap();
+        let goals = *[1, 1, 1, 2, 2, 3].choose(rng).unwrap();
         for g in 0..goals {
-            let goal_uid = uid(&mut rng);
-            let redshift = systemic_redshift(&mut rng, &field.systemic, line_rest, science.bands);
+            let goal_uid = uid(rng);
+            let redshift = systemic_redshift(rng, &field.systemic, line_rest, science.bands);
             let observed = observed_ghz(line_rest, redshift);
             let band = match alma_band(observed) {
                 Some(b) if g == 0 && science.bands.contains(&b) => b,
-                _ => *science.bands.choose(&mut rng).unwrap(),
+                _ => *science.bands.choose(rng).unwrap(),
             };
             let tdm_only = rng.gen_bool(0.15);
             let line_width_kms = rng.gen_range(science.line_width_kms.0..science.line_width_kms.1);
@@ -502,7 +623,7 @@ pub fn generate(config: DemoConfig) -> Archive {
             let obs_start = Utc.with_ymd_and_hms(year, 10, 1, 0, 0, 0).unwrap()
                 + Duration::hours(rng.gen_range(0..24 * 330));
             for epoch in 0..groups {
-                let group_uid = uid(&mut rng);
+                let group_uid = uid(rng);
                 let mut arrays = vec!["12m"];
                 if rng.gen_bool(0.3) {
                     arrays.push("7m");
@@ -511,23 +632,16 @@ pub fn generate(config: DemoConfig) -> Archive {
                     }
                 }
                 let mosaic = rng.gen_bool(0.25);
-                let nsources = *[1, 1, 1, 2, 2, 3].choose(&mut rng).unwrap();
+                let nsources = *[1, 1, 1, 2, 2, 3].choose(rng).unwrap();
                 let mut members = Vec::new();
                 for array in arrays {
-                    let member_uid = uid(&mut rng);
+                    let member_uid = uid(rng);
                     let (dish, spw_base) = match array {
                         "12m" => (12.0, 25),
                         "7m" => (7.0, 16),
                         _ => (12.0, 17),
                     };
-                    let spws = tuning(
-                        &mut rng,
-                        band,
-                        goal_line,
-                        line_width_kms,
-                        tdm_only,
-                        spw_base,
-                    );
+                    let spws = tuning(rng, band, goal_line, line_width_kms, tdm_only, spw_base);
                     let freq = (spws[0].lo_ghz + spws[0].hi_ghz) / 2.0;
                     let pb_fwhm = (1.13 * SPEED_OF_LIGHT / (freq * 1e9) / dish).to_degrees();
                     let mut sources = Vec::new();
@@ -542,7 +656,7 @@ pub fn generate(config: DemoConfig) -> Archive {
                             )
                         };
                         let (region, fov) = footprint(
-                            &mut rng,
+                            rng,
                             ra.rem_euclid(360.0),
                             dec.clamp(-89.0, 89.0),
                             pb_fwhm,
@@ -688,14 +802,15 @@ pub fn generate(config: DemoConfig) -> Archive {
                         resolution_arcsec: resolution,
                         mrs_arcsec: mrs,
                         antennas,
-                        cont_sens: log_uniform(&mut rng, 0.01, 0.4),
+                        cont_sens: log_uniform(rng, 0.01, 0.4),
                         release,
                         delivery,
                         last_modified,
                         calibrator,
                         redshift,
                         line_width_kms,
-                        has_files: config.small_files && delivery == Delivery::Delivered,
+                        has_files: config.small_files != SmallFiles::Absent
+                            && delivery == Delivery::Delivered,
                         large_files: false,
                     });
                 }
@@ -707,16 +822,16 @@ pub fn generate(config: DemoConfig) -> Archive {
         if public && rng.gen_bool(0.42) {
             for _ in 0..rng.gen_range(1..=3) {
                 let pub_year = (year + rng.gen_range(2..5)).min(config.now.year());
-                let first = person(&mut rng);
+                let first = person(rng);
                 let surname_initial = first.chars().next().unwrap_or('X');
-                let journal = JOURNALS.choose(&mut rng).unwrap();
+                let journal = JOURNALS.choose(rng).unwrap();
                 let bibcode = format!(
                     "{pub_year}{journal:.<5}{:.>4}{:.>5}{surname_initial}",
                     rng.gen_range(100..999),
                     rng.gen_range(1..300)
                 );
                 let others = (0..rng.gen_range(1..8))
-                    .map(|_| person(&mut rng))
+                    .map(|_| person(rng))
                     .collect::<Vec<_>>()
                     .join("; ");
                 project.publications.push(Publication {
@@ -738,14 +853,15 @@ pub fn generate(config: DemoConfig) -> Archive {
                 });
             }
         }
-        rows += project
-            .members()
-            .map(|m| m.sources.len() * m.spws.len() + usize::from(m.calibrator.is_some()))
-            .sum::<usize>();
-        projects.push(project);
+        self.uid_block = uid_block;
+        self.eb_block = eb_block;
+        (project, counter_before)
     }
-    // large files for member OUSes spread evenly over the released ones and the
-    // proprietary ones (half of them, rounded down, as far as there are such)
+}
+
+/// Large files for member OUSes spread evenly over the released ones and the proprietary
+/// ones (half of them, rounded down, as far as there are such).
+fn mark_large_files(projects: &mut [Project], config: &DemoConfig) {
     let mut members: Vec<&mut MemberOus> = projects
         .iter_mut()
         .flat_map(|p| p.goals.iter_mut())
@@ -771,5 +887,4 @@ pub fn generate(config: DemoConfig) -> Archive {
             m.large_files = true;
         }
     }
-    Archive { config, projects }
 }

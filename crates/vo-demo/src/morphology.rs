@@ -139,7 +139,7 @@ pub fn draw(rng: &mut ChaCha8Rng, category: &str, mosaic: bool) -> Morphology {
         components: Vec::new(),
     };
     match class {
-        Class::PointSource => m.size = 0.02,
+        Class::PointSource => m.size = Morphology::point().size,
         Class::Gaussian => {
             m.size = rng.gen_range(0.06..0.1);
             m.axis_ratio = rng.gen_range(0.55..1.0);
@@ -196,6 +196,19 @@ pub fn draw(rng: &mut ChaCha8Rng, category: &str, mosaic: bool) -> Morphology {
 }
 
 impl Morphology {
+    /// An unresolved source at the centre.
+    pub fn point() -> Morphology {
+        Morphology {
+            class: Class::PointSource,
+            angle: 0.0,
+            axis_ratio: 1.0,
+            size: 0.02,
+            radii: Vec::new(),
+            arms: 0,
+            components: Vec::new(),
+        }
+    }
+
     /// The brightness at a point of the image (x, y in fractions of its side from its
     /// centre), before the beam; the peak of the map is near 1.
     pub fn brightness(&self, x: f64, y: f64) -> f64 {

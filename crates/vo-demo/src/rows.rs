@@ -6,7 +6,7 @@ use crate::model::{Archive, Delivery, MemberOus, Project, Source, Spw};
 use chrono::{DateTime, Utc};
 use vo_catalogue::Table;
 use vo_ingest::{Location, RawRow};
-use vo_region::{format_stcs, unit_vector, Region, Shape};
+use vo_region::{format_stcs, unit_vector};
 
 use vo_fits::SPEED_OF_LIGHT;
 
@@ -268,21 +268,9 @@ pub fn obscore_rows<'a>(
                     .iter()
                     .map(move |w| row(table, archive, p, m, s, w, false))
             });
-            let calibrator = m.calibrator.map(|(name, ra, dec)| {
-                let pb = m.sources[0].region.bounding_circle().2.min(0.02);
-                let source = Source {
-                    name: name.to_string(),
-                    ra,
-                    dec,
-                    region: Region::single(Shape::Circle {
-                        ra,
-                        dec,
-                        radius: (pb * 1e6).round() / 1e6,
-                    }),
-                    fov: 2.0 * pb,
-                };
-                row(table, archive, p, m, &source, &m.spws[0], true)
-            });
+            let calibrator = m
+                .calibrator_source()
+                .map(|source| row(table, archive, p, m, &source, &m.spws[0], true));
             science.chain(calibrator)
         })
     })

@@ -5,14 +5,17 @@ use chrono::{TimeZone, Utc};
 use std::path::Path;
 use vo_catalogue::Catalogue;
 use vo_db::testing::{strings, TestCluster};
-use vo_demo::{generate, load_archive, obscore_rows, write_files, DemoConfig};
+use vo_demo::{
+    generate, load_archive, obscore_rows, planned_files, redraw, write_files, DemoConfig,
+    FilesOnAccess, SmallFiles,
+};
 
 fn config(seed: u64) -> DemoConfig {
     DemoConfig {
         seed,
         rows: 400,
         file_mous: 3,
-        small_files: true,
+        small_files: SmallFiles::Written,
         now: Utc.with_ymd_and_hms(2025, 6, 1, 0, 0, 0).unwrap(),
         public_url: "http://127.0.0.1:8080".into(),
     }
@@ -508,7 +511,7 @@ fn alma_states_are_in_the_demo() {
 fn every_morphology_class_is_in_the_demo() {
     let archive = generate(DemoConfig {
         rows: 3000,
-        small_files: false,
+        small_files: SmallFiles::Absent,
         ..config(2026)
     });
     let mut seen = std::collections::BTreeMap::new();
@@ -541,4 +544,220 @@ fn every_morphology_class_is_in_the_demo() {
         let class = line.split('\t').nth(3).unwrap();
         assert!(vo_demo::CLASSES.iter().any(|c| c.name() == class), "{line}");
     }
+}
+
+#[test]
+fn each_project_is_drawn_again_alone_from_its_origin() {
+    let archive = generate(DemoConfig {
+        rows: 3000,
+        file_mous: 12,
+        ..config(2026)
+    });
+    assert_eq!(archive.origins.len(), archive.projects.len());
+    for (p, origin) in archive.projects.iter().zip(&archive.origins) {
+        let mut again = redraw(&archive.config, origin);
+        // which member OUSes get large files is chosen over the whole archive
+        for (goal, drawn) in again.goals.iter_mut().zip(&p.goals) {
+            for ((_, members), (_, drawn)) in goal.groups.iter_mut().zip(&drawn.groups) {
+                for (m, drawn) in members.iter_mut().zip(drawn) {
+                    m.large_files = drawn.large_files;
+                }
+            }
+        }
+        assert_eq!(&again, p, "project {} drawn again differs", p.code);
+    }
+}
+
+#[test]
+fn files_made_on_first_access_are_the_files_written_at_load() {
+    let written_config = DemoConfig {
+        rows: 600,
+        file_mous: 2,
+        ..config(11)
+    };
+    let lazy_config = DemoConfig {
+        small_files: SmallFiles::OnFirstAccess,
+        ..written_config.clone()
+    };
+    let written_dir = tempfile::tempdir().unwrap();
+    let written = write_files(&generate(written_config), written_dir.path()).unwrap();
+    let by_name: std::collections::HashMap<&str, &vo_ingest::FileRecord> =
+        written.iter().map(|f| (f.name.as_str(), f)).collect();
+
+    let lazy = generate(lazy_config.clone());
+    let lazy_dir = tempfile::tempdir().unwrap();
+    let at_load = write_files(&lazy, lazy_dir.path()).unwrap();
+    let planned: Vec<_> = planned_files(&lazy).collect();
+    assert!(planned.len() > 20, "{} member OUSes planned", planned.len());
+    // the large ones are written at load, and nothing else
+    assert_eq!(
+        at_load
+            .iter()
+            .map(|f| &f.member_ous_uid)
+            .collect::<std::collections::BTreeSet<_>>()
+            .len(),
+        2
+    );
+    for f in &at_load {
+        assert_eq!(&f, &by_name[f.name.as_str()]);
+    }
+    // every other file is registered as written, without its checksum, and not on disk
+    let planned_count: usize = planned.iter().map(|(_, records)| records.len()).sum();
+    assert_eq!(at_load.len() + planned_count, written.len());
+    for (_, records) in &planned {
+        for f in records {
+            let w = by_name[f.name.as_str()];
+            assert_eq!(f.sha256, None, "{}", f.name);
+            assert_eq!(
+                (&f.path, &f.package_name, f.size_bytes, &f.kind),
+                (&w.path, &w.package_name, w.size_bytes, &w.kind),
+                "{}",
+                f.name
+            );
+            if let Some(path) = &f.path {
+                assert!(
+                    !lazy_dir.path().join(path).exists(),
+                    "{path} written at load"
+                );
+            }
+        }
+    }
+    // made on first access: the same bytes and checksums as written at load
+    let maker = FilesOnAccess::new(lazy_config);
+    let project_of: std::collections::HashMap<&str, &str> = lazy
+        .members()
+        .map(|(p, m)| (m.uid.as_str(), p.code.as_str()))
+        .collect();
+    for (member, _) in planned.iter().step_by(planned.len() / 6) {
+        let made = vo_archive::MakeFiles::make(
+            &maker,
+            project_of[member.as_str()],
+            member,
+            lazy_dir.path(),
+        )
+        .unwrap();
+        assert!(made.len() > 5);
+        for f in &made {
+            assert_eq!(&f, &by_name[f.name.as_str()]);
+            if let Some(path) = &f.path {
+                assert_eq!(
+                    std::fs::read(lazy_dir.path().join(path)).unwrap(),
+                    std::fs::read(written_dir.path().join(path)).unwrap(),
+                    "{path}"
+                );
+            }
+        }
+    }
+    let unknown = vo_archive::MakeFiles::make(
+        &maker,
+        "2099.1.00001.S",
+        "uid://A001/X1/X1",
+        lazy_dir.path(),
+    );
+    assert!(unknown
+        .unwrap_err()
+        .to_string()
+        .contains("no project 2099.1.00001.S"));
+}
+
+/// The Calibrator Catalogue: every calibrator is monitored in bands 3 and 7 from 2011 to the
+/// reference time, falling with frequency; every execution block with a calibrator measures
+/// it; and a delivery's calibrator image peaks at the catalogue's flux for its first
+/// execution block.
+#[test]
+fn calibrators_have_flux_histories_their_images_show() {
+    let archive = generate(config(11));
+    let histories = vo_demo::flux_histories(&archive);
+    let monitoring: Vec<_> = histories.iter().filter(|f| f.eb_uid.is_none()).collect();
+    let calibrators: std::collections::BTreeSet<_> =
+        monitoring.iter().map(|f| f.calibrator).collect();
+    assert!(calibrators.len() >= 10, "{calibrators:?}");
+    let now_mjd = archive.config.now.timestamp() as f64 / 86400.0 + 40587.0;
+    for name in &calibrators {
+        let mine: Vec<_> = monitoring
+            .iter()
+            .filter(|f| f.calibrator == *name)
+            .collect();
+        // every two weeks or so, in bands 3 and 7, from the start of ALMA's science
+        assert!(mine.iter().all(|f| f.mjd < now_mjd), "{name}");
+        assert!(mine.iter().any(|f| f.mjd < 55860.0), "{name}");
+        assert!(mine.iter().any(|f| f.mjd > now_mjd - 20.0), "{name}");
+        let mean = |band: u8| {
+            let v: Vec<f64> = mine
+                .iter()
+                .filter(|f| f.band == band)
+                .map(|f| f.flux_jy)
+                .collect();
+            v.iter().sum::<f64>() / v.len() as f64
+        };
+        assert!(mean(7) < mean(3), "{name}: the flux falls with frequency");
+        let model = vo_demo::FluxModel::of(archive.config.seed, name);
+        for f in &mine {
+            assert!(
+                (f.flux_jy - model.flux_jy(f.mjd, f.ghz)).abs() < 5.0 * f.error_jy,
+                "{name} at {}: {} ± {}",
+                f.mjd,
+                f.flux_jy,
+                f.error_jy
+            );
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let files = write_files(&archive, dir.path()).unwrap();
+    let mut images = 0;
+    for (_, m) in archive.members() {
+        let Some((calibrator, ..)) = m.calibrator else {
+            continue;
+        };
+        for eb in &m.ebs {
+            assert!(
+                histories
+                    .iter()
+                    .any(|f| f.eb_uid.as_deref() == Some(&eb.uid) && f.calibrator == calibrator),
+                "no flux of {calibrator} measured by {}",
+                eb.uid
+            );
+        }
+        let Some(image) = files
+            .iter()
+            .find(|f| f.member_ous_uid == m.uid && f.name.contains(&format!(".{calibrator}_ph.")))
+        else {
+            assert!(
+                !m.has_files,
+                "{} has files but no image of {calibrator}",
+                m.uid
+            );
+            continue;
+        };
+        let fits = vo_fits::MappedImage::open(
+            &dir.path().join(image.path.as_ref().unwrap()),
+            vo_fits::ImageHdu::Primary,
+        )
+        .unwrap();
+        assert_eq!(fits.header().str("OBJECT"), Some(calibrator));
+        let mut values = vec![0f32; fits.axes().iter().product()];
+        fits.samples().decode(fits.data(), &mut values);
+        let peak = values.iter().cloned().fold(f32::MIN, f32::max) as f64;
+        let measured = histories
+            .iter()
+            .find(|f| f.eb_uid.as_deref() == Some(&m.ebs[0].uid))
+            .unwrap();
+        assert!(
+            (peak - measured.flux_jy).abs() < 4.0 * measured.error_jy,
+            "{}: peak {peak} Jy, catalogue {} ± {}",
+            image.name,
+            measured.flux_jy,
+            measured.error_jy
+        );
+        let model = vo_demo::FluxModel::of(archive.config.seed, calibrator)
+            .flux_jy(m.ebs[0].start_mjd, vo_demo::measured_ghz(m));
+        // the model at the image's time and frequency, within five times the noise
+        assert!(
+            (peak - model).abs() < 0.002 * model + 5.0 * 0.0005,
+            "{}: {peak} vs {model}",
+            image.name
+        );
+        images += 1;
+    }
+    assert!(images >= 10, "{images} calibrator images checked");
 }

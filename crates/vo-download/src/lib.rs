@@ -16,13 +16,12 @@ mod range;
 mod script;
 
 use actix_web::web;
-use std::path::PathBuf;
 
 /// What the download routes need besides the database pool.
 #[derive(Debug, Clone)]
 pub struct DownloadService {
     /// Where the archive's files are (`archive.file.path` is relative to it).
-    pub data_dir: PathBuf,
+    pub data_dir: vo_archive::DataDir,
     /// Parallel downloads a script runs.
     pub script_streams: usize,
 }

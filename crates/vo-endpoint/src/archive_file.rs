@@ -4,14 +4,14 @@
 
 use crate::{connect, Failure};
 use actix_web::http::StatusCode;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use vo_archive::{ArchivedFile, Content, Reader, Unavailable};
 
 /// A file stored as it is, for the endpoints that read inside one (previews, SODA): a
 /// package tar assembled on download is refused with a 404 that says so.
 pub async fn stored_archive_file(
     pool: &vo_db::Pool,
-    data_dir: &Path,
+    data_dir: &vo_archive::DataDir,
     name: &str,
     reader: &Reader,
 ) -> Result<(ArchivedFile, PathBuf), Failure> {
@@ -31,7 +31,7 @@ pub async fn stored_archive_file(
 /// 404/401/403/503 failure saying why not.
 pub async fn archive_file(
     pool: &vo_db::Pool,
-    data_dir: &Path,
+    data_dir: &vo_archive::DataDir,
     name: &str,
     reader: &Reader,
 ) -> Result<(ArchivedFile, Content), Failure> {

@@ -26,6 +26,28 @@ pub fn run(mut config: Config, args: ServeArgs) -> anyhow::Result<()> {
     actix_web::rt::System::new().block_on(serve(config))
 }
 
+/// The data directory, with the demo's maker when the demo in the database has files made on
+/// first access.
+async fn data_directory(
+    config: &Config,
+    pool: &vo_db::Pool,
+) -> anyhow::Result<vo_archive::DataDir> {
+    let dir = vo_archive::DataDir::new(config.data.dir.clone());
+    let Ok(client) = pool.get().await else {
+        // the database is down: no demo to make files for until a restart finds it
+        return Ok(dir);
+    };
+    Ok(
+        match vo_demo::FilesOnAccess::from_database(&client).await? {
+            Some(maker) => {
+                tracing::info!("the demo's small files are made on first access");
+                dir.making_with(std::sync::Arc::new(maker))
+            }
+            None => dir,
+        },
+    )
+}
+
 async fn serve(config: Config) -> anyhow::Result<()> {
     // bring the schema up to date (a new release may add tables); a database that is down
     // now is reported by /availability and used once it is back
@@ -57,16 +79,17 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         maxrec_hard: config.tap.maxrec_hard,
         seconds: config.tap.sync_seconds,
     };
+    let data_dir = data_directory(&config, &pool).await?;
     let datalink = vo_datalink::DataLinkService {
-        data_dir: config.data.dir.clone(),
+        data_dir: data_dir.clone(),
         max_ids: 1000,
     };
     let download = vo_download::DownloadService {
-        data_dir: config.data.dir.clone(),
+        data_dir: data_dir.clone(),
         script_streams: 4,
     };
     let soda = vo_soda::SodaService {
-        data_dir: config.data.dir.clone(),
+        data_dir,
         limits: config.soda.clone(),
     };
     let tap = vo_tap::TapService {

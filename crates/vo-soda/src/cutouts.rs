@@ -4,7 +4,7 @@
 
 use crate::errors::SodaError;
 use crate::request::SodaRequest;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use vo_archive::Reader;
 use vo_cutout::{Cube, Cutout, CutoutError};
@@ -14,7 +14,7 @@ use vo_endpoint::stored_archive_file;
 /// them all.
 pub async fn find_files(
     pool: &vo_db::Pool,
-    data_dir: &Path,
+    data_dir: &vo_archive::DataDir,
     request: &SodaRequest,
     reader: &Reader,
 ) -> Result<Vec<(String, PathBuf)>, SodaError> {

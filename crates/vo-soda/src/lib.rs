@@ -20,7 +20,6 @@ pub use request::{read as read_request, SodaRequest};
 
 use actix_web::web;
 use serde::Deserialize;
-use std::path::PathBuf;
 use vo_uws_service::AsyncLimits;
 
 /// The limits of the SODA service (`[soda]` in the configuration).
@@ -47,7 +46,7 @@ impl Default for SodaLimits {
 #[derive(Debug, Clone)]
 pub struct SodaService {
     /// Where the archive's files are (`archive.file.path` is relative to it).
-    pub data_dir: PathBuf,
+    pub data_dir: vo_archive::DataDir,
     pub limits: SodaLimits,
 }
 

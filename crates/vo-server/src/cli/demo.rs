@@ -1,6 +1,7 @@
 //! `voarchive demo`: the demo archive in the configured database and data directory.
 
 use crate::config::Config;
+use vo_demo::SmallFiles;
 
 #[derive(clap::Args)]
 pub struct DemoArgs {
@@ -13,14 +14,25 @@ pub struct DemoArgs {
     /// Member OUSes that get large FITS products (every other one gets small ones).
     #[arg(long)]
     files: Option<usize>,
-    /// Files only for the `--files` member OUSes, none for the others (for benchmark
-    /// archives of a million rows, whose other rows then have metadata only).
-    #[arg(long)]
+    /// The small files of the member OUSes without large ones: written now, registered now
+    /// and made when first asked for (for archives of a million rows), or none (their rows
+    /// then have metadata only). Default: demo.small_files of the configuration.
+    #[arg(long, value_enum)]
+    small_files: Option<SmallFilesArg>,
+    /// The same as `--small-files none`.
+    #[arg(long, conflicts_with = "small_files")]
     no_small_files: bool,
     /// Generate and load even if the archive already has rows (rows with the same obs_id
     /// are replaced).
     #[arg(long)]
     force: bool,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum SmallFilesArg {
+    Written,
+    OnFirstAccess,
+    None,
 }
 
 pub async fn run(config: &Config, args: DemoArgs) -> anyhow::Result<()> {
@@ -39,7 +51,13 @@ pub async fn run(config: &Config, args: DemoArgs) -> anyhow::Result<()> {
         seed: args.seed.unwrap_or(config.demo.seed),
         rows: args.rows.unwrap_or(config.demo.rows),
         file_mous: args.files.unwrap_or(config.demo.file_mous),
-        small_files: config.demo.small_files && !args.no_small_files,
+        small_files: match (args.small_files, args.no_small_files) {
+            (Some(SmallFilesArg::Written), _) => SmallFiles::Written,
+            (Some(SmallFilesArg::OnFirstAccess), _) => SmallFiles::OnFirstAccess,
+            (Some(SmallFilesArg::None), _) | (None, true) => SmallFiles::Absent,
+            (None, false) if config.demo.small_files => SmallFiles::Written,
+            (None, false) => SmallFiles::Absent,
+        },
         now: chrono::Utc::now(),
         public_url: config.public_url(),
     };
@@ -47,10 +65,10 @@ pub async fn run(config: &Config, args: DemoArgs) -> anyhow::Result<()> {
         "generating the demo archive: ~{} rows, large files for {} member OUSes{}, seed {}",
         demo.rows,
         demo.file_mous,
-        if demo.small_files {
-            ", small ones for the others"
-        } else {
-            ""
+        match demo.small_files {
+            SmallFiles::Written => ", small ones for the others",
+            SmallFiles::OnFirstAccess => ", small ones for the others made on first access",
+            SmallFiles::Absent => "",
         },
         demo.seed
     );

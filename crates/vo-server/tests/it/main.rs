@@ -6,6 +6,7 @@ mod common;
 mod datalink;
 mod end_to_end;
 mod faults;
+mod files_on_access;
 mod hostile;
 mod params_fuzz_regressions;
 mod random_rows;

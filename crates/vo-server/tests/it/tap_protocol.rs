@@ -431,3 +431,61 @@ fn every_alma_client_query_runs_over_http() {
         failures.len()
     );
 }
+
+/// ALMA's own tables beside ObsCore: the Calibrator Catalogue's flux histories, which every
+/// calibrator row's execution block measured, and the sources' systemic velocities, joined
+/// with ObsCore rows by member OUS.
+#[test]
+fn alma_tables_hold_calibrator_fluxes_and_source_velocities() {
+    let server = DemoServer::start(1500, 0, CONFIG);
+    let csv = |query: &str| {
+        let (status, body) = server.post(
+            "/tap/sync",
+            &[
+                ("REQUEST", "doQuery"),
+                ("LANG", "ADQL"),
+                ("FORMAT", "csv"),
+                ("QUERY", query),
+            ],
+        );
+        assert_eq!(status, 200, "{query}: {body}");
+        body.lines().skip(1).map(str::to_string).collect::<Vec<_>>()
+    };
+    // every calibrator row's first execution block measured its calibrator's flux
+    let calibrator_rows = csv("SELECT COUNT(*) FROM ivoa.obscore WHERE science_observation = 'F'");
+    let with_flux = csv(
+        "SELECT COUNT(*) FROM ivoa.obscore o JOIN alma.calibrator_flux f \
+         ON f.calibrator_name = o.target_name AND f.flux_eb_uid = o.asdm_uid \
+         WHERE o.science_observation = 'F'",
+    );
+    assert!(
+        calibrator_rows[0].parse::<i64>().unwrap() > 10,
+        "{calibrator_rows:?}"
+    );
+    assert_eq!(with_flux, calibrator_rows);
+    // a flux history: grid monitoring in bands 3 and 7, brighter at the lower frequency
+    let history = csv(
+        "SELECT flux_band, AVG(flux_density), COUNT(*) FROM alma.calibrator_flux \
+         WHERE calibrator_name = 'J1337-2953' AND measured_by = 'grid monitoring' \
+         GROUP BY flux_band ORDER BY flux_band",
+    );
+    assert_eq!(history.len(), 2, "{history:?}");
+    let mean = |line: &str| line.split(',').nth(1).unwrap().parse::<f64>().unwrap();
+    assert!(mean(&history[1]) < mean(&history[0]), "{history:?}");
+    assert!(
+        history[0]
+            .split(',')
+            .nth(2)
+            .unwrap()
+            .parse::<i64>()
+            .unwrap()
+            > 300
+    );
+    // every science row has its sources' velocity, c·z
+    let science = csv("SELECT COUNT(*) FROM ivoa.obscore WHERE science_observation = 'T'");
+    let with_velocity = csv("SELECT COUNT(*) FROM ivoa.obscore o \
+         JOIN alma.source_velocity v ON v.mous_uid = o.member_ous_uid \
+         WHERE o.science_observation = 'T' \
+           AND ABS(v.sys_velocity - v.redshift * 299792.458) < 1e-6");
+    assert_eq!(with_velocity, science);
+}

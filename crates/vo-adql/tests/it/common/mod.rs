@@ -13,7 +13,7 @@ pub async fn demo_archive(seed: u64, rows: usize) -> (TestCluster, tokio_postgre
         seed,
         rows,
         file_mous: 0,
-        small_files: false,
+        small_files: vo_demo::SmallFiles::Absent,
         now: Utc.with_ymd_and_hms(2025, 6, 1, 0, 0, 0).unwrap(),
         public_url: "http://127.0.0.1:8080".into(),
     });

@@ -40,16 +40,22 @@ impl DemoServer {
     /// A server over a demo of about `rows` rows where `files` member OUSes have (large)
     /// files and the others none, to keep each test's archive small.
     pub fn start(rows: usize, files: usize, config: &str) -> DemoServer {
-        DemoServer::start_with(rows, files, false, config)
+        DemoServer::start_with(rows, files, "none", config)
     }
 
     /// A server over a demo where every member OUS has its delivery (`files` of them large),
     /// as `deploy/demo` serves it.
     pub fn start_full(rows: usize, files: usize, config: &str) -> DemoServer {
-        DemoServer::start_with(rows, files, true, config)
+        DemoServer::start_with(rows, files, "written", config)
     }
 
-    fn start_with(rows: usize, files: usize, small_files: bool, config: &str) -> DemoServer {
+    /// A server over a demo whose small files are registered at load and made on first
+    /// access (`voarchive demo --small-files on-first-access`).
+    pub fn start_made_on_access(rows: usize, files: usize, config: &str) -> DemoServer {
+        DemoServer::start_with(rows, files, "on-first-access", config)
+    }
+
+    fn start_with(rows: usize, files: usize, small_files: &str, config: &str) -> DemoServer {
         let dir = tempfile::Builder::new()
             .prefix("vo-http")
             .tempdir_in("/tmp")
@@ -73,7 +79,7 @@ impl DemoServer {
                 "--files",
                 &files.to_string(),
             ])
-            .args((!small_files).then_some("--no-small-files"))
+            .args(["--small-files", small_files])
             .output()
             .unwrap();
         assert!(
@@ -159,6 +165,19 @@ impl DemoServer {
             Err(e) => panic!("POST {path}: {e}"),
         };
         (response.status(), response.into_string().unwrap())
+    }
+
+    /// GETs a path (with its query string) and returns (status, body bytes).
+    pub fn get_bytes(&self, path_and_query: &str) -> (u16, Vec<u8>) {
+        let response = match ureq::get(&self.url(path_and_query)).call() {
+            Ok(r) => r,
+            Err(ureq::Error::Status(_, r)) => r,
+            Err(e) => panic!("GET {path_and_query}: {e}"),
+        };
+        let status = response.status();
+        let mut body = Vec::new();
+        std::io::Read::read_to_end(&mut response.into_reader(), &mut body).unwrap();
+        (status, body)
     }
 
     /// GETs a path (with its query string) and returns (status, body).
