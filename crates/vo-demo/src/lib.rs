@@ -27,8 +27,8 @@ pub use files::{planned_files, shape_of, write_files, ProductSize, LARGE, MANIFE
 pub use lines::{lines_between, observed_ghz, rest_ghz, Line, LINES};
 pub use load::{load_archive, DemoReport};
 pub use model::{
-    generate, redraw, Archive, Delivery, DemoConfig, Ebs, MemberOus, Origin, Project, SmallFiles,
-    Source, Spw,
+    draw_index, generate, redraw, Archive, Delivery, DemoConfig, DrawIndex, Ebs, MemberOus, Origin,
+    Project, SmallFiles, Source, Spw,
 };
 pub use morphology::{Class, Morphology, CLASSES};
 pub use on_access::FilesOnAccess;

@@ -402,31 +402,81 @@ fn systemic_redshift(rng: &mut ChaCha8Rng, systemic: &Systemic, rest: f64, bands
 
 /// Draws the whole archive. Deterministic for (seed, rows, file_mous, now).
 pub fn generate(mut config: DemoConfig) -> Archive {
-    // whole seconds, as archive.demo_origin keeps it: the files made on first access are
-    // drawn again from the stored time
     config.now = config.now.trunc_subsecs(0);
+    let (mut projects, mut origins) = (Vec::new(), Vec::new());
+    for (project, origin) in draws(&config) {
+        projects.push(project);
+        origins.push(origin);
+    }
+    let mut delivered: Vec<&mut MemberOus> = projects
+        .iter_mut()
+        .flat_map(|p| p.goals.iter_mut())
+        .flat_map(|g| g.groups.iter_mut())
+        .flat_map(|(_, members)| members.iter_mut())
+        .filter(|m| m.delivery == Delivery::Delivered)
+        .collect();
+    let proprietary: Vec<bool> = delivered.iter().map(|m| m.release > config.now).collect();
+    for i in large_file_choice(&proprietary, config.file_mous) {
+        delivered[i].has_files = true;
+        delivered[i].large_files = true;
+    }
+    Archive {
+        config,
+        projects,
+        origins,
+    }
+}
+
+/// Where each project's draw starts and which member OUSes get large files: what making a
+/// member OUS's files again needs, found without keeping the archive (a few MB at a million
+/// rows, where the archive takes half a GB).
+pub struct DrawIndex {
+    pub origins: std::collections::HashMap<String, Origin>,
+    pub large: std::collections::HashSet<String>,
+}
+
+/// The [`DrawIndex`] of the archive [`generate`] draws under `config`.
+pub fn draw_index(config: &DemoConfig) -> DrawIndex {
+    let mut config = config.clone();
+    config.now = config.now.trunc_subsecs(0);
+    let mut origins = std::collections::HashMap::new();
+    let mut delivered: Vec<(String, bool)> = Vec::new();
+    for (project, origin) in draws(&config) {
+        delivered.extend(
+            project
+                .members()
+                .filter(|m| m.delivery == Delivery::Delivered)
+                .map(|m| (m.uid.clone(), m.release > config.now)),
+        );
+        origins.insert(project.code, origin);
+    }
+    let proprietary: Vec<bool> = delivered.iter().map(|(_, p)| *p).collect();
+    let large = large_file_choice(&proprietary, config.file_mous)
+        .into_iter()
+        .map(|i| std::mem::take(&mut delivered[i].0))
+        .collect();
+    DrawIndex { origins, large }
+}
+
+/// The projects in the order drawn, each with its origin, until they hold `config.rows`
+/// ObsCore rows (`config.now` in whole seconds).
+fn draws(config: &DemoConfig) -> impl Iterator<Item = (Project, Origin)> + '_ {
     let mut drawer = Drawer::new(config.seed);
-    let mut projects = Vec::new();
-    let mut origins = Vec::new();
     let mut rows = 0usize;
-    while rows < config.rows {
+    std::iter::from_fn(move || {
+        if rows >= config.rows {
+            return None;
+        }
         let mut origin = drawer.origin();
-        let (project, counter) = drawer.draw(&config);
+        let (project, counter) = drawer.draw(config);
         origin.cycle = project.cycle.clone();
         origin.counter = counter;
         rows += project
             .members()
             .map(|m| m.sources.len() * m.spws.len() + usize::from(m.calibrator.is_some()))
             .sum::<usize>();
-        projects.push(project);
-        origins.push(origin);
-    }
-    mark_large_files(&mut projects, &config);
-    Archive {
-        config,
-        projects,
-        origins,
-    }
+        Some((project, origin))
+    })
 }
 
 /// Where a project's draw starts: with the seed, enough to draw that project again alone
@@ -859,32 +909,25 @@ impl Drawer {
     }
 }
 
-/// Large files for member OUSes spread evenly over the released ones and the proprietary
-/// ones (half of them, rounded down, as far as there are such).
-fn mark_large_files(projects: &mut [Project], config: &DemoConfig) {
-    let mut members: Vec<&mut MemberOus> = projects
-        .iter_mut()
-        .flat_map(|p| p.goals.iter_mut())
-        .flat_map(|g| g.groups.iter_mut())
-        .flat_map(|(_, members)| members.iter_mut())
-        .filter(|m| m.delivery == Delivery::Delivered)
-        .collect();
-    let proprietary = members.iter().filter(|m| m.release > config.now).count();
-    let released = members.len() - proprietary;
-    let from_released = config.file_mous.div_ceil(2).min(released);
-    let from_proprietary = (config.file_mous - from_released).min(proprietary);
+/// Which of the delivered member OUSes (whether each is still proprietary, in archive order)
+/// get large files: `file_mous` of them spread evenly over the released ones and the
+/// proprietary ones (half of them, rounded down, for the proprietary, as far as there are
+/// such). Indices into `proprietary`.
+fn large_file_choice(proprietary: &[bool], file_mous: usize) -> Vec<usize> {
+    let in_proprietary = proprietary.iter().filter(|p| **p).count();
+    let released = proprietary.len() - in_proprietary;
+    let from_released = file_mous.div_ceil(2).min(released);
+    let from_proprietary = (file_mous - from_released).min(in_proprietary);
+    let mut chosen = Vec::new();
     for (wanted, is_proprietary) in [(from_proprietary, true), (from_released, false)] {
-        let mut pool: Vec<&mut &mut MemberOus> = members
-            .iter_mut()
-            .filter(|m| (m.release > config.now) == is_proprietary)
-            .collect();
         if wanted == 0 {
             continue;
         }
+        let pool: Vec<usize> = (0..proprietary.len())
+            .filter(|&i| proprietary[i] == is_proprietary)
+            .collect();
         let step = (pool.len() / wanted).max(1);
-        for m in pool.iter_mut().skip(step / 2).step_by(step).take(wanted) {
-            m.has_files = true;
-            m.large_files = true;
-        }
+        chosen.extend(pool.iter().skip(step / 2).step_by(step).take(wanted));
     }
+    chosen
 }

@@ -3,8 +3,7 @@
 //! [`SmallFiles::OnFirstAccess`].
 
 use crate::files::make_member_files;
-use crate::model::{generate, redraw, DemoConfig, Origin, SmallFiles};
-use std::collections::{HashMap, HashSet};
+use crate::model::{draw_index, redraw, DemoConfig, DrawIndex, SmallFiles};
 use std::path::Path;
 use std::sync::OnceLock;
 use vo_archive::{FileRecord, MakeFiles};
@@ -13,14 +12,9 @@ use vo_archive::{FileRecord, MakeFiles};
 pub struct FilesOnAccess {
     config: DemoConfig,
     /// Where each project's draw starts, and which member OUSes got large files: found by
-    /// drawing the archive once (about 2 s and 0.5 GB, freed after, at a million rows),
-    /// when the first member OUS is made.
-    index: OnceLock<Index>,
-}
-
-struct Index {
-    origins: HashMap<String, Origin>,
-    large: HashSet<String>,
+    /// drawing the archive once, a project at a time (about 2 s and a few MB at a million
+    /// rows), when the first member OUS is made.
+    index: OnceLock<DrawIndex>,
 }
 
 impl FilesOnAccess {
@@ -57,22 +51,8 @@ impl FilesOnAccess {
         })))
     }
 
-    fn index(&self) -> &Index {
-        self.index.get_or_init(|| {
-            let archive = generate(self.config.clone());
-            let large = archive
-                .members()
-                .filter(|(_, m)| m.large_files)
-                .map(|(_, m)| m.uid.clone())
-                .collect();
-            let origins = archive
-                .projects
-                .iter()
-                .zip(archive.origins)
-                .map(|(p, origin)| (p.code.clone(), origin))
-                .collect();
-            Index { origins, large }
-        })
+    fn index(&self) -> &DrawIndex {
+        self.index.get_or_init(|| draw_index(&self.config))
     }
 }
 

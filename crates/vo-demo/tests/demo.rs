@@ -566,6 +566,19 @@ fn each_project_is_drawn_again_alone_from_its_origin() {
         }
         assert_eq!(&again, p, "project {} drawn again differs", p.code);
     }
+    // the index a server builds without keeping the archive says the same
+    let index = vo_demo::draw_index(&archive.config);
+    assert_eq!(index.origins.len(), archive.projects.len());
+    for (p, origin) in archive.projects.iter().zip(&archive.origins) {
+        assert_eq!(&index.origins[&p.code], origin);
+    }
+    let large: std::collections::HashSet<String> = archive
+        .members()
+        .filter(|(_, m)| m.large_files)
+        .map(|(_, m)| m.uid.clone())
+        .collect();
+    assert_eq!(large.len(), 12);
+    assert_eq!(index.large, large);
 }
 
 #[test]
