@@ -40,6 +40,27 @@ ensure_python_clients() {
     export VO_PYTHON="$PWD/$venv/bin/python"
 }
 
+# The name resolver's catalogue, written to $1 unless it is there: OpenNGC (Mattia Verga and
+# contributors, CC-BY-SA-4.0) as the PyPI package pyongc ships it, read by deploy/openngc.py
+# from the wheel pip downloads (nothing else is fetched). Exports VO_NAMES_CATALOGUE.
+PYONGC_VERSION=1.2.2
+ensure_name_catalogue() {
+    local out=$1
+    if [ ! -s "$out" ]; then
+        ensure_packages python3-venv
+        [ -x .venv/bin/pip ] || python3 -m venv .venv
+        local wheels
+        wheels=$(mktemp -d)
+        .venv/bin/pip download -q --disable-pip-version-check --no-deps --only-binary=:all: \
+            --dest "$wheels" "pyongc==$PYONGC_VERSION"
+        mkdir -p "$(dirname "$out")"
+        .venv/bin/python deploy/openngc.py "$wheels/pyongc-$PYONGC_VERSION-py3-none-any.whl" "$out"
+        rm -rf "$wheels"
+    fi
+    VO_NAMES_CATALOGUE="$(realpath "$out")"
+    export VO_NAMES_CATALOGUE
+}
+
 # The web page's third-party code from npm (Aladin Lite, embedded by the build; playwright-core
 # for the page's browser test), as package-lock.json pins it.
 ensure_web_assets() {
