@@ -17,6 +17,12 @@ pub const PREVIEW: &str = "/preview";
 pub const AUTH: &str = "/auth";
 /// A protocol's synchronous resource, inside its scope.
 pub const SYNC: &str = "/sync";
+/// The name resolver (JSON).
+pub const RESOLVE: &str = "/resolve";
+
+/// The name resolver in CDS Sesame's formats (`/sesame/[-ox/]SNV?NAME`).
+pub const SESAME: &str = "/sesame";
+
 /// A protocol's job list, inside its scope.
 pub const ASYNC: &str = "/async";
 

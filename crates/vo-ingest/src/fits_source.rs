@@ -58,17 +58,46 @@ pub fn parse_product_path(relative: &Path) -> Option<ProductPath> {
     })
 }
 
-/// `…<source>_sci.spw<n>.cube…` → ("<source>", Some(n)); continuum names give None.
-fn source_and_spw(file_name: &str) -> Option<(String, Option<u32>)> {
+/// What ALMA's product name says: the source, the spectral window of a cube (None for a
+/// continuum image), and whether the source is a calibrator.
+#[derive(Debug, Clone, PartialEq)]
+struct ProductName {
+    source: String,
+    spw: Option<u32>,
+    calibrator: bool,
+}
+
+/// ALMA's intents in product names: `_sci` a science target; `_ph` the phase calibrator,
+/// `_bp` the bandpass, `_amp` and `_flux` the flux calibrator, `_check` the check source.
+const INTENTS: &[(&str, bool)] = &[
+    ("_sci.", false),
+    ("_ph.", true),
+    ("_bp.", true),
+    ("_amp.", true),
+    ("_flux.", true),
+    ("_check.", true),
+];
+
+/// `member.uid___….<source>_<intent>.spw<n>.cube…` → the source, window and intent;
+/// continuum names (`.cont.`, `.mfs.`) give no window.
+fn product_name(file_name: &str) -> Option<ProductName> {
     let without_prefix = file_name.strip_prefix("member.").unwrap_or(file_name);
     let after_mous = without_prefix.split_once('.').map(|(_, rest)| rest)?;
-    let (source, rest) = after_mous.split_once("_sci.")?;
+    let (source, rest, calibrator) = INTENTS.iter().find_map(|(intent, calibrator)| {
+        after_mous
+            .split_once(intent)
+            .map(|(source, rest)| (source, rest, *calibrator))
+    })?;
     let spw = rest
         .strip_prefix("spw")
         .and_then(|s| s.split(['.', '_']).next())
         .and_then(|n| n.parse().ok());
     let is_cube = rest.contains(".cube.");
-    Some((source.to_string(), if is_cube { spw } else { None }))
+    Some(ProductName {
+        source: source.to_string(),
+        spw: if is_cube { spw } else { None },
+        calibrator,
+    })
 }
 
 fn mjd_from_iso(text: &str) -> Option<f64> {
@@ -177,11 +206,16 @@ pub fn derive_from_fits(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let obs_id = match source_and_spw(&file_name) {
-        Some((source, Some(spw))) => {
-            format!("{}.source.{source}.spw.{spw}", product.member_ous_uid)
+    let named = product_name(&file_name);
+    let obs_id = match &named {
+        Some(ProductName {
+            source,
+            spw: Some(spw),
+            ..
+        }) => format!("{}.source.{source}.spw.{spw}", product.member_ous_uid),
+        Some(ProductName { source, .. }) => {
+            format!("{}.source.{source}.cont", product.member_ous_uid)
         }
-        Some((source, None)) => format!("{}.source.{source}.cont", product.member_ous_uid),
         None => format!(
             "{}.{}",
             product.member_ous_uid,
@@ -225,7 +259,11 @@ pub fn derive_from_fits(
             .to_string(),
     );
     set("o_ucd", "phot.flux.density;phys.polarization".into());
-    set("science_observation", "T".into());
+    let calibrator = named.as_ref().is_some_and(|n| n.calibrator);
+    set(
+        "science_observation",
+        if calibrator { "F" } else { "T" }.into(),
+    );
     if let Some((bmaj, bmin)) = wcs.beam {
         let arcsec = (bmaj + bmin) / 2.0 * 3600.0;
         set("s_resolution", format!("{arcsec}"));
@@ -355,16 +393,31 @@ mod tests {
     }
 
     #[test]
-    fn names_give_source_and_window() {
+    fn names_give_source_window_and_intent() {
+        let named = |source: &str, spw, calibrator| {
+            Some(ProductName {
+                source: source.into(),
+                spw,
+                calibrator,
+            })
+        };
         assert_eq!(
-            source_and_spw("member.uid___A001_X1_X2.M83_sci.spw25.cube.I.pbcor.fits"),
-            Some(("M83".into(), Some(25)))
+            product_name("member.uid___A001_X1_X2.M83_sci.spw25.cube.I.pbcor.fits"),
+            named("M83", Some(25), false)
         );
         assert_eq!(
-            source_and_spw("member.uid___A001_X1_X2.M83_sci.spw25_27_29_31.cont.I.pbcor.fits"),
-            Some(("M83".into(), None))
+            product_name("member.uid___A001_X1_X2.M83_sci.spw25_27_29_31.cont.I.pbcor.fits"),
+            named("M83", None, false)
         );
-        assert_eq!(source_and_spw("other.fits"), None);
+        assert_eq!(
+            product_name("member.uid___A001_X1_X2.J1337-2953_ph.spw25_27.mfs.I.pbcor.fits"),
+            named("J1337-2953", None, true)
+        );
+        assert_eq!(
+            product_name("member.uid___A001_X1_X2.J1924-2914_bp.spw19.cube.I.pbcor.fits"),
+            named("J1924-2914", Some(19), true)
+        );
+        assert_eq!(product_name("other.fits"), None);
     }
 
     #[test]

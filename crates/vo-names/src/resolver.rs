@@ -60,7 +60,7 @@ const LEAST_SIMILARITY: f64 = 0.3;
 const SHORT_PREFIXES: &[(&str, &str)] = &[("n", "ngc"), ("i", "ic")];
 
 /// Every name the resolver knows.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Resolver {
     objects: Vec<Object>,
     by_key: HashMap<String, Vec<u32>>,

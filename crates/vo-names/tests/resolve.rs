@@ -161,7 +161,9 @@ fn at_least_99_percent_of_the_table_resolves_right() {
     let r = resolver();
     let catalogue = read_catalogue(&catalogue_text(), Origin::OpenNgc).unwrap();
     assert!(catalogue.len() > 13_000, "{} objects", catalogue.len());
-    let mut cases: Vec<(String, Option<(f64, f64, f64)>)> = Vec::new();
+    // each name, and where it must resolve (RA, Dec, tolerance in arcmin) or None: nowhere
+    type Expected = Option<(f64, f64, f64)>;
+    let mut cases: Vec<(String, Expected)> = Vec::new();
     for (name, ra, dec, tolerance) in FAMOUS {
         cases.push((name.to_string(), Some((*ra, *dec, *tolerance))));
     }

@@ -18,6 +18,28 @@ pub struct Config {
     /// What one client's asynchronous jobs may take, over every service.
     pub quotas: vo_uws_service::Quotas,
     pub catalogue: CatalogueConfig,
+    pub names: NamesConfig,
+}
+
+/// The name resolver (`/resolve`, `/sesame`).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct NamesConfig {
+    /// The shipped catalogue's file (OpenNGC, written by `deploy/openngc.py`); unset:
+    /// `<data dir>/names/openngc.tsv`. Without it, names resolve to the archive's targets
+    /// only (the server says so at start).
+    pub catalogue: Option<PathBuf>,
+    /// How often the archive's target names are read again, seconds.
+    pub refresh_seconds: u64,
+}
+
+impl Default for NamesConfig {
+    fn default() -> Self {
+        NamesConfig {
+            catalogue: None,
+            refresh_seconds: 600,
+        }
+    }
 }
 
 /// Which of the tables this release describes are served (in TAP_SCHEMA, VOSI tables and

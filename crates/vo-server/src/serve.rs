@@ -48,6 +48,29 @@ async fn data_directory(
     )
 }
 
+/// The name resolver over the shipped catalogue (the archive's targets are added by its
+/// refresh); a missing or unreadable catalogue leaves the archive's targets alone.
+fn name_resolver(config: &Config) -> vo_resolve::Names {
+    let path = config
+        .names
+        .catalogue
+        .clone()
+        .unwrap_or_else(|| config.data.dir.join("names").join("openngc.tsv"));
+    let objects = std::fs::read_to_string(&path)
+        .map_err(|e| e.to_string())
+        .and_then(|text| vo_names::read_catalogue(&text, vo_names::Origin::OpenNgc));
+    match objects {
+        Ok(objects) => {
+            tracing::info!(objects = objects.len(), catalogue = %path.display(), "names resolve through the catalogue and the archive's targets");
+            vo_resolve::Names::new(objects)
+        }
+        Err(e) => {
+            tracing::warn!(catalogue = %path.display(), error = %e, "no name catalogue: names resolve to the archive's targets only (deploy/openngc.py writes it)");
+            vo_resolve::Names::new(Vec::new())
+        }
+    }
+}
+
 async fn serve(config: Config) -> anyhow::Result<()> {
     // bring the schema up to date (a new release may add tables); a database that is down
     // now is reported by /availability and used once it is back
@@ -121,6 +144,18 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         pool.get_ref().clone(),
         std::time::Duration::from_secs(config.access.release_check_seconds.max(1)),
     );
+    let names = name_resolver(&config);
+    match vo_resolve::refresh_now(&names, pool.get_ref()).await {
+        Ok(count) => tracing::info!(targets = count, "the archive's target names resolve"),
+        Err(e) => {
+            tracing::warn!(error = %e, "reading the archive's target names; they resolve once the database answers")
+        }
+    }
+    vo_resolve::start_refresh(
+        names.clone(),
+        pool.get_ref().clone(),
+        std::time::Duration::from_secs(config.names.refresh_seconds.max(1)),
+    );
     let address = web::Data::new(config.service_address()?);
     let body_deadline = web::Data::new(vo_endpoint::BodyDeadline(std::time::Duration::from_secs(
         config.server.body_seconds.max(1),
@@ -174,6 +209,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             .configure(vo_download::configure(download.clone()))
             .configure(vo_soda::configure(soda.clone(), soda_jobs.clone()))
             .configure(vo_access::configure(access.clone()))
+            .configure(vo_resolve::configure(names.clone()))
             .configure(vo_web::configure(web_page.clone()))
             .default_service(web::to(no_such_resource))
     })

@@ -1,0 +1,111 @@
+//! `/resolve` and `/sesame`.
+
+use crate::refresh::Names;
+use actix_web::{http::StatusCode, web, HttpRequest, HttpResponse};
+use vo_names::{Resolution, MAX_NAME_CHARS};
+
+fn json(status: StatusCode, value: serde_json::Value) -> HttpResponse {
+    HttpResponse::build(status)
+        .content_type("application/json")
+        .body(value.to_string() + "\n")
+}
+
+/// A name as the query string carries it, percent-decoded (`+` is kept: names hold it).
+fn name_in(raw: &str) -> Result<String, String> {
+    let bytes: Vec<u8> = percent_encoding::percent_decode_str(raw).collect();
+    let name = String::from_utf8(bytes)
+        .map_err(|_| "the name is not UTF-8 text (percent-encode it as UTF-8)".to_string())?;
+    if name.chars().count() > MAX_NAME_CHARS {
+        return Err(format!(
+            "the name is {} characters long; names are at most {MAX_NAME_CHARS}",
+            name.chars().count()
+        ));
+    }
+    Ok(name)
+}
+
+/// `GET /resolve?name=NAME`: the object as JSON, or 404 with "did you mean" names.
+pub async fn resolve(request: HttpRequest, names: web::Data<Names>) -> HttpResponse {
+    let raw = request
+        .query_string()
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("name=").or(pair.strip_prefix("NAME=")))
+        .map(|v| v.replace('+', " "));
+    let Some(raw) = raw else {
+        return json(
+            StatusCode::BAD_REQUEST,
+            serde_json::json!({ "error": "give the name to resolve: /resolve?name=M83" }),
+        );
+    };
+    let name = match name_in(&raw) {
+        Ok(name) => name,
+        Err(why) => return json(StatusCode::BAD_REQUEST, serde_json::json!({ "error": why })),
+    };
+    let resolver = names.resolver();
+    match resolver.resolve(&name) {
+        Resolution::Found {
+            object,
+            archive_target,
+        } => json(
+            StatusCode::OK,
+            serde_json::json!({
+                "name": name,
+                "found": true,
+                "object": object.name,
+                "ra": object.ra,
+                "dec": object.dec,
+                "position": vo_names::sexagesimal(object.ra, object.dec),
+                "type": object.kind.as_ref().map(|k| &k.0),
+                "type_description": object.kind.as_ref().map(|k| &k.1),
+                "aliases": object.aliases,
+                "source": object.origin.label(),
+                "archive_target": archive_target.map(|t| &t.name),
+            }),
+        ),
+        Resolution::NotFound { suggestions } => json(
+            StatusCode::NOT_FOUND,
+            serde_json::json!({
+                "name": name,
+                "found": false,
+                "error": if suggestions.is_empty() {
+                    format!("no object is called {name:?} in the archive's targets or OpenNGC")
+                } else {
+                    format!(
+                        "no object is called {name:?}; did you mean {}?",
+                        suggestions.iter().map(|s| format!("{s:?}")).collect::<Vec<_>>().join(", ")
+                    )
+                },
+                "suggestions": suggestions,
+            }),
+        ),
+    }
+}
+
+/// `GET /sesame/[-oOPTIONS/]DB?NAME`, as CDS's `nph-sesame`: plain text, or XML with an
+/// `x` among the options. DB (S, N, V, A or combinations) names remote databases this
+/// service stands in for: all of them answer from the local resolver.
+pub async fn sesame(request: HttpRequest, names: web::Data<Names>) -> HttpResponse {
+    let path = request.match_info().get("path").unwrap_or("");
+    let xml = path
+        .split('/')
+        .any(|part| part.starts_with("-o") && part.contains('x'));
+    let name = match name_in(request.query_string()) {
+        Ok(name) => name,
+        Err(why) => {
+            return HttpResponse::BadRequest()
+                .content_type("text/plain; charset=utf-8")
+                .body(format!("#! {why}\n"))
+        }
+    };
+    let resolver = names.resolver();
+    let resolution = resolver.resolve(&name);
+    if xml {
+        HttpResponse::Ok()
+            .content_type("text/xml; charset=utf-8")
+            .body(vo_names::sesame_xml(&name, &resolution))
+    } else {
+        HttpResponse::Ok()
+            .content_type("text/plain; charset=utf-8")
+            .body(vo_names::sesame_plain(&name, &resolution))
+    }
+}

@@ -1,0 +1,77 @@
+//! The name resolver over HTTP: `/resolve` answers the page in JSON (the object, or "did you
+//! mean"), and `/sesame` answers astropy's `SkyCoord.from_name` and astroquery's
+//! `Alma.query_object` offline (conformance/resolve/sesame_clients.py).
+
+use crate::common;
+
+use common::{run_script, DemoServer};
+
+fn server() -> DemoServer {
+    let catalogue = std::env::var("VO_NAMES_CATALOGUE").expect(
+        "VO_NAMES_CATALOGUE names the OpenNGC catalogue file (deploy/test writes it with deploy/openngc.py)",
+    );
+    DemoServer::start(1500, 0, &format!("[names]\ncatalogue = \"{catalogue}\"\n"))
+}
+
+#[test]
+fn names_resolve_for_the_page_and_for_sesame_clients() {
+    let server = server();
+    let json = |query: &str| {
+        let (status, body) = server.get(&format!("/resolve?{query}"));
+        (
+            status,
+            serde_json::from_str::<serde_json::Value>(&body).unwrap(),
+        )
+    };
+    let (status, m83) = json("name=Messier%2083");
+    assert_eq!(status, 200, "{m83}");
+    assert_eq!(m83["object"], "NGC5236");
+    assert_eq!(m83["source"], "OpenNGC");
+    assert_eq!(m83["type_description"], "Galaxy");
+    assert!(
+        (m83["ra"].as_f64().unwrap() - 204.254).abs() < 0.01,
+        "{m83}"
+    );
+    // the archive's own spelling of a target, and which target name it observed it under
+    let (_, orion) = json("name=orion+kl");
+    assert_eq!(orion["object"], "Orion_KL", "{orion}");
+    assert_eq!(orion["source"], "archive");
+    let (_, ngc253) = json("name=NGC0253");
+    assert_eq!(ngc253["archive_target"], "NGC253", "{ngc253}");
+    // a typo: 404 with suggestions and a sentence to show
+    let (status, typo) = json("name=Sombero%20Galaxy");
+    assert_eq!(status, 404, "{typo}");
+    assert!(
+        typo["suggestions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s == "Sombrero Galaxy"),
+        "{typo}"
+    );
+    assert!(
+        typo["error"]
+            .as_str()
+            .unwrap()
+            .contains("did you mean \"Sombrero Galaxy\""),
+        "{typo}"
+    );
+    let (status, missing) = json("");
+    assert_eq!(status, 400, "{missing}");
+    assert!(
+        missing["error"]
+            .as_str()
+            .unwrap()
+            .contains("/resolve?name="),
+        "{missing}"
+    );
+    let (status, long) = json(&format!("name={}", "x".repeat(500)));
+    assert_eq!(status, 400, "{long}");
+    // Sesame's own formats
+    let (status, plain) = server.get("/sesame/SNV?Cen%20A");
+    assert_eq!(status, 200);
+    assert!(plain.contains("%J 201.36"), "{plain}");
+    let (_, xml) = server.get("/sesame/-ox/SNV?M83");
+    assert!(xml.contains("<jradeg>204.25"), "{xml}");
+    println!("{}", run_script(&server, "resolve/sesame_clients.py", &[]));
+}
