@@ -60,3 +60,19 @@ fn a_new_user_queries_in_the_browser() {
         "{config}"
     );
 }
+
+/// Names and common forms in the form (conformance/web/names.mjs): names in the position
+/// field resolved by the service, "ra, dec", Galactic positions, B6 / GHz / arcsec / a year;
+/// an unknown name or an invalid value stops the query and says why.
+#[test]
+fn the_form_finds_targets_by_name_and_never_drops_a_constraint() {
+    let catalogue = std::env::var("VO_NAMES_CATALOGUE").expect(
+        "VO_NAMES_CATALOGUE names the OpenNGC catalogue file (deploy/test writes it with deploy/openngc.py)",
+    );
+    let server = DemoServer::start(3000, 0, &format!("[names]\ncatalogue = \"{catalogue}\"\n"));
+    let artifacts =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/test-artifacts/web-names");
+    let text = run_with("node", &server, "web/names.mjs", &[&artifacts.to_string_lossy()]);
+    println!("{text}");
+    assert!(text.contains("checks passed"), "{text}");
+}

@@ -11,14 +11,14 @@ export class FieldError extends Error {}
 
 export const GROUPS = [
   { name: 'Position', fields: [
-    { key: 'position', label: 'RA Dec, radius', kind: 'position',
-      placeholder: "150.12 2.21, 5'", help: "Degrees or sexagesimal (RA in hours: 10:00:28.6 +02:12:21); radius after a comma, in arcmin unless marked ('  \"  d); default 10'. Several cones: a | b" },
+    { key: 'position', label: 'Name or RA Dec, radius', kind: 'position',
+      placeholder: "M83 | 150.12 2.21, 5'", help: "A name (resolved on this server: M83, NGC 253, Orion KL, Cen A), or a position in degrees or sexagesimal (RA in hours: 10:00:28.6 +02:12:21; also 'ra, dec'; Galactic: 'l b gal'); radius after a comma, in arcmin unless marked ('  \"  d); default 10'. Several cones: a | b" },
     { key: 'source', label: 'ALMA source name', kind: 'name', column: 'target_name',
       placeholder: 'COSMOS* | Arp220', help: 'Name as the PI entered it; wildcards * and ?, alternatives with |; case-insensitive' },
   ] },
   { name: 'Energy', fields: [
-    { key: 'frequency', label: 'Frequency (GHz)', kind: 'frequency', placeholder: '230 | 330..350', help: 'A spectral window covers the frequency, or overlaps the range' },
-    { key: 'band', label: 'Band', kind: 'band', placeholder: '3 | 6..7', help: 'ALMA receiver bands 1–10' },
+    { key: 'frequency', label: 'Frequency (GHz)', kind: 'frequency', placeholder: '230 | 330..350', help: 'A spectral window covers the frequency, or overlaps the range; GHz unless marked (230.538 GHz, 345796 MHz)' },
+    { key: 'band', label: 'Band', kind: 'band', placeholder: '3 | 6..7', help: 'ALMA receiver bands 1–10 (also B6, band 6)' },
     { key: 'spectral_resolution', label: 'Spectral resolution (kHz)', kind: 'number', column: 'spectral_resolution', scale: 1e3, placeholder: '<500' },
     { key: 'bandwidth', label: 'Bandwidth (GHz)', kind: 'number', column: 'bandwidth', scale: 1e9, placeholder: '>1.8' },
   ] },
@@ -34,11 +34,11 @@ export const GROUPS = [
     { key: 'pub_author', label: 'Author', kind: 'words', column: 'authors', placeholder: 'Smith' },
   ] },
   { name: 'Observation', fields: [
-    { key: 'resolution', label: 'Angular resolution (arcsec)', kind: 'number', column: 'spatial_resolution', placeholder: '<0.1' },
-    { key: 'mrs', label: 'Max. recoverable scale (arcsec)', kind: 'number', column: 'spatial_scale_max', placeholder: '>10' },
+    { key: 'resolution', label: 'Angular resolution (arcsec)', kind: 'number', column: 'spatial_resolution', unit: 'arcsec', placeholder: '<0.1', help: 'arcsec (0.5" or 0.5 arcsec too); ranges 0.1..0.5, < >' },
+    { key: 'mrs', label: 'Max. recoverable scale (arcsec)', kind: 'number', column: 'spatial_scale_max', unit: 'arcsec', placeholder: '>10' },
     { key: 'line_sensitivity', label: 'Line sensitivity 10 km/s (mJy/beam)', kind: 'number', column: 'sensitivity_10kms', placeholder: '<1' },
     { key: 'continuum_sensitivity', label: 'Continuum sensitivity (mJy/beam)', kind: 'number', column: 'cont_sensitivity_bandwidth', placeholder: '<0.05' },
-    { key: 'date', label: 'Observation date', kind: 'date', column: 't_min', placeholder: '2019-01-01..2019-12-31', help: 'YYYY-MM-DD (or DD-MM-YYYY), ranges and < >' },
+    { key: 'date', label: 'Observation date', kind: 'date', column: 't_min', placeholder: '2019-01-01..2019-12-31', help: 'YYYY-MM-DD (or DD-MM-YYYY), a year (2019: the whole year), ranges and < >' },
     { key: 'polarisation', label: 'Polarisation', kind: 'choice', column: 'pol_states',
       choices: [['', 'any'], ['/XX/', 'Single'], ['/XX/YY/', 'Dual'], ['/XX/XY/YX/YY/', 'Full']] },
     { key: 'public', label: 'Public data only', kind: 'flag', column: 'data_rights', value: 'Public' },
@@ -90,9 +90,15 @@ export function parseInterval(text, read = number) {
   return { lo: v, hi: v };
 }
 
-function numericCondition(column, value, scale = 1) {
+/** A number in `unit`, written bare or with that unit (`0.5"`, `0.5 arcsec`). */
+function numberIn(unit) {
+  const marks = { arcsec: /\s*(arcsec|")$/ }[unit];
+  return (text) => number(marks ? text.trim().replace(marks, '') : text);
+}
+
+function numericCondition(column, value, scale = 1, unit = null) {
   const conds = alternatives(value).map((alt) => {
-    const { lo, hi } = parseInterval(alt);
+    const { lo, hi } = parseInterval(alt, unit ? numberIn(unit) : number);
     const s = (v) => String(v * scale);
     if (lo !== null && hi !== null && lo === hi) return `${column} = ${s(lo)}`;
     if (lo === null) return `${column} <= ${s(hi)}`;
@@ -102,10 +108,18 @@ function numericCondition(column, value, scale = 1) {
   return conds.length > 1 ? `(${conds.join(' OR ')})` : conds[0];
 }
 
+/** A frequency in GHz: bare, or marked GHz or MHz. */
+function gigahertz(text) {
+  const t = text.trim();
+  const m = t.match(/^(.*?)\s*(GHz|MHz)$/i);
+  if (!m) return number(t);
+  return number(m[1]) / (m[2].toLowerCase() === 'mhz' ? 1000 : 1);
+}
+
 function frequencyCondition(value) {
   // a spectral window [em_min, em_max] (metres) covers the frequency or overlaps the range
   const conds = alternatives(value).map((alt) => {
-    const { lo, hi } = parseInterval(alt);
+    const { lo, hi } = parseInterval(alt, gigahertz);
     const parts = [];
     if (hi !== null) parts.push(`em_max >= ${C_GHZ_M / hi}`);
     if (lo !== null) {
@@ -119,7 +133,9 @@ function frequencyCondition(value) {
 
 function bandCondition(value) {
   const bands = new Set();
-  for (const alt of alternatives(value.replace(/[\s,]+/g, '|'))) {
+  // `B6`, `band 6`, `Band 3..7` are the bands' numbers
+  const numbers = value.replace(/\b(band|b)\s*(?=\d)/gi, '');
+  for (const alt of alternatives(numbers.replace(/[\s,]+/g, '|'))) {
     const { lo, hi } = parseInterval(alt);
     const from = lo ?? 1;
     const to = hi ?? 10;
@@ -194,7 +210,9 @@ export function mjd(text) {
 
 function dateCondition(column, value) {
   const conds = alternatives(value).map((alt) => {
-    const { lo, hi } = parseInterval(alt, mjd);
+    // a bare year is the whole year
+    const year = alt.trim().match(/^(\d{4})$/);
+    const { lo, hi } = year ? { lo: mjd(`${year[1]}-01-01`), hi: mjd(`${year[1]}-12-31`) } : parseInterval(alt, mjd);
     const parts = [];
     if (lo !== null) parts.push(`${column} >= ${lo}`);
     if (hi !== null) parts.push(`${column} < ${hi + 1}`); // the whole last day
@@ -227,38 +245,104 @@ function radius(text) {
   }
 }
 
-/** `ra dec[, radius]` → {ra, dec, r} in degrees. */
-export function parseCone(text) {
-  const [centre, rad, extra] = text.split(',');
-  if (extra !== undefined) throw new FieldError('write one position as: ra dec, radius');
-  const tokens = centre.trim().split(/\s+/).filter(Boolean);
-  let ra; let dec;
-  if (tokens.length === 2) [ra, dec] = [angle(tokens[0], /[:h ]/.test(tokens[0])), angle(tokens[1], false)];
-  else if (tokens.length === 6) [ra, dec] = [angle(tokens.slice(0, 3).join(':'), true), angle(tokens.slice(3).join(':'), false)];
-  else throw new FieldError('write a position as: ra dec, radius (e.g. 150.12 2.21, 5\')');
-  if (!(ra >= 0 && ra < 360)) throw new FieldError(`RA ${ra} is outside 0..360 degrees`);
-  if (!(dec >= -90 && dec <= 90)) throw new FieldError(`Dec ${dec} is outside -90..90 degrees`);
-  const r = rad === undefined || rad.trim() === '' ? 10 / 60 : radius(rad);
-  if (r <= 0 || r > 90) throw new FieldError('the radius must be above 0 and at most 90 degrees');
-  return { ra, dec, r };
+/** ICRS → Galactic rotation (IAU 1958 pole and origin as in Hipparcos, ESA 1997 §1.5.3). */
+const GALACTIC = [
+  [-0.0548755604162154, -0.8734370902348850, -0.4838350155487132],
+  [0.4941094278755837, -0.4448296299600112, 0.7469822444972189],
+  [-0.8676661490190047, -0.1980763734312015, 0.4559837761750669],
+];
+
+/** Galactic l, b (degrees) → ICRS ra, dec (degrees). */
+export function galacticToIcrs(l, b) {
+  const rad = Math.PI / 180;
+  const g = [Math.cos(b * rad) * Math.cos(l * rad), Math.cos(b * rad) * Math.sin(l * rad), Math.sin(b * rad)];
+  const v = [0, 1, 2].map((j) => GALACTIC[0][j] * g[0] + GALACTIC[1][j] * g[1] + GALACTIC[2][j] * g[2]);
+  const ra = ((Math.atan2(v[1], v[0]) / rad) + 360) % 360;
+  return { ra, dec: Math.asin(Math.max(-1, Math.min(1, v[2]))) / rad };
 }
 
-function positionCondition(value) {
+const GALACTIC_MARK = /\b(gal|galactic)\b/i;
+
+/** `ra dec`, `ra, dec`, six sexagesimal fields, or `l b gal`: {ra, dec} (ICRS degrees). */
+function parseCentre(text) {
+  const galactic = GALACTIC_MARK.test(text);
+  const tokens = text.replace(GALACTIC_MARK, ' ').trim().split(/[\s,]+/).filter(Boolean);
+  let ra; let dec;
+  if (tokens.length === 2) [ra, dec] = [angle(tokens[0], !galactic && /[:h ]/.test(tokens[0])), angle(tokens[1], false)];
+  else if (tokens.length === 6 && !galactic) [ra, dec] = [angle(tokens.slice(0, 3).join(':'), true), angle(tokens.slice(3).join(':'), false)];
+  else throw new FieldError('write a position as: ra dec, radius (e.g. 150.12 2.21, 5\'), or a name');
+  if (galactic) {
+    if (!(ra >= 0 && ra < 360)) throw new FieldError(`l ${ra} is outside 0..360 degrees`);
+    if (!(dec >= -90 && dec <= 90)) throw new FieldError(`b ${dec} is outside -90..90 degrees`);
+    return galacticToIcrs(ra, dec);
+  }
+  if (!(ra >= 0 && ra < 360)) throw new FieldError(`RA ${ra} is outside 0..360 degrees`);
+  if (!(dec >= -90 && dec <= 90)) throw new FieldError(`Dec ${dec} is outside -90..90 degrees`);
+  return { ra, dec };
+}
+
+/** Whether a centre is a name to resolve rather than coordinates: it has letters that are
+ *  not a unit, an hour or a Galactic mark. */
+function isName(text) {
+  const stripped = text.replace(GALACTIC_MARK, '').replace(/\b(deg|d|h|m|s)\b|[°hms'"]/g, '');
+  return /\p{L}/u.test(stripped);
+}
+
+/**
+ * One alternative of the position field: {ra, dec, r} (degrees), or {name, r} for a name the
+ * page resolves. `ra dec, r`, `ra, dec`, `ra, dec, r`, `l b gal, r`, `name, r`; r in arcmin
+ * unless marked, 10' by default (as ALMA).
+ */
+export function parsePosition(text) {
+  const parts = text.split(',').map((p) => p.trim());
+  // a centre that is one bare number is an RA whose declination follows the comma
+  const bareNumber = /^[+-]?(\d+\.?\d*|\.\d+)$/.test(parts[0]);
+  let centre; let rad;
+  if (parts.length === 1) [centre] = parts;
+  else if (parts.length === 2) [centre, rad] = bareNumber ? [`${parts[0]} ${parts[1]}`, undefined] : parts;
+  else if (parts.length === 3 && bareNumber) [centre, rad] = [`${parts[0]} ${parts[1]}`, parts[2]];
+  else throw new FieldError('write one position as: ra dec, radius — or a name, radius');
+  if (centre === '') throw new FieldError('nothing before the comma: write a name or ra dec');
+  const r = rad === undefined || rad === '' ? 10 / 60 : radius(rad);
+  if (r <= 0 || r > 90) throw new FieldError('the radius must be above 0 and at most 90 degrees');
+  if (isName(centre)) return { name: centre, r };
+  return { ...parseCentre(centre), r };
+}
+
+/** `ra dec[, radius]` → {ra, dec, r} in degrees (names are not resolved here). */
+export function parseCone(text) {
+  const cone = parsePosition(text);
+  if (cone.name !== undefined) throw new FieldError(`'${cone.name}' is not a position`);
+  return cone;
+}
+
+function positionCondition(value, resolved, pending) {
   const conds = alternatives(value).map((alt) => {
-    const { ra, dec, r } = parseCone(alt);
+    let { ra, dec, r, name } = parsePosition(alt);
+    if (name !== undefined) {
+      const found = resolved.get(name);
+      if (found === undefined) { pending.push(name); return null; }
+      if (found.error) throw new FieldError(found.error);
+      ({ ra, dec } = found);
+    }
     return `INTERSECTS(CIRCLE('ICRS', ${+ra.toFixed(7)}, ${+dec.toFixed(7)}, ${+r.toFixed(7)}), s_region) = 1`;
   });
+  if (conds.includes(null)) return null;
   return conds.length > 1 ? `(${conds.join(' OR ')})` : conds[0];
 }
 
-/** The ADQL condition of one field's value; throws FieldError with the reason. */
-export function condition(field, value) {
+/**
+ * The ADQL condition of one field's value; throws FieldError with the reason. Names in the
+ * position field are looked up in `resolved` (name → {ra, dec} or {error}); one not there
+ * yet is added to `pending` and the condition is null until it is.
+ */
+export function condition(field, value, resolved = new Map(), pending = []) {
   switch (field.kind) {
-    case 'position': return positionCondition(value);
+    case 'position': return positionCondition(value, resolved, pending);
     case 'name': return nameCondition(field.column, value);
     case 'frequency': return frequencyCondition(value);
     case 'band': return bandCondition(value);
-    case 'number': return numericCondition(field.column, value, field.scale);
+    case 'number': return numericCondition(field.column, value, field.scale, field.unit);
     case 'code': return codeCondition(field.column, value);
     case 'words': return wordsCondition(field.column, value);
     case 'pubcount': return pubCountCondition(value);
@@ -277,12 +361,14 @@ export const COLUMNS = [
 ];
 
 /**
- * The ADQL of a set of constraints [{key, value, negated}]. Fields in error are left out
- * and reported: {adql, errors: {key: message}}.
+ * The ADQL of a set of constraints [{key, value, negated}], names in the position field
+ * looked up in `resolved`: {adql, errors: {key: message}, pending: [names not resolved yet]}.
+ * A query with errors or pending names must not run: a field in error is not in the ADQL.
  */
-export function buildQuery(constraints) {
+export function buildQuery(constraints, resolved = new Map()) {
   const where = [];
   const errors = {};
+  const pending = [];
   for (const c of constraints) {
     const field = FIELD[c.key];
     if (!field || c.value === '' || c.value === undefined) continue;
@@ -290,13 +376,13 @@ export function buildQuery(constraints) {
     let negated = Boolean(c.negated);
     if (value.startsWith('!')) { negated = !negated; value = value.slice(1).trim(); }
     try {
-      const cond = condition(field, value);
-      where.push(negated ? `NOT (${cond})` : cond);
+      const cond = condition(field, value, resolved, pending);
+      if (cond !== null) where.push(negated ? `NOT (${cond})` : cond);
     } catch (e) {
       if (!(e instanceof FieldError)) throw e;
       errors[c.key] = e.message;
     }
   }
   const adql = `SELECT ${COLUMNS.join(', ')}\nFROM ivoa.obscore${where.length ? `\nWHERE ${where.join('\n  AND ')}` : ''}\nORDER BY proposal_id, member_ous_uid, obs_id`;
-  return { adql, errors };
+  return { adql, errors, pending };
 }

@@ -13,6 +13,8 @@ const state = { negated: new Set(), adqlOverride: null, view: 'observations', re
 let config = { hips_url: null, max_rows: 2000 };
 let running = null;
 let timer = null;
+/** Names typed in the position field, resolved by this server: name → {ra, dec, object} or {error}. */
+const resolvedNames = new Map();
 
 // ---- the form ---------------------------------------------------------------------------
 
@@ -127,17 +129,58 @@ function schedule() {
 }
 
 function currentAdql() {
-  return state.adqlOverride ?? buildQuery(constraints()).adql;
+  return state.adqlOverride ?? buildQuery(constraints(), resolvedNames).adql;
+}
+
+/** Resolves a name with the server's resolver (/resolve): its position, or why not. */
+async function resolveName(name) {
+  try {
+    const response = await fetch(`/resolve?name=${encodeURIComponent(name)}`);
+    const answer = await response.json();
+    if (answer.found) {
+      resolvedNames.set(name, { ra: answer.ra, dec: answer.dec, object: answer.object, source: answer.source });
+    } else {
+      resolvedNames.set(name, { error: `${answer.error}${answer.suggestions?.length ? '' : ' — write a position (ra dec) instead'}` });
+    }
+  } catch {
+    resolvedNames.set(name, { error: `'${name}' could not be resolved: the name resolver did not answer` });
+  }
 }
 
 async function update() {
   clearTimeout(timer);
   const list = constraints();
-  const { adql, errors } = buildQuery(list);
+  let built = buildQuery(list, resolvedNames);
+  if (built.pending.length) {
+    $('status').className = '';
+    $('status').textContent = `Resolving ${built.pending.join(', ')}…`;
+    await Promise.all([...new Set(built.pending)].map(resolveName));
+    if (JSON.stringify(constraints()) !== JSON.stringify(list)) return; // typed on meanwhile
+    built = buildQuery(list, resolvedNames);
+  }
+  const { adql, errors } = built;
   renderChips(list, errors);
   if (state.adqlOverride === null) $('adql').value = adql;
   $('adql-note').textContent = state.adqlOverride === null ? '' : 'running your ADQL (the form is not used)';
   saveState();
+  const problems = Object.entries(errors);
+  if (problems.length && state.adqlOverride === null) {
+    // never run a query without a constraint the user typed
+    if (running) running.abort();
+    running = null;
+    const status = $('status');
+    status.className = 'error';
+    status.textContent = `Not run: ${problems.map(([key, message]) => `${FIELD[key].label}: ${message}`).join('; ')}`;
+    // the last answer is not this query's: it is not shown as if it were
+    state.result = null;
+    state.obs = [];
+    state.projects = [];
+    showView();
+    sky.show(state.obs);
+    spectrum.show(state.obs);
+    document.body.dataset.state = 'error';
+    return;
+  }
   await run(currentAdql());
 }
 

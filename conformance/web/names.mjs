@@ -1,0 +1,135 @@
+// Finding targets as astronomers name them, in the query page as a new user types them
+// (headless Chromium through playwright-core): names in the position field (NGC 253, TW Hya,
+// Orion, "Arp220, 1") resolved by the service, "ra, dec" with a comma, a Galactic position,
+// band/frequency/resolution/date in their common forms — each finds the right rows — and an
+// unknown name or an invalid value that stops the query and says why, next to the field and
+// in the status line.
+//
+//   node conformance/web/names.mjs BASE_URL ARTIFACTS_DIR
+import { createRequire } from 'node:module';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const require = createRequire(join(here, '../../crates/vo-web/app/package.json'));
+const { chromium } = require('playwright-core');
+
+const [base, artifacts] = process.argv.slice(2);
+rmSync(artifacts, { recursive: true, force: true });
+mkdirSync(artifacts, { recursive: true });
+let checks = 0;
+
+function check(ok, what, detail = '') {
+  checks += 1;
+  if (!ok) {
+    console.log(`FAIL ${what}${detail ? `: ${detail}` : ''}`);
+    throw new Error(`check failed: ${what}`);
+  }
+  console.log(`ok   ${what}${detail ? ` (${detail})` : ''}`);
+}
+
+async function tapRows(adql) {
+  const body = new URLSearchParams({ LANG: 'ADQL', RESPONSEFORMAT: 'csv', QUERY: adql });
+  const response = await fetch(`${base}/tap/sync`, { method: 'POST', body });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`TAP: ${text}`);
+  return text.trim().split(/\r?\n/).slice(1).map((l) => l.split(','));
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
+});
+const page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
+const pageErrors = [];
+page.on('pageerror', (e) => pageErrors.push(e.message.slice(0, 300)));
+
+const settled = () => page.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.state)
+  && !/^(Resolving|Querying)/.test(document.getElementById('status').textContent), null, { timeout: 30000 });
+const status = () => page.$eval('#status', (e) => e.textContent);
+const state = () => page.evaluate(() => document.body.dataset.state);
+/** The distinct target names of the rows the page shows. */
+const targets = () => page.evaluate(() => {
+  const i = [...document.querySelectorAll('#results thead tr:first-child th')].findIndex((th) => th.dataset.column === 'target_name');
+  return [...new Set([...document.querySelectorAll('#results tbody tr')].map((tr) => tr.children[i]?.textContent.trim()))];
+});
+const memberCount = () => page.$$eval('#results tbody tr', (trs) => trs.length);
+
+/** Types `text` into a field as a user would (clearing it first) and waits for the answer. */
+async function type(field, text) {
+  await page.fill(`#f-${field}`, '');
+  await page.click(`#f-${field}`);
+  await page.keyboard.type(text, { delay: 30 });
+  await page.waitForTimeout(500);
+  await settled();
+}
+
+try {
+  await page.goto(`${base}/`);
+  await settled();
+
+  // --- names in the position field: resolved by the service, a 10' cone by default
+  for (const [name, wanted] of [['NGC 253', 'NGC253'], ['TW Hya', 'TW_Hya'], ['Orion', 'Orion_KL'], ['Arp220, 1', 'Arp220']]) {
+    await type('position', name);
+    const found = await targets();
+    check(await state() === 'done' && found.includes(wanted), `the position field finds ${wanted} by the name '${name}'`, `${await memberCount()} observations; ${await status()}`);
+    const resolved = await (await fetch(`${base}/resolve?name=${encodeURIComponent(name.split(',')[0])}`)).json();
+    const radius = name.includes(',') ? 1 / 60 : 10 / 60;
+    const expected = await tapRows(`SELECT DISTINCT member_ous_uid, target_name FROM ivoa.obscore WHERE INTERSECTS(CIRCLE('ICRS', ${resolved.ra}, ${resolved.dec}, ${radius}), s_region) = 1 AND science_observation = 'T'`);
+    check(await memberCount() === expected.length, `'${name}' gives the observations of the cone TAP finds around ${resolved.object}`, `${await memberCount()} vs ${expected.length}`);
+  }
+  await page.screenshot({ path: join(artifacts, '01-name.png') });
+
+  // --- ra, dec with a comma (Arp 220)
+  await type('position', '233.738, 23.503');
+  check(await state() === 'done' && (await targets()).includes('Arp220'), "'233.738, 23.503' is a position", await status());
+
+  // --- a Galactic position: a row's own l, b from ObsCore
+  const [l, b, target] = (await tapRows("SELECT TOP 1 gal_longitude, gal_latitude, target_name FROM ivoa.obscore WHERE science_observation = 'T' AND target_name = 'SgrA'"))[0]
+    || (await tapRows("SELECT TOP 1 gal_longitude, gal_latitude, target_name FROM ivoa.obscore WHERE science_observation = 'T' ORDER BY obs_id"))[0];
+  await type('position', `${Number(l).toFixed(4)} ${Number(b).toFixed(4)} gal, 1`);
+  check(await state() === 'done' && (await targets()).includes(target), `a Galactic position (l b gal) finds ${target}`, await status());
+
+  // --- an unknown name stops the query and says why, with what it might be
+  await type('position', 'Sombero Galaxy');
+  let said = await status();
+  const next = await page.$eval('#e-position', (e) => e.textContent);
+  check(await state() === 'error' && said.startsWith('Not run') && next.includes('did you mean "Sombrero Galaxy"'),
+    'an unknown name is not dropped: the query is not run, the field says why and what it might be', `${said} | ${next}`);
+  check(await memberCount() === 0, 'the previous answer is not shown as the answer of a query that did not run');
+  await page.screenshot({ path: join(artifacts, '02-unknown-name.png') });
+  await type('position', '');
+
+  // --- the other fields in their common forms
+  for (const [field, value, column] of [['band', 'B6', 'band_list'], ['band', 'band 6', 'band_list'], ['frequency', '230.538 GHz', 'em_min'], ['resolution', '< 0.5"', 'spatial_resolution'], ['date', '2019', 't_min']]) {
+    await type(field, value);
+    const adql = await page.$eval('#adql', (e) => e.value);
+    check(await state() === 'done' && adql.includes(column), `${field} '${value}' is understood`, (await status()).slice(0, 80));
+    await type(field, '');
+  }
+  await type('date', '2019');
+  const adql = await page.$eval('#adql', (e) => e.value);
+  check(adql.includes('t_min >= 58484') && adql.includes('t_min < 58849'), 'a bare year is the whole year', adql.split('\n').find((x) => x.includes('t_min >=')));
+  await type('date', '');
+
+  // --- an invalid value is never dropped silently
+  for (const [field, value] of [['band', 'B11'], ['resolution', 'fine'], ['frequency', '230 parsecs'], ['date', '2019-13-45']]) {
+    await type(field, value);
+    said = await status();
+    const beside = await page.$eval(`#e-${field}`, (e) => e.textContent);
+    check(await state() === 'error' && said.startsWith('Not run') && beside.length > 0, `${field} '${value}' stops the query and says why`, `${said.slice(0, 100)} | ${beside}`);
+    await type(field, '');
+  }
+  await page.screenshot({ path: join(artifacts, '03-fields.png') });
+  check(pageErrors.length === 0, 'no script errors', pageErrors.slice(0, 3).join(' | '));
+  console.log(`${checks} checks passed`);
+} catch (e) {
+  console.log(`page errors: ${pageErrors.join(' | ')}`);
+  await page.screenshot({ path: join(artifacts, 'failure.png') }).catch(() => {});
+  console.log(e.message);
+  process.exitCode = 1;
+} finally {
+  await browser.close();
+}
