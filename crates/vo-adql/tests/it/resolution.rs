@@ -84,9 +84,27 @@ fn coordinate_systems_are_checked() {
     }
     assert!(error("SELECT POINT('QUARK', 1, 2) FROM ivoa.obscore")
         .contains("'QUARK' is not a coordinate system"));
+    assert!(error("SELECT CIRCLE('FK4', 1, 2, 3) FROM ivoa.obscore")
+        .contains("FK4 coordinates are not converted"));
+    // GALACTIC literal positions are converted to ICRS: the Galactic centre is Sgr A*'s
+    // neighbourhood (266.405, -28.936), in a circle, a point and a polygon's vertices
+    let centre = sql(
+        "SELECT obs_id FROM ivoa.obscore WHERE 1 = CONTAINS(POINT('ICRS', s_ra, s_dec), CIRCLE('GALACTIC', 0, 0, 1))",
+    );
+    assert!(centre.contains("radians(266.40498"), "{centre}");
+    assert!(centre.contains("radians(-28.93617"), "{centre}");
+    let point = sql("SELECT obs_id FROM ivoa.obscore WHERE 1 = CONTAINS(POINT('GALACTIC', 0, 90), CIRCLE('ICRS', 192.85948, 27.12825, 1))");
+    assert!(point.contains("radians(192.859"), "{point}");
+    let polygon = sql("SELECT obs_id FROM ivoa.obscore WHERE 1 = INTERSECTS(s_region, POLYGON('GALACTIC', -1, -1, 1, -1, 1, 1, -1, 1))");
+    assert!(!polygon.contains("radians(-1)"), "{polygon}");
+    // what cannot be converted says why
     assert!(
-        error("SELECT CIRCLE('GALACTIC', 1, 2, 3) FROM ivoa.obscore")
-            .contains("GALACTIC coordinates are not converted")
+        error("SELECT POINT('GALACTIC', gal_longitude, gal_latitude) FROM ivoa.obscore")
+            .contains("converted to ICRS only where they are literal numbers")
+    );
+    assert!(
+        error("SELECT BOX('GALACTIC', 0, 0, 1, 1) FROM ivoa.obscore")
+            .contains("a BOX in GALACTIC is not a box in ICRS")
     );
     assert!(
         error("SELECT POINT('ICRS CARTESIAN2', 1, 2) FROM ivoa.obscore").contains("not Cartesian")

@@ -70,9 +70,14 @@ fn the_form_finds_targets_by_name_and_never_drops_a_constraint() {
         "VO_NAMES_CATALOGUE names the OpenNGC catalogue file (deploy/test writes it with deploy/openngc.py)",
     );
     let server = DemoServer::start(3000, 0, &format!("[names]\ncatalogue = \"{catalogue}\"\n"));
-    let artifacts =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/test-artifacts/web-names");
-    let text = run_with("node", &server, "web/names.mjs", &[&artifacts.to_string_lossy()]);
+    let artifacts = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../target/test-artifacts/web-names");
+    let text = run_with(
+        "node",
+        &server,
+        "web/names.mjs",
+        &[&artifacts.to_string_lossy()],
+    );
     println!("{text}");
     assert!(text.contains("checks passed"), "{text}");
 }

@@ -245,11 +245,12 @@ function radius(text) {
   }
 }
 
-/** ICRS → Galactic rotation (IAU 1958 pole and origin as in Hipparcos, ESA 1997 §1.5.3). */
+/** ICRS → Galactic rotation (rows: the Galactic axes in ICRS), the values the service's
+ *  ADQL uses (vo-region's frame.rs: as ERFA computes them, as astropy applies them). */
 const GALACTIC = [
-  [-0.0548755604162154, -0.8734370902348850, -0.4838350155487132],
-  [0.4941094278755837, -0.4448296299600112, 0.7469822444972189],
-  [-0.8676661490190047, -0.1980763734312015, 0.4559837761750669],
+  [-0.05487565771259163, -0.8734370519556159, -0.48383507361671546],
+  [0.4941094371927268, -0.44482972122329517, 0.7469821839866676],
+  [-0.8676661375596576, -0.19807633727300059, 0.45598381368730156],
 ];
 
 /** Galactic l, b (degrees) → ICRS ra, dec (degrees). */

@@ -19,7 +19,7 @@ mod operand;
 mod output;
 mod union;
 
-use frames::frame_ok;
+use frames::{converted, frame_ok, not_converted};
 use operand::Operand;
 
 /// The region of a `REGION('…')` call whose STC-S has several pieces or holes.
@@ -303,16 +303,30 @@ impl Translator<'_> {
                 )
             }
         };
+        // a GALACTIC shape's literal coordinates are converted to ICRS
+        let mut frame = None;
         if framed && args.len() < all.len() {
-            if let Err(problem) = frame_ok(all[0]) {
-                self.record(problem);
+            match frame_ok(all[0]) {
+                Ok(f) => frame = f,
+                Err(problem) => self.record(problem),
             }
         }
         let at = e.span().start;
         let t = self;
+        let convert = |t: &mut Translator, lon: &Expr, lat: &Expr| {
+            let f = frame?;
+            let icrs = converted(f, lon, lat);
+            if icrs.is_none() {
+                t.record(not_converted(f, lon));
+            }
+            icrs
+        };
         Ok(match name {
             "POINT" => {
                 count(&[2])?;
+                if let Some((ra, dec)) = convert(t, args[0], args[1]) {
+                    return Ok((pg::point(&ra, &dec), Kind::Point));
+                }
                 if let (Some((a1, c1)), Some((a2, c2))) =
                     (t.obscore_column(args[0]), t.obscore_column(args[1]))
                 {
@@ -332,12 +346,22 @@ impl Translator<'_> {
                     (t.point_value(args[0])?, t.number(name, args[1])?)
                 } else {
                     let v = t.numbers(name, args)?;
-                    (pg::point(&v[0], &v[1]), v[2].clone())
+                    match convert(t, args[0], args[1]) {
+                        Some((ra, dec)) => (pg::point(&ra, &dec), v[2].clone()),
+                        None => (pg::point(&v[0], &v[1]), v[2].clone()),
+                    }
                 };
                 (pg::circle(&centre, &radius), Kind::Circle)
             }
             "BOX" => {
                 count(&[3, 4])?;
+                if let Some(f) = frame {
+                    // a box's sides follow its frame's lines of longitude and latitude
+                    t.record(
+                        AdqlError::at(format!("a BOX in {f} is not a box in ICRS"), at)
+                            .with_hint("write it as a POLYGON of its corners, which is converted"),
+                    );
+                }
                 let (x, y, w, h) = if args.len() == 3 {
                     let p = t.point_value(args[0])?;
                     let v = t.numbers(name, &args[1..])?;
@@ -410,7 +434,14 @@ impl Translator<'_> {
                                 .map(|(sql, kind, a)| t.number_kind(a, sql, *kind))
                                 .unwrap_or_else(|| "NULL".into())
                         });
-                        vertices.push(pg::point(&x, &y));
+                        let icrs = match pair {
+                            [(_, _, lon), (_, _, lat)] => convert(t, lon, lat),
+                            _ => None,
+                        };
+                        match icrs {
+                            Some((ra, dec)) => vertices.push(pg::point(&ra, &dec)),
+                            None => vertices.push(pg::point(&x, &y)),
+                        }
                     }
                 }
                 (pg::polygon(&vertices), Kind::Polygon)
