@@ -114,6 +114,34 @@ try {
   check(adql.includes('t_min >= 58484') && adql.includes('t_min < 58849'), 'a bare year is the whole year', adql.split('\n').find((x) => x.includes('t_min >=')));
   await type('date', '');
 
+  // --- the array, science keyword and publication fields
+  await page.selectOption('#f-array', '7m');
+  await page.waitForTimeout(500);
+  await settled();
+  check(await state() === 'done' && (await page.$eval('#adql', (e) => e.value)).includes("antenna_arrays LIKE '%:CM%'"), 'the 7 m array is a constraint', await status());
+  await page.selectOption('#f-array', '');
+  for (const [field, value, column] of [['keyword', 'disks', 'science_keyword'], ['category', 'Galaxies', 'scientific_category'], ['pub_title', 'ALMA', 'pub_title']]) {
+    await type(field, value);
+    check(await state() === 'done' && (await page.$eval('#adql', (e) => e.value)).includes(column), `${field} '${value}' is a constraint`, await status());
+    await type(field, '');
+  }
+
+  // --- a chip switched off stays, out of the query; switched on, it is back
+  await type('band', '6');
+  const withBand = await memberCount();
+  await page.click('#chips .chip[data-key="band"] button.toggle');
+  await page.waitForTimeout(300);
+  await settled();
+  let adqlNow = await page.$eval('#adql', (e) => e.value);
+  const offChip = await page.$eval('#chips .chip[data-key="band"]', (e) => e.className);
+  check(!adqlNow.includes('band_list IN') && offChip.includes('off') && await memberCount() >= withBand, 'a chip switched off leaves the query and stays', `${withBand} → ${await memberCount()}`);
+  await page.click('#chips .chip[data-key="band"] button.toggle');
+  await page.waitForTimeout(300);
+  await settled();
+  adqlNow = await page.$eval('#adql', (e) => e.value);
+  check(adqlNow.includes('band_list IN') && await memberCount() === withBand, 'switched on again, it is back');
+  await type('band', '');
+
   // --- an invalid value is never dropped silently
   for (const [field, value] of [['band', 'B11'], ['resolution', 'fine'], ['frequency', '230 parsecs'], ['date', '2019-13-45']]) {
     await type(field, value);

@@ -27,11 +27,15 @@ export const GROUPS = [
     { key: 'title', label: 'Project title', kind: 'words', column: 'obs_title', placeholder: 'dust survey' },
     { key: 'pi', label: 'PI name', kind: 'words', column: 'pi_name', placeholder: 'Smith' },
     { key: 'abstract', label: 'Abstract words', kind: 'words', column: 'proposal_abstract', placeholder: 'protoplanetary disk' },
+    { key: 'keyword', label: 'Science keyword', kind: 'words', column: 'science_keyword', placeholder: 'Debris disks', help: "Words of the PI's science keywords (e.g. Disks around low-mass stars)" },
+    { key: 'category', label: 'Scientific category', kind: 'words', column: 'scientific_category', placeholder: 'Galaxies', help: 'Cosmology, Galaxies, ISM and star formation, Disks and planet formation, Stars and stellar evolution, Solar system' },
   ] },
   { name: 'Publication', fields: [
     { key: 'pub_count', label: 'Publication count', kind: 'pubcount', placeholder: '0 | >2', help: 'How many publications use the data; 0 with "public only" finds unpublished public data' },
     { key: 'pub_year', label: 'Publication year', kind: 'number', column: 'publication_year', placeholder: '2020..2023' },
     { key: 'pub_author', label: 'Author', kind: 'words', column: 'authors', placeholder: 'Smith' },
+    { key: 'pub_title', label: 'Publication title', kind: 'words', column: 'pub_title', placeholder: 'ALMA reveals' },
+    { key: 'pub_abstract', label: 'Publication abstract', kind: 'words', column: 'pub_abstract', placeholder: 'outflow' },
   ] },
   { name: 'Observation', fields: [
     { key: 'resolution', label: 'Angular resolution (arcsec)', kind: 'number', column: 'spatial_resolution', unit: 'arcsec', placeholder: '<0.1', help: 'arcsec (0.5" or 0.5 arcsec too); ranges 0.1..0.5, < >' },
@@ -39,6 +43,8 @@ export const GROUPS = [
     { key: 'line_sensitivity', label: 'Line sensitivity 10 km/s (mJy/beam)', kind: 'number', column: 'sensitivity_10kms', placeholder: '<1' },
     { key: 'continuum_sensitivity', label: 'Continuum sensitivity (mJy/beam)', kind: 'number', column: 'cont_sensitivity_bandwidth', placeholder: '<0.05' },
     { key: 'date', label: 'Observation date', kind: 'date', column: 't_min', placeholder: '2019-01-01..2019-12-31', help: 'YYYY-MM-DD (or DD-MM-YYYY), a year (2019: the whole year), ranges and < >' },
+    { key: 'array', label: 'Array', kind: 'choice', build: arrayCondition,
+      choices: [['', 'any'], ['12m', '12 m'], ['7m', '7 m (ACA)'], ['TP', 'Total Power']] },
     { key: 'polarisation', label: 'Polarisation', kind: 'choice', column: 'pol_states',
       choices: [['', 'any'], ['/XX/', 'Single'], ['/XX/YY/', 'Dual'], ['/XX/XY/YX/YY/', 'Full']] },
     { key: 'public', label: 'Public data only', kind: 'flag', column: 'data_rights', value: 'Public' },
@@ -168,6 +174,17 @@ function wordsCondition(column, value) {
     const each = words.map((w) => `${column} ILIKE ${literal(`%${likePattern(w)}%`)}`);
     return each.length > 1 ? `(${each.join(' AND ')})` : each[0];
   });
+  return conds.length > 1 ? `(${conds.join(' OR ')})` : conds[0];
+}
+
+/** The antennas an array's observations use, as ALMA names its pads' antennas in
+ *  antenna_arrays: 12 m DA/DV (and PM), 7 m CM, Total Power PM on TP pads. */
+const ARRAY_ANTENNAS = { '12m': ["':DA'", "':DV'"], '7m': ["':CM'"], TP: ["':PM'"] };
+
+function arrayCondition(value) {
+  const antennas = ARRAY_ANTENNAS[value];
+  if (!antennas) throw new FieldError(`'${value}' is not an ALMA array: 12m, 7m or TP`);
+  const conds = antennas.map((a) => `antenna_arrays LIKE ${literal(`%${a.slice(1, -1)}%`)}`);
   return conds.length > 1 ? `(${conds.join(' OR ')})` : conds[0];
 }
 
@@ -348,7 +365,7 @@ export function condition(field, value, resolved = new Map(), pending = []) {
     case 'words': return wordsCondition(field.column, value);
     case 'pubcount': return pubCountCondition(value);
     case 'date': return dateCondition(field.column, value);
-    case 'choice': case 'flag': return `${field.column} = ${literal(value)}`;
+    case 'choice': case 'flag': return field.build ? field.build(value) : `${field.column} = ${literal(value)}`;
     default: throw new FieldError(`unknown field kind ${field.kind}`);
   }
 }
@@ -373,6 +390,7 @@ export function buildQuery(constraints, resolved = new Map()) {
   for (const c of constraints) {
     const field = FIELD[c.key];
     if (!field || c.value === '' || c.value === undefined) continue;
+    if (c.off) continue; // switched off on its chip: kept, not queried
     let value = String(c.value).trim();
     let negated = Boolean(c.negated);
     if (value.startsWith('!')) { negated = !negated; value = value.slice(1).trim(); }

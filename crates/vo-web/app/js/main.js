@@ -9,7 +9,7 @@ import { FilesDialog } from './files.js';
 import { parseVOTable } from './votable.js';
 
 const $ = (id) => document.getElementById(id);
-const state = { negated: new Set(), adqlOverride: null, view: 'observations', result: null, obs: [], projects: [] };
+const state = { negated: new Set(), off: new Set(), adqlOverride: null, view: 'observations', result: null, obs: [], projects: [] };
 let config = { hips_url: null, max_rows: 2000 };
 let running = null;
 let timer = null;
@@ -73,7 +73,7 @@ function setFieldValue(field, value) {
 }
 
 function constraints() {
-  return FIELDS.map((f) => ({ key: f.key, value: fieldValue(f), negated: state.negated.has(f.key) }))
+  return FIELDS.map((f) => ({ key: f.key, value: fieldValue(f), negated: state.negated.has(f.key), off: state.off.has(f.key) }))
     .filter((c) => c.value !== '');
 }
 
@@ -96,6 +96,7 @@ function renderChips(list, errors) {
     chip.className = 'chip';
     chip.dataset.key = c.key;
     if (c.negated) chip.classList.add('negated');
+    if (c.off) { chip.classList.add('off'); chip.title = 'Switched off: not in the query'; }
     if (errors[c.key]) { chip.classList.add('invalid'); chip.title = errors[c.key]; }
     const shown = field.kind === 'choice' ? field.choices.find(([v]) => v === c.value)?.[1] ?? c.value
       : field.kind === 'flag' ? 'yes' : c.value;
@@ -106,12 +107,17 @@ function renderChips(list, errors) {
       if (state.negated.has(c.key)) state.negated.delete(c.key); else state.negated.add(c.key);
       update();
     });
+    const toggle = chipButton('toggle', c.off ? '○' : '●', c.off ? 'Switch this constraint on again' : 'Switch this constraint off (it stays here)', () => {
+      if (state.off.has(c.key)) state.off.delete(c.key); else state.off.add(c.key);
+      update();
+    });
     const remove = chipButton('remove', '×', 'Remove this constraint', () => {
       setFieldValue(field, '');
       state.negated.delete(c.key);
+      state.off.delete(c.key);
       update();
     });
-    chip.append(text, invert, remove);
+    chip.append(text, toggle, invert, remove);
     return chip;
   });
   $('chips').replaceChildren(...chips);
@@ -278,6 +284,7 @@ function saveState() {
   const params = new URLSearchParams();
   for (const c of constraints()) params.set(c.key, c.value);
   if (state.negated.size) params.set('not', [...state.negated].join(','));
+  if (state.off.size) params.set('off', [...state.off].join(','));
   if (state.adqlOverride !== null) params.set('adql', state.adqlOverride);
   if (state.view !== 'observations') params.set('view', state.view);
   history.replaceState(null, '', `${location.pathname}${location.search}#${params}`);
@@ -288,6 +295,7 @@ function loadState() {
   if (![...params.keys()].length) return;
   for (const f of FIELDS) setFieldValue(f, params.get(f.key) ?? '');
   state.negated = new Set((params.get('not') || '').split(',').filter((k) => FIELD[k]));
+  state.off = new Set((params.get('off') || '').split(',').filter((k) => FIELD[k]));
   if (params.has('adql')) { state.adqlOverride = params.get('adql'); $('adql').value = state.adqlOverride; $('adql-panel').open = true; }
   if (params.get('view') === 'projects') state.view = 'projects';
 }
