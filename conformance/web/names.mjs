@@ -142,6 +142,17 @@ try {
   check(adqlNow.includes('band_list IN') && await memberCount() === withBand, 'switched on again, it is back');
   await type('band', '');
 
+  // --- completion from the archive's own values, as one types
+  for (const [field, typed, wanted] of [['source', 'arp', 'Arp220'], ['position', 'TW', 'TW_Hya']]) {
+    await page.fill(`#f-${field}`, '');
+    await page.click(`#f-${field}`);
+    await page.keyboard.type(typed, { delay: 30 });
+    await page.waitForFunction(([f, t]) => document.getElementById(`dl-${f}`).dataset.for === t, [field, typed], { timeout: 10000 });
+    const offered = await page.$$eval(`#dl-${field} option`, (os) => os.map((o) => o.value));
+    check(offered.includes(wanted), `typing '${typed}' in ${field} offers ${wanted}`, offered.slice(0, 5).join(', '));
+    await type(field, '');
+  }
+
   // --- an invalid value is never dropped silently
   for (const [field, value] of [['band', 'B11'], ['resolution', 'fine'], ['frequency', '230 parsecs'], ['date', '2019-13-45']]) {
     await type(field, value);

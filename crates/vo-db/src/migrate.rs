@@ -81,6 +81,11 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
         "0015_alma_tables.sql",
         include_str!("../../../schema/migrations/0015_alma_tables.sql"),
     ),
+    (
+        16,
+        "0016_completion.sql",
+        include_str!("../../../schema/migrations/0016_completion.sql"),
+    ),
 ];
 
 #[derive(Debug, thiserror::Error)]

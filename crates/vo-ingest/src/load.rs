@@ -180,6 +180,9 @@ impl Loader {
         )
         .await?;
         let files_loaded = insert_files(&tx, files).await?;
+        // what the query form completes: the values as loaded
+        tx.batch_execute("REFRESH MATERIALIZED VIEW archive.completion")
+            .await?;
         tx.commit().await?;
         let (inserted, updated): (i64, i64) = (counts.get(0), counts.get(1));
         Ok(LoadReport {

@@ -5,10 +5,13 @@
 //! CDS Sesame's plain text or XML (`-ox`) so astropy's `SkyCoord.from_name` and
 //! astroquery's `Alma.query_object` resolve through this service; the resolver the
 //! endpoints share, built from the shipped catalogue's objects and the archive's target
-//! names, and refreshed from the database as the archive changes.
+//! names, and refreshed from the database as the archive changes; `/resolve/complete`, the
+//! form's completion of source names, project codes, PIs, keywords and categories from the
+//! archive's own values.
 //! Does not own: names, keys and the lookup (vo-names), or where the catalogue file is
 //! (the binary's configuration).
 
+mod complete;
 mod refresh;
 mod routes;
 
@@ -21,6 +24,10 @@ pub fn configure(names: Names) -> impl FnOnce(&mut web::ServiceConfig) {
     move |cfg| {
         cfg.app_data(web::Data::new(names))
             .service(web::resource(vo_catalogue::routes::RESOLVE).get(routes::resolve))
+            .service(
+                web::resource(format!("{}/complete", vo_catalogue::routes::RESOLVE))
+                    .get(complete::complete),
+            )
             .service(
                 web::resource(format!("{}/{{path:.*}}", vo_catalogue::routes::SESAME))
                     .get(routes::sesame),

@@ -75,3 +75,43 @@ fn names_resolve_for_the_page_and_for_sesame_clients() {
     assert!(xml.contains("<jradeg>204.25"), "{xml}");
     println!("{}", run_script(&server, "resolve/sesame_clients.py", &[]));
 }
+
+#[test]
+fn the_form_completes_from_the_archive_values() {
+    let server = server();
+    let values = |query: &str| {
+        let (status, body) = server.get(&format!("/resolve/complete?{query}"));
+        assert_eq!(status, 200, "{body}");
+        let answer: serde_json::Value = serde_json::from_str(&body).unwrap();
+        answer["values"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v["value"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert!(values("field=source&text=arp").contains(&"Arp220".to_string()));
+    // most used first, prefixes before words inside
+    let projects = values("field=project&text=2019.");
+    assert!(
+        !projects.is_empty() && projects.iter().all(|p| p.starts_with("2019.")),
+        "{projects:?}"
+    );
+    let keywords = values("field=keyword&text=disk");
+    assert!(
+        keywords.iter().any(|k| k.to_lowercase().contains("disk")),
+        "{keywords:?}"
+    );
+    let pi = server.psql("SELECT pi_name FROM ivoa.obscore ORDER BY obs_id LIMIT 1");
+    let last_name = pi.trim().split(',').next().unwrap().to_string();
+    assert!(values(&format!("field=pi&text={}", &last_name[..3])).contains(&pi.trim().to_string()));
+    // LIKE's wildcards are text
+    assert!(values("field=source&text=%25").is_empty());
+    assert!(values("field=source&text=").is_empty());
+    let (status, body) = server.get("/resolve/complete?field=nonsense&text=a");
+    assert_eq!(status, 400, "{body}");
+    assert!(
+        body.contains("source, project, pi, keyword, category"),
+        "{body}"
+    );
+}

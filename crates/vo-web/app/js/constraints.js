@@ -11,9 +11,9 @@ export class FieldError extends Error {}
 
 export const GROUPS = [
   { name: 'Position', fields: [
-    { key: 'position', label: 'Name or RA Dec, radius', kind: 'position',
+    { key: 'position', label: 'Name or RA Dec, radius', kind: 'position', complete: 'source',
       placeholder: "M83 | 150.12 2.21, 5'", help: "A name (resolved on this server: M83, NGC 253, Orion KL, Cen A), or a position in degrees or sexagesimal (RA in hours: 10:00:28.6 +02:12:21; also 'ra, dec'; Galactic: 'l b gal'); radius after a comma, in arcmin unless marked ('  \"  d); default 10'. Several cones: a | b" },
-    { key: 'source', label: 'ALMA source name', kind: 'name', column: 'target_name',
+    { key: 'source', label: 'ALMA source name', kind: 'name', column: 'target_name', complete: 'source',
       placeholder: 'COSMOS* | Arp220', help: 'Name as the PI entered it; wildcards * and ?, alternatives with |; case-insensitive' },
   ] },
   { name: 'Energy', fields: [
@@ -23,12 +23,12 @@ export const GROUPS = [
     { key: 'bandwidth', label: 'Bandwidth (GHz)', kind: 'number', column: 'bandwidth', scale: 1e9, placeholder: '>1.8' },
   ] },
   { name: 'Project', fields: [
-    { key: 'project', label: 'Project code', kind: 'code', column: 'proposal_id', placeholder: '2019.1.* | 2023.A.00043.S' },
+    { key: 'project', label: 'Project code', kind: 'code', column: 'proposal_id', complete: 'project', placeholder: '2019.1.* | 2023.A.00043.S' },
     { key: 'title', label: 'Project title', kind: 'words', column: 'obs_title', placeholder: 'dust survey' },
-    { key: 'pi', label: 'PI name', kind: 'words', column: 'pi_name', placeholder: 'Smith' },
+    { key: 'pi', label: 'PI name', kind: 'words', column: 'pi_name', complete: 'pi', placeholder: 'Smith' },
     { key: 'abstract', label: 'Abstract words', kind: 'words', column: 'proposal_abstract', placeholder: 'protoplanetary disk' },
-    { key: 'keyword', label: 'Science keyword', kind: 'words', column: 'science_keyword', placeholder: 'Debris disks', help: "Words of the PI's science keywords (e.g. Disks around low-mass stars)" },
-    { key: 'category', label: 'Scientific category', kind: 'words', column: 'scientific_category', placeholder: 'Galaxies', help: 'Cosmology, Galaxies, ISM and star formation, Disks and planet formation, Stars and stellar evolution, Solar system' },
+    { key: 'keyword', label: 'Science keyword', kind: 'words', column: 'science_keyword', complete: 'keyword', placeholder: 'Debris disks', help: "Words of the PI's science keywords (e.g. Disks around low-mass stars)" },
+    { key: 'category', label: 'Scientific category', kind: 'words', column: 'scientific_category', complete: 'category', placeholder: 'Galaxies', help: 'Cosmology, Galaxies, ISM and star formation, Disks and planet formation, Stars and stellar evolution, Solar system' },
   ] },
   { name: 'Publication', fields: [
     { key: 'pub_count', label: 'Publication count', kind: 'pubcount', placeholder: '0 | >2', help: 'How many publications use the data; 0 with "public only" finds unpublished public data' },

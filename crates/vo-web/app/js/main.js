@@ -43,6 +43,14 @@ function buildForm() {
       }
       input.name = field.key;
       input.id = `f-${field.key}`;
+      if (field.complete) {
+        const list = document.createElement('datalist');
+        list.id = `dl-${field.key}`;
+        input.setAttribute('list', list.id);
+        input.setAttribute('autocomplete', 'off');
+        input.addEventListener('input', () => completeLater(field, input, list));
+        label.append(list);
+      }
       if (field.help) input.title = field.help;
       const caption = document.createElement('span');
       caption.textContent = field.label;
@@ -58,6 +66,40 @@ function buildForm() {
   form.addEventListener('input', () => schedule());
   form.addEventListener('change', () => schedule());
   form.addEventListener('submit', (e) => { e.preventDefault(); update(); });
+}
+
+// ---- completion from the archive's own values -------------------------------------------
+
+const completionTimers = new Map();
+
+/** Offers the archive's values of the field that match what is typed (the last of several
+ *  alternatives), a moment after typing stops. */
+function completeLater(field, input, list) {
+  clearTimeout(completionTimers.get(field.key));
+  completionTimers.set(field.key, setTimeout(async () => {
+    const alternatives = input.value.split('|');
+    const typed = alternatives.pop().replace(/^\s*!/, '').trim();
+    // the position field completes names, not coordinates or radii
+    if (typed.length < 2 || (field.kind === 'position' && (/,/.test(typed) || !/\p{L}/u.test(typed)))) {
+      list.replaceChildren();
+      return;
+    }
+    let answer;
+    try {
+      const response = await fetch(`/resolve/complete?field=${field.complete}&text=${encodeURIComponent(typed)}`);
+      answer = await response.json();
+    } catch {
+      return;
+    }
+    const before = alternatives.length ? `${alternatives.join('|')}| ` : '';
+    list.replaceChildren(...(answer.values || []).map((v) => {
+      const option = document.createElement('option');
+      option.value = `${before}${v.value}`;
+      option.label = `${v.uses} rows`;
+      return option;
+    }));
+    list.dataset.for = typed;
+  }, 150));
 }
 
 function fieldValue(field) {

@@ -1,0 +1,123 @@
+//! `/resolve/complete?field=F&text=T`: the archive's own values of a form field that start
+//! with what is typed (or have a word that does), most used first — from the indexed
+//! `archive.completion`.
+
+use actix_web::{http::StatusCode, web, HttpRequest, HttpResponse};
+
+/// The fields completed, as `archive.completion` names them.
+pub const FIELDS: &[&str] = &["source", "project", "pi", "keyword", "category"];
+
+/// How many values one answer lists at most.
+pub const MOST: i64 = 12;
+
+/// `text` as a LIKE pattern's literal part (`%`, `_` and `\` stand for themselves).
+fn like_literal(text: &str) -> String {
+    text.chars()
+        .flat_map(|c| match c {
+            '%' | '_' | '\\' => vec!['\\', c],
+            c => vec![c],
+        })
+        .collect()
+}
+
+fn json(status: StatusCode, value: serde_json::Value) -> HttpResponse {
+    HttpResponse::build(status)
+        .content_type("application/json")
+        .body(value.to_string() + "\n")
+}
+
+pub async fn complete(request: HttpRequest, pool: web::Data<vo_db::Pool>) -> HttpResponse {
+    let params: Vec<(String, String)> = url_pairs(request.query_string()).into_iter().collect();
+    let get = |name: &str| {
+        params
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.trim().to_string())
+    };
+    let Some(field) = get("field").filter(|f| FIELDS.contains(&f.as_str())) else {
+        return json(
+            StatusCode::BAD_REQUEST,
+            serde_json::json!({ "error": format!("field must be one of {}", FIELDS.join(", ")) }),
+        );
+    };
+    let text: String = get("text").unwrap_or_default().chars().take(100).collect();
+    if text.is_empty() {
+        return json(
+            StatusCode::OK,
+            serde_json::json!({ "field": field, "values": [] }),
+        );
+    }
+    let client = match vo_endpoint::connect(&pool).await {
+        Ok(client) => client,
+        Err(failure) => {
+            return json(
+                failure.status,
+                serde_json::json!({ "error": failure.message }),
+            )
+        }
+    };
+    let prefix = format!("{}%", like_literal(&text.to_lowercase()));
+    let word = format!("% {}%", like_literal(&text.to_lowercase()));
+    // values that start with the text (through the index) first, then those with a word
+    // that does
+    let rows = client
+        .query(
+            "(SELECT value, uses, 0 AS rank FROM archive.completion \
+               WHERE field = $1 AND lower(value) LIKE $2 ORDER BY uses DESC, value LIMIT $4) \
+             UNION ALL \
+             (SELECT value, uses, 1 FROM archive.completion \
+               WHERE field = $1 AND lower(value) LIKE $3 AND lower(value) NOT LIKE $2 \
+               ORDER BY uses DESC, value LIMIT $4) \
+             ORDER BY rank, uses DESC, value LIMIT $4",
+            &[&field, &prefix, &word, &MOST],
+        )
+        .await;
+    match rows {
+        Ok(rows) => json(
+            StatusCode::OK,
+            serde_json::json!({
+                "field": field,
+                "values": rows.iter().map(|r| serde_json::json!({
+                    "value": r.get::<_, String>(0),
+                    "uses": r.get::<_, i64>(1),
+                })).collect::<Vec<_>>(),
+            }),
+        ),
+        Err(e) => json(
+            StatusCode::SERVICE_UNAVAILABLE,
+            serde_json::json!({ "error": format!("reading the archive's values: {e}") }),
+        ),
+    }
+}
+
+/// A query string's name=value pairs, percent-decoded (`+` is a space).
+fn url_pairs(query: &str) -> Vec<(String, String)> {
+    query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|pair| {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            let decode = |s: &str| {
+                percent_encoding::percent_decode_str(&s.replace('+', " "))
+                    .decode_utf8_lossy()
+                    .into_owned()
+            };
+            (decode(k), decode(v))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn like_patterns_keep_their_literal_text() {
+        assert_eq!(super::like_literal("50%_a\\b"), "50\\%\\_a\\\\b");
+        assert_eq!(
+            super::url_pairs("field=pi&text=O%27Neil+A"),
+            [
+                ("field".into(), "pi".into()),
+                ("text".into(), "O'Neil A".into())
+            ]
+        );
+    }
+}
