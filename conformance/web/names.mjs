@@ -142,6 +142,28 @@ try {
   check(adqlNow.includes('band_list IN') && await memberCount() === withBand, 'switched on again, it is back');
   await type('band', '');
 
+  // --- object types: observations whose footprints hold a galaxy, its best match
+  await page.selectOption('#f-objtype', 'G');
+  await page.waitForTimeout(500);
+  await settled();
+  const galaxies = await tapRows("SELECT DISTINCT member_ous_uid, target_name FROM ivoa.obscore WHERE science_observation = 'T' AND obs_id IN (SELECT footprint_obs_id FROM alma.object_in_footprint WHERE object_type = 'G')");
+  check(await state() === 'done' && galaxies.length > 0 && await memberCount() === galaxies.length, 'the object type Galaxy finds the observations whose footprints hold one', `${await memberCount()} vs ${galaxies.length}`);
+  const note = await page.$eval('#f-objtype', (e) => e.closest('label').querySelector('.note').textContent);
+  check(note.includes('incomplete by construction'), "the manual's warning is shown with the field", note.slice(0, 60));
+  await page.check('#f-bestmatch');
+  await page.waitForTimeout(500);
+  await settled();
+  const best = await tapRows("SELECT DISTINCT member_ous_uid, target_name FROM ivoa.obscore WHERE science_observation = 'T' AND obs_id IN (SELECT footprint_obs_id FROM alma.object_in_footprint WHERE object_type = 'G' AND best_match = 1)");
+  check(await state() === 'done' && await memberCount() === best.length, 'best match only narrows to the observations whose best match is a galaxy', `${await memberCount()} vs ${best.length}`);
+  await page.selectOption('#f-objtype', '');
+  await page.waitForTimeout(500);
+  await settled();
+  said = await status();
+  check(await state() === 'error' && said.includes('choose an object type'), 'best match without a type says what is missing', said.slice(0, 80));
+  await page.uncheck('#f-bestmatch');
+  await page.waitForTimeout(500);
+  await settled();
+
   // --- completion from the archive's own values, as one types
   for (const [field, typed, wanted] of [['source', 'arp', 'Arp220'], ['position', 'TW', 'TW_Hya']]) {
     await page.fill(`#f-${field}`, '');

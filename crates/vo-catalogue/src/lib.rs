@@ -150,6 +150,7 @@ impl Catalogue {
                 include_str!("../../../schema/obsplan.toml"),
                 include_str!("../../../schema/calibrator_flux.toml"),
                 include_str!("../../../schema/source_velocity.toml"),
+                include_str!("../../../schema/object_in_footprint.toml"),
             ],
             include_str!("../../../schema/tap_schema.toml"),
         )
@@ -174,6 +175,7 @@ impl Catalogue {
         "obsplan.toml",
         "calibrator_flux.toml",
         "source_velocity.toml",
+        "object_in_footprint.toml",
     ];
 
     /// A catalogue from the contents of the data tables' files (as [`Self::TABLE_FILES`] in
@@ -235,6 +237,7 @@ mod tests {
         }
         assert!(served.table("alma.calibrator_flux").is_some());
         assert!(served.table("alma.source_velocity").is_some());
+        assert!(served.table("alma.object_in_footprint").is_some());
         assert!(checked > 40, "{checked} columns checked");
     }
 

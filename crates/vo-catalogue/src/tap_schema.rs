@@ -51,7 +51,7 @@ const SCHEMA_DESCRIPTIONS: &[(&str, &str)] = &[
     ("ivoa", "IVOA-defined tables: the ObsCore observation table"),
     (
         "alma",
-        "ALMA's own tables: the Calibrator Catalogue's flux histories, the sources' systemic velocities",
+        "ALMA's own tables: the Calibrator Catalogue's flux histories, the sources' systemic velocities, the catalogue objects in each footprint",
     ),
     (
         "TAP_SCHEMA",

@@ -86,6 +86,11 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
         "0016_completion.sql",
         include_str!("../../../schema/migrations/0016_completion.sql"),
     ),
+    (
+        17,
+        "0017_objects_in_footprints.sql",
+        include_str!("../../../schema/migrations/0017_objects_in_footprints.sql"),
+    ),
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -180,9 +180,13 @@ impl Loader {
         )
         .await?;
         let files_loaded = insert_files(&tx, files).await?;
-        // what the query form completes: the values as loaded
-        tx.batch_execute("REFRESH MATERIALIZED VIEW archive.completion")
-            .await?;
+        // what the query form completes: the values as loaded; the catalogue's objects in
+        // the loaded footprints
+        tx.batch_execute(
+            "REFRESH MATERIALIZED VIEW archive.completion;
+             SELECT archive.match_objects(array(SELECT obs_id FROM obscore_staging));",
+        )
+        .await?;
         tx.commit().await?;
         let (inserted, updated): (i64, i64) = (counts.get(0), counts.get(1));
         Ok(LoadReport {

@@ -7,14 +7,17 @@
 //! endpoints share, built from the shipped catalogue's objects and the archive's target
 //! names, and refreshed from the database as the archive changes; `/resolve/complete`, the
 //! form's completion of source names, project codes, PIs, keywords and categories from the
-//! archive's own values.
+//! archive's own values; the catalogue's objects in the database, for object types
+//! (`archive.catalogue_object`, and each observation's objects in `alma.object_in_footprint`).
 //! Does not own: names, keys and the lookup (vo-names), or where the catalogue file is
 //! (the binary's configuration).
 
 mod complete;
+mod objects;
 mod refresh;
 mod routes;
 
+pub use objects::{catalogue_digest, sync_catalogue};
 pub use refresh::{archive_targets, refresh_now, start_refresh, Names};
 
 use actix_web::web;

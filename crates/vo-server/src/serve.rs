@@ -49,8 +49,9 @@ async fn data_directory(
 }
 
 /// The name resolver over the shipped catalogue (the archive's targets are added by its
-/// refresh); a missing or unreadable catalogue leaves the archive's targets alone.
-fn name_resolver(config: &Config) -> vo_resolve::Names {
+/// refresh); a missing or unreadable catalogue leaves the archive's targets alone. With the
+/// catalogue, its objects and the file's digest (for object types in the database).
+fn name_resolver(config: &Config) -> (vo_resolve::Names, Option<(Vec<vo_names::Object>, String)>) {
     let path = config
         .names
         .catalogue
@@ -58,15 +59,21 @@ fn name_resolver(config: &Config) -> vo_resolve::Names {
         .unwrap_or_else(|| config.data.dir.join("names").join("openngc.tsv"));
     let objects = std::fs::read_to_string(&path)
         .map_err(|e| e.to_string())
-        .and_then(|text| vo_names::read_catalogue(&text, vo_names::Origin::OpenNgc));
+        .and_then(|text| {
+            let digest = vo_resolve::catalogue_digest(&text);
+            vo_names::read_catalogue(&text, vo_names::Origin::OpenNgc).map(|o| (o, digest))
+        });
     match objects {
-        Ok(objects) => {
+        Ok((objects, digest)) => {
             tracing::info!(objects = objects.len(), catalogue = %path.display(), "names resolve through the catalogue and the archive's targets");
-            vo_resolve::Names::new(objects)
+            (
+                vo_resolve::Names::new(objects.clone()),
+                Some((objects, digest)),
+            )
         }
         Err(e) => {
             tracing::warn!(catalogue = %path.display(), error = %e, "no name catalogue: names resolve to the archive's targets only (deploy/openngc.py writes it)");
-            vo_resolve::Names::new(Vec::new())
+            (vo_resolve::Names::new(Vec::new()), None)
         }
     }
 }
@@ -144,7 +151,24 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         pool.get_ref().clone(),
         std::time::Duration::from_secs(config.access.release_check_seconds.max(1)),
     );
-    let names = name_resolver(&config);
+    let (names, catalogue_objects) = name_resolver(&config);
+    if let Some((objects, digest)) = catalogue_objects {
+        // object types: the catalogue in the database, each observation's objects found
+        // again when it is new there (in the background: minutes at a million rows)
+        let pool = pool.get_ref().clone();
+        actix_web::rt::spawn(async move {
+            match vo_resolve::sync_catalogue(&pool, &objects, &digest).await {
+                Ok(Some(found)) => tracing::info!(
+                    pairs = found,
+                    "catalogue objects found in the observations' footprints"
+                ),
+                Ok(None) => {}
+                Err(e) => {
+                    tracing::warn!(error = %e, "loading the catalogue's objects for object types")
+                }
+            }
+        });
+    }
     match vo_resolve::refresh_now(&names, pool.get_ref()).await {
         Ok(count) => tracing::info!(targets = count, "the archive's target names resolve"),
         Err(e) => {

@@ -115,3 +115,82 @@ fn the_form_completes_from_the_archive_values() {
         "{body}"
     );
 }
+
+/// Object types (manual §3.2): the catalogue's objects inside each observation's footprint,
+/// scored, one best match per observation; queryable through TAP.
+#[test]
+fn observations_know_the_catalogue_objects_in_their_footprints() {
+    let server = server();
+    // the server loads the catalogue and finds the objects in the background
+    let started = std::time::Instant::now();
+    while server
+        .psql("SELECT count(*) FROM archive.catalogue_source")
+        .trim()
+        != "1"
+    {
+        assert!(
+            started.elapsed().as_secs() < 60,
+            "the catalogue was not loaded: {}",
+            server.log()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    let pairs: i64 = server
+        .psql("SELECT count(*) FROM alma.object_in_footprint")
+        .trim()
+        .parse()
+        .unwrap();
+    assert!(pairs > 0, "no object in any footprint");
+    // every object lies inside its observation's footprint (bound, a piece, no hole)
+    let outside = server.psql(
+        "SELECT count(*) FROM alma.object_in_footprint x \
+         JOIN archive.catalogue_object c ON c.name = x.object_name \
+         JOIN ivoa.obscore o ON o.obs_id = x.footprint_obs_id \
+         WHERE NOT (c.pos @ o.s_region_bound) OR NOT EXISTS (SELECT 1 FROM archive.obscore_footprint f \
+           WHERE f.obs_id = o.obs_id AND f.hole_of IS NULL AND (c.pos @ f.circle OR c.pos @ f.polygon))",
+    );
+    assert_eq!(outside.trim(), "0");
+    // and no object inside a footprint is missed
+    let missed = server.psql(
+        "SELECT count(*) FROM ivoa.obscore o JOIN archive.catalogue_object c ON c.pos @ o.s_region_bound \
+         WHERE EXISTS (SELECT 1 FROM archive.obscore_footprint f WHERE f.obs_id = o.obs_id \
+           AND f.hole_of IS NULL AND (c.pos @ f.circle OR c.pos @ f.polygon)) \
+         AND NOT EXISTS (SELECT 1 FROM alma.object_in_footprint x \
+           WHERE x.footprint_obs_id = o.obs_id AND x.object_name = c.name)",
+    );
+    assert_eq!(missed.trim(), "0");
+    // one best match per observation that has objects, the highest score
+    let best = server.psql(
+        "SELECT count(*) FROM (SELECT footprint_obs_id, sum(best_match) AS n, \
+           max(score) FILTER (WHERE best_match = 1) AS b, max(score) AS m \
+         FROM alma.object_in_footprint GROUP BY footprint_obs_id) s WHERE n <> 1 OR b <> m",
+    );
+    assert_eq!(best.trim(), "0");
+    // scores lie within 0..1
+    let scores = server.psql("SELECT min(score), max(score) FROM alma.object_in_footprint");
+    let v: Vec<f64> = scores
+        .trim()
+        .split('|')
+        .map(|x| x.parse().unwrap())
+        .collect();
+    assert!(v[0] >= 0.0 && v[1] <= 1.0, "{scores}");
+    // through TAP, as the page asks
+    let (status, body) = server.post(
+        "/tap/sync",
+        &[
+            ("LANG", "ADQL"),
+            ("FORMAT", "csv"),
+            ("QUERY", "SELECT COUNT(*) FROM ivoa.obscore WHERE obs_id IN \
+              (SELECT footprint_obs_id FROM alma.object_in_footprint WHERE object_type = 'G' AND best_match = 1)"),
+        ],
+    );
+    assert_eq!(status, 200, "{body}");
+    let galaxies: i64 = body.lines().nth(1).unwrap().trim().parse().unwrap();
+    let direct: i64 = server
+        .psql("SELECT count(DISTINCT footprint_obs_id) FROM alma.object_in_footprint WHERE object_type = 'G' AND best_match = 1")
+        .trim()
+        .parse()
+        .unwrap();
+    assert_eq!(galaxies, direct);
+    assert!(galaxies > 0);
+}

@@ -16,6 +16,17 @@ export const GROUPS = [
     { key: 'source', label: 'ALMA source name', kind: 'name', column: 'target_name', complete: 'source',
       placeholder: 'COSMOS* | Arp220', help: 'Name as the PI entered it; wildcards * and ?, alternatives with |; case-insensitive' },
   ] },
+  { name: 'Object type', fields: [
+    { key: 'objtype', label: 'Object in the footprint', kind: 'choice', build: objectCondition,
+      choices: [['', 'any'], ['G', 'Galaxy'], ['GPair', 'Galaxy pair'], ['GTrpl', 'Galaxy triplet'], ['GGroup', 'Group of galaxies'],
+        ['HII', 'HII region'], ['Neb', 'Nebula'], ['EmN', 'Emission nebula'], ['RfN', 'Reflection nebula'], ['DrkN', 'Dark nebula'],
+        ['PN', 'Planetary nebula'], ['SNR', 'Supernova remnant'], ['OCl', 'Open cluster'], ['GCl', 'Globular cluster'],
+        ['Cl+N', 'Star cluster + nebula'], ['*Ass', 'Association of stars']],
+      help: 'Observations whose footprint holds an object of this type (OpenNGC: NGC, IC and Messier objects)',
+      note: 'Use with care: object types are incomplete by construction (NGC, IC and Messier objects only, main type only); there are false positives and false negatives.' },
+    { key: 'bestmatch', label: 'Best match only', kind: 'flag', value: '1',
+      help: 'Only the object that best matches what the PI observed (nearest to the position, most alike in name)' },
+  ] },
   { name: 'Energy', fields: [
     { key: 'frequency', label: 'Frequency (GHz)', kind: 'frequency', placeholder: '230 | 330..350', help: 'A spectral window covers the frequency, or overlaps the range; GHz unless marked (230.538 GHz, 345796 MHz)' },
     { key: 'band', label: 'Band', kind: 'band', placeholder: '3 | 6..7', help: 'ALMA receiver bands 1–10 (also B6, band 6)' },
@@ -175,6 +186,14 @@ function wordsCondition(column, value) {
     return each.length > 1 ? `(${each.join(' AND ')})` : each[0];
   });
   return conds.length > 1 ? `(${conds.join(' OR ')})` : conds[0];
+}
+
+/** Observations whose footprint holds an object of this type (the best match only when the
+ *  "best match" box is ticked). */
+function objectCondition(value, others = {}) {
+  const where = [`object_type = ${literal(value)}`];
+  if (others.bestmatch) where.push('best_match = 1');
+  return `obs_id IN (SELECT footprint_obs_id FROM alma.object_in_footprint WHERE ${where.join(' AND ')})`;
 }
 
 /** The antennas an array's observations use, as ALMA names its pads' antennas in
@@ -354,7 +373,7 @@ function positionCondition(value, resolved, pending) {
  * position field are looked up in `resolved` (name → {ra, dec} or {error}); one not there
  * yet is added to `pending` and the condition is null until it is.
  */
-export function condition(field, value, resolved = new Map(), pending = []) {
+export function condition(field, value, resolved = new Map(), pending = [], others = {}) {
   switch (field.kind) {
     case 'position': return positionCondition(value, resolved, pending);
     case 'name': return nameCondition(field.column, value);
@@ -365,7 +384,7 @@ export function condition(field, value, resolved = new Map(), pending = []) {
     case 'words': return wordsCondition(field.column, value);
     case 'pubcount': return pubCountCondition(value);
     case 'date': return dateCondition(field.column, value);
-    case 'choice': case 'flag': return field.build ? field.build(value) : `${field.column} = ${literal(value)}`;
+    case 'choice': case 'flag': return field.build ? field.build(value, others) : `${field.column} = ${literal(value)}`;
     default: throw new FieldError(`unknown field kind ${field.kind}`);
   }
 }
@@ -387,6 +406,8 @@ export function buildQuery(constraints, resolved = new Map()) {
   const where = [];
   const errors = {};
   const pending = [];
+  // the values of every field switched on, for fields that depend on another
+  const others = Object.fromEntries(constraints.filter((c) => !c.off).map((c) => [c.key, c.value]));
   for (const c of constraints) {
     const field = FIELD[c.key];
     if (!field || c.value === '' || c.value === undefined) continue;
@@ -395,7 +416,12 @@ export function buildQuery(constraints, resolved = new Map()) {
     let negated = Boolean(c.negated);
     if (value.startsWith('!')) { negated = !negated; value = value.slice(1).trim(); }
     try {
-      const cond = condition(field, value, resolved, pending);
+      // "best match only" qualifies the object type; alone it constrains nothing
+      if (c.key === 'bestmatch') {
+        if (!others.objtype) throw new FieldError('choose an object type for the best match');
+        continue;
+      }
+      const cond = condition(field, value, resolved, pending, others);
       if (cond !== null) where.push(negated ? `NOT (${cond})` : cond);
     } catch (e) {
       if (!(e instanceof FieldError)) throw e;

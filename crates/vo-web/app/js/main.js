@@ -59,6 +59,12 @@ function buildForm() {
       error.id = `e-${field.key}`;
       if (field.kind === 'flag') label.append(input, caption); else label.append(caption, input);
       label.append(error);
+      if (field.note) {
+        const note = document.createElement('div');
+        note.className = 'note';
+        note.textContent = field.note;
+        label.append(note);
+      }
       fieldset.append(label);
     }
     form.append(fieldset);
