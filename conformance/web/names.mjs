@@ -7,7 +7,7 @@
 //
 //   node conformance/web/names.mjs BASE_URL ARTIFACTS_DIR
 import { createRequire } from 'node:module';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -57,12 +57,15 @@ const targets = () => page.evaluate(() => {
 });
 const memberCount = () => page.$$eval('#results tbody tr', (trs) => trs.length);
 
+/** Whether the form's query, run and answered, comes to hold `text` (within 10 s). */
+const waitForAdql = (text) => page.waitForFunction((t) => document.getElementById('adql').value.includes(t)
+  && document.body.dataset.state === 'done', text, { timeout: 10000 }).then(() => true, () => false);
+
 /** Types `text` into a field as a user would (clearing it first) and waits for the answer. */
 async function type(field, text) {
   await page.fill(`#f-${field}`, '');
   await page.click(`#f-${field}`);
   await page.keyboard.type(text, { delay: 30 });
-  await page.waitForTimeout(500);
   await settled();
 }
 
@@ -105,8 +108,7 @@ try {
   // --- the other fields in their common forms
   for (const [field, value, column] of [['band', 'B6', 'band_list'], ['band', 'band 6', 'band_list'], ['frequency', '230.538 GHz', 'em_min'], ['resolution', '< 0.5"', 'spatial_resolution'], ['date', '2019', 't_min']]) {
     await type(field, value);
-    const adql = await page.$eval('#adql', (e) => e.value);
-    check(await state() === 'done' && adql.includes(column), `${field} '${value}' is understood`, (await status()).slice(0, 80));
+    check(await waitForAdql(column), `${field} '${value}' is understood`, (await status()).slice(0, 80));
     await type(field, '');
   }
   await type('date', '2019');
@@ -122,7 +124,8 @@ try {
   await page.selectOption('#f-array', '');
   for (const [field, value, column] of [['keyword', 'disks', 'science_keyword'], ['category', 'Galaxies', 'scientific_category'], ['pub_title', 'ALMA', 'pub_title']]) {
     await type(field, value);
-    check(await state() === 'done' && (await page.$eval('#adql', (e) => e.value)).includes(column), `${field} '${value}' is a constraint`, await status());
+    const understood = await waitForAdql(column);
+    check(understood, `${field} '${value}' is a constraint`, await status());
     await type(field, '');
   }
 
@@ -162,6 +165,55 @@ try {
   check(await state() === 'error' && said.includes('choose an object type'), 'best match without a type says what is missing', said.slice(0, 80));
   await page.uncheck('#f-bestmatch');
   await page.waitForTimeout(500);
+  await settled();
+
+  // --- a target list of 20 lines (names, sexagesimal, Galactic) is 20 cones
+  const picks = await tapRows("SELECT target_name, s_ra, s_dec, gal_longitude, gal_latitude FROM ivoa.obscore WHERE science_observation = 'T' AND obs_id IN (SELECT MIN(obs_id) FROM ivoa.obscore WHERE science_observation = 'T' GROUP BY target_name) ORDER BY target_name");
+  check(picks.length >= 20, 'the demo has 20 targets for a list', `${picks.length}`);
+  const sexagesimal = (ra, dec) => {
+    const h = ra / 15; const d = Math.abs(dec);
+    const part = (v) => [Math.floor(v), Math.floor((v * 60) % 60), ((v * 3600) % 60).toFixed(2)];
+    const [hh, hm, hs] = part(h); const [dd, dm, ds] = part(d);
+    return `${hh}:${String(hm).padStart(2, '0')}:${hs.padStart(5, '0')} ${dec < 0 ? '-' : '+'}${dd}:${String(dm).padStart(2, '0')}:${ds.padStart(5, '0')}`;
+  };
+  const lines = ['# targets for the archive'];
+  const cones = [];
+  for (const [i, [name, ra, dec, l, b]] of picks.slice(0, 20).entries()) {
+    if (i % 3 === 0) {
+      lines.push(`${name.replace(/_/g, ' ')}, 1'`);
+      const r = await (await fetch(`${base}/resolve?name=${encodeURIComponent(name.replace(/_/g, ' '))}`)).json();
+      cones.push([r.ra, r.dec]);
+    } else if (i % 3 === 1) {
+      lines.push(`${sexagesimal(Number(ra), Number(dec))}, 1'`);
+      cones.push([Number(ra), Number(dec)]);
+    } else {
+      lines.push(`${l} ${b} gal, 1'`);
+      cones.push([Number(ra), Number(dec)]);
+    }
+  }
+  const listFile = join(artifacts, 'targets.txt');
+  writeFileSync(listFile, `${lines.join('\n')}\n`);
+  await page.setInputFiles('#f-targets', listFile);
+  await page.waitForFunction(() => document.querySelectorAll('#targets-report li').length > 0, null, { timeout: 30000 });
+  await page.waitForTimeout(300);
+  await settled();
+  const reported = await page.$$eval('#targets-report li', (lis) => lis.map((li) => li.className));
+  check(reported.length === 20 && reported.every((c) => c === 'resolved'), 'every line of the list is reported resolved', `${reported.length} lines`);
+  const union = cones.map(([ra, dec]) => `INTERSECTS(CIRCLE('ICRS', ${ra}, ${dec}, ${1 / 60}), s_region) = 1`).join(' OR ');
+  const twenty = await tapRows(`SELECT DISTINCT member_ous_uid, target_name FROM ivoa.obscore WHERE science_observation = 'T' AND (${union})`);
+  check(await state() === 'done' && await memberCount() === twenty.length && twenty.length > 0, 'the target list gives the rows of 20 hand-written cones', `${await memberCount()} vs ${twenty.length}`);
+  check((await page.$eval('#adql', (e) => e.value)).includes('TAP_UPLOAD.targets'), 'the list is one TAP_UPLOAD join');
+  await page.screenshot({ path: join(artifacts, '02-target-list.png') });
+  // a line that does not resolve is reported, and the query does not run
+  writeFileSync(listFile, "M83\nNo Such Object 123\n");
+  await page.setInputFiles('#f-targets', listFile);
+  await page.waitForFunction(() => [...document.querySelectorAll('#targets-report li')].some((li) => li.className === 'error'), null, { timeout: 30000 });
+  await page.waitForTimeout(300);
+  await settled();
+  said = await status();
+  check(await state() === 'error' && said.includes('line 2 of targets.txt'), 'a line that does not resolve stops the query and is named', said.slice(0, 100));
+  await page.click('#chips .chip[data-key="targets"] button.remove');
+  await page.waitForTimeout(300);
   await settled();
 
   // --- completion from the archive's own values, as one types

@@ -397,12 +397,62 @@ export const COLUMNS = [
   'scientific_category', 's_region', 'frequency_support',
 ];
 
+/** The most lines a target list may have. */
+export const MAX_TARGETS = 1000;
+
+/**
+ * A target list as uploaded: one position a line, as the position field takes it (a name,
+ * `ra dec`, sexagesimal, `l b gal`; a radius after a comma, 10' by default); empty lines and
+ * lines starting with # are skipped. {targets: [{line, text, ra?, dec?, name?, r}],
+ * errors: [{line, text, message}]}.
+ */
+export function parseTargetList(text) {
+  const targets = [];
+  const errors = [];
+  const lines = text.split(/\r?\n/);
+  for (const [i, raw] of lines.entries()) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    if (targets.length + errors.length >= MAX_TARGETS) {
+      errors.push({ line: i + 1, text: line, message: `a target list has at most ${MAX_TARGETS} lines` });
+      break;
+    }
+    try {
+      targets.push({ line: i + 1, text: line, ...parsePosition(line) });
+    } catch (e) {
+      if (!(e instanceof FieldError)) throw e;
+      errors.push({ line: i + 1, text: line, message: e.message });
+    }
+  }
+  return { targets, errors };
+}
+
+/** The uploaded target list as a VOTable (TABLEDATA): line, ra, dec, radius (degrees). */
+export function targetsVOTable(targets) {
+  const rows = targets.map((t) => `<TR><TD>${t.line}</TD><TD>${t.ra}</TD><TD>${t.dec}</TD><TD>${t.r}</TD></TR>`).join('\n');
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<VOTABLE version="1.4" xmlns="http://www.ivoa.net/xml/VOTable/v1.3">
+<RESOURCE><TABLE name="targets">
+<FIELD name="tl_line" datatype="int"/>
+<FIELD name="tl_ra" datatype="double" unit="deg" ucd="pos.eq.ra"/>
+<FIELD name="tl_dec" datatype="double" unit="deg" ucd="pos.eq.dec"/>
+<FIELD name="tl_radius" datatype="double" unit="deg"/>
+<DATA><TABLEDATA>
+${rows}
+</TABLEDATA></DATA></TABLE></RESOURCE></VOTABLE>
+`;
+}
+
+/** The condition of an uploaded target list: observations in any of its cones, by one join. */
+export const TARGET_LIST_CONDITION = 'obs_id IN (SELECT u.obs_id FROM ivoa.obscore AS u JOIN TAP_UPLOAD.targets AS t '
+  + "ON INTERSECTS(CIRCLE('ICRS', t.tl_ra, t.tl_dec, t.tl_radius), u.s_region) = 1)";
+
 /**
  * The ADQL of a set of constraints [{key, value, negated}], names in the position field
  * looked up in `resolved`: {adql, errors: {key: message}, pending: [names not resolved yet]}.
  * A query with errors or pending names must not run: a field in error is not in the ADQL.
  */
-export function buildQuery(constraints, resolved = new Map()) {
+export function buildQuery(constraints, resolved = new Map(), targetList = false) {
   const where = [];
   const errors = {};
   const pending = [];
@@ -428,6 +478,7 @@ export function buildQuery(constraints, resolved = new Map()) {
       errors[c.key] = e.message;
     }
   }
+  if (targetList) where.push(TARGET_LIST_CONDITION);
   const adql = `SELECT ${COLUMNS.join(', ')}\nFROM ivoa.obscore${where.length ? `\nWHERE ${where.join('\n  AND ')}` : ''}\nORDER BY proposal_id, member_ous_uid, obs_id`;
   return { adql, errors, pending };
 }

@@ -1,5 +1,5 @@
 // The query page: the form and its chips, the ADQL they make, and the views of the answer.
-import { GROUPS, FIELDS, FIELD, buildQuery } from './constraints.js';
+import { GROUPS, FIELDS, FIELD, buildQuery, parseTargetList, targetsVOTable } from './constraints.js';
 import { runQuery, syncUrl } from './tap.js';
 import { observations, projects, DEFAULT_COLUMNS } from './rows.js';
 import { ResultTable } from './table.js';
@@ -9,7 +9,7 @@ import { FilesDialog } from './files.js';
 import { parseVOTable } from './votable.js';
 
 const $ = (id) => document.getElementById(id);
-const state = { negated: new Set(), off: new Set(), adqlOverride: null, view: 'observations', result: null, obs: [], projects: [] };
+const state = { negated: new Set(), off: new Set(), targets: null, adqlOverride: null, view: 'observations', result: null, obs: [], projects: [] };
 let config = { hips_url: null, max_rows: 2000 };
 let running = null;
 let timer = null;
@@ -69,8 +69,27 @@ function buildForm() {
     }
     form.append(fieldset);
   }
-  form.addEventListener('input', () => schedule());
-  form.addEventListener('change', () => schedule());
+  // a target list: a file of positions, one a line, resolved and joined as one upload
+  const position = form.querySelector('fieldset');
+  const label = document.createElement('label');
+  label.innerHTML = '<span>Target list (file)</span>';
+  const file = document.createElement('input');
+  file.type = 'file';
+  file.id = 'f-targets';
+  file.accept = '.txt,.csv,.lis,.list,text/plain';
+  file.title = "One target a line, as the position field takes it: a name, ra dec, sexagesimal or 'l b gal', a radius after a comma (10' by default); # starts a comment";
+  const report = document.createElement('ol');
+  report.id = 'targets-report';
+  label.append(file, report);
+  position.append(label);
+  file.addEventListener('change', async () => {
+    const chosen = file.files[0];
+    if (!chosen) return;
+    await loadTargetList(chosen.name, await chosen.text());
+    file.value = '';
+  });
+  form.addEventListener('input', (e) => { if (e.target !== file) schedule(); });
+  form.addEventListener('change', (e) => { if (e.target !== file) schedule(); });
   form.addEventListener('submit', (e) => { e.preventDefault(); update(); });
 }
 
@@ -168,6 +187,28 @@ function renderChips(list, errors) {
     chip.append(text, toggle, invert, remove);
     return chip;
   });
+  if (state.targets) {
+    const chip = document.createElement('span');
+    chip.className = 'chip';
+    chip.dataset.key = 'targets';
+    if (state.off.has('targets')) chip.classList.add('off');
+    if (errors.targets) chip.classList.add('invalid');
+    const text = document.createElement('span');
+    text.className = 'chip-text';
+    text.textContent = `Target list: ${state.targets.lines.length} targets from ${state.targets.fileName}`;
+    const toggle = chipButton('toggle', state.off.has('targets') ? '○' : '●', 'Switch the target list off or on', () => {
+      if (state.off.has('targets')) state.off.delete('targets'); else state.off.add('targets');
+      update();
+    });
+    const remove = chipButton('remove', '×', 'Remove the target list', () => {
+      state.targets = null;
+      state.off.delete('targets');
+      $('targets-report').replaceChildren();
+      update();
+    });
+    chip.append(text, toggle, remove);
+    chips.push(chip);
+  }
   $('chips').replaceChildren(...chips);
   for (const f of FIELDS) {
     $(`e-${f.key}`).textContent = errors[f.key] || '';
@@ -179,11 +220,20 @@ function renderChips(list, errors) {
 
 function schedule() {
   clearTimeout(timer);
+  // a query is due: what is shown is not yet the answer to what is typed
+  document.body.dataset.state = 'scheduled';
   timer = setTimeout(update, 400);
 }
 
 function currentAdql() {
-  return state.adqlOverride ?? buildQuery(constraints(), resolvedNames).adql;
+  const targetList = Boolean(state.targets && !state.off.has('targets'));
+  return state.adqlOverride ?? buildQuery(constraints(), resolvedNames, targetList).adql;
+}
+
+/** The upload the query needs: the target list, when it is on and the form's query runs. */
+function currentUpload() {
+  if (!state.targets || state.off.has('targets') || state.adqlOverride !== null) return null;
+  return { name: 'targets', votable: targetsVOTable(state.targets.lines) };
 }
 
 /** Resolves a name with the server's resolver (/resolve): its position, or why not. */
@@ -201,16 +251,54 @@ async function resolveName(name) {
   }
 }
 
+/** Reads an uploaded target list: resolves its names, reports each line, and queries with
+ *  it when every line is understood. */
+async function loadTargetList(fileName, text) {
+  const { targets, errors } = parseTargetList(text);
+  const names = [...new Set(targets.filter((t) => t.name !== undefined && !resolvedNames.has(t.name)).map((t) => t.name))];
+  $('status').className = '';
+  $('status').textContent = `Resolving ${names.length} names of ${fileName}…`;
+  await Promise.all(names.map(resolveName));
+  const lines = [];
+  const problems = [...errors];
+  for (const t of targets) {
+    if (t.name !== undefined) {
+      const found = resolvedNames.get(t.name);
+      if (found.error) { problems.push({ line: t.line, text: t.text, message: found.error }); continue; }
+      Object.assign(t, { ra: found.ra, dec: found.dec, object: found.object });
+    }
+    lines.push(t);
+  }
+  const report = $('targets-report');
+  const items = [...lines.map((t) => ({ line: t.line, ok: true,
+    text: `${t.text} → ${t.object ? `${t.object} ` : ''}${t.ra.toFixed(4)} ${t.dec.toFixed(4)}, ${+(t.r * 60).toFixed(3)}'` })),
+  ...problems.map((p) => ({ line: p.line, ok: false, text: `${p.text}: ${p.message}` }))].sort((a, b) => a.line - b.line);
+  report.replaceChildren(...items.map((item) => {
+    const li = document.createElement('li');
+    li.value = item.line;
+    li.className = item.ok ? 'resolved' : 'error';
+    li.textContent = item.text;
+    return li;
+  }));
+  state.targets = { fileName, lines, problems };
+  update();
+}
+
 async function update() {
   clearTimeout(timer);
   const list = constraints();
-  let built = buildQuery(list, resolvedNames);
+  const targetList = Boolean(state.targets && !state.off.has('targets'));
+  let built = buildQuery(list, resolvedNames, targetList);
   if (built.pending.length) {
     $('status').className = '';
     $('status').textContent = `Resolving ${built.pending.join(', ')}…`;
     await Promise.all([...new Set(built.pending)].map(resolveName));
     if (JSON.stringify(constraints()) !== JSON.stringify(list)) return; // typed on meanwhile
-    built = buildQuery(list, resolvedNames);
+    built = buildQuery(list, resolvedNames, targetList);
+  }
+  if (state.targets?.problems.length) {
+    const lines = state.targets.problems.map((p) => p.line).join(', ');
+    built.errors.targets = `line${state.targets.problems.length > 1 ? 's' : ''} ${lines} of ${state.targets.fileName} not understood (see the list under the field): fix or remove them`;
   }
   const { adql, errors } = built;
   renderChips(list, errors);
@@ -224,7 +312,7 @@ async function update() {
     running = null;
     const status = $('status');
     status.className = 'error';
-    status.textContent = `Not run: ${problems.map(([key, message]) => `${FIELD[key].label}: ${message}`).join('; ')}`;
+    status.textContent = `Not run: ${problems.map(([key, message]) => `${FIELD[key]?.label ?? 'Target list'}: ${message}`).join('; ')}`;
     // the last answer is not this query's: it is not shown as if it were
     state.result = null;
     state.obs = [];
@@ -240,7 +328,10 @@ async function update() {
 
 async function run(adql) {
   for (const [id, format] of [['export-votable', 'votable'], ['export-csv', 'csv'], ['export-tsv', 'tsv']]) {
-    $(id).href = syncUrl(adql, format);
+    // a link cannot carry the uploaded target list
+    const upload = currentUpload();
+    $(id).href = upload ? '#' : syncUrl(adql, format);
+    $(id).title = upload ? 'Exports need the target list uploaded again: run the ADQL in TOPCAT with it' : '';
   }
   if (running) running.abort();
   const controller = new AbortController();
@@ -251,7 +342,7 @@ async function run(adql) {
   document.body.dataset.state = 'running';
   let result;
   try {
-    result = await runQuery(adql, config.max_rows, controller.signal);
+    result = await runQuery(adql, config.max_rows, controller.signal, currentUpload());
   } catch (e) {
     if (e.name === 'AbortError') return;
     throw e;

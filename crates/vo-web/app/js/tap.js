@@ -12,8 +12,16 @@ export function syncUrl(adql, format, maxrec) {
  * Runs a query; resolves to {fields, rows, status, message, overflow}. A failed query
  * resolves with status ERROR and the service's message; `signal` aborts it.
  */
-export async function runQuery(adql, maxrec, signal) {
-  const body = new URLSearchParams({ REQUEST: 'doQuery', LANG: 'ADQL', RESPONSEFORMAT: 'votable', MAXREC: String(maxrec), QUERY: adql });
+export async function runQuery(adql, maxrec, signal, upload = null) {
+  let body = new URLSearchParams({ REQUEST: 'doQuery', LANG: 'ADQL', RESPONSEFORMAT: 'votable', MAXREC: String(maxrec), QUERY: adql });
+  if (upload) {
+    // TAP_UPLOAD: the table travels in the same multipart request
+    const form = new FormData();
+    for (const [k, v] of body) form.append(k, v);
+    form.append('UPLOAD', `${upload.name},param:${upload.name}`);
+    form.append(upload.name, new Blob([upload.votable], { type: 'application/x-votable+xml' }), `${upload.name}.xml`);
+    body = form;
+  }
   let response;
   try {
     response = await fetch('/tap/sync', { method: 'POST', body, signal });
