@@ -227,6 +227,16 @@ try {
     await type(field, '');
   }
 
+  // --- a field's examples are clickable; the help page lists every operator
+  await page.click('#f-band >> xpath=.. >> .examples button >> nth=0');
+  check(await waitForAdql("band_list IN ('3')"), "clicking the band's example '3' searches band 3", await status());
+  await type('band', '');
+  const help = await page.context().newPage();
+  await help.goto(`${base}${await page.$eval('#help-link', (a) => a.getAttribute('href'))}`);
+  const helpText = await help.$eval('body', (b) => b.textContent);
+  check(['a | b', '!value', 'x..y', '<x', 'gal', 'target list', 'incomplete by', 'B6'].every((t) => helpText.includes(t)), 'the help page explains every operator and form', helpText.length);
+  await help.close();
+
   // --- an invalid value is never dropped silently
   for (const [field, value] of [['band', 'B11'], ['resolution', 'fine'], ['frequency', '230 parsecs'], ['date', '2019-13-45']]) {
     await type(field, value);

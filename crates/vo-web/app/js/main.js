@@ -59,6 +59,26 @@ function buildForm() {
       error.id = `e-${field.key}`;
       if (field.kind === 'flag') label.append(input, caption); else label.append(caption, input);
       label.append(error);
+      // examples to click: the field fills with one and the query runs
+      const examples = field.examples || (field.placeholder ? field.placeholder.split(' | ') : []);
+      if (examples.length && field.kind !== 'choice' && field.kind !== 'flag') {
+        const row = document.createElement('div');
+        row.className = 'examples';
+        row.append('e.g. ');
+        for (const example of examples) {
+          const button = document.createElement('button');
+          button.type = 'button';
+          button.textContent = example;
+          button.title = `Search ${field.label}: ${example}`;
+          button.addEventListener('click', (e) => {
+            e.preventDefault();
+            input.value = example;
+            schedule();
+          });
+          row.append(button);
+        }
+        label.append(row);
+      }
       if (field.note) {
         const note = document.createElement('div');
         note.className = 'note';
