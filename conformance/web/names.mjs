@@ -6,42 +6,18 @@
 // in the status line.
 //
 //   node conformance/web/names.mjs BASE_URL ARTIFACTS_DIR
-import { createRequire } from 'node:module';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const here = dirname(fileURLToPath(import.meta.url));
-const require = createRequire(join(here, '../../crates/vo-web/app/package.json'));
-const { chromium } = require('playwright-core');
+import { join } from 'node:path';
+import { check, checksPassed, launchBrowser, tapCsv } from './session.mjs';
 
 const [base, artifacts] = process.argv.slice(2);
 rmSync(artifacts, { recursive: true, force: true });
 mkdirSync(artifacts, { recursive: true });
-let checks = 0;
 
-function check(ok, what, detail = '') {
-  checks += 1;
-  if (!ok) {
-    console.log(`FAIL ${what}${detail ? `: ${detail}` : ''}`);
-    throw new Error(`check failed: ${what}`);
-  }
-  console.log(`ok   ${what}${detail ? ` (${detail})` : ''}`);
-}
+/** The service's answer to `adql` as rows of cells, without the header. */
+const tapRows = async (adql) => (await tapCsv(base, adql)).slice(1);
 
-async function tapRows(adql) {
-  const body = new URLSearchParams({ LANG: 'ADQL', RESPONSEFORMAT: 'csv', QUERY: adql });
-  const response = await fetch(`${base}/tap/sync`, { method: 'POST', body });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`TAP: ${text}`);
-  return text.trim().split(/\r?\n/).slice(1).map((l) => l.split(','));
-}
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
-});
+const browser = await launchBrowser();
 const page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
 const pageErrors = [];
 page.on('pageerror', (e) => pageErrors.push(e.message.slice(0, 300)));
@@ -247,7 +223,7 @@ try {
   }
   await page.screenshot({ path: join(artifacts, '03-fields.png') });
   check(pageErrors.length === 0, 'no script errors', pageErrors.slice(0, 3).join(' | '));
-  console.log(`${checks} checks passed`);
+  console.log(`${checksPassed()} checks passed`);
 } catch (e) {
   console.log(`page errors: ${pageErrors.join(' | ')}`);
   await page.screenshot({ path: join(artifacts, 'failure.png') }).catch(() => {});

@@ -8,14 +8,9 @@
 // RA/DEC: a position with observations; MOUS_UID: a public member OUS there with files.
 // Every check prints a line; the first failure ends the run with exit code 1. Screenshots
 // go to ARTIFACTS_DIR. Every request the page makes must go to BASE_URL.
-import { createRequire } from 'node:module';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const here = dirname(fileURLToPath(import.meta.url));
-const require = createRequire(join(here, '../../crates/vo-web/app/package.json'));
-const { chromium } = require('playwright-core');
+import { join } from 'node:path';
+import { check, checksPassed, launchBrowser, parseCsv, tapCsv as csvOf } from './session.mjs';
 
 const [base, artifacts, raText, decText, mous] = process.argv.slice(2);
 const ra = Number(raText);
@@ -23,47 +18,10 @@ const dec = Number(decText);
 rmSync(artifacts, { recursive: true, force: true });
 mkdirSync(artifacts, { recursive: true });
 const origin = new URL(base).origin;
-let checks = 0;
-
-function check(ok, what, detail = '') {
-  checks += 1;
-  if (!ok) {
-    console.log(`FAIL ${what}${detail ? `: ${detail}` : ''}`);
-    throw new Error(`check failed: ${what}`);
-  }
-  console.log(`ok   ${what}${detail ? ` (${detail})` : ''}`);
-}
-
 /** A CSV answer of the service's TAP, for comparing with what the page shows. */
-async function tapCsv(adql) {
-  const body = new URLSearchParams({ LANG: 'ADQL', RESPONSEFORMAT: 'csv', QUERY: adql });
-  const response = await fetch(`${base}/tap/sync`, { method: 'POST', body });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`TAP: ${text}`);
-  return parseCsv(text);
-}
+const tapCsv = (adql) => csvOf(base, adql);
 
-function parseCsv(text) {
-  const rows = [];
-  let row = []; let cell = ''; let quoted = false;
-  for (let i = 0; i < text.length; i += 1) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { cell += '"'; i += 1; } else if (c === '"') quoted = false; else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') { row.push(cell); cell = ''; }
-    else if (c === '\n') { row.push(cell.replace(/\r$/, '')); rows.push(row); row = []; cell = ''; }
-    else cell += c;
-  }
-  if (cell !== '' || row.length) { row.push(cell); rows.push(row); }
-  return rows;
-}
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
-});
+const browser = await launchBrowser();
 const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1600, height: 1000 } });
 const page = await context.newPage();
 const foreign = [];
@@ -252,7 +210,7 @@ try {
   check(foreign.length === 0, 'every request went to the service itself', foreign.slice(0, 3).join(' '));
   const real = pageErrors.filter((e) => !e.includes('status of 400'));
   check(real.length === 0, 'no script errors', real.slice(0, 3).join(' | '));
-  console.log(`${checks} checks passed`);
+  console.log(`${checksPassed()} checks passed`);
 } catch (e) {
   await shot('failure').catch(() => {});
   console.log(String(e.stack || e));
