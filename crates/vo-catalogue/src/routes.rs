@@ -23,6 +23,9 @@ pub const RESOLVE: &str = "/resolve";
 /// The name resolver in CDS Sesame's formats (`/sesame/[-ox/]SNV?NAME`).
 pub const SESAME: &str = "/sesame";
 
+/// Similar projects (and, later, images).
+pub const SIMILAR: &str = "/similar";
+
 /// A protocol's job list, inside its scope.
 pub const ASYNC: &str = "/async";
 

@@ -838,9 +838,15 @@ pub fn write_files(archive: &Archive, data_dir: &Path) -> std::io::Result<Vec<Fi
             records.extend(member_files(archive.config.seed, p, m, &store)?);
         }
     }
-    // each product's shape, for scoring similarity search (beside the data, not served)
+    // each product's shape, and the families of related projects, for scoring similarity
+    // search (beside the data, not served)
     std::fs::create_dir_all(data_dir)?;
     std::fs::write(data_dir.join(MANIFEST), manifest)?;
+    let mut families = String::from("# family\tprojects (related: one programme's proposals)\n");
+    for (k, codes) in archive.families.iter().enumerate() {
+        families.push_str(&format!("{}\t{}\n", k + 1, codes.join(",")));
+    }
+    std::fs::write(data_dir.join(FAMILIES_MANIFEST), families)?;
     Ok(records)
 }
 
@@ -879,6 +885,9 @@ pub(crate) fn make_member_files(
         },
     )
 }
+
+/// The manifest of the families of related projects, under the data directory.
+pub const FAMILIES_MANIFEST: &str = "demo-project-families.tsv";
 
 /// The manifest of the products' shapes, under the data directory.
 pub const MANIFEST: &str = "demo-morphology.tsv";

@@ -23,7 +23,9 @@ mod on_access;
 mod rows;
 
 pub use calibrators::{flux_histories, measured_ghz, FluxMeasurement, FluxModel};
-pub use files::{planned_files, shape_of, write_files, ProductSize, LARGE, MANIFEST, SMALL};
+pub use files::{
+    planned_files, shape_of, write_files, ProductSize, FAMILIES_MANIFEST, LARGE, MANIFEST, SMALL,
+};
 pub use lines::{lines_between, observed_ghz, rest_ghz, Line, LINES};
 pub use load::{load_archive, DemoReport};
 pub use model::{

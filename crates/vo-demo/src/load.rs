@@ -81,7 +81,7 @@ pub async fn load_archive(
             s(&p.title),
             s(&p.pi_name),
             s(&pi_userid(&p.pi_name)),
-            s(&p.abstract_text),
+            s(&archive.abstract_of(p)),
             s(&p.co_investigators),
             s(&p.keywords),
             s(p.category),

@@ -202,6 +202,10 @@ pub struct Archive {
     pub projects: Vec<Project>,
     /// Where each project's draw started (in the order of `projects`).
     pub origins: Vec<Origin>,
+    /// Families of related projects (resubmissions and follow-ups of one programme): each
+    /// member's abstract carries its family's paragraph. Project codes.
+    pub families: Vec<Vec<String>>,
+    family_paragraphs: std::collections::HashMap<String, String>,
 }
 
 impl Archive {
@@ -420,10 +424,121 @@ pub fn generate(mut config: DemoConfig) -> Archive {
         delivered[i].has_files = true;
         delivered[i].large_files = true;
     }
+    let (families, family_paragraphs) = plant_families(&projects, config.seed);
     Archive {
         config,
         projects,
         origins,
+        families,
+        family_paragraphs,
+    }
+}
+
+/// Rare words a programme's proposals share (for planting families of related projects).
+const PROGRAMME_WORDS: &[&str] = &[
+    "isotopologue",
+    "deuteration",
+    "magnetorotational",
+    "photodissociation",
+    "cosmic-ray",
+    "ambipolar",
+    "thermochemistry",
+    "streamers",
+    "accretion-bursts",
+    "episodic",
+    "envelope-disk",
+    "grain-growth",
+    "snowline",
+    "vortices",
+    "eccentric",
+    "warped",
+    "shadows",
+    "spirals",
+    "circumbinary",
+    "polarimetry",
+    "self-scattering",
+    "zeeman",
+    "hot-corino",
+    "complex-organics",
+    "shock-chemistry",
+    "jets",
+    "protobinary",
+    "fragmentation",
+    "hub-filament",
+    "infall",
+    "feedback",
+    "quenching",
+    "outflows",
+    "molecular-winds",
+    "starburst",
+    "nuclear-rings",
+    "bars",
+    "gravitational-lensing",
+    "dust-temperature",
+    "gas-fraction",
+    "kinematics",
+    "rotation-curves",
+    "mergers",
+    "tidal-tails",
+    "clumps",
+    "turbulence",
+    "magnetic-fields",
+    "maser",
+    "evolved-stars",
+    "mass-loss",
+    "circumstellar",
+    "asteroids",
+    "comets",
+    "atmospheres",
+    "exoplanets",
+    "debris-belts",
+    "planetesimals",
+    "cold-fronts",
+    "sunyaev-zeldovich",
+    "reionization",
+];
+
+/// About 6% of the projects in families of three, drawn from the seed apart from the
+/// projects' own draws (so no project changes): each family's members get one paragraph
+/// naming its programme and six of its rare words.
+fn plant_families(
+    projects: &[Project],
+    seed: u64,
+) -> (Vec<Vec<String>>, std::collections::HashMap<String, String>) {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5eed_fa31_1e5);
+    let mut order: Vec<usize> = (0..projects.len()).collect();
+    order.shuffle(&mut rng);
+    let mut families = Vec::new();
+    let mut paragraphs = std::collections::HashMap::new();
+    for (k, members) in order.chunks(3).take(projects.len() / 50).enumerate() {
+        if members.len() < 3 {
+            break;
+        }
+        let words: Vec<&str> = PROGRAMME_WORDS
+            .choose_multiple(&mut rng, 6)
+            .copied()
+            .collect();
+        let name = format!("{}-{:03}", words[0].to_uppercase(), k + 1);
+        let paragraph = format!(
+            " It belongs to the {name} programme, which combines {}, {}, {}, {}, {} and {}.",
+            words[0], words[1], words[2], words[3], words[4], words[5]
+        );
+        let codes: Vec<String> = members.iter().map(|&i| projects[i].code.clone()).collect();
+        for code in &codes {
+            paragraphs.insert(code.clone(), paragraph.clone());
+        }
+        families.push(codes);
+    }
+    (families, paragraphs)
+}
+
+impl Archive {
+    /// A project's abstract as the archive holds it: as drawn, with its family's paragraph.
+    pub fn abstract_of(&self, p: &Project) -> String {
+        match self.family_paragraphs.get(&p.code) {
+            Some(paragraph) => format!("{}{paragraph}", p.abstract_text),
+            None => p.abstract_text.clone(),
+        }
     }
 }
 

@@ -212,7 +212,7 @@ fn row(
             }
         }
     }
-    r.set("proposal_abstract", &p.abstract_text);
+    r.set("proposal_abstract", archive.abstract_of(p));
     r.set("schedblock_name", &m.schedblock_name);
     r.set("proposal_authors", &p.co_investigators);
     r.set("sensitivity_10kms", w.sens_10kms);

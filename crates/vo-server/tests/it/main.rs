@@ -13,6 +13,7 @@ mod random_rows;
 mod resolve;
 mod security;
 mod sia2;
+mod similar;
 mod soda;
 mod tap_clients;
 mod tap_protocol;
