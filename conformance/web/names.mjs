@@ -213,6 +213,26 @@ try {
   check(['a | b', '!value', 'x..y', '<x', 'gal', 'target list', 'incomplete by', 'B6'].every((t) => helpText.includes(t)), 'the help page explains every operator and form', helpText.length);
   await help.close();
 
+  // --- a project's similar projects, opened as a new query
+  await page.click('#results tbody tr:first-child button.similar');
+  await page.waitForFunction(() => document.querySelectorAll('#similar-popup li').length > 0, null, { timeout: 30000 });
+  const similarCodes = await page.$$eval('#similar-popup li a', (as) => as.map((a) => a.textContent));
+  check(similarCodes.length > 0 && similarCodes.length <= 10, "the project code's ⋯ lists the most similar projects", similarCodes.slice(0, 3).join(', '));
+  const [opened] = await Promise.all([page.context().waitForEvent('page'), page.click('#similar-open')]);
+  await opened.waitForLoadState();
+  await opened.waitForFunction(() => document.body.dataset.state === 'done', null, { timeout: 30000 });
+  const openedProjects = await opened.evaluate(() => {
+    const i = [...document.querySelectorAll('#results thead tr:first-child th')].findIndex((th) => th.dataset.column === 'proposal_id');
+    return [...new Set([...document.querySelectorAll('#results tbody tr')].map((tr) => tr.children[i]?.firstChild?.textContent.trim()))];
+  });
+  const field = await opened.$eval('#f-project', (e) => e.value);
+  check(openedProjects.length > 0 && openedProjects.every((c) => similarCodes.includes(c)) && similarCodes.every((c) => field.includes(c)),
+    'opening them as a new query shows those projects', `${openedProjects.length} projects`);
+  await opened.close();
+  // the pop-up closes (unless the table was drawn again meanwhile, which removes it)
+  if (await page.$('#similar-popup')) await page.click('#similar-popup button.close');
+  check(await page.$('#similar-popup') === null, 'the pop-up closes');
+
   // --- an invalid value is never dropped silently
   for (const [field, value] of [['band', 'B11'], ['resolution', 'fine'], ['frequency', '230 parsecs'], ['date', '2019-13-45']]) {
     await type(field, value);

@@ -411,6 +411,7 @@ async function refineDelivery(obs) {
 
 const table = new ResultTable($('results'), {
   onHover: (key) => highlight(key),
+  onSimilar: (code, anchor) => showSimilarProjects(code, anchor),
   onLocate: (row) => { sky.locate(row.members ? row.members[0] : row); table.focus(row.key); },
   onSelection: (rows) => {
     $('files-button').disabled = rows.length === 0;
@@ -435,6 +436,54 @@ function showView() {
   const rows = state.view === 'projects' ? state.projects : state.obs;
   table.setRows(rows, state.view, columns[state.view]);
   for (const tab of document.querySelectorAll('.tabs button')) tab.setAttribute('aria-selected', String(tab.dataset.view === state.view));
+}
+
+// ---- similar projects --------------------------------------------------------------------
+
+/** A pop-up by the project code: the projects most like it, each a link, and a button that
+ *  opens them all as a new query (in a new tab, through the share link). */
+async function showSimilarProjects(code, anchor) {
+  document.getElementById('similar-popup')?.remove();
+  const popup = document.createElement('div');
+  popup.id = 'similar-popup';
+  popup.className = 'popup';
+  popup.textContent = `Projects like ${code}…`;
+  anchor.closest('td').append(popup);
+  let answer;
+  try {
+    answer = await (await fetch(`/similar/projects?code=${encodeURIComponent(code)}&n=10`)).json();
+  } catch {
+    answer = { error: 'the service did not answer' };
+  }
+  if (!answer.similar) {
+    popup.textContent = answer.error || 'no similar projects';
+    return;
+  }
+  const title = document.createElement('div');
+  title.className = 'popup-title';
+  title.textContent = `Projects most like ${code}`;
+  const list = document.createElement('ol');
+  for (const s of answer.similar) {
+    const li = document.createElement('li');
+    const link = document.createElement('a');
+    link.href = `/#project=${encodeURIComponent(s.code)}`;
+    link.target = '_blank';
+    link.textContent = s.code;
+    li.append(link, ` (${s.score.toFixed(1)})`);
+    list.append(li);
+  }
+  const open = document.createElement('button');
+  open.type = 'button';
+  open.id = 'similar-open';
+  open.textContent = 'Open these as a new query';
+  open.addEventListener('click', () => window.open(answer.query_link, '_blank'));
+  const close = document.createElement('button');
+  close.type = 'button';
+  close.className = 'close';
+  close.textContent = '×';
+  close.title = 'Close';
+  close.addEventListener('click', () => popup.remove());
+  popup.replaceChildren(close, title, list, open);
 }
 
 // ---- state in the URL -------------------------------------------------------------------

@@ -24,9 +24,10 @@ export function passes(column, value, filter) {
 }
 
 export class ResultTable {
-  constructor(table, { onHover, onLocate, onSelection }) {
+  constructor(table, { onHover, onLocate, onSelection, onSimilar }) {
     this.table = table;
     this.onHover = onHover;
+    this.onSimilar = onSimilar;
     this.onLocate = onLocate;
     this.onSelection = onSelection;
     this.rows = [];
@@ -166,6 +167,16 @@ export class ResultTable {
           td.textContent = `${text} (proprietary)`;
         } else {
           td.textContent = text;
+        }
+        if (c === 'proposal_id' && this.onSimilar) {
+          // as ALMA's ellipsis: the projects most like this one
+          const more = document.createElement('button');
+          more.type = 'button';
+          more.className = 'similar';
+          more.textContent = '⋯';
+          more.title = 'Similar projects';
+          more.addEventListener('click', (e) => { e.stopPropagation(); this.onSimilar(r.proposal_id, more); });
+          td.append(' ', more);
         }
         if (NUMERIC.has(c)) td.classList.add('num');
         td.title = r[c] === null || r[c] === undefined ? '' : String(r[c]);
