@@ -27,13 +27,17 @@ fn json(status: StatusCode, value: serde_json::Value) -> HttpResponse {
 }
 
 pub async fn complete(request: HttpRequest, pool: web::Data<vo_db::Pool>) -> HttpResponse {
-    let params: Vec<(String, String)> = url_pairs(request.query_string()).into_iter().collect();
-    let get = |name: &str| {
-        params
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.trim().to_string())
+    let params = match vo_endpoint::Params::from_query(request.query_string()) {
+        Ok(params) => params,
+        Err(e) => {
+            let failure = vo_endpoint::Failure::from(e);
+            return json(
+                failure.status,
+                serde_json::json!({ "error": failure.message }),
+            );
+        }
     };
+    let get = |name: &str| params.get(name).map(|v| v.trim().to_string());
     let Some(field) = get("field").filter(|f| FIELDS.contains(&f.as_str())) else {
         return json(
             StatusCode::BAD_REQUEST,
@@ -88,23 +92,6 @@ pub async fn complete(request: HttpRequest, pool: web::Data<vo_db::Pool>) -> Htt
             serde_json::json!({ "error": format!("reading the archive's values: {e}") }),
         ),
     }
-}
-
-/// A query string's name=value pairs, percent-decoded (`+` is a space).
-fn url_pairs(query: &str) -> Vec<(String, String)> {
-    query
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(|pair| {
-            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            let decode = |s: &str| {
-                percent_encoding::percent_decode_str(&s.replace('+', " "))
-                    .decode_utf8_lossy()
-                    .into_owned()
-            };
-            (decode(k), decode(v))
-        })
-        .collect()
 }
 
 #[cfg(test)]

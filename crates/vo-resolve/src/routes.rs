@@ -10,37 +10,50 @@ fn json(status: StatusCode, value: serde_json::Value) -> HttpResponse {
         .body(value.to_string() + "\n")
 }
 
-/// A name as the query string carries it, percent-decoded (`+` is kept: names hold it).
+/// Why a name is refused for its length, if it is.
+fn too_long(name: &str) -> Option<String> {
+    let length = name.chars().count();
+    (length > MAX_NAME_CHARS).then(|| {
+        format!("the name is {length} characters long; names are at most {MAX_NAME_CHARS}")
+    })
+}
+
+/// A name as Sesame's query string carries it (the whole query), percent-decoded (`+` is
+/// kept: names hold it).
 fn name_in(raw: &str) -> Result<String, String> {
     let bytes: Vec<u8> = percent_encoding::percent_decode_str(raw).collect();
     let name = String::from_utf8(bytes)
         .map_err(|_| "the name is not UTF-8 text (percent-encode it as UTF-8)".to_string())?;
-    if name.chars().count() > MAX_NAME_CHARS {
-        return Err(format!(
-            "the name is {} characters long; names are at most {MAX_NAME_CHARS}",
-            name.chars().count()
-        ));
+    match too_long(&name) {
+        Some(problem) => Err(problem),
+        None => Ok(name),
     }
-    Ok(name)
 }
 
 /// `GET /resolve?name=NAME`: the object as JSON, or 404 with "did you mean" names.
 pub async fn resolve(request: HttpRequest, names: web::Data<Names>) -> HttpResponse {
-    let raw = request
-        .query_string()
-        .split('&')
-        .find_map(|pair| pair.strip_prefix("name=").or(pair.strip_prefix("NAME=")))
-        .map(|v| v.replace('+', " "));
-    let Some(raw) = raw else {
+    let params = match vo_endpoint::Params::from_query(request.query_string()) {
+        Ok(params) => params,
+        Err(e) => {
+            let failure = vo_endpoint::Failure::from(e);
+            return json(
+                failure.status,
+                serde_json::json!({ "error": failure.message }),
+            );
+        }
+    };
+    let Some(name) = params.get("name").map(str::to_string) else {
         return json(
             StatusCode::BAD_REQUEST,
             serde_json::json!({ "error": "give the name to resolve: /resolve?name=M83" }),
         );
     };
-    let name = match name_in(&raw) {
-        Ok(name) => name,
-        Err(why) => return json(StatusCode::BAD_REQUEST, serde_json::json!({ "error": why })),
-    };
+    if let Some(problem) = too_long(&name) {
+        return json(
+            StatusCode::BAD_REQUEST,
+            serde_json::json!({ "error": problem }),
+        );
+    }
     let resolver = names.resolver();
     match resolver.resolve(&name) {
         Resolution::Found {

@@ -96,27 +96,17 @@ pub async fn similar_projects(
     request: HttpRequest,
     projects: web::Data<SimilarProjects>,
 ) -> HttpResponse {
-    let params: Vec<(String, String)> = request
-        .query_string()
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(|pair| {
-            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            let decode = |s: &str| {
-                percent_encoding::percent_decode_str(&s.replace('+', " "))
-                    .decode_utf8_lossy()
-                    .trim()
-                    .to_string()
-            };
-            (decode(k), decode(v))
-        })
-        .collect();
-    let get = |name: &str| {
-        params
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.clone())
+    let params = match vo_endpoint::Params::from_query(request.query_string()) {
+        Ok(params) => params,
+        Err(e) => {
+            let failure = vo_endpoint::Failure::from(e);
+            return json(
+                failure.status,
+                serde_json::json!({ "error": failure.message }),
+            );
+        }
     };
+    let get = |name: &str| params.get(name).map(|v| v.trim().to_string());
     let Some(code) = get("code").filter(|c| !c.is_empty()) else {
         return json(
             StatusCode::BAD_REQUEST,
