@@ -99,12 +99,5 @@ mod tests {
     #[test]
     fn like_patterns_keep_their_literal_text() {
         assert_eq!(super::like_literal("50%_a\\b"), "50\\%\\_a\\\\b");
-        assert_eq!(
-            super::url_pairs("field=pi&text=O%27Neil+A"),
-            [
-                ("field".into(), "pi".into()),
-                ("text".into(), "O'Neil A".into())
-            ]
-        );
     }
 }
