@@ -196,6 +196,25 @@ pub fn draw(rng: &mut ChaCha8Rng, category: &str, mosaic: bool) -> Morphology {
 }
 
 impl Morphology {
+    /// A shape of this class drawn from `seed` (for tests and benchmarks of what measures
+    /// shapes).
+    pub fn example(class: Class, seed: u64) -> Morphology {
+        let mut rng = <ChaCha8Rng as rand::SeedableRng>::seed_from_u64(seed);
+        loop {
+            let category = match class {
+                Class::PointSource | Class::LensedArc => "Cosmology",
+                Class::Spiral | Class::Gaussian => "Galaxies",
+                Class::BipolarOutflow | Class::Filament | Class::Clumpy => "ISM",
+                Class::RingedDisk | Class::EdgeOnDisk => "Circumstellar",
+                Class::MosaicField => "Galaxies",
+            };
+            let m = draw(&mut rng, category, class == Class::MosaicField);
+            if m.class == class {
+                return m;
+            }
+        }
+    }
+
     /// An unresolved source at the centre.
     pub fn point() -> Morphology {
         Morphology {
@@ -308,20 +327,7 @@ mod tests {
     const N: usize = 128;
 
     fn example(class: Class, seed: u64) -> Morphology {
-        let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        loop {
-            let category = match class {
-                Class::PointSource | Class::LensedArc => "Cosmology",
-                Class::Spiral | Class::Gaussian => "Galaxies",
-                Class::BipolarOutflow | Class::Filament | Class::Clumpy => "ISM",
-                Class::RingedDisk | Class::EdgeOnDisk => "Circumstellar",
-                Class::MosaicField => "Galaxies",
-            };
-            let m = draw(&mut rng, category, class == Class::MosaicField);
-            if m.class == class {
-                return m;
-            }
-        }
+        Morphology::example(class, seed)
     }
 
     /// Second moments: (axis ratio, rms radius) of a map, in pixels.

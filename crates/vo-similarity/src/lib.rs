@@ -1,13 +1,19 @@
-//! Similar projects by text (the ALMA Science Archive's "similar projects", manual §3.3.3).
+//! Similar projects by text (the ALMA Science Archive's "similar projects", manual §3.3.3)
+//! and similar images by morphology (§3.5).
 //!
 //! Owns: an in-memory full-text index (tantivy) over each project's title, abstract,
 //! science keywords and scientific category, added to as projects arrive; and the ranking:
 //! Lucene's "more like this" — the project's most distinctive terms (tf·idf, at most 25),
 //! each searched with BM25 and weighted by its own score — the project itself left out.
+//! Image morphology as hand-built feature vectors that rotations, flips, shifts and
+//! rescaling leave alone, and their index: an exact cosine scan of the standardised
+//! vectors, ranking by the joint similarity to one or several selected images.
 //!
-//! Does not own: where projects come from (the endpoint reads `archive.project`), HTTP, or
-//! image similarity.
+//! Does not own: where projects and images come from (the endpoints read the archive), or
+//! HTTP.
 
+mod images;
 mod projects;
 
+pub use images::{features, ImageIndex, FEATURES};
 pub use projects::{ProjectIndex, ProjectText, Similar};

@@ -1,0 +1,190 @@
+//! Morphology features over the demo's ten shape classes: each image's ten most similar are
+//! mostly of its class (precision@10, mean average precision, per class), and an image
+//! rotated, flipped, shifted and rescaled ranks near its original.
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use vo_demo::{Class, Morphology, CLASSES};
+use vo_similarity::{features, ImageIndex};
+
+const N: usize = 96;
+/// The beam (FWHM, pixels) the shapes are drawn with: a point source's width.
+const BEAM: f64 = 0.02 * N as f64 * 2.355;
+
+/// A shape's image with Gaussian noise, optionally turned by `angle`, mirrored, shifted by
+/// `shift` pixels and scaled by `scale` about the centre.
+fn image(
+    shape: &Morphology,
+    rng: &mut ChaCha8Rng,
+    angle: f64,
+    flip: bool,
+    shift: (f64, f64),
+    scale: f64,
+) -> Vec<f32> {
+    let mut out = Vec::with_capacity(N * N);
+    let (s, c) = angle.sin_cos();
+    for j in 0..N {
+        for i in 0..N {
+            // the inverse transform: where this pixel comes from in the original
+            let (mut x, y) = (
+                (i as f64 + 0.5) / N as f64 - 0.5 - shift.0 / N as f64,
+                (j as f64 + 0.5) / N as f64 - 0.5 - shift.1 / N as f64,
+            );
+            if flip {
+                x = -x;
+            }
+            let (u, v) = ((x * c + y * s) / scale, (-x * s + y * c) / scale);
+            let noise: f64 = {
+                let (u1, u2): (f64, f64) = (rng.gen_range(1e-12..1.0), rng.gen());
+                (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos()
+            };
+            out.push((shape.brightness(u, v) + 0.02 * noise) as f32);
+        }
+    }
+    out
+}
+
+#[test]
+fn similar_images_share_their_shape_class() {
+    let mut rng = ChaCha8Rng::seed_from_u64(7);
+    let mut index = ImageIndex::new();
+    let mut classes: Vec<Class> = Vec::new();
+    for class in CLASSES {
+        for k in 0..20 {
+            let shape = Morphology::example(class, 1000 + k);
+            let angle = rng.gen_range(0.0..std::f64::consts::TAU);
+            let f = features(
+                &image(&shape, &mut rng, angle, k % 2 == 0, (0.0, 0.0), 1.0),
+                N,
+                N,
+                BEAM,
+            )
+            .unwrap();
+            index.add(format!("{}-{k}", class.name()), &f);
+            classes.push(class);
+        }
+    }
+    let mut report = Vec::new();
+    let (mut worst, mut mean) = (1.0f64, 0.0f64);
+    for class in CLASSES {
+        let mine: Vec<usize> = (0..classes.len())
+            .filter(|&i| classes[i] == class)
+            .collect();
+        let (mut precision, mut average_precision) = (0.0, 0.0);
+        for &i in &mine {
+            let ranked = index.similar(&[i], classes.len() - 1);
+            let hits = ranked
+                .iter()
+                .take(10)
+                .filter(|(j, _)| classes[*j] == class)
+                .count();
+            precision += hits as f64 / 10.0;
+            let (mut found, mut sum) = (0, 0.0);
+            for (rank, (j, _)) in ranked.iter().enumerate() {
+                if classes[*j] == class {
+                    found += 1;
+                    sum += found as f64 / (rank + 1) as f64;
+                }
+            }
+            average_precision += sum / (mine.len() - 1) as f64;
+        }
+        let (p, map) = (
+            precision / mine.len() as f64,
+            average_precision / mine.len() as f64,
+        );
+        worst = worst.min(p);
+        mean += p / CLASSES.len() as f64;
+        report.push(format!(
+            "{:16} precision@10 {p:.2}  mAP {map:.2}",
+            class.name()
+        ));
+    }
+    println!("{}\nmean precision@10 {mean:.3}", report.join("\n"));
+    // measured floors: the target is 0.8 for every class, which the clumpy regions and the
+    // mosaic fields (both several compact pieces) miss so far; see the README
+    assert!(mean >= 0.85 && worst >= 0.7, "{}", report.join("\n"));
+}
+
+/// The same image turned by `angle`, mirrored, shifted by `shift` pixels and scaled by
+/// `scale` about its centre: its pixels resampled (bilinear), blank (NaN) where they come
+/// from outside it.
+fn transformed(pixels: &[f32], angle: f64, shift: (f64, f64), scale: f64) -> Vec<f32> {
+    let (s, c) = angle.sin_cos();
+    let half = N as f64 / 2.0;
+    let mut out = Vec::with_capacity(N * N);
+    for j in 0..N {
+        for i in 0..N {
+            let (x, y) = (
+                -(i as f64 + 0.5 - half - shift.0),
+                j as f64 + 0.5 - half - shift.1,
+            );
+            let (u, v) = (
+                (x * c + y * s) / scale + half - 0.5,
+                (-x * s + y * c) / scale + half - 0.5,
+            );
+            if u < 0.0 || v < 0.0 || u > (N - 1) as f64 || v > (N - 1) as f64 {
+                out.push(f32::NAN);
+                continue;
+            }
+            let (u0, v0) = (u.floor() as usize, v.floor() as usize);
+            let (u1, v1) = ((u0 + 1).min(N - 1), (v0 + 1).min(N - 1));
+            let (fu, fv) = (u - u0 as f64, v - v0 as f64);
+            let at = |a: usize, b: usize| pixels[b * N + a] as f64;
+            out.push(
+                ((at(u0, v0) * (1.0 - fu) + at(u1, v0) * fu) * (1.0 - fv)
+                    + (at(u0, v1) * (1.0 - fu) + at(u1, v1) * fu) * fv) as f32,
+            );
+        }
+    }
+    out
+}
+
+#[test]
+fn a_turned_flipped_shifted_rescaled_image_ranks_near_its_original() {
+    let mut rng = ChaCha8Rng::seed_from_u64(11);
+    // the originals leave room around the shape (drawn at 0.6 of the frame), so that the
+    // image 1.5 times larger still holds it
+    let originals: Vec<Vec<f32>> = CLASSES
+        .iter()
+        .flat_map(|class| (0..10).map(move |k| Morphology::example(*class, 2000 + k)))
+        .map(|shape| image(&shape, &mut rng, 0.0, false, (0.0, 0.0), 0.6))
+        .collect();
+    let plain: Vec<Vec<f32>> = originals
+        .iter()
+        .map(|p| features(p, N, N, BEAM * 0.6).unwrap())
+        .collect();
+    let mut ranks = Vec::new();
+    // images of other classes ranked above the original (same-class shapes, such as point
+    // sources, can be as alike as the original itself)
+    let mut others_above = Vec::new();
+    for (i, pixels) in originals.iter().enumerate().step_by(3) {
+        let turned = transformed(pixels, 37f64.to_radians(), (4.0, -3.0), 1.5);
+        let turned = features(&turned, N, N, BEAM * 0.9).unwrap();
+        let mut index = ImageIndex::new();
+        for (j, f) in plain.iter().enumerate() {
+            index.add(j.to_string(), f);
+        }
+        index.add("transformed", &turned);
+        let ranked = index.similar(&[index.len() - 1], index.len() - 1);
+        let at = ranked
+            .iter()
+            .position(|(j, _)| *j == i)
+            .unwrap_or(ranked.len());
+        ranks.push(at + 1);
+        others_above.push(
+            ranked[..at]
+                .iter()
+                .filter(|(j, _)| j / 10 != i / 10)
+                .count(),
+        );
+    }
+    let in_top3 = ranks.iter().filter(|r| **r <= 3).count();
+    let clean = others_above.iter().filter(|n| **n <= 2).count();
+    println!(
+        "ranks of the originals: {ranks:?}; {in_top3} of {} in the top 3; other classes above the original: {others_above:?} ({clean} with at most 2)",
+        ranks.len()
+    );
+    assert!(in_top3 * 2 >= ranks.len(), "{ranks:?}");
+    // measured floors (the target is every original in the top 3; see the README)
+    assert!(clean * 10 >= ranks.len() * 7, "{others_above:?}");
+}
