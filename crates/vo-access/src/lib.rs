@@ -59,14 +59,7 @@ pub fn configure(service: AccessService) -> impl FnOnce(&mut web::ServiceConfig)
 }
 
 /// A JSON answer.
-pub(crate) fn json(
-    status: actix_web::http::StatusCode,
-    value: serde_json::Value,
-) -> actix_web::HttpResponse {
-    actix_web::HttpResponse::build(status)
-        .content_type("application/json")
-        .body(value.to_string() + "\n")
-}
+pub(crate) use vo_endpoint::json_response as json;
 
 /// A JSON error in OAuth's shape (`error`, `error_description`), with the challenge on 401.
 pub(crate) fn json_error(

@@ -8,7 +8,8 @@
 //! requests in flight, identities, DALI parameters (MAXREC, RESPONSEFORMAT) and the values
 //! that are not sky shapes (intervals, polarization states; shapes are vo-region's), the
 //! VOSI availability resource (backed by a database check), the frame of VOSI capabilities
-//! documents, failures and their error documents, and XML response helpers.
+//! documents, failures and their error documents, XML response helpers, and JSON answers
+//! (with `{"error": …}` refusals) for the endpoints that serve the page.
 //!
 //! Does not own: any protocol's own parameters, ADQL and running queries (vo-query), or the
 //! result formats themselves (vo-results).
@@ -23,6 +24,7 @@ pub mod dali_values;
 mod failure;
 mod front_door;
 pub mod identity;
+mod json;
 mod params;
 mod xml;
 
@@ -40,5 +42,6 @@ pub use front_door::{
     MAX_URI_BYTES,
 };
 pub use identity::{reader, AUTHENTICATE_CHALLENGE};
+pub use json::{json_failure, json_query_params, json_response};
 pub use params::{BodyDeadline, ParamError, ParamRules, Params, MAX_PARAMETERS, PARAMETER_BODY};
 pub use xml::{escape_xml, xml_response};

@@ -3,6 +3,7 @@
 //! `archive.completion`.
 
 use actix_web::{http::StatusCode, web, HttpRequest, HttpResponse};
+use vo_endpoint::{json_failure, json_query_params, json_response};
 
 /// The fields completed, as `archive.completion` names them.
 pub const FIELDS: &[&str] = &["source", "project", "pi", "keyword", "category"];
@@ -20,45 +21,28 @@ fn like_literal(text: &str) -> String {
         .collect()
 }
 
-fn json(status: StatusCode, value: serde_json::Value) -> HttpResponse {
-    HttpResponse::build(status)
-        .content_type("application/json")
-        .body(value.to_string() + "\n")
-}
-
 pub async fn complete(request: HttpRequest, pool: web::Data<vo_db::Pool>) -> HttpResponse {
-    let params = match vo_endpoint::Params::from_query(request.query_string()) {
+    let params = match json_query_params(&request) {
         Ok(params) => params,
-        Err(e) => {
-            let failure = vo_endpoint::Failure::from(e);
-            return json(
-                failure.status,
-                serde_json::json!({ "error": failure.message }),
-            );
-        }
+        Err(refusal) => return refusal,
     };
     let get = |name: &str| params.get(name).map(|v| v.trim().to_string());
     let Some(field) = get("field").filter(|f| FIELDS.contains(&f.as_str())) else {
-        return json(
+        return json_failure(
             StatusCode::BAD_REQUEST,
-            serde_json::json!({ "error": format!("field must be one of {}", FIELDS.join(", ")) }),
+            format!("field must be one of {}", FIELDS.join(", ")),
         );
     };
     let text: String = get("text").unwrap_or_default().chars().take(100).collect();
     if text.is_empty() {
-        return json(
+        return json_response(
             StatusCode::OK,
             serde_json::json!({ "field": field, "values": [] }),
         );
     }
     let client = match vo_endpoint::connect(&pool).await {
         Ok(client) => client,
-        Err(failure) => {
-            return json(
-                failure.status,
-                serde_json::json!({ "error": failure.message }),
-            )
-        }
+        Err(failure) => return json_failure(failure.status, failure.message),
     };
     let prefix = format!("{}%", like_literal(&text.to_lowercase()));
     let word = format!("% {}%", like_literal(&text.to_lowercase()));
@@ -77,7 +61,7 @@ pub async fn complete(request: HttpRequest, pool: web::Data<vo_db::Pool>) -> Htt
         )
         .await;
     match rows {
-        Ok(rows) => json(
+        Ok(rows) => json_response(
             StatusCode::OK,
             serde_json::json!({
                 "field": field,
@@ -87,9 +71,9 @@ pub async fn complete(request: HttpRequest, pool: web::Data<vo_db::Pool>) -> Htt
                 })).collect::<Vec<_>>(),
             }),
         ),
-        Err(e) => json(
+        Err(e) => json_failure(
             StatusCode::SERVICE_UNAVAILABLE,
-            serde_json::json!({ "error": format!("reading the archive's values: {e}") }),
+            format!("reading the archive's values: {e}"),
         ),
     }
 }

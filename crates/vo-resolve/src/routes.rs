@@ -2,13 +2,8 @@
 
 use crate::refresh::Names;
 use actix_web::{http::StatusCode, web, HttpRequest, HttpResponse};
+use vo_endpoint::{json_failure, json_query_params, json_response};
 use vo_names::{Resolution, MAX_NAME_CHARS};
-
-fn json(status: StatusCode, value: serde_json::Value) -> HttpResponse {
-    HttpResponse::build(status)
-        .content_type("application/json")
-        .body(value.to_string() + "\n")
-}
 
 /// Why a name is refused for its length, if it is.
 fn too_long(name: &str) -> Option<String> {
@@ -32,34 +27,25 @@ fn name_in(raw: &str) -> Result<String, String> {
 
 /// `GET /resolve?name=NAME`: the object as JSON, or 404 with "did you mean" names.
 pub async fn resolve(request: HttpRequest, names: web::Data<Names>) -> HttpResponse {
-    let params = match vo_endpoint::Params::from_query(request.query_string()) {
+    let params = match json_query_params(&request) {
         Ok(params) => params,
-        Err(e) => {
-            let failure = vo_endpoint::Failure::from(e);
-            return json(
-                failure.status,
-                serde_json::json!({ "error": failure.message }),
-            );
-        }
+        Err(refusal) => return refusal,
     };
     let Some(name) = params.get("name").map(str::to_string) else {
-        return json(
+        return json_failure(
             StatusCode::BAD_REQUEST,
-            serde_json::json!({ "error": "give the name to resolve: /resolve?name=M83" }),
+            "give the name to resolve: /resolve?name=M83",
         );
     };
     if let Some(problem) = too_long(&name) {
-        return json(
-            StatusCode::BAD_REQUEST,
-            serde_json::json!({ "error": problem }),
-        );
+        return json_failure(StatusCode::BAD_REQUEST, problem);
     }
     let resolver = names.resolver();
     match resolver.resolve(&name) {
         Resolution::Found {
             object,
             archive_target,
-        } => json(
+        } => json_response(
             StatusCode::OK,
             serde_json::json!({
                 "name": name,
@@ -75,7 +61,7 @@ pub async fn resolve(request: HttpRequest, names: web::Data<Names>) -> HttpRespo
                 "archive_target": archive_target.map(|t| &t.name),
             }),
         ),
-        Resolution::NotFound { suggestions } => json(
+        Resolution::NotFound { suggestions } => json_response(
             StatusCode::NOT_FOUND,
             serde_json::json!({
                 "name": name,

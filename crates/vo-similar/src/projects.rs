@@ -3,6 +3,7 @@
 use actix_web::{http::StatusCode, web, HttpRequest, HttpResponse};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
+use vo_endpoint::{json_failure, json_query_params, json_response};
 use vo_results::{writer_for, Cell, Datatype, Ending, Field, Format, ResultMeta};
 use vo_similarity::{ProjectIndex, ProjectText};
 
@@ -85,50 +86,38 @@ pub fn start_indexing(projects: SimilarProjects, pool: vo_db::Pool, every: Durat
     });
 }
 
-fn json(status: StatusCode, value: serde_json::Value) -> HttpResponse {
-    HttpResponse::build(status)
-        .content_type("application/json")
-        .body(value.to_string() + "\n")
-}
-
 /// `GET /similar/projects?code=C&n=N[&RESPONSEFORMAT=votable]`.
 pub async fn similar_projects(
     request: HttpRequest,
     projects: web::Data<SimilarProjects>,
 ) -> HttpResponse {
-    let params = match vo_endpoint::Params::from_query(request.query_string()) {
+    let params = match json_query_params(&request) {
         Ok(params) => params,
-        Err(e) => {
-            let failure = vo_endpoint::Failure::from(e);
-            return json(
-                failure.status,
-                serde_json::json!({ "error": failure.message }),
-            );
-        }
+        Err(refusal) => return refusal,
     };
     let get = |name: &str| params.get(name).map(|v| v.trim().to_string());
     let Some(code) = get("code").filter(|c| !c.is_empty()) else {
-        return json(
+        return json_failure(
             StatusCode::BAD_REQUEST,
-            serde_json::json!({ "error": "give the project: /similar/projects?code=2019.1.00001.S&n=10" }),
+            "give the project: /similar/projects?code=2019.1.00001.S&n=10",
         );
     };
     let n = match get("n").map(|n| n.parse::<usize>()) {
         None => 10,
         Some(Ok(n)) if (1..=MOST).contains(&n) => n,
         Some(_) => {
-            return json(
+            return json_failure(
                 StatusCode::BAD_REQUEST,
-                serde_json::json!({ "error": format!("n must be a whole number from 1 to {MOST}") }),
+                format!("n must be a whole number from 1 to {MOST}"),
             )
         }
     };
     let votable = match get("RESPONSEFORMAT").as_deref().map(Format::parse) {
         None | Some(Ok(Format::VotableTabledata)) => get("RESPONSEFORMAT").is_some(),
         Some(Ok(_)) | Some(Err(_)) => {
-            return json(
+            return json_failure(
                 StatusCode::BAD_REQUEST,
-                serde_json::json!({ "error": "RESPONSEFORMAT is json (the default) or votable" }),
+                "RESPONSEFORMAT is json (the default) or votable",
             )
         }
     };
@@ -137,17 +126,17 @@ pub async fn similar_projects(
             Ok(guard) => guard,
             Err(std::sync::TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
             Err(std::sync::TryLockError::WouldBlock) => {
-                return json(
+                return json_failure(
                     StatusCode::SERVICE_UNAVAILABLE,
-                    serde_json::json!({ "error": "new projects are being indexed; try again in a few seconds" }),
+                    "new projects are being indexed; try again in a few seconds",
                 )
             }
         };
         match guard.as_ref() {
             None => {
-                return json(
+                return json_failure(
                     StatusCode::SERVICE_UNAVAILABLE,
-                    serde_json::json!({ "error": "the projects are being indexed; try again in a few seconds" }),
+                    "the projects are being indexed; try again in a few seconds",
                 )
             }
             Some(index) => index.similar(&code, n),
@@ -156,15 +145,15 @@ pub async fn similar_projects(
     let similar = match found {
         Ok(Some(similar)) => similar,
         Ok(None) => {
-            return json(
+            return json_failure(
                 StatusCode::NOT_FOUND,
-                serde_json::json!({ "error": format!("no project is called {code:?}") }),
+                format!("no project is called {code:?}"),
             )
         }
         Err(e) => {
-            return json(
+            return json_failure(
                 StatusCode::INTERNAL_SERVER_ERROR,
-                serde_json::json!({ "error": format!("ranking similar projects: {e}") }),
+                format!("ranking similar projects: {e}"),
             )
         }
     };
@@ -202,7 +191,7 @@ pub async fn similar_projects(
             .body(out);
     }
     let codes: Vec<&str> = similar.iter().map(|s| s.code.as_str()).collect();
-    json(
+    json_response(
         StatusCode::OK,
         serde_json::json!({
             "code": code,
