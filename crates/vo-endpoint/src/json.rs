@@ -20,6 +20,8 @@ pub fn json_failure(status: StatusCode, message: impl Into<String>) -> HttpRespo
 
 /// The parameters of the query string, or the JSON error answer that says why they cannot
 /// be read.
+// the refusal is the answer itself, made once per request: no gain in boxing it
+#[allow(clippy::result_large_err)]
 pub fn json_query_params(request: &HttpRequest) -> Result<Params, HttpResponse> {
     Params::from_query(request.query_string()).map_err(|e| {
         let failure = Failure::from(e);
