@@ -2,9 +2,10 @@
 //!
 //! Owns: reading dataset identifiers (member OUS uids in `uid://A001/X…/X…` and
 //! `uid___A001_X…_X…` form, group OUS and science goal uids, project codes, package and file
-//! names); finding the files behind them in the archive tables (`archive.file` and the
-//! hierarchy project → science goal → group OUS → member OUS); laying out a package's tar
-//! from the files it holds when it is downloaded; the DataLink links of each
+//! names, and what ALMA's product names say: source, spectral window, calibrator or not);
+//! finding the files behind them in the archive tables (`archive.file` and the hierarchy
+//! project → science goal → group OUS → member OUS); laying out a package's tar from the
+//! files it holds when it is downloaded; the DataLink links of each
 //! (packages, files, raw data, documentation, previews, cutouts) with the service
 //! descriptors they refer to (a product's SODA ranges are read by vo-cutout, which cuts
 //! it); whether data are released, and who may read them before (their PI, the PI's
@@ -22,6 +23,7 @@ mod identifier;
 mod links;
 mod on_access;
 mod package;
+mod product_name;
 mod reader;
 
 pub use access::{deliverable_file, Content, Unavailable};
@@ -31,4 +33,5 @@ pub use identifier::{Identifier, IdentifierError};
 pub use links::{links_for, Link, Listing, DATALINK_STANDARD, PREVIEW_KINDS, SODA_SYNC_STANDARD};
 pub use on_access::{DataDir, MakeFiles};
 pub use package::{write_tar, PackageEntry, PackageLayout, Piece};
+pub use product_name::ProductName;
 pub use reader::Reader;

@@ -151,6 +151,7 @@ impl Catalogue {
                 include_str!("../../../schema/calibrator_flux.toml"),
                 include_str!("../../../schema/source_velocity.toml"),
                 include_str!("../../../schema/object_in_footprint.toml"),
+                include_str!("../../../schema/similar_project.toml"),
             ],
             include_str!("../../../schema/tap_schema.toml"),
         )
@@ -176,6 +177,7 @@ impl Catalogue {
         "calibrator_flux.toml",
         "source_velocity.toml",
         "object_in_footprint.toml",
+        "similar_project.toml",
     ];
 
     /// A catalogue from the contents of the data tables' files (as [`Self::TABLE_FILES`] in

@@ -91,6 +91,11 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
         "0017_objects_in_footprints.sql",
         include_str!("../../../schema/migrations/0017_objects_in_footprints.sql"),
     ),
+    (
+        18,
+        "0018_similarity.sql",
+        include_str!("../../../schema/migrations/0018_similarity.sql"),
+    ),
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -9,6 +9,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use sha2::{Digest, Sha256};
 use std::io::Read;
 use std::path::Path;
+use vo_archive::ProductName;
 use vo_catalogue::Table;
 use vo_fits::{read_hdus, ImageWcs};
 use vo_region::{angular_distance_deg, format_stcs, Region, Shape};
@@ -55,48 +56,6 @@ pub fn parse_product_path(relative: &Path) -> Option<ProductPath> {
         science_goal_uid: sg,
         group_ous_uid: group,
         member_ous_uid: member?,
-    })
-}
-
-/// What ALMA's product name says: the source, the spectral window of a cube (None for a
-/// continuum image), and whether the source is a calibrator.
-#[derive(Debug, Clone, PartialEq)]
-struct ProductName {
-    source: String,
-    spw: Option<u32>,
-    calibrator: bool,
-}
-
-/// ALMA's intents in product names: `_sci` a science target; `_ph` the phase calibrator,
-/// `_bp` the bandpass, `_amp` and `_flux` the flux calibrator, `_check` the check source.
-const INTENTS: &[(&str, bool)] = &[
-    ("_sci.", false),
-    ("_ph.", true),
-    ("_bp.", true),
-    ("_amp.", true),
-    ("_flux.", true),
-    ("_check.", true),
-];
-
-/// `member.uid___….<source>_<intent>.spw<n>.cube…` → the source, window and intent;
-/// continuum names (`.cont.`, `.mfs.`) give no window.
-fn product_name(file_name: &str) -> Option<ProductName> {
-    let without_prefix = file_name.strip_prefix("member.").unwrap_or(file_name);
-    let after_mous = without_prefix.split_once('.').map(|(_, rest)| rest)?;
-    let (source, rest, calibrator) = INTENTS.iter().find_map(|(intent, calibrator)| {
-        after_mous
-            .split_once(intent)
-            .map(|(source, rest)| (source, rest, *calibrator))
-    })?;
-    let spw = rest
-        .strip_prefix("spw")
-        .and_then(|s| s.split(['.', '_']).next())
-        .and_then(|n| n.parse().ok());
-    let is_cube = rest.contains(".cube.");
-    Some(ProductName {
-        source: source.to_string(),
-        spw: if is_cube { spw } else { None },
-        calibrator,
     })
 }
 
@@ -206,7 +165,7 @@ pub fn derive_from_fits(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let named = product_name(&file_name);
+    let named = ProductName::parse(&file_name);
     let obs_id = match &named {
         Some(ProductName {
             source,
@@ -390,34 +349,6 @@ mod tests {
             Some("uid://A001/X1295/X34")
         );
         assert!(parse_product_path(Path::new("somewhere/x.fits")).is_none());
-    }
-
-    #[test]
-    fn names_give_source_window_and_intent() {
-        let named = |source: &str, spw, calibrator| {
-            Some(ProductName {
-                source: source.into(),
-                spw,
-                calibrator,
-            })
-        };
-        assert_eq!(
-            product_name("member.uid___A001_X1_X2.M83_sci.spw25.cube.I.pbcor.fits"),
-            named("M83", Some(25), false)
-        );
-        assert_eq!(
-            product_name("member.uid___A001_X1_X2.M83_sci.spw25_27_29_31.cont.I.pbcor.fits"),
-            named("M83", None, false)
-        );
-        assert_eq!(
-            product_name("member.uid___A001_X1_X2.J1337-2953_ph.spw25_27.mfs.I.pbcor.fits"),
-            named("J1337-2953", None, true)
-        );
-        assert_eq!(
-            product_name("member.uid___A001_X1_X2.J1924-2914_bp.spw19.cube.I.pbcor.fits"),
-            named("J1924-2914", Some(19), true)
-        );
-        assert_eq!(product_name("other.fits"), None);
     }
 
     #[test]

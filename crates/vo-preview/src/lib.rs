@@ -9,6 +9,9 @@
 //! a built-in bitmap font, and PNG encoding. The output is deterministic: the same file gives
 //! the same bytes, so a cache may compare them.
 //!
+//! Also: the plane other measures start from (the image, or a cube's peak map, with its
+//! beam in pixels), thumbnails of it and a contact sheet of many thumbnails in one PNG.
+//!
 //! Does not own: FITS headers, pixel decoding and WCS (`vo-fits`), HTTP, caching, or deciding which files
 //! may be previewed (the services that call [`render`] do that).
 
@@ -21,12 +24,14 @@ mod labels;
 mod layout;
 mod map_image;
 mod maps;
+mod plane;
 mod scaling;
 mod spectrum_plot;
 mod ticks;
 
 pub use error::PreviewError;
 pub use layout::{MapLayout, Zoom};
+pub use plane::{contact_sheet, sky_plane, SkyPlane};
 
 use cube::Cube;
 use map_image::MapText;

@@ -186,6 +186,13 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         pool.get_ref().clone(),
         std::time::Duration::from_secs(config.names.refresh_seconds.max(1)),
     );
+    let similar_images = vo_similar::SimilarImages::default();
+    vo_similar::start_measuring(
+        similar_images.clone(),
+        pool.get_ref().clone(),
+        config.data.dir.clone(),
+        std::time::Duration::from_secs(config.names.refresh_seconds.max(1)),
+    );
     let address = web::Data::new(config.service_address()?);
     let body_deadline = web::Data::new(vo_endpoint::BodyDeadline(std::time::Duration::from_secs(
         config.server.body_seconds.max(1),
@@ -240,7 +247,10 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             .configure(vo_soda::configure(soda.clone(), soda_jobs.clone()))
             .configure(vo_access::configure(access.clone()))
             .configure(vo_resolve::configure(names.clone()))
-            .configure(vo_similar::configure(similar_projects.clone()))
+            .configure(vo_similar::configure(
+                similar_projects.clone(),
+                similar_images.clone(),
+            ))
             .configure(vo_web::configure(web_page.clone()))
             .default_service(web::to(no_such_resource))
     })

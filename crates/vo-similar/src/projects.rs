@@ -47,6 +47,9 @@ pub fn start_indexing(projects: SimilarProjects, pool: vo_db::Pool, every: Durat
                 Ok(guard) => guard.as_ref().map(|i| i.codes()).unwrap_or_default(),
                 Err(_) => Vec::new(),
             };
+            // at the first build every project is new: lists are then written only for the
+            // projects without one (not all again at every start)
+            let first_build = known.is_empty();
             let new = match pool.get().await {
                 Ok(client) => projects_not_indexed(&client, known)
                     .await
@@ -59,6 +62,11 @@ pub fn start_indexing(projects: SimilarProjects, pool: vo_db::Pool, every: Durat
                         || projects.index.read().map(|g| g.is_none()).unwrap_or(false) =>
                 {
                     let count = new.len();
+                    let codes: Vec<String> = if first_build {
+                        Vec::new()
+                    } else {
+                        new.iter().map(|p| p.code.clone()).collect()
+                    };
                     let shared = projects.index.clone();
                     // indexing is CPU work: off the server's threads; a search meanwhile is
                     // told to come back (it never waits on the lock)
@@ -72,7 +80,27 @@ pub fn start_indexing(projects: SimilarProjects, pool: vo_db::Pool, every: Durat
                     .await;
                     match built {
                         Ok(Ok(_)) => {
-                            tracing::info!(projects = count, "projects indexed for similarity")
+                            tracing::info!(projects = count, "projects indexed for similarity");
+                            let written = match pool.get().await {
+                                Ok(client) => {
+                                    crate::neighbours::write_lists(
+                                        projects.index.clone(),
+                                        &client,
+                                        codes,
+                                    )
+                                    .await
+                                }
+                                Err(e) => Err(e.to_string()),
+                            };
+                            match written {
+                                Ok(lists) => tracing::info!(
+                                    lists,
+                                    "similar projects written to alma.similar_project"
+                                ),
+                                Err(e) => {
+                                    tracing::warn!(error = %e, "writing alma.similar_project")
+                                }
+                            }
                         }
                         Ok(Err(e)) => tracing::warn!(error = %e, "indexing projects"),
                         Err(e) => tracing::warn!(error = %e, "indexing projects"),

@@ -6,14 +6,19 @@
 //! Lucene's "more like this" — the project's most distinctive terms (tf·idf, at most 25),
 //! each searched with BM25 and weighted by its own score — the project itself left out.
 //! Image morphology as hand-built feature vectors that rotations, flips, shifts and
-//! rescaling leave alone, and their index: an exact cosine scan of the standardised
-//! vectors, ranking by the joint similarity to one or several selected images.
+//! rescaling leave alone; their index: an exact cosine scan of the standardised vectors,
+//! ranking by the joint similarity to one or several selected images; and the largest
+//! groups (k-means) among a ranked set.
 //!
-//! Does not own: where projects and images come from (the endpoints read the archive), or
-//! HTTP.
+//! Does not own: where projects and images come from (the endpoints read the archive and
+//! its files), or HTTP.
 
-mod images;
+mod features;
+mod groups;
+mod image_index;
 mod projects;
 
-pub use images::{features, ImageIndex, FEATURES};
+pub use features::{features, FEATURES};
+pub use groups::{groups, Group};
+pub use image_index::{ImageIndex, Unit};
 pub use projects::{ProjectIndex, ProjectText, Similar};

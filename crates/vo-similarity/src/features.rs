@@ -8,15 +8,18 @@
 use std::f64::consts::PI;
 
 /// Rings and angles of the polar sampling.
-const RINGS: usize = 12;
+pub(crate) const RINGS: usize = 12;
 const ANGLES: usize = 32;
 /// Harmonics of each ring band, and the bands (rings grouped in threes).
-const HARMONICS: usize = 6;
-const BANDS: usize = 4;
+pub(crate) const HARMONICS: usize = 6;
+pub(crate) const BANDS: usize = 4;
 
 /// How much more a whole-image measure (concentration, asymmetry, Gini, size against the
 /// beam, pieces, their spread) counts than one ring or harmonic.
-const SCALAR_WEIGHT: f32 = 3.0;
+pub(crate) const SCALAR_WEIGHT: f32 = 3.0;
+
+/// The narrowest beam an image can show (FWHM, pixels).
+const NYQUIST_PIXELS: f64 = 2.0;
 
 /// The length of a feature vector.
 pub const FEATURES: usize = RINGS + BANDS * HARMONICS + 6;
@@ -64,7 +67,7 @@ fn median(values: &mut [f64]) -> f64 {
 }
 
 /// The features of an image of `width` × `height` pixels (first axis fastest; NaN is
-/// blank) whose beam is `beam_pixels` wide (FWHM); None when nothing rises above the noise.
+/// blank) whose beam is `beam_pixels` wide (FWHM; narrower than two pixels counts as two); None when nothing rises above the noise.
 pub fn features(pixels: &[f32], width: usize, height: usize, beam_pixels: f64) -> Option<Vec<f32>> {
     if pixels.len() != width * height || width < 8 || height < 8 {
         return None;
@@ -193,8 +196,9 @@ pub fn features(pixels: &[f32], width: usize, height: usize, beam_pixels: f64) -
         .map(|(i, v)| (2.0 * (i as f64 + 1.0) - n - 1.0) * v)
         .sum();
     let gini = weighted / (n * values.iter().sum::<f64>()).max(f64::MIN_POSITIVE);
-    // the size against the beam: a point source is the beam
-    let resolved = (r50 / beam_pixels.max(0.1)).ln();
+    // the size against the beam: a point source is the beam (an image shows nothing finer
+    // than two pixels, its Nyquist limit, whatever its beam)
+    let resolved = (r50 / beam_pixels.max(NYQUIST_PIXELS)).ln();
     // how many pieces hold a tenth of the flux or more, and how far apart they lie (in R50)
     let found = pieces(&s, width, height);
     let flux_above: f64 = found
@@ -218,119 +222,4 @@ pub fn features(pixels: &[f32], width: usize, height: usize, beam_pixels: f64) -
         spread as f32,
     ]);
     Some(out)
-}
-
-/// Feature vectors, each dimension scaled to unit spread over the collection, compared by
-/// cosine (an exact scan).
-pub struct ImageIndex {
-    ids: Vec<String>,
-    vectors: Vec<[f32; FEATURES]>,
-    scale: Option<([f32; FEATURES], [f32; FEATURES])>,
-}
-
-impl Default for ImageIndex {
-    fn default() -> Self {
-        ImageIndex::new()
-    }
-}
-
-impl ImageIndex {
-    pub fn new() -> ImageIndex {
-        ImageIndex {
-            ids: Vec::new(),
-            vectors: Vec::new(),
-            scale: None,
-        }
-    }
-
-    /// Adds an image's features (see [`features`]).
-    pub fn add(&mut self, id: impl Into<String>, features: &[f32]) {
-        let mut v = [0.0; FEATURES];
-        v.copy_from_slice(&features[..FEATURES]);
-        self.ids.push(id.into());
-        self.vectors.push(v);
-        self.scale = None;
-    }
-
-    pub fn len(&self) -> usize {
-        self.ids.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.ids.is_empty()
-    }
-
-    pub fn id(&self, i: usize) -> &str {
-        &self.ids[i]
-    }
-
-    /// Each dimension's mean and spread over the collection (computed once per change).
-    fn standardise(&mut self) {
-        if self.scale.is_some() || self.vectors.is_empty() {
-            return;
-        }
-        let n = self.vectors.len() as f32;
-        let mut mean = [0.0f32; FEATURES];
-        for v in &self.vectors {
-            for d in 0..FEATURES {
-                mean[d] += v[d] / n;
-            }
-        }
-        let mut spread = [0.0f32; FEATURES];
-        for v in &self.vectors {
-            for d in 0..FEATURES {
-                spread[d] += (v[d] - mean[d]).powi(2) / n;
-            }
-        }
-        for s in &mut spread {
-            *s = s.sqrt().max(1e-6);
-        }
-        // the six whole-image measures weigh as much as a band of harmonics: each counts
-        // three times a profile ring or a harmonic
-        for s in &mut spread[RINGS + BANDS * HARMONICS..] {
-            *s /= SCALAR_WEIGHT;
-        }
-        self.scale = Some((mean, spread));
-    }
-
-    /// The `n` images most like all of `selected` together (the mean of their cosines), best
-    /// first, the selected ones left out: (index, joint similarity).
-    pub fn similar(&mut self, selected: &[usize], n: usize) -> Vec<(usize, f32)> {
-        self.standardise();
-        let Some((mean, spread)) = self.scale else {
-            return Vec::new();
-        };
-        let unit = |v: &[f32; FEATURES]| {
-            let mut u = [0.0f32; FEATURES];
-            for d in 0..FEATURES {
-                u[d] = (v[d] - mean[d]) / spread[d];
-            }
-            let norm = u.iter().map(|x| x * x).sum::<f32>().sqrt().max(1e-12);
-            u.map(|x| x / norm)
-        };
-        let queries: Vec<[f32; FEATURES]> =
-            selected.iter().map(|&i| unit(&self.vectors[i])).collect();
-        let mut scored: Vec<(usize, f32)> = self
-            .vectors
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| !selected.contains(i))
-            .map(|(i, v)| {
-                let u = unit(v);
-                let joint = queries
-                    .iter()
-                    .map(|q| q.iter().zip(&u).map(|(a, b)| a * b).sum::<f32>())
-                    .sum::<f32>()
-                    / queries.len().max(1) as f32;
-                (i, joint)
-            })
-            .collect();
-        let n = n.min(scored.len());
-        if n > 0 {
-            scored.select_nth_unstable_by(n - 1, |a, b| b.1.total_cmp(&a.1));
-            scored.truncate(n);
-        }
-        scored.sort_by(|a, b| b.1.total_cmp(&a.1));
-        scored
-    }
 }
