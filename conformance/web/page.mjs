@@ -1,7 +1,9 @@
 // The web query page, used as a new user would, in headless Chromium (Debian's chromium,
 // driven by playwright-core): type a position, see rows, sort, open a footprint, filter,
 // choose columns, switch views, invert and remove chips, edit and run the ADQL, share the
-// query, export CSV, and fetch a download script for selected rows.
+// query, export CSV, fetch a download script for selected rows, and open the images most like
+// a preview (select two, see the order change, fetch their download script, open their
+// observations as a new query) and like a row's observation.
 //
 //   node conformance/web/page.mjs BASE_URL ARTIFACTS_DIR RA DEC MOUS_UID
 //
@@ -176,7 +178,64 @@ try {
   const text = readFileSync(await script.path(), 'utf8');
   const underscored = mous.replace(/[:/]/g, '_');
   check(text.startsWith('#!') && text.includes(underscored) && /downloadRequest[0-9a-f]+\.sh/.test(script.suggestedFilename()), 'the download script fetches the selected observation\'s files', script.suggestedFilename());
+
+  // --- from a preview: the archive's images most like it
+  const alike = await page.$$('#files-body button.similar-images');
+  const scienceImages = [];
+  for (const b of alike) if ((await b.getAttribute('title')).includes('_sci.')) scienceImages.push(b);
+  check(scienceImages.length > 0, 'a science image\'s preview offers its similar images', `${alike.length} previews with the button`);
+  await scienceImages[0].click();
+  await page.waitForFunction(() => Number(document.getElementById('similar-images').dataset.loaded || 0) > 0, null, { timeout: 30000 });
+  const tileNames = () => page.$$eval('#similar-images-grid .thumb', (bs) => bs.map((b) => b.dataset.name));
+  const before = await tileNames();
+  const queried = (await scienceImages[0].getAttribute('title')).replace('Images most like ', '');
+  check(before.length > 100 && before[0] === queried, 'the similar set opens with the image first and its most alike after it', `${before.length} images`);
+  const sheet = await page.evaluate(async () => {
+    const url = document.querySelector('#similar-images-grid .thumb').style.backgroundImage.slice(5, -2);
+    const response = await fetch(url);
+    const img = new Image();
+    img.src = url;
+    await img.decode().catch(() => {});
+    return { url, width: img.naturalWidth, status: response.status, type: response.headers.get('content-type'), text: response.ok ? '' : await response.text() };
+  });
+  check(sheet.status === 200 && sheet.type === 'image/png' && sheet.width > 0, 'the thumbnails come on one sheet', JSON.stringify(sheet).slice(0, 300));
+  const groupCount = await page.$$eval('#similar-images-groups .thumb', (bs) => bs.length);
+  check(groupCount === 5, 'the five largest groups are shown as quick-looks', `${groupCount}`);
+  await page.hover('#similar-images-grid .thumb:nth-child(3)');
+  const hover = await page.$eval('#similar-images-hover', (e) => e.textContent);
+  check(hover.includes('uid://') && hover.includes('.fits'), 'hovering an image says its observation and file', hover.slice(0, 100));
+  // select two more (one by click, one by right-click): the set re-orders by joint similarity
+  const pick = before[40];
+  await page.click(`#similar-images-grid .thumb[data-name="${pick}"]`);
+  const pick2 = before[80];
+  await page.click(`#similar-images-grid .thumb[data-name="${pick2}"]`, { button: 'right' });
+  const after = await tileNames();
+  const selectedNow = await page.$$eval('#similar-images-grid .thumb.selected', (bs) => bs.map((b) => b.dataset.name));
+  check(selectedNow.length === 3 && after.slice(0, 3).every((n) => selectedNow.includes(n)), 'the selected images come first', selectedNow.join(' '));
+  check(after.slice(3, 23).join() !== before.slice(1, 21).join(), 'selecting images changes the order of the rest', `${after[3]} first now`);
+  await page.uncheck('#similar-images-rerank');
+  check((await tileNames()).join() === before.join(), 'turning re-ordering off restores the ranking');
+  await page.check('#similar-images-rerank');
+  await page.screenshot({ path: join(artifacts, '08-similar-images.png') });
+  const [imagesScript] = await Promise.all([page.waitForEvent('download'), page.click('#similar-images-script')]);
+  const imagesText = readFileSync(await imagesScript.path(), 'utf8');
+  check(imagesText.startsWith('#!') && [queried, pick, pick2].every((n) => imagesText.includes(n)), 'the download script fetches the selected images\' FITS files', imagesScript.suggestedFilename());
+  const [opened] = await Promise.all([context.waitForEvent('page'), page.click('#similar-images-open')]);
+  await opened.waitForFunction(() => document.body.dataset.state === 'done', null, { timeout: 30000 });
+  const openedMous = [...new Set((await opened.$$eval('#results tbody tr', (trs) => trs.map((tr) => tr.dataset.key))).map((k) => k.split('|')[0]))];
+  const wantedMous = await page.evaluate(() => [...new Set([...document.querySelectorAll('#similar-images-grid .thumb.selected')].map((b) => b.title.split('\n')[0].split(' · ')[2]))]);
+  check(openedMous.length > 0 && openedMous.every((m) => wantedMous.includes(m)) && wantedMous.every((m) => openedMous.includes(m)),
+    'the selected images\' observations open as a new query', openedMous.join(' '));
+  await opened.close();
+  await page.click('#similar-images-close');
   await page.click('#files-close');
+
+  // --- from a row: its observation's images
+  await page.click(`#results tbody tr[data-key="${target}"] button.similar-images`);
+  await page.waitForFunction(() => Number(document.getElementById('similar-images').dataset.loaded || 0) > 0, null, { timeout: 30000 });
+  const fromRow = await tileNames();
+  check(fromRow.length > 100 && fromRow[0].includes(target.split('|')[1]), 'an observation row opens the images most like its own', fromRow[0]);
+  await page.click('#similar-images-close');
 
   // --- edit the ADQL and run it
   await page.click('#adql-panel summary');

@@ -23,6 +23,8 @@ pub(crate) struct ImageSet {
     index: ImageIndex,
     info: Vec<ImageInfo>,
     by_name: HashMap<String, usize>,
+    /// (member OUS, source) → its continuum image, else its first cube's peak map.
+    by_source: HashMap<(String, String), usize>,
 }
 
 impl ImageSet {
@@ -32,10 +34,21 @@ impl ImageSet {
             .enumerate()
             .map(|(i, image)| (image.name.clone(), i))
             .collect();
+        let mut by_source: HashMap<(String, String), usize> = HashMap::new();
+        for (i, image) in info.iter().enumerate() {
+            let key = (image.member_ous_uid.clone(), image.source.clone());
+            match by_source.get(&key) {
+                Some(&j) if info[j].plane == "continuum" || image.plane != "continuum" => {}
+                _ => {
+                    by_source.insert(key, i);
+                }
+            }
+        }
         ImageSet {
             index,
             info,
             by_name,
+            by_source,
         }
     }
 
@@ -76,19 +89,34 @@ struct Ask {
     n: usize,
 }
 
-/// Reads `id=…` (one or several) and `n=…` against the set; or the JSON refusal.
+/// Reads `id=…` (one or several; or `mous=…&source=…`, an observation's image) and `n=…`
+/// against the set; or the JSON refusal.
 #[allow(clippy::result_large_err)]
 fn ask(request: &HttpRequest, set: &ImageSet) -> Result<Ask, HttpResponse> {
     let params = json_query_params(request)?;
-    let names: Vec<String> = params
+    let mut names: Vec<String> = params
         .all("id")
         .map(|v| v.trim().to_string())
         .filter(|v| !v.is_empty())
         .collect();
+    // an observation (member OUS and source), as the page's rows know it: its image
+    if let (Some(mous), Some(source)) = (params.get("mous"), params.get("source")) {
+        match set.by_source.get(&(mous.trim().to_string(), source.trim().to_string())) {
+            Some(&i) => names.push(set.info[i].name.clone()),
+            None => {
+                return Err(json_failure(
+                    StatusCode::NOT_FOUND,
+                    format!(
+                        "no image of source {source:?} in member OUS {mous:?} is in the similarity index: it holds released science images once measured"
+                    ),
+                ))
+            }
+        }
+    }
     if names.is_empty() {
         return Err(json_failure(
             StatusCode::BAD_REQUEST,
-            "give the image: /similar/images?id=member.uid___A001_X1_X2.NGC253_sci.spw16_18_20_22.cont.I.pbcor.fits (several id= rank by their joint similarity)",
+            "give the image: /similar/images?id=member.uid___A001_X1_X2.NGC253_sci.spw16_18_20_22.cont.I.pbcor.fits (several id= rank by their joint similarity), or an observation: ?mous=uid://A001/X1/X2&source=NGC253",
         ));
     }
     if names.len() > MOST_SELECTED {

@@ -1,6 +1,6 @@
-//! Morphology features of the demo's own FITS products — continuum images and the peak maps
-//! (moment 8) of cubes, read as the archive reads them — scored against the classes of the
-//! demo's manifest.
+//! Morphology features of the demo's own continuum images, read as the server reads them
+//! (the FITS plane, the beam from its header), scored against the classes of the demo's
+//! manifest: precision@10 and mean average precision per class.
 
 mod common;
 
@@ -44,13 +44,15 @@ fn the_demo_images_most_like_each_share_its_class() {
         }
     }
     paths.sort();
-    let (mut index, mut classes, mut kinds) = (ImageIndex::new(), Vec::new(), Vec::new());
+    let (mut index, mut classes) = (ImageIndex::new(), Vec::new());
     for path in &paths {
         let name = path.file_name().unwrap().to_str().unwrap();
         let Some(named) = ProductName::parse(name).filter(|n| !n.calibrator) else {
             continue;
         };
-        if named.spw.is_some() && std::env::var("ONLY_CONT").is_ok() {
+        // one continuum image per source: a source's cubes share its shape, and would find
+        // each other first
+        if named.spw.is_some() {
             continue;
         }
         let prefix = name.split("_sci.").next().unwrap();
@@ -70,11 +72,6 @@ fn the_demo_images_most_like_each_share_its_class() {
         };
         index.add(name, &f);
         classes.push(class.to_string());
-        kinds.push(if named.spw.is_some() {
-            "peak"
-        } else {
-            "continuum"
-        });
     }
     let order: Vec<String> = vo_demo::CLASSES
         .iter()
@@ -82,12 +79,11 @@ fn the_demo_images_most_like_each_share_its_class() {
         .collect();
     let scores = common::score(&mut index, &classes, &order);
     let (report, mean) = common::report(&scores);
-    let continuum = kinds.iter().filter(|k| **k == "continuum").count();
     println!(
-        "{} images ({continuum} continuum, {} peak maps of cubes)\n{report}\nmean precision@10 {mean:.3}",
-        classes.len(),
-        classes.len() - continuum
+        "{} continuum images\n{report}\nmean precision@10 {mean:.3}",
+        classes.len()
     );
     assert!(classes.len() > 200, "{}", classes.len());
-    assert!(mean >= 0.5, "{report}");
+    // measured floor: 0.78 mean; the target is 0.8 for every class (see the README)
+    assert!(mean >= 0.75, "{report}");
 }

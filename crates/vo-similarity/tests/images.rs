@@ -2,6 +2,8 @@
 //! mostly of its class (precision@10, mean average precision, per class), and an image
 //! rotated, flipped, shifted and rescaled ranks near its original.
 
+mod common;
+
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use vo_demo::{Class, Morphology, CLASSES};
@@ -64,45 +66,18 @@ fn similar_images_share_their_shape_class() {
             classes.push(class);
         }
     }
-    let mut report = Vec::new();
-    let (mut worst, mut mean) = (1.0f64, 0.0f64);
-    for class in CLASSES {
-        let mine: Vec<usize> = (0..classes.len())
-            .filter(|&i| classes[i] == class)
-            .collect();
-        let (mut precision, mut average_precision) = (0.0, 0.0);
-        for &i in &mine {
-            let ranked = index.similar(&[i], classes.len() - 1);
-            let hits = ranked
-                .iter()
-                .take(10)
-                .filter(|(j, _)| classes[*j] == class)
-                .count();
-            precision += hits as f64 / 10.0;
-            let (mut found, mut sum) = (0, 0.0);
-            for (rank, (j, _)) in ranked.iter().enumerate() {
-                if classes[*j] == class {
-                    found += 1;
-                    sum += found as f64 / (rank + 1) as f64;
-                }
-            }
-            average_precision += sum / (mine.len() - 1) as f64;
-        }
-        let (p, map) = (
-            precision / mine.len() as f64,
-            average_precision / mine.len() as f64,
-        );
-        worst = worst.min(p);
-        mean += p / CLASSES.len() as f64;
-        report.push(format!(
-            "{:16} precision@10 {p:.2}  mAP {map:.2}",
-            class.name()
-        ));
-    }
-    println!("{}\nmean precision@10 {mean:.3}", report.join("\n"));
+    let names: Vec<String> = classes.iter().map(|c| c.name().to_string()).collect();
+    let order: Vec<String> = CLASSES.iter().map(|c| c.name().to_string()).collect();
+    let scores = common::score(&mut index, &names, &order);
+    let (report, mean) = common::report(&scores);
+    let worst = scores
+        .iter()
+        .map(|s| s.precision_at_10)
+        .fold(1.0f64, f64::min);
+    println!("{report}\nmean precision@10 {mean:.3}");
     // measured floors: the target is 0.8 for every class, which the clumpy regions and the
     // mosaic fields (both several compact pieces) miss so far; see the README
-    assert!(mean >= 0.85 && worst >= 0.7, "{}", report.join("\n"));
+    assert!(mean >= 0.85 && worst >= 0.7, "{report}");
 }
 
 /// The same image turned by `angle`, mirrored, shifted by `shift` pixels and scaled by

@@ -128,37 +128,19 @@ fn dot(a: &serde_json::Value, b: &serde_json::Value) -> f64 {
 fn similar_images_rank_the_demo_by_shape() {
     let server = DemoServer::start_full(1500, 0, "");
     // every released science image is measured in the background when the server starts
-    let measurable = "SELECT count(*) FROM archive.file f JOIN archive.member_ous m ON m.uid = f.member_ous_uid \
-         WHERE f.kind = 'product' AND f.content_type = 'application/fits' AND m.release_date <= now()";
-    let expected: i64 = server.psql(measurable).trim().parse().unwrap();
-    assert!(expected > 500, "{expected}");
-    let started = std::time::Instant::now();
-    loop {
-        let measured: i64 = server
-            .psql("SELECT count(*) FROM archive.image_feature")
-            .trim()
-            .parse()
-            .unwrap();
-        if measured == expected {
-            break;
-        }
-        assert!(
-            started.elapsed().as_secs() < 240,
-            "{measured} of {expected} images measured"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(500));
-    }
-    // proprietary images are not measured (their pixels are the PI's)
+    let ranked = server.images_measured();
+    assert!(ranked > 500, "{ranked}");
+    // proprietary images are not measured (their pixels are the PI's), though there are some
     let proprietary = server.psql(
         "SELECT count(*) FROM archive.image_feature i JOIN archive.member_ous m ON m.uid = i.member_ous_uid \
          WHERE NOT (m.release_date <= now())",
     );
     assert_eq!(proprietary.trim(), "0");
-    let ranked: usize = server
-        .psql("SELECT count(*) FROM archive.image_feature WHERE features IS NOT NULL")
-        .trim()
-        .parse()
-        .unwrap();
+    let unreleased_files = server.psql(
+        "SELECT count(*) FROM archive.file f JOIN archive.member_ous m ON m.uid = f.member_ous_uid \
+         WHERE f.kind = 'product' AND f.content_type = 'application/fits' AND NOT (m.release_date <= now())",
+    );
+    assert_ne!(unreleased_files.trim(), "0");
     let ask = |query: &str| -> serde_json::Value {
         let started = std::time::Instant::now();
         loop {
@@ -268,7 +250,11 @@ fn similar_images_rank_the_demo_by_shape() {
     // the thumbnails, in the answer's order on one sheet
     let (status, png) = server.get_bytes(joint["sheet"].as_str().unwrap());
     assert_eq!(status, 200);
-    let reader = png::Decoder::new(std::io::Cursor::new(png))
+    let artifacts =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/test-artifacts");
+    std::fs::create_dir_all(&artifacts).unwrap();
+    std::fs::write(artifacts.join("similar-images-sheet.png"), &png).unwrap();
+    let mut reader = png::Decoder::new(std::io::Cursor::new(png))
         .read_info()
         .unwrap();
     let (columns, side) = (
@@ -280,6 +266,21 @@ fn similar_images_rank_the_demo_by_shape() {
         reader.info().height,
         (images.len() as u32).div_ceil(columns) * side
     );
+    // every tile shows its image: something other than the blank grey in each
+    let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
+    let frame = reader.next_frame(&mut pixels).unwrap();
+    let channels = frame.line_size / frame.width as usize;
+    let drawn = (0..images.len())
+        .filter(|k| {
+            let (left, top) = ((*k as u32 % columns) * side, (*k as u32 / columns) * side);
+            (0..side * side).any(|p| {
+                let (x, y) = (left + p % side, top + p / side);
+                let at = y as usize * frame.line_size + x as usize * channels;
+                pixels[at..at + 3] != [128, 128, 128]
+            })
+        })
+        .count();
+    assert_eq!(drawn, images.len(), "tiles with their image drawn");
     assert!(joint["query_link"].as_str().unwrap().starts_with("/#mous="));
     // VOTable, for TOPCAT and pyvo
     let (status, votable) = server.get(&format!(
@@ -300,4 +301,18 @@ fn similar_images_rank_the_demo_by_shape() {
     assert!(body.contains("similarity index"), "{body}");
     let (status, body) = server.get(&format!("/similar/images?id={a}&n=1001"));
     assert_eq!(status, 400, "{body}");
+    // an observation, as the page's rows know it (member OUS and source): its continuum image
+    let (mous, source) = (
+        single["images"][0]["member_ous_uid"].as_str().unwrap(),
+        single["images"][0]["source"].as_str().unwrap(),
+    );
+    let by_observation = ask(&format!(
+        "mous={}&source={}&n=5",
+        mous.replace('/', "%2F").replace(':', "%3A"),
+        source.replace('+', "%2B")
+    ));
+    assert_eq!(by_observation["selected"][0], a.as_str());
+    let (status, body) =
+        server.get("/similar/images?mous=uid%3A%2F%2FA001%2FX0%2FX0&source=nothing");
+    assert_eq!(status, 404, "{body}");
 }

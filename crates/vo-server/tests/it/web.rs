@@ -27,6 +27,8 @@ fn a_new_user_queries_in_the_browser() {
         parts.next().unwrap(),
         parts.next().unwrap(),
     );
+    // the similar-images view needs the images measured
+    server.images_measured();
     let artifacts =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/test-artifacts/web");
     // node (Debian package nodejs) drives the browser
@@ -38,7 +40,12 @@ fn a_new_user_queries_in_the_browser() {
     );
     println!("{text}");
     assert!(text.contains("checks passed"), "{text}");
-    for shot in ["02-position", "03-footprint", "05-files"] {
+    for shot in [
+        "02-position",
+        "03-footprint",
+        "05-files",
+        "08-similar-images",
+    ] {
         assert!(
             artifacts.join(format!("{shot}.png")).is_file(),
             "screenshot {shot} kept"

@@ -53,6 +53,7 @@ export const GROUPS = [
     { key: 'mrs', label: 'Max. recoverable scale (arcsec)', kind: 'number', column: 'spatial_scale_max', unit: 'arcsec', placeholder: '>10' },
     { key: 'line_sensitivity', label: 'Line sensitivity 10 km/s (mJy/beam)', kind: 'number', column: 'sensitivity_10kms', placeholder: '<1' },
     { key: 'continuum_sensitivity', label: 'Continuum sensitivity (mJy/beam)', kind: 'number', column: 'cont_sensitivity_bandwidth', placeholder: '<0.05' },
+    { key: 'mous', label: 'Member OUS', kind: 'code', column: 'member_ous_uid', placeholder: 'uid://A001/X12a3/Xe9 | uid://…', help: 'ALMA member OUS uids (several with |), as the similar-images view opens them' },
     { key: 'date', label: 'Observation date', kind: 'date', column: 't_min', placeholder: '2019-01-01..2019-12-31', help: 'YYYY-MM-DD (or DD-MM-YYYY), a year (2019: the whole year), ranges and < >' },
     { key: 'array', label: 'Array', kind: 'choice', build: arrayCondition,
       choices: [['', 'any'], ['12m', '12 m'], ['7m', '7 m (ACA)'], ['TP', 'Total Power']] },

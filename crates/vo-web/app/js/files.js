@@ -29,7 +29,7 @@ function cell(text, className) {
   return td;
 }
 
-function linkRow(link, onList) {
+function linkRow(link, onList, onSimilarImage) {
   const tr = document.createElement('tr');
   const semantics = link.semantics || '';
   if (link.error_message) {
@@ -52,6 +52,19 @@ function linkRow(link, onList) {
     target.loading = 'lazy';
     target.alt = link.description || 'preview';
     target.src = link.access_url;
+    // the archive's images most like this one (previews are at /preview/NAME/KIND.png)
+    const product = decodeURIComponent((link.access_url || '').split('/').slice(-2, -1)[0] || '');
+    if (onSimilarImage && product.endsWith('.fits') && /(peak|continuum)\.png$/.test(link.access_url)) {
+      const img = target;
+      const alike = document.createElement('button');
+      alike.type = 'button';
+      alike.className = 'similar-images';
+      alike.textContent = '≈ similar images';
+      alike.title = `Images most like ${product}`;
+      alike.addEventListener('click', () => onSimilarImage(product));
+      target = document.createElement('span');
+      target.append(img, alike);
+    }
   } else {
     target = document.createElement('a');
     target.href = link.access_url;
@@ -63,7 +76,7 @@ function linkRow(link, onList) {
   return tr;
 }
 
-function linkTable(rows, onList) {
+function linkTable(rows, onList, onSimilarImage) {
   const table = document.createElement('table');
   const head = document.createElement('tr');
   for (const h of ['semantics', 'link', 'description', 'size', '']) {
@@ -71,13 +84,14 @@ function linkTable(rows, onList) {
     th.textContent = h;
     head.append(th);
   }
-  table.append(head, ...rows.map((r) => linkRow(r, onList)));
+  table.append(head, ...rows.map((r) => linkRow(r, onList, onSimilarImage)));
   return table;
 }
 
 export class FilesDialog {
-  constructor(dialog) {
+  constructor(dialog, { onSimilarImage } = {}) {
     this.dialog = dialog;
+    this.onSimilarImage = onSimilarImage;
     this.body = dialog.querySelector('#files-body');
     this.script = dialog.querySelector('#download-script');
     dialog.querySelector('#files-close').addEventListener('click', () => dialog.close());
@@ -101,7 +115,7 @@ export class FilesDialog {
     for (const [id, rows] of byId) {
       const h = document.createElement('h3');
       h.textContent = id;
-      parts.push(h, linkTable(rows, (id, tr) => this.listPackage(id, tr)));
+      parts.push(h, linkTable(rows, (id, tr) => this.listPackage(id, tr), this.onSimilarImage));
     }
     this.body.replaceChildren(...parts);
     this.dialog.dataset.loaded = String(result.rows.length);
@@ -113,7 +127,7 @@ export class FilesDialog {
     const row = document.createElement('tr');
     const td = document.createElement('td');
     td.colSpan = 5;
-    td.append(result.status === 'ERROR' ? document.createTextNode(result.message) : linkTable(result.rows.filter((r) => !(r.access_url || '').endsWith(`/${encodeURIComponent(id)}`) && !(r.access_url || '').endsWith(`/${id}`)), (child, t) => this.listPackage(child, t)));
+    td.append(result.status === 'ERROR' ? document.createTextNode(result.message) : linkTable(result.rows.filter((r) => !(r.access_url || '').endsWith(`/${encodeURIComponent(id)}`) && !(r.access_url || '').endsWith(`/${id}`)), (child, t) => this.listPackage(child, t), this.onSimilarImage));
     row.append(td);
     tr.after(row);
   }

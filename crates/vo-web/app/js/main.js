@@ -6,6 +6,7 @@ import { ResultTable } from './table.js';
 import { SkyView } from './sky.js';
 import { SpectrumView } from './spectrum.js';
 import { FilesDialog } from './files.js';
+import { SimilarImagesDialog } from './similar_images.js';
 import { parseVOTable } from './votable.js';
 
 const $ = (id) => document.getElementById(id);
@@ -412,6 +413,8 @@ async function refineDelivery(obs) {
 const table = new ResultTable($('results'), {
   onHover: (key) => highlight(key),
   onSimilar: (code, anchor) => showSimilarProjects(code, anchor),
+  onSimilarImages: (row) => similarImages.open(
+    `mous=${encodeURIComponent(row.member_ous_uid)}&source=${encodeURIComponent(row.target_name)}`, row.target_name),
   onLocate: (row) => { sky.locate(row.members ? row.members[0] : row); table.focus(row.key); },
   onSelection: (rows) => {
     $('files-button').disabled = rows.length === 0;
@@ -423,7 +426,10 @@ const sky = new SkyView($('sky'), {
   onClick: (key) => { table.focus(key); sky.highlight(key); },
 });
 const spectrum = new SpectrumView($('spectrum'), { onHover: (key) => highlight(key) });
-const files = new FilesDialog($('files'));
+const similarImages = new SimilarImagesDialog($('similar-images'));
+const files = new FilesDialog($('files'), {
+  onSimilarImage: (name) => similarImages.open(`id=${encodeURIComponent(name)}`, name),
+});
 const columns = { ...DEFAULT_COLUMNS };
 
 function highlight(key) {

@@ -24,10 +24,11 @@ export function passes(column, value, filter) {
 }
 
 export class ResultTable {
-  constructor(table, { onHover, onLocate, onSelection, onSimilar }) {
+  constructor(table, { onHover, onLocate, onSelection, onSimilar, onSimilarImages }) {
     this.table = table;
     this.onHover = onHover;
     this.onSimilar = onSimilar;
+    this.onSimilarImages = onSimilarImages;
     this.onLocate = onLocate;
     this.onSelection = onSelection;
     this.rows = [];
@@ -177,6 +178,16 @@ export class ResultTable {
           more.title = 'Similar projects';
           more.addEventListener('click', (e) => { e.stopPropagation(); this.onSimilar(r.proposal_id, more); });
           td.append(' ', more);
+        }
+        if (c === 'target_name' && this.view === 'observations' && this.onSimilarImages && r.science_observation !== 'F') {
+          // the archive's images most like this observation's
+          const alike = document.createElement('button');
+          alike.type = 'button';
+          alike.className = 'similar-images';
+          alike.textContent = '≈';
+          alike.title = 'Similar images';
+          alike.addEventListener('click', (e) => { e.stopPropagation(); this.onSimilarImages(r); });
+          td.append(' ', alike);
         }
         if (NUMERIC.has(c)) td.classList.add('num');
         td.title = r[c] === null || r[c] === undefined ? '' : String(r[c]);

@@ -232,6 +232,52 @@ impl DemoServer {
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
+    /// Waits until the server has measured every released FITS product for similar images
+    /// (it does so in the background when it starts), and returns how many it ranks.
+    pub fn images_measured(&self) -> usize {
+        let measurable: i64 = self
+            .psql(
+                "SELECT count(*) FROM archive.file f JOIN archive.member_ous m ON m.uid = f.member_ous_uid \
+                 WHERE f.kind = 'product' AND f.content_type = 'application/fits' AND m.release_date <= now()",
+            )
+            .trim()
+            .parse()
+            .unwrap();
+        let started = std::time::Instant::now();
+        loop {
+            let measured: i64 = self
+                .psql("SELECT count(*) FROM archive.image_feature")
+                .trim()
+                .parse()
+                .unwrap();
+            if measured == measurable {
+                break;
+            }
+            assert!(
+                started.elapsed().as_secs() < 300,
+                "{measured} of {measurable} images measured"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(500));
+        }
+        // and loaded: the index answers for all of them
+        let ranked: usize = self
+            .psql("SELECT count(*) FROM archive.image_feature WHERE features IS NOT NULL")
+            .trim()
+            .parse()
+            .unwrap();
+        let any =
+            self.psql("SELECT name FROM archive.image_feature WHERE features IS NOT NULL LIMIT 1");
+        let started = std::time::Instant::now();
+        loop {
+            let (status, body) = self.get(&format!("/similar/images?id={}&n=1", any.trim()));
+            if status == 200 && body.contains(&format!("\"indexed\":{ranked},")) {
+                return ranked;
+            }
+            assert!(started.elapsed().as_secs() < 60, "{status} {body}");
+            std::thread::sleep(std::time::Duration::from_millis(300));
+        }
+    }
+
     /// Runs SQL in the demo cluster with psql and returns its unaligned output.
     pub fn psql(&self, sql: &str) -> String {
         let out = Command::new("psql")
