@@ -23,6 +23,9 @@ CREATE TABLE archive.image_feature (
     plane          text NOT NULL CHECK (plane IN ('continuum', 'peak')),
     -- NULL when nothing in the image rises above its noise (then it is never ranked)
     features       real[],
+    -- which definition of the features measured it (vo-similarity's FEATURES_VERSION): rows
+    -- of another are measured again
+    features_version integer NOT NULL,
     thumbnail      bytea NOT NULL,
     measured_at    timestamptz NOT NULL DEFAULT now()
 );

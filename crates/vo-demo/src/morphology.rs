@@ -28,7 +28,8 @@ pub enum Class {
     Filament,
     /// A galaxy lensed into an arc on an Einstein ring.
     LensedArc,
-    /// A clumpy star-forming region: several compact clumps.
+    /// A clumpy star-forming region: several compact clumps in the diffuse gas of their
+    /// cloud.
     Clumpy,
     /// A mosaic of a field: sources spread over the whole map.
     MosaicField,
@@ -176,6 +177,8 @@ pub fn draw(rng: &mut ChaCha8Rng, category: &str, mosaic: bool) -> Morphology {
             m.radii.push(rng.gen_range(0.6..1.4)); // the arc's half-length, radians
         }
         Class::Clumpy => {
+            m.size = rng.gen_range(0.14..0.2);
+            m.axis_ratio = rng.gen_range(0.6..1.0);
             for _ in 0..rng.gen_range(5..=8) {
                 let (r, phi) = (rng.gen_range(0.06..0.3), rng.gen_range(0.0..2.0 * PI));
                 m.components
@@ -275,11 +278,21 @@ impl Morphology {
                 let along = gauss(phi * phi, half / 2.0);
                 gauss((r - self.size).powi(2), 0.015) * (0.25 + 0.75 * along)
             }
-            Class::Clumpy | Class::MosaicField => self
-                .components
-                .iter()
-                .map(|(cx, cy, s)| gauss((x - cx).powi(2) + (y - cy).powi(2), *s))
-                .sum(),
+            Class::Clumpy | Class::MosaicField => {
+                let clumps: f64 = self
+                    .components
+                    .iter()
+                    .map(|(cx, cy, s)| gauss((x - cx).powi(2) + (y - cy).powi(2), *s))
+                    .sum();
+                // a star-forming region's clumps sit in the diffuse gas of their cloud; a
+                // field's sources are apart on empty sky
+                let cloud = if self.class == Class::Clumpy {
+                    0.45 * gauss(u * u + (v / self.axis_ratio).powi(2), self.size)
+                } else {
+                    0.0
+                };
+                clumps + cloud
+            }
         }
     }
 

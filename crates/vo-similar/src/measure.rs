@@ -8,7 +8,7 @@ use crate::images::{ImageInfo, ImageSet, SimilarImages};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use vo_archive::ProductName;
-use vo_similarity::{features, ImageIndex};
+use vo_similarity::{features, ImageIndex, FEATURES_VERSION};
 
 /// The thumbnails' side, pixels.
 pub const THUMBNAIL: usize = 32;
@@ -93,9 +93,9 @@ async fn record(
     for m in measured {
         written += client
             .execute(
-                "INSERT INTO archive.image_feature (name, member_ous_uid, plane, features, thumbnail) \
-                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (name) DO NOTHING",
-                &[&m.name, &m.member_ous_uid, &m.plane, &m.features, &m.thumbnail],
+                "INSERT INTO archive.image_feature (name, member_ous_uid, plane, features, features_version, thumbnail) \
+                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (name) DO NOTHING",
+                &[&m.name, &m.member_ous_uid, &m.plane, &m.features, &FEATURES_VERSION, &m.thumbnail],
             )
             .await?;
     }
@@ -105,6 +105,14 @@ async fn record(
 /// One pass over the images not measured yet; returns how many were recorded.
 async fn measure_pass(pool: &vo_db::Pool, data_dir: &Path) -> Result<u64, String> {
     let client = pool.get().await.map_err(|e| e.to_string())?;
+    // what an earlier definition of the features measured is measured again
+    client
+        .execute(
+            "DELETE FROM archive.image_feature WHERE features_version <> $1",
+            &[&FEATURES_VERSION],
+        )
+        .await
+        .map_err(|e| e.to_string())?;
     let mut after = String::new();
     let mut recorded = 0;
     loop {
@@ -135,8 +143,9 @@ async fn load(pool: &vo_db::Pool) -> Result<ImageSet, String> {
         .query(
             "SELECT i.name, i.member_ous_uid, m.project_code, i.plane, i.features \
              FROM archive.image_feature i JOIN archive.member_ous m ON m.uid = i.member_ous_uid \
-             WHERE i.features IS NOT NULL AND m.release_date <= now() ORDER BY i.name",
-            &[],
+             WHERE i.features IS NOT NULL AND i.features_version = $1 AND m.release_date <= now() \
+             ORDER BY i.name",
+            &[&FEATURES_VERSION],
         )
         .await
         .map_err(|e| e.to_string())?;

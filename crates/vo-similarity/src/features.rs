@@ -1,9 +1,11 @@
 //! Image morphology as a vector that rotations, flips, shifts and rescaling leave alone
-//! (hand-built): the image in units of its robust noise, asinh-stretched, faint pixels (< 3σ)
-//! left out; centred on its flux-weighted centroid; sampled on rings out to 3 × R50 (the
-//! radius holding half the flux), so that its size drops out; then the ring profile, the
-//! angular power of the rings (Fourier harmonics 1–6: their magnitudes, which rotations and
-//! flips leave alone), concentration, asymmetry, Gini, and the size relative to the beam.
+//! (hand-built): pixels below 3σ of the robust noise left out, the rest asinh-stretched
+//! relative to the peak (so that the same shape under more or less noise looks alike);
+//! centred on the flux-weighted centroid; sampled on rings out to 1.75 × R50 (the radius
+//! holding half the flux), so that its size drops out; then the ring profile, the angular
+//! power of bands of rings (Fourier harmonics 1–6: their magnitudes, which turns and flips
+//! leave alone), and whole-image measures: concentration, asymmetry, Gini, size against the
+//! beam, the pieces above 5σ and their spread, and the axis ratio.
 
 use std::f64::consts::PI;
 
@@ -18,15 +20,29 @@ pub(crate) const BANDS: usize = 4;
 /// beam, pieces, their spread) counts than one ring or harmonic.
 pub(crate) const SCALAR_WEIGHT: f32 = 3.0;
 
+/// The asinh stretch's knee: brightness this many times below the peak is shown on a
+/// linear scale, brighter on a logarithmic one.
+const STRETCH: f64 = 10.0;
+
+/// How far out the rings reach, in R50.
+const REACH: f64 = 1.75;
+
 /// The narrowest beam an image can show (FWHM, pixels).
 const NYQUIST_PIXELS: f64 = 2.0;
 
-/// The length of a feature vector.
-pub const FEATURES: usize = RINGS + BANDS * HARMONICS + 6;
+/// Which definition of the features this is: vectors measured under another are not
+/// comparable and must be measured again.
+pub const FEATURES_VERSION: i32 = 2;
 
-/// The pieces of an image above 5σ (8-connected), each as (flux, x, y) of its centroid.
-fn pieces(s: &[f64], width: usize, height: usize) -> Vec<(f64, f64, f64)> {
-    let threshold = (5.0f64 / 3.0).asinh();
+/// The length of a feature vector.
+pub const FEATURES: usize = RINGS + BANDS * HARMONICS + SCALARS;
+
+/// The whole-image measures: concentration, asymmetry, Gini, size against the beam, pieces,
+/// their spread, and the axis ratio.
+pub(crate) const SCALARS: usize = 7;
+
+/// The pieces of a stretched image above `threshold` (8-connected), each as (flux, x, y) of its centroid.
+fn pieces(s: &[f64], width: usize, height: usize, threshold: f64) -> Vec<(f64, f64, f64)> {
     let mut seen = vec![false; s.len()];
     let mut out = Vec::new();
     let mut stack = Vec::new();
@@ -83,13 +99,19 @@ pub fn features(pixels: &[f32], width: usize, height: usize, beam_pixels: f64) -
     let centre = median(&mut finite);
     let mut deviations: Vec<f64> = finite.iter().map(|v| (v - centre).abs()).collect();
     let sigma = (1.4826 * median(&mut deviations)).max(f64::MIN_POSITIVE);
-    // in noise units, asinh-stretched, below 3σ left out
+    // above 3σ, asinh-stretched relative to the peak (so that the same shape measured with
+    // more or less noise, or noise smoothed by resampling, looks the same); the rest left out
+    let peak = finite.iter().fold(f64::MIN, |a, b| a.max(*b)) - centre;
+    if peak <= 3.0 * sigma {
+        return None;
+    }
+    let knee = peak / STRETCH;
     let s: Vec<f64> = pixels
         .iter()
         .map(|&v| {
-            let x = (v as f64 - centre) / sigma;
-            if v.is_finite() && x >= 3.0 {
-                (x / 3.0).asinh()
+            let x = v as f64 - centre;
+            if v.is_finite() && x >= 3.0 * sigma {
+                (x / knee).asinh()
             } else {
                 0.0
             }
@@ -144,7 +166,7 @@ pub fn features(pixels: &[f32], width: usize, height: usize, beam_pixels: f64) -
     };
     let mut rings = [[0.0f64; ANGLES]; RINGS];
     for (k, ring) in rings.iter_mut().enumerate() {
-        let r = (k as f64 + 0.5) / RINGS as f64 * 3.0 * r50;
+        let r = (k as f64 + 0.5) / RINGS as f64 * REACH * r50;
         for (j, value) in ring.iter_mut().enumerate() {
             let theta = 2.0 * PI * j as f64 / ANGLES as f64;
             *value = sample(cx + r * theta.cos(), cy + r * theta.sin());
@@ -200,7 +222,7 @@ pub fn features(pixels: &[f32], width: usize, height: usize, beam_pixels: f64) -
     // than two pixels, its Nyquist limit, whatever its beam)
     let resolved = (r50 / beam_pixels.max(NYQUIST_PIXELS)).ln();
     // how many pieces hold a tenth of the flux or more, and how far apart they lie (in R50)
-    let found = pieces(&s, width, height);
+    let found = pieces(&s, width, height, (5.0 * sigma / knee).asinh());
     let flux_above: f64 = found
         .iter()
         .map(|p| p.0)
@@ -220,6 +242,7 @@ pub fn features(pixels: &[f32], width: usize, height: usize, beam_pixels: f64) -
         resolved as f32,
         (major.len() as f64).ln_1p() as f32,
         spread as f32,
+        crate::moments::axis_ratio(&s, width, cx, cy) as f32,
     ]);
     Some(out)
 }

@@ -95,8 +95,7 @@ impl ImageIndex {
         for s in &mut spread {
             *s = s.sqrt().max(1e-6);
         }
-        // the six whole-image measures weigh as much as a band of harmonics: each counts
-        // three times a profile ring or a harmonic
+        // each whole-image measure counts three times a profile ring or a harmonic
         for s in &mut spread[RINGS + BANDS * HARMONICS..] {
             *s /= SCALAR_WEIGHT as f64;
         }

@@ -16,9 +16,10 @@
 mod features;
 mod groups;
 mod image_index;
+mod moments;
 mod projects;
 
-pub use features::{features, FEATURES};
+pub use features::{features, FEATURES, FEATURES_VERSION};
 pub use groups::{groups, Group};
 pub use image_index::{ImageIndex, Unit};
 pub use projects::{ProjectIndex, ProjectText, Similar};

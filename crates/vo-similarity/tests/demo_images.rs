@@ -44,7 +44,8 @@ fn the_demo_images_most_like_each_share_its_class() {
         }
     }
     paths.sort();
-    let (mut index, mut classes) = (ImageIndex::new(), Vec::new());
+    // (name, class, features, peak signal-to-noise)
+    let mut measured = Vec::new();
     for path in &paths {
         let name = path.file_name().unwrap().to_str().unwrap();
         let Some(named) = ProductName::parse(name).filter(|n| !n.calibrator) else {
@@ -62,28 +63,55 @@ fn the_demo_images_most_like_each_share_its_class() {
             &plane.pixels,
             plane.width,
             plane.height,
-            if std::env::var("FIXED_BEAM").is_ok() {
-                0.02 * 2.355 * plane.width as f64
-            } else {
-                plane.beam_pixels.unwrap_or(2.0)
-            },
+            plane.beam_pixels.unwrap_or(0.0),
         ) else {
             continue;
         };
-        index.add(name, &f);
-        classes.push(class.to_string());
+        measured.push((
+            name.to_string(),
+            class.to_string(),
+            f,
+            peak_snr(&plane.pixels),
+        ));
     }
     let order: Vec<String> = vo_demo::CLASSES
         .iter()
         .map(|c| c.name().to_string())
         .collect();
-    let scores = common::score(&mut index, &classes, &order);
-    let (report, mean) = common::report(&scores);
-    println!(
-        "{} continuum images\n{report}\nmean precision@10 {mean:.3}",
-        classes.len()
-    );
-    assert!(classes.len() > 200, "{}", classes.len());
-    // measured floor: 0.78 mean; the target is 0.8 for every class (see the README)
-    assert!(mean >= 0.75, "{report}");
+    let mut means = Vec::new();
+    for (what, least) in [("all", 0.0), ("peak at least 10σ", 10.0)] {
+        let (mut index, mut classes) = (ImageIndex::new(), Vec::new());
+        for (name, class, f, snr) in &measured {
+            if *snr >= least {
+                index.add(name.clone(), f);
+                classes.push(class.clone());
+            }
+        }
+        let scores = common::score(&mut index, &classes, &order);
+        let (report, mean) = common::report(&scores);
+        println!(
+            "{} continuum images, {what}\n{report}\nmean precision@10 {mean:.3}\n",
+            classes.len()
+        );
+        assert!(classes.len() > 150, "{}", classes.len());
+        means.push(mean);
+    }
+    // measured floors (0.879 over all, 0.890 over the brighter); the target is 0.8 for every
+    // class, which Gaussians and ringed disks miss here: see the README
+    assert!(means[0] >= 0.85 && means[1] >= 0.86, "{means:?}");
+}
+
+/// The brightest pixel over the robust noise (median absolute deviation).
+fn peak_snr(pixels: &[f32]) -> f64 {
+    let mut finite: Vec<f64> = pixels
+        .iter()
+        .filter(|v| v.is_finite())
+        .map(|v| *v as f64)
+        .collect();
+    finite.sort_by(f64::total_cmp);
+    let median = finite[finite.len() / 2];
+    let mut deviations: Vec<f64> = finite.iter().map(|v| (v - median).abs()).collect();
+    deviations.sort_by(f64::total_cmp);
+    let sigma = 1.4826 * deviations[deviations.len() / 2];
+    (finite[finite.len() - 1] - median) / sigma
 }

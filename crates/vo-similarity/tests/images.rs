@@ -10,6 +10,9 @@ use vo_demo::{Class, Morphology, CLASSES};
 use vo_similarity::{features, ImageIndex};
 
 const N: usize = 96;
+/// The size the originals are drawn at: room around the shape, so that the image 1.5 times
+/// larger still holds most of it.
+const ORIGINAL: f64 = 0.6;
 /// The beam (FWHM, pixels) the shapes are drawn with: a point source's width.
 const BEAM: f64 = 0.02 * N as f64 * 2.355;
 
@@ -75,9 +78,8 @@ fn similar_images_share_their_shape_class() {
         .map(|s| s.precision_at_10)
         .fold(1.0f64, f64::min);
     println!("{report}\nmean precision@10 {mean:.3}");
-    // measured floors: the target is 0.8 for every class, which the clumpy regions and the
-    // mosaic fields (both several compact pieces) miss so far; see the README
-    assert!(mean >= 0.85 && worst >= 0.7, "{report}");
+    // the target: 0.8 for every class (measured: 0.97 mean, 0.85 the worst)
+    assert!(mean >= 0.95 && worst >= 0.8, "{report}");
 }
 
 /// The same image turned by `angle`, mirrored, shifted by `shift` pixels and scaled by
@@ -117,16 +119,14 @@ fn transformed(pixels: &[f32], angle: f64, shift: (f64, f64), scale: f64) -> Vec
 #[test]
 fn a_turned_flipped_shifted_rescaled_image_ranks_near_its_original() {
     let mut rng = ChaCha8Rng::seed_from_u64(11);
-    // the originals leave room around the shape (drawn at 0.6 of the frame), so that the
-    // image 1.5 times larger still holds it
     let originals: Vec<Vec<f32>> = CLASSES
         .iter()
         .flat_map(|class| (0..10).map(move |k| Morphology::example(*class, 2000 + k)))
-        .map(|shape| image(&shape, &mut rng, 0.0, false, (0.0, 0.0), 0.6))
+        .map(|shape| image(&shape, &mut rng, 0.0, false, (0.0, 0.0), ORIGINAL))
         .collect();
     let plain: Vec<Vec<f32>> = originals
         .iter()
-        .map(|p| features(p, N, N, BEAM * 0.6).unwrap())
+        .map(|p| features(p, N, N, BEAM * ORIGINAL).unwrap())
         .collect();
     let mut ranks = Vec::new();
     // images of other classes ranked above the original (same-class shapes, such as point
@@ -134,7 +134,7 @@ fn a_turned_flipped_shifted_rescaled_image_ranks_near_its_original() {
     let mut others_above = Vec::new();
     for (i, pixels) in originals.iter().enumerate().step_by(3) {
         let turned = transformed(pixels, 37f64.to_radians(), (4.0, -3.0), 1.5);
-        let turned = features(&turned, N, N, BEAM * 0.9).unwrap();
+        let turned = features(&turned, N, N, BEAM * ORIGINAL * 1.5).unwrap();
         let mut index = ImageIndex::new();
         for (j, f) in plain.iter().enumerate() {
             index.add(j.to_string(), f);
@@ -159,7 +159,8 @@ fn a_turned_flipped_shifted_rescaled_image_ranks_near_its_original() {
         "ranks of the originals: {ranks:?}; {in_top3} of {} in the top 3; other classes above the original: {others_above:?} ({clean} with at most 2)",
         ranks.len()
     );
-    assert!(in_top3 * 2 >= ranks.len(), "{ranks:?}");
-    // measured floors (the target is every original in the top 3; see the README)
-    assert!(clean * 10 >= ranks.len() * 7, "{others_above:?}");
+    // measured floors: 28 of 34 in the top 3, 31 with at most two images of other classes
+    // above (the target is every original in the top 3; see the README)
+    assert!(in_top3 * 10 >= ranks.len() * 8, "{ranks:?}");
+    assert!(clean * 10 >= ranks.len() * 9, "{others_above:?}");
 }

@@ -9,6 +9,8 @@ pub struct ClassScore {
     pub images: usize,
     pub precision_at_10: f64,
     pub mean_average_precision: f64,
+    /// The other class most often among the ten, and its share of them.
+    pub confused_with: Option<(String, f64)>,
 }
 
 /// Scores `index`, whose image `i` has class `classes[i]`, over the classes in `order`.
@@ -22,8 +24,14 @@ pub fn score(index: &mut ImageIndex, classes: &[String], order: &[String]) -> Ve
             continue;
         }
         let (mut precision, mut average_precision) = (0.0, 0.0);
+        let mut others: std::collections::HashMap<&str, usize> = Default::default();
         for &i in &mine {
             let ranked = index.similar(&[i], classes.len() - 1);
+            for (j, _) in ranked.iter().take(10) {
+                if &classes[*j] != class {
+                    *others.entry(classes[*j].as_str()).or_default() += 1;
+                }
+            }
             let hits = ranked
                 .iter()
                 .take(10)
@@ -44,6 +52,10 @@ pub fn score(index: &mut ImageIndex, classes: &[String], order: &[String]) -> Ve
             images: mine.len(),
             precision_at_10: precision / mine.len() as f64,
             mean_average_precision: average_precision / mine.len() as f64,
+            confused_with: others
+                .into_iter()
+                .max_by_key(|(c, n)| (*n, std::cmp::Reverse(*c)))
+                .map(|(c, n)| (c.to_string(), n as f64 / (10 * mine.len()) as f64)),
         });
     }
     out
@@ -55,8 +67,15 @@ pub fn report(scores: &[ClassScore]) -> (String, f64) {
         .iter()
         .map(|s| {
             format!(
-                "{:28} {:5} images  precision@10 {:.2}  mAP {:.2}",
-                s.class, s.images, s.precision_at_10, s.mean_average_precision
+                "{:28} {:5} images  precision@10 {:.2}  mAP {:.2}{}",
+                s.class,
+                s.images,
+                s.precision_at_10,
+                s.mean_average_precision,
+                s.confused_with
+                    .as_ref()
+                    .map(|(c, share)| format!("  (then {c}: {share:.2})"))
+                    .unwrap_or_default()
             )
         })
         .collect();
