@@ -107,6 +107,9 @@ fn channels_of(w: &Spw, channels: usize) -> (f64, f64) {
     (w.lo_ghz + step / 2.0, step)
 }
 
+/// The pixels across the beam's major axis of an image whose beam is coarse for its field.
+const PIXELS_PER_BEAM: f64 = 5.0;
+
 fn image_wcs(
     m: &MemberOus,
     source: &Source,
@@ -114,9 +117,11 @@ fn image_wcs(
     pixels: usize,
     channels: usize,
 ) -> ImageWcs {
-    let pixel = source.fov * 1.15 / pixels as f64;
-    let (first, step) = channels_of(spw, channels);
     let beam = m.resolution_arcsec / 3600.0;
+    // the field and a little more; but a beam wider than PIXELS_PER_BEAM pixels is sampled by
+    // that many, as ALMA's pipeline chooses its cell size (the image then reaches further)
+    let pixel = (source.fov * 1.15 / pixels as f64).max(beam * 1.1 / PIXELS_PER_BEAM);
+    let (first, step) = channels_of(spw, channels);
     ImageWcs {
         celestial: CelestialWcs {
             projection: Projection::Sin,
@@ -136,6 +141,12 @@ fn image_wcs(
         shape: vec![pixels, pixels, channels, 1],
         beam: Some((beam * 1.1, beam * 0.9)),
     }
+}
+
+/// The beam's major axis (FWHM) in pixels of an image.
+fn beam_in_pixels(wcs: &ImageWcs) -> f64 {
+    wcs.beam
+        .map_or(0.0, |(major, _)| major / wcs.celestial.cdelt.1.abs())
 }
 
 /// The standard normal cumulative distribution (Abramowitz & Stegun 7.1.26 for erf,
@@ -185,6 +196,7 @@ fn pixels(
     rng: &mut ChaCha8Rng,
     emission: &Emission,
     shape: &Morphology,
+    beam_pixels: f64,
     size: usize,
     first_ghz: f64,
     step_ghz: f64,
@@ -197,7 +209,7 @@ fn pixels(
         n / 2.0 + rng.gen_range(-8.0..8.0) * scale,
     );
     let line_width = 2.0 * scale;
-    let continuum_map = shape.render(size);
+    let continuum_map = shape.observed(size, beam_pixels);
     let noise = 0.0005;
     let mut data = Vec::with_capacity(size * size * channels);
     for k in 0..channels {
@@ -386,6 +398,7 @@ fn products(seed: u64, p: &Project, m: &MemberOus, pixels_too: bool) -> Vec<Prod
                     &mut rng,
                     &emission,
                     &shape,
+                    beam_in_pixels(&wcs),
                     size.cube_pixels,
                     first,
                     step,
@@ -419,6 +432,7 @@ fn products(seed: u64, p: &Project, m: &MemberOus, pixels_too: bool) -> Vec<Prod
                 &mut rng,
                 &continuum,
                 &shape,
+                beam_in_pixels(&wcs),
                 size.image_pixels,
                 first,
                 step,
@@ -456,6 +470,7 @@ fn products(seed: u64, p: &Project, m: &MemberOus, pixels_too: bool) -> Vec<Prod
                 &mut rng,
                 &emission,
                 &Morphology::point(),
+                beam_in_pixels(&wcs),
                 size.cube_pixels,
                 first,
                 step,

@@ -96,9 +96,9 @@ fn the_demo_images_most_like_each_share_its_class() {
         assert!(classes.len() > 150, "{}", classes.len());
         means.push(mean);
     }
-    // measured floors (0.879 over all, 0.890 over the brighter); the target is 0.8 for every
-    // class, which Gaussians and ringed disks miss here: see the README
-    assert!(means[0] >= 0.85 && means[1] >= 0.86, "{means:?}");
+    // measured floors (0.888 over all, 0.890 over the brighter); the target is 0.8 for every
+    // class, which spirals, clumpy regions and ringed disks miss here: see the README
+    assert!(means[0] >= 0.86 && means[1] >= 0.86, "{means:?}");
 }
 
 /// The brightest pixel over the robust noise (median absolute deviation).
