@@ -4,13 +4,13 @@
 -- science keywords and category), computed when the project is indexed; served by TAP as
 -- alma.similar_project (schema/similar_project.toml).
 CREATE TABLE alma.similar_project (
-    project_code    text NOT NULL REFERENCES archive.project(code) ON DELETE CASCADE,
+    proposal_code   text NOT NULL REFERENCES archive.project(code) ON DELETE CASCADE,
     similar_rank    integer NOT NULL CHECK (similar_rank >= 1),
-    similar_code    text NOT NULL REFERENCES archive.project(code) ON DELETE CASCADE,
+    similar_proposal_code    text NOT NULL REFERENCES archive.project(code) ON DELETE CASCADE,
     similarity      double precision NOT NULL,
-    PRIMARY KEY (project_code, similar_rank)
+    PRIMARY KEY (proposal_code, similar_rank)
 );
-CREATE INDEX ON alma.similar_project (similar_code);
+CREATE INDEX ON alma.similar_project (similar_proposal_code);
 
 -- The morphology of every released science image (a continuum image, or a cube's peak map,
 -- moment 8): its feature vector (vo-similarity's `features`, rotation-, flip-, shift- and
@@ -27,6 +27,8 @@ CREATE TABLE archive.image_feature (
     -- of another are measured again
     features_version integer NOT NULL,
     thumbnail      bytea NOT NULL,
+    -- the file's checksum when measured: a file replaced since is measured again
+    file_sha256    text,
     measured_at    timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX ON archive.image_feature (member_ous_uid);

@@ -19,6 +19,24 @@ pub struct Config {
     pub quotas: vo_uws_service::Quotas,
     pub catalogue: CatalogueConfig,
     pub names: NamesConfig,
+    pub similarity: SimilarityConfig,
+}
+
+/// Similar projects and images (`/similar/…`).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct SimilarityConfig {
+    /// How often new projects are indexed and new, released or replaced images measured,
+    /// seconds.
+    pub refresh_seconds: u64,
+}
+
+impl Default for SimilarityConfig {
+    fn default() -> Self {
+        SimilarityConfig {
+            refresh_seconds: 600,
+        }
+    }
 }
 
 /// The name resolver (`/resolve`, `/sesame`).

@@ -184,14 +184,14 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     vo_similar::start_indexing(
         similar_projects.clone(),
         pool.get_ref().clone(),
-        std::time::Duration::from_secs(config.names.refresh_seconds.max(1)),
+        std::time::Duration::from_secs(config.similarity.refresh_seconds.max(1)),
     );
     let similar_images = vo_similar::SimilarImages::default();
     vo_similar::start_measuring(
         similar_images.clone(),
         pool.get_ref().clone(),
         config.data.dir.clone(),
-        std::time::Duration::from_secs(config.names.refresh_seconds.max(1)),
+        std::time::Duration::from_secs(config.similarity.refresh_seconds.max(1)),
     );
     let address = web::Data::new(config.service_address()?);
     let body_deadline = web::Data::new(vo_endpoint::BodyDeadline(std::time::Duration::from_secs(

@@ -2,7 +2,8 @@
 //! (a continuum image, or a cube's peak map) gets its morphology features and a thumbnail in
 //! `archive.image_feature`; the index the endpoint ranks with is loaded from that table.
 //! Files made on first access are measured once they are made; proprietary ones once they
-//! are released; calibrators are recorded unranked.
+//! are released; a file replaced (another checksum) again; calibrators are recorded
+//! unranked.
 
 use crate::images::{ImageInfo, ImageSet, SimilarImages};
 use std::path::{Path, PathBuf};
@@ -16,17 +17,19 @@ pub const THUMBNAIL: usize = 32;
 /// Images measured per round (then written, then the next round).
 const ROUND: i64 = 200;
 
-/// An image to measure: its name, member OUS and file.
+/// An image to measure: its name, member OUS, file and checksum.
 struct Pending {
     name: String,
     member_ous_uid: String,
     path: String,
+    sha256: Option<String>,
 }
 
 /// What measuring an image gives.
 struct Measured {
     name: String,
     member_ous_uid: String,
+    sha256: Option<String>,
     plane: &'static str,
     features: Option<Vec<f32>>,
     thumbnail: Vec<u8>,
@@ -38,11 +41,12 @@ async fn pending(
 ) -> Result<Vec<Pending>, tokio_postgres::Error> {
     Ok(client
         .query(
-            "SELECT f.name, f.member_ous_uid, f.path FROM archive.file f \
+            "SELECT f.name, f.member_ous_uid, f.path, f.sha256 FROM archive.file f \
              JOIN archive.member_ous m ON m.uid = f.member_ous_uid \
              WHERE f.kind = 'product' AND f.content_type = 'application/fits' \
                AND f.path IS NOT NULL AND f.name > $1 AND m.release_date <= now() \
-               AND NOT EXISTS (SELECT 1 FROM archive.image_feature i WHERE i.name = f.name) \
+               AND NOT EXISTS (SELECT 1 FROM archive.image_feature i WHERE i.name = f.name \
+                               AND i.file_sha256 IS NOT DISTINCT FROM f.sha256) \
                AND NOT EXISTS (SELECT 1 FROM archive.files_on_access a \
                                WHERE a.member_ous_uid = f.member_ous_uid AND a.made_at IS NULL) \
              ORDER BY f.name LIMIT $2",
@@ -54,6 +58,7 @@ async fn pending(
             name: r.get(0),
             member_ous_uid: r.get(1),
             path: r.get(2),
+            sha256: r.get(3),
         })
         .collect())
 }
@@ -75,6 +80,7 @@ fn measure(data_dir: &Path, image: Pending) -> Option<Measured> {
     Some(Measured {
         name: image.name,
         member_ous_uid: image.member_ous_uid,
+        sha256: image.sha256,
         plane: if plane.channels > 1 {
             "peak"
         } else {
@@ -93,9 +99,21 @@ async fn record(
     for m in measured {
         written += client
             .execute(
-                "INSERT INTO archive.image_feature (name, member_ous_uid, plane, features, features_version, thumbnail) \
-                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (name) DO NOTHING",
-                &[&m.name, &m.member_ous_uid, &m.plane, &m.features, &FEATURES_VERSION, &m.thumbnail],
+                "INSERT INTO archive.image_feature \
+                 (name, member_ous_uid, plane, features, features_version, thumbnail, file_sha256) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (name) DO UPDATE \
+                 SET plane = excluded.plane, features = excluded.features, \
+                     features_version = excluded.features_version, thumbnail = excluded.thumbnail, \
+                     file_sha256 = excluded.file_sha256, measured_at = now()",
+                &[
+                    &m.name,
+                    &m.member_ous_uid,
+                    &m.plane,
+                    &m.features,
+                    &FEATURES_VERSION,
+                    &m.thumbnail,
+                    &m.sha256,
+                ],
             )
             .await?;
     }

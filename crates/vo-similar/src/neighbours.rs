@@ -18,7 +18,7 @@ async fn without_list(
     Ok(client
         .query(
             "SELECT code FROM archive.project p \
-             WHERE NOT EXISTS (SELECT 1 FROM alma.similar_project s WHERE s.project_code = p.code) \
+             WHERE NOT EXISTS (SELECT 1 FROM alma.similar_project s WHERE s.proposal_code = p.code) \
              ORDER BY code",
             &[],
         )
@@ -93,10 +93,10 @@ pub async fn write_lists(
         // reader never finds a project without its list
         client
             .execute(
-                "INSERT INTO alma.similar_project (project_code, similar_rank, similar_code, similarity) \
+                "INSERT INTO alma.similar_project (proposal_code, similar_rank, similar_proposal_code, similarity) \
                  SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::float8[]) \
-                 ON CONFLICT (project_code, similar_rank) DO UPDATE \
-                 SET similar_code = excluded.similar_code, similarity = excluded.similarity",
+                 ON CONFLICT (proposal_code, similar_rank) DO UPDATE \
+                 SET similar_proposal_code = excluded.similar_proposal_code, similarity = excluded.similarity",
                 &[&from, &rank, &to, &score],
             )
             .await
@@ -104,8 +104,8 @@ pub async fn write_lists(
         client
             .execute(
                 "DELETE FROM alma.similar_project s \
-                 WHERE s.project_code = ANY ($1) AND s.similar_rank > \
-                       (SELECT count(*) FROM unnest($2::text[]) AS f(code) WHERE f.code = s.project_code)",
+                 WHERE s.proposal_code = ANY ($1) AND s.similar_rank > \
+                       (SELECT count(*) FROM unnest($2::text[]) AS f(code) WHERE f.code = s.proposal_code)",
                 &[&batch, &from],
             )
             .await

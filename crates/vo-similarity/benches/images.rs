@@ -2,6 +2,7 @@
 //! largest groups, then the 1,000 most like three selected images together — what the page
 //! asks when a user opens a similar set and selects three. Run:
 //! `cargo bench -p vo-similarity --bench images`. Target: ≤ 100 ms for the whole.
+//! `VO_BENCH_IMAGES=1000000` measures ALMA's scale instead.
 //!
 //! The vectors: 2,000 measured from drawn images of the demo's ten shape classes (noise,
 //! random turns and flips, as the demo draws them), each repeated 50 times with its
@@ -45,7 +46,11 @@ fn bench(c: &mut Criterion) {
         }
     }
     let mut index = ImageIndex::new();
-    for (k, f) in measured.iter().cycle().take(100_000).enumerate() {
+    let images: usize = std::env::var("VO_BENCH_IMAGES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(100_000);
+    for (k, f) in measured.iter().cycle().take(images).enumerate() {
         let jittered: Vec<f32> = f
             .iter()
             .map(|x| x * (1.0 + 0.05 * rng.gen_range(-1.0f32..1.0)))

@@ -79,7 +79,7 @@ fn similar_projects_find_the_planted_relatives() {
     );
     // the same ranking from ADQL, once the server has written every project's list
     let started = std::time::Instant::now();
-    while server.psql("SELECT count(DISTINCT project_code) = (SELECT count(*) FROM archive.project) FROM alma.similar_project").trim() != "t" {
+    while server.psql("SELECT count(DISTINCT proposal_code) = (SELECT count(*) FROM archive.project) FROM alma.similar_project").trim() != "t" {
         assert!(started.elapsed().as_secs() < 60, "alma.similar_project is not filled");
         std::thread::sleep(std::time::Duration::from_millis(300));
     }
@@ -90,7 +90,7 @@ fn similar_projects_find_the_planted_relatives() {
             ("FORMAT", "csv"),
             (
                 "QUERY",
-                &format!("SELECT similar_code FROM alma.similar_project WHERE project_code = '{code}' ORDER BY similar_rank"),
+                &format!("SELECT similar_proposal_code FROM alma.similar_project WHERE proposal_code = '{code}' ORDER BY similar_rank"),
             ),
         ],
     );
@@ -126,7 +126,7 @@ fn dot(a: &serde_json::Value, b: &serde_json::Value) -> f64 {
 
 #[test]
 fn similar_images_rank_the_demo_by_shape() {
-    let server = DemoServer::start_full(1500, 0, "");
+    let server = DemoServer::start_full(1500, 0, "[similarity]\nrefresh_seconds = 1\n");
     // every released science image is measured in the background when the server starts
     let ranked = server.images_measured();
     assert!(ranked > 500, "{ranked}");

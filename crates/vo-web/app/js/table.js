@@ -156,6 +156,16 @@ export class ResultTable {
       button.title = 'Show its footprint in the sky view';
       button.addEventListener('click', () => this.onLocate(r));
       locate.append(button);
+      if (this.view === 'observations' && this.onSimilarImages && r.science_observation !== 'F') {
+        // the archive's images most like this observation's
+        const alike = document.createElement('button');
+        alike.type = 'button';
+        alike.className = 'similar-images';
+        alike.textContent = '≈';
+        alike.title = 'Similar images';
+        alike.addEventListener('click', (e) => { e.stopPropagation(); this.onSimilarImages(r); });
+        locate.append(alike);
+      }
       tr.append(sel, locate);
       for (const c of columns) {
         const td = document.createElement('td');
@@ -178,16 +188,6 @@ export class ResultTable {
           more.title = 'Similar projects';
           more.addEventListener('click', (e) => { e.stopPropagation(); this.onSimilar(r.proposal_id, more); });
           td.append(' ', more);
-        }
-        if (c === 'target_name' && this.view === 'observations' && this.onSimilarImages && r.science_observation !== 'F') {
-          // the archive's images most like this observation's
-          const alike = document.createElement('button');
-          alike.type = 'button';
-          alike.className = 'similar-images';
-          alike.textContent = '≈';
-          alike.title = 'Similar images';
-          alike.addEventListener('click', (e) => { e.stopPropagation(); this.onSimilarImages(r); });
-          td.append(' ', alike);
         }
         if (NUMERIC.has(c)) td.classList.add('num');
         td.title = r[c] === null || r[c] === undefined ? '' : String(r[c]);
