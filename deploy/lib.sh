@@ -61,6 +61,33 @@ ensure_name_catalogue() {
     export VO_NAMES_CATALOGUE
 }
 
+# The spectral reference data (the line list and the ALMA site's atmosphere), written to the
+# directory $1 unless there: deploy/spectra.py reads them from the wheels of three PyPI
+# packages that pip downloads (spectralradex and memoir-lpd, MIT: LAMDA and CDMS/JPL line
+# data; deshima-sensitivity, MIT: the ALMA site's transmission). Exports VO_REFERENCE_DIR.
+SPECTRALRADEX_VERSION=1.1.5
+MEMOIR_VERSION=1.1
+DESHIMA_VERSION=0.4.2
+ensure_spectral_reference() {
+    local out=$1
+    if [ ! -s "$out/lines.tsv" ] || [ ! -s "$out/atmosphere.tsv" ]; then
+        ensure_packages python3-venv
+        [ -x .venv/bin/pip ] || python3 -m venv .venv
+        local wheels
+        wheels=$(mktemp -d)
+        .venv/bin/pip download -q --disable-pip-version-check --no-deps --only-binary=:all: \
+            --dest "$wheels" "spectralradex==$SPECTRALRADEX_VERSION" "memoir-lpd==$MEMOIR_VERSION" \
+            "deshima-sensitivity==$DESHIMA_VERSION"
+        mkdir -p "$out"
+        .venv/bin/python deploy/spectra.py "$wheels"/spectralradex-"$SPECTRALRADEX_VERSION"-*.whl \
+            "$wheels/memoir_lpd-$MEMOIR_VERSION-py3-none-any.whl" \
+            "$wheels/deshima_sensitivity-$DESHIMA_VERSION-py3-none-any.whl" "$out"
+        rm -rf "$wheels"
+    fi
+    VO_REFERENCE_DIR="$(realpath "$out")"
+    export VO_REFERENCE_DIR
+}
+
 # The web page's third-party code from npm (Aladin Lite, embedded by the build; playwright-core
 # for the page's browser test), as package-lock.json pins it.
 ensure_web_assets() {

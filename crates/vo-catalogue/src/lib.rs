@@ -152,6 +152,7 @@ impl Catalogue {
                 include_str!("../../../schema/source_velocity.toml"),
                 include_str!("../../../schema/object_in_footprint.toml"),
                 include_str!("../../../schema/similar_project.toml"),
+                include_str!("../../../schema/execution_block.toml"),
             ],
             include_str!("../../../schema/tap_schema.toml"),
         )
@@ -178,6 +179,7 @@ impl Catalogue {
         "source_velocity.toml",
         "object_in_footprint.toml",
         "similar_project.toml",
+        "execution_block.toml",
     ];
 
     /// A catalogue from the contents of the data tables' files (as [`Self::TABLE_FILES`] in

@@ -23,8 +23,11 @@ pub const RESOLVE: &str = "/resolve";
 /// The name resolver in CDS Sesame's formats (`/sesame/[-ox/]SNV?NAME`).
 pub const SESAME: &str = "/sesame";
 
-/// Similar projects (and, later, images).
+/// Similar projects and images.
 pub const SIMILAR: &str = "/similar";
+
+/// Spectral reference data: the line list and the atmosphere's transmission.
+pub const REFERENCE: &str = "/reference";
 
 /// A protocol's job list, inside its scope.
 pub const ASYNC: &str = "/async";

@@ -96,6 +96,11 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
         "0018_similarity.sql",
         include_str!("../../../schema/migrations/0018_similarity.sql"),
     ),
+    (
+        19,
+        "0019_weather.sql",
+        include_str!("../../../schema/migrations/0019_weather.sql"),
+    ),
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -286,7 +286,7 @@ pub const SCIENCE: &[Science] = &[
             "Asymptotic Giant Branch (AGB) stars",
         ],
         bands: &[3, 6, 7, 9],
-        lines: &["SiO(6-5)", "CO(3-2)", "HCN(4-3)", "SiS(19-18)"],
+        lines: &["SiO(6-5)", "CO(3-2)", "HCN(4-3)", "H13CN(4-3)"],
         line_width_kms: (20.0, 45.0),
         spectral_index: (1.6, 2.2),
         topic: "mass loss and dust formation around evolved stars",

@@ -21,6 +21,7 @@ mod model;
 mod morphology;
 mod on_access;
 mod rows;
+mod weather;
 
 pub use calibrators::{flux_histories, measured_ghz, FluxMeasurement, FluxModel};
 pub use files::{
@@ -35,3 +36,4 @@ pub use model::{
 pub use morphology::{Class, Morphology, CLASSES};
 pub use on_access::FilesOnAccess;
 pub use rows::obscore_rows;
+pub use weather::{pwv_limit_mm, pwv_mm};

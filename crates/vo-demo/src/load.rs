@@ -125,6 +125,8 @@ pub async fn load_archive(
                             s(&e.start_mjd.to_string()),
                             s(&e.end_mjd.to_string()),
                             s(e.qa0),
+                            s(&crate::weather::pwv_mm(archive.config.seed, &e.uid, m.band)
+                                .to_string()),
                         ]));
                     }
                 }
@@ -163,7 +165,7 @@ pub async fn load_archive(
     copy_insert(
         &tx,
         "archive.execution_block",
-        "uid, member_ous_uid, start_mjd, end_mjd, qa0_status",
+        "uid, member_ous_uid, start_mjd, end_mjd, qa0_status, pwv_mm",
         ebs,
     )
     .await?;

@@ -20,6 +20,16 @@ pub struct Config {
     pub catalogue: CatalogueConfig,
     pub names: NamesConfig,
     pub similarity: SimilarityConfig,
+    pub spectra: SpectraConfig,
+}
+
+/// Spectral reference data (`/reference/…`).
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct SpectraConfig {
+    /// The directory holding `lines.tsv` and `atmosphere.tsv` (written by
+    /// `deploy/spectra.py`); unset: `<data dir>/reference`.
+    pub reference: Option<PathBuf>,
 }
 
 /// Similar projects and images (`/similar/…`).

@@ -193,6 +193,13 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         config.data.dir.clone(),
         std::time::Duration::from_secs(config.similarity.refresh_seconds.max(1)),
     );
+    let reference = vo_reference::Reference::load(
+        &config
+            .spectra
+            .reference
+            .clone()
+            .unwrap_or_else(|| config.data.dir.join("reference")),
+    );
     let address = web::Data::new(config.service_address()?);
     let body_deadline = web::Data::new(vo_endpoint::BodyDeadline(std::time::Duration::from_secs(
         config.server.body_seconds.max(1),
@@ -251,6 +258,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
                 similar_projects.clone(),
                 similar_images.clone(),
             ))
+            .configure(vo_reference::configure(reference.clone()))
             .configure(vo_web::configure(web_page.clone()))
             .default_service(web::to(no_such_resource))
     })

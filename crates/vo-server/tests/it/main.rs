@@ -10,6 +10,7 @@ mod files_on_access;
 mod hostile;
 mod params_fuzz_regressions;
 mod random_rows;
+mod reference;
 mod resolve;
 mod security;
 mod sia2;

@@ -61,6 +61,10 @@ impl DemoServer {
             .tempdir_in("/tmp")
             .unwrap();
         std::fs::write(dir.path().join("voarchive.toml"), config).unwrap();
+        // the spectral reference data where the server looks for it (deploy/test writes it)
+        if let Ok(reference) = std::env::var("VO_REFERENCE_DIR") {
+            std::os::unix::fs::symlink(reference, dir.path().join("reference")).unwrap();
+        }
         let mut server = DemoServer {
             dir,
             db_port: free_port(),
