@@ -88,3 +88,25 @@ fn the_form_finds_targets_by_name_and_never_drops_a_constraint() {
     println!("{text}");
     assert!(text.contains("checks passed"), "{text}");
 }
+
+/// The spectral coverage view (conformance/web/spectra.mjs): every observation drawn, the
+/// atmosphere at the answer's median PWV, the lines at its median redshift (CO 2–1 in band 6
+/// for a nearby source), PWV and redshift changed by the user, zoom, the Lines filter, the
+/// searched frequency.
+#[test]
+fn the_spectral_view_shows_lines_and_atmosphere() {
+    std::env::var("VO_REFERENCE_DIR").expect(
+        "VO_REFERENCE_DIR names the spectral reference directory (deploy/test writes it with deploy/spectra.py)",
+    );
+    let server = DemoServer::start(3000, 0, "");
+    let artifacts = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../target/test-artifacts/web-spectra");
+    let text = run_with(
+        "node",
+        &server,
+        "web/spectra.mjs",
+        &[&artifacts.to_string_lossy()],
+    );
+    println!("{text}");
+    assert!(text.contains("checks passed"), "{text}");
+}

@@ -134,6 +134,16 @@ function gigahertz(text) {
   return number(m[1]) / (m[2].toLowerCase() === 'mhz' ? 1000 : 1);
 }
 
+/** The frequencies (GHz) a frequency field's value asks for: [{lo, hi}] (either may be null
+ *  for an open range); [] when it cannot be read. */
+export function searchedFrequencies(value) {
+  try {
+    return alternatives(value || '').map((alt) => parseInterval(alt, gigahertz));
+  } catch {
+    return [];
+  }
+}
+
 function frequencyCondition(value) {
   // a spectral window [em_min, em_max] (metres) covers the frequency or overlaps the range
   const conds = alternatives(value).map((alt) => {

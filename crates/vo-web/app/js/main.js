@@ -1,5 +1,5 @@
 // The query page: the form and its chips, the ADQL they make, and the views of the answer.
-import { GROUPS, FIELDS, FIELD, buildQuery, parseTargetList, targetsVOTable } from './constraints.js';
+import { GROUPS, FIELDS, FIELD, buildQuery, parseTargetList, searchedFrequencies, targetsVOTable } from './constraints.js';
 import { runQuery, syncUrl } from './tap.js';
 import { observations, projects, DEFAULT_COLUMNS } from './rows.js';
 import { ResultTable } from './table.js';
@@ -383,7 +383,7 @@ async function run(adql) {
     + (result.overflow ? ` — the first ${result.rows.length} only: narrow the query, or export it for all rows` : '');
   showView();
   sky.show(state.obs);
-  spectrum.show(state.obs);
+  spectrum.show(state.obs, { searched: searchedFrequencies(constraints().find((c) => c.key === 'frequency' && !c.off)?.value) });
   document.body.dataset.state = 'done';
   refineDelivery(state.obs);
 }
