@@ -157,14 +157,21 @@ fn ask(request: &HttpRequest, set: &ImageSet) -> Result<Ask, HttpResponse> {
     Ok(Ask { selected, n })
 }
 
+/// The loaded images and the question asked of them; or the refusal (not loaded yet, or a
+/// question that cannot be read).
 #[allow(clippy::result_large_err)]
-fn loaded(images: &SimilarImages) -> Result<Arc<ImageSet>, HttpResponse> {
-    images.current().ok_or_else(|| {
+fn question(
+    request: &HttpRequest,
+    images: &SimilarImages,
+) -> Result<(Arc<ImageSet>, Ask), HttpResponse> {
+    let set = images.current().ok_or_else(|| {
         json_failure(
             StatusCode::SERVICE_UNAVAILABLE,
             "the images are being measured for similarity; try again in a few seconds",
         )
-    })
+    })?;
+    let asked = ask(request, &set)?;
+    Ok((set, asked))
 }
 
 /// The selected images first (score 1), then the ranked ones: (index, score, selected).
@@ -204,12 +211,8 @@ pub async fn similar_images(
     request: HttpRequest,
     images: web::Data<SimilarImages>,
 ) -> HttpResponse {
-    let set = match loaded(&images) {
-        Ok(set) => set,
-        Err(refusal) => return refusal,
-    };
-    let ask = match ask(&request, &set) {
-        Ok(ask) => ask,
+    let (set, ask) = match question(&request, &images) {
+        Ok(asked) => asked,
         Err(refusal) => return refusal,
     };
     let format = match json_query_params(&request) {
@@ -358,12 +361,8 @@ pub async fn sheet(
     images: web::Data<SimilarImages>,
     pool: web::Data<vo_db::Pool>,
 ) -> HttpResponse {
-    let set = match loaded(&images) {
-        Ok(set) => set,
-        Err(refusal) => return refusal,
-    };
-    let ask = match ask(&request, &set) {
-        Ok(ask) => ask,
+    let (set, ask) = match question(&request, &images) {
+        Ok(asked) => asked,
         Err(refusal) => return refusal,
     };
     let names: Vec<String> = listing(&set, &ask)
