@@ -67,7 +67,7 @@ ensure_name_catalogue() {
 # data; deshima-sensitivity, MIT: the ALMA site's transmission). Exports VO_REFERENCE_DIR.
 SPECTRALRADEX_VERSION=1.1.5
 MEMOIR_VERSION=1.1
-DESHIMA_VERSION=0.4.2
+DESHIMA_VERSION=0.3.2
 ensure_spectral_reference() {
     local out=$1
     if [ ! -s "$out/lines.tsv" ] || [ ! -s "$out/atmosphere.tsv" ]; then

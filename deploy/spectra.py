@@ -16,7 +16,7 @@ transitions and [CII]/[CI] first; then the common isotopologues, dense-gas trace
 water; then the rest), within a tier by upper-level energy.
 
 atmosphere.tsv: the zenith transmission of the atmosphere over the ALMA site (Llano de
-Chajnantor, 5040 m) as deshima-sensitivity 0.4.2 (MIT) ships it (data/atm.csv, from ALMA's
+Chajnantor, 5040 m) as deshima-sensitivity 0.3.2 (MIT) ships it (data/atm.csv, from ALMA's
 atmosphere model page; 10-1000 GHz every 0.1 GHz for PWV 0.1, 0.25, 0.5, 1, 1.5 and 2 mm),
 kept from 30 to 950 GHz every 0.2 GHz. (The server interpolates the optical depth -ln T,
 which is linear in the water column, between the PWV columns and beyond them.)
