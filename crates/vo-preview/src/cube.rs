@@ -8,13 +8,13 @@ use vo_fits::{Header, ImageError, ImageHdu, ImageWcs, LinearAxis, MappedImage, S
 
 /// An image or cube: RA × Dec sky planes along an optional FREQ axis, the first plane of
 /// every other axis (Stokes) taken.
-pub(crate) struct Cube {
-    pub(crate) path: String,
+pub struct Cube {
+    pub path: String,
     /// Pixels along RA (NAXIS1) and Dec (NAXIS2).
-    pub(crate) nx: usize,
-    pub(crate) ny: usize,
+    pub nx: usize,
+    pub ny: usize,
     /// Planes along the spectral axis (1 for a continuum image).
-    pub(crate) channels: usize,
+    pub channels: usize,
     /// Samples between one channel plane and the next.
     channel_stride: usize,
     samples: Samples,
@@ -59,7 +59,7 @@ fn spectral_axis(
 }
 
 impl Cube {
-    pub(crate) fn open(path: &Path) -> Result<Cube, PreviewError> {
+    pub fn open(path: &Path) -> Result<Cube, PreviewError> {
         let name = path.display().to_string();
         let image = MappedImage::open(path, ImageHdu::FirstImage)?;
         let axes = image.axes();
@@ -78,17 +78,17 @@ impl Cube {
         })
     }
 
-    pub(crate) fn header(&self) -> &Header {
+    pub fn header(&self) -> &Header {
         self.image.header()
     }
 
-    pub(crate) fn wcs(&self) -> &ImageWcs {
+    pub fn wcs(&self) -> &ImageWcs {
         self.image.wcs()
     }
 
     /// Decodes `out.len()` consecutive samples of one channel plane, starting at sky pixel
     /// `first` (x + nx·y, 0-based) and running along rows.
-    pub(crate) fn read(&self, channel: usize, first: usize, out: &mut [f32]) {
+    pub fn read(&self, channel: usize, first: usize, out: &mut [f32]) {
         let size = self.samples.bytes();
         let start = (channel * self.channel_stride + first) * size;
         let bytes = &self.image.data()[start..start + out.len() * size];
@@ -96,12 +96,12 @@ impl Cube {
     }
 
     /// The frequency axis, if the image has one.
-    pub(crate) fn frequency_axis(&self) -> Option<&LinearAxis> {
+    pub fn frequency_axis(&self) -> Option<&LinearAxis> {
         self.wcs().spectral.as_ref()
     }
 
     /// A header string, trimmed; None when missing or empty.
-    pub(crate) fn text(&self, keyword: &str) -> Option<&str> {
+    pub fn text(&self, keyword: &str) -> Option<&str> {
         self.header()
             .str(keyword)
             .map(str::trim)

@@ -9,7 +9,8 @@
 //! a built-in bitmap font, and PNG encoding. The output is deterministic: the same file gives
 //! the same bytes, so a cache may compare them.
 //!
-//! Also: the plane other measures start from (the image, or a cube's peak map, with its
+//! Also: the cube reader and its maps (peak, median, a pixel's spectrum) for the analyses
+//! built on them (vo-admit's line survey); the plane other measures start from (the image, or a cube's peak map, with its
 //! beam in pixels), thumbnails of it and a contact sheet of many thumbnails in one PNG.
 //!
 //! Does not own: FITS headers, pixel decoding and WCS (`vo-fits`), HTTP, caching, or deciding which files
@@ -23,7 +24,7 @@ mod font;
 mod labels;
 mod layout;
 mod map_image;
-mod maps;
+pub mod maps;
 mod plane;
 mod scaling;
 mod spectrum_plot;
@@ -33,7 +34,7 @@ pub use error::PreviewError;
 pub use layout::{MapLayout, Zoom};
 pub use plane::{contact_sheet, sky_plane, SkyPlane};
 
-use cube::Cube;
+pub use cube::Cube;
 use map_image::MapText;
 use spectrum_plot::SpectrumText;
 use std::path::Path;

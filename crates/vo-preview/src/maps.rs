@@ -8,10 +8,10 @@ use crate::cube::Cube;
 /// A map of values per sky pixel, in FITS order: index x + nx·y with 0-based x along RA and
 /// y along Dec (y = 0 is FITS row 1, the southern edge for a north-up image).
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct SkyMap {
-    pub(crate) nx: usize,
-    pub(crate) ny: usize,
-    pub(crate) values: Vec<f32>,
+pub struct SkyMap {
+    pub nx: usize,
+    pub ny: usize,
+    pub values: Vec<f32>,
 }
 
 impl SkyMap {
@@ -39,7 +39,7 @@ impl SkyMap {
 const STRIP_SAMPLES: usize = 4 << 20;
 
 /// Per pixel the largest finite value over the channels.
-pub(crate) fn peak(cube: &Cube) -> SkyMap {
+pub fn peak(cube: &Cube) -> SkyMap {
     let mut values = vec![f32::NAN; cube.nx * cube.ny];
     let mut plane = vec![0.0f32; cube.nx * cube.ny];
     for channel in 0..cube.channels {
@@ -58,7 +58,7 @@ pub(crate) fn peak(cube: &Cube) -> SkyMap {
 
 /// Per pixel the median of the finite values over the channels. Reads runs of consecutive
 /// pixels with all their channels, so that memory stays bounded whatever the cube's size.
-pub(crate) fn median(cube: &Cube) -> SkyMap {
+pub fn median(cube: &Cube) -> SkyMap {
     let (pixels, channels) = (cube.nx * cube.ny, cube.channels);
     let mut values = vec![f32::NAN; pixels];
     let run = (STRIP_SAMPLES / channels).clamp(1, pixels);
@@ -106,7 +106,7 @@ fn median_of(values: &mut [f32]) -> f32 {
 }
 
 /// The values of 0-based sky pixel (x, y) in every channel.
-pub(crate) fn spectrum(cube: &Cube, x: usize, y: usize) -> Vec<f32> {
+pub fn spectrum(cube: &Cube, x: usize, y: usize) -> Vec<f32> {
     let mut out = vec![0.0f32; cube.channels];
     for (channel, value) in out.iter_mut().enumerate() {
         cube.read(channel, x + cube.nx * y, std::slice::from_mut(value));
