@@ -143,6 +143,19 @@ fn image_wcs(
     }
 }
 
+/// The velocity gradient across the line emission of `source`'s cubes, `pixels` wide (km/s
+/// per pixel along x and y): a rotating disk or galaxy turning at an angle drawn from the
+/// seed (apart from the archive's random stream), its velocity changing by 0.8 of the line
+/// width over four σ of the emitting source (lx, ly ± 2σ).
+pub fn velocity_gradient(seed: u64, m: &MemberOus, source: &Source, pixels: usize) -> (f64, f64) {
+    let mut rng =
+        ChaCha8Rng::seed_from_u64(seed_of(&format!("{}{}gradient", m.uid, source.name), seed));
+    let angle: f64 = rng.gen_range(0.0..std::f64::consts::TAU);
+    let sigma_pixels = 2.0 * pixels as f64 / 48.0;
+    let per_pixel = 0.8 * m.line_width_kms / (4.0 * sigma_pixels);
+    (per_pixel * angle.cos(), per_pixel * angle.sin())
+}
+
 /// The beam's major axis (FWHM) in pixels of an image.
 fn beam_in_pixels(wcs: &ImageWcs) -> f64 {
     wcs.beam
@@ -173,11 +186,16 @@ impl LineEmission {
     /// The line's mean over a channel `lo..hi` (GHz): narrow lines in wide channels are
     /// diluted, never missed.
     fn over_channel(&self, lo: f64, hi: f64) -> f64 {
-        let sigma = self.fwhm_ghz / (8.0 * 2f64.ln()).sqrt();
+        self.shifted_over_channel(lo, hi, 0.0)
+    }
+
+    /// The same, the line moved by `velocity_kms` (positive: away, to lower frequency).
+    fn shifted_over_channel(&self, lo: f64, hi: f64, velocity_kms: f64) -> f64 {
+        let factor = 1.0 - velocity_kms * 1000.0 / SPEED_OF_LIGHT;
+        let (centre, fwhm) = (self.centre_ghz * factor, self.fwhm_ghz * factor);
+        let sigma = fwhm / (8.0 * 2f64.ln()).sqrt();
         let area = self.peak * sigma * (2.0 * std::f64::consts::PI).sqrt();
-        area * (normal_cdf((hi - self.centre_ghz) / sigma)
-            - normal_cdf((lo - self.centre_ghz) / sigma))
-            / (hi - lo)
+        area * (normal_cdf((hi - centre) / sigma) - normal_cdf((lo - centre) / sigma)) / (hi - lo)
     }
 }
 
@@ -192,11 +210,13 @@ struct Emission {
 /// The pixels of a cube or image (FITS order: x fastest, then y, then channel): the
 /// continuum in the source's shape, the line emission from a compact source offset from its
 /// centre, Gaussian noise on top. Jy/beam.
+#[allow(clippy::too_many_arguments)]
 fn pixels(
     rng: &mut ChaCha8Rng,
     emission: &Emission,
     shape: &Morphology,
     beam_pixels: f64,
+    gradient: (f64, f64),
     size: usize,
     first_ghz: f64,
     step_ghz: f64,
@@ -216,18 +236,26 @@ fn pixels(
         let centre = first_ghz + k as f64 * step_ghz;
         let continuum =
             emission.continuum_jy * (centre / emission.reference_ghz).powf(emission.index);
-        let line: f64 = emission
-            .lines
-            .iter()
-            .map(|l| l.over_channel(centre - step_ghz / 2.0, centre + step_ghz / 2.0))
-            .sum();
+        let (lo, hi) = (centre - step_ghz / 2.0, centre + step_ghz / 2.0);
         for j in 0..size {
             for i in 0..size {
                 let (x, y) = (i as f64 + 1.0, j as f64 + 1.0);
                 let c = continuum * continuum_map[j * size + i];
-                let l = line
-                    * (-((x - lx).powi(2) + (y - ly).powi(2)) / (2.0 * line_width * line_width))
-                        .exp();
+                // the line source turns: its velocity changes across it (km/s per pixel)
+                let weight = (-((x - lx).powi(2) + (y - ly).powi(2))
+                    / (2.0 * line_width * line_width))
+                    .exp();
+                let l = if weight > 1e-6 {
+                    let velocity = gradient.0 * (x - lx) + gradient.1 * (y - ly);
+                    weight
+                        * emission
+                            .lines
+                            .iter()
+                            .map(|l| l.shifted_over_channel(lo, hi, velocity))
+                            .sum::<f64>()
+                } else {
+                    0.0
+                };
                 // Box-Muller noise
                 let (u1, u2): (f64, f64) = (rng.gen_range(1e-12..1.0), rng.gen());
                 let g = (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos();
@@ -399,6 +427,7 @@ fn products(seed: u64, p: &Project, m: &MemberOus, pixels_too: bool) -> Vec<Prod
                     &emission,
                     &shape,
                     beam_in_pixels(&wcs),
+                    velocity_gradient(seed, m, source, size.cube_pixels),
                     size.cube_pixels,
                     first,
                     step,
@@ -433,6 +462,7 @@ fn products(seed: u64, p: &Project, m: &MemberOus, pixels_too: bool) -> Vec<Prod
                 &continuum,
                 &shape,
                 beam_in_pixels(&wcs),
+                (0.0, 0.0),
                 size.image_pixels,
                 first,
                 step,
@@ -471,6 +501,7 @@ fn products(seed: u64, p: &Project, m: &MemberOus, pixels_too: bool) -> Vec<Prod
                 &emission,
                 &Morphology::point(),
                 beam_in_pixels(&wcs),
+                (0.0, 0.0),
                 size.cube_pixels,
                 first,
                 step,
@@ -832,6 +863,9 @@ fn written_at_load(archive: &Archive, m: &MemberOus) -> bool {
 pub fn write_files(archive: &Archive, data_dir: &Path) -> std::io::Result<Vec<FileRecord>> {
     let mut records = Vec::new();
     let mut manifest = String::from("# product\tmember_ous\tsource\tclass\tparameters\n");
+    let mut gradients = String::from(
+        "# product\tvelocity gradient of the line emission in its cubes, km/s per pixel along x\tand along y\n",
+    );
     let store = Store {
         data_dir,
         write: true,
@@ -839,6 +873,13 @@ pub fn write_files(archive: &Archive, data_dir: &Path) -> std::io::Result<Vec<Fi
     for (p, m) in archive.members().filter(|(_, m)| m.has_files) {
         for source in &m.sources {
             let shape = shape_of(archive, p, m, source);
+            let (gx, gy) =
+                velocity_gradient(archive.config.seed, m, source, m.product_size().cube_pixels);
+            gradients.push_str(&format!(
+                "member.{}.{}_sci\t{gx:.4}\t{gy:.4}\n",
+                uid_dir(&m.uid),
+                source.name
+            ));
             manifest.push_str(&format!(
                 "member.{}.{}_sci\t{}\t{}\t{}\t{}\n",
                 uid_dir(&m.uid),
@@ -857,6 +898,7 @@ pub fn write_files(archive: &Archive, data_dir: &Path) -> std::io::Result<Vec<Fi
     // search (beside the data, not served)
     std::fs::create_dir_all(data_dir)?;
     std::fs::write(data_dir.join(MANIFEST), manifest)?;
+    std::fs::write(data_dir.join(GRADIENTS_MANIFEST), gradients)?;
     let mut families = String::from("# family\tprojects (related: one programme's proposals)\n");
     for (k, codes) in archive.families.iter().enumerate() {
         families.push_str(&format!("{}\t{}\n", k + 1, codes.join(",")));
@@ -903,6 +945,9 @@ pub(crate) fn make_member_files(
 
 /// The manifest of the families of related projects, under the data directory.
 pub const FAMILIES_MANIFEST: &str = "demo-project-families.tsv";
+
+/// The manifest of the line emission's velocity gradients, under the data directory.
+pub const GRADIENTS_MANIFEST: &str = "demo-velocity-gradients.tsv";
 
 /// The manifest of the products' shapes, under the data directory.
 pub const MANIFEST: &str = "demo-morphology.tsv";
