@@ -383,7 +383,6 @@ impl Morphology {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rand::SeedableRng;
 
     const N: usize = 128;
 

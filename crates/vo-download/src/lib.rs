@@ -5,15 +5,17 @@
 //! ranges answered 206 so interrupted downloads resume by appending, ETags, and 401 for data
 //! still in their proprietary period), and `/dataPortal/script` (a bash script that fetches
 //! the files of the IDs given in parallel, resumes, verifies SHA-256 checksums and can unpack
-//! the tars), and `/preview/{name}/{kind}.png` (quick-look images of FITS products, made on
-//! first request and cached).
-//! Does not own: drawing previews (vo-preview), which file a name means (vo-archive), links (DataLink), access rights
-//! beyond the release date.
+//! the tars), and `/preview/{name}/{kind}` (quick-look images of FITS products, and a cube's
+//! ADMIT-style line survey — `lines.json`, `moment0.png`, `moment1.png` — made on first
+//! request and cached).
+//! Does not own: drawing previews (vo-preview), the line survey (vo-admit), which file a name
+//! means (vo-archive), links (DataLink), access rights beyond the release date.
 
 mod file;
 mod preview;
 mod range;
 mod script;
+mod survey;
 
 use actix_web::web;
 
@@ -24,6 +26,8 @@ pub struct DownloadService {
     pub data_dir: vo_archive::DataDir,
     /// Parallel downloads a script runs.
     pub script_streams: usize,
+    /// The line list the line survey labels with (none: no labels).
+    pub lines: Option<std::sync::Arc<vo_spectra::LineList>>,
 }
 
 /// Registers the download routes. The application provides `web::Data<vo_db::Pool>`.

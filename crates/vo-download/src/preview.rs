@@ -1,6 +1,8 @@
-//! `/preview/{name}/{kind}.png`: quick-look images of a FITS product (ALMA manual §3.3.3) —
-//! the peak-flux image (moment 8), the continuum image and the spectrum through the brightest
-//! pixel — made on first request and cached under `<data dir>/previews/`.
+//! `/preview/{name}/{kind}`: quick-look images of a FITS product (ALMA manual §3.3.3) — the
+//! peak-flux image (moment 8), the continuum image and the spectrum through the brightest
+//! pixel — and, for cubes, the ADMIT-style line survey (`lines.json`) with the moment 0 and
+//! 1 maps of the strongest line; made on first request and cached under
+//! `<data dir>/previews/`.
 
 use crate::DownloadService;
 use actix_web::http::StatusCode;
@@ -20,30 +22,28 @@ fn fresh_cache(cache: &Path, product: &Path) -> Option<Vec<u8>> {
     }
 }
 
-/// Renders and caches (written under a temporary name, then renamed, so a reader never sees
-/// half a file).
-fn render_and_cache(
-    product: &Path,
-    kind: PreviewKind,
+/// Makes a preview and caches it (written under a temporary name, then renamed, so a
+/// reader never sees half a file). `make`'s messages name the product, not where it is on
+/// the server.
+fn make_and_cache(
+    make: impl FnOnce() -> Result<Vec<u8>, String>,
     cache: &Path,
-    name: &str,
 ) -> Result<Vec<u8>, String> {
-    // messages name the product, not where it is on the server
-    let png = vo_preview::render(product, kind)
-        .map_err(|e| e.to_string().replace(&product.display().to_string(), name))?;
+    let bytes = make()?;
     if let Some(dir) = cache.parent() {
         if std::fs::create_dir_all(dir).is_ok() {
             let partial = cache.with_extension(format!(
-                "png.{}.{}",
+                "part.{}.{}",
                 std::process::id(),
                 RENDERS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
             ));
-            if std::fs::write(&partial, &png).is_ok() && std::fs::rename(&partial, cache).is_err() {
+            if std::fs::write(&partial, &bytes).is_ok() && std::fs::rename(&partial, cache).is_err()
+            {
                 let _ = std::fs::remove_file(&partial);
             }
         }
     }
-    Ok(png)
+    Ok(bytes)
 }
 
 /// Numbers each render's temporary file, so two renders of one preview never share one.
@@ -56,15 +56,20 @@ pub async fn preview(
     pool: web::Data<vo_db::Pool>,
 ) -> HttpResponse {
     let (name, file) = path.into_inner();
-    let kind = match file.strip_suffix(".png").and_then(PreviewKind::parse) {
-        Some(kind) => kind,
-        None => {
-            return Failure::new(
-                StatusCode::NOT_FOUND,
-                format!("NotFoundFault: no preview called {file}; there are peak.png, continuum.png and spectrum.png"),
-            )
-            .response()
-        }
+    let asked = match file.as_str() {
+        "lines.json" => Asked::Survey,
+        "moment0.png" => Asked::Moment(0),
+        "moment1.png" => Asked::Moment(1),
+        other => match other.strip_suffix(".png").and_then(PreviewKind::parse) {
+            Some(kind) => Asked::Image(kind),
+            None => {
+                return Failure::new(
+                    StatusCode::NOT_FOUND,
+                    format!("NotFoundFault: no preview called {file}; there are peak.png, continuum.png and spectrum.png, and for cubes lines.json (the lines found, tentatively labelled), moment0.png and moment1.png (of the strongest line)"),
+                )
+                .response()
+            }
+        },
     };
     let reader = match vo_endpoint::reader(&request, &pool).await {
         Ok(reader) => reader,
@@ -89,7 +94,7 @@ pub async fn preview(
         .data_dir
         .join("previews")
         .join(&product.name)
-        .join(format!("{}.png", kind.name()));
+        .join(&file);
     let shown = product.name.clone();
     // a shared cache may keep a preview of released data; proprietary ones only the caller
     let cache_control = if product.released {
@@ -97,20 +102,49 @@ pub async fn preview(
     } else {
         "private, no-store"
     };
+    let redshifts = match asked {
+        Asked::Image(_) => Vec::new(),
+        Asked::Survey | Asked::Moment(_) => {
+            crate::survey::redshifts(&pool, product_path.clone(), &product.member_ous_uid).await
+        }
+    };
+    let lines = service.lines.clone();
+    let source = product_path.clone();
     let made = web::block(move || match fresh_cache(&cache, &product_path) {
-        Some(png) => Ok(png),
-        None => render_and_cache(&product_path, kind, &cache, &shown),
+        Some(bytes) => Ok(bytes),
+        None => make_and_cache(
+            || {
+                let made = match asked {
+                    Asked::Image(kind) => {
+                        vo_preview::render(&source, kind).map_err(|e| e.to_string())
+                    }
+                    Asked::Survey => {
+                        crate::survey::survey_json(&source, lines.as_deref(), &redshifts)
+                    }
+                    Asked::Moment(which) => {
+                        crate::survey::moment_png(&source, lines.as_deref(), &redshifts, which)
+                    }
+                };
+                made.map_err(|e| e.replace(&source.display().to_string(), &shown))
+            },
+            &cache,
+        ),
     })
     .await;
+    let content_type = if file.ends_with(".json") {
+        "application/json"
+    } else {
+        vo_preview::CONTENT_TYPE
+    };
     match made {
-        Ok(Ok(png)) => HttpResponse::Ok()
-            .content_type("image/png")
+        Ok(Ok(bytes)) => HttpResponse::Ok()
+            .content_type(content_type)
             .insert_header(("Cache-Control", cache_control))
             .insert_header(("Vary", "Authorization"))
-            .body(png),
+            .body(bytes),
         Ok(Err(message)) => Failure::new(
             StatusCode::NOT_FOUND,
-            format!("NotFoundFault: no {} preview: {message}", kind.name()),
+            format!("NotFoundFault: no {file}: {message}"),
         )
         .response(),
         Err(e) => Failure::new(
@@ -119,4 +153,12 @@ pub async fn preview(
         )
         .response(),
     }
+}
+
+/// What a preview request asks for.
+#[derive(Clone, Copy)]
+enum Asked {
+    Image(PreviewKind),
+    Survey,
+    Moment(u8),
 }

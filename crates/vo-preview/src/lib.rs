@@ -117,16 +117,54 @@ fn render_map(cube: &Cube, path: &Path, kind: PreviewKind) -> Result<canvas::Can
         };
         (maps::median(cube), what)
     };
+    draw_sky_map(
+        cube,
+        path,
+        &map,
+        &format!("{what}{}", labels::unit_suffix(cube)),
+    )
+}
+
+fn draw_sky_map(
+    cube: &Cube,
+    path: &Path,
+    map: &maps::SkyMap,
+    subtitle: &str,
+) -> Result<canvas::Canvas, PreviewError> {
     if !map.has_valid_pixels() {
         return Err(no_valid_pixels(cube, "image"));
     }
     let layout = MapLayout::for_wcs(cube.wcs());
     let text = MapText {
         title: labels::source_name(cube, path),
-        subtitle: format!("{what}{}", labels::unit_suffix(cube)),
+        subtitle: subtitle.to_string(),
         caption: labels::map_caption(cube.nx, cube.ny, layout.zoom),
     };
-    Ok(map_image::draw_map(&map, &layout, &text))
+    Ok(map_image::draw_map(map, &layout, &text))
+}
+
+/// A PNG of `values` (one per sky pixel of the image at `path`, FITS order, NaN blank) drawn
+/// as its previews are, with `subtitle` saying what they are (a moment map, say).
+pub fn render_values(
+    path: &Path,
+    values: Vec<f32>,
+    subtitle: &str,
+) -> Result<Vec<u8>, PreviewError> {
+    let cube = Cube::open(path)?;
+    if values.len() != cube.nx * cube.ny {
+        return Err(no_valid_pixels(&cube, "map of the image's size"));
+    }
+    let map = maps::SkyMap {
+        nx: cube.nx,
+        ny: cube.ny,
+        values,
+    };
+    draw_sky_map(&cube, path, &map, subtitle)?
+        .to_png()
+        .map_err(|e| PreviewError::Encoding {
+            path: cube.path.clone(),
+            message: e.to_string(),
+        })
 }
 
 fn render_spectrum(cube: &Cube, path: &Path) -> Result<canvas::Canvas, PreviewError> {

@@ -58,6 +58,11 @@ impl Reference {
     pub fn lines(&self) -> Option<&LineList> {
         self.lines.as_deref()
     }
+
+    /// The line list, shared (for the line survey's labels).
+    pub fn shared_lines(&self) -> Option<Arc<LineList>> {
+        self.lines.clone()
+    }
 }
 
 fn not_installed(what: &str, file: &str) -> HttpResponse {

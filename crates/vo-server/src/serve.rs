@@ -114,9 +114,17 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         data_dir: data_dir.clone(),
         max_ids: 1000,
     };
+    let reference = vo_reference::Reference::load(
+        &config
+            .spectra
+            .reference
+            .clone()
+            .unwrap_or_else(|| config.data.dir.join("reference")),
+    );
     let download = vo_download::DownloadService {
         data_dir: data_dir.clone(),
         script_streams: 4,
+        lines: reference.shared_lines(),
     };
     let soda = vo_soda::SodaService {
         data_dir,
@@ -192,13 +200,6 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         pool.get_ref().clone(),
         config.data.dir.clone(),
         std::time::Duration::from_secs(config.similarity.refresh_seconds.max(1)),
-    );
-    let reference = vo_reference::Reference::load(
-        &config
-            .spectra
-            .reference
-            .clone()
-            .unwrap_or_else(|| config.data.dir.join("reference")),
     );
     let address = web::Data::new(config.service_address()?);
     let body_deadline = web::Data::new(vo_endpoint::BodyDeadline(std::time::Duration::from_secs(

@@ -16,6 +16,7 @@ mod security;
 mod sia2;
 mod similar;
 mod soda;
+mod survey;
 mod tap_clients;
 mod tap_protocol;
 mod web;

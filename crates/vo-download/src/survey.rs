@@ -1,0 +1,171 @@
+//! The ADMIT-style line survey of a cube as the previews serve it: `lines.json` (the lines
+//! found with tentative labels, the spectra searched, the noise) and the moment maps of the
+//! strongest line, with the redshift the labels use chosen as the manual says: the PI's
+//! value first (the cube's ZSOURCE), then the other ALMA observations of the source (the
+//! median of their science goals' redshifts), then the PI's requested line (RESTFRQ at the
+//! strongest line found).
+
+use std::path::{Path, PathBuf};
+use vo_preview::Cube;
+use vo_spectra::LineList;
+
+/// The redshifts to label with, best first, each with where it came from.
+pub(crate) async fn redshifts(
+    pool: &vo_db::Pool,
+    cube: PathBuf,
+    member_ous_uid: &str,
+) -> Vec<(f64, String)> {
+    let header = actix_web::web::block(move || {
+        Cube::open(&cube).ok().map(|c| {
+            (
+                c.header().float("ZSOURCE"),
+                c.text("OBJECT").map(str::to_string),
+            )
+        })
+    })
+    .await
+    .ok()
+    .flatten();
+    let mut out = Vec::new();
+    let Some((pi_value, object)) = header else {
+        return out;
+    };
+    if let Some(z) = pi_value.filter(|z| z.is_finite()) {
+        out.push((z, "the PI's redshift (ZSOURCE)".to_string()));
+    }
+    if let (Some(object), Ok(client)) = (object, pool.get().await) {
+        let found = client
+            .query(
+                "SELECT DISTINCT v.mous_uid, v.redshift FROM alma.source_velocity v \
+                 JOIN ivoa.obscore o ON o.member_ous_uid = v.mous_uid \
+                 WHERE o.target_name = $1 AND v.mous_uid <> $2",
+                &[&object, &member_ous_uid],
+            )
+            .await;
+        if let Ok(rows) = found {
+            let mut z: Vec<f64> = rows
+                .iter()
+                .map(|r| r.get::<_, f64>(1))
+                .filter(|z| z.is_finite())
+                .collect();
+            if !z.is_empty() {
+                z.sort_by(f64::total_cmp);
+                out.push((
+                    z[z.len() / 2],
+                    format!(
+                        "the median of {} other ALMA observations of {object}",
+                        z.len()
+                    ),
+                ));
+            }
+        }
+    }
+    out
+}
+
+fn surveyed(
+    path: &Path,
+    lines: Option<&LineList>,
+    redshifts: &[(f64, String)],
+) -> Result<vo_admit::Survey, String> {
+    let cube = Cube::open(path).map_err(|e| e.to_string())?;
+    let mut redshifts = redshifts.to_vec();
+    if redshifts.is_empty() {
+        // the PI's requested line, taken to be the strongest found
+        if let (Some(rest), Some(first)) = (
+            cube.header().float("RESTFRQ"),
+            vo_admit::survey(&cube, None, &[]),
+        ) {
+            if let Some((d, _)) = first
+                .lines
+                .iter()
+                .max_by(|a, b| a.0.peak_snr.total_cmp(&b.0.peak_snr))
+            {
+                redshifts.push((
+                    rest / 1e9 / d.frequency_ghz - 1.0,
+                    "the PI's requested line (RESTFRQ) at the strongest line found".into(),
+                ));
+            }
+        }
+    }
+    vo_admit::survey(&cube, lines, &redshifts).ok_or_else(|| {
+        "the line survey needs a cube with a FREQ axis and 8 channels or more".to_string()
+    })
+}
+
+fn round(v: f64, digits: i32) -> f64 {
+    let scale = 10f64.powi(digits);
+    (v * scale).round() / scale
+}
+
+/// The survey as JSON.
+pub(crate) fn survey_json(
+    path: &Path,
+    lines: Option<&LineList>,
+    redshifts: &[(f64, String)],
+) -> Result<Vec<u8>, String> {
+    let s = surveyed(path, lines, redshifts)?;
+    let json = serde_json::json!({
+        "note": "ADMIT-style line survey: tentative, not for science",
+        "channels": s.channels,
+        "frequency_ghz": s.frequency_ghz.iter().map(|f| round(*f, 6)).collect::<Vec<_>>(),
+        "noise": s.noise.iter().map(|n| round(*n, 9)).collect::<Vec<_>>(),
+        "redshift": s.redshift.as_ref().map(|(z, from)| serde_json::json!({ "z": z, "from": from })),
+        "line_list": if lines.is_some() { "the archive's (/reference/lines)" } else { "none: no labels" },
+        "lines": s.lines.iter().map(|(d, label)| serde_json::json!({
+            "frequency_ghz": round(d.frequency_ghz, 6),
+            "width_ghz": round(d.width_ghz, 6),
+            "first_channel": d.first_channel,
+            "last_channel": d.last_channel,
+            "peak_snr": round(d.peak_snr, 1),
+            "found_in": d.found.iter().map(|f| format!("{}, {} channel{}", f.spectrum, f.binning, if f.binning == 1 { "" } else { "s" })).collect::<Vec<_>>(),
+            "label": label.as_ref().map(|l| serde_json::json!({
+                "species": l.species,
+                "transition": l.transition,
+                "rest_ghz": l.rest_ghz,
+                "offset_kms": round(l.offset_kms, 1),
+                "tentative": true,
+            })),
+        })).collect::<Vec<_>>(),
+        "spectra": s.spectra.iter().map(|(name, x, y, values)| serde_json::json!({
+            "name": name, "x": x, "y": y,
+            "values": values.iter().map(|v| round(*v, 9)).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "moments": s.moments.as_ref().map(|m| serde_json::json!({
+            "moment0_noise": m.moment0_noise,
+            "moment0": "moment0.png",
+            "moment1": "moment1.png",
+        })),
+    });
+    Ok((json.to_string() + "\n").into_bytes())
+}
+
+/// Moment 0 or 1 of the strongest line, as a PNG.
+pub(crate) fn moment_png(
+    path: &Path,
+    lines: Option<&LineList>,
+    redshifts: &[(f64, String)],
+    which: u8,
+) -> Result<Vec<u8>, String> {
+    let s = surveyed(path, lines, redshifts)?;
+    let strongest = s
+        .lines
+        .iter()
+        .max_by(|a, b| a.0.peak_snr.total_cmp(&b.0.peak_snr))
+        .ok_or("no line found in the cube")?;
+    let m = s.moments.as_ref().ok_or("no line found in the cube")?;
+    let name = strongest
+        .1
+        .as_ref()
+        .map(|l| format!("{} {} (tentative)", l.species, l.transition))
+        .unwrap_or_else(|| format!("line at {:.4} GHz", strongest.0.frequency_ghz));
+    let (values, what) = if which == 0 {
+        (
+            m.moment0.clone(),
+            format!("Moment 0 of {name} [Jy/beam km/s]"),
+        )
+    } else {
+        (m.moment1.clone(), format!("Moment 1 of {name} [km/s]"))
+    };
+    vo_preview::render_values(path, values, &what).map_err(|e| e.to_string())
+}
