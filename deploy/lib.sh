@@ -94,6 +94,7 @@ ensure_web_assets() {
     command -v npm >/dev/null 2>&1 || ensure_packages nodejs npm
     local app=crates/vo-web/app
     if [ ! -f "$app/node_modules/aladin-lite/dist/aladin.js" ] || [ ! -d "$app/node_modules/playwright-core" ] \
+        || [ ! -f "$app/node_modules/uplot/dist/uPlot.esm.js" ] \
         || [ "$app/package-lock.json" -nt "$app/node_modules/.package-lock.json" ]; then
         (cd "$app" && npm ci --no-audit --no-fund --loglevel=error)
     fi

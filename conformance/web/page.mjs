@@ -179,6 +179,38 @@ try {
   const underscored = mous.replace(/[:/]/g, '_');
   check(text.startsWith('#!') && text.includes(underscored) && /downloadRequest[0-9a-f]+\.sh/.test(script.suggestedFilename()), 'the download script fetches the selected observation\'s files', script.suggestedFilename());
 
+  // --- a cube's lines, interactive: the spectra with tentative labels, moment maps, help
+  const surveys = await page.$$('#files-body button.survey');
+  check(surveys.length > 0, 'a cube\'s preview offers its line survey', `${surveys.length} cubes`);
+  let withLines = 0;
+  for (const b of surveys.slice(0, 8)) {
+    await b.click();
+    await page.waitForFunction(() => document.getElementById('line-survey').dataset.loaded !== '', null, { timeout: 30000 });
+    withLines = Number(await page.$eval('#line-survey', (d) => d.dataset.loaded));
+    if (withLines > 0) break;
+    await page.click('#line-survey-close');
+  }
+  check(withLines > 0, 'the survey finds the cube\'s lines', `${withLines} lines`);
+  await page.waitForSelector('#line-survey .u-over', { timeout: 10000 });
+  const shownLabels = await page.$$eval('#line-survey .survey-label', (ls) => ls.map((l) => l.textContent));
+  const warned = await page.$eval('#line-survey .warning', (w) => w.textContent);
+  check(shownLabels.length > 0 && /not for science/.test(warned), 'the spectra show the lines, tentatively labelled', shownLabels.slice(0, 4).join(', '));
+  await page.screenshot({ path: join(artifacts, '09-survey.png') });
+  await page.uncheck('#line-survey-labels');
+  check(await page.$eval('#line-survey .survey-labels', (o) => o.hidden), 'labels can be hidden');
+  await page.check('#line-survey-labels');
+  await page.click('#line-survey-tabs button[data-tab="moment1"]');
+  const momentImage = await page.waitForSelector('#line-survey .zoomable img');
+  await page.waitForFunction(() => { const i = document.querySelector('#line-survey .zoomable img'); return i && i.complete && i.naturalWidth > 0; }, null, { timeout: 30000 });
+  const where = await momentImage.boundingBox();
+  await page.mouse.move(where.x + where.width / 2, where.y + where.height / 3);
+  await page.mouse.wheel(0, -300);
+  const scale = Number(await page.$eval('#line-survey .zoomable', (z) => z.dataset.scale));
+  check(scale > 1, 'the moment-1 map zooms', `×${scale.toFixed(2)}`);
+  await page.click('#line-survey-tabs button[data-tab="help"]');
+  check((await page.$eval('#line-survey-body', (b) => b.textContent)).includes('tentative'), 'the help tab explains the survey');
+  await page.click('#line-survey-close');
+
   // --- from a preview: the archive's images most like it
   const alike = await page.$$('#files-body button.similar-images');
   const scienceImages = [];

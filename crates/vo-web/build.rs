@@ -1,6 +1,7 @@
-//! Embeds the page's files (app/, without node_modules) and Aladin Lite's single-file build
-//! (app/node_modules/aladin-lite/dist/aladin.js, installed by `npm ci` in app/) into the
-//! binary. Without Aladin Lite the page still works; its sky view says what is missing.
+//! Embeds the page's files (app/, without node_modules), Aladin Lite's single-file build
+//! (app/node_modules/aladin-lite/dist/aladin.js) and uPlot's ES module and styles (both
+//! installed by `npm ci` in app/) into the binary. Without them the page still works; its
+//! sky view and line survey say what is missing.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -13,6 +14,19 @@ fn main() {
     let aladin = app.join("node_modules/aladin-lite/dist/aladin.js");
     println!("cargo:rerun-if-changed={}", app.display());
     println!("cargo:rerun-if-changed={}", aladin.display());
+    // uPlot (MIT), the line survey's interactive spectra: its ES module and its styles
+    for (file, served) in [
+        ("uPlot.esm.js", "vendor/uplot/uPlot.esm.js"),
+        ("uPlot.min.css", "vendor/uplot/uPlot.min.css"),
+    ] {
+        let path = app.join("node_modules/uplot/dist").join(file);
+        println!("cargo:rerun-if-changed={}", path.display());
+        if path.is_file() {
+            files.push((served.to_string(), path));
+        } else {
+            println!("cargo:warning=uPlot is not installed (run `npm ci` in crates/vo-web/app): the line survey's spectra will say so");
+        }
+    }
     if aladin.is_file() {
         files.push(("vendor/aladin-lite/aladin.js".to_string(), aladin));
     } else {

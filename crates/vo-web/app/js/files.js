@@ -29,7 +29,7 @@ function cell(text, className) {
   return td;
 }
 
-function linkRow(link, onList, onSimilarImage) {
+function linkRow(link, onList, onSimilarImage, onSurvey) {
   const tr = document.createElement('tr');
   const semantics = link.semantics || '';
   if (link.error_message) {
@@ -64,6 +64,16 @@ function linkRow(link, onList, onSimilarImage) {
       alike.addEventListener('click', () => onSimilarImage(product));
       target = document.createElement('span');
       target.append(img, alike);
+      // a cube's lines, interactive (once per cube: by its peak preview)
+      if (onSurvey && product.includes('.cube.') && /peak\.png$/.test(link.access_url)) {
+        const lines = document.createElement('button');
+        lines.type = 'button';
+        lines.className = 'survey';
+        lines.textContent = 'lines (interactive)';
+        lines.title = `The lines found in ${product}, with tentative labels, moment maps and spectra`;
+        lines.addEventListener('click', () => onSurvey(product));
+        target.append(lines);
+      }
     }
   } else {
     target = document.createElement('a');
@@ -76,7 +86,7 @@ function linkRow(link, onList, onSimilarImage) {
   return tr;
 }
 
-function linkTable(rows, onList, onSimilarImage) {
+function linkTable(rows, onList, onSimilarImage, onSurvey) {
   const table = document.createElement('table');
   const head = document.createElement('tr');
   for (const h of ['semantics', 'link', 'description', 'size', '']) {
@@ -84,14 +94,15 @@ function linkTable(rows, onList, onSimilarImage) {
     th.textContent = h;
     head.append(th);
   }
-  table.append(head, ...rows.map((r) => linkRow(r, onList, onSimilarImage)));
+  table.append(head, ...rows.map((r) => linkRow(r, onList, onSimilarImage, onSurvey)));
   return table;
 }
 
 export class FilesDialog {
-  constructor(dialog, { onSimilarImage } = {}) {
+  constructor(dialog, { onSimilarImage, onSurvey } = {}) {
     this.dialog = dialog;
     this.onSimilarImage = onSimilarImage;
+    this.onSurvey = onSurvey;
     this.body = dialog.querySelector('#files-body');
     this.script = dialog.querySelector('#download-script');
     dialog.querySelector('#files-close').addEventListener('click', () => dialog.close());
@@ -115,7 +126,7 @@ export class FilesDialog {
     for (const [id, rows] of byId) {
       const h = document.createElement('h3');
       h.textContent = id;
-      parts.push(h, linkTable(rows, (id, tr) => this.listPackage(id, tr), this.onSimilarImage));
+      parts.push(h, linkTable(rows, (id, tr) => this.listPackage(id, tr), this.onSimilarImage, this.onSurvey));
     }
     this.body.replaceChildren(...parts);
     this.dialog.dataset.loaded = String(result.rows.length);
@@ -127,7 +138,7 @@ export class FilesDialog {
     const row = document.createElement('tr');
     const td = document.createElement('td');
     td.colSpan = 5;
-    td.append(result.status === 'ERROR' ? document.createTextNode(result.message) : linkTable(result.rows.filter((r) => !(r.access_url || '').endsWith(`/${encodeURIComponent(id)}`) && !(r.access_url || '').endsWith(`/${id}`)), (child, t) => this.listPackage(child, t), this.onSimilarImage));
+    td.append(result.status === 'ERROR' ? document.createTextNode(result.message) : linkTable(result.rows.filter((r) => !(r.access_url || '').endsWith(`/${encodeURIComponent(id)}`) && !(r.access_url || '').endsWith(`/${id}`)), (child, t) => this.listPackage(child, t), this.onSimilarImage, this.onSurvey));
     row.append(td);
     tr.after(row);
   }

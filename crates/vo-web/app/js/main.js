@@ -7,6 +7,7 @@ import { SkyView } from './sky.js';
 import { SpectrumView } from './spectrum.js';
 import { FilesDialog } from './files.js';
 import { SimilarImagesDialog } from './similar_images.js';
+import { SurveyDialog } from './survey.js';
 import { parseVOTable } from './votable.js';
 
 const $ = (id) => document.getElementById(id);
@@ -427,8 +428,10 @@ const sky = new SkyView($('sky'), {
 });
 const spectrum = new SpectrumView($('spectrum'), { onHover: (key) => highlight(key) });
 const similarImages = new SimilarImagesDialog($('similar-images'));
+const survey = new SurveyDialog($('line-survey'));
 const files = new FilesDialog($('files'), {
   onSimilarImage: (name) => similarImages.open(`id=${encodeURIComponent(name)}`, name),
+  onSurvey: (name) => survey.open(name),
 });
 const columns = { ...DEFAULT_COLUMNS };
 
