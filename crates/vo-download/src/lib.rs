@@ -17,6 +17,8 @@ mod range;
 mod script;
 mod survey;
 
+pub use survey::start_surveying;
+
 use actix_web::web;
 
 /// What the download routes need besides the database pool.

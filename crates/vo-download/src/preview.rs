@@ -25,7 +25,7 @@ fn fresh_cache(cache: &Path, product: &Path) -> Option<Vec<u8>> {
 /// Makes a preview and caches it (written under a temporary name, then renamed, so a
 /// reader never sees half a file). `make`'s messages name the product, not where it is on
 /// the server.
-fn make_and_cache(
+pub(crate) fn make_and_cache(
     make: impl FnOnce() -> Result<Vec<u8>, String>,
     cache: &Path,
 ) -> Result<Vec<u8>, String> {

@@ -169,3 +169,71 @@ pub(crate) fn moment_png(
     };
     vo_preview::render_values(path, values, &what).map_err(|e| e.to_string())
 }
+
+/// Surveys every released cube whose survey is not cached yet, now and then every `every`
+/// (the queue that makes the previews before anyone asks; a request still makes one on
+/// demand, and a changed cube is surveyed again when next asked for).
+pub fn start_surveying(
+    service: crate::DownloadService,
+    pool: vo_db::Pool,
+    every: std::time::Duration,
+) {
+    tokio::spawn(async move {
+        loop {
+            let cubes = match pool.get().await {
+                Ok(client) => client
+                    .query(
+                        "SELECT f.name, f.path, f.member_ous_uid FROM archive.file f \
+                         JOIN archive.member_ous m ON m.uid = f.member_ous_uid \
+                         WHERE f.kind = 'product' AND f.content_type = 'application/fits' \
+                           AND f.path IS NOT NULL AND f.name LIKE '%.cube.%' AND m.release_date <= now() \
+                           AND NOT EXISTS (SELECT 1 FROM archive.files_on_access a \
+                                           WHERE a.member_ous_uid = f.member_ous_uid AND a.made_at IS NULL) \
+                         ORDER BY f.name",
+                        &[],
+                    )
+                    .await
+                    .map(|rows| {
+                        rows.iter()
+                            .map(|r| (r.get::<_, String>(0), r.get::<_, String>(1), r.get::<_, String>(2)))
+                            .collect::<Vec<_>>()
+                    })
+                    .map_err(|e| e.to_string()),
+                Err(e) => Err(e.to_string()),
+            };
+            let mut made = 0;
+            match cubes {
+                Ok(cubes) => {
+                    for (name, path, mous) in cubes {
+                        let cache = service
+                            .data_dir
+                            .join("previews")
+                            .join(&name)
+                            .join("lines.json");
+                        if cache.is_file() {
+                            continue;
+                        }
+                        let cube = service.data_dir.join(&path);
+                        let redshifts = redshifts(&pool, cube.clone(), &mous).await;
+                        let lines = service.lines.clone();
+                        let done = actix_web::web::block(move || {
+                            crate::preview::make_and_cache(
+                                || survey_json(&cube, lines.as_deref(), &redshifts),
+                                &cache,
+                            )
+                        })
+                        .await;
+                        if matches!(done, Ok(Ok(_))) {
+                            made += 1;
+                        }
+                    }
+                    if made > 0 {
+                        tracing::info!(cubes = made, "line surveys made");
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "listing cubes to survey"),
+            }
+            tokio::time::sleep(every).await;
+        }
+    });
+}

@@ -36,8 +36,8 @@ pub struct SpectraConfig {
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct SimilarityConfig {
-    /// How often new projects are indexed and new, released or replaced images measured,
-    /// seconds.
+    /// How often new projects are indexed, new, released or replaced images measured, and
+    /// released cubes surveyed for lines, seconds.
     pub refresh_seconds: u64,
 }
 

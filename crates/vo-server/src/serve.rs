@@ -194,6 +194,11 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         pool.get_ref().clone(),
         std::time::Duration::from_secs(config.similarity.refresh_seconds.max(1)),
     );
+    vo_download::start_surveying(
+        download.clone(),
+        pool.get_ref().clone(),
+        std::time::Duration::from_secs(config.similarity.refresh_seconds.max(1)),
+    );
     let similar_images = vo_similar::SimilarImages::default();
     vo_similar::start_measuring(
         similar_images.clone(),

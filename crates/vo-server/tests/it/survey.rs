@@ -1,7 +1,8 @@
 //! The ADMIT-style line survey over HTTP: `/preview/{cube}/lines.json` lists the lines found
 //! with tentative labels from the archive's line list at the PI's redshift, and
-//! `moment0.png`/`moment1.png` draw the strongest; a continuum image has no survey, a
-//! proprietary cube is not surveyed for anyone.
+//! `moment0.png`/`moment1.png` draw the strongest; the server surveys released cubes before
+//! anyone asks; a continuum image has no survey, a proprietary cube is not surveyed for
+//! anyone.
 
 use crate::common;
 
@@ -13,6 +14,26 @@ fn cubes_have_their_lines_found_and_labelled() {
         "VO_REFERENCE_DIR names the spectral reference directory (deploy/test writes it with deploy/spectra.py)",
     );
     let server = DemoServer::start_full(600, 0, "");
+    // the queue surveys released cubes before anyone asks
+    let last = server.psql(
+        "SELECT f.name FROM archive.file f JOIN archive.member_ous m ON m.uid = f.member_ous_uid \
+         WHERE f.name LIKE '%\\_sci.spw%.cube.I.pbcor.fits' AND m.release_date <= now() ORDER BY f.name DESC LIMIT 1",
+    );
+    let cached = server
+        .dir
+        .path()
+        .join("previews")
+        .join(last.trim())
+        .join("lines.json");
+    let started = std::time::Instant::now();
+    while !cached.is_file() {
+        assert!(
+            started.elapsed().as_secs() < 120,
+            "{} was not surveyed",
+            last.trim()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(300));
+    }
     let public_cubes = server.psql(
         "SELECT f.name FROM archive.file f JOIN archive.member_ous m ON m.uid = f.member_ous_uid \
          WHERE f.name LIKE '%\\_sci.spw%.cube.I.pbcor.fits' AND m.release_date <= now() ORDER BY f.name LIMIT 12",
