@@ -45,7 +45,8 @@ for row in tap.search("SELECT DISTINCT member_ous_uid FROM ivoa.obscore WHERE da
     if cube:
         break
 check(cube is not None, "a released cube in the demo")
-original_path = next(data_dir.rglob(cube))
+# the product itself (the previews directory holds a folder of the same name)
+original_path = next(p for p in data_dir.joinpath("products").rglob(cube) if p.is_file())
 original = fits.open(original_path)
 in_wcs = WCS(original[0].header)
 data_in = original[0].data  # (stokes, freq, dec, ra)

@@ -339,7 +339,7 @@ fn previews_are_made_once_and_served_as_png() {
         .unwrap();
         assert_eq!(again, png);
     }
-    let (status, body) = server.get(&format!("/preview/{cube}/moment0.png"));
+    let (status, body) = server.get(&format!("/preview/{cube}/moment8.png"));
     assert_eq!(status, 404);
     assert!(
         body.contains("peak.png, continuum.png and spectrum.png"),
