@@ -7,7 +7,9 @@
 
 use chrono::{TimeZone, Utc};
 use vo_admit::survey;
-use vo_demo::{generate, lines_between, write_files, DemoConfig, SmallFiles, GRADIENTS_MANIFEST};
+use vo_demo::{
+    generate, lines_between, product_files, write_files, DemoConfig, SmallFiles, GRADIENTS_MANIFEST,
+};
 use vo_preview::Cube;
 use vo_spectra::LineList;
 
@@ -33,21 +35,14 @@ fn planted_lines_are_found_and_labelled() {
         public_url: "http://127.0.0.1:8080".into(),
     });
     write_files(&archive, dir.path()).unwrap();
-    let mut cubes = Vec::new();
-    let mut pending = vec![dir.path().join("products")];
-    while let Some(d) = pending.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                pending.push(path);
-            } else if path.to_string_lossy().ends_with(".cube.I.pbcor.fits")
-                && path.to_string_lossy().contains("_sci.")
-            {
-                cubes.push(path);
-            }
-        }
-    }
-    cubes.sort();
+    let cubes: Vec<_> = product_files(dir.path())
+        .unwrap()
+        .into_iter()
+        .filter(|p| {
+            let name = p.to_string_lossy();
+            name.ends_with(".cube.I.pbcor.fits") && name.contains("_sci.")
+        })
+        .collect();
     assert!(cubes.len() > 100, "{} cubes", cubes.len());
     // each source's planted velocity gradient, km/s per pixel along x and y
     let gradients: std::collections::HashMap<String, (f64, f64)> =

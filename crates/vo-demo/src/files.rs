@@ -907,6 +907,25 @@ pub fn write_files(archive: &Archive, data_dir: &Path) -> std::io::Result<Vec<Fi
     Ok(records)
 }
 
+/// Every FITS product written under `data_dir` (its `products/` tree), sorted: for the tests
+/// and benchmarks that measure the demo's products as the archive stores them.
+pub fn product_files(data_dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    let mut pending = vec![data_dir.join("products")];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path.extension().is_some_and(|e| e == "fits") {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
 /// The records of the member OUSes whose files are made on first access, one member OUS
 /// at a time (uid, its records): names and sizes, no checksums yet.
 pub fn planned_files(archive: &Archive) -> impl Iterator<Item = (String, Vec<FileRecord>)> + '_ {

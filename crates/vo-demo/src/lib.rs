@@ -25,8 +25,8 @@ mod weather;
 
 pub use calibrators::{flux_histories, measured_ghz, FluxMeasurement, FluxModel};
 pub use files::{
-    planned_files, shape_of, velocity_gradient, write_files, ProductSize, FAMILIES_MANIFEST,
-    GRADIENTS_MANIFEST, LARGE, MANIFEST, SMALL,
+    planned_files, product_files, shape_of, velocity_gradient, write_files, ProductSize,
+    FAMILIES_MANIFEST, GRADIENTS_MANIFEST, LARGE, MANIFEST, SMALL,
 };
 pub use lines::{lines_between, observed_ghz, rest_ghz, Line, LINES};
 pub use load::{load_archive, DemoReport};

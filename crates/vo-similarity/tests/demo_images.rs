@@ -6,7 +6,7 @@ mod common;
 
 use chrono::{TimeZone, Utc};
 use vo_archive::ProductName;
-use vo_demo::{generate, write_files, DemoConfig, SmallFiles, MANIFEST};
+use vo_demo::{generate, product_files, write_files, DemoConfig, SmallFiles, MANIFEST};
 use vo_similarity::{features, ImageIndex};
 
 #[test]
@@ -31,19 +31,7 @@ fn the_demo_images_most_like_each_share_its_class() {
             (fields[0], fields[3])
         })
         .collect();
-    let mut paths = Vec::new();
-    let mut pending = vec![dir.path().join("products")];
-    while let Some(d) = pending.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                pending.push(path);
-            } else if path.extension().is_some_and(|e| e == "fits") {
-                paths.push(path);
-            }
-        }
-    }
-    paths.sort();
+    let paths = product_files(dir.path()).unwrap();
     // (name, class, features, peak signal-to-noise)
     let mut measured = Vec::new();
     for path in &paths {
