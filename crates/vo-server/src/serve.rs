@@ -188,23 +188,17 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         pool.get_ref().clone(),
         std::time::Duration::from_secs(config.names.refresh_seconds.max(1)),
     );
+    // the background work on the archive's projects, images and cubes, at one pace
+    let every = std::time::Duration::from_secs(config.similarity.refresh_seconds.max(1));
     let similar_projects = vo_similar::SimilarProjects::default();
-    vo_similar::start_indexing(
-        similar_projects.clone(),
-        pool.get_ref().clone(),
-        std::time::Duration::from_secs(config.similarity.refresh_seconds.max(1)),
-    );
-    vo_download::start_surveying(
-        download.clone(),
-        pool.get_ref().clone(),
-        std::time::Duration::from_secs(config.similarity.refresh_seconds.max(1)),
-    );
+    vo_similar::start_indexing(similar_projects.clone(), pool.get_ref().clone(), every);
+    vo_download::start_surveying(download.clone(), pool.get_ref().clone(), every);
     let similar_images = vo_similar::SimilarImages::default();
     vo_similar::start_measuring(
         similar_images.clone(),
         pool.get_ref().clone(),
         config.data.dir.clone(),
-        std::time::Duration::from_secs(config.similarity.refresh_seconds.max(1)),
+        every,
     );
     let address = web::Data::new(config.service_address()?);
     let body_deadline = web::Data::new(vo_endpoint::BodyDeadline(std::time::Duration::from_secs(

@@ -87,10 +87,12 @@ pub const SHEET_COLUMNS: usize = 25;
 struct Ask {
     selected: Vec<usize>,
     n: usize,
+    /// `RESPONSEFORMAT=votable` rather than JSON.
+    votable: bool,
 }
 
-/// Reads `id=…` (one or several; or `mous=…&source=…`, an observation's image) and `n=…`
-/// against the set; or the JSON refusal.
+/// Reads `id=…` (one or several; or `mous=…&source=…`, an observation's image), `n=…` and
+/// `RESPONSEFORMAT` against the set; or the JSON refusal.
 #[allow(clippy::result_large_err)]
 fn ask(request: &HttpRequest, set: &ImageSet) -> Result<Ask, HttpResponse> {
     let params = json_query_params(request)?;
@@ -154,7 +156,24 @@ fn ask(request: &HttpRequest, set: &ImageSet) -> Result<Ask, HttpResponse> {
             ))
         }
     };
-    Ok(Ask { selected, n })
+    let votable = match params
+        .get("RESPONSEFORMAT")
+        .map(|f| Format::parse(f.trim()))
+    {
+        None => false,
+        Some(Ok(Format::VotableTabledata)) => true,
+        Some(_) => {
+            return Err(json_failure(
+                StatusCode::BAD_REQUEST,
+                "RESPONSEFORMAT is json (the default) or votable",
+            ))
+        }
+    };
+    Ok(Ask {
+        selected,
+        n,
+        votable,
+    })
 }
 
 /// The loaded images and the question asked of them; or the refusal (not loaded yet, or a
@@ -215,20 +234,7 @@ pub async fn similar_images(
         Ok(asked) => asked,
         Err(refusal) => return refusal,
     };
-    let format = match json_query_params(&request) {
-        Ok(params) => params.get("RESPONSEFORMAT").map(|f| f.trim().to_string()),
-        Err(refusal) => return refusal,
-    };
-    let votable = match format.as_deref().map(Format::parse) {
-        None => false,
-        Some(Ok(Format::VotableTabledata)) => true,
-        Some(_) => {
-            return json_failure(
-                StatusCode::BAD_REQUEST,
-                "RESPONSEFORMAT is json (the default) or votable",
-            )
-        }
-    };
+    let votable = ask.votable;
     let shown = set.clone();
     let answer = web::block(move || {
         let list = listing(&shown, &ask);
