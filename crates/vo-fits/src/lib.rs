@@ -23,4 +23,4 @@ pub use wcs::{
     stokes_code, stokes_name, CelestialWcs, ImageWcs, LinearAxis, Projection, StokesAxis,
     SPEED_OF_LIGHT, STOKES_STATES,
 };
-pub use write::write_image_f32;
+pub use write::{write_image_f32, ImageWriter};

@@ -95,6 +95,22 @@ impl Cube {
         self.samples.decode(bytes, out);
     }
 
+    /// Asks the kernel to start reading `len` samples of one channel plane from sky pixel
+    /// `first` (a viewer's next channel, before it is asked for); out-of-range parts are
+    /// ignored and a failed request only costs speed.
+    pub fn will_need(&self, channel: usize, first: usize, len: usize) {
+        if channel < self.channels {
+            let size = self.samples.bytes() as u64;
+            let start = (channel * self.channel_stride + first) as u64 * size;
+            self.image.will_need(start, len as u64 * size);
+        }
+    }
+
+    /// Bytes per stored sample.
+    pub fn sample_bytes(&self) -> usize {
+        self.samples.bytes()
+    }
+
     /// The frequency axis, if the image has one.
     pub fn frequency_axis(&self) -> Option<&LinearAxis> {
         self.wcs().spectral.as_ref()
