@@ -4,7 +4,7 @@ Six callers — anonymous, the PI (bearer token from the token endpoint), a dele
 Basic), a delegee whose delegation the PI revoked, an unrelated user and archive staff — ask
 for three datasets — public, proprietary, and one whose release date passes while the script
 runs — through DataLink (the `readable` column), a FITS file download, the package tar, a SODA
-cutout and a preview. Allowed requests get 200; the rest 401 (anonymous: sign in) or 403
+cutout, a preview and a cube viewer's tile. Allowed requests get 200; the rest 401 (anonymous: sign in) or 403
 (signed in without rights), and no refusal carries data. Metadata (TAP) stay public. The
 delegations are made and revoked through the PI's own HTTP API. Then astroquery logs in
 (`Alma.login`, which insists on https) and downloads a proprietary file as its PI; the same
@@ -103,6 +103,7 @@ def requests_for(dataset):
         "tar (HEAD)": ("HEAD", f"{base}/dataPortal/{package}"),
         "cutout": ("GET", f"{base}/soda/sync?ID={fits}"),
         "preview": ("GET", f"{base}/preview/{fits}/continuum.png"),
+        "viewer": ("GET", f"{base}/cube/{fits}/tiles?channel=0&level=0&x0=0&y0=0"),
     }
 
 
@@ -147,7 +148,7 @@ def run_matrix(label, dataset, allowed):
         table_lines.append(f"{label:<22} {caller:<10} " + " ".join(f"{c:>6}" for c in cells))
 
 
-print(f"{'dataset':<22} {'caller':<10} {'readable':>6} {'file':>6} {'tar':>6} {'cutout':>6} {'preview':>6}")
+print(f"{'dataset':<22} {'caller':<10} {'readable':>6} {'file':>6} {'tar':>6} {'cutout':>6} {'preview':>6} {'viewer':>6}")
 run_matrix("public", arrangement["public"], READERS["public"])
 run_matrix("proprietary", arrangement["proprietary"], READERS["proprietary"])
 soon = arrangement["released_soon"]

@@ -211,6 +211,65 @@ try {
   check((await page.$eval('#line-survey-body', (b) => b.textContent)).includes('tentative'), 'the help tab explains the survey');
   await page.click('#line-survey-close');
 
+  // --- a cube in the viewer: channels from tiles, the animator, the spectrum under the
+  // cursor, a box's statistics and its SODA cutout
+  const views = [];
+  for (const b of await page.$$('#files-body button.view-cube')) if ((await b.getAttribute('title')).includes('.cube.I.pbcor')) views.push(b);
+  check(views.length > 0, 'every FITS product opens in the cube viewer', `${(await page.$$('#files-body button.view-cube')).length} buttons`);
+  await views[0].click();
+  await page.waitForFunction(() => document.getElementById('cube-viewer').dataset.drawn === '0', null, { timeout: 30000 });
+  const canvasSample = () => page.$eval('#cube-canvas', (c) => {
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    const colours = new Set();
+    for (let i = 0; i < d.length; i += 4 * 97) colours.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
+    return { colours: colours.size, first: [...colours].slice(0, 50).join(',') };
+  });
+  const firstDrawn = await canvasSample();
+  check(firstDrawn.colours > 20, 'the cube opens on its first channel', `${firstDrawn.colours} colours`);
+  await page.click('#cube-next');
+  await page.waitForFunction(() => document.getElementById('cube-viewer').dataset.drawn === '1', null, { timeout: 10000 });
+  await page.focus('#cube-canvas');
+  await page.keyboard.press('ArrowRight');
+  await page.waitForFunction(() => document.getElementById('cube-viewer').dataset.drawn === '2', null, { timeout: 10000 });
+  const channelText = await page.$eval('#cube-channel', (e) => e.textContent);
+  check(/channel 2 of \d+ — [\d.]+ GHz, -?[\d.]+ km\/s/.test(channelText), 'the channels step (button, arrow key) with frequency and velocity', channelText);
+  await page.click('#cube-play');
+  await page.waitForFunction(() => Number(document.getElementById('cube-viewer').dataset.drawn) >= 5, null, { timeout: 15000 });
+  await page.click('#cube-play');
+  check(await page.$eval('#cube-play', (b) => b.textContent) === '▶ Play', 'the animator plays the channels and pauses', `at channel ${await page.$eval('#cube-viewer', (d) => d.dataset.channel)}`);
+  const cubeMiddle = await page.$eval('#cube-slider', (s) => Math.floor(Number(s.max) / 2));
+  await page.$eval('#cube-slider', (s, v) => { s.value = String(v); s.dispatchEvent(new Event('input')); }, cubeMiddle);
+  await page.waitForFunction((v) => document.getElementById('cube-viewer').dataset.drawn === String(v), cubeMiddle, { timeout: 10000 });
+  const canvasBox = await (await page.$('#cube-canvas')).boundingBox();
+  await page.mouse.move(canvasBox.x + canvasBox.width / 2, canvasBox.y + canvasBox.height / 2);
+  await page.waitForFunction(() => document.getElementById('cube-viewer').dataset.spectrum !== '', null, { timeout: 10000 });
+  await page.waitForSelector('#cube-profile .u-over', { timeout: 10000 });
+  const spectrumAt = await page.$eval('#cube-spectrum-at', (e) => e.textContent);
+  const cursorText = await page.$eval('#cube-cursor', (e) => e.textContent);
+  check(/Spectrum at x \d+, y \d+ — \d\dh\d\dm/.test(spectrumAt) && /Jy\/beam/.test(cursorText), 'the spectrum under the cursor, with its position and value', `${spectrumAt}; ${cursorText}`);
+  const cubeBefore = await canvasSample();
+  await page.selectOption('#cube-colours', 'grey');
+  await page.selectOption('#cube-stretch', 'asinh');
+  const cubeAfter = await canvasSample();
+  check(cubeAfter.first !== cubeBefore.first, 'colour map and stretch redraw the channel at once', `${cubeBefore.colours} → ${cubeAfter.colours} colours`);
+  await page.click('#cube-box');
+  await page.mouse.move(canvasBox.x + canvasBox.width / 2 - 60, canvasBox.y + canvasBox.height / 2 - 50);
+  await page.mouse.down();
+  await page.mouse.move(canvasBox.x + canvasBox.width / 2 + 40, canvasBox.y + canvasBox.height / 2 + 30, { steps: 5 });
+  await page.mouse.up();
+  await page.waitForFunction(() => document.querySelector('#cube-stats .hint')?.textContent.includes('drawn box'), null, { timeout: 10000 });
+  const cubeStats = await page.$eval('#cube-stats', (e) => e.textContent);
+  check(/mean ± std/.test(cubeStats) && /flux density/.test(cubeStats), 'a drawn box gets its statistics', cubeStats.replace(/\s+/g, ' ').slice(0, 160));
+  await page.screenshot({ path: join(artifacts, '10-cube-viewer.png') });
+  const cutoutLink = await page.$eval('#cube-cutout', (a) => ({ href: a.href, text: a.textContent }));
+  const [cutoutFile] = await Promise.all([page.waitForEvent('download'), page.click('#cube-cutout')]);
+  const cutoutBytes = readFileSync(await cutoutFile.path());
+  const cutoutHeader = cutoutBytes.subarray(0, 2880 * 2).toString('latin1');
+  const cutoutAxis = (n) => Number((cutoutHeader.match(new RegExp(`NAXIS${n} *= *(\\d+)`)) || [])[1]);
+  const cubeSide = await page.$eval('#cube-about', (e) => Number(e.textContent.match(/(\d+) × \d+ pixels/)[1]));
+  check(cutoutHeader.startsWith('SIMPLE') && cutoutAxis(1) > 0 && cutoutAxis(1) < cubeSide && cutoutLink.href.includes('/soda/sync?ID='), 'the box is cut out with SODA', `${cutoutLink.text}: ${cutoutAxis(1)} × ${cutoutAxis(2)} × ${cutoutAxis(3)} of ${cubeSide} pixels across`);
+  await page.click('#cube-close');
+
   // --- from a preview: the archive's images most like it
   const alike = await page.$$('#files-body button.similar-images');
   const scienceImages = [];

@@ -29,6 +29,9 @@ pub const SIMILAR: &str = "/similar";
 /// Spectral reference data: the line list and the atmosphere's transmission.
 pub const REFERENCE: &str = "/reference";
 
+/// The cube viewer's reads (`/cube/NAME`, `/cube/NAME/tile`, …).
+pub const CUBE: &str = "/cube";
+
 /// A protocol's job list, inside its scope.
 pub const ASYNC: &str = "/async";
 

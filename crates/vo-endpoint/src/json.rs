@@ -28,3 +28,17 @@ pub fn json_query_params(request: &HttpRequest) -> Result<Params, HttpResponse> 
         json_failure(failure.status, failure.message)
     })
 }
+
+impl Failure {
+    /// The failure as a JSON error answer (with the sign-in challenge of a 401).
+    pub fn json_response(&self) -> HttpResponse {
+        let mut response = json_failure(self.status, self.message.clone());
+        if self.status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(
+                actix_web::http::header::WWW_AUTHENTICATE,
+                actix_web::http::header::HeaderValue::from_static(crate::AUTHENTICATE_CHALLENGE),
+            );
+        }
+        response
+    }
+}

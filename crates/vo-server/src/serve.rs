@@ -126,6 +126,9 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         script_streams: 4,
         lines: reference.shared_lines(),
     };
+    let viewer = vo_viewer::ViewerService {
+        data_dir: data_dir.clone(),
+    };
     let soda = vo_soda::SodaService {
         data_dir,
         limits: config.soda.clone(),
@@ -259,6 +262,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
                 similar_images.clone(),
             ))
             .configure(vo_reference::configure(reference.clone()))
+            .configure(vo_viewer::configure(viewer.clone()))
             .configure(vo_web::configure(web_page.clone()))
             .default_service(web::to(no_such_resource))
     })

@@ -19,4 +19,5 @@ mod soda;
 mod survey;
 mod tap_clients;
 mod tap_protocol;
+mod viewer;
 mod web;

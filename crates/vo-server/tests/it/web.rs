@@ -1,7 +1,8 @@
 //! The web query page end to end: conformance/web/page.mjs drives Debian's Chromium with
 //! playwright-core through what a new user does (type a position, see rows, sort, open a
-//! footprint, export CSV, fetch a download script, and more), and checks that every request
-//! the page makes goes to the service. Screenshots are kept in target/test-artifacts/web.
+//! footprint, export CSV, fetch a download script, open a cube in the viewer, and more), and
+//! checks that every request the page makes goes to the service. Screenshots are kept in
+//! target/test-artifacts/web.
 
 use crate::common;
 
@@ -45,6 +46,7 @@ fn a_new_user_queries_in_the_browser() {
         "03-footprint",
         "05-files",
         "08-similar-images",
+        "10-cube-viewer",
     ] {
         assert!(
             artifacts.join(format!("{shot}.png")).is_file(),

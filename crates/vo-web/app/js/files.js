@@ -29,7 +29,8 @@ function cell(text, className) {
   return td;
 }
 
-function linkRow(link, onList, onSimilarImage, onSurvey) {
+/** `on`: { list(id, tr), similarImage(name), survey(name), view(name) }, each optional but list. */
+function linkRow(link, on) {
   const tr = document.createElement('tr');
   const semantics = link.semantics || '';
   if (link.error_message) {
@@ -43,7 +44,7 @@ function linkRow(link, onList, onSimilarImage, onSurvey) {
     target.type = 'button';
     target.className = 'list-files';
     target.textContent = 'list files';
-    target.addEventListener('click', () => { target.disabled = true; onList(link.service_def.slice('DataLink.'.length), tr); });
+    target.addEventListener('click', () => { target.disabled = true; on.list(link.service_def.slice('DataLink.'.length), tr); });
   } else if (link.service_def) {
     target = document.createTextNode('cutouts (SODA)');
   } else if (semantics === '#preview') {
@@ -54,24 +55,24 @@ function linkRow(link, onList, onSimilarImage, onSurvey) {
     target.src = link.access_url;
     // the archive's images most like this one (previews are at /preview/NAME/KIND.png)
     const product = decodeURIComponent((link.access_url || '').split('/').slice(-2, -1)[0] || '');
-    if (onSimilarImage && product.endsWith('.fits') && /(peak|continuum)\.png$/.test(link.access_url)) {
+    if (on.similarImage && product.endsWith('.fits') && /(peak|continuum)\.png$/.test(link.access_url)) {
       const img = target;
       const alike = document.createElement('button');
       alike.type = 'button';
       alike.className = 'similar-images';
       alike.textContent = '≈ similar images';
       alike.title = `Images most like ${product}`;
-      alike.addEventListener('click', () => onSimilarImage(product));
+      alike.addEventListener('click', () => on.similarImage(product));
       target = document.createElement('span');
       target.append(img, alike);
       // a cube's lines, interactive (once per cube: by its peak preview)
-      if (onSurvey && product.includes('.cube.') && /peak\.png$/.test(link.access_url)) {
+      if (on.survey && product.includes('.cube.') && /peak\.png$/.test(link.access_url)) {
         const lines = document.createElement('button');
         lines.type = 'button';
         lines.className = 'survey';
         lines.textContent = 'lines (interactive)';
         lines.title = `The lines found in ${product}, with tentative labels, moment maps and spectra`;
-        lines.addEventListener('click', () => onSurvey(product));
+        lines.addEventListener('click', () => on.survey(product));
         target.append(lines);
       }
     }
@@ -79,6 +80,18 @@ function linkRow(link, onList, onSimilarImage, onSurvey) {
     target = document.createElement('a');
     target.href = link.access_url;
     target.textContent = name || link.access_url;
+    // every FITS product opens in the cube viewer
+    if (on.view && /\.fits$/i.test(name)) {
+      const file = target;
+      const view = document.createElement('button');
+      view.type = 'button';
+      view.className = 'view-cube';
+      view.textContent = '◧ view';
+      view.title = `Open ${name} in the cube viewer`;
+      view.addEventListener('click', () => on.view(name));
+      target = document.createElement('span');
+      target.append(file, ' ', view);
+    }
   }
   const readable = link.readable === 'true' || link.readable === true || link.readable === 'T' || link.readable === null;
   tr.append(cell(semantics), cell(target), cell(link.description), cell(size(link.content_length)),
@@ -86,7 +99,7 @@ function linkRow(link, onList, onSimilarImage, onSurvey) {
   return tr;
 }
 
-function linkTable(rows, onList, onSimilarImage, onSurvey) {
+function linkTable(rows, on) {
   const table = document.createElement('table');
   const head = document.createElement('tr');
   for (const h of ['semantics', 'link', 'description', 'size', '']) {
@@ -94,15 +107,16 @@ function linkTable(rows, onList, onSimilarImage, onSurvey) {
     th.textContent = h;
     head.append(th);
   }
-  table.append(head, ...rows.map((r) => linkRow(r, onList, onSimilarImage, onSurvey)));
+  table.append(head, ...rows.map((r) => linkRow(r, on)));
   return table;
 }
 
 export class FilesDialog {
-  constructor(dialog, { onSimilarImage, onSurvey } = {}) {
+  constructor(dialog, { onSimilarImage, onSurvey, onView } = {}) {
     this.dialog = dialog;
-    this.onSimilarImage = onSimilarImage;
-    this.onSurvey = onSurvey;
+    this.on = {
+      list: (id, tr) => this.listPackage(id, tr), similarImage: onSimilarImage, survey: onSurvey, view: onView,
+    };
     this.body = dialog.querySelector('#files-body');
     this.script = dialog.querySelector('#download-script');
     dialog.querySelector('#files-close').addEventListener('click', () => dialog.close());
@@ -126,7 +140,7 @@ export class FilesDialog {
     for (const [id, rows] of byId) {
       const h = document.createElement('h3');
       h.textContent = id;
-      parts.push(h, linkTable(rows, (id, tr) => this.listPackage(id, tr), this.onSimilarImage, this.onSurvey));
+      parts.push(h, linkTable(rows, this.on));
     }
     this.body.replaceChildren(...parts);
     this.dialog.dataset.loaded = String(result.rows.length);
@@ -138,7 +152,7 @@ export class FilesDialog {
     const row = document.createElement('tr');
     const td = document.createElement('td');
     td.colSpan = 5;
-    td.append(result.status === 'ERROR' ? document.createTextNode(result.message) : linkTable(result.rows.filter((r) => !(r.access_url || '').endsWith(`/${encodeURIComponent(id)}`) && !(r.access_url || '').endsWith(`/${id}`)), (child, t) => this.listPackage(child, t), this.onSimilarImage, this.onSurvey));
+    td.append(result.status === 'ERROR' ? document.createTextNode(result.message) : linkTable(result.rows.filter((r) => !(r.access_url || '').endsWith(`/${encodeURIComponent(id)}`) && !(r.access_url || '').endsWith(`/${id}`)), this.on));
     row.append(td);
     tr.after(row);
   }

@@ -8,6 +8,7 @@ import { SpectrumView } from './spectrum.js';
 import { FilesDialog } from './files.js';
 import { SimilarImagesDialog } from './similar_images.js';
 import { SurveyDialog } from './survey.js';
+import { CubeViewer } from './cube_viewer.js';
 import { parseVOTable } from './votable.js';
 
 const $ = (id) => document.getElementById(id);
@@ -429,7 +430,9 @@ const sky = new SkyView($('sky'), {
 const spectrum = new SpectrumView($('spectrum'), { onHover: (key) => highlight(key) });
 const similarImages = new SimilarImagesDialog($('similar-images'));
 const survey = new SurveyDialog($('line-survey'));
+const cubeViewer = new CubeViewer($('cube-viewer'));
 const files = new FilesDialog($('files'), {
+  onView: (name) => cubeViewer.open(name),
   onSimilarImage: (name) => similarImages.open(`id=${encodeURIComponent(name)}`, name),
   onSurvey: (name) => survey.open(name),
 });
