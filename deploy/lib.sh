@@ -46,7 +46,8 @@ ensure_python_clients() {
 PYONGC_VERSION=1.2.2
 ensure_name_catalogue() {
     local out=$1
-    if [ ! -s "$out" ]; then
+    # (written again when it predates the redshift column)
+    if [ ! -s "$out" ] || ! head -2 "$out" | grep -q redshift; then
         ensure_packages python3-venv
         [ -x .venv/bin/pip ] || python3 -m venv .venv
         local wheels

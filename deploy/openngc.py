@@ -2,10 +2,11 @@
 
 OpenNGC (https://github.com/mattiaverga/OpenNGC) by Mattia Verga and contributors, licensed
 CC-BY-SA-4.0: the NGC, IC and Messier objects with positions, types, cross-identifications
-and common names. This reads the SQLite database inside the pyongc wheel with the standard
-library only, and writes one line per object: name, type, type in words, RA and Dec (ICRS,
-degrees), aliases separated by "|" (Messier number, NGC/IC names of duplicates, other
-catalogues' identifiers, common names).
+and common names, and redshifts (from NED, for most galaxies). This reads the SQLite database
+inside the pyongc wheel with the standard library only, and writes one line per object: name,
+type, type in words, RA and Dec (ICRS, degrees), aliases separated by "|" (Messier number,
+NGC/IC names of duplicates, other catalogues' identifiers, common names), redshift (empty
+when unknown).
 
 usage: python3 openngc.py PYONGC_WHEEL OUT.tsv
 """
@@ -30,7 +31,7 @@ with zipfile.ZipFile(wheel) as z:
         for name, identifier in db.execute("SELECT name, identifier FROM objIdentifiers"):
             identifiers.setdefault(name, []).append(identifier)
         objects = db.execute(
-            "SELECT name, type, ra, dec, messier, ngc, ic, commonnames FROM objects ORDER BY name"
+            "SELECT name, type, ra, dec, messier, ngc, ic, commonnames, redshift FROM objects ORDER BY name"
         ).fetchall()
         db.close()
 
@@ -49,7 +50,7 @@ def target_of(name, ngc, ic):
 
 
 lines = []
-for name, kind, ra, dec, messier, ngc, ic, common in objects:
+for name, kind, ra, dec, messier, ngc, ic, common, _ in objects:
     if kind in ("Dup", "NonEx"):
         target = target_of(name, ngc, ic)
         if kind == "Dup" and target:
@@ -69,16 +70,16 @@ with open(out, "w", encoding="utf-8") as f:
     f.write(
         f"# OpenNGC (Mattia Verga and contributors, CC-BY-SA-4.0) from the PyPI package pyongc {version}; "
         "written by deploy/openngc.py\n"
-        "# name\ttype\ttype in words\tra_deg\tdec_deg\taliases\n"
+        "# name\ttype\ttype in words\tra_deg\tdec_deg\taliases\tredshift\n"
     )
     count = 0
-    for name, kind, ra, dec, messier, ngc, ic, common in objects:
+    for name, kind, ra, dec, messier, ngc, ic, common, redshift in objects:
         if kind in ("Dup", "NonEx") or ra is None or dec is None:
             continue
         unique = list(dict.fromkeys(a.replace("|", " ").replace("\t", " ") for a in aliases[name]))
         f.write(
             f"{name}\t{kind}\t{types.get(kind, kind)}\t{math.degrees(ra) % 360:.6f}\t"
-            f"{math.degrees(dec):.6f}\t{'|'.join(unique)}\n"
+            f"{math.degrees(dec):.6f}\t{'|'.join(unique)}\t{'' if redshift is None else redshift}\n"
         )
         count += 1
 print(f"{out}: {count} objects from OpenNGC (pyongc {version})")

@@ -165,8 +165,14 @@ pub fn cutout_of(
 ) -> Result<Cutout, ViewError> {
     // 1-based pixel edges, a hundredth of a pixel inside: the box's pixels and no others
     let inset = 0.01;
-    let (x0, y0) = (region.x0 as f64 + 0.5 + inset, region.y0 as f64 + 0.5 + inset);
-    let (x1, y1) = (region.x1 as f64 + 0.5 - inset, region.y1 as f64 + 0.5 - inset);
+    let (x0, y0) = (
+        region.x0 as f64 + 0.5 + inset,
+        region.y0 as f64 + 0.5 + inset,
+    );
+    let (x1, y1) = (
+        region.x1 as f64 + 0.5 - inset,
+        region.y1 as f64 + 0.5 - inset,
+    );
     let polygon = [(x0, y0), (x1, y0), (x1, y1), (x0, y1)]
         .iter()
         .map(|&(x, y)| cube.wcs().celestial.pixel_to_world(x, y))

@@ -101,6 +101,11 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
         "0019_weather.sql",
         include_str!("../../../schema/migrations/0019_weather.sql"),
     ),
+    (
+        20,
+        "0020_catalogue_redshift.sql",
+        include_str!("../../../schema/migrations/0020_catalogue_redshift.sql"),
+    ),
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -2,8 +2,9 @@
 //! found with tentative labels, the spectra searched, the noise) and the moment maps of the
 //! strongest line, with the redshift the labels use chosen as the manual says: the PI's
 //! value first (the cube's ZSOURCE), then the other ALMA observations of the source (the
-//! median of their science goals' redshifts), then the PI's requested line (RESTFRQ at the
-//! strongest line found).
+//! median of their science goals' redshifts), then the shipped catalogue (the redshift of the
+//! observation's best-matching OpenNGC object, `alma.object_in_footprint`), then the PI's
+//! requested line (RESTFRQ at the strongest line found).
 
 use std::path::{Path, PathBuf};
 use vo_preview::Cube;
@@ -33,7 +34,10 @@ pub(crate) async fn redshifts(
     if let Some(z) = pi_value.filter(|z| z.is_finite()) {
         out.push((z, "the PI's redshift (ZSOURCE)".to_string()));
     }
-    if let (Some(object), Ok(client)) = (object, pool.get().await) {
+    let Ok(client) = pool.get().await else {
+        return out;
+    };
+    if let Some(object) = object {
         let found = client
             .query(
                 "SELECT DISTINCT v.mous_uid, v.redshift FROM alma.source_velocity v \
@@ -58,6 +62,22 @@ pub(crate) async fn redshifts(
                     ),
                 ));
             }
+        }
+    }
+    let catalogue = client
+        .query_opt(
+            "SELECT c.redshift, c.name FROM alma.object_in_footprint f \
+             JOIN archive.catalogue_object c ON c.name = f.object_name \
+             JOIN ivoa.obscore o ON o.obs_id = f.footprint_obs_id \
+             WHERE o.member_ous_uid = $1 AND f.best_match = 1 AND c.redshift IS NOT NULL \
+             ORDER BY f.score DESC LIMIT 1",
+            &[&member_ous_uid],
+        )
+        .await;
+    if let Ok(Some(row)) = catalogue {
+        let (z, name): (f64, String) = (row.get(0), row.get(1));
+        if z.is_finite() {
+            out.push((z, format!("the catalogue (OpenNGC): {name}")));
         }
     }
     out

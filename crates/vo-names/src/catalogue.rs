@@ -1,6 +1,7 @@
 //! The shipped catalogue's file: one object a line, tab-separated — main name, type code,
-//! type in words, RA and Dec (ICRS, degrees), aliases separated by `|`; lines starting with
-//! `#` are comments. `deploy/openngc.py` writes it from the OpenNGC database in the PyPI
+//! type in words, RA and Dec (ICRS, degrees), aliases separated by `|`, and the redshift
+//! (empty when unknown; files written before it have six fields); lines starting with `#` are
+//! comments. `deploy/openngc.py` writes it from the OpenNGC database in the PyPI
 //! package `pyongc` when the service is installed.
 
 use crate::resolver::{Object, Origin};
@@ -14,9 +15,18 @@ pub fn read_catalogue(text: &str, origin: Origin) -> Result<Vec<Object>, String>
         }
         let fields: Vec<&str> = line.split('\t').collect();
         let fail = |why: &str| format!("line {}: {why}: {line:?}", i + 1);
-        if fields.len() != 6 {
-            return Err(fail(&format!("{} fields, not 6", fields.len())));
+        if !(6..=7).contains(&fields.len()) {
+            return Err(fail(&format!("{} fields, not 7", fields.len())));
         }
+        let redshift = match fields.get(6).map(|z| z.trim()).filter(|z| !z.is_empty()) {
+            None => None,
+            Some(z) => Some(
+                z.parse::<f64>()
+                    .ok()
+                    .filter(|z| z.is_finite() && *z > -1.0)
+                    .ok_or_else(|| fail("the redshift is not a number above -1"))?,
+            ),
+        };
         let angle = |text: &str, what: &str, range: std::ops::RangeInclusive<f64>| {
             text.parse::<f64>()
                 .ok()
@@ -34,6 +44,7 @@ pub fn read_catalogue(text: &str, origin: Origin) -> Result<Vec<Object>, String>
                 .filter(|a| !a.is_empty())
                 .map(str::to_string)
                 .collect(),
+            redshift,
             origin,
         });
     }
@@ -52,6 +63,17 @@ mod tests {
         assert_eq!(objects.len(), 1);
         assert_eq!(objects[0].aliases, ["M83", "Southern Pinwheel Galaxy"]);
         assert_eq!(objects[0].kind, Some(("G".into(), "Galaxy".into())));
+        assert_eq!(objects[0].redshift, None, "six fields: no redshift");
+        let with_z = read_catalogue(
+            "NGC253\tG\tGalaxy\t11.888\t-25.288\t\t0.000864\n",
+            Origin::OpenNgc,
+        )
+        .unwrap();
+        assert_eq!(with_z[0].redshift, Some(0.000864));
+        let unknown = read_catalogue("NGC1\tG\tGalaxy\t1\t0\t\t\n", Origin::OpenNgc).unwrap();
+        assert_eq!(unknown[0].redshift, None);
+        let error = read_catalogue("NGC1\tG\tGalaxy\t1\t0\t\tfar\n", Origin::OpenNgc).unwrap_err();
+        assert!(error.contains("redshift"), "{error}");
         let error = read_catalogue("NGC1\tG\tGalaxy\t400\t0\t\n", Origin::OpenNgc).unwrap_err();
         assert!(error.starts_with("line 1: RA is not a number"), "{error}");
         assert!(read_catalogue("NGC1\tG\n", Origin::OpenNgc).is_err());

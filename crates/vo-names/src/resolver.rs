@@ -34,6 +34,8 @@ pub struct Object {
     pub kind: Option<(String, String)>,
     /// Other names it answers to: identifiers in other catalogues, common names.
     pub aliases: Vec<String>,
+    /// Its redshift, when the source gives one (OpenNGC does for most of its galaxies).
+    pub redshift: Option<f64>,
     pub origin: Origin,
 }
 

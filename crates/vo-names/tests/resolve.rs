@@ -18,6 +18,7 @@ fn archive_target(name: &str, ra: f64, dec: f64) -> Object {
         dec,
         kind: None,
         aliases: Vec::new(),
+        redshift: None,
         origin: Origin::Archive,
     }
 }

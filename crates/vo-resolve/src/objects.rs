@@ -48,6 +48,7 @@ pub async fn sync_catalogue(
         })
         .unzip();
     let ras: Vec<f64> = objects.iter().map(|o| o.ra).collect();
+    let redshifts: Vec<Option<f64>> = objects.iter().map(|o| o.redshift).collect();
     let decs: Vec<f64> = objects.iter().map(|o| o.dec).collect();
     let aliases: Vec<String> = objects
         .iter()
@@ -62,12 +63,12 @@ pub async fn sync_catalogue(
         .await
         .map_err(|e| e.to_string())?;
     tx.execute(
-        "INSERT INTO archive.catalogue_object (name, object_type, type_description, ra, dec, pos, names) \
-         SELECT n, t, w, r, d, spoint(radians(r), radians(d)), string_to_array(a, '|') \
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::float8[], $6::text[]) \
-           AS x(n, t, w, r, d, a) \
+        "INSERT INTO archive.catalogue_object (name, object_type, type_description, ra, dec, pos, names, redshift) \
+         SELECT n, t, w, r, d, spoint(radians(r), radians(d)), string_to_array(a, '|'), z \
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::float8[], $6::text[], $7::float8[]) \
+           AS x(n, t, w, r, d, a, z) \
          ON CONFLICT (name) DO NOTHING",
-        &[&names, &types, &words, &ras, &decs, &aliases],
+        &[&names, &types, &words, &ras, &decs, &aliases, &redshifts],
     )
     .await
     .map_err(|e| e.to_string())?;

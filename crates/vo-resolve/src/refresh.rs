@@ -86,6 +86,7 @@ pub async fn archive_targets(
             dec: row.get(2),
             kind: None,
             aliases: Vec::new(),
+            redshift: None,
             origin: Origin::Archive,
         })
         .collect())

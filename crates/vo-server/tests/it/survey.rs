@@ -89,3 +89,67 @@ fn cubes_have_their_lines_found_and_labelled() {
     assert_eq!(status, 404, "{body}");
     assert!(body.contains("lines.json"), "{body}");
 }
+
+/// The manual's order for the labels' redshift past the PI's value and ALMA's other
+/// observations: the shipped catalogue (OpenNGC's redshift of the observation's best-matching
+/// object). A cube's ZSOURCE is blanked and its source's science goals lose their redshifts;
+/// its survey then labels at the catalogue's redshift and says so.
+#[test]
+fn without_the_pi_s_value_or_other_observations_the_catalogue_gives_the_redshift() {
+    std::env::var("VO_REFERENCE_DIR")
+        .expect("VO_REFERENCE_DIR names the spectral reference directory");
+    let catalogue = std::env::var("VO_NAMES_CATALOGUE").expect(
+        "VO_NAMES_CATALOGUE names the OpenNGC catalogue file (deploy/test writes it with deploy/openngc.py)",
+    );
+    let server = DemoServer::start_full(600, 0, &format!("[names]\ncatalogue = \"{catalogue}\"\n"));
+    // the server finds the catalogue's objects in the footprints in the background
+    let started = std::time::Instant::now();
+    let chosen = loop {
+        let found = server.psql(
+            "SELECT f.name || ' ' || f.path || ' ' || o.target_name || ' ' || c.name || ' ' || c.redshift \
+             FROM archive.file f JOIN archive.member_ous m ON m.uid = f.member_ous_uid \
+             JOIN ivoa.obscore o ON o.member_ous_uid = m.uid \
+             JOIN alma.object_in_footprint b ON b.footprint_obs_id = o.obs_id AND b.best_match = 1 \
+             JOIN archive.catalogue_object c ON c.name = b.object_name AND c.redshift IS NOT NULL \
+             WHERE f.name LIKE '%\\_sci.spw%.cube.I.pbcor.fits' AND m.release_date <= now() \
+             ORDER BY b.score DESC, f.name LIMIT 1",
+        );
+        if !found.trim().is_empty() {
+            break found;
+        }
+        assert!(
+            started.elapsed().as_secs() < 120,
+            "no released cube of a catalogued object with a redshift"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(500));
+    };
+    let parts: Vec<&str> = chosen.split_whitespace().collect();
+    let (cube, path, target, object, z) = (parts[0], parts[1], parts[2], parts[3], parts[4]);
+    let z: f64 = z.parse().unwrap();
+    // the PI's value gone: ZSOURCE becomes a comment card of the same length
+    let file = server.dir.path().join(path);
+    let mut bytes = std::fs::read(&file).unwrap();
+    let card = bytes
+        .chunks(80)
+        .position(|c| c.starts_with(b"ZSOURCE "))
+        .expect("the demo's cubes carry ZSOURCE");
+    bytes[card * 80..card * 80 + 80]
+        .copy_from_slice(format!("{:<80}", "COMMENT the PI gave no redshift").as_bytes());
+    std::fs::write(&file, &bytes).unwrap();
+    // and no other ALMA observation of the source has one
+    server.psql(&format!(
+        "UPDATE archive.science_goal SET redshift = NULL WHERE uid IN (\
+           SELECT g.science_goal_uid FROM archive.group_ous g JOIN archive.member_ous m ON m.group_ous_uid = g.uid \
+           JOIN ivoa.obscore o ON o.member_ous_uid = m.uid WHERE o.target_name = '{target}')"
+    ));
+    let (status, body) = server.get(&format!("/preview/{cube}/lines.json"));
+    assert_eq!(status, 200, "{body}");
+    let survey: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(
+        survey["redshift"]["from"],
+        format!("the catalogue (OpenNGC): {object}"),
+        "{}",
+        survey["redshift"]
+    );
+    assert!((survey["redshift"]["z"].as_f64().unwrap() - z).abs() < 1e-9);
+}

@@ -89,8 +89,9 @@ function linkRow(link, on) {
       view.textContent = '◧ view';
       view.title = `Open ${name} in the cube viewer`;
       view.addEventListener('click', () => on.view(name));
+      // before the name, which a narrow cell cuts short
       target = document.createElement('span');
-      target.append(file, ' ', view);
+      target.append(view, ' ', file);
     }
   }
   const readable = link.readable === 'true' || link.readable === true || link.readable === 'T' || link.readable === null;
