@@ -5,10 +5,10 @@ Basic), a delegee whose delegation the PI revoked, an unrelated user and archive
 for three datasets — public, proprietary, and one whose release date passes while the script
 runs — through DataLink (the `readable` column), a FITS file download, the package tar, a SODA
 cutout, a preview and a cube viewer's tile. Allowed requests get 200; the rest 401
-(anonymous: sign in) or 403 (signed in without rights), and no refusal carries data. Metadata (TAP) stay public. The
-delegations are made and revoked through the PI's own HTTP API. Then astroquery logs in
-(`Alma.login`, which insists on https) and downloads a proprietary file as its PI; the same
-for an unrelated user fails.
+(anonymous: sign in) or 403 (signed in without rights), and no refusal carries data.
+Metadata (TAP) stay public. The delegations are made and revoked through the PI's own HTTP
+API. Then astroquery logs in (`Alma.login`, which insists on https) and downloads a
+proprietary file as its PI; the same for an unrelated user fails.
 
 usage: python matrix.py BASE_URL CERTIFICATE ARRANGEMENT_JSON
 (ARRANGEMENT_JSON: {"public": [uid, project, package, fits], "proprietary": [...],
