@@ -169,8 +169,17 @@ try {
   await page.waitForFunction(() => Number(document.getElementById('files').dataset.loaded || 0) > 0, null, { timeout: 30000 });
   const semantics = await page.$$eval('#files-body td:first-child', (tds) => tds.map((td) => td.textContent));
   check(semantics.includes('#this') && semantics.includes('#progenitor'), 'DataLink lists the products and raw data', [...new Set(semantics)].join(' '));
+  const refused = [];
+  page.on('response', (r) => { if (r.status() === 429) refused.push(r.url()); });
   await page.click('#files-body button.list-files');
   await page.waitForFunction(() => [...document.querySelectorAll('#files-body img.preview')].some((i) => i.complete && i.naturalWidth > 0), null, { timeout: 60000 });
+  // every preview of the package loads as it scrolls into view, none refused by the
+  // per-client limit
+  for (const img of await page.$$('#files-body img.preview')) await img.scrollIntoViewIfNeeded();
+  await page.waitForFunction(() => [...document.querySelectorAll('#files-body img.preview')].every((i) => i.complete && i.naturalWidth > 0), null, { timeout: 60000 });
+  const previewCount = await page.$$eval('#files-body img.preview', (is) => is.length);
+  check(previewCount >= 8 && refused.length === 0, 'every preview of the package loads, none refused (429)', `${previewCount} previews, ${refused.length} refused`);
+  await page.$eval('#files-body', (b) => { b.scrollTop = 0; });
   const inPackage = await page.$$eval('#files-body td[colspan] a', (as) => as.map((a) => a.textContent));
   check(inPackage.some((name) => name.endsWith('.fits')), 'a package lists its FITS files with previews', inPackage.slice(0, 2).join(' '));
   await shot('05-files');
@@ -356,6 +365,25 @@ try {
   const error = await page.$eval('#status', (e) => e.textContent);
   check(error.includes('failed') && error.includes('nonsense'), 'a wrong query shows the service\'s message', error.slice(0, 120));
   await shot('06-adql');
+
+  // --- a cold load of the page and its first answer: bytes over the wire compressed (the
+  // browser's own Accept-Encoding) and not (identity asked for)
+  const coldLoad = async (headers) => {
+    const fresh = await browser.newContext({ extraHTTPHeaders: headers });
+    const cold = await fresh.newPage();
+    const answers = [];
+    cold.on('response', (r) => answers.push(r));
+    await cold.goto(`${base}/`);
+    await cold.waitForFunction(() => document.body.dataset.state === 'done', null, { timeout: 30000 });
+    await cold.waitForTimeout(1000);
+    let bytes = 0;
+    for (const r of answers) { const sizes = await r.request().sizes(); bytes += sizes.responseBodySize + sizes.responseHeadersSize; }
+    await fresh.close();
+    return { bytes, requests: answers.length };
+  };
+  const compressed = await coldLoad({});
+  const uncompressed = await coldLoad({ 'Accept-Encoding': 'identity' });
+  check(uncompressed.bytes >= 3 * compressed.bytes, 'a cold page load is at least 3× smaller compressed', `${compressed.bytes} bytes in ${compressed.requests} answers compressed, ${uncompressed.bytes} not (${(uncompressed.bytes / compressed.bytes).toFixed(1)}×)`);
 
   check(foreign.length === 0, 'every request went to the service itself', foreign.slice(0, 3).join(' '));
   const real = pageErrors.filter((e) => !e.includes('status of 400'));

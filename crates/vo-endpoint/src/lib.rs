@@ -19,6 +19,7 @@ mod archive_file;
 mod availability;
 mod capabilities;
 mod client_limit;
+mod compression;
 mod dali;
 pub mod dali_values;
 mod failure;
@@ -35,6 +36,7 @@ pub use capabilities::{
     capabilities_end, capabilities_start, param_http_capability, vosi_capabilities,
 };
 pub use client_limit::ClientLimit;
+pub use compression::{drop_identity, is_compressible, keep_as_is};
 pub use dali::{maxrec, response_format};
 pub use failure::{connect, Failure};
 pub use front_door::{

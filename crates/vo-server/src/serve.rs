@@ -225,6 +225,16 @@ async fn serve(config: Config) -> anyhow::Result<()> {
                 actix_web::http::header::SERVER,
                 concat!("voarchive/", env!("CARGO_PKG_VERSION")),
             )))
+            // text answers compressed when the client asks (gzip, brotli), files never
+            .wrap_fn(|request, service| {
+                let answer = service.call(request);
+                async move { answer.await.map(vo_endpoint::keep_as_is) }
+            })
+            .wrap(actix_web::middleware::Compress::default())
+            .wrap_fn(|request, service| {
+                let answer = service.call(request);
+                async move { answer.await.map(vo_endpoint::drop_identity) }
+            })
             // a slot is taken only by a request the front door let in
             .wrap(client_limit.clone())
             // limits of the request head, the Host, panics, bodies of error answers

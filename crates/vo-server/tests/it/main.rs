@@ -19,5 +19,6 @@ mod soda;
 mod survey;
 mod tap_clients;
 mod tap_protocol;
+mod transport;
 mod viewer;
 mod web;

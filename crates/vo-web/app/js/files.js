@@ -1,6 +1,7 @@
 // Selected rows → their DataLink links (this service's /datalink/sync), each package's files
 // with previews, and a download script (/dataPortal/script) for all of them.
 import { parseVOTable } from './votable.js';
+import { lazyPreview } from './previews.js';
 
 function size(bytes) {
   if (bytes === null || bytes === undefined) return '';
@@ -50,9 +51,8 @@ function linkRow(link, on) {
   } else if (semantics === '#preview') {
     target = document.createElement('img');
     target.className = 'preview';
-    target.loading = 'lazy';
     target.alt = link.description || 'preview';
-    target.src = link.access_url;
+    lazyPreview(target, link.access_url);
     // the archive's images most like this one (previews are at /preview/NAME/KIND.png)
     const product = decodeURIComponent((link.access_url || '').split('/').slice(-2, -1)[0] || '');
     if (on.similarImage && product.endsWith('.fits') && /(peak|continuum)\.png$/.test(link.access_url)) {
