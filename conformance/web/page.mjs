@@ -10,7 +10,7 @@
 // RA/DEC: a position with observations; MOUS_UID: a public member OUS there with files.
 // Every check prints a line; the first failure ends the run with exit code 1. Screenshots
 // go to ARTIFACTS_DIR. Every request the page makes must go to BASE_URL.
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { check, checksPassed, launchBrowser, parseCsv, tapCsv as csvOf } from './session.mjs';
 
@@ -87,6 +87,17 @@ try {
   check(await page.$eval('#spectrum', (e) => e.querySelectorAll('g.lane').length) > 0, 'the spectral view draws spectral windows');
   await shot('03-footprint');
 
+  // --- hovering the project code: its abstract and the acknowledgement with its data tag
+  const codeCell = row.locator('td[data-column="proposal_id"]');
+  await codeCell.hover();
+  await page.waitForSelector('#project-details[data-loaded]', { timeout: 15000 });
+  const details = await page.$eval('#project-details', (p) => ({ code: p.dataset.code, abstract: p.querySelector('.abstract').textContent, thanks: p.querySelector('.acknowledgement').textContent }));
+  check(details.abstract.length > 40 && details.thanks.startsWith(`This paper makes use of the following ALMA data: ADS/JAO.ALMA#${details.code}. ALMA is a partnership of ESO`)
+    && details.thanks.endsWith('The Joint ALMA Observatory is operated by ESO, AUI/NRAO and NAOJ.'),
+  'hovering the project code shows its abstract and acknowledgement with the data tag', `${details.code}: ${details.abstract.slice(0, 60)}…`);
+  await shot('03b-project-details');
+  await page.mouse.move(5, 5);
+
   // --- hovering a footprint in the sky view highlights its row: move onto its outline
   const box = await page.locator('#sky').boundingBox();
   await page.mouse.move(box.x + 5, box.y + box.height - 5);
@@ -143,6 +154,14 @@ try {
     && marked.every((t) => /^\d{4}-\d{2}-\d{2} \(proprietary\)$/.test(t) && t.slice(0, 10) >= today),
   'proprietary rows are marked with their release date', `${marked.length} rows, e.g. ${marked[0]}`);
   await shot('04b-proprietary');
+  // the release date links to a calendar reminder (kept for the test to parse)
+  const reminder = await page.$('#results tbody tr.proprietary td.release a.calendar');
+  const remindOf = await reminder.evaluate((a) => ({ date: a.textContent, mous: new URL(a.href).searchParams.get('mous') }));
+  const [ics] = await Promise.all([page.waitForEvent('download'), reminder.click()]);
+  const icsText = readFileSync(await ics.path(), 'utf8');
+  writeFileSync(join(artifacts, 'release.ics'), icsText);
+  writeFileSync(join(artifacts, 'release.json'), JSON.stringify(remindOf));
+  check(icsText.startsWith('BEGIN:VCALENDAR') && /\.ics$/.test(ics.suggestedFilename()), 'a proprietary release date downloads a calendar reminder', `${ics.suggestedFilename()} for ${remindOf.date}`);
   await page.click('#chips .chip[data-key="position"] button.invert');
   await settled();
 

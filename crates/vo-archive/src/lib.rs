@@ -9,7 +9,7 @@
 //! (packages, files, raw data, documentation, previews, cutouts) with the service
 //! descriptors they refer to (a product's SODA ranges are read by vo-cutout, which cuts
 //! it); whether data are released, and who may read them before (their PI, the PI's
-//! delegees, staff); making the files registered to be made on first access (through the
+//! delegees, staff), and the calendar reminder of a release date; making the files registered to be made on first access (through the
 //! maker the caller gives, e.g. the demo's generator) before they are read.
 //!
 //! Does not own: HTTP, URLs' host (the caller passes its base URL), the VOTable document
@@ -25,6 +25,7 @@ mod on_access;
 mod package;
 mod product_name;
 mod reader;
+mod reminder;
 
 pub use access::{deliverable_file, Content, Unavailable};
 pub use deliveries::deliveries_for;
@@ -35,3 +36,4 @@ pub use on_access::{DataDir, MakeFiles};
 pub use package::{write_tar, PackageEntry, PackageLayout, Piece};
 pub use product_name::ProductName;
 pub use reader::Reader;
+pub use reminder::{release_facts, release_reminder, ReleaseFacts};

@@ -32,6 +32,9 @@ pub const REFERENCE: &str = "/reference";
 /// The cube viewer's reads (`/cube/NAME`, `/cube/NAME/tile`, …).
 pub const CUBE: &str = "/cube";
 
+/// Calendar reminders of release dates (`/calendar/release.ics`).
+pub const CALENDAR: &str = "/calendar";
+
 /// A protocol's job list, inside its scope.
 pub const ASYNC: &str = "/async";
 

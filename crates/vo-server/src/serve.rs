@@ -273,6 +273,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             ))
             .configure(vo_reference::configure(reference.clone()))
             .configure(vo_viewer::configure(viewer.clone()))
+            .configure(vo_calendar::configure)
             .configure(vo_web::configure(web_page.clone()))
             .default_service(web::to(no_such_resource))
     })

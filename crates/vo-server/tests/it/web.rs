@@ -54,6 +54,57 @@ fn a_new_user_queries_in_the_browser() {
         );
     }
 
+    // the calendar reminder the page downloaded: one event at the row's release date (UTC),
+    // with an alarm, read by a calendar library
+    let ics = std::fs::read_to_string(artifacts.join("release.ics")).unwrap();
+    let row: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(artifacts.join("release.json")).unwrap())
+            .unwrap();
+    let calendar: icalendar::Calendar = ics.parse().unwrap_or_else(|e| panic!("{e}: {ics}"));
+    let events: Vec<&icalendar::Event> = calendar
+        .components
+        .iter()
+        .filter_map(|c| c.as_event())
+        .collect();
+    assert_eq!(events.len(), 1, "{ics}");
+    use icalendar::Component;
+    let start = match events[0].get_start() {
+        Some(icalendar::DatePerhapsTime::DateTime(icalendar::CalendarDateTime::Utc(at))) => at,
+        other => panic!("the event starts at a UTC time, not {other:?}"),
+    };
+    let date = row["date"].as_str().unwrap();
+    assert_eq!(start.format("%Y-%m-%d").to_string(), date, "{ics}");
+    let mous = row["mous"].as_str().unwrap();
+    let uid = events[0].get_uid().unwrap();
+    assert!(
+        uid.starts_with("release-") && uid.contains(&mous.replace(['/', ':'], "-")),
+        "{uid}"
+    );
+    let unfolded = icalendar::parser::unfold(&ics);
+    let parsed = icalendar::parser::read_calendar(&unfolded).unwrap();
+    let alarms: usize = parsed
+        .components
+        .iter()
+        .filter(|c| c.name.as_str() == "VEVENT")
+        .map(|c| {
+            c.components
+                .iter()
+                .filter(|a| a.name.as_str() == "VALARM")
+                .count()
+        })
+        .sum();
+    assert_eq!(alarms, 1, "one alarm: {ics}");
+    // the same reminder asked again has the same UID (importing it twice updates it)
+    let (status, again) = server.get(&format!("/calendar/release.ics?mous={mous}"));
+    assert_eq!(status, 200);
+    assert!(again.contains(&format!("UID:{uid}")), "{again}");
+    let (status, error) = server.get("/calendar/release.ics?mous=nonsense");
+    assert_eq!(status, 400, "{error}");
+    assert!(
+        error.contains("nonsense") && error.contains("is not a member OUS uid"),
+        "{error}"
+    );
+
     // the page's own files: embedded, with ETags, and a policy that names only this service
     let page = ureq::get(&server.url("/")).call().expect("the page");
     let policy = page.header("content-security-policy").unwrap_or_default();

@@ -9,6 +9,7 @@ import { FilesDialog } from './files.js';
 import { SimilarImagesDialog } from './similar_images.js';
 import { SurveyDialog } from './survey.js';
 import { CubeViewer } from './cube_viewer.js';
+import { showProjectDetails, hideProjectDetails } from './project_details.js';
 import { parseVOTable } from './votable.js';
 
 const $ = (id) => document.getElementById(id);
@@ -415,6 +416,7 @@ async function refineDelivery(obs) {
 const table = new ResultTable($('results'), {
   onHover: (key) => highlight(key),
   onSimilar: (code, anchor) => showSimilarProjects(code, anchor),
+  onProject: (code, cell, shown) => (shown ? showProjectDetails(code, cell) : hideProjectDetails(code)),
   onSimilarImages: (row) => similarImages.open(
     `mous=${encodeURIComponent(row.member_ous_uid)}&source=${encodeURIComponent(row.target_name)}`, row.target_name),
   onLocate: (row) => { sky.locate(row.members ? row.members[0] : row); table.focus(row.key); },

@@ -24,10 +24,11 @@ export function passes(column, value, filter) {
 }
 
 export class ResultTable {
-  constructor(table, { onHover, onLocate, onSelection, onSimilar, onSimilarImages }) {
+  constructor(table, { onHover, onLocate, onSelection, onSimilar, onSimilarImages, onProject }) {
     this.table = table;
     this.onHover = onHover;
     this.onSimilar = onSimilar;
+    this.onProject = onProject;
     this.onSimilarImages = onSimilarImages;
     this.onLocate = onLocate;
     this.onSelection = onSelection;
@@ -169,15 +170,34 @@ export class ResultTable {
       tr.append(sel, locate);
       for (const c of columns) {
         const td = document.createElement('td');
+        td.dataset.column = c;
         const text = format(c, r[c]);
         if (c === 'obs_release_date' && r.delivery) {
           td.className = 'release pending';
           td.textContent = r.delivery;
         } else if (c === 'obs_release_date' && r.proprietary) {
           td.className = 'release proprietary';
-          td.textContent = `${text} (proprietary)`;
+          if (r.member_ous_uid) {
+            // a reminder of the release for the visitor's calendar (an iCalendar event)
+            const remind = document.createElement('a');
+            remind.className = 'calendar';
+            remind.href = `/calendar/release.ics?mous=${encodeURIComponent(r.member_ous_uid)}`;
+            remind.download = '';
+            remind.textContent = text;
+            remind.title = 'Add a reminder of the release to your calendar (.ics)';
+            remind.addEventListener('click', (e) => e.stopPropagation());
+            td.append(remind, ' (proprietary)');
+          } else {
+            td.textContent = `${text} (proprietary)`;
+          }
         } else {
           td.textContent = text;
+        }
+        if (c === 'proposal_id' && this.onProject) {
+          // hovering the code shows the project's abstract and acknowledgement
+          let timer;
+          td.addEventListener('mouseenter', () => { timer = setTimeout(() => this.onProject(r.proposal_id, td, true), 350); });
+          td.addEventListener('mouseleave', () => { clearTimeout(timer); this.onProject(r.proposal_id, td, false); });
         }
         if (c === 'proposal_id' && this.onSimilar) {
           // as ALMA's ellipsis: the projects most like this one
