@@ -153,6 +153,23 @@ try {
   check(marked.length > 0 && marked.length === proprietary
     && marked.every((t) => /^\d{4}-\d{2}-\d{2} \(proprietary\)$/.test(t) && t.slice(0, 10) >= today),
   'proprietary rows are marked with their release date', `${marked.length} rows, e.g. ${marked[0]}`);
+  // a date sub-filter in the form's syntax, on the dates shown: the rows, the counts and the
+  // sky and spectral views keep that year's observations
+  const shownDates = await page.$$eval('#results tbody tr td[data-column="t_min"]', (tds) => tds.map((td) => td.textContent));
+  const years = [...new Set(shownDates.map((d) => d.slice(0, 4)))].sort();
+  const year = years[Math.floor(years.length / 2)];
+  const inYear = shownDates.filter((d) => d.startsWith(year)).length;
+  await page.fill('#results thead tr.filters input[data-column="t_min"]', `${year}-01-01..${year}-12-31`);
+  await page.waitForFunction((n) => document.getElementById('status').dataset.kept === String(n), inYear, { timeout: 5000 });
+  const keptDates = await page.$$eval('#results tbody tr td[data-column="t_min"]', (tds) => tds.map((td) => td.textContent));
+  const followed = await page.evaluate(() => ({ sky: document.getElementById('sky').dataset.rows, spectrum: document.getElementById('spectrum').dataset.rows, status: document.getElementById('status').textContent }));
+  check(keptDates.length === inYear && keptDates.every((d) => d.startsWith(year)) && inYear < shownDates.length
+    && followed.sky === String(inYear) && followed.spectrum === String(inYear) && followed.status.includes(`the sub-filters keep ${inYear} observations`),
+  'a date sub-filter (YYYY-MM-DD..YYYY-MM-DD) keeps that year and the counts, sky and spectral views follow', `${inYear} of ${shownDates.length} in ${year}; ${followed.status}`);
+  await page.fill('#results thead tr.filters input[data-column="t_min"]', year);
+  check((await page.$$eval('#results tbody tr', (trs) => trs.length)) === inYear, 'a bare year filters the whole year');
+  await page.fill('#results thead tr.filters input[data-column="t_min"]', '');
+  await page.waitForFunction((n) => document.getElementById('status').dataset.kept === String(n), shownDates.length, { timeout: 5000 });
   await shot('04b-proprietary');
   // the release date links to a calendar reminder (kept for the test to parse)
   const reminder = await page.$('#results tbody tr.proprietary td.release a.calendar');
@@ -165,7 +182,13 @@ try {
   await page.click('#chips .chip[data-key="position"] button.invert');
   await settled();
 
-  // --- share: the link reruns the query
+  // --- share: the link reruns the query, with the table's sort order, sub-filters and columns
+  await page.click('#results thead th[data-column="s_dec"]');
+  await page.fill('#results thead tr.filters input[data-column="band_list"]', firstBand);
+  await page.click('#columns-button');
+  await page.uncheck('#columns-menu input[data-column="pi_name"]');
+  await page.click('#columns-button');
+  const orderHere = await page.$$eval('#results tbody tr', (trs) => trs.map((tr) => tr.dataset.key));
   await page.click('#share');
   const shared = await page.$eval('#share-url', (e) => e.value);
   const other = await context.newPage();
@@ -173,7 +196,18 @@ try {
   await other.waitForFunction(() => document.body.dataset.state === 'done', null, { timeout: 30000 });
   const sharedKeys = await other.$$eval('#results tbody tr', (trs) => trs.map((tr) => tr.dataset.key));
   check(sharedKeys.length === keys.length && await other.$eval('#f-position', (e) => e.value) === cone, 'the share link reruns the same query', shared.slice(0, 80));
+  const restored = await other.evaluate(() => ({
+    sort: document.querySelector('#results thead th[data-column="s_dec"]')?.getAttribute('aria-sort'),
+    filter: document.querySelector('#results thead tr.filters input[data-column="band_list"]')?.value,
+    piName: document.querySelector('#results thead th[data-column="pi_name"]') !== null,
+  }));
+  check(restored.sort === 'ascending' && restored.filter === firstBand && !restored.piName && sharedKeys.join() === orderHere.join(),
+    'the share link restores the sort order, the sub-filters and the columns', JSON.stringify(restored));
   await other.close();
+  await page.fill('#results thead tr.filters input[data-column="band_list"]', '');
+  await page.click('#columns-button');
+  await page.check('#columns-menu input[data-column="pi_name"]');
+  await page.click('#columns-button');
 
   // --- export CSV: the whole answer of the same query
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);

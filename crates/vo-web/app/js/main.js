@@ -1,7 +1,7 @@
 // The query page: the form and its chips, the ADQL they make, and the views of the answer.
 import { GROUPS, FIELDS, FIELD, buildQuery, parseTargetList, searchedFrequencies, targetsVOTable } from './constraints.js';
 import { runQuery, syncUrl } from './tap.js';
-import { observations, projects, DEFAULT_COLUMNS } from './rows.js';
+import { observations, projects, DEFAULT_COLUMNS, VIEW_COLUMNS } from './rows.js';
 import { ResultTable } from './table.js';
 import { SkyView } from './sky.js';
 import { SpectrumView } from './spectrum.js';
@@ -382,13 +382,41 @@ async function run(adql) {
   state.result = result;
   state.obs = observations(result.rows);
   state.projects = projects(state.obs);
-  status.textContent = `${result.rows.length} rows: ${state.obs.length} observations of ${state.projects.length} projects`
-    + (result.overflow ? ` — the first ${result.rows.length} only: narrow the query, or export it for all rows` : '');
+  status.textContent = counts();
   showView();
-  sky.show(state.obs);
-  spectrum.show(state.obs, { searched: searchedFrequencies(constraints().find((c) => c.key === 'frequency' && !c.off)?.value) });
+  // sub-filters typed before stay on the new answer
+  if (table.filtered()) showFiltered(table.visibleRows(), true);
+  else {
+    sky.show(state.obs);
+    spectrum.show(state.obs, { searched: searched() });
+  }
   document.body.dataset.state = 'done';
   refineDelivery(state.obs);
+}
+
+/** The frequencies the form searches (marked in the spectral view). */
+function searched() {
+  return searchedFrequencies(constraints().find((c) => c.key === 'frequency' && !c.off)?.value);
+}
+
+/** The status line's counts of the answer, and of what the sub-filters keep of it. */
+function counts(kept = null) {
+  const result = state.result;
+  let text = `${result.rows.length} rows: ${state.obs.length} observations of ${state.projects.length} projects`;
+  if (kept) {
+    text += `; the sub-filters keep ${kept.length} observations of ${new Set(kept.map((o) => o.proposal_id)).size} projects`;
+  }
+  return text + (result.overflow ? ` — the first ${result.rows.length} only: narrow the query, or export it for all rows` : '');
+}
+
+/** What the sub-filters keep: the counts, and the sky and spectral views of those rows. */
+function showFiltered(rows, filtered) {
+  if (!state.result) return;
+  const kept = state.view === 'projects' ? rows.flatMap((p) => p.members) : rows;
+  $('status').textContent = counts(filtered ? kept : null);
+  $('status').dataset.kept = String(kept.length);
+  sky.show(kept);
+  spectrum.show(kept, { searched: searched() });
 }
 
 /** Rows without a release date are "In progress" or "In QA3": DataLink says which. */
@@ -417,6 +445,7 @@ const table = new ResultTable($('results'), {
   onHover: (key) => highlight(key),
   onSimilar: (code, anchor) => showSimilarProjects(code, anchor),
   onProject: (code, cell, shown) => (shown ? showProjectDetails(code, cell) : hideProjectDetails(code)),
+  onFiltered: (rows, filtered) => showFiltered(rows, filtered),
   onSimilarImages: (row) => similarImages.open(
     `mous=${encodeURIComponent(row.member_ous_uid)}&source=${encodeURIComponent(row.target_name)}`, row.target_name),
   onLocate: (row) => { sky.locate(row.members ? row.members[0] : row); table.focus(row.key); },
@@ -509,6 +538,12 @@ function saveState() {
   if (state.off.size) params.set('off', [...state.off].join(','));
   if (state.adqlOverride !== null) params.set('adql', state.adqlOverride);
   if (state.view !== 'observations') params.set('view', state.view);
+  // the table as it is shown: sort order, sub-filters, chosen columns
+  if (table.sort) params.set('sort', `${table.sort.descending ? '-' : ''}${table.sort.column}`);
+  for (const [column, filter] of Object.entries(table.filters)) if (filter.trim()) params.set(`f.${column}`, filter);
+  for (const view of ['observations', 'projects']) {
+    if (columns[view].join(',') !== DEFAULT_COLUMNS[view].join(',')) params.set(`columns.${view}`, columns[view].join(','));
+  }
   history.replaceState(null, '', `${location.pathname}${location.search}#${params}`);
 }
 
@@ -520,6 +555,16 @@ function loadState() {
   state.off = new Set((params.get('off') || '').split(',').filter((k) => FIELD[k]));
   if (params.has('adql')) { state.adqlOverride = params.get('adql'); $('adql').value = state.adqlOverride; $('adql-panel').open = true; }
   if (params.get('view') === 'projects') state.view = 'projects';
+  const sort = params.get('sort');
+  if (sort) table.sort = { column: sort.replace(/^-/, ''), descending: sort.startsWith('-') };
+  for (const [key, value] of params) {
+    if (key.startsWith('f.')) table.filters[key.slice(2)] = value;
+    if (key.startsWith('columns.') && DEFAULT_COLUMNS[key.slice(8)]) {
+      const known = new Set(VIEW_COLUMNS[key.slice(8)]);
+      const chosen = value.split(',').filter((c) => known.has(c));
+      if (chosen.length) columns[key.slice(8)] = chosen;
+    }
+  }
 }
 
 // ---- wiring -----------------------------------------------------------------------------

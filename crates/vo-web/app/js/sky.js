@@ -55,6 +55,7 @@ export class SkyView {
 
   /** Draws the rows' footprints and frames them. */
   show(rows) {
+    this.element.dataset.rows = String(rows.length);
     if (!this.aladin) return;
     this.overlay.removeAll();
     this.shapes.clear();

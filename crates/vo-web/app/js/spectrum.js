@@ -157,6 +157,7 @@ export class SpectrumView {
 
   /** Shows the answer's observations; `searched`: the form's frequency intervals [{lo, hi}]. */
   show(rows, { searched = [] } = {}) {
+    this.element.dataset.rows = String(rows.length);
     this.rows = rows;
     this.searched = searched;
     this.lanes = rows.map((r) => ({ key: r.key, row: r, spws: windows(r.frequency_support) })).filter((l) => l.spws.length);

@@ -1,16 +1,35 @@
 // The result table: sortable columns, a column chooser, sub-filters on the current results,
 // row selection, and proprietary rows marked with their release date.
 import { LABELS, NUMERIC, VIEW_COLUMNS, format } from './rows.js';
-import { parseInterval } from './constraints.js';
+import { mjd, parseInterval } from './constraints.js';
 
-/** Whether a cell passes a sub-filter: numbers take 5, 1..3, <2, >3; text a substring; ! negates. */
+/** Columns shown as dates (YYYY-MM-DD), filtered as the form's date fields are. */
+const DATES = new Set(['t_min', 'obs_release_date']);
+
+/** Whether a shown date passes one alternative of a date filter: `2019`, `2019-01-01..2019-06-30`,
+ *  `<2020-01-01`, `>=2021-03-01` (ends included, a bare year the whole year). */
+function dateIn(shown, alt) {
+  const year = alt.trim().match(/^(\d{4})$/);
+  const { lo, hi } = year ? { lo: mjd(`${year[1]}-01-01`), hi: mjd(`${year[1]}-12-31`) } : parseInterval(alt, mjd);
+  const day = mjd(shown);
+  return (lo === null || day >= lo) && (hi === null || day <= hi);
+}
+
+/** Whether a cell passes a sub-filter, in the form's syntax on the value shown: numbers take
+ *  5, 1..3, <2, >3; dates YYYY-MM-DD, ranges and years; text a substring; | separates
+ *  alternatives; ! negates. */
 export function passes(column, value, filter) {
   let f = filter.trim();
   if (!f) return true;
   let negate = false;
   if (f.startsWith('!')) { negate = true; f = f.slice(1).trim(); }
   let ok;
-  if (NUMERIC.has(column) && /^[<>\d.+-]/.test(f)) {
+  if (DATES.has(column) && /^[<>\d]/.test(f)) {
+    const shown = format(column, value);
+    try {
+      ok = /^\d{4}-\d{2}-\d{2}$/.test(shown) && f.split('|').some((alt) => dateIn(shown, alt));
+    } catch { ok = shown.includes(f); }
+  } else if (NUMERIC.has(column) && /^[<>\d.+-]/.test(f)) {
     try {
       ok = f.split('|').some((alt) => {
         const { lo, hi } = parseInterval(alt);
@@ -24,11 +43,12 @@ export function passes(column, value, filter) {
 }
 
 export class ResultTable {
-  constructor(table, { onHover, onLocate, onSelection, onSimilar, onSimilarImages, onProject }) {
+  constructor(table, { onHover, onLocate, onSelection, onSimilar, onSimilarImages, onProject, onFiltered }) {
     this.table = table;
     this.onHover = onHover;
     this.onSimilar = onSimilar;
     this.onProject = onProject;
+    this.onFiltered = onFiltered;
     this.onSimilarImages = onSimilarImages;
     this.onLocate = onLocate;
     this.onSelection = onSelection;
@@ -111,12 +131,20 @@ export class ResultTable {
       input.addEventListener('input', () => {
         this.filters[c] = input.value;
         this.renderBody();
+        // the counts and the sky and spectral views follow, once typing pauses
+        clearTimeout(this.filtering);
+        this.filtering = setTimeout(() => this.onFiltered?.(this.visibleRows(), this.filtered()), 300);
       });
       fth.append(input);
       filters.append(fth);
     }
     thead.replaceChildren(head, filters);
     this.renderBody();
+  }
+
+  /** Whether any sub-filter is set. */
+  filtered() {
+    return Object.values(this.filters).some((f) => f.trim());
   }
 
   renderBody() {
