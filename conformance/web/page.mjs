@@ -170,6 +170,32 @@ try {
   check((await page.$$eval('#results tbody tr', (trs) => trs.length)) === inYear, 'a bare year filters the whole year');
   await page.fill('#results thead tr.filters input[data-column="t_min"]', '');
   await page.waitForFunction((n) => document.getElementById('status').dataset.kept === String(n), shownDates.length, { timeout: 5000 });
+  // the Publications tab: the answer's publications, each linked to ADS and to its observations
+  await page.waitForFunction(() => Number(document.querySelector('.tabs button[data-view="publications"]').dataset.count || 0) > 0, null, { timeout: 15000 });
+  await page.click('.tabs button[data-view="publications"]');
+  const publication = await page.$eval('#results tbody tr', (tr) => {
+    const cell = (c) => tr.querySelector(`td[data-column="${c}"]`);
+    return {
+      bibcode: cell('bibcode').textContent, ads: cell('bibcode').querySelector('a')?.href,
+      journal: cell('journal').textContent, year: cell('year_published').textContent,
+      title: cell('publication_title').textContent, projects: cell('projects').textContent,
+      observations: Number(cell('observations').textContent.split(' ')[0]),
+    };
+  });
+  check(publication.ads === `https://ui.adsabs.harvard.edu/abs/${encodeURIComponent(publication.bibcode)}` && publication.journal && /^\d{4}$/.test(publication.year)
+    && publication.title.length > 10 && /^\d{4}\.\d\.\d{5}\.\w/.test(publication.projects) && publication.observations > 0,
+  'the Publications tab lists the answer\'s publications with their projects, linked to ADS', `${publication.bibcode} (${publication.journal} ${publication.year}): ${publication.title.slice(0, 50)}…; ${publication.projects}`);
+  await shot('04c-publications');
+  await page.click('#results tbody tr:first-child button.publication-observations');
+  await page.waitForFunction((n) => document.getElementById('status').dataset.kept === String(n), publication.observations, { timeout: 5000 });
+  const usedBy = await page.$$eval('#results tbody tr td[data-column="bib_reference"]', (tds) => tds.map((td) => td.textContent));
+  check(usedBy.length === publication.observations && usedBy.every((b) => b.split(' ').includes(publication.bibcode))
+    && await page.$eval('.tabs button[data-view="observations"]', (b) => b.getAttribute('aria-selected')) === 'true',
+  'a publication\'s observations open in the observations view', `${usedBy.length} observations use ${publication.bibcode}`);
+  await page.fill('#results thead tr.filters input[data-column="bib_reference"]', '');
+  await page.click('#columns-button');
+  await page.uncheck('#columns-menu input[data-column="bib_reference"]');
+  await page.click('#columns-button');
   await shot('04b-proprietary');
   // the release date links to a calendar reminder (kept for the test to parse)
   const reminder = await page.$('#results tbody tr.proprietary td.release a.calendar');

@@ -153,6 +153,7 @@ impl Catalogue {
                 include_str!("../../../schema/object_in_footprint.toml"),
                 include_str!("../../../schema/similar_project.toml"),
                 include_str!("../../../schema/execution_block.toml"),
+                include_str!("../../../schema/publication.toml"),
             ],
             include_str!("../../../schema/tap_schema.toml"),
         )
@@ -180,6 +181,7 @@ impl Catalogue {
         "object_in_footprint.toml",
         "similar_project.toml",
         "execution_block.toml",
+        "publication.toml",
     ];
 
     /// A catalogue from the contents of the data tables' files (as [`Self::TABLE_FILES`] in

@@ -106,6 +106,11 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
         "0020_catalogue_redshift.sql",
         include_str!("../../../schema/migrations/0020_catalogue_redshift.sql"),
     ),
+    (
+        21,
+        "0021_publications.sql",
+        include_str!("../../../schema/migrations/0021_publications.sql"),
+    ),
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -1,7 +1,7 @@
 // The query page: the form and its chips, the ADQL they make, and the views of the answer.
 import { GROUPS, FIELDS, FIELD, buildQuery, parseTargetList, searchedFrequencies, targetsVOTable } from './constraints.js';
 import { runQuery, syncUrl } from './tap.js';
-import { observations, projects, DEFAULT_COLUMNS, VIEW_COLUMNS } from './rows.js';
+import { observations, projects, publicationRows, bibcodes, DEFAULT_COLUMNS, VIEW_COLUMNS } from './rows.js';
 import { ResultTable } from './table.js';
 import { SkyView } from './sky.js';
 import { SpectrumView } from './spectrum.js';
@@ -382,6 +382,7 @@ async function run(adql) {
   state.result = result;
   state.obs = observations(result.rows);
   state.projects = projects(state.obs);
+  state.publications = [];
   status.textContent = counts();
   showView();
   // sub-filters typed before stay on the new answer
@@ -392,6 +393,25 @@ async function run(adql) {
   }
   document.body.dataset.state = 'done';
   refineDelivery(state.obs);
+  loadPublications(state.obs);
+}
+
+/** The publications of the answer's observations, with their details from alma.publication
+ *  (for the Publications tab). */
+async function loadPublications(obs) {
+  const tab = document.querySelector('.tabs button[data-view="publications"]');
+  const codes = [...new Set(obs.flatMap(bibcodes))];
+  const details = new Map();
+  for (let i = 0; i < codes.length; i += 300) {
+    const list = codes.slice(i, i + 300).map((b) => `'${b.replace(/'/g, "''")}'`).join(', ');
+    const answer = await runQuery(`SELECT bibcode, publication_title, lead_author, author_list, journal, year_published FROM alma.publication WHERE bibcode IN (${list})`, 1000);
+    if (state.obs !== obs) return; // a newer answer
+    for (const row of answer.rows || []) details.set(row.bibcode, row);
+  }
+  state.publications = publicationRows(obs, details);
+  tab.textContent = `Publications (${state.publications.length})`;
+  tab.dataset.count = String(state.publications.length);
+  if (state.view === 'publications') showView();
 }
 
 /** The frequencies the form searches (marked in the spectral view). */
@@ -412,11 +432,22 @@ function counts(kept = null) {
 /** What the sub-filters keep: the counts, and the sky and spectral views of those rows. */
 function showFiltered(rows, filtered) {
   if (!state.result) return;
-  const kept = state.view === 'projects' ? rows.flatMap((p) => p.members) : rows;
+  const kept = state.view === 'observations' ? rows : [...new Map(rows.flatMap((p) => p.members).map((o) => [o.key, o])).values()];
   $('status').textContent = counts(filtered ? kept : null);
   $('status').dataset.kept = String(kept.length);
   sky.show(kept);
   spectrum.show(kept, { searched: searched() });
+}
+
+/** The observations a publication uses: the observations view, sub-filtered by its bibcode
+ *  (the Bibcodes column shown, so that the filter can be seen and removed). */
+function showObservationsOf(publication) {
+  state.view = 'observations';
+  table.filters.bib_reference = publication.bibcode;
+  if (!columns.observations.includes('bib_reference')) columns.observations = [...columns.observations, 'bib_reference'];
+  showView();
+  showFiltered(table.visibleRows(), true);
+  saveState();
 }
 
 /** Rows without a release date are "In progress" or "In QA3": DataLink says which. */
@@ -446,6 +477,7 @@ const table = new ResultTable($('results'), {
   onSimilar: (code, anchor) => showSimilarProjects(code, anchor),
   onProject: (code, cell, shown) => (shown ? showProjectDetails(code, cell) : hideProjectDetails(code)),
   onFiltered: (rows, filtered) => showFiltered(rows, filtered),
+  onPublication: (publication) => showObservationsOf(publication),
   onSimilarImages: (row) => similarImages.open(
     `mous=${encodeURIComponent(row.member_ous_uid)}&source=${encodeURIComponent(row.target_name)}`, row.target_name),
   onLocate: (row) => { sky.locate(row.members ? row.members[0] : row); table.focus(row.key); },
@@ -476,7 +508,7 @@ function highlight(key) {
 }
 
 function showView() {
-  const rows = state.view === 'projects' ? state.projects : state.obs;
+  const rows = { projects: state.projects, publications: state.publications || [] }[state.view] || state.obs;
   table.setRows(rows, state.view, columns[state.view]);
   for (const tab of document.querySelectorAll('.tabs button')) tab.setAttribute('aria-selected', String(tab.dataset.view === state.view));
 }
@@ -541,7 +573,7 @@ function saveState() {
   // the table as it is shown: sort order, sub-filters, chosen columns
   if (table.sort) params.set('sort', `${table.sort.descending ? '-' : ''}${table.sort.column}`);
   for (const [column, filter] of Object.entries(table.filters)) if (filter.trim()) params.set(`f.${column}`, filter);
-  for (const view of ['observations', 'projects']) {
+  for (const view of ['observations', 'projects', 'publications']) {
     if (columns[view].join(',') !== DEFAULT_COLUMNS[view].join(',')) params.set(`columns.${view}`, columns[view].join(','));
   }
   history.replaceState(null, '', `${location.pathname}${location.search}#${params}`);
@@ -554,7 +586,7 @@ function loadState() {
   state.negated = new Set((params.get('not') || '').split(',').filter((k) => FIELD[k]));
   state.off = new Set((params.get('off') || '').split(',').filter((k) => FIELD[k]));
   if (params.has('adql')) { state.adqlOverride = params.get('adql'); $('adql').value = state.adqlOverride; $('adql-panel').open = true; }
-  if (params.get('view') === 'projects') state.view = 'projects';
+  if (['projects', 'publications'].includes(params.get('view'))) state.view = params.get('view');
   const sort = params.get('sort');
   if (sort) table.sort = { column: sort.replace(/^-/, ''), descending: sort.startsWith('-') };
   for (const [key, value] of params) {

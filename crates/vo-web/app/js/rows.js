@@ -1,5 +1,5 @@
-// The two result views, made from the query's rows: observations (one per member OUS and
-// source; ObsCore has a row per spectral window) and projects.
+// The three result views, made from the query's rows: observations (one per member OUS and
+// source; ObsCore has a row per spectral window), projects, and the publications using them.
 
 /** Columns as the ALMA archive names them, with how to show them. */
 export const LABELS = {
@@ -13,6 +13,8 @@ export const LABELS = {
   scientific_category: 'Category', member_ous_uid: 'Member OUS', obs_id: 'Observation ID',
   em_min: 'λ min (m)', em_max: 'λ max (m)', s_region: 'Footprint', frequency_support: 'Frequency support',
   observations: 'Observations', publications: 'Publications',
+  bibcode: 'Bibcode', publication_title: 'Title', authors_shown: 'Authors', journal: 'Journal',
+  year_published: 'Year', projects: 'Projects',
 };
 
 export const DEFAULT_COLUMNS = {
@@ -20,6 +22,7 @@ export const DEFAULT_COLUMNS = {
     'spatial_scale_max', 'sensitivity_10kms', 't_min', 'obs_release_date', 'pi_name', 'obs_title'],
   projects: ['proposal_id', 'obs_title', 'pi_name', 'observations', 'band_list', 'scientific_category',
     'publications', 'obs_release_date'],
+  publications: ['bibcode', 'authors_shown', 'journal', 'year_published', 'publication_title', 'observations', 'projects'],
 };
 
 export const VIEW_COLUMNS = {
@@ -29,15 +32,16 @@ export const VIEW_COLUMNS = {
     'publication_year', 'scientific_category', 'member_ous_uid', 'frequency_support', 's_region'],
   projects: ['proposal_id', 'obs_title', 'pi_name', 'observations', 'band_list', 'scientific_category',
     'publications', 'obs_release_date', 'data_rights'],
+  publications: ['bibcode', 'authors_shown', 'journal', 'year_published', 'publication_title', 'observations', 'projects'],
 };
 
-export const NUMERIC = new Set(['s_ra', 's_dec', 'frequency', 'spatial_resolution', 'spatial_scale_max',
+export const NUMERIC = new Set(['year_published', 's_ra', 's_dec', 'frequency', 'spatial_resolution', 'spatial_scale_max',
   'sensitivity_10kms', 'cont_sensitivity_bandwidth', 't_min', 't_exptime', 'publication_year', 'em_min', 'em_max',
   'observations', 'publications']);
 
 const unique = (values) => [...new Set(values.filter((v) => v !== null && v !== ''))];
 const bandOrder = (a, b) => Number(a) - Number(b);
-const publications = (bib) => (bib ? bib.trim().split(/\s+/).length : 0);
+const publicationCount = (bib) => (bib ? bib.trim().split(/\s+/).length : 0);
 
 /** Observations: the rows of one member OUS and source merged (bands, windows, range). */
 export function observations(rows) {
@@ -85,7 +89,7 @@ export function projects(obs) {
       observations: list.length,
       band_list: unique(list.flatMap((o) => o.band_list.split(' '))).sort(bandOrder).join(' '),
       scientific_category: first.scientific_category,
-      publications: Math.max(...list.map((o) => publications(o.bib_reference))),
+      publications: Math.max(...list.map((o) => publicationCount(o.bib_reference))),
       obs_release_date: release, data_rights: proprietary ? 'Proprietary' : 'Public', proprietary,
       // a project has data to download when one of its observations has
       delivery: delivered.length ? null : (list[0].delivery || null),
@@ -93,6 +97,37 @@ export function projects(obs) {
       s_ra: first.s_ra, s_dec: first.s_dec,
     };
   });
+}
+
+/** The bibcodes of an observation (bib_reference lists them separated by spaces). */
+export function bibcodes(row) {
+  return (row.bib_reference || '').split(/\s+/).filter(Boolean);
+}
+
+/** Publications: one row per bibcode that the observations use, with their details from
+ *  `details` (bibcode → alma.publication's row) and the observations and projects using it. */
+export function publicationRows(obs, details) {
+  const using = new Map();
+  for (const o of obs) {
+    for (const b of bibcodes(o)) {
+      if (!using.has(b)) using.set(b, []);
+      using.get(b).push(o);
+    }
+  }
+  return [...using.entries()].map(([bibcode, list]) => {
+    const d = details.get(bibcode) || {};
+    const authors = (d.author_list || d.lead_author || '').split(';').map((a) => a.trim()).filter(Boolean);
+    return {
+      key: bibcode, bibcode, noSelect: true,
+      publication_title: d.publication_title || '', lead_author: d.lead_author || '',
+      authors_shown: authors.length > 2 ? `${authors[0]} et al.` : authors.join('; '),
+      author_list: d.author_list || '', journal: d.journal || bibcode.slice(4, 9).replace(/\.+$/, ''),
+      year_published: d.year_published ?? Number(bibcode.slice(0, 4)),
+      observations: list.length,
+      projects: [...new Set(list.map((o) => o.proposal_id))].sort().join(' '),
+      members: list, s_ra: list[0].s_ra, s_dec: list[0].s_dec,
+    };
+  }).sort((a, b) => b.year_published - a.year_published || a.bibcode.localeCompare(b.bibcode));
 }
 
 /** A cell as text. */

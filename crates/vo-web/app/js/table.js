@@ -43,12 +43,13 @@ export function passes(column, value, filter) {
 }
 
 export class ResultTable {
-  constructor(table, { onHover, onLocate, onSelection, onSimilar, onSimilarImages, onProject, onFiltered }) {
+  constructor(table, { onHover, onLocate, onSelection, onSimilar, onSimilarImages, onProject, onFiltered, onPublication }) {
     this.table = table;
     this.onHover = onHover;
     this.onSimilar = onSimilar;
     this.onProject = onProject;
     this.onFiltered = onFiltered;
+    this.onPublication = onPublication;
     this.onSimilarImages = onSimilarImages;
     this.onLocate = onLocate;
     this.onSelection = onSelection;
@@ -166,7 +167,7 @@ export class ResultTable {
       const sel = document.createElement('td');
       sel.className = 'select';
       // as in ALMA's archive, only rows with data to download have a checkbox
-      if (!r.delivery) {
+      if (!r.delivery && !r.noSelect) {
         const box = document.createElement('input');
         box.type = 'checkbox';
         box.checked = this.selected.has(r.key);
@@ -218,6 +219,22 @@ export class ResultTable {
           } else {
             td.textContent = `${text} (proprietary)`;
           }
+        } else if (c === 'bibcode') {
+          const ads = document.createElement('a');
+          ads.href = `https://ui.adsabs.harvard.edu/abs/${encodeURIComponent(r.bibcode)}`;
+          ads.target = '_blank';
+          ads.rel = 'noopener';
+          ads.textContent = text;
+          td.append(ads);
+        } else if (c === 'observations' && this.view === 'publications' && this.onPublication) {
+          // the publication's observations, in the observations view
+          const open = document.createElement('button');
+          open.type = 'button';
+          open.className = 'publication-observations';
+          open.textContent = `${text} observation${r.observations === 1 ? '' : 's'}`;
+          open.title = `Show the observations ${r.bibcode} uses`;
+          open.addEventListener('click', (e) => { e.stopPropagation(); this.onPublication(r); });
+          td.append(open);
         } else {
           td.textContent = text;
         }
@@ -238,7 +255,7 @@ export class ResultTable {
           td.append(' ', more);
         }
         if (NUMERIC.has(c)) td.classList.add('num');
-        td.title = r[c] === null || r[c] === undefined ? '' : String(r[c]);
+        td.title = c === 'authors_shown' ? r.author_list : (r[c] === null || r[c] === undefined ? '' : String(r[c]));
         tr.append(td);
       }
       body.append(tr);
