@@ -445,6 +445,14 @@ try {
   check(error.includes('failed') && error.includes('nonsense'), 'a wrong query shows the service\'s message', error.slice(0, 120));
   await shot('06-adql');
 
+  // --- the archive's coverage (a MOC) drawn in the sky view
+  const [mocAnswer] = await Promise.all([page.waitForResponse((r) => r.url().includes('/moc/holdings')), page.check('#coverage')]);
+  const mocCells = await page.evaluate(async () => Object.values(await (await fetch('/moc/holdings?depth=14&format=json')).json()).reduce((n, cells) => n + cells.length, 0));
+  await page.waitForFunction(() => document.getElementById('sky').dataset.coverage === 'drawn', null, { timeout: 30000 });
+  check(mocAnswer.status() === 200 && mocCells > 0, 'the archive\'s coverage MOC draws in the sky view', `${mocCells} cells`);
+  await shot('11-coverage');
+  await page.uncheck('#coverage');
+
   // --- a cold load of the page and its first answer: bytes over the wire compressed (the
   // browser's own Accept-Encoding) and not (identity asked for)
   const coldLoad = async (headers) => {

@@ -35,6 +35,9 @@ pub const CUBE: &str = "/cube";
 /// Calendar reminders of release dates (`/calendar/release.ics`).
 pub const CALENDAR: &str = "/calendar";
 
+/// The holdings' sky coverage as MOCs (`/moc/holdings`).
+pub const MOC: &str = "/moc";
+
 /// A protocol's job list, inside its scope.
 pub const ASYNC: &str = "/async";
 

@@ -203,6 +203,8 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         config.data.dir.clone(),
         every,
     );
+    // the holdings' coverage maps, made again at the pace of the other background work
+    let coverages = vo_moc::Coverages::new(every);
     let address = web::Data::new(config.service_address()?);
     let body_deadline = web::Data::new(vo_endpoint::BodyDeadline(std::time::Duration::from_secs(
         config.server.body_seconds.max(1),
@@ -274,6 +276,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             .configure(vo_reference::configure(reference.clone()))
             .configure(vo_viewer::configure(viewer.clone()))
             .configure(vo_calendar::configure)
+            .configure(vo_moc::configure(coverages.clone()))
             .configure(vo_web::configure(web_page.clone()))
             .default_service(web::to(no_such_resource))
     })

@@ -3,6 +3,7 @@
 
 mod access;
 mod common;
+mod coverage;
 mod datalink;
 mod end_to_end;
 mod faults;

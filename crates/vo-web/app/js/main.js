@@ -625,6 +625,9 @@ function wire() {
     try { await navigator.clipboard.writeText(location.href); } catch { /* the field shows it */ }
   });
   $('survey').addEventListener('change', () => sky.setSurvey($('survey').value.trim()));
+  const coverage = () => sky.showCoverage($('coverage').checked, { public: $('coverage-public').checked });
+  $('coverage').addEventListener('change', coverage);
+  $('coverage-public').addEventListener('change', coverage);
 }
 
 async function start() {

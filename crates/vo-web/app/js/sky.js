@@ -47,6 +47,20 @@ export class SkyView {
     return true;
   }
 
+  /** Draws the archive's coverage (a MOC from /moc/holdings) under the footprints, or
+   *  removes it. `public` keeps public data only. */
+  showCoverage(on, { public: publicOnly = false } = {}) {
+    if (!this.aladin) return;
+    if (this.coverage) { this.aladin.removeLayer?.(this.coverage); this.coverage = null; }
+    this.element.dataset.coverage = '';
+    if (!on) return;
+    const url = `/moc/holdings?depth=14${publicOnly ? '&public=true' : ''}`; // MOC 2.0 FITS, as Aladin reads it
+    this.coverage = this.A.MOCFromURL(url, { color: '#3d9970', opacity: 0.35, lineWidth: 1, name: 'coverage', adaptativeDisplay: false }, () => {
+      this.element.dataset.coverage = 'drawn';
+    });
+    this.aladin.addMOC(this.coverage);
+  }
+
   setSurvey(url) {
     if (!this.aladin) return;
     if (url) this.aladin.setBaseImageLayer(this.aladin.newImageSurvey(url));
