@@ -1,6 +1,6 @@
 //! Which answers are compressed: text (VOTable TABLEDATA, CSV, TSV, JSON, XML, HTML, the
-//! page's scripts and styles) when the client asks for gzip or brotli, never files, images,
-//! FITS, binary tiles or byte ranges — a download keeps its exact `Content-Length` and its
+//! page's scripts and styles) when the client asks for gzip or brotli, never files (any answer
+//! offering byte ranges, a README too), images, FITS, binary tiles or byte ranges — a download keeps its exact `Content-Length` and its
 //! resumable ranges, and a PNG or FITS product would not shrink.
 //!
 //! actix-web's `Compress` middleware compresses every answer that has no `Content-Encoding`
@@ -15,7 +15,9 @@
 //! ```
 
 use actix_web::dev::ServiceResponse;
-use actix_web::http::header::{HeaderValue, CONTENT_ENCODING, CONTENT_RANGE, CONTENT_TYPE};
+use actix_web::http::header::{
+    HeaderValue, ACCEPT_RANGES, CONTENT_ENCODING, CONTENT_RANGE, CONTENT_TYPE,
+};
 use actix_web::http::StatusCode;
 
 /// Whether a media type is text that compresses.
@@ -48,7 +50,11 @@ pub fn keep_as_is<B>(mut response: ServiceResponse<B>) -> ServiceResponse<B> {
         .is_some_and(is_compressible);
     let partial =
         response.status() == StatusCode::PARTIAL_CONTENT || headers.contains_key(CONTENT_RANGE);
-    if (!text || partial) && !headers.contains_key(CONTENT_ENCODING) {
+    // an answer that offers byte ranges is a file (a README too): its length is its size
+    let file = headers
+        .get(ACCEPT_RANGES)
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"bytes"));
+    if (!text || partial || file) && !headers.contains_key(CONTENT_ENCODING) {
         response
             .headers_mut()
             .insert(CONTENT_ENCODING, HeaderValue::from_static("identity"));

@@ -2,7 +2,8 @@
 //! one band) loads in MOCPy as IVOA MOC 2.0 FITS, the parts lie within the whole, its area is
 //! the union of the footprints' within 1% — the union measured here by Monte Carlo (Karp and
 //! Luby's estimator over the footprints' bounding circles, points tested against the
-//! footprints themselves) — and bad parameters are named.
+//! footprints themselves) — and bad parameters are named; the page's HEALPix cell numbers
+//! agree with CDS's cdshealpix.
 
 use crate::common;
 
@@ -156,6 +157,20 @@ fn the_holdings_coverage_is_a_moc_of_the_union_of_the_footprints() {
         (moc_area / union - 1.0).abs() < 0.01,
         "MOC {moc_area} vs union {union}"
     );
+
+    // the page's own HEALPix cells (its density map of wide answers) are CDS's
+    for order in ["3", "9"] {
+        let cases = run_script(&server, "coverage/healpix_cases.py", &[order, "1500"]);
+        let agreed = common::run_with(
+            "node",
+            &server,
+            "web/healpix.mjs",
+            &[order, cases.lines().last().unwrap()],
+        );
+        let agreed: serde_json::Value =
+            serde_json::from_str(agreed.lines().find(|l| l.starts_with('{')).unwrap()).unwrap();
+        assert_eq!(agreed["agree"], agreed["cases"], "order {order}: {agreed}");
+    }
 
     // the other forms, and bad parameters named
     let (status, json) = server.get("/moc/holdings?format=json&depth=10");

@@ -112,6 +112,25 @@ fn text_is_compressed_when_asked_and_files_never() {
             "{path}: the exact length"
         );
     }
+    // a text file is a file: sent as it is
+    let readme = server.psql(
+        "SELECT f.name FROM archive.file f JOIN archive.member_ous m ON m.uid = f.member_ous_uid \
+         WHERE f.content_type = 'text/plain' AND f.path IS NOT NULL AND m.release_date <= now() ORDER BY f.name LIMIT 1",
+    );
+    let text_file = get(
+        &server,
+        &format!("/dataPortal/{}", readme.trim()),
+        Some("gzip, br"),
+        "",
+    );
+    assert_eq!(text_file.status, 200, "{readme}");
+    assert_eq!(text_file.header("content-encoding"), None, "{readme}");
+    assert_eq!(
+        text_file
+            .header("content-length")
+            .map(|n| n.parse::<usize>().unwrap()),
+        Some(text_file.body.len())
+    );
     let part = get(
         &server,
         &format!("/dataPortal/{fits}"),
