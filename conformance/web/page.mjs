@@ -58,6 +58,8 @@ try {
     && document.querySelector('#chips').textContent.includes(c), cone, { timeout: 30000 });
   const keys = await rowKeys();
   check(keys.length > 0, 'typing a position shows rows', `${keys.length} observations`);
+  check(await page.$eval('#sky', (e) => e.dataset.searchCircles) === '1' && await page.$eval('#sky', (e) => e.dataset.density) === '',
+    'the sky view draws the searched cone over the answer\'s footprints');
   const expected = await tapCsv(`SELECT DISTINCT member_ous_uid, target_name FROM ivoa.obscore WHERE INTERSECTS(CIRCLE('ICRS', ${ra.toFixed(4)}, ${dec.toFixed(4)}, ${3 / 60}), s_region) = 1 AND science_observation = 'T'`);
   check(keys.length === expected.length - 1, 'the rows are the observations TAP finds in that cone', `${keys.length} vs ${expected.length - 1}`);
   const status = await page.$eval('#status', (e) => e.textContent);
@@ -143,6 +145,10 @@ try {
   await settled();
   const inverted = await rowKeys();
   check(inverted.every((k) => !keys.includes(k)), 'inverting the position chip excludes the cone', `${inverted.length} rows outside`);
+  const density = await page.$eval('#sky', (e) => e.dataset.density);
+  check(/^\d+ cells of order \d+$/.test(density) && await page.$eval('#sky', (e) => e.dataset.searchCircles) === '0',
+    'an answer spread over the sky is drawn as a density map of HEALPix cells', density);
+  await shot('03c-density');
   check(await page.$eval('#adql', (e) => e.value.includes('NOT (INTERSECTS')), 'the ADQL shows the inversion');
 
   // --- proprietary rows are marked with their release date (outside the cone there are some)
@@ -338,6 +344,8 @@ try {
   const cubeBefore = await canvasSample();
   await page.selectOption('#cube-colours', 'grey');
   await page.selectOption('#cube-stretch', 'asinh');
+  // the viewer draws at the next frame
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
   const cubeAfter = await canvasSample();
   check(cubeAfter.first !== cubeBefore.first, 'colour map and stretch redraw the channel at once', `${cubeBefore.colours} → ${cubeAfter.colours} colours`);
   await page.click('#cube-box');
@@ -452,6 +460,26 @@ try {
   check(mocAnswer.status() === 200 && mocCells > 0, 'the archive\'s coverage MOC draws in the sky view', `${mocCells} cells`);
   await shot('11-coverage');
   await page.uncheck('#coverage');
+
+  // --- the layout at a laptop's and a desktop's screen: the form folds away, the table gets
+  // the width and shows the most used columns
+  const fullyShown = () => page.evaluate(() => {
+    const wrap = document.getElementById('table-wrap').getBoundingClientRect();
+    return [...document.querySelectorAll('#results thead tr:first-child th[data-column]')]
+      .filter((th) => { const r = th.getBoundingClientRect(); return r.left >= wrap.left - 1 && r.right <= wrap.right + 1; }).length;
+  });
+  await page.setViewportSize({ width: 1280, height: 800 });
+  const laptopWithForm = await fullyShown();
+  await page.click('#form-toggle');
+  const laptop = await fullyShown();
+  await page.screenshot({ path: join(artifacts, '12-1280x800.png') });
+  check(laptop >= 7 && laptop > laptopWithForm, 'at 1280×800 the folded form gives the table its width', `${laptopWithForm} columns shown with the form, ${laptop} without`);
+  await page.click('#form-toggle');
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  const desktop = await fullyShown();
+  await page.screenshot({ path: join(artifacts, '12-1920x1080.png') });
+  check(desktop >= 9, 'at 1920×1080 the table shows the most used columns beside the form', `${desktop} columns`);
+  await page.setViewportSize({ width: 1600, height: 1000 });
 
   // --- a cold load of the page and its first answer: bytes over the wire compressed (the
   // browser's own Accept-Encoding) and not (identity asked for)

@@ -47,6 +47,8 @@ fn a_new_user_queries_in_the_browser() {
         "05-files",
         "08-similar-images",
         "10-cube-viewer",
+        "12-1280x800",
+        "12-1920x1080",
     ] {
         assert!(
             artifacts.join(format!("{shot}.png")).is_file(),

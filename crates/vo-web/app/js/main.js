@@ -1,5 +1,5 @@
 // The query page: the form and its chips, the ADQL they make, and the views of the answer.
-import { GROUPS, FIELDS, FIELD, buildQuery, parseTargetList, searchedFrequencies, targetsVOTable } from './constraints.js';
+import { GROUPS, FIELDS, FIELD, buildQuery, parsePosition, parseTargetList, searchedFrequencies, targetsVOTable } from './constraints.js';
 import { runQuery, syncUrl } from './tap.js';
 import { observations, projects, publicationRows, bibcodes, DEFAULT_COLUMNS, VIEW_COLUMNS } from './rows.js';
 import { ResultTable } from './table.js';
@@ -384,6 +384,7 @@ async function run(adql) {
   state.projects = projects(state.obs);
   state.publications = [];
   status.textContent = counts();
+  sky.setSearch(searchedCones());
   showView();
   // sub-filters typed before stay on the new answer
   if (table.filtered()) showFiltered(table.visibleRows(), true);
@@ -412,6 +413,21 @@ async function loadPublications(obs) {
   tab.textContent = `Publications (${state.publications.length})`;
   tab.dataset.count = String(state.publications.length);
   if (state.view === 'publications') showView();
+}
+
+/** The cones the position field searches ({ra, dec, r} in degrees; names as resolved). */
+function searchedCones() {
+  const field = constraints().find((c) => c.key === 'position' && !c.off && !state.negated.has('position'));
+  if (!field) return [];
+  const cones = [];
+  for (const alt of field.value.split('|')) {
+    try {
+      const cone = parsePosition(alt);
+      const at = cone.name === undefined ? cone : resolvedNames.get(cone.name);
+      if (at && !at.error) cones.push({ ra: at.ra, dec: at.dec, r: cone.r });
+    } catch { /* the field says what is wrong */ }
+  }
+  return cones;
 }
 
 /** The frequencies the form searches (marked in the spectral view). */
@@ -623,6 +639,11 @@ function wire() {
     input.value = location.href;
     input.select();
     try { await navigator.clipboard.writeText(location.href); } catch { /* the field shows it */ }
+  });
+  $('form-toggle').addEventListener('click', () => {
+    const hidden = document.body.classList.toggle('form-hidden');
+    $('form-toggle').textContent = hidden ? '▸ Form' : '◂ Form';
+    $('form-toggle').setAttribute('aria-pressed', String(hidden));
   });
   $('survey').addEventListener('change', () => sky.setSurvey($('survey').value.trim()));
   const coverage = () => sky.showCoverage($('coverage').checked, { public: $('coverage-public').checked });

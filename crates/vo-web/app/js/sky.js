@@ -1,9 +1,18 @@
 // The sky view: Aladin Lite (served by this service) drawing each row's s_region footprint.
 // With no HiPS survey configured it draws over a coordinate grid and asks nothing of the
-// network; hovering and clicking a footprint reach the table.
+// network; hovering and clicking a footprint reach the table. The searched cones are drawn
+// dashed; an answer spread over more than a few degrees is drawn as the density of its
+// observations in HEALPix cells.
+import { cellOf } from './healpix.js';
 
 const COLOR = '#e63946';
 const HIGHLIGHT = '#ffd60a';
+const SEARCH = '#2e86ab';
+const DENSITY = '#f4a261';
+/** Past this spread (degrees) an answer is drawn as a density map. */
+const WIDE_DEG = 5;
+/** A wide answer with more rows than this has its footprints left out. */
+const MOST_FOOTPRINTS_WIDE = 500;
 
 export class SkyView {
   constructor(element, { onHover, onClick }) {
@@ -32,6 +41,10 @@ export class SkyView {
     });
     this.overlay = this.A.graphicOverlay({ color: COLOR, lineWidth: 1.5, name: 'footprints' });
     this.aladin.addOverlay(this.overlay);
+    // the searched cones, drawn over the footprints
+    this.searchOverlay = this.A.graphicOverlay({ color: SEARCH, lineWidth: 2, lineDash: [6, 4], name: 'search' });
+    this.aladin.addOverlay(this.searchOverlay);
+    this.densityLayers = [];
     const keyOf = (o) => (o ? this.keyOf.get(o) : undefined);
     // Aladin reports hovers from its drawing loop, so a report may come after the pointer has
     // left the view: only one while the pointer is inside counts, and leaving ends a hover
@@ -67,7 +80,18 @@ export class SkyView {
     else this.aladin.removeImageLayer?.('base');
   }
 
-  /** Draws the rows' footprints and frames them. */
+  /** Draws the searched cones ([{ra, dec, r}], degrees). */
+  setSearch(circles) {
+    this.searched = circles;
+    this.element.dataset.searchCircles = String(circles.length);
+    if (!this.aladin) return;
+    this.searchOverlay.removeAll();
+    for (const c of circles) this.searchOverlay.add(this.A.circle(c.ra, c.dec, c.r, { color: SEARCH, lineWidth: 2 }));
+  }
+
+  /** Draws the rows' footprints — or, for an answer spread over more sky than its footprints
+   *  can be seen on, the density of its observations in HEALPix cells — and frames them
+   *  (with the searched cones). */
   show(rows) {
     this.element.dataset.rows = String(rows.length);
     if (!this.aladin) return;
@@ -75,8 +99,13 @@ export class SkyView {
     this.shapes.clear();
     this.keyOf.clear();
     this.highlighted = null;
+    const positioned = rows.filter((r) => r.s_ra !== null && r.s_dec !== null);
+    const spread = positioned.length ? this.frame([...positioned, ...(this.searched || []).map((c) => ({ s_ra: c.ra, s_dec: c.dec }))]) : 0;
+    this.density(positioned, spread);
+    // thousands of footprints too small to see would only slow the view down
+    const drawn = spread > WIDE_DEG && rows.length > MOST_FOOTPRINTS_WIDE ? [] : rows.slice(0, 3000);
     const all = [];
-    for (const row of rows.slice(0, 3000)) {
+    for (const row of drawn) {
       if (!row.s_region) continue;
       let shapes = [];
       try { shapes = this.A.footprintsFromSTCS(row.s_region, { color: COLOR, lineWidth: 1.5 }); } catch { continue; }
@@ -85,9 +114,37 @@ export class SkyView {
       all.push(...shapes);
     }
     if (all.length) this.overlay.addFootprints(all);
-    const positioned = rows.filter((r) => r.s_ra !== null && r.s_dec !== null);
-    if (positioned.length) this.frame(positioned);
     this.element.dataset.footprints = String(all.length);
+  }
+
+  /** The rows' density as HEALPix cells in four shades, when they spread over more than
+   *  WIDE_DEG degrees (else nothing). */
+  density(rows, spread) {
+    for (const layer of this.densityLayers) this.aladin.removeLayer?.(layer);
+    this.densityLayers = [];
+    this.element.dataset.density = '';
+    if (spread <= WIDE_DEG || !rows.length) return;
+    // about 30 cells across the answer
+    const order = Math.max(1, Math.min(10, Math.round(Math.log2(58.6 / (spread / 30)))));
+    const counts = new Map();
+    for (const r of rows) {
+      const cell = cellOf(order, r.s_ra, r.s_dec);
+      counts.set(cell, (counts.get(cell) || 0) + 1);
+    }
+    const most = Math.max(...counts.values());
+    const shades = [[], [], [], []];
+    for (const [cell, n] of counts) {
+      shades[Math.min(3, Math.floor((4 * Math.log(n)) / Math.log(most + 1)))].push(cell);
+    }
+    shades.forEach((cells, i) => {
+      if (!cells.length) return;
+      const layer = this.A.MOCFromJSON({ [order]: cells }, {
+        name: `density ${i + 1}`, color: DENSITY, fillColor: DENSITY, fill: true, perimeter: false, opacity: 0.2 + 0.2 * i, lineWidth: 1,
+      });
+      this.aladin.addMOC(layer);
+      this.densityLayers.push(layer);
+    });
+    this.element.dataset.density = `${counts.size} cells of order ${order}`;
   }
 
   frame(rows) {
@@ -101,6 +158,7 @@ export class SkyView {
     const spread = Math.max((hi - lo) * Math.cos((dec * Math.PI) / 180), Math.max(...decs) - Math.min(...decs));
     this.aladin.gotoRaDec(ra, dec);
     this.aladin.setFoV(Math.min(180, Math.max(0.05, spread * 1.3 + 0.05)));
+    return spread;
   }
 
   highlight(key) {

@@ -126,6 +126,8 @@ export class ResultTable {
       const fth = document.createElement('th');
       const input = document.createElement('input');
       input.placeholder = NUMERIC.has(c) ? '<5, 1..3' : 'filter';
+      // as narrow as the column's values make it (the input's own width would widen it)
+      input.size = 4;
       input.dataset.column = c;
       input.setAttribute('aria-label', `filter ${LABELS[c] || c}`);
       input.value = this.filters[c] || '';
