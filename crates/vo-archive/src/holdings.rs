@@ -58,17 +58,19 @@ impl std::ops::Deref for ArchivedFile {
     }
 }
 
-const SELECT_FILES: &str = "SELECT f.name, f.member_ous_uid, f.path, f.package_name, f.kind, \
+pub(crate) const SELECT_FILES: &str =
+    "SELECT f.name, f.member_ous_uid, f.path, f.package_name, f.kind, \
      f.semantics, f.content_type, f.size_bytes, f.sha256, f.description, \
      coalesce(m.release_date <= now(), false) AS released, \
      to_char(m.release_date AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS release_date, m.project_code \
      FROM archive.file f JOIN archive.member_ous m ON m.uid = f.member_ous_uid";
 
 /// The order ALMA lists a member OUS's deliveries in: README, products, auxiliary, raw.
-const KIND_ORDER: &str = "array_position(ARRAY['readme', 'product-package', 'auxiliary-package', \
+pub(crate) const KIND_ORDER: &str =
+    "array_position(ARRAY['readme', 'product-package', 'auxiliary-package', \
      'raw-package', 'product', 'auxiliary', 'preview'], f.kind), f.name";
 
-fn file_from(row: &Row) -> ArchivedFile {
+pub(crate) fn file_from(row: &Row) -> ArchivedFile {
     ArchivedFile {
         record: FileRecord {
             name: row.get(0),

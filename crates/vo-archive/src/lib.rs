@@ -9,7 +9,8 @@
 //! (packages, files, raw data, documentation, previews, cutouts) with the service
 //! descriptors they refer to (a product's SODA ranges are read by vo-cutout, which cuts
 //! it); whether data are released, and who may read them before (their PI, the PI's
-//! delegees, staff), and the calendar reminder of a release date; making the files registered to be made on first access (through the
+//! delegees, staff), download requests (the files a visitor chose, along the hierarchy), and
+//! the calendar reminder of a release date; making the files registered to be made on first access (through the
 //! maker the caller gives, e.g. the demo's generator) before they are read.
 //!
 //! Does not own: HTTP, URLs' host (the caller passes its base URL), the VOTable document
@@ -26,6 +27,7 @@ mod package;
 mod product_name;
 mod reader;
 mod reminder;
+mod requests;
 
 pub use access::{deliverable_file, Content, Unavailable};
 pub use deliveries::deliveries_for;
@@ -37,3 +39,7 @@ pub use package::{write_tar, PackageEntry, PackageLayout, Piece};
 pub use product_name::ProductName;
 pub use reader::Reader;
 pub use reminder::{release_facts, release_reminder, ReleaseFacts};
+pub use requests::{
+    create_request, load_request, mark_ready, DownloadRequest, RequestedFile, MOST_FILES,
+    MOST_REQUESTS_A_DAY,
+};

@@ -16,6 +16,7 @@ pub mod account;
 pub mod delegation;
 pub mod error;
 pub mod password;
+pub mod signing;
 pub mod token;
 
 pub use account::{
@@ -27,6 +28,7 @@ pub use delegation::{
 };
 pub use error::AuthError;
 pub use password::{hash_password, verify_password};
+pub use signing::{url_signer, SignatureProblem, UrlSigner};
 pub use token::{
     delete_expired_tokens, has_token_shape, issue_token, new_token_text, resolve_token,
     revoke_tokens, token_sha256, IssuedToken,

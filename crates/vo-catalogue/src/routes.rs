@@ -38,6 +38,9 @@ pub const CALENDAR: &str = "/calendar";
 /// The holdings' sky coverage as MOCs (`/moc/holdings`).
 pub const MOC: &str = "/moc";
 
+/// Download requests (`/requests`, `/requests/ID`).
+pub const REQUESTS: &str = "/requests";
+
 /// A protocol's job list, inside its scope.
 pub const ASYNC: &str = "/async";
 

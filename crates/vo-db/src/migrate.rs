@@ -111,6 +111,11 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
         "0021_publications.sql",
         include_str!("../../../schema/migrations/0021_publications.sql"),
     ),
+    (
+        22,
+        "0022_requests.sql",
+        include_str!("../../../schema/migrations/0022_requests.sql"),
+    ),
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -99,7 +99,7 @@ pub async fn download(
     service: web::Data<DownloadService>,
     pool: web::Data<vo_db::Pool>,
 ) -> HttpResponse {
-    let reader = match vo_endpoint::reader(&request, &pool).await {
+    let reader = match vo_endpoint::download_reader(&request, &pool, &name).await {
         Ok(reader) => reader,
         Err(failure) => return failure.response(),
     };

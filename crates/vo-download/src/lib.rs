@@ -5,7 +5,8 @@
 //! ranges answered 206 so interrupted downloads resume by appending, ETags, and 401 for data
 //! still in their proprietary period), and `/dataPortal/script` (a bash script that fetches
 //! the files of the IDs given in parallel, resumes, verifies SHA-256 checksums and can unpack
-//! the tars), and `/preview/{name}/{kind}` (quick-look images of FITS products, and a cube's
+//! the tars; with `request=ID`, exactly a download request's files for its owner, proprietary
+//! ones through signed URLs), and `/preview/{name}/{kind}` (quick-look images of FITS products, and a cube's
 //! ADMIT-style line survey — `lines.json`, `moment0.png`, `moment1.png` — made on first
 //! request and cached).
 //! Does not own: drawing previews (vo-preview), the line survey (vo-admit), which file a name
@@ -30,6 +31,8 @@ pub struct DownloadService {
     pub script_streams: usize,
     /// The line list the line survey labels with (none: no labels).
     pub lines: Option<std::sync::Arc<vo_spectra::LineList>>,
+    /// How long the signed URLs of a request's script stay valid, seconds.
+    pub signed_url_seconds: u64,
 }
 
 /// Registers the download routes. The application provides `web::Data<vo_db::Pool>`.

@@ -1,6 +1,9 @@
 //! `/dataPortal/script?ID=…`: a bash script that downloads the IDs' files (ALMA manual §3.7):
 //! several parallel streams, resuming what is partly there, verifying every file's SHA-256,
 //! then unpacking the tars if asked (`-x`; `-n` never; otherwise it asks on a terminal).
+//! `/dataPortal/script?request=ID`: the same for exactly the files of a download request,
+//! for its owner: proprietary files the owner may read come through URLs signed for the owner
+//! (no credentials in the script), valid for `signed_url_seconds`.
 
 use crate::DownloadService;
 use actix_web::http::{header, StatusCode};
@@ -94,29 +97,30 @@ fn comment(text: &str) -> String {
         .collect()
 }
 
+/// The script for `files`, each with the URL it is fetched from.
 fn script_text(
     base: &str,
-    ids: &[&str],
-    files: &[ArchivedFile],
+    what: &str,
+    files: &[(String, &ArchivedFile)],
     notes: &[String],
     streams: usize,
 ) -> String {
-    let total: i64 = files.iter().map(|f| f.size_bytes).sum();
+    let total: i64 = files.iter().map(|(_, f)| f.size_bytes).sum();
     let mut out = String::from("#!/usr/bin/env bash\n");
     out.push_str(&format!(
-        "# Download request from {base}: {} files, {total} bytes.\n# IDs: {}\n",
+        "# Download request from {base}: {} files, {total} bytes.\n# {}\n",
         files.len(),
-        comment(&ids.join(" "))
+        comment(what)
     ));
     for note in notes {
         out.push_str(&format!("# not included: {}\n", comment(note)));
     }
     out.push_str(&format!("STREAMS={streams}\nFILES=(\n"));
-    for f in files {
-        // names are archive names ([A-Za-z0-9._+-]); nothing here needs quoting beyond this
+    for (url, f) in files {
+        // names are archive names ([A-Za-z0-9._+-]) and signatures hex; nothing here needs
+        // quoting beyond this
         out.push_str(&format!(
             "\"{url}|{name}|{size}|{sum}\"\n",
-            url = vo_catalogue::routes::download(base, &f.name),
             name = f.name,
             size = f.size_bytes,
             sum = f.sha256.as_deref().unwrap_or("")
@@ -133,6 +137,9 @@ pub async fn script(
     service: web::Data<DownloadService>,
     pool: web::Data<vo_db::Pool>,
 ) -> HttpResponse {
+    if let Some(id) = params.get("request") {
+        return request_script(&request, id, &service, &pool).await;
+    }
     let ids: Vec<&str> = params.all("ID").collect();
     if ids.is_empty() || ids.len() > MAX_IDS {
         return Failure::bad_request(format!(
@@ -176,18 +183,10 @@ pub async fn script(
         )
         .response();
     }
-    // the base URL (the configured public URL, or the request's checked Host) goes into a
-    // shell script: anything but a plain URL is refused rather than quoted
-    let base = base_url(&request);
-    if !base
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || matches!(c, ':' | '/' | '.' | '-' | '_' | '[' | ']'))
-    {
-        return Failure::bad_request(format!(
-            "UsageFault: the service's address as this request names it ({base}) cannot be written into a script"
-        ))
-        .response();
-    }
+    let base = match scriptable_base(&request) {
+        Ok(b) => b,
+        Err(failure) => return failure.response(),
+    };
     let digest = Sha256::digest(ids.join("\n").as_bytes());
     let name = format!(
         "downloadRequest{}.sh",
@@ -196,13 +195,21 @@ pub async fn script(
             .map(|b| format!("{b:02x}"))
             .collect::<String>()
     );
+    let entries: Vec<(String, &ArchivedFile)> = files
+        .iter()
+        .map(|f| (vo_catalogue::routes::download(&base, &f.name), f))
+        .collect();
     let text = script_text(
-        &base_url(&request),
-        &ids,
-        &files,
+        &base,
+        &format!("IDs: {}", ids.join(" ")),
+        &entries,
         &notes,
         service.script_streams,
     );
+    script_answer(&name, text)
+}
+
+fn script_answer(name: &str, text: String) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/x-shellscript; charset=utf-8")
         .insert_header((
@@ -210,6 +217,112 @@ pub async fn script(
             format!("attachment; filename={name}"),
         ))
         .body(text)
+}
+
+/// The base URL (the configured public URL, or the request's checked Host), which goes into a
+/// shell script: anything but a plain URL is refused rather than quoted.
+fn scriptable_base(request: &HttpRequest) -> Result<String, Failure> {
+    let base = base_url(request);
+    if base
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, ':' | '/' | '.' | '-' | '_' | '[' | ']'))
+    {
+        Ok(base)
+    } else {
+        Err(Failure::bad_request(format!(
+            "UsageFault: the service's address as this request names it ({base}) cannot be written into a script"
+        )))
+    }
+}
+
+/// The script of download request `id`, for its owner (or, for an anonymous request, whoever
+/// has its id): exactly its files, proprietary ones the owner may read through signed URLs.
+async fn request_script(
+    request: &HttpRequest,
+    id: &str,
+    service: &DownloadService,
+    pool: &vo_db::Pool,
+) -> HttpResponse {
+    let caller = match vo_endpoint::reader(request, pool).await {
+        Ok(r) => r,
+        Err(failure) => return failure.response(),
+    };
+    let client = match connect(pool).await {
+        Ok(c) => c,
+        Err(failure) => return failure.response(),
+    };
+    let kept = match vo_archive::load_request(&client, id).await {
+        Ok(Some(r)) => r,
+        Ok(None) => {
+            return Failure::new(
+                StatusCode::NOT_FOUND,
+                format!("NotFoundFault: no request {id}"),
+            )
+            .response()
+        }
+        Err(e) => return Failure::new(StatusCode::SERVICE_UNAVAILABLE, e.to_string()).response(),
+    };
+    // a request's script carries URLs signed for its owner: only for the owner
+    let owner = match &kept.owner {
+        None => vo_archive::Reader::anonymous(),
+        Some(owner) if caller.user() == Some(owner.as_str()) => caller,
+        Some(owner) => {
+            let status = if caller.user().is_none() {
+                StatusCode::UNAUTHORIZED
+            } else {
+                StatusCode::FORBIDDEN
+            };
+            return Failure::new(
+                status,
+                format!("request {id} is {owner}'s: only {owner}, signed in, gets its script"),
+            )
+            .response();
+        }
+    };
+    let base = match scriptable_base(request) {
+        Ok(b) => b,
+        Err(failure) => return failure.response(),
+    };
+    let mut entries = Vec::new();
+    let mut notes = Vec::new();
+    for f in &kept.files {
+        let file = &f.file;
+        let url = vo_catalogue::routes::download(&base, &file.name);
+        if file.sha256.is_none() {
+            notes.push(format!(
+                "{} (no checksum registered yet: the request is still being prepared)",
+                file.name
+            ));
+        } else if file.released {
+            entries.push((url, file));
+        } else if owner.may_read(file) {
+            let user = owner.user().unwrap_or_default();
+            match vo_endpoint::signed_query(pool, &file.name, user, service.signed_url_seconds)
+                .await
+            {
+                Ok(query) => entries.push((format!("{url}?{query}"), file)),
+                Err(failure) => return failure.response(),
+            }
+        } else {
+            notes.push(format!(
+                "{} (proprietary until {}; {} may not download it)",
+                file.name,
+                file.release_date.as_deref().unwrap_or("a date not yet set"),
+                owner.user().unwrap_or("an anonymous visitor")
+            ));
+        }
+    }
+    let text = script_text(
+        &base,
+        &format!("request {id}"),
+        &entries,
+        &notes,
+        service.script_streams,
+    );
+    script_answer(
+        &format!("downloadRequest{}.sh", &id[..8.min(id.len())]),
+        text,
+    )
 }
 
 #[cfg(test)]

@@ -21,6 +21,8 @@ pub struct Config {
     pub names: NamesConfig,
     pub similarity: SimilarityConfig,
     pub spectra: SpectraConfig,
+    /// Where e-mail notifications go out (`[notify]`).
+    pub notify: vo_notify::NotifySettings,
 }
 
 /// Spectral reference data (`/reference/…`).
@@ -94,6 +96,8 @@ pub struct AccessConfig {
     /// limit. Keep it well below database.pool_size, so one client cannot hold every
     /// connection.
     pub per_client_requests: usize,
+    /// How long the signed URLs of a request's download script stay valid, seconds.
+    pub signed_url_seconds: u64,
 }
 
 impl Default for AccessConfig {
@@ -102,6 +106,7 @@ impl Default for AccessConfig {
             token_seconds: 3600,
             release_check_seconds: 60,
             per_client_requests: 8,
+            signed_url_seconds: 86400,
         }
     }
 }

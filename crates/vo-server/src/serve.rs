@@ -125,6 +125,11 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         data_dir: data_dir.clone(),
         script_streams: 4,
         lines: reference.shared_lines(),
+        signed_url_seconds: config.access.signed_url_seconds,
+    };
+    let requests = vo_requests::RequestService {
+        data_dir: data_dir.clone(),
+        notify: config.notify.clone(),
     };
     let viewer = vo_viewer::ViewerService {
         data_dir: data_dir.clone(),
@@ -276,6 +281,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             .configure(vo_reference::configure(reference.clone()))
             .configure(vo_viewer::configure(viewer.clone()))
             .configure(vo_calendar::configure)
+            .configure(vo_requests::configure(requests.clone()))
             .configure(vo_moc::configure(coverages.clone()))
             .configure(vo_web::configure(web_page.clone()))
             .default_service(web::to(no_such_resource))

@@ -12,6 +12,7 @@ mod hostile;
 mod params_fuzz_regressions;
 mod random_rows;
 mod reference;
+mod requests;
 mod resolve;
 mod security;
 mod sia2;
