@@ -14,7 +14,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { check, checksPassed, launchBrowser, parseCsv, tapCsv as csvOf } from './session.mjs';
 
-const [base, artifacts, raText, decText, mous] = process.argv.slice(2);
+const [base, artifacts, raText, decText, mous, visitor] = process.argv.slice(2);
 const ra = Number(raText);
 const dec = Number(decText);
 rmSync(artifacts, { recursive: true, force: true });
@@ -246,6 +246,45 @@ try {
   const csv = parseCsv(readFileSync(await download.path(), 'utf8'));
   const rowsInCone = await tapCsv(`SELECT COUNT(*) FROM ivoa.obscore WHERE INTERSECTS(CIRCLE('ICRS', ${ra.toFixed(4)}, ${dec.toFixed(4)}, ${3 / 60}), s_region) = 1 AND science_observation = 'T'`);
   check(csv[0].includes('obs_id') && csv[0].includes('s_region') && csv.length - 1 === Number(rowsInCone[1][0]), 'Export CSV downloads every row of the query', `${csv.length - 1} rows, ${download.suggestedFilename()}`);
+
+  // --- the Request Handler: the selected observation's files along the hierarchy, chosen one
+  // by one and by class, kept as a request whose script fetches exactly those
+  await page.check(`#results tbody tr[data-key="${target}"] td.select input`);
+  await page.click('#request-button');
+  await page.waitForFunction(() => Number(document.getElementById('request').dataset.loaded || 0) > 0, null, { timeout: 30000 });
+  const offered = await page.$$eval('#request input.file', (bs) => bs.map((b) => ({ name: b.dataset.name, cls: b.dataset.class, checked: b.checked })));
+  const hierarchy = await page.$eval('#request-body', (b) => b.querySelector('.hierarchy')?.textContent || '');
+  await page.uncheck('#request-classes input[data-class="auxiliary"]');
+  const firstProduct = offered.find((f) => f.cls === 'products');
+  await page.uncheck(`#request input.file[data-name="${firstProduct.name}"]`);
+  const chosen = await page.$$eval('#request input.file', (bs) => bs.filter((b) => b.checked).map((b) => b.dataset.name));
+  const marks = await page.$$eval('#request .may', (ms) => ms.length);
+  check(offered.length >= 4 && hierarchy.includes('member OUS uid://') && marks === offered.length
+    && chosen.length > 0 && !chosen.includes(firstProduct.name) && chosen.every((n) => offered.find((f) => f.name === n).cls !== 'auxiliary'),
+  'the Request Handler lists the files along the hierarchy, marked downloadable, chosen by file and by class', `${chosen.length} of ${offered.length} chosen; ${hierarchy.slice(0, 90)}`);
+  await page.click('#request-submit');
+  await page.waitForFunction(() => document.getElementById('request').dataset.request !== '', null, { timeout: 15000 });
+  const requestId = await page.$eval('#request', (d) => d.dataset.request);
+  const [requestScript] = await Promise.all([page.waitForEvent('download'), page.click('#request-script')]);
+  const scriptText = readFileSync(await requestScript.path(), 'utf8');
+  const inScript = [...scriptText.matchAll(/^"[^|]+\|([^|]+)\|/gm)].map((m) => m[1]).sort();
+  check(inScript.join() === [...chosen].sort().join(), 'the request\'s script fetches exactly the chosen files', `request ${requestId}: ${inScript.length} files`);
+  writeFileSync(join(artifacts, 'request.sh'), scriptText);
+  writeFileSync(join(artifacts, 'request.json'), JSON.stringify({ id: requestId, files: chosen }));
+  const [visitorName, visitorPassword] = visitor.split(':');
+  await page.fill('#request-user', visitorName);
+  await page.fill('#request-password', visitorPassword);
+  await page.click('#request-signin');
+  await page.waitForFunction((u) => document.getElementById('request').dataset.user === u, visitorName, { timeout: 10000 });
+  check((await page.$eval('#request-who', (e) => e.textContent)) === `Signed in as ${visitorName}.`, 'signing in happens in the page', visitorName);
+  await shot('05b-request');
+  await page.click('#request-close');
+  const kept = await context.newPage();
+  await kept.goto(`${base}/#request=${requestId}`);
+  await kept.waitForFunction(() => Number(document.getElementById('request').dataset.loaded || 0) > 0, null, { timeout: 30000 });
+  const keptFiles = await kept.$$eval('#request input.file', (bs) => bs.map((b) => b.dataset.name).sort());
+  check(keptFiles.join() === [...chosen].sort().join(), 'the request\'s link shows the request', `${keptFiles.length} files`);
+  await kept.close();
 
   // --- select a row → DataLink files with previews → download script
   await page.check(`#results tbody tr[data-key="${target}"] td.select input`);

@@ -40,6 +40,6 @@ pub use product_name::ProductName;
 pub use reader::Reader;
 pub use reminder::{release_facts, release_reminder, ReleaseFacts};
 pub use requests::{
-    create_request, load_request, mark_ready, DownloadRequest, RequestedFile, MOST_FILES,
+    choices, create_request, load_request, mark_ready, DownloadRequest, RequestedFile, MOST_FILES,
     MOST_REQUESTS_A_DAY,
 };

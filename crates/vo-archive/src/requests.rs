@@ -113,6 +113,53 @@ pub async fn create_request(
     Ok(Ok(id))
 }
 
+/// What the Request Handler offers to choose from: a member OUS's README, its product and
+/// auxiliary files one by one, and its raw data packages.
+const CHOICE_KINDS: [&str; 4] = ["readme", "product", "auxiliary", "raw-package"];
+
+/// The sql selecting requested files with their place in the hierarchy, `condition` on `f`/`m`.
+fn hierarchy_sql(joins: &str, condition: &str) -> String {
+    format!(
+        "{} LEFT JOIN archive.group_ous g ON g.uid = m.group_ous_uid {joins} \
+         WHERE {condition} \
+         ORDER BY m.project_code, g.science_goal_uid, m.group_ous_uid, m.uid, {KIND_ORDER}",
+        SELECT_FILES.replacen(
+            " FROM archive.file f",
+            ", g.science_goal_uid, m.group_ous_uid, m.schedblock_name, m.qa2_status FROM archive.file f",
+            1
+        )
+    )
+}
+
+fn requested_from(r: &tokio_postgres::Row) -> RequestedFile {
+    RequestedFile {
+        file: file_from(r),
+        science_goal_uid: r.get(13),
+        group_ous_uid: r.get(14),
+        schedblock_name: r.get(15),
+        qa2_status: r.get(16),
+    }
+}
+
+/// What can be requested of these member OUSes (at most 1000): their README, each product and
+/// auxiliary file, and their raw data packages, along the hierarchy.
+pub async fn choices(
+    client: &Client,
+    member_ous_uids: &[String],
+) -> Result<Vec<RequestedFile>, HoldingsError> {
+    let uids: Vec<&String> = member_ous_uids.iter().take(1000).collect();
+    let kinds: Vec<&str> = CHOICE_KINDS.to_vec();
+    Ok(client
+        .query(
+            &hierarchy_sql("", "m.uid = ANY($1) AND f.kind = ANY($2)"),
+            &[&uids, &kinds],
+        )
+        .await?
+        .iter()
+        .map(requested_from)
+        .collect())
+}
+
 /// The request `id` with its files along the hierarchy; None when there is none.
 pub async fn load_request(
     client: &Client,
@@ -130,28 +177,15 @@ pub async fn load_request(
     else {
         return Ok(None);
     };
-    let sql = format!(
-        "{} LEFT JOIN archive.group_ous g ON g.uid = m.group_ous_uid \
-         JOIN archive.download_request_file r ON r.file_name = f.name \
-         WHERE r.request_id = $1 \
-         ORDER BY m.project_code, g.science_goal_uid, m.group_ous_uid, m.uid, {KIND_ORDER}",
-        SELECT_FILES.replacen(
-            " FROM archive.file f",
-            ", g.science_goal_uid, m.group_ous_uid, m.schedblock_name, m.qa2_status FROM archive.file f",
-            1
-        )
+    let sql = hierarchy_sql(
+        "JOIN archive.download_request_file r ON r.file_name = f.name",
+        "r.request_id = $1",
     );
     let files = client
         .query(&sql, &[&id])
         .await?
         .iter()
-        .map(|r| RequestedFile {
-            file: file_from(r),
-            science_goal_uid: r.get(13),
-            group_ous_uid: r.get(14),
-            schedblock_name: r.get(15),
-            qa2_status: r.get(16),
-        })
+        .map(requested_from)
         .collect();
     Ok(Some(DownloadRequest {
         id: row.get(0),

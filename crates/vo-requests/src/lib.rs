@@ -2,7 +2,9 @@
 //! own URL and owner, listed back along ALMA's hierarchy with what the owner may download, and
 //! the owner told by e-mail when the files are ready.
 //!
-//! Owns: `POST /requests` (`file=NAME` for each file, optional `email=`; signed in or not),
+//! Owns: `GET /requests/choices?mous=…` (what can be requested of member OUSes: README,
+//! product and auxiliary files, raw data, each marked with whether the caller may download
+//! it), `POST /requests` (`file=NAME` for each file, optional `email=`; signed in or not),
 //! `GET /requests/{id}` (the request along the hierarchy — project, science goal, group OUS,
 //! member OUS with its scheduling block and QA2 state — each file's class, size and whether
 //! its owner may download it, and totals), who may see a request (its owner and staff; an
@@ -140,7 +142,51 @@ async fn show(
     response
 }
 
-/// Registers `/requests` and `/requests/{id}`. The application provides
+/// What the caller may request of the member OUSes `mous=…` (repeated): their files along
+/// the hierarchy, each marked with whether the caller may download it.
+async fn choices(
+    request: HttpRequest,
+    params: Params,
+    pool: web::Data<vo_db::Pool>,
+) -> HttpResponse {
+    let reader = match vo_endpoint::reader(&request, &pool).await {
+        Ok(r) => r,
+        Err(failure) => return failure.json_response(),
+    };
+    let uids: Vec<String> = params.all("mous").map(str::to_string).collect();
+    if uids.is_empty() || uids.len() > 1000 {
+        return json_failure(
+            StatusCode::BAD_REQUEST,
+            "give 1 to 1000 member OUSes: mous=uid://A001/X…/X…",
+        );
+    }
+    let client = match connect(&pool).await {
+        Ok(c) => c,
+        Err(failure) => return failure.json_response(),
+    };
+    let files = match vo_archive::choices(&client, &uids).await {
+        Ok(f) => f,
+        Err(e) => return json_failure(StatusCode::SERVICE_UNAVAILABLE, e.to_string()),
+    };
+    let offered = DownloadRequest {
+        id: String::new(),
+        owner: reader.user().map(str::to_string),
+        email: None,
+        created_at: String::new(),
+        ready_at: None,
+        notified_at: None,
+        notify_error: None,
+        files,
+    };
+    let mut response = json_response(StatusCode::OK, listing::listing(&offered, &reader));
+    response.headers_mut().insert(
+        actix_web::http::header::CACHE_CONTROL,
+        actix_web::http::header::HeaderValue::from_static("private, no-store"),
+    );
+    response
+}
+
+/// Registers `/requests`, `/requests/choices` and `/requests/{id}`. The application provides
 /// `web::Data<vo_db::Pool>`.
 pub fn configure(service: RequestService) -> impl FnOnce(&mut web::ServiceConfig) {
     move |cfg| {
@@ -148,6 +194,7 @@ pub fn configure(service: RequestService) -> impl FnOnce(&mut web::ServiceConfig
             web::scope(vo_catalogue::routes::REQUESTS)
                 .app_data(web::Data::new(service))
                 .service(web::resource("").post(create))
+                .service(web::resource("/choices").get(choices))
                 .service(web::resource("/{id}").get(show)),
         );
     }

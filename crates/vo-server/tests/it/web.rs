@@ -30,6 +30,8 @@ fn a_new_user_queries_in_the_browser() {
     );
     // the similar-images view needs the images measured
     server.images_measured();
+    // an account to sign in with in the Request Handler
+    server.create_user("visitor", "visitor-password", false);
     let artifacts =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/test-artifacts/web");
     // node (Debian package nodejs) drives the browser
@@ -37,7 +39,13 @@ fn a_new_user_queries_in_the_browser() {
         "node",
         &server,
         "web/page.mjs",
-        &[&artifacts.to_string_lossy(), ra, dec, mous],
+        &[
+            &artifacts.to_string_lossy(),
+            ra,
+            dec,
+            mous,
+            "visitor:visitor-password",
+        ],
     );
     println!("{text}");
     assert!(text.contains("checks passed"), "{text}");

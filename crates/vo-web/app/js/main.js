@@ -9,6 +9,7 @@ import { FilesDialog } from './files.js';
 import { SimilarImagesDialog } from './similar_images.js';
 import { SurveyDialog } from './survey.js';
 import { CubeViewer } from './cube_viewer.js';
+import { RequestDialog } from './request.js';
 import { showProjectDetails, hideProjectDetails } from './project_details.js';
 import { parseVOTable } from './votable.js';
 
@@ -500,6 +501,8 @@ const table = new ResultTable($('results'), {
   onSelection: (rows) => {
     $('files-button').disabled = rows.length === 0;
     $('files-button').textContent = `Files of selected (${rows.length})`;
+    $('request-button').disabled = rows.length === 0;
+    $('request-button').textContent = `Request files of selected (${rows.length})`;
   },
 });
 const sky = new SkyView($('sky'), {
@@ -510,6 +513,7 @@ const spectrum = new SpectrumView($('spectrum'), { onHover: (key) => highlight(k
 const similarImages = new SimilarImagesDialog($('similar-images'));
 const survey = new SurveyDialog($('line-survey'));
 const cubeViewer = new CubeViewer($('cube-viewer'));
+const requestDialog = new RequestDialog($('request'));
 const files = new FilesDialog($('files'), {
   onView: (name) => cubeViewer.open(name),
   onSimilarImage: (name) => similarImages.open(`id=${encodeURIComponent(name)}`, name),
@@ -598,6 +602,8 @@ function saveState() {
 function loadState() {
   const params = new URLSearchParams(location.hash.slice(1));
   if (![...params.keys()].length) return;
+  // a request's link (as its e-mail gives it) opens the request
+  if (params.has('request')) requestDialog.view(params.get('request'));
   for (const f of FIELDS) setFieldValue(f, params.get(f.key) ?? '');
   state.negated = new Set((params.get('not') || '').split(',').filter((k) => FIELD[k]));
   state.off = new Set((params.get('off') || '').split(',').filter((k) => FIELD[k]));
@@ -627,6 +633,10 @@ function wire() {
     const menu = $('columns-menu');
     menu.hidden = !menu.hidden;
     if (!menu.hidden) table.chooser(menu, (chosen) => { columns[state.view] = chosen; showView(); });
+  });
+  $('request-button').addEventListener('click', () => {
+    const members = [...new Set(table.selectedRows().flatMap((r) => (r.members ? r.members.map((m) => m.member_ous_uid) : [r.member_ous_uid])))];
+    requestDialog.open(members);
   });
   $('files-button').addEventListener('click', () => {
     const ids = [...new Set(table.selectedRows().map((r) => r.link_id))];
