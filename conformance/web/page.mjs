@@ -99,6 +99,14 @@ try {
   'hovering the project code shows its abstract and acknowledgement with the data tag', `${details.code}: ${details.abstract.slice(0, 60)}…`);
   await shot('03b-project-details');
   await page.mouse.move(5, 5);
+  // the frequency support as a table of spectral windows
+  await row.locator('td[data-column="frequency"]').hover();
+  await page.waitForSelector('#row-details table', { timeout: 5000 });
+  const windowRows = await page.$$eval('#row-details table tr', (trs) => trs.length - 1);
+  const supported = await page.evaluate((key) => window.voarchive.table.rows.find((r) => r.key === key).frequency_support.split(' U ').length, target);
+  const firstWindow = await page.$eval('#row-details table tr:nth-child(2)', (tr) => tr.textContent);
+  check(windowRows === supported && /GHz|\d+\.\d+ – \d+\.\d+/.test(firstWindow), 'the frequency support opens as a table of spectral windows', `${windowRows} windows, e.g. ${firstWindow.slice(0, 60)}`);
+  await page.mouse.move(5, 5);
 
   // --- hovering a footprint in the sky view highlights its row: move onto its outline
   const box = await page.locator('#sky').boundingBox();
@@ -135,6 +143,7 @@ try {
   // --- project view
   await page.click('.tabs button[data-view="projects"]');
   const projects = await rowKeys();
+
   const expectedProjects = new Set(expected.slice(1).map((r) => r[0]));
   check(projects.length > 0 && projects.length <= expectedProjects.size, 'the project view has one row per project', `${projects.length}`);
   await shot('04-projects');
@@ -176,6 +185,17 @@ try {
   check((await page.$$eval('#results tbody tr', (trs) => trs.length)) === inYear, 'a bare year filters the whole year');
   await page.fill('#results thead tr.filters input[data-column="t_min"]', '');
   await page.waitForFunction((n) => document.getElementById('status').dataset.kept === String(n), shownDates.length, { timeout: 5000 });
+  // a project's publication count lists its publications
+  await page.click('.tabs button[data-view="projects"]');
+  const published = page.locator('#results tbody td[data-column="publications"]').filter({ hasNotText: /^0$/ }).first();
+  await published.hover();
+  await page.waitForSelector('#row-details li a', { timeout: 5000 });
+  const counted = Number(await published.evaluate((td) => td.firstChild.textContent));
+  const listed = await page.$$eval('#row-details li a', (as) => as.map((a) => a.href));
+  check(counted > 0 && listed.length >= counted && listed.every((h) => h.startsWith('https://ui.adsabs.harvard.edu/abs/')), 'a publication count lists its publications, linked to ADS', `${counted} counted, ${listed.length} listed`);
+  await page.mouse.move(5, 5);
+  await page.click('.tabs button[data-view="observations"]');
+
   // the Publications tab: the answer's publications, each linked to ADS and to its observations
   await page.waitForFunction(() => Number(document.querySelector('.tabs button[data-view="publications"]').dataset.count || 0) > 0, null, { timeout: 15000 });
   await page.click('.tabs button[data-view="publications"]');

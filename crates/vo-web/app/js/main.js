@@ -10,6 +10,7 @@ import { SimilarImagesDialog } from './similar_images.js';
 import { SurveyDialog } from './survey.js';
 import { CubeViewer } from './cube_viewer.js';
 import { RequestDialog } from './request.js';
+import { hideDetails, showPublications, showWindows } from './row_details.js';
 import { showProjectDetails, hideProjectDetails } from './project_details.js';
 import { parseVOTable } from './votable.js';
 
@@ -495,6 +496,11 @@ const table = new ResultTable($('results'), {
   onProject: (code, cell, shown) => (shown ? showProjectDetails(code, cell) : hideProjectDetails(code)),
   onFiltered: (rows, filtered) => showFiltered(rows, filtered),
   onPublication: (publication) => showObservationsOf(publication),
+  onDetails: (column, row, cell, shown) => {
+    if (!shown) hideDetails();
+    else if (column === 'publications') showPublications(row, cell);
+    else showWindows(row, cell);
+  },
   onSimilarImages: (row) => similarImages.open(
     `mous=${encodeURIComponent(row.member_ous_uid)}&source=${encodeURIComponent(row.target_name)}`, row.target_name),
   onLocate: (row) => { sky.locate(row.members ? row.members[0] : row); table.focus(row.key); },

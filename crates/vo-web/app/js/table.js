@@ -43,13 +43,14 @@ export function passes(column, value, filter) {
 }
 
 export class ResultTable {
-  constructor(table, { onHover, onLocate, onSelection, onSimilar, onSimilarImages, onProject, onFiltered, onPublication }) {
+  constructor(table, { onHover, onLocate, onSelection, onSimilar, onSimilarImages, onProject, onFiltered, onPublication, onDetails }) {
     this.table = table;
     this.onHover = onHover;
     this.onSimilar = onSimilar;
     this.onProject = onProject;
     this.onFiltered = onFiltered;
     this.onPublication = onPublication;
+    this.onDetails = onDetails;
     this.onSimilarImages = onSimilarImages;
     this.onLocate = onLocate;
     this.onSelection = onSelection;
@@ -239,6 +240,13 @@ export class ResultTable {
           td.append(open);
         } else {
           td.textContent = text;
+        }
+        if ((c === 'frequency' || c === 'frequency_support' || c === 'publications') && this.onDetails && r[c] !== undefined) {
+          // the spectral windows, or the publications behind the count
+          let timer;
+          td.classList.add('has-details');
+          td.addEventListener('mouseenter', () => { timer = setTimeout(() => this.onDetails(c, r, td, true), 350); });
+          td.addEventListener('mouseleave', () => { clearTimeout(timer); this.onDetails(c, r, td, false); });
         }
         if (c === 'proposal_id' && this.onProject) {
           // hovering the code shows the project's abstract and acknowledgement
