@@ -183,6 +183,20 @@ try {
   'a date sub-filter (YYYY-MM-DD..YYYY-MM-DD) keeps that year and the counts, sky and spectral views follow', `${inYear} of ${shownDates.length} in ${year}; ${followed.status}`);
   await page.fill('#results thead tr.filters input[data-column="t_min"]', year);
   check((await page.$$eval('#results tbody tr', (trs) => trs.length)) === inYear, 'a bare year filters the whole year');
+  // the sub-filter is a chip: inverted, switched off and on, removed
+  const subChip = '#subfilter-chips .chip[data-column="t_min"]';
+  await page.click(`${subChip} button.invert`);
+  const invertedYear = await page.$$eval('#results tbody tr', (trs) => trs.length);
+  await page.click(`${subChip} button.toggle`);
+  const switchedOff = await page.$$eval('#results tbody tr', (trs) => trs.length);
+  await page.click(`${subChip} button.toggle`);
+  const backOn = await page.$$eval('#results tbody tr', (trs) => trs.length);
+  await page.click(`${subChip} button.remove`);
+  const removed = await page.$$eval('#results tbody tr', (trs) => trs.length);
+  check(invertedYear === shownDates.length - inYear && switchedOff === shownDates.length && backOn === invertedYear
+    && removed === shownDates.length && await page.$(subChip) === null
+    && await page.$eval('#results thead tr.filters input[data-column="t_min"]', (i) => i.value) === '',
+  'a sub-filter\'s chip inverts it, switches it off and on, and removes it', `${invertedYear} not in ${year}, ${switchedOff} with it off`);
   await page.fill('#results thead tr.filters input[data-column="t_min"]', '');
   await page.waitForFunction((n) => document.getElementById('status').dataset.kept === String(n), shownDates.length, { timeout: 5000 });
   // a project's publication count lists its publications

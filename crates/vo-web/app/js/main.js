@@ -10,6 +10,7 @@ import { SimilarImagesDialog } from './similar_images.js';
 import { SurveyDialog } from './survey.js';
 import { CubeViewer } from './cube_viewer.js';
 import { RequestDialog } from './request.js';
+import { chipButton } from './chips.js';
 import { hideDetails, showPublications, showWindows } from './row_details.js';
 import { showProjectDetails, hideProjectDetails } from './project_details.js';
 import { parseVOTable } from './votable.js';
@@ -171,16 +172,6 @@ function constraints() {
 }
 
 // ---- chips ------------------------------------------------------------------------------
-
-function chipButton(className, text, title, onClick) {
-  const button = document.createElement('button');
-  button.type = 'button';
-  button.className = className;
-  button.textContent = text;
-  button.title = title;
-  button.addEventListener('click', onClick);
-  return button;
-}
 
 function renderChips(list, errors) {
   const chips = list.map((c) => {

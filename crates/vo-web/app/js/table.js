@@ -2,6 +2,7 @@
 // row selection, and proprietary rows marked with their release date.
 import { LABELS, NUMERIC, VIEW_COLUMNS, format } from './rows.js';
 import { mjd, parseInterval } from './constraints.js';
+import { chipButton } from './chips.js';
 
 /** Columns shown as dates (YYYY-MM-DD), filtered as the form's date fields are. */
 const DATES = new Set(['t_min', 'obs_release_date']);
@@ -59,6 +60,9 @@ export class ResultTable {
     this.columns = {};
     this.sort = null;
     this.filters = {};
+    // sub-filters switched off by their chip (kept, not applied)
+    this.filtersOff = new Set();
+    this.chips = document.getElementById('subfilter-chips');
     this.selected = new Set();
     table.addEventListener('mouseover', (e) => {
       const tr = e.target.closest('tbody tr');
@@ -77,7 +81,7 @@ export class ResultTable {
   }
 
   visibleRows() {
-    let rows = this.rows.filter((r) => Object.entries(this.filters).every(([c, f]) => passes(c, r[c], f)));
+    let rows = this.rows.filter((r) => Object.entries(this.filters).every(([c, f]) => this.filtersOff.has(c) || passes(c, r[c], f)));
     if (this.sort) {
       const { column, descending } = this.sort;
       const numeric = NUMERIC.has(column);
@@ -134,21 +138,63 @@ export class ResultTable {
       input.value = this.filters[c] || '';
       input.addEventListener('input', () => {
         this.filters[c] = input.value;
-        this.renderBody();
-        // the counts and the sky and spectral views follow, once typing pauses
-        clearTimeout(this.filtering);
-        this.filtering = setTimeout(() => this.onFiltered?.(this.visibleRows(), this.filtered()), 300);
+        this.filterChanged(300);
       });
       fth.append(input);
       filters.append(fth);
     }
     thead.replaceChildren(head, filters);
     this.renderBody();
+    this.renderFilterChips();
   }
 
-  /** Whether any sub-filter is set. */
+  /** Whether any sub-filter applies. */
   filtered() {
-    return Object.values(this.filters).some((f) => f.trim());
+    return Object.entries(this.filters).some(([c, f]) => f.trim() && !this.filtersOff.has(c));
+  }
+
+  /** A sub-filter changed: the rows, the chips and (once typing pauses) the counts and views. */
+  filterChanged(pause = 0) {
+    this.renderBody();
+    this.renderFilterChips();
+    clearTimeout(this.filtering);
+    this.filtering = setTimeout(() => this.onFiltered?.(this.visibleRows(), this.filtered()), pause);
+  }
+
+  /** Each sub-filter as a chip: switch it off and on, invert it, remove it. */
+  renderFilterChips() {
+    if (!this.chips) return;
+    const set = Object.entries(this.filters).filter(([, f]) => f.trim());
+    const input = (c) => this.table.querySelector(`thead tr.filters input[data-column="${c}"]`);
+    this.chips.replaceChildren(...set.map(([c, f]) => {
+      const negated = f.trim().startsWith('!');
+      const chip = document.createElement('span');
+      chip.className = 'chip sub';
+      chip.dataset.column = c;
+      if (negated) chip.classList.add('negated');
+      const off = this.filtersOff.has(c);
+      if (off) chip.classList.add('off');
+      const text = document.createElement('span');
+      text.className = 'chip-text';
+      text.textContent = `${LABELS[c] || c}: ${negated ? f.trim().slice(1).trim() : f.trim()}`;
+      const toggle = chipButton('toggle', off ? '○' : '●', off ? 'Apply this sub-filter again' : 'Switch this sub-filter off (it stays here)', () => {
+        if (off) this.filtersOff.delete(c); else this.filtersOff.add(c);
+        this.filterChanged();
+      });
+      const invert = chipButton('invert', '¬', 'Invert this sub-filter', () => {
+        this.filters[c] = negated ? f.trim().slice(1).trim() : `!${f.trim()}`;
+        if (input(c)) input(c).value = this.filters[c];
+        this.filterChanged();
+      });
+      const remove = chipButton('remove', '×', 'Remove this sub-filter', () => {
+        delete this.filters[c];
+        this.filtersOff.delete(c);
+        if (input(c)) input(c).value = '';
+        this.filterChanged();
+      });
+      chip.append(text, toggle, invert, remove);
+      return chip;
+    }));
   }
 
   renderBody() {
