@@ -90,8 +90,7 @@ try {
   await shot('03-footprint');
 
   // --- hovering the project code: its abstract and the acknowledgement with its data tag
-  const codeCell = row.locator('td[data-column="proposal_id"]');
-  await codeCell.hover();
+  await row.locator('td[data-column="proposal_id"] .code-text').hover();
   await page.waitForSelector('#project-details[data-loaded]', { timeout: 15000 });
   const details = await page.$eval('#project-details', (p) => ({ code: p.dataset.code, abstract: p.querySelector('.abstract').textContent, thanks: p.querySelector('.acknowledgement').textContent }));
   check(details.abstract.length > 40 && details.thanks.startsWith(`This paper makes use of the following ALMA data: ADS/JAO.ALMA#${details.code}. ALMA is a partnership of ESO`)

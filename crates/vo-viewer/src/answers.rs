@@ -30,22 +30,32 @@ fn cached(product: &Product, value: serde_json::Value) -> HttpResponse {
 
 const CHANNEL: &str = "the 0-based channel (GET /cube/NAME says how many there are)";
 
+/// An answer, or the error answer that stopped it on the way.
+type Answer = Result<HttpResponse, HttpResponse>;
+
+fn either(answer: Answer) -> HttpResponse {
+    answer.unwrap_or_else(|refusal| refusal)
+}
+
 pub(crate) async fn info(
     request: HttpRequest,
     name: web::Path<String>,
     service: web::Data<ViewerService>,
     pool: web::Data<vo_db::Pool>,
 ) -> HttpResponse {
-    let product = match product(&request, &pool, &service, &name).await {
-        Ok(p) => p,
-        Err(answer) => return answer,
-    };
-    let info = match product.read(|cube| Ok(Info::of(cube))).await {
-        Ok(info) => info,
-        Err(answer) => return answer,
-    };
-    let base = base_url(&request);
-    cached(
+    either(info_answer(&request, &name, &service, &pool).await)
+}
+
+async fn info_answer(
+    request: &HttpRequest,
+    name: &str,
+    service: &ViewerService,
+    pool: &vo_db::Pool,
+) -> Answer {
+    let product = product(request, pool, service, name).await?;
+    let info = product.read(|cube| Ok(Info::of(cube))).await?;
+    let base = base_url(request);
+    Ok(cached(
         &product,
         serde_json::json!({
             "name": product.name,
@@ -68,7 +78,7 @@ pub(crate) async fn info(
             "download": routes::download(&base, &product.name),
             "soda": routes::soda_sync(&base),
         }),
-    )
+    ))
 }
 
 pub(crate) async fn tiles(
@@ -77,35 +87,30 @@ pub(crate) async fn tiles(
     service: web::Data<ViewerService>,
     pool: web::Data<vo_db::Pool>,
 ) -> HttpResponse {
-    let params = match json_query_params(&request) {
-        Ok(p) => p,
-        Err(answer) => return answer,
-    };
+    either(tiles_answer(&request, &name, &service, &pool).await)
+}
+
+async fn tiles_answer(
+    request: &HttpRequest,
+    name: &str,
+    service: &ViewerService,
+    pool: &vo_db::Pool,
+) -> Answer {
+    let params = json_query_params(request)?;
     let column = "a tile column, from the left (0-based); x1 defaults to x0";
     let row = "a tile row, from the bottom (0-based); y1 defaults to y0";
-    let asked = (|| {
-        let x0 = whole(&params, "x0", column)?;
-        let y0 = whole(&params, "y0", row)?;
-        Ok::<_, HttpResponse>((
-            whole(&params, "channel", CHANNEL)?,
-            whole(
-                &params,
-                "level",
-                "0 for full resolution, each level up halves it",
-            )?,
-            (x0, optional_whole(&params, "x1", column)?.unwrap_or(x0)),
-            (y0, optional_whole(&params, "y1", row)?.unwrap_or(y0)),
-        ))
-    })();
-    let (channel, level, x, y) = match asked {
-        Ok(a) => a,
-        Err(answer) => return answer,
-    };
-    let product = match product(&request, &pool, &service, &name).await {
-        Ok(p) => p,
-        Err(answer) => return answer,
-    };
-    let read = product
+    let channel = whole(&params, "channel", CHANNEL)?;
+    let level = whole(
+        &params,
+        "level",
+        "0 for full resolution, each level up halves it",
+    )?;
+    let x0 = whole(&params, "x0", column)?;
+    let y0 = whole(&params, "y0", row)?;
+    let x = (x0, optional_whole(&params, "x1", column)?.unwrap_or(x0));
+    let y = (y0, optional_whole(&params, "y1", row)?.unwrap_or(y0));
+    let product = product(request, pool, service, name).await?;
+    let tiles = product
         .read(move |cube| {
             let tiles = vo_cube::tiles(cube, channel, level, x, y)?;
             // a viewer stepping through channels asks for these tiles of the next one next
@@ -114,11 +119,7 @@ pub(crate) async fn tiles(
             }
             Ok(tiles)
         })
-        .await;
-    let tiles = match read {
-        Ok(t) => t,
-        Err(answer) => return answer,
-    };
+        .await?;
     let mut bytes = Vec::with_capacity(tiles.iter().map(|(_, t)| 16 + t.values.len() * 4).sum());
     for ((tx, ty), tile) in &tiles {
         for n in [*tx, *ty, tile.width, tile.height] {
@@ -128,12 +129,12 @@ pub(crate) async fn tiles(
             bytes.extend_from_slice(&v.to_le_bytes());
         }
     }
-    HttpResponse::Ok()
+    Ok(HttpResponse::Ok()
         .content_type("application/octet-stream")
         .insert_header(("X-Tiles", tiles.len().to_string()))
         .insert_header((CACHE_CONTROL, product.cache_control()))
         .insert_header((VARY, "Authorization"))
-        .body(bytes)
+        .body(bytes))
 }
 
 pub(crate) async fn spectrum(
@@ -142,37 +143,32 @@ pub(crate) async fn spectrum(
     service: web::Data<ViewerService>,
     pool: web::Data<vo_db::Pool>,
 ) -> HttpResponse {
-    let params = match json_query_params(&request) {
-        Ok(p) => p,
-        Err(answer) => return answer,
-    };
-    let asked = (|| {
-        Ok::<_, HttpResponse>((
-            whole(&params, "x", "the pixel's column, 0-based from the left")?,
-            whole(&params, "y", "the pixel's row, 0-based from the bottom")?,
-        ))
-    })();
-    let (x, y) = match asked {
-        Ok(a) => a,
-        Err(answer) => return answer,
-    };
-    let product = match product(&request, &pool, &service, &name).await {
-        Ok(p) => p,
-        Err(answer) => return answer,
-    };
-    match product.read(move |cube| vo_cube::profile(cube, x, y)).await {
-        Ok(p) => cached(
-            &product,
-            serde_json::json!({
+    either(spectrum_answer(&request, &name, &service, &pool).await)
+}
+
+async fn spectrum_answer(
+    request: &HttpRequest,
+    name: &str,
+    service: &ViewerService,
+    pool: &vo_db::Pool,
+) -> Answer {
+    let params = json_query_params(request)?;
+    let x = whole(&params, "x", "the pixel's column, 0-based from the left")?;
+    let y = whole(&params, "y", "the pixel's row, 0-based from the bottom")?;
+    let product = product(request, pool, service, name).await?;
+    let p = product
+        .read(move |cube| vo_cube::profile(cube, x, y))
+        .await?;
+    Ok(cached(
+        &product,
+        serde_json::json!({
                 "x": p.x,
                 "y": p.y,
                 "ra": p.ra_dec.map(|(ra, _)| round(ra, 7)),
                 "dec": p.ra_dec.map(|(_, dec)| round(dec, 7)),
                 "values": p.values,
-            }),
-        ),
-        Err(answer) => answer,
-    }
+        }),
+    ))
 }
 
 pub(crate) async fn stats(
@@ -181,43 +177,38 @@ pub(crate) async fn stats(
     service: web::Data<ViewerService>,
     pool: web::Data<vo_db::Pool>,
 ) -> HttpResponse {
-    let params = match json_query_params(&request) {
-        Ok(p) => p,
-        Err(answer) => return answer,
-    };
+    either(stats_answer(&request, &name, &service, &pool).await)
+}
+
+async fn stats_answer(
+    request: &HttpRequest,
+    name: &str,
+    service: &ViewerService,
+    pool: &vo_db::Pool,
+) -> Answer {
+    let params = json_query_params(request)?;
     let corner = "a corner of the box, in 0-based pixels (x from the left, y from the bottom)";
     let channels = "the channel range of the cutout (0-based, both ends kept; leave out for all)";
-    let asked = (|| {
-        Ok::<_, HttpResponse>((
-            whole(&params, "channel", CHANNEL)?,
-            [
-                (
-                    number(&params, "x0", corner)?,
-                    number(&params, "y0", corner)?,
-                ),
-                (
-                    number(&params, "x1", corner)?,
-                    number(&params, "y1", corner)?,
-                ),
-            ],
-            optional_whole(&params, "first", channels)?,
-            optional_whole(&params, "last", channels)?,
-        ))
-    })();
-    let (channel, corners, first, last) = match asked {
-        Ok(a) => a,
-        Err(answer) => return answer,
-    };
+    let channel = whole(&params, "channel", CHANNEL)?;
+    let corners = [
+        (
+            number(&params, "x0", corner)?,
+            number(&params, "y0", corner)?,
+        ),
+        (
+            number(&params, "x1", corner)?,
+            number(&params, "y1", corner)?,
+        ),
+    ];
+    let first = optional_whole(&params, "first", channels)?;
+    let last = optional_whole(&params, "last", channels)?;
     let band = match (first, last) {
         (None, None) => None,
         (Some(f), Some(l)) => Some((f, l)),
         (Some(one), None) | (None, Some(one)) => Some((one, one)),
     };
-    let product = match product(&request, &pool, &service, &name).await {
-        Ok(p) => p,
-        Err(answer) => return answer,
-    };
-    let read = product
+    let product = product(request, pool, service, name).await?;
+    let (s, cut) = product
         .read(move |cube| {
             let region = PixelBox::clipped(cube, corners)?;
             Ok((
@@ -225,11 +216,7 @@ pub(crate) async fn stats(
                 cutout_of(cube, &region, band)?,
             ))
         })
-        .await;
-    let (s, cut) = match read {
-        Ok(found) => found,
-        Err(answer) => return answer,
-    };
+        .await?;
     let polygon = cut
         .polygon
         .iter()
@@ -239,7 +226,7 @@ pub(crate) async fn stats(
         .join(" ");
     let mut cutout = format!(
         "{}?ID={}&POLYGON={}",
-        routes::soda_sync(&base_url(&request)),
+        routes::soda_sync(&base_url(request)),
         product.name,
         polygon.replace(' ', "%20")
     );
@@ -247,7 +234,7 @@ pub(crate) async fn stats(
         cutout.push_str(&format!("&BAND={lo:e}%20{hi:e}"));
     }
     let r = s.region;
-    cached(
+    Ok(cached(
         &product,
         serde_json::json!({
             "channel": s.channel,
@@ -263,5 +250,5 @@ pub(crate) async fn stats(
             "band_m": cut.band_m.map(|(lo, hi)| [lo, hi]),
             "cutout": cutout,
         }),
-    )
+    ))
 }

@@ -29,6 +29,8 @@ async function details(code) {
 /** Shows the details of project `code` by `cell` (replacing any shown before). */
 export async function showProjectDetails(code, cell) {
   document.getElementById('project-details')?.remove();
+  // the similar projects' pop-up open by the same code stays in front
+  if (cell.querySelector('#similar-popup')) return;
   const popup = el('div', { id: 'project-details', className: 'popup', textContent: `${code}…` });
   popup.dataset.code = code;
   cell.append(popup);

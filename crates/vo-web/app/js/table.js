@@ -295,10 +295,15 @@ export class ResultTable {
           td.addEventListener('mouseleave', () => { clearTimeout(timer); this.onDetails(c, r, td, false); });
         }
         if (c === 'proposal_id' && this.onProject) {
-          // hovering the code shows the project's abstract and acknowledgement
+          // hovering the code itself (not the ⋯ beside it) shows the project's abstract and
+          // acknowledgement
+          const code = document.createElement('span');
+          code.className = 'code-text';
+          code.textContent = td.textContent;
+          td.replaceChildren(code);
           let timer;
-          td.addEventListener('mouseenter', () => { timer = setTimeout(() => this.onProject(r.proposal_id, td, true), 350); });
-          td.addEventListener('mouseleave', () => { clearTimeout(timer); this.onProject(r.proposal_id, td, false); });
+          code.addEventListener('mouseenter', () => { timer = setTimeout(() => this.onProject(r.proposal_id, td, true), 350); });
+          code.addEventListener('mouseleave', () => { clearTimeout(timer); setTimeout(() => this.onProject(r.proposal_id, td, false), 200); });
         }
         if (c === 'proposal_id' && this.onSimilar) {
           // as ALMA's ellipsis: the projects most like this one
