@@ -26,76 +26,68 @@ fn file_json(f: &RequestedFile, owner: &Reader) -> serde_json::Value {
     })
 }
 
+/// The last entry of `parent[list]`, after adding `fresh()` when `new`.
+fn last_under<'a>(
+    parent: &'a mut serde_json::Value,
+    list: &str,
+    new: bool,
+    fresh: impl FnOnce() -> serde_json::Value,
+) -> &'a mut serde_json::Value {
+    let entries = parent[list].as_array_mut().expect("a list");
+    if new || entries.is_empty() {
+        entries.push(fresh());
+    }
+    entries.last_mut().expect("not empty")
+}
+
 /// The request's listing; `owner` says what its owner may download.
 pub(crate) fn listing(request: &DownloadRequest, owner: &Reader) -> serde_json::Value {
-    let mut projects: Vec<serde_json::Value> = Vec::new();
-    let key = |f: &RequestedFile| {
-        (
+    let mut root = serde_json::json!({ "projects": [] });
+    // the files come ordered by project, science goal, group and member OUS: a level starts
+    // a new entry where its key, or one above it, changes
+    let mut previous: Option<[String; 4]> = None;
+    for f in &request.files {
+        let k = [
             f.file.project_code.clone(),
             f.science_goal_uid.clone().unwrap_or_default(),
             f.group_ous_uid.clone().unwrap_or_default(),
             f.file.member_ous_uid.clone(),
-        )
-    };
-    // the files come ordered by project, science goal, group and member OUS
-    let mut at: Option<(String, String, String, String)> = None;
-    for f in &request.files {
-        let k = key(f);
-        let same = |depth: usize| {
-            at.as_ref().is_some_and(|a| match depth {
-                0 => a.0 == k.0,
-                1 => a.0 == k.0 && a.1 == k.1,
-                2 => a.0 == k.0 && a.1 == k.1 && a.2 == k.2,
-                _ => a == &k,
+        ];
+        let changed = previous
+            .as_ref()
+            .and_then(|p| (0..4).find(|&i| p[i] != k[i]))
+            .unwrap_or(if previous.is_none() { 0 } else { 4 });
+        let project = last_under(
+            &mut root,
+            "projects",
+            changed == 0,
+            || serde_json::json!({ "project_code": k[0], "science_goals": [] }),
+        );
+        let goal = last_under(
+            project,
+            "science_goals",
+            changed <= 1,
+            || serde_json::json!({ "uid": k[1], "group_ouses": [] }),
+        );
+        let group = last_under(
+            goal,
+            "group_ouses",
+            changed <= 2,
+            || serde_json::json!({ "uid": k[2], "member_ouses": [] }),
+        );
+        let member = last_under(group, "member_ouses", changed <= 3, || {
+            serde_json::json!({
+                "uid": k[3],
+                "schedblock_name": f.schedblock_name,
+                "qa2_status": f.qa2_status,
+                "files": [],
             })
-        };
-        if !same(0) {
-            projects.push(serde_json::json!({ "project_code": k.0, "science_goals": [] }));
-        }
-        let project = projects.last_mut().unwrap();
-        if !same(1) {
-            project["science_goals"]
-                .as_array_mut()
-                .unwrap()
-                .push(serde_json::json!({ "uid": k.1, "group_ouses": [] }));
-        }
-        let goal = project["science_goals"]
-            .as_array_mut()
-            .unwrap()
-            .last_mut()
-            .unwrap();
-        if !same(2) {
-            goal["group_ouses"]
-                .as_array_mut()
-                .unwrap()
-                .push(serde_json::json!({ "uid": k.2, "member_ouses": [] }));
-        }
-        let group = goal["group_ouses"]
-            .as_array_mut()
-            .unwrap()
-            .last_mut()
-            .unwrap();
-        if !same(3) {
-            group["member_ouses"]
-                .as_array_mut()
-                .unwrap()
-                .push(serde_json::json!({
-                    "uid": k.3,
-                    "schedblock_name": f.schedblock_name,
-                    "qa2_status": f.qa2_status,
-                    "files": [],
-                }));
-        }
-        let member = group["member_ouses"]
-            .as_array_mut()
-            .unwrap()
-            .last_mut()
-            .unwrap();
+        });
         member["files"]
             .as_array_mut()
-            .unwrap()
+            .expect("a list")
             .push(file_json(f, owner));
-        at = Some(k);
+        previous = Some(k);
     }
     let downloadable: Vec<&RequestedFile> = request
         .files
@@ -110,7 +102,7 @@ pub(crate) fn listing(request: &DownloadRequest, owner: &Reader) -> serde_json::
         "ready_at": request.ready_at,
         "notified_at": request.notified_at,
         "notify_error": request.notify_error,
-        "projects": projects,
+        "projects": root["projects"].take(),
         "totals": {
             "files": request.files.len(),
             "bytes": request.files.iter().map(|f| f.file.size_bytes).sum::<i64>(),
