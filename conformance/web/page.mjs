@@ -5,16 +5,21 @@
 // a preview (select two, see the order change, fetch their download script, open their
 // observations as a new query) and like a row's observation.
 //
-//   node conformance/web/page.mjs BASE_URL ARTIFACTS_DIR RA DEC MOUS_UID
+//   node conformance/web/page.mjs BASE_URL ARTIFACTS_DIR RA DEC MOUS_UID USER:PASSWORD PYTHON
 //
-// RA/DEC: a position with observations; MOUS_UID: a public member OUS there with files.
+// RA/DEC: a position with observations; MOUS_UID: a public member OUS there with files;
+// USER:PASSWORD: an account to sign in with; PYTHON: a Python with pyvo and astropy (for the
+// SAMP hub and the desktop tool that loads the tables the page sends, samp_hub.py).
 // Every check prints a line; the first failure ends the run with exit code 1. Screenshots
 // go to ARTIFACTS_DIR. Every request the page makes must go to BASE_URL.
+import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { check, checksPassed, launchBrowser, parseCsv, tapCsv as csvOf } from './session.mjs';
 
-const [base, artifacts, raText, decText, mous, visitor] = process.argv.slice(2);
+const [base, artifacts, raText, decText, mous, visitor, python] = process.argv.slice(2);
 const ra = Number(raText);
 const dec = Number(decText);
 rmSync(artifacts, { recursive: true, force: true });
@@ -23,6 +28,26 @@ const origin = new URL(base).origin;
 /** A CSV answer of the service's TAP, for comparing with what the page shows. */
 const tapCsv = (adql) => csvOf(base, adql);
 
+/** A SAMP hub with a table-loading client (samp_hub.py): `next()` resolves to the next
+ *  message that client received; `stop()` ends both. */
+async function startSampHub() {
+  const child = spawn(python, [join(dirname(fileURLToPath(import.meta.url)), 'samp_hub.py')], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const records = [];
+  const waiting = [];
+  createInterface({ input: child.stdout }).on('line', (line) => {
+    if (!line.startsWith('{')) return;
+    const record = JSON.parse(line);
+    if (waiting.length) waiting.shift()(record); else records.push(record);
+  });
+  const next = (ms = 30000) => (records.length ? Promise.resolve(records.shift()) : new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the SAMP client received nothing')), ms);
+    waiting.push((r) => { clearTimeout(timer); resolve(r); });
+  }));
+  const ready = await next(60000);
+  if (!ready.ready) throw new Error(`the SAMP hub did not start: ${ready.error}`);
+  return { next, stop: () => child.stdin.end() };
+}
+
 const browser = await launchBrowser();
 const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1600, height: 1000 } });
 const page = await context.newPage();
@@ -30,7 +55,8 @@ const foreign = [];
 const pageErrors = [];
 page.on('request', (r) => {
   const url = r.url();
-  if (!url.startsWith(`${origin}/`) && !url.startsWith('data:') && !url.startsWith('blob:')) foreign.push(url);
+  // besides the service, only a SAMP hub on this computer (the Web Profile's address)
+  if (!url.startsWith(`${origin}/`) && !url.startsWith('data:') && !url.startsWith('blob:') && !url.startsWith('http://localhost:21012/')) foreign.push(url);
 });
 page.on('pageerror', (e) => pageErrors.push(e.message.slice(0, 300)));
 page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(`console: ${m.text().slice(0, 300)}`); });
@@ -157,6 +183,21 @@ try {
   check(/^\d+ cells of order \d+$/.test(density) && await page.$eval('#sky', (e) => e.dataset.searchCircles) === '0',
     'an answer spread over the sky is drawn as a density map of HEALPix cells', density);
   await shot('03c-density');
+  // only the footprints in the view are drawn: none while a wide view holds too many to see,
+  // and after zooming onto one observation, those near it
+  const total = await page.evaluate(() => window.voarchive.sky.rows.length);
+  const wide = await page.$eval('#sky', (e) => ({ drawn: Number(e.dataset.footprints), inView: Number(e.dataset.inView) }));
+  const probe = (await rowKeys())[0];
+  await page.evaluate((k) => {
+    const v = window.voarchive;
+    const row = v.state.obs.find((o) => o.key === k);
+    v.sky.aladin.gotoRaDec(row.s_ra, row.s_dec);
+    v.sky.aladin.setFoV(0.5);
+  }, probe);
+  await page.waitForFunction((k) => window.voarchive.sky.shapes.has(k) && Number(document.getElementById('sky').dataset.inView) < 50, probe, { timeout: 10000 });
+  const near = await page.$eval('#sky', (e) => ({ drawn: Number(e.dataset.footprints), inView: Number(e.dataset.inView) }));
+  check((wide.inView > 500 ? wide.drawn === 0 : wide.drawn > 0) && near.drawn > 0 && near.inView < total,
+    'the sky view draws only the footprints in the view, again after a zoom', `whole answer: ${wide.drawn} footprints for ${wide.inView} rows; zoomed: ${near.drawn} for ${near.inView} of ${total}`);
   check(await page.$eval('#adql', (e) => e.value.includes('NOT (INTERSECTS')), 'the ADQL shows the inversion');
 
   // --- proprietary rows are marked with their release date (outside the cone there are some)
@@ -279,6 +320,44 @@ try {
   const csv = parseCsv(readFileSync(await download.path(), 'utf8'));
   const rowsInCone = await tapCsv(`SELECT COUNT(*) FROM ivoa.obscore WHERE INTERSECTS(CIRCLE('ICRS', ${ra.toFixed(4)}, ${dec.toFixed(4)}, ${3 / 60}), s_region) = 1 AND science_observation = 'T'`);
   check(csv[0].includes('obs_id') && csv[0].includes('s_region') && csv.length - 1 === Number(rowsInCone[1][0]), 'Export CSV downloads every row of the query', `${csv.length - 1} rows, ${download.suggestedFilename()}`);
+
+  // --- SAMP: with no hub, the page says what to start; with one, a desktop tool loads the
+  // answer's table and the selected observations' rows (and selects them in that table)
+  const errorsBefore = pageErrors.length;
+  await page.click('#samp-table');
+  await page.waitForFunction(() => document.getElementById('samp-status').textContent.includes('hub'), null, { timeout: 15000 });
+  const noHub = await page.$eval('#samp-status', (e) => ({ text: e.textContent, error: e.className === 'error' }));
+  check(noHub.error && noHub.text.includes('No SAMP hub is running') && noHub.text.includes('TOPCAT'), 'with no SAMP hub, the page says so and what to start', noHub.text);
+  // the browser logs the refused connection to the absent hub: that is the expected answer
+  pageErrors.splice(errorsBefore);
+  const hub = await startSampHub();
+  try {
+    await page.click('#samp-table');
+    const loadedTable = await hub.next();
+    await page.waitForFunction(() => document.getElementById('samp-status').textContent.startsWith('Sent'), null, { timeout: 15000 });
+    const sentSaid = await page.$eval('#samp-status', (e) => e.textContent);
+    check(loadedTable.mtype === 'table.load.votable' && !loadedTable.error && loadedTable.rows === csv.length - 1
+      && loadedTable.obs_ids.join() === csv.slice(1).map((r) => r[csv[0].indexOf('obs_id')]).join() && sentSaid.includes('Table loader'),
+    'SAMP: a desktop tool loads the answer as a table (every row, in the page\'s order)', `${loadedTable.rows ?? loadedTable.error} rows; ${sentSaid}`);
+    const pair = (await page.$$eval('#results tbody tr', (trs) => trs.filter((tr) => tr.querySelector('td.select input')).map((tr) => tr.dataset.key))).slice(0, 2);
+    for (const key of pair) await page.check(`#results tbody tr[data-key="${key}"] td.select input`);
+    await page.click('#samp-rows');
+    // two notifications, in whichever order the hub delivers them
+    const two = [await hub.next(), await hub.next()];
+    const selectedTable = two.find((r) => r.mtype === 'table.load.votable') || {};
+    const selection = two.find((r) => r.mtype === 'table.select.rowList') || { row_list: [] };
+    const keyOf = await page.evaluate(() => Object.fromEntries(window.voarchive.state.result.rows.map((r) => [r.obs_id, `${r.member_ous_uid}|${r.target_name}`])));
+    const selectedKeys = [...new Set(selectedTable.obs_ids.map((o) => keyOf[o]))].sort();
+    check(!selectedTable.error && selectedKeys.join() === [...pair].sort().join(), 'SAMP: "Send selected" sends exactly the selected observations\' rows', `${selectedTable.rows ?? selectedTable.error} rows of ${pair.join(', ')}`);
+    const pageRows = await page.evaluate(() => window.voarchive.state.result.rows.map((r) => r.obs_id));
+    const picked = [...new Set(selection.row_list.map((i) => keyOf[pageRows[i]]))].sort();
+    check(selection.mtype === 'table.select.rowList' && selection.table_id === loadedTable.table_id && selection.row_list.length === selectedTable.rows
+      && picked.join() === [...pair].sort().join(), 'SAMP: and selects those rows in the table sent before', `rows ${selection.row_list.join(' ')}`);
+    await shot('04b-samp');
+    for (const key of pair) await page.uncheck(`#results tbody tr[data-key="${key}"] td.select input`);
+  } finally {
+    hub.stop();
+  }
 
   // --- the Request Handler: the selected observation's files along the hierarchy, chosen one
   // by one and by class, kept as a request whose script fetches exactly those

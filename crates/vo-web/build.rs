@@ -1,7 +1,7 @@
 //! Embeds the page's files (app/, without node_modules), Aladin Lite's single-file build
-//! (app/node_modules/aladin-lite/dist/aladin.js) and uPlot's ES module and styles (both
-//! installed by `npm ci` in app/) into the binary. Without them the page still works; its
-//! sky view and line survey say what is missing.
+//! (app/node_modules/aladin-lite/dist/aladin.js), uPlot's ES module and styles and sampjs
+//! (all installed by `npm ci` in app/) into the binary. Without them the page still works; its
+//! sky view, line survey and SAMP buttons say what is missing.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -26,6 +26,26 @@ fn main() {
         } else {
             println!("cargo:warning=uPlot is not installed (run `npm ci` in crates/vo-web/app): the line survey's spectra will say so");
         }
+    }
+    // sampjs (CC0; Mark Taylor's SAMP Web Profile client), the page's "send to TOPCAT/Aladin":
+    // a classic script that ends in a CommonJS export, wrapped so that it defines `window.samp`
+    let sampjs = app.join("node_modules/sampjs/samp.js");
+    println!("cargo:rerun-if-changed={}", sampjs.display());
+    match std::fs::read_to_string(&sampjs) {
+        Ok(source) => {
+            let wrapped = PathBuf::from(std::env::var("OUT_DIR").unwrap()).join("sampjs.js");
+            std::fs::write(
+                &wrapped,
+                format!(
+                    "(function () {{\nvar module = {{ exports: {{}} }};\n{source}\nwindow.samp = module.exports.samp;\n}})();\n"
+                ),
+            )
+            .unwrap();
+            files.push(("vendor/sampjs/samp.js".to_string(), wrapped));
+        }
+        Err(_) => println!(
+            "cargo:warning=sampjs is not installed (run `npm ci` in crates/vo-web/app): the page's SAMP buttons will say so"
+        ),
     }
     if aladin.is_file() {
         files.push(("vendor/aladin-lite/aladin.js".to_string(), aladin));

@@ -102,8 +102,9 @@ fn content_type(path: &str) -> &'static str {
 }
 
 /// The page may load and fetch only from this service; images and tiles also from the
-/// configured HiPS survey. WebAssembly (Aladin Lite's core, which it loads from a data: URL)
-/// is allowed to compile.
+/// configured HiPS survey, and it may talk to a SAMP hub on the user's own machine (the Web
+/// Profile's fixed address). WebAssembly (Aladin Lite's core, which it loads from a data:
+/// URL) is allowed to compile.
 fn content_security_policy(page: &WebPage) -> String {
     let hips = page
         .hips_url
@@ -113,10 +114,13 @@ fn content_security_policy(page: &WebPage) -> String {
         .unwrap_or_default();
     format!(
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; \
-         img-src 'self' data: blob:{hips}; connect-src 'self' data:{hips}; worker-src 'self' blob:; \
+         img-src 'self' data: blob:{hips}; connect-src 'self' data:{hips} {SAMP_HUB}; worker-src 'self' blob:; \
          frame-ancestors 'self'; base-uri 'self'; form-action 'self'"
     )
 }
+
+/// Where web pages find a SAMP hub (SAMP 1.3, Web Profile).
+const SAMP_HUB: &str = "http://localhost:21012 http://127.0.0.1:21012";
 
 /// `scheme://host[:port]` of an http(s) URL.
 fn origin(url: &str) -> Option<String> {
@@ -218,14 +222,16 @@ mod tests {
     }
 
     #[test]
-    fn the_policy_names_only_this_service_without_a_survey() {
+    fn the_policy_names_only_this_service_and_the_samp_hub_without_a_survey() {
         let policy = content_security_policy(&WebPage::default());
-        assert!(policy.contains("connect-src 'self' data:;"));
-        assert!(!policy.contains("http"));
+        assert!(policy.contains(
+            "connect-src 'self' data: http://localhost:21012 http://127.0.0.1:21012;"
+        ));
+        assert_eq!(policy.matches("http").count(), 2, "{policy}");
         let with = content_security_policy(&WebPage {
             hips_url: Some("https://alasky.cds.unistra.fr/DSS/DSS2Merged".into()),
             max_rows: 10,
         });
-        assert!(with.contains("connect-src 'self' data: https://alasky.cds.unistra.fr;"));
+        assert!(with.contains("connect-src 'self' data: https://alasky.cds.unistra.fr http://localhost:21012"));
     }
 }

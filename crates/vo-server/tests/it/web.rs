@@ -1,7 +1,8 @@
 //! The web query page end to end: conformance/web/page.mjs drives Debian's Chromium with
 //! playwright-core through what a new user does (type a position, see rows, sort, open a
-//! footprint, export CSV, fetch a download script, open a cube in the viewer, and more), and
-//! checks that every request the page makes goes to the service. Screenshots are kept in
+//! footprint, export CSV, send the answer over SAMP, request files, fetch a download script,
+//! open a cube in the viewer, and more), and checks that every request the page makes goes
+//! to the service (or to a SAMP hub on this computer). Screenshots are kept in
 //! target/test-artifacts/web.
 
 use crate::common;
@@ -45,6 +46,7 @@ fn a_new_user_queries_in_the_browser() {
             dec,
             mous,
             "visitor:visitor-password",
+            &common::python(),
         ],
     );
     println!("{text}");
@@ -63,6 +65,41 @@ fn a_new_user_queries_in_the_browser() {
             "screenshot {shot} kept"
         );
     }
+
+    // the script of the request the page made: run, it fetches exactly the chosen files
+    let request: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(artifacts.join("request.json")).unwrap())
+            .unwrap();
+    let mut chosen: Vec<String> = request["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap().to_string())
+        .collect();
+    chosen.sort();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(artifacts.join("request.sh"), dir.path().join("request.sh")).unwrap();
+    let run = std::process::Command::new("bash")
+        .args(["request.sh", "-n"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&run.stdout),
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(
+        run.status.success() && said.contains("all files downloaded and verified"),
+        "{said}"
+    );
+    let mut fetched: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n != "request.sh")
+        .collect();
+    fetched.sort();
+    assert_eq!(fetched, chosen, "the request's script fetched exactly the chosen files");
 
     // the calendar reminder the page downloaded: one event at the row's release date (UTC),
     // with an alarm, read by a calendar library

@@ -1,5 +1,5 @@
 // The query page: the form and its chips, the ADQL they make, and the views of the answer.
-import { GROUPS, FIELDS, FIELD, buildQuery, parsePosition, parseTargetList, searchedFrequencies, targetsVOTable } from './constraints.js';
+import { GROUPS, FIELDS, FIELD, COLUMNS, buildQuery, parsePosition, parseTargetList, searchedFrequencies, targetsVOTable } from './constraints.js';
 import { runQuery, syncUrl } from './tap.js';
 import { observations, projects, publicationRows, bibcodes, DEFAULT_COLUMNS, VIEW_COLUMNS } from './rows.js';
 import { ResultTable } from './table.js';
@@ -14,6 +14,7 @@ import { chipButton } from './chips.js';
 import { hideDetails, showPublications, showWindows } from './row_details.js';
 import { showProjectDetails, hideProjectDetails } from './project_details.js';
 import { parseVOTable } from './votable.js';
+import { SampError, selectRows, sendTable } from './samp.js';
 
 const $ = (id) => document.getElementById(id);
 const state = { negated: new Set(), off: new Set(), targets: null, adqlOverride: null, view: 'observations', result: null, obs: [], projects: [] };
@@ -350,6 +351,8 @@ async function run(adql) {
     $(id).href = upload ? '#' : syncUrl(adql, format);
     $(id).title = upload ? 'Exports need the target list uploaded again: run the ADQL in TOPCAT with it' : '';
   }
+  state.adql = adql;
+  state.uploaded = Boolean(currentUpload());
   if (running) running.abort();
   const controller = new AbortController();
   running = controller;
@@ -373,6 +376,7 @@ async function run(adql) {
     return;
   }
   state.result = result;
+  $('samp-table').disabled = result.rows.length === 0;
   state.obs = observations(result.rows);
   state.projects = projects(state.obs);
   state.publications = [];
@@ -500,6 +504,8 @@ const table = new ResultTable($('results'), {
     $('files-button').textContent = `Files of selected (${rows.length})`;
     $('request-button').disabled = rows.length === 0;
     $('request-button').textContent = `Request files of selected (${rows.length})`;
+    $('samp-rows').disabled = rows.length === 0;
+    $('samp-rows').textContent = `Send selected (${rows.length})`;
   },
 });
 const sky = new SkyView($('sky'), {
@@ -618,6 +624,59 @@ function loadState() {
   }
 }
 
+// ---- SAMP ---------------------------------------------------------------------------------
+
+/** The most ObsCore rows "Send selected" puts in one table's URL. */
+const MOST_ROWS_SENT_SELECTED = 500;
+/** The answer's table as last sent to SAMP tools ({adql, url, id}), for selecting rows in it. */
+let sentTable = null;
+
+/** An id for the table at `url` that stays the same for the same query. */
+function tableIdOf(url) {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < url.length; i += 1) h = Math.imul(h ^ url.charCodeAt(i), 0x01000193) >>> 0;
+  return `alma-archive-${h.toString(16)}`;
+}
+
+const absolute = (path) => new URL(path, location.href).href;
+const quoted = (text) => `'${String(text).replace(/'/g, "''")}'`;
+
+/** Sends the answer ('table') or the selected observations' rows ('rows') to SAMP tools. */
+async function sampSend(what) {
+  const status = $('samp-status');
+  status.className = '';
+  status.textContent = 'Sending over SAMP…';
+  try {
+    if (!state.result?.rows.length) throw new SampError('There is no answer to send: run a query first.');
+    if (state.uploaded) throw new SampError('An answer to a target list cannot be sent: its URL would need the list uploaded again. Export it as VOTable instead.');
+    if (what === 'table') {
+      const url = absolute(syncUrl(state.adql, 'votable'));
+      const id = tableIdOf(url);
+      const names = await sendTable(url, id, `ALMA archive: ${state.result.rows.length} rows`);
+      sentTable = { adql: state.adql, url, id };
+      status.textContent = `Sent the table (${state.result.rows.length} rows) to ${names.join(', ')}.`;
+    } else {
+      const obsIds = [...new Set(table.selectedRows().flatMap((r) => (r.members || [r]).flatMap((o) => o.obs_ids || [o.obs_id])))];
+      if (obsIds.length > MOST_ROWS_SENT_SELECTED) {
+        throw new SampError(`The selected observations have ${obsIds.length} rows: send at most ${MOST_ROWS_SENT_SELECTED} this way, or send the whole table.`);
+      }
+      const adql = `SELECT ${COLUMNS.join(', ')} FROM ivoa.obscore WHERE obs_id IN (${obsIds.map(quoted).join(', ')}) ORDER BY proposal_id, member_ous_uid, obs_id`;
+      const url = absolute(syncUrl(adql, 'votable'));
+      const names = await sendTable(url, tableIdOf(url), `ALMA archive: ${obsIds.length} selected rows`);
+      let also = '';
+      if (sentTable?.adql === state.adql) {
+        const position = new Map(state.result.rows.map((r, i) => [r.obs_id, i]));
+        await selectRows(sentTable.url, sentTable.id, obsIds.map((o) => position.get(o)).filter((i) => i !== undefined));
+        also = ', and selected them in the table sent before';
+      }
+      status.textContent = `Sent the selected observations (${obsIds.length} rows) to ${names.join(', ')}${also}.`;
+    }
+  } catch (e) {
+    status.className = 'error';
+    status.textContent = e instanceof SampError ? e.message : `SAMP failed: ${e?.faultString || e?.message || e}`;
+  }
+}
+
 // ---- wiring -----------------------------------------------------------------------------
 
 function wire() {
@@ -635,6 +694,8 @@ function wire() {
     const members = [...new Set(table.selectedRows().flatMap((r) => (r.members ? r.members.map((m) => m.member_ous_uid) : [r.member_ous_uid])))];
     requestDialog.open(members);
   });
+  $('samp-table').addEventListener('click', () => sampSend('table'));
+  $('samp-rows').addEventListener('click', () => sampSend('rows'));
   $('files-button').addEventListener('click', () => {
     const ids = [...new Set(table.selectedRows().map((r) => r.link_id))];
     files.open(ids);

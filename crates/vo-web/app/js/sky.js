@@ -2,7 +2,8 @@
 // With no HiPS survey configured it draws over a coordinate grid and asks nothing of the
 // network; hovering and clicking a footprint reach the table. The searched cones are drawn
 // dashed; an answer spread over more than a few degrees is drawn as the density of its
-// observations in HEALPix cells.
+// observations in HEALPix cells. Only the footprints in the view are drawn (again after each
+// pan or zoom), so the ones outside cost the view nothing.
 import { cellOf } from './healpix.js';
 
 const COLOR = '#e63946';
@@ -11,8 +12,20 @@ const SEARCH = '#2e86ab';
 const DENSITY = '#f4a261';
 /** Past this spread (degrees) an answer is drawn as a density map. */
 const WIDE_DEG = 5;
-/** A wide answer with more rows than this has its footprints left out. */
+/** A wide view with more footprints than this in it draws none (the density map shows them). */
 const MOST_FOOTPRINTS_WIDE = 500;
+/** The most footprints drawn at once. */
+const MOST_FOOTPRINTS = 3000;
+/** How long the view must rest after a pan or zoom before its footprints are redrawn (ms). */
+const SETTLE_MS = 150;
+
+const RAD = Math.PI / 180;
+/** The angle between two positions (degrees). */
+function separation(ra1, dec1, ra2, dec2) {
+  const s = Math.sin(((dec2 - dec1) * RAD) / 2) ** 2
+    + Math.cos(dec1 * RAD) * Math.cos(dec2 * RAD) * Math.sin(((ra2 - ra1) * RAD) / 2) ** 2;
+  return (2 * Math.asin(Math.min(1, Math.sqrt(s)))) / RAD;
+}
 
 export class SkyView {
   constructor(element, { onHover, onClick }) {
@@ -57,6 +70,14 @@ export class SkyView {
     });
     this.aladin.on('objectHoveredStop', () => this.onHover(null));
     this.aladin.on('objectClicked', (o) => { const k = keyOf(o); if (k !== undefined) this.onClick(k); });
+    // after a pan or zoom, the footprints now in the view
+    const moved = () => {
+      clearTimeout(this.settling);
+      this.settling = setTimeout(() => this.drawInView(), SETTLE_MS);
+    };
+    this.aladin.on('positionChanged', moved);
+    this.aladin.on('zoomChanged', moved);
+    this.rows = [];
     return true;
   }
 
@@ -95,18 +116,31 @@ export class SkyView {
   show(rows) {
     this.element.dataset.rows = String(rows.length);
     if (!this.aladin) return;
+    this.highlighted = null;
+    const positioned = rows.filter((r) => r.s_ra !== null && r.s_dec !== null);
+    this.rows = positioned.filter((r) => r.s_region);
+    const spread = positioned.length ? this.frame([...positioned, ...(this.searched || []).map((c) => ({ s_ra: c.ra, s_dec: c.dec }))]) : 0;
+    this.density(positioned, spread);
+    this.drawInView();
+  }
+
+  /** Draws the footprints of the rows in the current view, none of the others: none at all
+   *  when a wide view holds too many to see (the density map shows those). */
+  drawInView() {
+    clearTimeout(this.settling);
+    const [ra, dec] = this.aladin.getRaDec();
+    const [width, height] = this.aladin.getFov();
+    const fov = Math.max(width, height);
+    const reach = Math.hypot(width, height) / 2;
+    // a footprint is at most its s_fov across; unknown: a generous half degree
+    const inView = this.rows.filter((r) => separation(ra, dec, r.s_ra, r.s_dec) <= reach + (r.s_fov ?? 0.5));
+    const tooMany = fov > WIDE_DEG && inView.length > MOST_FOOTPRINTS_WIDE;
+    const drawn = tooMany ? [] : inView.slice(0, MOST_FOOTPRINTS);
     this.overlay.removeAll();
     this.shapes.clear();
     this.keyOf.clear();
-    this.highlighted = null;
-    const positioned = rows.filter((r) => r.s_ra !== null && r.s_dec !== null);
-    const spread = positioned.length ? this.frame([...positioned, ...(this.searched || []).map((c) => ({ s_ra: c.ra, s_dec: c.dec }))]) : 0;
-    this.density(positioned, spread);
-    // thousands of footprints too small to see would only slow the view down
-    const drawn = spread > WIDE_DEG && rows.length > MOST_FOOTPRINTS_WIDE ? [] : rows.slice(0, 3000);
     const all = [];
     for (const row of drawn) {
-      if (!row.s_region) continue;
       let shapes = [];
       try { shapes = this.A.footprintsFromSTCS(row.s_region, { color: COLOR, lineWidth: 1.5 }); } catch { continue; }
       this.shapes.set(row.key, shapes);
@@ -114,7 +148,12 @@ export class SkyView {
       all.push(...shapes);
     }
     if (all.length) this.overlay.addFootprints(all);
+    // the highlighted row stays highlighted when its footprint is drawn again
+    const highlighted = this.highlighted;
+    this.highlighted = null;
+    if (highlighted !== null) this.highlight(highlighted);
     this.element.dataset.footprints = String(all.length);
+    this.element.dataset.inView = String(inView.length);
   }
 
   /** The rows' density as HEALPix cells in four shades, when they spread over more than
