@@ -37,7 +37,8 @@ pub async fn signed_query(
 }
 
 /// The reader a download of `name` is for: the user its URL is signed for (the signature and
-/// time checked), else whoever the request's credentials say.
+/// time checked, and refused to another signed-in user), else whoever the request's
+/// credentials say.
 pub async fn download_reader(
     request: &HttpRequest,
     pool: &vo_db::Pool,
@@ -65,6 +66,15 @@ pub async fn download_reader(
             chrono::Utc::now().timestamp(),
         )
         .map_err(|problem| forbidden(format!("{name}: {problem}")))?;
+    // a URL signed for one user is not another signed-in user's
+    if let Some(caller) = crate::identity::authenticate(request, pool).await? {
+        if caller != user {
+            return Err(forbidden(format!(
+                "{name}: this URL is signed for {user}, and you are signed in as {caller}: \
+                 use the download script of your own request"
+            )));
+        }
+    }
     let client = connect(pool).await?;
     Reader::load(&client, user)
         .await

@@ -224,14 +224,15 @@ mod tests {
     #[test]
     fn the_policy_names_only_this_service_and_the_samp_hub_without_a_survey() {
         let policy = content_security_policy(&WebPage::default());
-        assert!(policy.contains(
-            "connect-src 'self' data: http://localhost:21012 http://127.0.0.1:21012;"
-        ));
+        assert!(policy
+            .contains("connect-src 'self' data: http://localhost:21012 http://127.0.0.1:21012;"));
         assert_eq!(policy.matches("http").count(), 2, "{policy}");
         let with = content_security_policy(&WebPage {
             hips_url: Some("https://alasky.cds.unistra.fr/DSS/DSS2Merged".into()),
             max_rows: 10,
         });
-        assert!(with.contains("connect-src 'self' data: https://alasky.cds.unistra.fr http://localhost:21012"));
+        assert!(with.contains(
+            "connect-src 'self' data: https://alasky.cds.unistra.fr http://localhost:21012"
+        ));
     }
 }

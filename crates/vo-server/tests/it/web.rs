@@ -99,7 +99,10 @@ fn a_new_user_queries_in_the_browser() {
         .filter(|n| n != "request.sh")
         .collect();
     fetched.sort();
-    assert_eq!(fetched, chosen, "the request's script fetched exactly the chosen files");
+    assert_eq!(
+        fetched, chosen,
+        "the request's script fetched exactly the chosen files"
+    );
 
     // the calendar reminder the page downloaded: one event at the row's release date (UTC),
     // with an alarm, read by a calendar library
@@ -209,4 +212,70 @@ fn the_spectral_view_shows_lines_and_atmosphere() {
     );
     println!("{text}");
     assert!(text.contains("checks passed"), "{text}");
+}
+
+/// A PI's request of proprietary files in the browser (conformance/web/request.mjs): the
+/// files become downloadable once the PI signs in in the page; the request's script carries
+/// URLs signed for the PI and no credentials; a signed URL downloads, and fails altered, for
+/// another signed-in user and once expired; the other user cannot open the request; the
+/// notification e-mail with the request's link arrives at a local SMTP sink.
+#[test]
+fn a_pi_requests_proprietary_files_in_the_browser() {
+    let (smtp, mailbox) = common::smtp::smtp_sink();
+    let expiry = 15;
+    let server = DemoServer::start_full(
+        400,
+        0,
+        &format!(
+            "[notify]\nsmtp_relay = \"127.0.0.1:{smtp}\"\nfrom = \"ALMA archive <archive@example.org>\"\n\
+             [access]\nsigned_url_seconds = {expiry}\n"
+        ),
+    );
+    let found = server.psql(
+        "SELECT m.uid || ' ' || p.pi_userid FROM archive.member_ous m \
+         JOIN archive.project p ON p.code = m.project_code \
+         WHERE m.release_date > now() AND EXISTS \
+           (SELECT 1 FROM archive.file f WHERE f.member_ous_uid = m.uid AND f.kind = 'product') \
+         ORDER BY m.uid LIMIT 1",
+    );
+    let mut parts = found.split_whitespace();
+    let (mous, pi) = (
+        parts.next().expect("a proprietary member OUS with files"),
+        parts.next().expect("its PI"),
+    );
+    server.create_user(pi, "pi-password-1", false);
+    server.create_user("stranger", "stranger-password", false);
+    let artifacts = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../target/test-artifacts/web-request");
+    let text = run_with(
+        "node",
+        &server,
+        "web/request.mjs",
+        &[
+            &artifacts.to_string_lossy(),
+            mous,
+            &format!("{pi}:pi-password-1"),
+            "stranger:stranger-password",
+            &expiry.to_string(),
+        ],
+    );
+    println!("{text}");
+    assert!(text.contains("checks passed"), "{text}");
+
+    // the notification, with the request's link
+    let request: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(artifacts.join("request.json")).unwrap())
+            .unwrap();
+    let id = request["id"].as_str().unwrap();
+    let started = std::time::Instant::now();
+    let message = loop {
+        if let Some(m) = mailbox.lock().unwrap().first() {
+            break m.clone();
+        }
+        assert!(started.elapsed().as_secs() < 60, "no e-mail arrived");
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    };
+    assert!(message.contains("To: pi@example.org"), "{message}");
+    let body = common::smtp::quoted_printable(&message);
+    assert!(body.contains(&format!("/#request={id}")), "{body}");
 }

@@ -103,9 +103,14 @@ export class RequestDialog {
     this.q('submit').hidden = true;
     this.q('classes').hidden = true;
     if (!this.dialog.open) this.dialog.showModal();
+    this.dialog.dataset.refused = '';
     const response = await fetch(`/requests/${encodeURIComponent(id)}`, { headers: this.headers() });
     const answer = await response.json();
-    if (!response.ok) { this.q('body').textContent = answer.error; return; }
+    if (!response.ok) {
+      this.dialog.dataset.refused = String(response.status);
+      this.q('body').textContent = answer.error;
+      return;
+    }
     this.render(answer, false);
     this.showLinks(id, answer.links);
   }

@@ -3,6 +3,8 @@
 //! ports; dropping it stops the server and the cluster and removes everything.
 #![allow(dead_code)]
 
+pub mod smtp;
+
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
