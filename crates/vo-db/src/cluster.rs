@@ -24,6 +24,9 @@ pub struct PrivateCluster {
     dir: PathBuf,
     port: u16,
     listen_tcp: bool,
+    /// PostgreSQL settings given at start (`-c name=value`); none: PostgreSQL's defaults
+    /// with 100 connections and 128 MB of shared buffers.
+    settings: Vec<(String, String)>,
 }
 
 /// Whether this process runs as root (asked once: every cluster command needs it).
@@ -69,7 +72,20 @@ impl PrivateCluster {
             dir,
             port,
             listen_tcp,
+            settings: Vec::new(),
         }
+    }
+
+    /// The same cluster started with these settings (plain names and values only: see
+    /// `tuning::is_plain_setting`; others are refused when it starts).
+    pub fn with_settings(mut self, settings: Vec<(String, String)>) -> Self {
+        self.settings = settings;
+        self
+    }
+
+    /// The settings it starts with.
+    pub fn settings(&self) -> &[(String, String)] {
+        &self.settings
     }
 
     pub fn dir(&self) -> &Path {
@@ -215,12 +231,26 @@ impl PrivateCluster {
             return Ok(());
         }
         let listen = if self.listen_tcp { "127.0.0.1" } else { "" };
-        let options = format!(
-            "-p {} -k {} -c listen_addresses='{}' -c fsync=on -c max_connections=100 -c shared_buffers=128MB",
+        let mut options = format!(
+            "-p {} -k {} -c listen_addresses='{}' -c fsync=on",
             self.port,
             self.socket_dir().display(),
             listen
         );
+        if self.settings.is_empty() {
+            options.push_str(" -c max_connections=100 -c shared_buffers=128MB");
+        }
+        for (name, value) in &self.settings {
+            if !crate::tuning::is_plain_setting(name, value) {
+                return Err(ClusterError::Command {
+                    command: "pg_ctl start".into(),
+                    detail: format!(
+                        "the setting {name} = {value:?} is not a plain name and value (letters, digits, . _ - + : /)"
+                    ),
+                });
+            }
+            options.push_str(&format!(" -c {name}={value}"));
+        }
         self.run(
             "pg_ctl",
             &[

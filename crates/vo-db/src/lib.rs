@@ -3,7 +3,8 @@
 //! Owns: running a private PostgreSQL cluster in a data directory (used by the demo and by
 //! every integration test: [`testing::TestCluster`] makes a throwaway one), applying the SQL
 //! migrations in `schema/migrations` with a version table, installing pgSphere, writing
-//! TAP_SCHEMA from the catalogue, and connection pools.
+//! TAP_SCHEMA from the catalogue, connection pools, and PostgreSQL's settings for the
+//! machine (`tuning`).
 //!
 //! Does not own: what the tables mean (schema/, the catalogue), queries of the protocols.
 
@@ -14,6 +15,7 @@ mod pgsphere;
 mod pool;
 mod tap_schema;
 pub mod testing;
+pub mod tuning;
 
 pub use cluster::{ClusterError, PrivateCluster};
 pub use copy::{copy_escape, load_temporary_table};

@@ -116,6 +116,11 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
         "0022_requests.sql",
         include_str!("../../../schema/migrations/0022_requests.sql"),
     ),
+    (
+        23,
+        "0023_interval_indexes.sql",
+        include_str!("../../../schema/migrations/0023_interval_indexes.sql"),
+    ),
 ];
 
 #[derive(Debug, thiserror::Error)]

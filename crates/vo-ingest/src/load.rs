@@ -188,6 +188,11 @@ impl Loader {
         )
         .await?;
         tx.commit().await?;
+        // the planner's statistics follow the load at once (autovacuum would take a while):
+        // the interval ranges' estimates come from their expression indexes' statistics
+        client
+            .batch_execute("ANALYZE ivoa.obscore; ANALYZE archive.obscore_footprint")
+            .await?;
         let (inserted, updated): (i64, i64) = (counts.get(0), counts.get(1));
         Ok(LoadReport {
             inserted: inserted as u64,

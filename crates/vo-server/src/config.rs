@@ -146,6 +146,9 @@ pub struct DatabaseConfig {
     pub port: u16,
     pub name: String,
     pub pool_size: usize,
+    /// PostgreSQL settings of the private cluster over the ones derived from the machine
+    /// (`shared_buffers = "2GB"`, `jit = "on"`, …); `voarchive db status` shows them all.
+    pub settings: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -188,6 +191,7 @@ impl Default for DatabaseConfig {
             port: 54329,
             name: "vo".into(),
             pool_size: 32,
+            settings: Default::default(),
         }
     }
 }
@@ -314,10 +318,30 @@ impl Config {
 
     /// The private cluster, when no external database is configured.
     pub fn private_cluster(&self) -> Option<vo_db::PrivateCluster> {
-        self.database
-            .url
-            .is_none()
-            .then(|| vo_db::PrivateCluster::new(self.data.dir.join("pg"), self.database.port, true))
+        self.database.url.is_none().then(|| {
+            vo_db::PrivateCluster::new(self.data.dir.join("pg"), self.database.port, true)
+                .with_settings(
+                    self.database_settings()
+                        .into_iter()
+                        .map(|(name, value, _)| (name, value))
+                        .collect(),
+                )
+        })
+    }
+
+    /// PostgreSQL's settings for this machine with the configured ones over them: (name,
+    /// value, "machine" or "configured").
+    pub fn database_settings(&self) -> Vec<(String, String, &'static str)> {
+        let connections = self
+            .database
+            .settings
+            .get("max_connections")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(100);
+        vo_db::tuning::with_overrides(
+            vo_db::tuning::recommended(&vo_db::tuning::Machine::detect(), connections),
+            &self.database.settings,
+        )
     }
 
     pub fn database_params(&self) -> String {

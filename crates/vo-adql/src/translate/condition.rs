@@ -15,25 +15,34 @@ impl<'c> Translator<'c> {
     pub(crate) fn condition(&mut self, e: &Expr) -> Result<String, AdqlError> {
         Ok(match e {
             Expr::BinaryOp {
-                left,
-                op: op @ (BinaryOperator::And | BinaryOperator::Or),
-                right,
+                op: BinaryOperator::And,
+                ..
             } => {
-                format!(
-                    "({} {} {})",
-                    self.condition(left)?,
-                    if *op == BinaryOperator::And {
-                        "AND"
-                    } else {
-                        "OR"
-                    },
-                    self.condition(right)?
-                )
+                // a chain of ANDs, and what it implies on ObsCore's indexed intervals
+                let chain = self.conjunction(e)?;
+                match self
+                    .interval_predicates(e)
+                    .filter(|_| !self.condition_context.under_not)
+                {
+                    Some(ranges) => format!("({chain} AND {ranges})"),
+                    None => chain,
+                }
             }
+            Expr::BinaryOp {
+                left,
+                op: BinaryOperator::Or,
+                right,
+            } => format!("({} OR {})", self.condition(left)?, self.condition(right)?),
             Expr::UnaryOp {
                 op: UnaryOperator::Not,
                 expr,
-            } => format!("(NOT {})", self.condition(expr)?),
+            } => {
+                let outer = self.condition_context;
+                self.condition_context.under_not = true;
+                let inner = self.condition(expr);
+                self.condition_context = outer;
+                format!("(NOT {})", inner?)
+            }
             Expr::Nested(inner) => self.condition(inner)?,
             Expr::BinaryOp { left, op, right }
                 if matches!(op, BinaryOperator::Eq | BinaryOperator::NotEq)
@@ -86,10 +95,19 @@ impl<'c> Translator<'c> {
                 if text_kind(high, hk).is_geometry() {
                     return refuse(high, between);
                 }
-                format!(
+                let between = format!(
                     "({x} {}BETWEEN {lo} AND {hi})",
                     if *negated { "NOT " } else { "" }
-                )
+                );
+                // on its own (in a chain of ANDs, the chain adds what it implies)
+                let context = self.condition_context;
+                match self
+                    .interval_predicates(e)
+                    .filter(|_| !context.in_conjunction && !context.under_not)
+                {
+                    Some(ranges) => format!("({between} AND {ranges})"),
+                    None => between,
+                }
             }
             Expr::InList {
                 expr,
@@ -190,6 +208,41 @@ impl<'c> Translator<'c> {
                     .map_err(|err: AdqlError| err.with_hint("compare it, e.g. x = 1"));
             }
         })
+    }
+
+    /// The terms of a chain of ANDs (through parentheses), joined as written.
+    fn conjunction(&mut self, e: &Expr) -> Result<String, AdqlError> {
+        let outer = self.condition_context;
+        self.condition_context.in_conjunction = true;
+        let chain = self.conjunction_terms(e);
+        self.condition_context = outer;
+        chain
+    }
+
+    fn conjunction_terms(&mut self, e: &Expr) -> Result<String, AdqlError> {
+        match e {
+            Expr::BinaryOp {
+                left,
+                op: BinaryOperator::And,
+                right,
+            } => Ok(format!(
+                "({} AND {})",
+                self.conjunction_terms(left)?,
+                self.conjunction_terms(right)?
+            )),
+            Expr::Nested(inner)
+                if matches!(
+                    **inner,
+                    Expr::BinaryOp {
+                        op: BinaryOperator::And,
+                        ..
+                    } | Expr::Nested(_)
+                ) =>
+            {
+                self.conjunction_terms(inner)
+            }
+            other => self.condition(other),
+        }
     }
 
     /// `a op b`, with ALMA's string columns compared to numbers (band_list = 3) done as text.

@@ -9,6 +9,7 @@ mod condition;
 mod expr;
 mod function;
 mod geometry;
+mod interval;
 mod query;
 mod relation;
 mod rules;

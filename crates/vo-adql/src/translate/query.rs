@@ -27,7 +27,11 @@ impl<'c> Translator<'c> {
 
     /// A nested query (subquery, derived table, WITH body, set operand).
     pub(super) fn query(&mut self, q: &Query) -> Result<Relation, AdqlError> {
-        self.query_with(q, None, false)
+        // a subquery's conditions are its own (whatever AND or NOT it sits in)
+        let context = self.condition_context.take();
+        let relation = self.query_with(q, None, false);
+        self.condition_context = context;
+        relation
     }
 
     fn query_with(

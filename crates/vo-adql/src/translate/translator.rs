@@ -23,6 +23,25 @@ pub(crate) struct Translator<'c> {
     /// query's text anywhere is reported first; the check, which has no catalogue, never
     /// reports it.
     pub(super) unresolved: Option<AdqlError>,
+    /// Where the condition being translated sits, for the interval ranges it may imply.
+    pub(super) condition_context: ConditionContext,
+}
+
+/// Where a condition sits: the interval ranges a condition implies are added where a false
+/// and an unknown (NULL) truth keep the same rows, and once per chain of ANDs.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct ConditionContext {
+    /// A term of a chain of ANDs (the chain adds what its terms imply).
+    pub in_conjunction: bool,
+    /// Under NOT, where NOT of false keeps a row that NOT of unknown drops.
+    pub under_not: bool,
+}
+
+impl ConditionContext {
+    /// The context's value, leaving the top level's (a WHERE of its own) in its place.
+    pub fn take(&mut self) -> ConditionContext {
+        std::mem::take(self)
+    }
 }
 
 /// A query's result as the walk knows it: its SQL and columns. An open relation reads a
@@ -42,6 +61,7 @@ impl<'c> Translator<'c> {
             counter: 0,
             in_predicate: false,
             unresolved: None,
+            condition_context: ConditionContext::default(),
         }
     }
 

@@ -6,4 +6,5 @@ mod common;
 mod corpus;
 mod fuzz_regressions;
 mod geometry;
+mod intervals;
 mod resolution;

@@ -52,6 +52,35 @@ pub async fn run(config: &Config, command: DbCommand) -> anyhow::Result<()> {
             for (version, name, at) in vo_db::schema_versions(&client).await? {
                 println!("schema {version:>3} {name} (applied {at})");
             }
+            // PostgreSQL's settings: what this machine calls for (and the configuration
+            // overrides), next to what the database runs with
+            let private = cluster.is_some();
+            println!(
+                "settings ({}):",
+                if private {
+                    "the private cluster starts with these"
+                } else {
+                    "recommended for a database on this machine; set them with ALTER SYSTEM"
+                }
+            );
+            for (name, value, from) in config.database_settings() {
+                let running: String = client
+                    .query_one("SELECT current_setting($1, true)", &[&name])
+                    .await
+                    .ok()
+                    .and_then(|r| r.get::<_, Option<String>>(0))
+                    .unwrap_or_else(|| "?".into());
+                let note = if running == value {
+                    String::new()
+                } else {
+                    format!("  (running: {running})")
+                };
+                if private {
+                    println!("  {name} = {value}  [{from}]{note}");
+                } else {
+                    println!("  ALTER SYSTEM SET {name} = '{value}';  -- {from}{note}");
+                }
+            }
             for (label, sql) in [
                 ("ObsCore rows", "SELECT count(*) FROM ivoa.obscore"),
                 ("projects", "SELECT count(*) FROM archive.project"),

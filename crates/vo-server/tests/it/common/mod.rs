@@ -62,7 +62,13 @@ impl DemoServer {
             .prefix("vo-http")
             .tempdir_in("/tmp")
             .unwrap();
-        std::fs::write(dir.path().join("voarchive.toml"), config).unwrap();
+        // many test servers run at once: each cluster keeps PostgreSQL's small buffers
+        // rather than a quarter of the machine
+        std::fs::write(
+            dir.path().join("voarchive.toml"),
+            format!("{config}\n[database.settings]\nshared_buffers = \"128MB\"\n"),
+        )
+        .unwrap();
         // the spectral reference data where the server looks for it (deploy/test writes it)
         if let Ok(reference) = std::env::var("VO_REFERENCE_DIR") {
             std::os::unix::fs::symlink(reference, dir.path().join("reference")).unwrap();
