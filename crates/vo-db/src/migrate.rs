@@ -121,6 +121,11 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
         "0023_interval_indexes.sql",
         include_str!("../../../schema/migrations/0023_interval_indexes.sql"),
     ),
+    (
+        24,
+        "0024_grouping_index.sql",
+        include_str!("../../../schema/migrations/0024_grouping_index.sql"),
+    ),
 ];
 
 #[derive(Debug, thiserror::Error)]

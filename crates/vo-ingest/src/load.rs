@@ -188,10 +188,15 @@ impl Loader {
         )
         .await?;
         tx.commit().await?;
-        // the planner's statistics follow the load at once (autovacuum would take a while):
-        // the interval ranges' estimates come from their expression indexes' statistics
+        // the planner's statistics and the visibility map follow the load at once
+        // (autovacuum would take a while): the interval ranges' estimates come from their
+        // indexes' statistics, and counts by band or type are answered from the indexes
+        // alone once the pages are marked all-visible (VACUUM runs outside a transaction)
         client
-            .batch_execute("ANALYZE ivoa.obscore; ANALYZE archive.obscore_footprint")
+            .batch_execute("VACUUM (ANALYZE) ivoa.obscore")
+            .await?;
+        client
+            .batch_execute("ANALYZE archive.obscore_footprint")
             .await?;
         let (inserted, updated): (i64, i64) = (counts.get(0), counts.get(1));
         Ok(LoadReport {

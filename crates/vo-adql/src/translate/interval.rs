@@ -7,7 +7,7 @@
 //!
 //! Only for a narrow interval: the range costs a sequential scan its construction on every
 //! row, which a wide interval (many rows: a sequential scan is the plan) would pay for
-//! nothing (measured in conformance/bench/intervals.sh).
+//! nothing (measured in conformance/bench/queries.sh).
 //!
 //! The added predicate keeps every row the comparisons keep (it is implied by them), so an
 //! answer never changes: with R = [least, greatest] of a row's two ends, the comparisons give

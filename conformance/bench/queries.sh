@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
-# Interval queries with and without the range indexes, in one run:
-#   conformance/bench/intervals.sh [ROWS]      (default 200000)
+# Interval queries with and without the range indexes, and counts by the grouping columns
+# with and without index-only scans, in one run:
+#   conformance/bench/queries.sh [ROWS]      (default 200000)
 # On a demo archive of ROWS ObsCore rows (kept in $BENCH_DIR/ROWS between runs), five
 # spellings each of spectral and temporal interval conditions (a value inside, written three
 # ways; an overlap, as SIA2 BAND/TIME send it; a containment) and a wide one: the SQL the
 # translator writes (with the interval's range, which its GiST index answers, for narrow
 # intervals) next to the same comparisons alone (what it wrote before), each run $RUNS times
-# (default 5) in PostgreSQL with EXPLAIN ANALYZE. Prints the median execution time, the ratio, the planner's
-# estimate and the rows found, and how each plan reads the table.
+# (default 5) in PostgreSQL with EXPLAIN ANALYZE. Then counts by band, type, rights and
+# category as a sequential scan (index scans switched off: the plan before the load's
+# VACUUM and the pair's index) and as PostgreSQL now plans them. Prints the median execution
+# time, the ratio, the planner's estimate and the rows found, and how each plan reads the
+# table.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source deploy/lib.sh
@@ -39,17 +43,18 @@ psql_vo -c "EXPLAIN (ANALYZE, TIMING OFF) SELECT * FROM ivoa.obscore" >/dev/null
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(. /etc/os-release; echo "$PRETTY_NAME"), $(psql --version | head -1)"
 echo "rows: $(psql_vo -c 'SELECT count(*) FROM ivoa.obscore')"
 # one plan's figures: execution ms, estimated rows, actual rows, how the table is read
+# (the second argument: settings for the session first)
 measure() {
-    local sql=$1 plan times
-    psql_vo -c "EXPLAIN (ANALYZE, TIMING OFF) $sql" >/dev/null   # its indexes read once
+    local sql=$1 set=${2:-} plan times
+    psql_vo -c "$set EXPLAIN (ANALYZE, TIMING OFF) $sql" >/dev/null   # its indexes read once
     times=$(for _ in $(seq "$runs"); do
-        psql_vo -c "EXPLAIN (ANALYZE, TIMING OFF) $sql" | awk -F': ' '/Execution Time/ { print $2 + 0 }'
+        psql_vo -c "$set EXPLAIN (ANALYZE, TIMING OFF) $sql" | awk -F': ' '/Execution Time/ { print $2 + 0 }'
     done | median)
-    plan=$(psql_vo -c "EXPLAIN (ANALYZE, TIMING OFF) $sql")
+    plan=$(psql_vo -c "$set EXPLAIN (ANALYZE, TIMING OFF) $sql")
     local estimate actual access
     estimate=$(head -1 <<<"$plan" | sed -E 's/.*rows=([0-9]+) width.*/\1/')
     actual=$(head -1 <<<"$plan" | sed -E 's/.*actual rows=([0-9]+).*/\1/')
-    access=$(grep -oE 'Seq Scan|Index Scan using [a-z_]+|Bitmap Index Scan on [a-z_]+' <<<"$plan" | sort -u | paste -sd, -)
+    access=$(grep -oE 'Seq Scan|Index Only Scan using [a-z_]+|Index Scan using [a-z_]+|Bitmap Index Scan on [a-z_]+' <<<"$plan" | sort -u | paste -sd, -)
     echo "$times $estimate $actual $access"
 }
 printf '%-34s %-7s %10s %8s %9s %8s  %s\n' query plan ms ratio estimate rows "table read by"
@@ -76,4 +81,19 @@ date inside (reversed)|58500.5 >= t_min AND t_max >= 58500.5
 days overlapping (SIA2 TIME)|t_min <= 58502 AND t_max >= 58500
 observations inside days|t_min >= 58500 AND t_max <= 58510
 wide: windows inside 211–275 GHz|em_min >= 0.0010902 AND em_max <= 0.0014208
+QUERIES
+
+printf '\n%-34s %-7s %10s %8s %9s %8s  %s\n' count plan ms ratio estimate rows "table read by"
+while IFS='|' read -r name adql; do
+    sql=$(printf '%s' "$adql" | "$bin" adql translate)
+    read -r t_plain e_plain a_plain access_plain <<<"$(measure "$sql" "SET enable_indexscan = off; SET enable_indexonlyscan = off; SET enable_bitmapscan = off;")"
+    read -r t_index e_index a_index access_index <<<"$(measure "$sql")"
+    printf '%-34s %-7s %10.2f %8s %9s %8s  %s\n' "$name" rows "$t_plain" 1.00 "$e_plain" "$a_plain" "$access_plain"
+    printf '%-34s %-7s %10.2f %8.2f %9s %8s  %s\n' "" index "$t_index" "$(echo "$t_plain / $t_index" | bc -l)" "$e_index" "$a_index" "$access_index"
+done <<'QUERIES'
+by band and product type|SELECT band_list, dataproduct_type, COUNT(*) AS n FROM ivoa.obscore GROUP BY band_list, dataproduct_type
+by band|SELECT band_list, COUNT(*) AS n FROM ivoa.obscore GROUP BY band_list
+by data rights|SELECT data_rights, COUNT(*) AS n FROM ivoa.obscore GROUP BY data_rights
+by scientific category|SELECT scientific_category, COUNT(*) AS n FROM ivoa.obscore GROUP BY scientific_category
+all rows|SELECT COUNT(*) AS n FROM ivoa.obscore
 QUERIES
