@@ -123,8 +123,8 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
     ),
     (
         24,
-        "0024_grouping_index.sql",
-        include_str!("../../../schema/migrations/0024_grouping_index.sql"),
+        "0024_indexes_for_counts_and_loads.sql",
+        include_str!("../../../schema/migrations/0024_indexes_for_counts_and_loads.sql"),
     ),
 ];
 

@@ -13,6 +13,7 @@ mod error;
 mod fits_source;
 mod load;
 mod policy;
+mod rebuild;
 mod row;
 mod sources;
 mod validate;

@@ -1,5 +1,6 @@
 //! The loader: one transaction, rows streamed through COPY into a staging table, then
-//! upserted into ivoa.obscore (keyed by obs_id) with their footprints, hierarchy and files.
+//! upserted into ivoa.obscore (keyed by obs_id) with their footprints, hierarchy and files;
+//! a load as large as the archive builds the indexes afterwards (`rebuild`).
 
 use crate::error::{IngestError, IngestErrors};
 use crate::row::RawRow;
@@ -136,6 +137,14 @@ impl Loader {
         }
         sink.finish().await?;
 
+        // a load as large as the archive: its indexes are built afterwards, once
+        let rebuilt = if crate::rebuild::worth_it(&tx, "ivoa.obscore", count as i64).await? {
+            let mut builds = crate::rebuild::drop_indexes(&tx, "ivoa.obscore").await?;
+            builds.extend(crate::rebuild::drop_indexes(&tx, "archive.obscore_footprint").await?);
+            builds
+        } else {
+            Vec::new()
+        };
         insert_hierarchy(&tx, hierarchy.values()).await?;
         let counts = tx
             .query_one(
@@ -159,6 +168,7 @@ impl Loader {
              FROM obscore_staging s CROSS JOIN LATERAL jsonb_array_elements(s.footprint::jsonb) p;",
         )
         .await?;
+        crate::rebuild::build_indexes(&tx, &rebuilt).await?;
         // the member OUSes' release (manual §3.1): the rows' release date where they give
         // one, else the policy's, counted from the last observation — for delivered data
         // only (data in progress or in QA3 have none); then the published rows say what the
