@@ -251,3 +251,79 @@ async fn release_dates_follow_the_policy() {
         ]
     );
 }
+
+/// The index definitions of ObsCore's two tables, sorted.
+async fn index_definitions(client: &tokio_postgres::Client) -> Vec<String> {
+    let mut defs = strings(
+        client,
+        "SELECT indexdef FROM pg_indexes WHERE (schemaname, tablename) IN (('ivoa', 'obscore'), ('archive', 'obscore_footprint'))",
+    )
+    .await;
+    defs.sort();
+    defs
+}
+
+async fn index_oid(client: &tokio_postgres::Client) -> i64 {
+    scalar(
+        client,
+        "SELECT 'ivoa.obscore_t_min_idx'::regclass::oid::bigint",
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_load_as_large_as_the_archive_builds_the_same_indexes_afterwards() {
+    let db = TestCluster::start().await;
+    let mut client = db.client().await;
+    let catalogue = Catalogue::builtin();
+    let loader = Loader::new(&catalogue);
+    let before = index_definitions(&client).await;
+    let first_oid = index_oid(&client).await;
+
+    // 20,000 rows into an empty archive: the indexes are dropped and built again, the same
+    let rows: Vec<String> = (1..=20_000)
+        .map(|n| row(n, "Circle ICRS 204.25 -29.86 0.01", "Public"))
+        .collect();
+    let text = csv(&rows);
+    let read = read_csv(catalogue.obscore(), "big.csv", text.as_bytes()).unwrap();
+    let report = loader
+        .load(&mut client, read, &[], &mut |_| {})
+        .await
+        .unwrap();
+    assert_eq!(report.inserted, 20_000);
+    assert_eq!(index_definitions(&client).await, before);
+    let rebuilt_oid = index_oid(&client).await;
+    assert_ne!(rebuilt_oid, first_oid, "the indexes were built again");
+    assert_eq!(
+        scalar(&client, "SELECT count(*) FROM archive.obscore_footprint").await,
+        20_000
+    );
+    // and they answer: an indexed lookup finds the row
+    client
+        .batch_execute("SET enable_seqscan = off")
+        .await
+        .unwrap();
+    assert_eq!(
+        scalar(
+            &client,
+            "SELECT count(*) FROM ivoa.obscore WHERE member_ous_uid = 'uid://A001/X10/X777'"
+        )
+        .await,
+        1
+    );
+    client.batch_execute("RESET enable_seqscan").await.unwrap();
+
+    // a small load into the large archive keeps its indexes (maintained row by row)
+    let small = csv(&[row(30_001, "Circle ICRS 204.25 -29.86 0.01", "Public")]);
+    let read = read_csv(catalogue.obscore(), "small.csv", small.as_bytes()).unwrap();
+    loader
+        .load(&mut client, read, &[], &mut |_| {})
+        .await
+        .unwrap();
+    assert_eq!(
+        index_oid(&client).await,
+        rebuilt_oid,
+        "the indexes were kept"
+    );
+    assert_eq!(index_definitions(&client).await, before);
+}

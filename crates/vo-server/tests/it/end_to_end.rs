@@ -1,5 +1,6 @@
 //! The binary end to end, as an operator runs it: `demo` into a fresh data directory (a
-//! private cluster is created), `serve`, VOSI availability true; the database stopped →
+//! private cluster is created, with settings for this machine that `db status` lists),
+//! `serve`, VOSI availability true; the database stopped →
 //! available false with a reason; started again → true without restarting the server;
 //! SIGINT → clean exit.
 
@@ -61,6 +62,25 @@ fn demo_serve_availability_and_shutdown() {
         .output()
         .unwrap();
     assert!(String::from_utf8_lossy(&again.stdout).contains("already holds"));
+
+    // the private cluster runs with the settings derived from this machine, as db status says
+    let status = voarchive(dir.path(), db_port, http_port)
+        .args(["db", "status"])
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&status.stdout);
+    assert!(status.status.success(), "{said}");
+    assert!(
+        said.contains("settings (the private cluster starts with these):")
+            && said.contains("  jit = off  [machine]")
+            && said.contains("  shared_buffers = ")
+            && said.contains("  work_mem = "),
+        "{said}"
+    );
+    assert!(
+        !said.contains("(running:"),
+        "the cluster runs with what it says: {said}"
+    );
 
     // ADQL translated against the tables the database's TAP_SCHEMA declares
     let out = command_with_stdin(
