@@ -9,7 +9,11 @@
 #      pgbench running the same SQL; again with MAXREC=100;
 #   3. ADQL translation of the 71 real client queries (criterion): median per query;
 #   4. a 200×200×100 SODA cutout of a 2 GiB cube against astropy and a raw read (soda_cutout.sh);
-#   5. 1,000 async jobs submitted at once: all complete? jobs per second.
+#   5. 1,000 async jobs submitted at once: all complete? jobs per second;
+#   6. each of the real clients' ADQL queries through /tap/sync next to pgbench running its
+#      SQL (client_queries.sh): ratios, their geometric mean;
+#   7. interval queries (5 spellings × spectral/temporal) and counts by the grouping columns,
+#      before and after their indexes (queries.sh).
 # Prints a table and writes it into README.md (between the bench markers) with the machine.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -46,6 +50,9 @@ echo "== 2. cone searches, 32 clients (service, then PostgreSQL alone)"
 conformance/bench/cones.sh "$base" | tee "$out/cones"
 conformance/bench/cones.sh "$base" 100 | tee -a "$out/cones"
 
+echo "== 6. the real clients' queries, each next to PostgreSQL"
+conformance/bench/client_queries.sh "$base" | tee "$out/clients"
+
 echo "== 5. 1,000 async jobs at once"
 "$bin" user create bench >/dev/null <<<"bench-password" 2>/dev/null || true
 start=$(date +%s.%N)
@@ -67,6 +74,8 @@ printf 'submitted in %.1f s; %s COMPLETED, %s ERROR after %.1f s: %.0f jobs/s\n'
     "$submit_seconds" "$done_jobs" "$failed" "$jobs_seconds" "$jobs_rate" | tee "$out/jobs"
 kill "$server"; wait "$server" 2>/dev/null || true
 "$bin" db stop >/dev/null 2>&1 || true
+echo "== 7. interval queries and counts, before and after their indexes"
+conformance/bench/queries.sh "$rows" | tee "$out/queries"
 
 echo "== 3. ADQL translation (criterion)"
 cargo bench -q -p vo-adql --bench translate -- --noplot >/dev/null 2>&1
@@ -100,6 +109,8 @@ Machine: $machine. Command: \`conformance/bench/run.sh\` (ROWS=$rows), $(date -u
 | ADQL translation, 70 real client queries (criterion; the 71st needs an upload) | median ≤ 50 µs | ${translate_median} µs per query |
 | SODA cutout 200×200×100 of a 2 GiB cube | ≤ 1.5× raw read, ≥ 5× faster than astropy | $soda_line |
 | 1,000 async jobs submitted at once | all complete | $(cat "$out/jobs") |
+| the 70 real client queries, each through /tap/sync next to pgbench (same SQL, every row) | each ≤ 1.25× PostgreSQL | $(tail -1 "$out/clients") |
+| interval queries, 10 spellings, with the range index (before → after) | index used | $(awk '$1 == "range" && $NF ~ /range_idx/ { n += 1 } END { printf "%d of 10 use it", n }' "$out/queries"); see queries.sh's table |
 TABLE
 )
 echo

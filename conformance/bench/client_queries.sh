@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# The real clients' ADQL queries, each through the service next to PostgreSQL alone:
+#   conformance/bench/client_queries.sh BASE_URL
+# With VO_DATA_DIR and VO_DB_PORT naming the running archive's cluster (as for `voarchive
+# serve`). For every query of ../shared/conformance/clients/adql_real.jsonl (but the one
+# that uploads a table): its SQL as the translator writes it (MAXREC as the service's
+# default, so LIMIT 1000001), run by pgbench on one connection, parsed and planned each time
+# as the service does (-M extended, every row fetched), and the ADQL sent to /tap/sync (a
+# VOTable, as the clients ask), each $RUNS times (default 5). Prints per query the rows,
+# PostgreSQL's and the service's median milliseconds and their ratio, then the geometric
+# mean of the ratios, how many are within 1.25×, and the queries slower than 200 ms where
+# PostgreSQL is not.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+base=$1
+runs=${RUNS:-5}
+source deploy/lib.sh
+ensure_packages "${SERVER_PACKAGES[@]}" bc
+ensure_rust
+cargo build --release --locked -q -p vo-server   # for `voarchive adql translate`
+bin=$PWD/target/release/voarchive
+pg=(-h "$VO_DATA_DIR/pg" -p "$VO_DB_PORT" -U postgres -d vo)
+queries=../shared/conformance/clients/adql_real.jsonl
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+python3 - "$queries" "$work" <<'PY'
+import json, sys, pathlib
+out = pathlib.Path(sys.argv[2])
+for n, line in enumerate(l for l in open(sys.argv[1]) if l.strip()):
+    q = json.loads(line)
+    if "TAP_UPLOAD" in q["adql"]:
+        continue
+    (out / f"{n:02d}.adql").write_text(q["adql"])
+    (out / f"{n:02d}.client").write_text(q.get("client", "?"))
+PY
+
+printf '%-4s %-10s %9s %10s %10s %7s  %s\n' query client rows "psql ms" "tap ms" ratio adql
+: >"$work/ratios"
+for adql_file in "$work"/*.adql; do
+    n=$(basename "$adql_file" .adql)
+    sql=$("$bin" adql translate --maxrec 1000000 <"$adql_file")
+    printf '%s;\n' "$sql" >"$work/$n.sql"
+    rows=$(psql "${pg[@]}" -XAtc "SELECT count(*) FROM ($sql) AS q")
+    pg_ms=$(pgbench "${pg[@]}" -n -M extended -t "$runs" -f "$work/$n.sql" 2>/dev/null \
+        | awk '/latency average/ { print $4 }')
+    tap_ms=$(for _ in $(seq "$runs"); do
+        curl -s -o /dev/null -w '%{time_total}\n' -d LANG=ADQL -d REQUEST=doQuery \
+            --data-urlencode "QUERY@$adql_file" "$base/tap/sync"
+    done | median | awk '{ printf "%.2f", $1 * 1000 }')
+    ratio=$(echo "$tap_ms / $pg_ms" | bc -l)
+    echo "$ratio $tap_ms $pg_ms $n" >>"$work/ratios"
+    printf '%-4s %-10s %9s %10.2f %10.2f %7.2f  %s\n' "$n" "$(cat "$work/$n.client")" "$rows" "$pg_ms" "$tap_ms" "$ratio" \
+        "$(tr '\n' ' ' <"$adql_file" | cut -c1-70)"
+done
+awk '{ s += log($1); n += 1; if ($1 <= 1.25) ok += 1; if ($2 > 200 && $3 <= 200) slow = slow " " $4 }
+     END { printf "geometric mean %.2f over %d queries; %d within 1.25x; slower than 200 ms where PostgreSQL is not:%s\n",
+           exp(s / n), n, ok, (slow == "" ? " none" : slow) }' "$work/ratios"
