@@ -20,5 +20,5 @@ pub mod tuning;
 pub use cluster::{ClusterError, PrivateCluster};
 pub use copy::{copy_escape, load_temporary_table};
 pub use migrate::{migrate, migrate_until, schema_versions, MigrateError, MIGRATIONS};
-pub use pool::{connect, make_pool, Pool};
+pub use pool::{connect, make_pool, make_query_pool, Pool, QueryPool};
 pub use tap_schema::read_catalogue;

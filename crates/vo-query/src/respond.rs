@@ -6,7 +6,8 @@ use crate::QueryPlan;
 use actix_web::HttpResponse;
 use vo_endpoint::{BodyDeadline, Failure};
 
-/// Runs the plan and answers with the streamed result, or with an error document.
+/// Runs the plan (on a query session from `sessions` when one fits it) and answers with the
+/// streamed result, or with an error document.
 /// `timeout_hint` is appended to the time-limit message (e.g. "; run it as an async job").
 ///
 /// The response waits a moment for the first row, so that an error found early still gets a
@@ -16,12 +17,13 @@ use vo_endpoint::{BodyDeadline, Failure};
 pub async fn respond_with_rows(
     request: &actix_web::HttpRequest,
     pool: &vo_db::Pool,
+    sessions: Option<&vo_db::QueryPool>,
     mut plan: QueryPlan,
     timeout_hint: &str,
 ) -> HttpResponse {
     plan.stall = BodyDeadline::of(request).0;
     let format = plan.format;
-    let run = match start_query(pool, plan, timeout_hint).await {
+    let run = match start_query(pool, sessions, plan, timeout_hint).await {
         Ok(run) => run,
         Err(failure) => return failure.response(),
     };

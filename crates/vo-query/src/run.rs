@@ -88,6 +88,35 @@ fn database_message(e: &tokio_postgres::Error, timeout: Duration, timeout_hint: 
 /// The database role queries run as (made by migration 0007).
 pub const QUERY_ROLE: &str = "voarchive_query";
 
+/// Where a query's connection comes from: a query session set up for it (no uploads, the
+/// session's time limit), else the general pool with a transaction of its own.
+fn session_for<'p>(
+    sessions: Option<&'p vo_db::QueryPool>,
+    plan: &QueryPlan,
+) -> Option<&'p vo_db::QueryPool> {
+    sessions.filter(|s| plan.uploads.is_empty() && s.statement_timeout == plan.timeout)
+}
+
+/// Prepares the statement on a query session (already the query role, read only, with its
+/// search path and time limit): one round trip, and no transaction to end.
+async fn prepare_in_session(
+    client: &Object,
+    plan: &QueryPlan,
+    timeout_hint: &str,
+) -> Result<tokio_postgres::Statement, Failure> {
+    let prepared = client.prepare(&plan.sql).await.map_err(|e| {
+        if e.as_db_error().is_none() {
+            Failure::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                format!("the database is not answering: {e}"),
+            )
+        } else {
+            Failure::bad_request(database_message(&e, plan.timeout, timeout_hint))
+        }
+    })?;
+    checked(prepared)
+}
+
 /// Opens the transaction, loads uploads, prepares the statement.
 async fn prepare(
     client: &Object,
@@ -159,6 +188,8 @@ fn checked(statement: tokio_postgres::Statement) -> Result<tokio_postgres::State
 /// not returned to the pool.
 struct Running {
     client: Option<Object>,
+    /// Whether a transaction is open (a query session's statement commits by itself).
+    in_transaction: bool,
 }
 
 impl Running {
@@ -169,7 +200,7 @@ impl Running {
     /// The query is over and the transaction closed: the connection may be reused.
     async fn finish(mut self) {
         if let Some(client) = self.client.take() {
-            if client.batch_execute("COMMIT").await.is_err() {
+            if self.in_transaction && client.batch_execute("COMMIT").await.is_err() {
                 discard(client);
             }
         }
@@ -208,16 +239,24 @@ pub enum Outcome {
     Abandoned,
 }
 
-/// Starts the plan in a task of its own. Dropping the chunk receiver cancels the query.
+/// Starts the plan in a task of its own, on a query session when one fits it (`sessions`),
+/// else on `pool` in a transaction of its own. Dropping the chunk receiver cancels the query.
 pub async fn start_query(
     pool: &vo_db::Pool,
+    sessions: Option<&vo_db::QueryPool>,
     plan: QueryPlan,
     timeout_hint: &str,
 ) -> Result<QueryRun, Failure> {
+    let session = session_for(sessions, &plan);
     let running = Running {
-        client: Some(connect(pool).await?),
+        client: Some(connect(session.map_or(pool, |s| &s.pool)).await?),
+        in_transaction: session.is_none(),
     };
-    let statement = prepare(running.client(), &plan, timeout_hint).await?;
+    let statement = if session.is_some() {
+        prepare_in_session(running.client(), &plan, timeout_hint).await?
+    } else {
+        prepare(running.client(), &plan, timeout_hint).await?
+    };
     let (sender, chunks) = mpsc::channel::<Result<Bytes, std::io::Error>>(4);
     let (started_tx, started) = oneshot::channel::<Result<(), String>>();
     let (finished_tx, finished) = oneshot::channel::<Outcome>();

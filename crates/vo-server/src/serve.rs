@@ -95,6 +95,17 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let pool = vo_db::make_pool(&config.database_params(), config.database.pool_size)
         .map_err(anyhow::Error::msg)?;
     check_query_role(&pool).await?;
+    // synchronous queries (TAP, SIA2) run on sessions set up once as the query role, with
+    // the synchronous time limit: no transaction or settings per query
+    let query_sessions = web::Data::new(
+        vo_db::make_query_pool(
+            &config.database_params(),
+            config.database.pool_size,
+            vo_query::QUERY_ROLE,
+            std::time::Duration::from_secs(config.tap.sync_seconds),
+        )
+        .map_err(anyhow::Error::msg)?,
+    );
     if !config.tls_enabled() && !config.public_url().starts_with("https://") {
         tracing::warn!(
             "serving plain HTTP: passwords and tokens cross the network readable; set \
@@ -225,6 +236,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let mut server = HttpServer::new(move || {
         App::new()
             .app_data(pool.clone())
+            .app_data(query_sessions.clone())
             .app_data(address.clone())
             .app_data(body_deadline.clone())
             .app_data(server_limits.clone())

@@ -15,12 +15,14 @@ pub async fn query(
     params: Params,
     service: web::Data<Sia2Service>,
     pool: web::Data<vo_db::Pool>,
+    sessions: Option<web::Data<vo_db::QueryPool>>,
 ) -> HttpResponse {
     match plan(&params, &service, &base_url(&request)) {
         Ok(plan) => {
             respond_with_rows(
                 &request,
                 &pool,
+                sessions.as_ref().map(|s| s.get_ref()),
                 plan,
                 "; narrow the search (POS, BAND, TIME)",
             )

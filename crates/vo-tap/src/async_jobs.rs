@@ -82,7 +82,7 @@ impl JobKind for TapJobs {
             .await
             .map_err(|failure| failure.message)?;
         let content_type = plan.format.content_type().to_string();
-        let mut run = start_query(&pool, plan, "")
+        let mut run = start_query(&pool, None, plan, "")
             .await
             .map_err(|failure| failure.message)?;
         let mut file = std::fs::File::create(out.dir.join("result"))

@@ -11,6 +11,7 @@ pub async fn sync(
     params: Params,
     service: web::Data<TapService>,
     pool: web::Data<vo_db::Pool>,
+    sessions: Option<web::Data<vo_db::QueryPool>>,
 ) -> HttpResponse {
     let timeout = Duration::from_secs(service.limits.sync_seconds);
     match crate::plan(&params, &service, timeout, &vo_endpoint::base_url(&request)).await {
@@ -18,6 +19,7 @@ pub async fn sync(
             respond_with_rows(
                 &request,
                 &pool,
+                sessions.as_ref().map(|s| s.get_ref()),
                 plan,
                 "; run it as an asynchronous job (/tap/async) for more time",
             )
