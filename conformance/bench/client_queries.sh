@@ -16,15 +16,12 @@ cd "$(dirname "$0")/../.."
 base=$1
 runs=${RUNS:-5}
 source deploy/lib.sh
-ensure_packages "${SERVER_PACKAGES[@]}" bc
-ensure_rust
-cargo build --release --locked -q -p vo-server   # for `voarchive adql translate`
-bin=$PWD/target/release/voarchive
+source conformance/bench/lib.sh
+prepare_release bc
 pg=(-h "$VO_DATA_DIR/pg" -p "$VO_DB_PORT" -U postgres -d vo)
 queries=../shared/conformance/clients/adql_real.jsonl
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 python3 - "$queries" "$work" <<'PY'
 import json, sys, pathlib

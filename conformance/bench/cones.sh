@@ -15,10 +15,8 @@ base=$1
 maxrec=${2:-}
 seconds=${CONE_SECONDS:-30}
 source deploy/lib.sh
-ensure_packages "${SERVER_PACKAGES[@]}" wrk
-ensure_rust
-cargo build --release --locked -q -p vo-server   # for `voarchive adql translate`
-bin=$PWD/target/release/voarchive
+source conformance/bench/lib.sh
+prepare_release wrk
 label=${maxrec:+maxrec=$maxrec}; label=${label:-all}
 pg=(-h "$VO_DATA_DIR/pg" -p "$VO_DB_PORT" -U postgres -d vo)
 work=$(mktemp -d)

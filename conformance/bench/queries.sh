@@ -15,15 +15,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source deploy/lib.sh
-ensure_packages "${SERVER_PACKAGES[@]}" bc
-ensure_rust
-cargo build --release --locked -q -p vo-server
-bin=$PWD/target/release/voarchive
+source conformance/bench/lib.sh
+prepare_release bc
 rows=${1:-200000}
 runs=${RUNS:-5}
 bench_dir=${BENCH_DIR:-/tmp/vo-bench}
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 export VO_DATA_DIR="$bench_dir/$rows" VO_DB_PORT=$(free_port) VO_CONFIG=/dev/null
 mkdir -p "$VO_DATA_DIR"

@@ -19,6 +19,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
 source deploy/lib.sh
+source conformance/bench/lib.sh
 ensure_packages "${SERVER_PACKAGES[@]}" bc wrk
 ensure_rust
 ensure_python_clients   # astropy for the SODA comparison
@@ -28,7 +29,6 @@ rows=${ROWS:-1000000}
 bench_dir=${BENCH_DIR:-/tmp/vo-bench}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 machine="$(nproc) cores ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(. /etc/os-release; echo "$PRETTY_NAME"), $(psql --version | awk '{ print $NF }' | sed 's/^/PostgreSQL /')"
 echo "machine: $machine"
 

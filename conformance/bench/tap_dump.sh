@@ -10,17 +10,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source deploy/lib.sh
-ensure_packages "${SERVER_PACKAGES[@]}" bc
-ensure_rust
-cargo build --release --locked -q -p vo-server
-bin=$PWD/target/release/voarchive
+source conformance/bench/lib.sh
+prepare_release bc
 runs=${RUNS:-3}
 bench_dir=${BENCH_DIR:-/tmp/vo-bench}
 sizes=("$@")
 [ ${#sizes[@]} -eq 0 ] && sizes=(100000 1000000)
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 # seconds and bytes of one curl fetch
 fetch() { curl -s -o /dev/null -w '%{time_total} %{size_download}\n' --data-urlencode "QUERY=$query" \
     -d LANG=ADQL -d "MAXREC=$1" -d "RESPONSEFORMAT=$2" "http://127.0.0.1:$port/tap/sync"; }

@@ -8,7 +8,7 @@
 //   node conformance/web/names.mjs BASE_URL ARTIFACTS_DIR
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { check, checksPassed, launchBrowser, tapCsv } from './session.mjs';
+import { check, checksPassed, launchBrowser, reportFailure, tapCsv } from './session.mjs';
 
 const [base, artifacts] = process.argv.slice(2);
 rmSync(artifacts, { recursive: true, force: true });
@@ -245,10 +245,7 @@ try {
   check(pageErrors.length === 0, 'no script errors', pageErrors.slice(0, 3).join(' | '));
   console.log(`${checksPassed()} checks passed`);
 } catch (e) {
-  console.log(`page errors: ${pageErrors.join(' | ')}`);
-  await page.screenshot({ path: join(artifacts, 'failure.png') }).catch(() => {});
-  console.log(e.message);
-  process.exitCode = 1;
+  await reportFailure(e, (name) => page.screenshot({ path: join(artifacts, `${name}.png`) }), pageErrors);
 } finally {
   await browser.close();
 }

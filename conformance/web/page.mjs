@@ -17,7 +17,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { check, checksPassed, launchBrowser, parseCsv, tapCsv as csvOf } from './session.mjs';
+import { check, checksPassed, launchBrowser, reportFailure, parseCsv, tapCsv as csvOf } from './session.mjs';
 
 const [base, artifacts, raText, decText, mous, visitor, python] = process.argv.slice(2);
 const ra = Number(raText);
@@ -656,10 +656,7 @@ try {
   check(real.length === 0, 'no script errors', real.slice(0, 3).join(' | '));
   console.log(`${checksPassed()} checks passed`);
 } catch (e) {
-  await shot('failure').catch(() => {});
-  console.log(String(e.stack || e));
-  console.log(`page errors: ${pageErrors.join(' | ')}`);
-  process.exitCode = 1;
+  await reportFailure(e, shot, pageErrors);
 } finally {
   await browser.close();
 }

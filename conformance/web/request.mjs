@@ -13,7 +13,7 @@
 // request.sh) for the test to check the e-mail and run the script.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { check, checksPassed, launchBrowser } from './session.mjs';
+import { check, checksPassed, launchBrowser, reportFailure } from './session.mjs';
 
 const [base, artifacts, mous, piAccount, otherAccount, expiryText] = process.argv.slice(2);
 const [pi, piPassword] = piAccount.split(':');
@@ -108,10 +108,7 @@ try {
   check(pageErrors.length === 0, 'no script errors', pageErrors.slice(0, 3).join(' | '));
   console.log(`${checksPassed()} checks passed`);
 } catch (e) {
-  await shot('failure').catch(() => {});
-  console.log(String(e.stack || e));
-  console.log(`page errors: ${pageErrors.join(' | ')}`);
-  process.exitCode = 1;
+  await reportFailure(e, shot, pageErrors);
 } finally {
   await browser.close();
 }

@@ -58,3 +58,12 @@ export function launchBrowser() {
       '--disable-component-update', '--disable-sync', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
   });
 }
+
+/** Ends a browser test that failed: a screenshot (through `shot`), the error, the page's own
+ *  errors, and a failing exit code. */
+export async function reportFailure(e, shot, pageErrors) {
+  await shot('failure').catch(() => {});
+  console.log(String(e.stack || e));
+  console.log(`page errors: ${pageErrors.join(' | ')}`);
+  process.exitCode = 1;
+}

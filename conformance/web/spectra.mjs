@@ -7,7 +7,7 @@
 //   node conformance/web/spectra.mjs BASE_URL ARTIFACTS_DIR
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { check, checksPassed, launchBrowser } from './session.mjs';
+import { check, checksPassed, launchBrowser, reportFailure } from './session.mjs';
 
 const [base, artifacts] = process.argv.slice(2);
 rmSync(artifacts, { recursive: true, force: true });
@@ -99,10 +99,7 @@ try {
   check(pageErrors.length === 0, 'no script errors', pageErrors.slice(0, 3).join(' | '));
   console.log(`${checksPassed()} checks passed`);
 } catch (e) {
-  await shot('failure').catch(() => {});
-  console.log(`page errors: ${pageErrors.join(' | ')}`);
-  console.error(e);
-  process.exitCode = 1;
+  await reportFailure(e, shot, pageErrors);
 } finally {
   await browser.close();
 }

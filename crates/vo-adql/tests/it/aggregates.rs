@@ -2,14 +2,7 @@
 //! (its VACUUM sets the visibility map), with the same answer as a sequential scan.
 
 use crate::common;
-
-use vo_catalogue::Catalogue;
-
-fn sql(adql: &str) -> String {
-    vo_adql::translate(adql, &Catalogue::builtin(), &vo_adql::Options::default())
-        .unwrap_or_else(|e| panic!("{adql}: {e}"))
-        .sql
-}
+use common::sql;
 
 async fn counts(client: &tokio_postgres::Client, sql: &str) -> Vec<String> {
     let mut rows: Vec<String> = client

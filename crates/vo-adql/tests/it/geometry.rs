@@ -4,6 +4,7 @@
 //! for many random points and cones, unions and holes included.
 
 use crate::common;
+use common::sql;
 
 use vo_catalogue::Catalogue;
 use vo_db::testing::TestCluster;
@@ -26,12 +27,6 @@ async fn obs_ids(client: &tokio_postgres::Client, adql: &str) -> Vec<String> {
         .collect();
     ids.sort();
     ids
-}
-
-fn sql(adql: &str) -> String {
-    vo_adql::translate(adql, &Catalogue::builtin(), &vo_adql::Options::default())
-        .unwrap_or_else(|e| panic!("{adql}: {e}"))
-        .sql
 }
 
 /// Gnomonic projection of (ra, dec) around (ra0, dec0): great circles become straight lines.

@@ -3,14 +3,7 @@
 //! find exactly the rows the plain comparisons find.
 
 use crate::common;
-
-use vo_catalogue::Catalogue;
-
-fn sql(adql: &str) -> String {
-    vo_adql::translate(adql, &Catalogue::builtin(), &vo_adql::Options::default())
-        .unwrap_or_else(|e| panic!("{adql}: {e}"))
-        .sql
-}
+use common::sql;
 
 /// The obs_ids of a query, sorted.
 async fn obs_ids(client: &tokio_postgres::Client, sql: &str) -> Vec<String> {

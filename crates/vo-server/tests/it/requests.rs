@@ -218,29 +218,7 @@ fn a_request_of_chosen_files_gives_a_script_for_exactly_those_with_signed_urls()
         2,
         "the two proprietary files are signed: {script}"
     );
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("get.sh"), &script).unwrap();
-    let run = std::process::Command::new("bash")
-        .arg("get.sh")
-        .arg("-n")
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
-    let said = format!(
-        "{}{}",
-        String::from_utf8_lossy(&run.stdout),
-        String::from_utf8_lossy(&run.stderr)
-    );
-    assert!(
-        run.status.success() && said.contains("all files downloaded and verified"),
-        "{said}"
-    );
-    let mut got: Vec<String> = std::fs::read_dir(dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n != "get.sh")
-        .collect();
-    got.sort();
+    let got = common::run_download_script(&script);
     let mut wanted = vec![
         secret_fits.clone(),
         secret_readme.clone(),

@@ -77,28 +77,9 @@ fn a_new_user_queries_in_the_browser() {
         .map(|f| f.as_str().unwrap().to_string())
         .collect();
     chosen.sort();
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(artifacts.join("request.sh"), dir.path().join("request.sh")).unwrap();
-    let run = std::process::Command::new("bash")
-        .args(["request.sh", "-n"])
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
-    let said = format!(
-        "{}{}",
-        String::from_utf8_lossy(&run.stdout),
-        String::from_utf8_lossy(&run.stderr)
+    let fetched = common::run_download_script(
+        &std::fs::read_to_string(artifacts.join("request.sh")).unwrap(),
     );
-    assert!(
-        run.status.success() && said.contains("all files downloaded and verified"),
-        "{said}"
-    );
-    let mut fetched: Vec<String> = std::fs::read_dir(dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n != "request.sh")
-        .collect();
-    fetched.sort();
     assert_eq!(
         fetched, chosen,
         "the request's script fetched exactly the chosen files"

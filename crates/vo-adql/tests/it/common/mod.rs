@@ -28,3 +28,10 @@ pub async fn demo_archive(seed: u64, rows: usize) -> (TestCluster, tokio_postgre
     .unwrap();
     (db, client)
 }
+
+/// The SQL the service runs for `adql` (the built-in catalogue, no row limit).
+pub fn sql(adql: &str) -> String {
+    vo_adql::translate(adql, &Catalogue::builtin(), &vo_adql::Options::default())
+        .unwrap_or_else(|e| panic!("{adql}: {e}"))
+        .sql
+}

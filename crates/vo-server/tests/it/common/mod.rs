@@ -387,6 +387,35 @@ pub fn run_with(program: &str, server: &DemoServer, script: &str, extra: &[&str]
     text
 }
 
+/// Runs a download script (its text) with bash in an empty directory, without unpacking;
+/// asserts that it says every file was downloaded and verified, and returns the names of
+/// the files it left there, sorted.
+pub fn run_download_script(script: &str) -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("download.sh"), script).unwrap();
+    let run = Command::new("bash")
+        .args(["download.sh", "-n"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&run.stdout),
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(
+        run.status.success() && said.contains("all files downloaded and verified"),
+        "{said}"
+    );
+    let mut files: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n != "download.sh")
+        .collect();
+    files.sort();
+    files
+}
+
 /// Sends raw bytes to the server on 127.0.0.1 and returns (status, body); 0 when the server
 /// closed without answering.
 pub fn raw(port: u16, request: &[u8]) -> (u16, Vec<u8>) {
