@@ -32,13 +32,7 @@ async fn counts_by_band_and_type_read_indexes_only() {
         "SELECT dataproduct_type, COUNT(*) AS n FROM ivoa.obscore GROUP BY dataproduct_type",
     ] {
         let translated = sql(adql);
-        let plan: Vec<String> = client
-            .query(format!("EXPLAIN {translated}").as_str(), &[])
-            .await
-            .unwrap()
-            .iter()
-            .map(|r| r.get(0))
-            .collect();
+        let plan = common::plan(&client, &translated).await;
         assert!(
             plan.iter().any(|l| l.contains("Index Only Scan")),
             "{adql}\n{}",

@@ -158,7 +158,7 @@ async fn predicates_use_the_indexes_and_match_brute_force() {
         ("SELECT obs_id FROM ivoa.obscore WHERE INTERSECTS(CIRCLE('ICRS', 204.25, -29.86, 0.1), s_region) = 1", "obscore_s_region_bound_idx"),
         ("SELECT obs_id FROM ivoa.obscore WHERE 1 = CONTAINS(POINT('ICRS', 83.82, -5.39), s_region)", "obscore_s_region_bound_idx"),
     ] {
-        let plan: Vec<String> = client.query(format!("EXPLAIN {}", sql(adql)).as_str(), &[]).await.unwrap().iter().map(|r| r.get(0)).collect();
+        let plan = common::plan(&client, &sql(adql)).await;
         assert!(plan.iter().any(|l| l.contains(index)), "{adql}\n{}", plan.join("\n"));
     }
     client.batch_execute("RESET enable_seqscan").await.unwrap();

@@ -86,13 +86,7 @@ async fn interval_conditions_use_the_range_indexes_and_keep_their_answers() {
         // the planner, free to choose, searches the range index and estimates the rows
         // within a factor of 6 (it takes the range and the comparisons it implies as
         // independent, so it errs low; without the range it erred 10× high)
-        let plan: Vec<String> = client
-            .query(format!("EXPLAIN {translated}").as_str(), &[])
-            .await
-            .unwrap()
-            .iter()
-            .map(|r| r.get(0))
-            .collect();
+        let plan = common::plan(&client, &translated).await;
         assert!(
             plan.iter().any(|l| l.contains(index)),
             "{condition}: {index} not used\n{}",

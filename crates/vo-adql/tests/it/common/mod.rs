@@ -35,3 +35,14 @@ pub fn sql(adql: &str) -> String {
         .unwrap_or_else(|e| panic!("{adql}: {e}"))
         .sql
 }
+
+/// The lines of PostgreSQL's plan for `sql` (EXPLAIN, as the planner chooses).
+pub async fn plan(client: &tokio_postgres::Client, sql: &str) -> Vec<String> {
+    client
+        .query(format!("EXPLAIN {sql}").as_str(), &[])
+        .await
+        .unwrap_or_else(|e| panic!("EXPLAIN {sql}: {e}"))
+        .iter()
+        .map(|r| r.get(0))
+        .collect()
+}
