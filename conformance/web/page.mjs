@@ -355,6 +355,11 @@ try {
       && picked.join() === [...pair].sort().join(), 'SAMP: and selects those rows in the table sent before', `rows ${selection.row_list.join(' ')}`);
     await shot('04b-samp');
     for (const key of pair) await page.uncheck(`#results tbody tr[data-key="${key}"] td.select input`);
+    // a new answer (the form's query run again) clears what was said of the last one
+    await page.evaluate(() => document.getElementById('reset-adql').click());
+    await page.waitForFunction(() => document.body.dataset.state !== 'done', null, { timeout: 5000 }).catch(() => {});
+    await settled();
+    check((await page.$eval('#samp-status', (e) => e.textContent)) === '', 'a new answer clears the SAMP message of the last one');
   } finally {
     hub.stop();
   }

@@ -353,6 +353,9 @@ async function run(adql) {
   }
   state.adql = adql;
   state.uploaded = Boolean(currentUpload());
+  // what was said of sending the last answer is not said of this one
+  $('samp-status').textContent = '';
+  $('samp-status').className = '';
   if (running) running.abort();
   const controller = new AbortController();
   running = controller;
