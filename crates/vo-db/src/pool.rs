@@ -19,9 +19,17 @@ pub async fn connect(params: &str) -> Result<Client, tokio_postgres::Error> {
 /// A pool of at most `size` connections. Connections are opened lazily, so building a pool
 /// succeeds while the database is down; availability checks report it.
 pub fn make_pool(params: &str, size: usize) -> Result<Pool, String> {
-    let config: tokio_postgres::Config = params
+    pool_of(parse(params)?, size)
+}
+
+fn parse(params: &str) -> Result<tokio_postgres::Config, String> {
+    params
         .parse()
-        .map_err(|e| format!("database parameters '{params}': {e}"))?;
+        .map_err(|e| format!("database parameters '{params}': {e}"))
+}
+
+/// A pool of at most `size` connections made with `config`.
+fn pool_of(config: tokio_postgres::Config, size: usize) -> Result<Pool, String> {
     let manager = deadpool_postgres::Manager::from_config(
         config,
         NoTls,
@@ -56,9 +64,7 @@ pub fn make_query_pool(
     if role.is_empty() || !role.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
         return Err(format!("'{role}' is not a plain role name"));
     }
-    let mut config: tokio_postgres::Config = params
-        .parse()
-        .map_err(|e| format!("database parameters '{params}': {e}"))?;
+    let mut config = parse(params)?;
     let session = format!(
         "-c role={role} -c search_path=pg_catalog,public,pg_temp \
          -c default_transaction_read_only=on -c statement_timeout={}",
@@ -69,20 +75,7 @@ pub fn make_query_pool(
         _ => session,
     };
     config.options(&options);
-    let manager = deadpool_postgres::Manager::from_config(
-        config,
-        NoTls,
-        deadpool_postgres::ManagerConfig {
-            recycling_method: deadpool_postgres::RecyclingMethod::Fast,
-        },
-    );
-    let pool = Pool::builder(manager)
-        .max_size(size)
-        .wait_timeout(Some(std::time::Duration::from_secs(10)))
-        .create_timeout(Some(std::time::Duration::from_secs(5)))
-        .runtime(deadpool_postgres::Runtime::Tokio1)
-        .build()
-        .map_err(|e| e.to_string())?;
+    let pool = pool_of(config, size)?;
     Ok(QueryPool {
         pool,
         statement_timeout,

@@ -88,6 +88,14 @@ fn database_message(e: &tokio_postgres::Error, timeout: Duration, timeout_hint: 
 /// The database role queries run as (made by migration 0007).
 pub const QUERY_ROLE: &str = "voarchive_query";
 
+/// The database did not answer (as opposed to refusing the query).
+fn not_answering(e: tokio_postgres::Error) -> Failure {
+    Failure::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        format!("the database is not answering: {e}"),
+    )
+}
+
 /// Where a query's connection comes from: a query session set up for it (no uploads, the
 /// session's time limit), else the general pool with a transaction of its own.
 fn session_for<'p>(
@@ -106,10 +114,7 @@ async fn prepare_in_session(
 ) -> Result<tokio_postgres::Statement, Failure> {
     let prepared = client.prepare(&plan.sql).await.map_err(|e| {
         if e.as_db_error().is_none() {
-            Failure::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                format!("the database is not answering: {e}"),
-            )
+            not_answering(e)
         } else {
             Failure::bad_request(database_message(&e, plan.timeout, timeout_hint))
         }
@@ -138,12 +143,6 @@ async fn prepare(
          SET LOCAL statement_timeout = {}",
         plan.timeout.as_millis().max(1)
     );
-    let not_answering = |e: tokio_postgres::Error| {
-        Failure::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            format!("the database is not answering: {e}"),
-        )
-    };
     if plan.uploads.is_empty() {
         // One round trip instead of two: both requests go out before either answer is awaited
         // (the connection keeps their order), so the statement is parsed under the settings.

@@ -318,15 +318,23 @@ impl Config {
 
     /// The private cluster, when no external database is configured.
     pub fn private_cluster(&self) -> Option<vo_db::PrivateCluster> {
-        self.database.url.is_none().then(|| {
-            vo_db::PrivateCluster::new(self.data.dir.join("pg"), self.database.port, true)
-                .with_settings(
-                    self.database_settings()
-                        .into_iter()
-                        .map(|(name, value, _)| (name, value))
-                        .collect(),
-                )
+        self.cluster_place().map(|cluster| {
+            cluster.with_settings(
+                self.database_settings()
+                    .into_iter()
+                    .map(|(name, value, _)| (name, value))
+                    .collect(),
+            )
         })
+    }
+
+    /// Where the private cluster is, without its settings (which look at the machine: a
+    /// connection string needs only the place).
+    fn cluster_place(&self) -> Option<vo_db::PrivateCluster> {
+        self.database
+            .url
+            .is_none()
+            .then(|| vo_db::PrivateCluster::new(self.data.dir.join("pg"), self.database.port, true))
     }
 
     /// PostgreSQL's settings for this machine with the configured ones over them: (name,
@@ -345,7 +353,7 @@ impl Config {
     }
 
     pub fn database_params(&self) -> String {
-        match (&self.database.url, self.private_cluster()) {
+        match (&self.database.url, self.cluster_place()) {
             (Some(url), _) => url.clone(),
             (None, Some(cluster)) => cluster.connection_string(&self.database.name),
             (None, None) => unreachable!("no url means a private cluster"),

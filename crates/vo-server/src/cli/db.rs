@@ -63,14 +63,24 @@ pub async fn run(config: &Config, command: DbCommand) -> anyhow::Result<()> {
                     "recommended for a database on this machine; set them with ALTER SYSTEM"
                 }
             );
-            for (name, value, from) in config.database_settings() {
-                let running: String = client
-                    .query_one("SELECT current_setting($1, true)", &[&name])
-                    .await
-                    .ok()
-                    .and_then(|r| r.get::<_, Option<String>>(0))
+            let settings = config.database_settings();
+            let names: Vec<&str> = settings.iter().map(|(name, _, _)| name.as_str()).collect();
+            // what the database runs with, all in one query, in the same order
+            let running: Vec<Option<String>> = client
+                .query(
+                    "SELECT current_setting(n, true) FROM unnest($1::text[]) WITH ORDINALITY AS s(n, i) ORDER BY i",
+                    &[&names],
+                )
+                .await
+                .map(|rows| rows.iter().map(|r| r.get(0)).collect())
+                .unwrap_or_default();
+            for (i, (name, value, from)) in settings.iter().enumerate() {
+                let running = running
+                    .get(i)
+                    .cloned()
+                    .flatten()
                     .unwrap_or_else(|| "?".into());
-                let note = if running == value {
+                let note = if running == *value {
                     String::new()
                 } else {
                     format!("  (running: {running})")

@@ -1,5 +1,5 @@
 // The query page: the form and its chips, the ADQL they make, and the views of the answer.
-import { GROUPS, FIELDS, FIELD, COLUMNS, buildQuery, parsePosition, parseTargetList, searchedFrequencies, targetsVOTable } from './constraints.js';
+import { GROUPS, FIELDS, FIELD, COLUMNS, buildQuery, literal, parsePosition, parseTargetList, searchedFrequencies, targetsVOTable } from './constraints.js';
 import { runQuery, syncUrl } from './tap.js';
 import { observations, projects, publicationRows, bibcodes, DEFAULT_COLUMNS, VIEW_COLUMNS } from './rows.js';
 import { ResultTable } from './table.js';
@@ -404,7 +404,7 @@ async function loadPublications(obs) {
   const codes = [...new Set(obs.flatMap(bibcodes))];
   const details = new Map();
   for (let i = 0; i < codes.length; i += 300) {
-    const list = codes.slice(i, i + 300).map((b) => `'${b.replace(/'/g, "''")}'`).join(', ');
+    const list = codes.slice(i, i + 300).map(literal).join(', ');
     const answer = await runQuery(`SELECT bibcode, publication_title, lead_author, author_list, journal, year_published FROM alma.publication WHERE bibcode IN (${list})`, 1000);
     if (state.obs !== obs) return; // a newer answer
     for (const row of answer.rows || []) details.set(row.bibcode, row);
@@ -642,7 +642,6 @@ function tableIdOf(url) {
 }
 
 const absolute = (path) => new URL(path, location.href).href;
-const quoted = (text) => `'${String(text).replace(/'/g, "''")}'`;
 
 /** Sends the answer ('table') or the selected observations' rows ('rows') to SAMP tools. */
 async function sampSend(what) {
@@ -663,7 +662,7 @@ async function sampSend(what) {
       if (obsIds.length > MOST_ROWS_SENT_SELECTED) {
         throw new SampError(`The selected observations have ${obsIds.length} rows: send at most ${MOST_ROWS_SENT_SELECTED} this way, or send the whole table.`);
       }
-      const adql = `SELECT ${COLUMNS.join(', ')} FROM ivoa.obscore WHERE obs_id IN (${obsIds.map(quoted).join(', ')}) ORDER BY proposal_id, member_ous_uid, obs_id`;
+      const adql = `SELECT ${COLUMNS.join(', ')} FROM ivoa.obscore WHERE obs_id IN (${obsIds.map(literal).join(', ')}) ORDER BY proposal_id, member_ous_uid, obs_id`;
       const url = absolute(syncUrl(adql, 'votable'));
       const names = await sendTable(url, tableIdOf(url), `ALMA archive: ${obsIds.length} selected rows`);
       let also = '';

@@ -2,6 +2,7 @@
 // the abstract, and the exact acknowledgement a publication using the data must carry, with
 // the project's data tag (ADS/JAO.ALMA#code) and a button that copies it.
 import { runQuery } from './tap.js';
+import { literal } from './constraints.js';
 
 const ACKNOWLEDGEMENT = (code) => `This paper makes use of the following ALMA data: ADS/JAO.ALMA#${code}. ALMA is a partnership of ESO (representing its member states), NSF (USA) and NINS (Japan), together with NRC (Canada), NSTC and ASIAA (Taiwan), and KASI (Republic of Korea), in cooperation with the Republic of Chile. The Joint ALMA Observatory is operated by ESO, AUI/NRAO and NAOJ.`;
 
@@ -15,8 +16,7 @@ function el(tag, props = {}, ...children) {
 
 async function details(code) {
   if (!known.has(code)) {
-    const quoted = code.replace(/'/g, "''");
-    known.set(code, runQuery(`SELECT TOP 1 obs_title, proposal_abstract, pi_name FROM ivoa.obscore WHERE proposal_id = '${quoted}'`, 1)
+    known.set(code, runQuery(`SELECT TOP 1 obs_title, proposal_abstract, pi_name FROM ivoa.obscore WHERE proposal_id = ${literal(code)}`, 1)
       .then((answer) => {
         if (answer.status === 'ERROR' || !answer.rows.length) return { error: answer.message || 'no such project' };
         const [row] = answer.rows;

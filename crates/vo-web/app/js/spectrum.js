@@ -5,6 +5,7 @@
 // answer's), more of them (by rank) as one zooms in; the searched frequency marked. Wheel or
 // the buttons zoom, dragging pans, a band's button shows that band.
 import { windows } from './rows.js';
+import { literal } from './constraints.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 export const BANDS = [[1, 35, 50], [2, 67, 116], [3, 84, 116], [4, 125, 163], [5, 163, 211], [6, 211, 275],
@@ -174,7 +175,7 @@ export class SpectrumView {
   async loadDefaults(rows) {
     const asked = rows;
     const mous = [...new Set(rows.map((r) => r.member_ous_uid).filter(Boolean))].slice(0, 400);
-    const list = mous.map((m) => `'${m.replace(/'/g, "''")}'`).join(',');
+    const list = mous.map(literal).join(',');
     const [pwv, z] = mous.length ? await Promise.all([
       column(`SELECT eb_pwv FROM alma.execution_block WHERE eb_mous_uid IN (${list})`),
       column(`SELECT redshift FROM alma.source_velocity WHERE mous_uid IN (${list})`),
