@@ -24,7 +24,8 @@ pub enum Class {
     EdgeOnDisk,
     /// A young star's outflow: two lobes on either side of it.
     BipolarOutflow,
-    /// A long, thin filament of a molecular cloud.
+    /// A long, thin filament of a molecular cloud: gently curved, with dense cores along
+    /// it.
     Filament,
     /// A galaxy lensed into an arc on an Einstein ring.
     LensedArc,
@@ -76,10 +77,12 @@ pub struct Morphology {
     pub axis_ratio: f64,
     /// Size: σ of a Gaussian, radius of a disk or ring, distance of the lobes.
     pub size: f64,
-    /// Ring radii (disk), or the number of arms (spiral) as one value.
+    /// Ring radii (disk), a filament's curvature, an arc's half-length.
     pub radii: Vec<f64>,
+    /// A spiral's number of arms.
     pub arms: usize,
-    /// Compact components (clumps, field sources): position and σ.
+    /// Compact components (clumps, field sources): position and σ; a filament's cores:
+    /// where along it (fraction of its size), width (in its widths), brightness.
     pub components: Vec<(f64, f64, f64)>,
 }
 
@@ -171,6 +174,17 @@ pub fn draw(rng: &mut ChaCha8Rng, category: &str, mosaic: bool) -> Morphology {
         Class::Filament => {
             m.size = rng.gen_range(0.3..0.4);
             m.axis_ratio = rng.gen_range(0.06..0.1);
+            // its curvature (per unit of image side), either way
+            let bend: f64 = rng.gen_range(1.0..2.2);
+            m.radii.push(if rng.gen_bool(0.5) { bend } else { -bend });
+            // cores along it: where (along, as a fraction of its size), how wide, how bright
+            for _ in 0..rng.gen_range(2..=4) {
+                m.components.push((
+                    rng.gen_range(-0.8..0.8),
+                    rng.gen_range(1.0..1.6),
+                    rng.gen_range(0.5..0.9),
+                ));
+            }
         }
         Class::LensedArc => {
             m.size = rng.gen_range(0.15..0.22);
@@ -240,7 +254,24 @@ impl Morphology {
         let gauss = |d2: f64, sigma: f64| (-d2 / (2.0 * sigma * sigma)).exp();
         match self.class {
             Class::PointSource => gauss(x * x + y * y, self.size),
-            Class::Gaussian | Class::EdgeOnDisk | Class::Filament => {
+            Class::Filament => {
+                // across the ridge, which bends away from the major axis as u²
+                let bend = self.radii.first().copied().unwrap_or(0.0);
+                let width = self.size * self.axis_ratio;
+                let across = v - bend * u * u / 2.0;
+                let ridge = gauss(across * across, width) * gauss(u * u, self.size);
+                let cores: f64 = self
+                    .components
+                    .iter()
+                    .map(|(along, wider, bright)| {
+                        let at = along * self.size;
+                        let d2 = (u - at).powi(2) + (across).powi(2);
+                        bright * gauss(d2, width * wider)
+                    })
+                    .sum();
+                0.6 * ridge + cores
+            }
+            Class::Gaussian | Class::EdgeOnDisk => {
                 let (a, b) = (self.size, self.size * self.axis_ratio);
                 (-(u * u) / (2.0 * a * a) - (v * v) / (2.0 * b * b)).exp()
             }
@@ -511,10 +542,35 @@ mod tests {
             }
             assert_eq!(rises, spiral.arms, "{spiral:?}");
 
-            // edge-on disk and filament: long and thin
+            // edge-on disk and filament: long and thin; the filament bends, its ridge where
+            // the bend puts it, with its cores on it
             let edge = moments(&example(Class::EdgeOnDisk, seed).render(N));
-            let filament = moments(&example(Class::Filament, seed).render(N));
-            assert!(edge.0 < 0.2 && filament.0 < 0.2, "{edge:?} {filament:?}");
+            let filament = example(Class::Filament, seed);
+            let straight = Morphology {
+                radii: vec![0.0],
+                components: Vec::new(),
+                ..filament.clone()
+            };
+            let thin = moments(&straight.render(N));
+            assert!(edge.0 < 0.2 && thin.0 < 0.2, "{edge:?} {thin:?}");
+            let (bend, (s, c)) = (filament.radii[0], filament.angle.sin_cos());
+            let bare = Morphology {
+                components: Vec::new(),
+                ..filament.clone()
+            };
+            let ridge = |u: f64, v: f64| bare.brightness(u * s + v * c, u * c - v * s);
+            let u = filament.size;
+            let on_ridge = bend * u * u / 2.0;
+            assert!(
+                ridge(u, on_ridge) > 3.0 * ridge(u, -on_ridge),
+                "{filament:?}"
+            );
+            let at = |u: f64, v: f64| filament.brightness(u * s + v * c, u * c - v * s);
+            assert!(!filament.components.is_empty());
+            for (along, _, _) in &filament.components {
+                let u = along * filament.size;
+                assert!(at(u, bend * u * u / 2.0) > 0.6, "{filament:?}");
+            }
 
             // bipolar outflow: two lobes on opposite sides, at the model's distance
             let outflow = example(Class::BipolarOutflow, seed);

@@ -2,7 +2,7 @@
 //! largest groups, then the 1,000 most like three selected images together — what the page
 //! asks when a user opens a similar set and selects three. Run:
 //! `cargo bench -p vo-similarity --bench images`. Target: ≤ 100 ms for the whole.
-//! `VO_BENCH_IMAGES=1000000` measures ALMA's scale instead.
+//! `VO_BENCH_IMAGES=1000000` measures ALMA's scale instead. Also: measuring one image.
 //!
 //! The vectors: 2,000 measured from drawn images of the demo's ten shape classes (noise,
 //! random turns and flips, as the demo draws them), each repeated 50 times with its
@@ -63,6 +63,17 @@ fn bench(c: &mut Criterion) {
         index.len(),
         started.elapsed().as_secs_f64()
     );
+    // measuring one image (what the server does for each released image, in the background)
+    let images: Vec<Vec<f32>> = (0..10u64)
+        .map(|k| drawn(&Morphology::example(CLASSES[k as usize], 100 + k), &mut rng))
+        .collect();
+    let mut which = 0;
+    c.bench_function("features of one 64 x 64 image", |b| {
+        b.iter(|| {
+            which = (which + 1) % images.len();
+            std::hint::black_box(features(&images[which], N, N, 0.02 * N as f64 * 2.355))
+        })
+    });
     let mut next = 0usize;
     c.bench_function(
         "top 1,000 of 100k, five groups, re-ranked by 3 selections",

@@ -1,9 +1,10 @@
 //! The index of image feature vectors: each dimension scaled to unit spread over the
-//! collection (so that no measure dominates by its units), the result normalised, images
+//! collection (so that no measure dominates by its units) and weighted by how well it tells
+//! shapes apart, the result normalised, images
 //! compared by cosine in an exact scan and ranked by the joint similarity to one or several
 //! selected images (the mean of their cosines).
 
-use crate::features::{BANDS, FEATURES, HARMONICS, RINGS, SCALAR_WEIGHT};
+use crate::features::{weight, FEATURES};
 
 /// A standardised, normalised feature vector.
 pub type Unit = [f32; FEATURES];
@@ -95,9 +96,9 @@ impl ImageIndex {
         for s in &mut spread {
             *s = s.sqrt().max(1e-6);
         }
-        // each whole-image measure counts three times a profile ring or a harmonic
-        for s in &mut spread[RINGS + BANDS * HARMONICS..] {
-            *s /= SCALAR_WEIGHT as f64;
+        // then weighted: some measures tell shapes apart better than others
+        for (d, s) in spread.iter_mut().enumerate() {
+            *s /= weight(d);
         }
         self.vectors
             .iter()

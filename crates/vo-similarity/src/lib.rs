@@ -6,7 +6,7 @@
 //! Lucene's "more like this" — the project's most distinctive terms (tf·idf, at most 25),
 //! each searched with BM25 and weighted by its own score — the project itself left out.
 //! Image morphology as hand-built feature vectors that rotations, flips, shifts and
-//! rescaling leave alone; their index: an exact cosine scan of the standardised vectors,
+//! rescaling leave alone; their index: an exact cosine scan of the standardised, weighted vectors,
 //! ranking by the joint similarity to one or several selected images; and the largest
 //! groups (k-means) among a ranked set.
 //!
@@ -17,7 +17,11 @@ mod features;
 mod groups;
 mod image_index;
 mod moments;
+mod peaks;
 mod projects;
+mod radial;
+mod regions;
+mod smooth;
 
 pub use features::{features, FEATURES, FEATURES_VERSION};
 pub use groups::{groups, Group};

@@ -66,7 +66,6 @@ fn the_demo_images_most_like_each_share_its_class() {
         .iter()
         .map(|c| c.name().to_string())
         .collect();
-    let mut means = Vec::new();
     for (what, least) in [("all", 0.0), ("peak at least 10σ", 10.0)] {
         let (mut index, mut classes) = (ImageIndex::new(), Vec::new());
         for (name, class, f, snr) in &measured {
@@ -82,11 +81,13 @@ fn the_demo_images_most_like_each_share_its_class() {
             classes.len()
         );
         assert!(classes.len() > 150, "{}", classes.len());
-        means.push(mean);
+        // the target: 0.8 for every class (measured: 0.86 the worst, 0.96 on average)
+        assert_eq!(scores.len(), order.len(), "{report}");
+        assert!(
+            scores.iter().all(|s| s.precision_at_10 >= 0.8) && mean >= 0.94,
+            "{report}"
+        );
     }
-    // measured floors (0.888 over all, 0.890 over the brighter); the target is 0.8 for every
-    // class, which spirals, clumpy regions and ringed disks miss here: see the README
-    assert!(means[0] >= 0.86 && means[1] >= 0.86, "{means:?}");
 }
 
 /// The brightest pixel over the robust noise (median absolute deviation).

@@ -82,40 +82,6 @@ fn similar_images_share_their_shape_class() {
     assert!(mean >= 0.95 && worst >= 0.8, "{report}");
 }
 
-/// The same image turned by `angle`, mirrored, shifted by `shift` pixels and scaled by
-/// `scale` about its centre: its pixels resampled (bilinear), blank (NaN) where they come
-/// from outside it.
-fn transformed(pixels: &[f32], angle: f64, shift: (f64, f64), scale: f64) -> Vec<f32> {
-    let (s, c) = angle.sin_cos();
-    let half = N as f64 / 2.0;
-    let mut out = Vec::with_capacity(N * N);
-    for j in 0..N {
-        for i in 0..N {
-            let (x, y) = (
-                -(i as f64 + 0.5 - half - shift.0),
-                j as f64 + 0.5 - half - shift.1,
-            );
-            let (u, v) = (
-                (x * c + y * s) / scale + half - 0.5,
-                (-x * s + y * c) / scale + half - 0.5,
-            );
-            if u < 0.0 || v < 0.0 || u > (N - 1) as f64 || v > (N - 1) as f64 {
-                out.push(f32::NAN);
-                continue;
-            }
-            let (u0, v0) = (u.floor() as usize, v.floor() as usize);
-            let (u1, v1) = ((u0 + 1).min(N - 1), (v0 + 1).min(N - 1));
-            let (fu, fv) = (u - u0 as f64, v - v0 as f64);
-            let at = |a: usize, b: usize| pixels[b * N + a] as f64;
-            out.push(
-                ((at(u0, v0) * (1.0 - fu) + at(u1, v0) * fu) * (1.0 - fv)
-                    + (at(u0, v1) * (1.0 - fu) + at(u1, v1) * fu) * fv) as f32,
-            );
-        }
-    }
-    out
-}
-
 #[test]
 fn a_turned_flipped_shifted_rescaled_image_ranks_near_its_original() {
     let mut rng = ChaCha8Rng::seed_from_u64(11);
@@ -128,39 +94,42 @@ fn a_turned_flipped_shifted_rescaled_image_ranks_near_its_original() {
         .iter()
         .map(|p| features(p, N, N, BEAM * ORIGINAL).unwrap())
         .collect();
-    let mut ranks = Vec::new();
-    // images of other classes ranked above the original (same-class shapes, such as point
-    // sources, can be as alike as the original itself)
-    let mut others_above = Vec::new();
-    for (i, pixels) in originals.iter().enumerate().step_by(3) {
-        let turned = transformed(pixels, 37f64.to_radians(), (4.0, -3.0), 1.5);
-        let turned = features(&turned, N, N, BEAM * ORIGINAL * 1.5).unwrap();
-        let mut index = ImageIndex::new();
+    // (class, rank of the original, images of other classes ranked above it)
+    let mut outcomes = Vec::new();
+    let mut index = ImageIndex::new();
+    for (j, f) in plain.iter().enumerate() {
+        index.add(j.to_string(), f);
+    }
+    let (angle, shift, scale) = (37f64.to_radians(), (4.0, -3.0), 1.5);
+    for (i, pixels) in originals.iter().enumerate() {
+        let (turned, side) = common::warp::warp(pixels, N, angle, true, shift, scale);
+        let turned = features(&turned, side, side, BEAM * ORIGINAL * scale).unwrap();
+        let mut with = ImageIndex::new();
         for (j, f) in plain.iter().enumerate() {
-            index.add(j.to_string(), f);
+            with.add(index.id(j), f);
         }
-        index.add("transformed", &turned);
-        let ranked = index.similar(&[index.len() - 1], index.len() - 1);
+        with.add("transformed", &turned);
+        let ranked = with.similar(&[with.len() - 1], with.len() - 1);
         let at = ranked
             .iter()
             .position(|(j, _)| *j == i)
             .unwrap_or(ranked.len());
-        ranks.push(at + 1);
-        others_above.push(
-            ranked[..at]
-                .iter()
-                .filter(|(j, _)| j / 10 != i / 10)
-                .count(),
-        );
+        let others = ranked[..at]
+            .iter()
+            .filter(|(j, _)| j / 10 != i / 10)
+            .count();
+        outcomes.push((CLASSES[i / 10], at + 1, others));
     }
-    let in_top3 = ranks.iter().filter(|r| **r <= 3).count();
-    let clean = others_above.iter().filter(|n| **n <= 2).count();
-    println!(
-        "ranks of the originals: {ranks:?}; {in_top3} of {} in the top 3; other classes above the original: {others_above:?} ({clean} with at most 2)",
-        ranks.len()
-    );
-    // measured floors: 28 of 34 in the top 3, 31 with at most two images of other classes
-    // above (the target is every original in the top 3; see the README)
-    assert!(in_top3 * 10 >= ranks.len() * 8, "{ranks:?}");
-    assert!(clean * 10 >= ranks.len() * 9, "{others_above:?}");
+    let ranks: Vec<usize> = outcomes.iter().map(|o| o.1).collect();
+    println!("ranks of the originals (ten per class, in CLASSES order): {ranks:?}");
+    // every original whose class-mates differ from it in shape ranks in the top 3; the ten
+    // point sources are one shape (the beam) with different noise, so that the original is
+    // as alike as any of them: there, no image of another class may rank above it
+    for (class, rank, others) in &outcomes {
+        if *class == Class::PointSource {
+            assert_eq!(*others, 0, "{outcomes:?}");
+        } else {
+            assert!(*rank <= 3, "{} ranked {rank}: {outcomes:?}", class.name());
+        }
+    }
 }

@@ -1,6 +1,9 @@
 //! Scoring a ranking against known classes: precision@10 and mean average precision per
 //! class, each image asked for its most similar in turn.
 
+#[allow(dead_code)] // not every test turns images
+pub mod warp;
+
 use vo_similarity::ImageIndex;
 
 /// One class's figures.
