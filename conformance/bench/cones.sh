@@ -4,11 +4,12 @@
 # With VO_DATA_DIR and VO_DB_PORT naming the running archive's cluster (as for `voarchive
 # serve`). Random 1–30 arcmin cones around the 50 densest fields (cones.lua, cone.adql):
 #   service:  wrk, 32 connections, ADQL over /tap/sync as CSV (MAXREC if given);
-#   postgres: pgbench, 32 clients, the same cones in the SQL the translator emits, parsed and
-#             planned per query as the service does (-M extended), rows fetched (LIMIT
-#             MAXREC+1 if given, as the service asks for one more row to detect overflow).
+#   postgres: pgbench, 32 clients, the same cones in the SQL the translator emits, rows
+#             fetched (LIMIT MAXREC+1 if given, as the service asks for one more row to
+#             detect overflow), once parsed and planned per query (-M extended: "postgres")
+#             and once prepared per connection and reused (-M prepared: "prepared").
 # $CONE_SECONDS (default 30) each, after a 5 s warm-up. Prints one line per side:
-#   cones <all|maxrec=N> <service|postgres> <per second> <p50 ms> <p99 ms> [non-2xx]
+#   cones <all|maxrec=N> <service|postgres|prepared> <per second> <p50 ms> <p99 ms> [non-2xx]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 base=$1
@@ -56,13 +57,17 @@ $sql;
 SQL
     scripts+=(-f "$work/field$i.sql")
 done < <(tr ';' '\n' <<<"$CONE_FIELDS")
-pgbench "${pg[@]}" -n -c 32 -j 2 -M extended -T 5 "${scripts[@]}" >/dev/null 2>&1
-(cd "$work" && pgbench "${pg[@]}" -n -c 32 -j 2 -M extended -T "$seconds" -l --log-prefix=cones "${scripts[@]}" >"$work/pgbench" 2>&1)
-# per-transaction log: the third field is the latency in µs
-failed=$(awk '/^number of failed transactions/ { print $5 }' "$work/pgbench")
-[ "${failed:-0}" = 0 ] || { echo "cones.sh: pgbench: $failed failed transactions" >&2; cat "$work/pgbench" >&2; exit 1; }
-cat "$work"/cones.* | awk '{ print $3 / 1000 }' | sort -g >"$work/latencies"
-count=$(wc -l <"$work/latencies")
-pct() { awk -v n="$count" -v p="$1" 'NR == int(n * p + 0.999999) { printf "%.2f", $1; exit }' "$work/latencies"; }
-printf 'cones %s postgres %s %s %s\n' "$label" \
-    "$(awk '/^tps/ { printf "%.2f", $3 }' "$work/pgbench")" "$(pct 0.5)" "$(pct 0.99)"
+for mode in extended prepared; do
+    rm -f "$work"/cones.*
+    pgbench "${pg[@]}" -n -c 32 -j 2 -M "$mode" -T 5 "${scripts[@]}" >/dev/null 2>&1
+    (cd "$work" && pgbench "${pg[@]}" -n -c 32 -j 2 -M "$mode" -T "$seconds" -l --log-prefix=cones "${scripts[@]}" >"$work/pgbench" 2>&1)
+    # per-transaction log: the third field is the latency in µs
+    failed=$(awk '/^number of failed transactions/ { print $5 }' "$work/pgbench")
+    [ "${failed:-0}" = 0 ] || { echo "cones.sh: pgbench: $failed failed transactions" >&2; cat "$work/pgbench" >&2; exit 1; }
+    cat "$work"/cones.* | awk '{ print $3 / 1000 }' | sort -g >"$work/latencies"
+    count=$(wc -l <"$work/latencies")
+    pct() { awk -v n="$count" -v p="$1" 'NR == int(n * p + 0.999999) { printf "%.2f", $1; exit }' "$work/latencies"; }
+    side=postgres; [ "$mode" = prepared ] && side=prepared
+    printf 'cones %s %s %s %s %s\n' "$label" "$side" \
+        "$(awk '/^tps/ { printf "%.2f", $3 }' "$work/pgbench")" "$(pct 0.5)" "$(pct 0.99)"
+done

@@ -93,7 +93,8 @@ dump_row() { awk -v r="$1" -v f="$2" '$1 == r && $2 == f { printf "%s rows/s, %s
 psql_row() { awk -v r="$1" '$1 == r && $2 == "psql" { printf "%s rows/s", $5 }' "$out/dump"; }
 cone_row() { awk -v l="$1" '$2 == l && $3 == "service" { s = sprintf("%s req/s, p50 %s ms, p99 %s ms%s", $4, $5, $6, $7 ? ", " $7 : ""); r = $4 }
     $2 == l && $3 == "postgres" { p = sprintf("PostgreSQL alone (pgbench, same SQL): %s/s, p50 %s ms, p99 %s ms", $4, $5, $6); q = $4 }
-    END { printf "%s; %s; service/PostgreSQL %.2f", s, p, r / q }' "$out/cones"; }
+    $2 == l && $3 == "prepared" { m = sprintf("prepared (pgbench -M prepared): %s/s, p50 %s ms", $4, $5); pq = $4 }
+    END { printf "%s; %s; %s; service/PostgreSQL %.2f, service/prepared %.2f", s, p, m, r / q, r / pq }' "$out/cones"; }
 soda_line=$(grep "^target" "$out/soda" | sed "s/^target //" | tr "\n" ";" | sed "s/;$//")
 table=$(cat <<TABLE
 Machine: $machine. Command: \`conformance/bench/run.sh\` (ROWS=$rows), $(date -u +%Y-%m-%d).

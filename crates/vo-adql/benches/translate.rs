@@ -22,8 +22,10 @@ fn client_queries() -> Vec<String> {
 fn bench(c: &mut Criterion) {
     let catalogue = Catalogue::builtin();
     let queries = client_queries();
+    // as the service translates: literal numbers as parameters
     let options = vo_adql::Options {
         maxrec: Some(100_000),
+        parameterise: true,
     };
     let mut group = c.benchmark_group("translate");
     group.bench_function(

@@ -52,6 +52,15 @@ impl Kind {
         }
     }
 
+    /// The type PostgreSQL gives a literal number of this kind (see [`Kind::of_literal`]).
+    pub fn literal_pg_type(self) -> &'static str {
+        match self {
+            Kind::Integer(Width::Long) => "int8",
+            Kind::Integer(_) => "int4",
+            _ => "numeric",
+        }
+    }
+
     /// The kind of `a op b` for +, - and *, and of COALESCE over numbers: integers stay
     /// integers of the wider width; anything else is a double.
     pub fn wider(self, other: Kind) -> Kind {

@@ -3,8 +3,8 @@
 //! Owns: running a private PostgreSQL cluster in a data directory (used by the demo and by
 //! every integration test: [`testing::TestCluster`] makes a throwaway one), applying the SQL
 //! migrations in `schema/migrations` with a version table, installing pgSphere, writing
-//! TAP_SCHEMA from the catalogue, connection pools, and PostgreSQL's settings for the
-//! machine (`tuning`).
+//! TAP_SCHEMA from the catalogue, connection pools, PostgreSQL's settings for the machine
+//! (`tuning`), and statement parameters sent as text ([`TextParameter`]).
 //!
 //! Does not own: what the tables mean (schema/, the catalogue), queries of the protocols.
 
@@ -15,6 +15,7 @@ mod pgsphere;
 mod pool;
 mod tap_schema;
 pub mod testing;
+mod text_parameter;
 pub mod tuning;
 
 pub use cluster::{ClusterError, PrivateCluster};
@@ -22,3 +23,4 @@ pub use copy::{copy_escape, load_temporary_table};
 pub use migrate::{migrate, migrate_until, schema_versions, MigrateError, MIGRATIONS};
 pub use pool::{connect, make_pool, make_query_pool, Pool, QueryPool};
 pub use tap_schema::read_catalogue;
+pub use text_parameter::TextParameter;

@@ -80,6 +80,7 @@ pub fn plan_adql(adql: &str, request: AdqlRequest) -> Result<QueryPlan, Failure>
         request.catalogue,
         &vo_adql::Options {
             maxrec: Some(request.maxrec),
+            parameterise: true,
         },
     )
     .map_err(|e| Failure::bad_request(e.to_string()))?;
@@ -94,6 +95,7 @@ pub fn plan_adql(adql: &str, request: AdqlRequest) -> Result<QueryPlan, Failure>
         fields,
         maxrec: translation.overflow_limit.map(|l| l - 1),
         sql: translation.sql,
+        parameters: translation.parameters,
         format: request.format,
         infos: vec![("QUERY".into(), adql.to_string())],
         trailing_resources,

@@ -32,6 +32,9 @@ pub struct UploadTable {
 #[derive(Debug, Clone)]
 pub struct QueryPlan {
     pub sql: String,
+    /// The values of the SQL's parameters `$1`, `$2`…, as text (PostgreSQL reads each with
+    /// its type's input function).
+    pub parameters: Vec<String>,
     pub fields: Vec<Field>,
     /// Stop after this many rows and report OVERFLOW if the SQL returned more (the SQL carries
     /// LIMIT maxrec+1).
@@ -53,6 +56,9 @@ pub const DEFAULT_STALL: Duration = Duration::from_secs(60);
 
 /// How long the response waits for a query's first row before it starts streaming.
 pub(crate) const FIRST_ROW_GRACE: Duration = Duration::from_millis(250);
+
+/// How much of a result is buffered before it is sent.
+const CHUNK: usize = 1 << 16;
 
 /// How often a streaming response sends what it has (or a keep-alive newline).
 const TICK: Duration = Duration::from_millis(200);
@@ -105,14 +111,23 @@ fn session_for<'p>(
     sessions.filter(|s| plan.uploads.is_empty() && s.statement_timeout == plan.timeout)
 }
 
+/// How many statements a query session keeps prepared; past that it starts over (clients
+/// choose the shapes of their queries, so the cache must not grow with them).
+const PREPARED_PER_SESSION: usize = 200;
+
 /// Prepares the statement on a query session (already the query role, read only, with its
-/// search path and time limit): one round trip, and no transaction to end.
+/// search path and time limit), or takes the one prepared there before for the same SQL:
+/// queries that differ only in their numbers (parameters) are parsed and planned once per
+/// session, and cost one round trip less.
 async fn prepare_in_session(
     client: &Object,
     plan: &QueryPlan,
     timeout_hint: &str,
 ) -> Result<tokio_postgres::Statement, Failure> {
-    let prepared = client.prepare(&plan.sql).await.map_err(|e| {
+    if client.statement_cache.size() >= PREPARED_PER_SESSION {
+        client.statement_cache.clear();
+    }
+    let prepared = client.prepare_cached(&plan.sql).await.map_err(|e| {
         if e.as_db_error().is_none() {
             not_answering(e)
         } else {
@@ -328,10 +343,10 @@ impl Output<'_> {
         if self.out.is_empty() {
             return Ok(());
         }
-        let chunk = Bytes::from(std::mem::replace(
-            &mut self.out,
-            Vec::with_capacity(1 << 17),
-        ));
+        // the next buffer as large as this one was (a small answer needs no more; a large
+        // one is sent in pieces of about CHUNK)
+        let next = Vec::with_capacity(self.out.len().min(CHUNK * 2));
+        let chunk = Bytes::from(std::mem::replace(&mut self.out, next));
         // a reader that accepts nothing for so long has stopped reading: give up on it
         match tokio::time::timeout(self.plan.stall, sender.send(Ok(chunk))).await {
             Ok(sent) => sent.map_err(|_| ()),
@@ -406,7 +421,7 @@ async fn execute(
     let mut output = Output {
         plan,
         writer: writer_for(plan.format, meta),
-        out: Vec::with_capacity(1 << 17),
+        out: Vec::with_capacity(1 << 13),
         begun: false,
     };
     let message = |e: &tokio_postgres::Error| database_message(e, plan.timeout, timeout_hint);
@@ -420,7 +435,10 @@ async fn execute(
     let first = async {
         let rows = running
             .client()
-            .query_raw(statement, std::iter::empty::<i32>())
+            .query_raw(
+                statement,
+                plan.parameters.iter().map(|p| vo_db::TextParameter(p)),
+            )
             .await?;
         let mut rows = Box::pin(rows);
         let first = rows.next().await.transpose()?;
@@ -500,7 +518,7 @@ async fn execute(
             .collect();
         output.writer.row(&mut output.out, &cells);
         count += 1;
-        if output.out.len() >= 1 << 16 {
+        if output.out.len() >= CHUNK {
             if output.send(sender).await.is_err() {
                 return Outcome::Abandoned;
             }

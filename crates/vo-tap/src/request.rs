@@ -118,6 +118,7 @@ pub fn check(params: &Params, service: &TapService) -> Result<(), Failure> {
         with_uploads.as_ref().unwrap_or(&service.catalogue),
         &vo_adql::Options {
             maxrec: Some(request.maxrec),
+            ..Default::default()
         },
     )
     .map(|_| ())

@@ -66,7 +66,8 @@ impl<'c> Translator<'c> {
                     if n.starts_with("0x") || n.starts_with("0X") {
                         return refuse(e, "hexadecimal numbers are not ADQL");
                     }
-                    (n.clone(), Kind::of_literal(n))
+                    let kind = Kind::of_literal(n);
+                    (self.write_number(n, kind), kind)
                 }
                 Value::SingleQuotedString(s) => (string_literal(s), Kind::Text),
                 Value::Null => ("NULL".into(), Kind::Null),
@@ -112,6 +113,18 @@ impl<'c> Translator<'c> {
                     Kind::Integer(width) => Kind::Integer(width),
                     _ => Kind::Number,
                 };
+                // a signed literal is one number (one parameter: -20 and 20 are the same
+                // statement)
+                if let (Expr::Value(v), true) = (&**expr, self.parameters.is_some()) {
+                    if let Value::Number(n, _) = &v.value {
+                        let signed = if sign == "-" {
+                            format!("-{n}")
+                        } else {
+                            n.clone()
+                        };
+                        return Ok((self.write_number(&signed, Kind::of_literal(n)), kind));
+                    }
+                }
                 (format!("{sign}{sql}"), kind)
             }
             Expr::UnaryOp {

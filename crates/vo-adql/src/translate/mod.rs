@@ -10,6 +10,7 @@ mod expr;
 mod function;
 mod geometry;
 mod interval;
+mod parameters;
 mod query;
 mod relation;
 mod rules;
@@ -28,11 +29,18 @@ use vo_catalogue::Catalogue;
 pub struct Options {
     /// The caller's row limit: the query gets LIMIT maxrec+1 so an overflow can be seen.
     pub maxrec: Option<u64>,
+    /// Literal numbers become statement parameters (`$1::numeric`…, their values in
+    /// [`Translation::parameters`]), so that queries differing only in their numbers are
+    /// one statement, prepared once and reused.
+    pub parameterise: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Translation {
     pub sql: String,
+    /// The values of the SQL's parameters `$1`, `$2`…, as text (empty unless
+    /// [`Options::parameterise`]).
+    pub parameters: Vec<String>,
     pub columns: Vec<OutputColumn>,
     /// The LIMIT that makes overflow visible (maxrec + 1), if the caller gave a MAXREC that applies.
     pub overflow_limit: Option<u64>,
@@ -59,12 +67,20 @@ fn translate_parsed(
         (t, None) => (t, None),
     };
     let mut t = Translator::new(Some(catalogue));
+    if options.parameterise && parameters::Parameters::fit(adql) {
+        t.parameters = Some(parameters::Parameters::default());
+    }
     let relation = t.top_query(&query, limit)?;
     if let Some(problem) = t.unresolved {
         return Err(problem);
     }
+    let (sql, parameters) = match &t.parameters {
+        Some(p) => p.bind(&relation.sql),
+        None => (relation.sql, Vec::new()),
+    };
     Ok(Translation {
-        sql: relation.sql,
+        sql,
+        parameters,
         columns: relation.columns,
         overflow_limit,
     })

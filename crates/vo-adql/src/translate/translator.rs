@@ -25,6 +25,8 @@ pub(crate) struct Translator<'c> {
     pub(super) unresolved: Option<AdqlError>,
     /// Where the condition being translated sits, for the interval ranges it may imply.
     pub(super) condition_context: ConditionContext,
+    /// Literal numbers written as parameters, when the caller asked for them.
+    pub(super) parameters: Option<super::parameters::Parameters>,
 }
 
 /// Where a condition sits: the interval ranges a condition implies are added where a false
@@ -62,6 +64,15 @@ impl<'c> Translator<'c> {
             in_predicate: false,
             unresolved: None,
             condition_context: ConditionContext::default(),
+            parameters: None,
+        }
+    }
+
+    /// A literal number as the SQL writes it: itself, or a parameter standing for it.
+    pub(super) fn write_number(&mut self, text: &str, kind: Kind) -> String {
+        match &mut self.parameters {
+            None => text.to_string(),
+            Some(p) => p.marker(text, kind.literal_pg_type()),
         }
     }
 

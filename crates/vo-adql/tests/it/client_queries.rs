@@ -45,6 +45,7 @@ async fn every_client_query_translates_and_runs() {
     let mut failures = Vec::new();
     let mut count = 0;
     let mut rows_total = 0usize;
+    let mut parameterised = 0;
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
         let record: Value = serde_json::from_str(line).unwrap();
         let adql = record["adql"].as_str().unwrap();
@@ -54,6 +55,7 @@ async fn every_client_query_translates_and_runs() {
             &catalogue,
             &vo_adql::Options {
                 maxrec: Some(100_000),
+                ..Default::default()
             },
         ) {
             Ok(t) => t,
@@ -65,6 +67,12 @@ async fn every_client_query_translates_and_runs() {
         match client.query(translation.sql.as_str(), &[]).await {
             Ok(rows) => {
                 rows_total += rows.len();
+                // as the service sends it: literal numbers as parameters, the same rows
+                match same_rows_with_parameters(&client, adql, &catalogue, &translation.sql).await {
+                    Ok(true) => parameterised += 1,
+                    Ok(false) => {}
+                    Err(problem) => failures.push(format!("PARAMETERS {adql}\n    -> {problem}")),
+                }
                 // the columns the client reads are in the result, with ALMA's names
                 if let Some(read) = record["columns_read"].as_array() {
                     let plain = |c: &&str| {
@@ -105,14 +113,82 @@ async fn every_client_query_translates_and_runs() {
         println!("{f}");
     }
     println!(
-        "{count} client queries, {} failed, {rows_total} rows returned in all",
+        "{count} client queries, {} failed, {rows_total} rows returned in all; {parameterised} with parameters",
         failures.len()
     );
     assert_eq!(count, 71);
+    // most client queries hold numbers (cones, ranges, TOP is not one)
+    assert!(parameterised >= 30, "{parameterised}");
     assert!(
         failures.is_empty(),
         "{} of {count} client queries failed",
         failures.len()
     );
     assert!(rows_total > 0);
+}
+
+/// Whether `adql` translated with its numbers as parameters gives the rows `literal_sql`
+/// gives (compared as the text of every row, in order when the query orders them, else
+/// sorted); false when it holds no number; an error names what differs.
+async fn same_rows_with_parameters(
+    client: &tokio_postgres::Client,
+    adql: &str,
+    catalogue: &Catalogue,
+    literal_sql: &str,
+) -> Result<bool, String> {
+    let options = vo_adql::Options {
+        maxrec: Some(100_000),
+        parameterise: true,
+    };
+    let t = vo_adql::translate(adql, catalogue, &options).map_err(|e| e.to_string())?;
+    if t.parameters.is_empty() {
+        if t.sql != literal_sql {
+            return Err(format!("no parameters, yet other SQL: {}", t.sql));
+        }
+        return Ok(false);
+    }
+    // an ordered result keeps its order (its rows numbered as they come), any other is sorted
+    let ordered = adql.to_lowercase().contains("order by");
+    let wrap = |sql: &str| {
+        if ordered {
+            format!(
+                "SELECT coalesce(string_agg(r::text, E'\\n' ORDER BY n), '') \
+                 FROM (SELECT q, row_number() OVER () AS n FROM ({sql}) q) r"
+            )
+        } else {
+            format!(
+                "SELECT coalesce(string_agg(r::text, E'\\n' ORDER BY r::text), '') FROM ({sql}) r"
+            )
+        }
+    };
+    let literal: String = client
+        .query_one(wrap(literal_sql).as_str(), &[])
+        .await
+        .map_err(|e| e.to_string())?
+        .get(0);
+    let statement = client
+        .prepare(wrap(&t.sql).as_str())
+        .await
+        .map_err(|e| format!("{e:?} in {}", t.sql))?;
+    let values: Vec<vo_db::TextParameter> = t
+        .parameters
+        .iter()
+        .map(|v| vo_db::TextParameter(v))
+        .collect();
+    let params: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = values
+        .iter()
+        .map(|v| v as &(dyn tokio_postgres::types::ToSql + Sync))
+        .collect();
+    let bound: String = client
+        .query_one(&statement, &params)
+        .await
+        .map_err(|e| format!("{e:?} in {}", t.sql))?
+        .get(0);
+    if bound != literal {
+        return Err(format!(
+            "other rows with parameters {:?}: {}",
+            t.parameters, t.sql
+        ));
+    }
+    Ok(true)
 }

@@ -399,7 +399,10 @@ const NEEDS_A_CATALOGUE: &[(&str, &str)] = &[
 #[test]
 fn a_query_the_check_refuses_translates_to_the_same_error() {
     let builtin = vo_catalogue::Catalogue::builtin();
-    let options = vo_adql::Options { maxrec: Some(1000) };
+    let options = vo_adql::Options {
+        maxrec: Some(1000),
+        ..Default::default()
+    };
     let mut queries: Vec<(String, String)> =
         cases().into_iter().map(|c| (c.adql, c.source)).collect();
     let regressions =

@@ -21,6 +21,10 @@ pub enum AdqlCommand {
         /// copy of schema/), or `database` (TAP_SCHEMA of the configured database).
         #[arg(long, default_value = "builtin")]
         schema: String,
+        /// Write literal numbers as parameters, as the service sends its queries: the SQL
+        /// with `$1`, `$2`…, then one line per parameter, `-- $N = value`.
+        #[arg(long)]
+        parameters: bool,
     },
 }
 
@@ -66,15 +70,26 @@ pub fn run(command: &AdqlCommand, config: &Config) -> ExitCode {
         return ExitCode::from(2);
     }
     match command {
-        AdqlCommand::Translate { maxrec, schema } => match load_catalogue(schema, config) {
+        AdqlCommand::Translate {
+            maxrec,
+            schema,
+            parameters,
+        } => match load_catalogue(schema, config) {
             Err(e) => {
                 eprintln!("error: {e:#}");
                 ExitCode::from(2)
             }
             Ok(catalogue) => {
-                match vo_adql::translate(&adql, &catalogue, &vo_adql::Options { maxrec: *maxrec }) {
+                let options = vo_adql::Options {
+                    maxrec: *maxrec,
+                    parameterise: *parameters,
+                };
+                match vo_adql::translate(&adql, &catalogue, &options) {
                     Ok(t) => {
                         println!("{}", t.sql);
+                        for (n, value) in t.parameters.iter().enumerate() {
+                            println!("-- ${} = {value}", n + 1);
+                        }
                         ExitCode::SUCCESS
                     }
                     Err(e) => {
