@@ -13,7 +13,9 @@
 #   6. each of the real clients' ADQL queries through /tap/sync next to pgbench running its
 #      SQL (client_queries.sh): ratios, their geometric mean;
 #   7. interval queries (5 spellings × spectral/temporal) and counts by the grouping columns,
-#      before and after their indexes (queries.sh).
+#      before and after their indexes (queries.sh);
+#   8. a mixed workload: cones, dumps, async jobs and page searches alone, then at once
+#      (mixed.sh): p99 of each, mixed over alone.
 # Prints a table and writes it into README.md (between the bench markers) with the machine.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -72,6 +74,8 @@ jobs_rate=$(echo "1000 / $jobs_seconds" | bc -l)
 submit_seconds=$(echo "$submitted - $start" | bc -l)
 printf 'submitted in %.1f s; %s COMPLETED, %s ERROR after %.1f s: %.0f jobs/s\n' \
     "$submit_seconds" "$done_jobs" "$failed" "$jobs_seconds" "$jobs_rate" | tee "$out/jobs"
+echo "== 8. a mixed workload: each class alone, then all at once"
+conformance/bench/mixed.sh "$base" | tee "$out/mixed"
 kill "$server"; wait "$server" 2>/dev/null || true
 "$bin" db stop >/dev/null 2>&1 || true
 echo "== 7. interval queries and counts, before and after their indexes"
