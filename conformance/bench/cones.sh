@@ -23,9 +23,7 @@ pg=(-h "$VO_DATA_DIR/pg" -p "$VO_DB_PORT" -U postgres -d vo)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-export CONE_FIELDS=$(psql "${pg[@]}" -Atc \
-    "SELECT string_agg(ra || ' ' || dec, ';') FROM (SELECT round(s_ra::numeric, 1) AS ra, round(s_dec::numeric, 1) AS dec \
-     FROM ivoa.obscore GROUP BY 1, 2 ORDER BY count(*) DESC LIMIT 50) f")
+export CONE_FIELDS=$(cone_fields)
 if [ -n "$maxrec" ]; then export CONE_MAXREC=$maxrec; else unset CONE_MAXREC; fi
 
 # the service: wrk's latency distribution, in ms

@@ -16,13 +16,10 @@ cd "$(dirname "$0")/../.."
 base=$1
 seconds=${MIXED_SECONDS:-20}
 source conformance/bench/lib.sh
-pg=(-h "$VO_DATA_DIR/pg" -p "$VO_DB_PORT" -U postgres -d vo)
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 
-export CONE_FIELDS=$(psql "${pg[@]}" -Atc \
-    "SELECT string_agg(ra || ' ' || dec, ';') FROM (SELECT round(s_ra::numeric, 1) AS ra, round(s_dec::numeric, 1) AS dec \
-     FROM ivoa.obscore GROUP BY 1, 2 ORDER BY count(*) DESC LIMIT 50) f")
+export CONE_FIELDS=$(cone_fields)
 export CONE_MAXREC=100
 read -r page_ra page_dec < <(tr ';' '\n' <<<"$CONE_FIELDS" | head -1)
 
