@@ -11,7 +11,7 @@ use tokio_postgres::Client;
 use vo_catalogue::Catalogue;
 use vo_ingest::{copy_escape, FileRecord, IngestErrors, LoadReport, Loader};
 
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DemoReport {
     pub projects: usize,
     pub members: usize,

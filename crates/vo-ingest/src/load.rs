@@ -13,11 +13,46 @@ use vo_catalogue::Catalogue;
 
 pub use vo_archive::FileRecord;
 
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct LoadReport {
     pub inserted: u64,
     pub updated: u64,
     pub files: u64,
+    /// Where the load's time went, step by step, in order.
+    pub steps: Vec<(&'static str, std::time::Duration)>,
+}
+
+impl LoadReport {
+    /// The steps' times as one line: `read and copied 3.1 s, upserted 2.9 s, …`.
+    pub fn steps_line(&self) -> String {
+        self.steps
+            .iter()
+            .map(|(step, took)| format!("{step} {:.1} s", took.as_secs_f64()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// Times the steps of a load.
+struct Steps {
+    done: Vec<(&'static str, std::time::Duration)>,
+    since: std::time::Instant,
+}
+
+impl Steps {
+    fn start() -> Steps {
+        Steps {
+            done: Vec::new(),
+            since: std::time::Instant::now(),
+        }
+    }
+
+    /// Notes that `step` has just ended.
+    fn ended(&mut self, step: &'static str) {
+        let now = std::time::Instant::now();
+        self.done.push((step, now - self.since));
+        self.since = now;
+    }
 }
 
 pub struct Loader {
@@ -57,6 +92,7 @@ impl Loader {
         files: &[FileRecord],
         progress: &mut dyn FnMut(u64),
     ) -> Result<LoadReport, IngestErrors> {
+        let mut steps = Steps::start();
         let tx = client.transaction().await?;
         tx.batch_execute(&format!(
             "CREATE TEMP TABLE obscore_staging ON COMMIT DROP AS
@@ -136,6 +172,7 @@ impl Loader {
             sink.send(Bytes::from(buffer)).await?;
         }
         sink.finish().await?;
+        steps.ended("read, checked and copied");
 
         // a load as large as the archive: its indexes are built afterwards, once
         let rebuilt = if crate::rebuild::worth_it(&tx, "ivoa.obscore", count as i64).await? {
@@ -145,7 +182,9 @@ impl Loader {
         } else {
             Vec::new()
         };
+        steps.ended("indexes dropped");
         insert_hierarchy(&tx, hierarchy.values()).await?;
+        steps.ended("projects and OUSes");
         let counts = tx
             .query_one(
                 &format!(
@@ -161,6 +200,7 @@ impl Loader {
                 &[],
             )
             .await?;
+        steps.ended("rows upserted");
         tx.batch_execute(
             "DELETE FROM archive.obscore_footprint f USING obscore_staging s WHERE f.obs_id = s.obs_id;
              INSERT INTO archive.obscore_footprint (obs_id, piece, hole_of, circle, polygon)
@@ -168,7 +208,9 @@ impl Loader {
              FROM obscore_staging s CROSS JOIN LATERAL jsonb_array_elements(s.footprint::jsonb) p;",
         )
         .await?;
+        steps.ended("footprints");
         crate::rebuild::build_indexes(&tx, &rebuilt).await?;
+        steps.ended("indexes built");
         // the member OUSes' release (manual §3.1): the rows' release date where they give
         // one, else the policy's, counted from the last observation — for delivered data
         // only (data in progress or in QA3 have none); then the published rows say what the
@@ -189,7 +231,9 @@ impl Loader {
              SELECT archive.sync_release();",
         )
         .await?;
+        steps.ended("release dates");
         let files_loaded = insert_files(&tx, files).await?;
+        steps.ended("files");
         // what the query form completes: the values as loaded; the catalogue's objects in
         // the loaded footprints
         tx.batch_execute(
@@ -197,7 +241,9 @@ impl Loader {
              SELECT archive.match_objects(array(SELECT obs_id FROM obscore_staging));",
         )
         .await?;
+        steps.ended("completion and catalogue objects");
         tx.commit().await?;
+        steps.ended("committed");
         // the planner's statistics and the visibility map follow the load at once
         // (autovacuum would take a while): the interval ranges' estimates come from their
         // indexes' statistics, and counts by band or type are answered from the indexes
@@ -208,11 +254,13 @@ impl Loader {
         client
             .batch_execute("ANALYZE archive.obscore_footprint")
             .await?;
+        steps.ended("vacuumed and analysed");
         let (inserted, updated): (i64, i64) = (counts.get(0), counts.get(1));
         Ok(LoadReport {
             inserted: inserted as u64,
             updated: updated as u64,
             files: files_loaded,
+            steps: steps.done,
         })
     }
 }

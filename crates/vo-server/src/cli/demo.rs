@@ -99,5 +99,6 @@ pub async fn run(config: &Config, args: DemoArgs) -> anyhow::Result<()> {
         report.rows.updated,
         report.rows.files
     );
+    println!("took: {}", report.rows.steps_line());
     Ok(())
 }

@@ -128,6 +128,7 @@ pub async fn run(config: &Config, command: IngestCommand) -> anyhow::Result<()> 
                 r.updated,
                 r.files
             );
+            println!("took: {}", r.steps_line());
             Ok(())
         }
         Err(errors) => {
