@@ -293,12 +293,25 @@ async fn a_load_as_large_as_the_archive_builds_the_same_indexes_afterwards() {
     assert_eq!(report.inserted, 20_000);
     // where the time went, step by step, the dropped and rebuilt indexes among them
     let steps: Vec<&str> = report.steps.iter().map(|(step, _)| *step).collect();
-    assert_eq!(steps.first(), Some(&"read, checked and copied"), "{steps:?}");
+    assert_eq!(
+        steps.first(),
+        Some(&"read, checked and copied"),
+        "{steps:?}"
+    );
     assert_eq!(steps.last(), Some(&"vacuumed and analysed"), "{steps:?}");
-    for step in ["indexes dropped", "rows upserted", "footprints", "indexes built"] {
+    for step in [
+        "indexes dropped",
+        "rows upserted",
+        "footprints",
+        "indexes built",
+    ] {
         assert!(steps.contains(&step), "{step}: {steps:?}");
     }
-    assert!(report.steps_line().contains("rows upserted "), "{}", report.steps_line());
+    assert!(
+        report.steps_line().contains("rows upserted "),
+        "{}",
+        report.steps_line()
+    );
     let rebuilt_oid = index_oid(&client).await;
     assert_ne!(rebuilt_oid, first_oid, "the indexes were built again");
     assert_eq!(
