@@ -23,11 +23,14 @@ const settled = () => page.waitForFunction(() => document.body.dataset.state ===
   && document.getElementById('spectrum').dataset.ready === 'true', null, { timeout: 30000 });
 const markers = () => page.$$eval('#spectrum g.line-marker', (gs) => gs.map((g) => g.querySelector('text').textContent));
 const view = () => page.$eval('#spectrum .spectrum-plot', (e) => [Number(e.dataset.lo), Number(e.dataset.hi)]);
-/** The mean height of the transmission curve (0 at the top of the plot: higher is less). */
-const curveLevel = () => page.$eval('#spectrum polyline.atmosphere', (p) => {
+/** The mean height of the transmission curve (0 at the top of the plot: higher is less),
+ *  once it is drawn (the plot is drawn again when an answer arrives, the curve after it). */
+const curveLevel = async () => (await page.waitForFunction(() => {
+  const p = document.querySelector('#spectrum polyline.atmosphere');
+  if (!p) return null;
   const ys = p.getAttribute('points').split(' ').map((xy) => Number(xy.split(',')[1]));
-  return ys.reduce((a, b) => a + b, 0) / ys.length;
-});
+  return { level: ys.reduce((a, b) => a + b, 0) / ys.length };
+}, null, { timeout: 10000 })).jsonValue().then((v) => v.level);
 
 try {
   await page.goto(`${base}/`);

@@ -42,6 +42,19 @@ async fn run(
     )
 }
 
+/// The rows of a query of three columns.
+async fn triples<A, B, C>(client: &tokio_postgres::Client, sql: &str) -> Vec<(A, B, C)>
+where
+    A: for<'a> tokio_postgres::types::FromSql<'a>,
+    B: for<'a> tokio_postgres::types::FromSql<'a>,
+    C: for<'a> tokio_postgres::types::FromSql<'a>,
+{
+    let rows = client.query(sql, &[]).await.unwrap();
+    rows.iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect()
+}
+
 #[actix_web::test]
 async fn queries_differing_in_their_numbers_share_one_prepared_statement() {
     let db = TestCluster::start().await;
@@ -59,17 +72,12 @@ async fn queries_differing_in_their_numbers_share_one_prepared_statement() {
         .await
         .unwrap();
     // eight observations at different positions
-    let targets: Vec<(String, f64, f64)> = admin
-        .query(
-            "SELECT DISTINCT ON (round(s_ra::numeric, 2)) obs_id, s_ra, s_dec FROM ivoa.obscore \
-             ORDER BY round(s_ra::numeric, 2), obs_id LIMIT 8",
-            &[],
-        )
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| (r.get(0), r.get(1), r.get(2)))
-        .collect();
+    let targets: Vec<(String, f64, f64)> = triples(
+        &admin,
+        "SELECT DISTINCT ON (round(s_ra::numeric, 2)) obs_id, s_ra, s_dec FROM ivoa.obscore \
+         ORDER BY round(s_ra::numeric, 2), obs_id LIMIT 8",
+    )
+    .await;
     assert_eq!(targets.len(), 8);
     let pool = vo_db::make_pool(&db.params(), 2).unwrap();
     // one session, so that every query meets the statements of the ones before
@@ -89,17 +97,12 @@ async fn queries_differing_in_their_numbers_share_one_prepared_statement() {
         assert!(body.contains(obs_id.as_str()), "{obs_id}: {body}");
     }
     let session = sessions.pool.get().await.unwrap();
-    let prepared: Vec<(String, i64, i64)> = session
-        .query(
-            "SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements \
-             WHERE statement LIKE '%scircle%' AND statement NOT LIKE '%pg_prepared_statements%'",
-            &[],
-        )
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| (r.get(0), r.get(1), r.get(2)))
-        .collect();
+    let prepared: Vec<(String, i64, i64)> = triples(
+        &session,
+        "SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements \
+         WHERE statement LIKE '%scircle%' AND statement NOT LIKE '%pg_prepared_statements%'",
+    )
+    .await;
     assert_eq!(prepared.len(), 1, "{prepared:?}");
     let (statement, generic, custom) = &prepared[0];
     assert!(statement.contains("$1::numeric"), "{statement}");
