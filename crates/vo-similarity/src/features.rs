@@ -186,13 +186,8 @@ pub fn features(pixels: &[f32], width: usize, height: usize, beam_pixels: f64) -
         for ring in band {
             mean += ring.iter().sum::<f64>();
             for (m, p) in power.iter_mut().enumerate() {
-                let (mut re, mut im) = (0.0, 0.0);
-                for (j, v) in ring.iter().enumerate() {
-                    let phase = 2.0 * PI * (m + 1) as f64 * j as f64 / ANGLES as f64;
-                    re += v * phase.cos();
-                    im += v * phase.sin();
-                }
-                *p += (re * re + im * im).sqrt();
+                let (re, im) = crate::radial::harmonic(ring, m + 1);
+                *p += re.hypot(im);
             }
         }
         // a band with almost nothing in it (inside a ring, beyond the source) is measured

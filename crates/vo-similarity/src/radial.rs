@@ -40,6 +40,18 @@ pub(crate) fn ring_contrast(
     (rise / highest).sqrt()
 }
 
+/// The Fourier coefficient (real, imaginary) of harmonic `m` (turns per circle) of the
+/// brightness around one ring.
+pub(crate) fn harmonic(ring: &[f64; ANGLES], m: usize) -> (f64, f64) {
+    let (mut re, mut im) = (0.0, 0.0);
+    for (j, v) in ring.iter().enumerate() {
+        let phase = 2.0 * PI * m as f64 * j as f64 / ANGLES as f64;
+        re += v * phase.cos();
+        im += v * phase.sin();
+    }
+    (re, im)
+}
+
 /// How fast the angle of the rings' strongest harmonics turns from one ring to the next
 /// (radians, weighted by their strength): near zero for shapes whose pattern keeps its
 /// orientation at every radius (ellipses, bars, lobes), large for spiral arms.
@@ -47,17 +59,7 @@ pub(crate) fn winding(rings: &[[f64; ANGLES]; RINGS]) -> f64 {
     const HARMONICS: usize = 4;
     let coefficients: Vec<[(f64, f64); HARMONICS]> = rings
         .iter()
-        .map(|ring| {
-            std::array::from_fn(|m| {
-                let (mut re, mut im) = (0.0, 0.0);
-                for (j, v) in ring.iter().enumerate() {
-                    let phase = 2.0 * PI * (m + 1) as f64 * j as f64 / ANGLES as f64;
-                    re += v * phase.cos();
-                    im += v * phase.sin();
-                }
-                (re, im)
-            })
-        })
+        .map(|ring| std::array::from_fn(|m| harmonic(ring, m + 1)))
         .collect();
     let (mut turned, mut weight) = (0.0, 0.0);
     for pair in coefficients.windows(2) {
