@@ -104,8 +104,13 @@ pub async fn revoke_tokens(client: &Client, user_id: &str) -> Result<u64, AuthEr
 
 /// Deletes the tokens that have expired; returns how many.
 pub async fn delete_expired_tokens(client: &Client) -> Result<u64, AuthError> {
+    // on one node of the service at a time
     Ok(client
-        .execute("DELETE FROM auth.token WHERE expires_at <= now()", &[])
+        .execute(
+            "WITH duty AS (SELECT archive.take_duty('expired tokens') AS mine) \
+             DELETE FROM auth.token WHERE expires_at <= now() AND (SELECT mine FROM duty)",
+            &[],
+        )
         .await?)
 }
 

@@ -126,6 +126,11 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
         "0024_indexes_for_counts_and_loads.sql",
         include_str!("../../../schema/migrations/0024_indexes_for_counts_and_loads.sql"),
     ),
+    (
+        25,
+        "0025_job_leases.sql",
+        include_str!("../../../schema/migrations/0025_job_leases.sql"),
+    ),
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -2,7 +2,8 @@
 //!
 //! Owns: the job model and its phases, the rules for moving between phases, persistence in
 //! PostgreSQL (`uws.job` and `uws.result`, so jobs survive restarts and workers claim them
-//! safely; every operation is scoped to one service, so TAP and SODA jobs never mix), and
+//! safely; the leases by which each node of the service holds the jobs it executes, so that
+//! a job left by a stopped node is ended by another and a restarted node ends only its own; every operation is scoped to one service, so TAP and SODA jobs never mix), and
 //! what a client's jobs take (for quotas), a fair choice of the next job to run, and the XML
 //! of a job, a job list and their parts.
 //!
@@ -13,6 +14,6 @@ mod model;
 mod store;
 mod xml;
 
-pub use model::{Job, JobResult, Phase};
+pub use model::{Job, JobResult, Lease, Phase};
 pub use store::{Adding, JobStore, Limits, ListFilter, NewJob, OverQuota, Usage};
 pub use xml::{job_list_xml, job_xml, parameters_xml, results_xml, JobUrls};

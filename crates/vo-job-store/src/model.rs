@@ -156,3 +156,20 @@ mod tests {
         }
     }
 }
+
+/// How a node of the service holds the jobs it executes: under its name, for `term` after
+/// each renewal. A job whose lease is not renewed in time was left by a node that stopped,
+/// and any node ends it ([`crate::JobStore::end_expired_leases`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lease {
+    /// The node's name, the same across its restarts (so that a restarted node knows the
+    /// jobs its earlier life held) and different from every other node's.
+    pub node: String,
+    pub term: std::time::Duration,
+}
+
+impl Lease {
+    pub(crate) fn seconds(&self) -> f64 {
+        self.term.as_secs_f64()
+    }
+}

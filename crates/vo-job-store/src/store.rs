@@ -6,7 +6,7 @@
 //! client takes is counted over every service).
 
 use crate::model::new_job_id;
-use crate::{Job, JobResult, Phase};
+use crate::{Job, JobResult, Lease, Phase};
 use chrono::{DateTime, Utc};
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{Client, Error, Row};
@@ -366,15 +366,15 @@ impl<'c> JobStore<'c> {
             == 1)
     }
 
-    /// Takes the next queued job and marks it EXECUTING: among clients with fewer than
-    /// `per_client` jobs executing, the one with the fewest, then the oldest job (one claim
-    /// at a time per service, `uws.claim_next`).
-    pub async fn claim_next(&self, per_client: i32) -> Result<Option<Job>, Error> {
+    /// Takes the next queued job, marks it EXECUTING and leases it to `lease.node`: among
+    /// clients with fewer than `per_client` jobs executing, the one with the fewest, then
+    /// the oldest job (one claim at a time per service, `uws.claim_next`).
+    pub async fn claim_next(&self, per_client: i32, lease: &Lease) -> Result<Option<Job>, Error> {
         let claimed: Option<String> = self
             .client
             .query_one(
-                "SELECT uws.claim_next($1, $2)",
-                &[&self.service, &per_client],
+                "SELECT uws.claim_next($1, $2, $3, make_interval(secs => $4))",
+                &[&self.service, &per_client, &lease.node, &lease.seconds()],
             )
             .await?
             .get(0);
@@ -384,15 +384,30 @@ impl<'c> JobStore<'c> {
         }
     }
 
-    /// EXECUTING → COMPLETED with its results, in one statement, if the results fit in what
-    /// its client may still keep (`max_bytes`): `Ok(true)`; `Ok(false)` when it was aborted
-    /// meanwhile or the results do not fit (then nothing changes; [`Self::results_fit`] says
-    /// which).
+    /// Renews `lease` on an executing job: whether the node still holds it (not when the job
+    /// was aborted or deleted meanwhile, or another node ended it after the lease ran out).
+    pub async fn renew(&self, job_id: &str, lease: &Lease) -> Result<bool, Error> {
+        Ok(self
+            .client
+            .execute(
+                "UPDATE uws.job SET lease_expires = now() + make_interval(secs => $4) \
+                 WHERE job_id = $1 AND service = $2 AND phase = 'EXECUTING' AND lease_node = $3",
+                &[&job_id, &self.service, &lease.node, &lease.seconds()],
+            )
+            .await?
+            == 1)
+    }
+
+    /// EXECUTING → COMPLETED with its results, in one statement, if `lease`'s node still
+    /// holds the job and the results fit in what its client may still keep (`max_bytes`):
+    /// `Ok(true)`; `Ok(false)` when it was aborted meanwhile, is no longer held, or the
+    /// results do not fit (then nothing changes; [`Self::results_fit`] says which).
     pub async fn complete(
         &self,
         job_id: &str,
         results: &[JobResult],
         max_bytes: i64,
+        lease: &Lease,
     ) -> Result<bool, Error> {
         let listed = serde_json::Value::Array(
             results
@@ -405,9 +420,10 @@ impl<'c> JobStore<'c> {
             .client
             .query_one(
                 &format!(
-                    "WITH done AS (UPDATE uws.job SET phase = 'COMPLETED', end_time = now() \
+                    "WITH done AS (UPDATE uws.job SET phase = 'COMPLETED', end_time = now(), \
+                                          lease_node = NULL, lease_expires = NULL \
                                    WHERE job_id = $1 AND service = $3 AND phase = 'EXECUTING' \
-                                     AND {} IS NULL RETURNING job_id), \
+                                     AND lease_node = $10 AND {} IS NULL RETURNING job_id), \
                           kept AS (INSERT INTO uws.result (job_id, position, result_id, content_type, size, rows) \
                                    SELECT done.job_id, (r.n - 1)::int, r.value->>0, r.value->>1, \
                                           (r.value->>2)::bigint, (r.value->>3)::bigint \
@@ -426,6 +442,7 @@ impl<'c> JobStore<'c> {
                     &None::<i64>,
                     &None::<i64>,
                     &max_bytes,
+                    &lease.node,
                 ],
             )
             .await?;
@@ -463,6 +480,19 @@ impl<'c> JobStore<'c> {
                 "UPDATE uws.job SET phase = 'ERROR', end_time = now(), error_message = $2 \
                  WHERE job_id = $1 AND service = $3 AND phase IN ('PENDING', 'QUEUED', 'EXECUTING', 'HELD')",
                 &[&job_id, &message, &self.service],
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// EXECUTING → ERROR with a message, if `lease`'s node still holds the job.
+    pub async fn fail_held(&self, job_id: &str, message: &str, lease: &Lease) -> Result<(), Error> {
+        self.client
+            .execute(
+                "UPDATE uws.job SET phase = 'ERROR', end_time = now(), error_message = $2, \
+                                    lease_node = NULL, lease_expires = NULL \
+                 WHERE job_id = $1 AND service = $3 AND phase = 'EXECUTING' AND lease_node = $4",
+                &[&job_id, &message, &self.service, &lease.node],
             )
             .await?;
         Ok(())
@@ -527,12 +557,15 @@ impl<'c> JobStore<'c> {
             == 1)
     }
 
-    /// Deletes the jobs past their destruction time and returns their ids.
+    /// Deletes the jobs past their destruction time and returns their ids; on one node at a
+    /// time (`archive.take_duty`), nothing on the others.
     pub async fn delete_expired(&self) -> Result<Vec<String>, Error> {
         Ok(self
             .client
             .query(
-                "DELETE FROM uws.job WHERE destruction < now() AND service = $1 RETURNING job_id",
+                "WITH duty AS (SELECT archive.take_duty('expired jobs ' || $1) AS mine) \
+                 DELETE FROM uws.job WHERE destruction < now() AND service = $1 \
+                 AND (SELECT mine FROM duty) RETURNING job_id",
                 &[&self.service],
             )
             .await?
@@ -541,26 +574,42 @@ impl<'c> JobStore<'c> {
             .collect())
     }
 
-    /// After a restart: jobs left EXECUTING by the previous process run again, unless they
-    /// were already started `max_attempts` times (then ERROR, with the reason). Returns
-    /// (re-queued, failed).
-    pub async fn recover(&self, max_attempts: i32) -> Result<(u64, u64), Error> {
-        let failed = self
-            .client
+    /// At a node's start: the jobs its earlier life held (and only those) run again, unless
+    /// they were already started `max_attempts` times (then ERROR, with the reason). Returns
+    /// (queued again, failed).
+    pub async fn recover(&self, node: &str, max_attempts: i32) -> Result<(u64, u64), Error> {
+        self.end_lost(Some(node), max_attempts).await
+    }
+
+    /// A node that stops hands the jobs it executes back to the queue, as if never started
+    /// (their start is not counted). Returns how many.
+    pub async fn hand_back(&self, node: &str) -> Result<u64, Error> {
+        self.client
             .execute(
-                "UPDATE uws.job SET phase = 'ERROR', end_time = now(), error_message = \
-                 'the service restarted while this job was executing, ' || attempts || ' times; it was not run again' \
-                 WHERE phase = 'EXECUTING' AND attempts >= $1 AND service = $2",
-                &[&max_attempts, &self.service],
+                "UPDATE uws.job SET phase = 'QUEUED', start_time = NULL, \
+                                    attempts = greatest(attempts - 1, 0), \
+                                    lease_node = NULL, lease_expires = NULL \
+                 WHERE service = $1 AND phase = 'EXECUTING' AND lease_node = $2",
+                &[&self.service, &node],
+            )
+            .await
+    }
+
+    /// The jobs whose lease ran out (their node stopped), as [`Self::recover`] ends them; on
+    /// one node at a time (`archive.take_duty`), nothing on the others. Returns (queued
+    /// again, failed).
+    pub async fn end_expired_leases(&self, max_attempts: i32) -> Result<(u64, u64), Error> {
+        self.end_lost(None, max_attempts).await
+    }
+
+    async fn end_lost(&self, node: Option<&str>, max_attempts: i32) -> Result<(u64, u64), Error> {
+        let row = self
+            .client
+            .query_one(
+                "SELECT requeued, failed FROM uws.end_lost_jobs($1, $2, $3)",
+                &[&self.service, &node, &max_attempts],
             )
             .await?;
-        let requeued = self
-            .client
-            .execute(
-                "UPDATE uws.job SET phase = 'QUEUED', start_time = NULL WHERE phase = 'EXECUTING' AND service = $1",
-                &[&self.service],
-            )
-            .await?;
-        Ok((requeued, failed))
+        Ok((row.get::<_, i64>(0) as u64, row.get::<_, i64>(1) as u64))
     }
 }

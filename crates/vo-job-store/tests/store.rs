@@ -5,8 +5,16 @@
 use chrono::{Duration, Utc};
 use vo_db::testing::TestCluster;
 use vo_job_store::{
-    job_xml, Adding, JobResult, JobStore, JobUrls, Limits, ListFilter, NewJob, Phase, Usage,
+    job_xml, Adding, JobResult, JobStore, JobUrls, Lease, Limits, ListFilter, NewJob, Phase, Usage,
 };
+
+/// The node the tests' jobs run on.
+fn node() -> Lease {
+    Lease {
+        node: "node-a".into(),
+        term: std::time::Duration::from_secs(60),
+    }
+}
 
 const UNLIMITED: Limits = Limits {
     active_jobs: i64::MAX,
@@ -56,7 +64,7 @@ async fn job_lifecycle() {
     assert_eq!(pending.phase, Phase::Pending);
     assert_eq!(pending.parameter("query"), Some("SELECT 1 <x>"));
     assert!(
-        store.claim_next(1).await.unwrap().is_none(),
+        store.claim_next(1, &node()).await.unwrap().is_none(),
         "a PENDING job is not run"
     );
     assert_eq!(
@@ -75,17 +83,17 @@ async fn job_lifecycle() {
     );
 
     assert!(
-        other.claim_next(1).await.unwrap().is_none(),
+        other.claim_next(1, &node()).await.unwrap().is_none(),
         "another service's workers do not take it"
     );
     assert!(other.get(&pending.job_id).await.unwrap().is_none());
     assert!(!other.abort(&pending.job_id).await.unwrap());
-    let claimed = store.claim_next(1).await.unwrap().unwrap();
+    let claimed = store.claim_next(1, &node()).await.unwrap().unwrap();
     assert_eq!(
         (claimed.job_id.as_str(), claimed.phase),
         (pending.job_id.as_str(), Phase::Executing)
     );
-    assert!(store.claim_next(1).await.unwrap().is_none(), "claimed once");
+    assert!(store.claim_next(1, &node()).await.unwrap().is_none(), "claimed once");
     let results = vec![
         JobResult {
             id: "result".into(),
@@ -101,14 +109,14 @@ async fn job_lifecycle() {
         },
     ];
     assert!(store
-        .complete(&claimed.job_id, &results, i64::MAX)
+        .complete(&claimed.job_id, &results, i64::MAX, &node())
         .await
         .unwrap());
     let done = store.get(&claimed.job_id).await.unwrap().unwrap();
     assert_eq!((done.phase, &done.results), (Phase::Completed, &results));
     assert!(
         !store
-            .complete(&claimed.job_id, &results, i64::MAX)
+            .complete(&claimed.job_id, &results, i64::MAX, &node())
             .await
             .unwrap(),
         "completes once"
@@ -142,16 +150,16 @@ async fn job_lifecycle() {
         .await
         .unwrap()
         .unwrap();
-    store.claim_next(1).await.unwrap().unwrap();
-    assert_eq!(store.recover(3).await.unwrap(), (1, 0));
+    store.claim_next(1, &node()).await.unwrap().unwrap();
+    assert_eq!(store.recover("node-a", 3).await.unwrap(), (1, 0));
     assert_eq!(
         store.get(&second.job_id).await.unwrap().unwrap().phase,
         Phase::Queued
     );
-    store.claim_next(1).await.unwrap().unwrap();
-    assert_eq!(store.recover(3).await.unwrap(), (1, 0));
-    store.claim_next(1).await.unwrap().unwrap();
-    assert_eq!(store.recover(3).await.unwrap(), (0, 1));
+    store.claim_next(1, &node()).await.unwrap().unwrap();
+    assert_eq!(store.recover("node-a", 3).await.unwrap(), (1, 0));
+    store.claim_next(1, &node()).await.unwrap().unwrap();
+    assert_eq!(store.recover("node-a", 3).await.unwrap(), (0, 1));
     let failed = store.get(&second.job_id).await.unwrap().unwrap();
     assert_eq!(failed.phase, Phase::Error);
     assert!(failed
@@ -230,7 +238,7 @@ async fn job_lifecycle() {
     assert_eq!(refused.phase, Phase::Error);
     assert!(refused.end_time.is_some());
     assert!(
-        store.claim_next(1).await.unwrap().is_none(),
+        store.claim_next(1, &node()).await.unwrap().is_none(),
         "an ERROR job is not run"
     );
 
@@ -282,7 +290,7 @@ async fn job_lifecycle() {
         .unwrap();
     assert!(nobody.is_empty());
     assert_eq!(other.list(&ListFilter::default()).await.unwrap().len(), 1);
-    assert_eq!(other.recover(3).await.unwrap(), (0, 0));
+    assert_eq!(other.recover("node-a", 3).await.unwrap(), (0, 0));
 
     // destruction
     store
@@ -316,7 +324,7 @@ async fn the_next_job_goes_to_the_client_with_the_fewest_running() {
         let store = &store;
         async move {
             store
-                .claim_next(per_client)
+                .claim_next(per_client, &node())
                 .await
                 .unwrap()
                 .map(|j| j.job_id)
@@ -328,4 +336,148 @@ async fn the_next_job_goes_to_the_client_with_the_fewest_running() {
     assert_eq!(claim(2).await.as_ref(), Some(&ids[1]));
     assert_eq!(claim(2).await, None, "a has two running, its limit");
     assert_eq!(claim(3).await.as_ref(), Some(&ids[2]));
+}
+
+/// Two nodes on one database: a node that stops renewing loses its jobs once its lease runs
+/// out, to whichever node looks (queued again, then ERROR after too many starts, saying
+/// which node stopped); a node that starts again ends its own jobs at once and no other's;
+/// a node that lost a job can no longer record its end; the periodic duties run on one node
+/// at a time.
+#[tokio::test]
+async fn jobs_of_a_stopped_node_end_and_a_restarted_node_touches_only_its_own() {
+    let db = TestCluster::start().await;
+    let (client_a, client_b) = (db.client().await, db.client().await);
+    let (on_a, on_b) = (
+        JobStore::new(&client_a, "tap"),
+        JobStore::new(&client_b, "tap"),
+    );
+    let short = |node: &str| Lease {
+        node: node.into(),
+        term: std::time::Duration::from_millis(300),
+    };
+    let (a, b) = (short("node-a"), short("node-b"));
+    let params = vec![("LANG".to_string(), "ADQL".to_string())];
+    let mut queued = Vec::new();
+    for n in 0..4 {
+        let key = format!("address {n}");
+        queued.push(
+            on_a.create(&new_job(&params, None, &key, Phase::Queued), &UNLIMITED)
+                .await
+                .unwrap()
+                .unwrap()
+                .job_id,
+        );
+    }
+    let mine = on_a.claim_next(4, &a).await.unwrap().unwrap().job_id;
+    let also_mine = on_a.claim_next(4, &a).await.unwrap().unwrap().job_id;
+    let theirs = on_b.claim_next(4, &b).await.unwrap().unwrap().job_id;
+    let held_by = |id: String| {
+        let client = &client_a;
+        async move {
+            client
+                .query_one(
+                    "SELECT phase, lease_node FROM uws.job WHERE job_id = $1",
+                    &[&id],
+                )
+                .await
+                .map(|r| (r.get::<_, String>(0), r.get::<_, Option<String>>(1)))
+                .unwrap()
+        }
+    };
+    assert_eq!(
+        held_by(theirs.clone()).await,
+        ("EXECUTING".into(), Some("node-b".into()))
+    );
+
+    // node a starts again: its two jobs are queued again at once, b's runs on
+    assert_eq!(on_a.recover("node-a", 3).await.unwrap(), (2, 0));
+    assert_eq!(held_by(mine.clone()).await, ("QUEUED".into(), None));
+    assert_eq!(held_by(also_mine.clone()).await, ("QUEUED".into(), None));
+    assert_eq!(
+        held_by(theirs.clone()).await,
+        ("EXECUTING".into(), Some("node-b".into()))
+    );
+    // while b renews, nothing of b's is lost
+    for _ in 0..4 {
+        tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+        assert!(on_b.renew(&theirs, &b).await.unwrap());
+        assert_eq!(on_a.end_expired_leases(3).await.unwrap(), (0, 0));
+    }
+    // a renews only what it holds
+    assert!(!on_a.renew(&theirs, &a).await.unwrap());
+
+    // b stops renewing (killed): after its lease, a queues its job again
+    tokio::time::sleep(std::time::Duration::from_millis(450)).await;
+    assert_eq!(on_a.end_expired_leases(3).await.unwrap(), (1, 0));
+    assert_eq!(held_by(theirs.clone()).await, ("QUEUED".into(), None));
+    // b, back from a pause, finds it no longer holds the job and cannot end it
+    assert!(!on_b.renew(&theirs, &b).await.unwrap());
+    let results = vec![JobResult {
+        id: "result".into(),
+        content_type: "text/csv".into(),
+        size: 1,
+        rows: Some(0),
+    }];
+    assert!(!on_b
+        .complete(&theirs, &results, i64::MAX, &b)
+        .await
+        .unwrap());
+    on_b.fail_held(&theirs, "late", &b).await.unwrap();
+    assert_eq!(held_by(theirs.clone()).await, ("QUEUED".into(), None));
+
+    // started and lost twice more: ERROR, naming the node that stopped
+    for _ in 0..2 {
+        let mut claimed = on_b.claim_next(4, &b).await.unwrap().unwrap().job_id;
+        while claimed != theirs {
+            on_b.complete(&claimed, &results, i64::MAX, &b).await.unwrap();
+            claimed = on_b.claim_next(4, &b).await.unwrap().unwrap().job_id;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(350)).await;
+        on_a.end_expired_leases(3).await.unwrap();
+    }
+    let failed = on_a.get(&theirs).await.unwrap().unwrap();
+    assert_eq!(failed.phase, Phase::Error);
+    let message = failed.error_message.unwrap();
+    assert!(
+        message.contains("the node 'node-b' stopped while this job was executing")
+            && message.contains("3 times"),
+        "{message}"
+    );
+
+    // a job executing with no lease (left by a release before leases) counts as lost
+    let old = queued
+        .iter()
+        .find(|id| **id != mine && **id != also_mine && **id != theirs)
+        .unwrap();
+    client_a
+        .execute(
+            "UPDATE uws.job SET phase = 'EXECUTING', lease_node = NULL, lease_expires = NULL WHERE job_id = $1",
+            &[old],
+        )
+        .await
+        .unwrap();
+    assert_eq!(on_b.end_expired_leases(3).await.unwrap(), (1, 0));
+
+    // a duty taken in one open transaction is refused to every other session until it ends
+    client_a.batch_execute("BEGIN").await.unwrap();
+    let taken = client_a
+        .query_one("SELECT archive.take_duty('lost jobs tap')", &[])
+        .await
+        .unwrap()
+        .get::<_, bool>(0);
+    assert!(taken);
+    client_b
+        .execute(
+            "UPDATE uws.job SET phase = 'EXECUTING', lease_expires = now() - interval '1 s' WHERE job_id = $1",
+            &[old],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        on_b.end_expired_leases(3).await.unwrap(),
+        (0, 0),
+        "another node is on that duty"
+    );
+    client_a.batch_execute("COMMIT").await.unwrap();
+    assert_eq!(on_b.end_expired_leases(3).await.unwrap(), (1, 0));
 }

@@ -34,8 +34,8 @@ mod worker;
 
 pub use limits::AsyncLimits;
 pub use quotas::{Quota, Quotas};
-pub use vo_job_store::{Job, JobResult};
-pub use worker::start_workers;
+pub use vo_job_store::{Job, JobResult, Lease};
+pub use worker::{hand_back, start_workers, stop_claiming};
 
 use actix_web::web;
 use bytes::Bytes;

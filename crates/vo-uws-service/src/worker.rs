@@ -4,32 +4,42 @@
 //! service's [`JobKind`] — a panic in it ends the job in ERROR. Results are written to `<job dir>/partial/` and moved next to the job's
 //! parts only when it completes, so an aborted, failed or interrupted job leaves nothing
 //! behind. A job aborted or deleted while it runs, or past its execution duration, is
-//! stopped (its future dropped, which cancels a query). At start, jobs a previous process
-//! left EXECUTING run again (or, after repeated restarts, end in ERROR with the reason).
-//! Expired jobs are destroyed, their files with them. Results are kept only if they fit in
-//! what the job's client may still keep.
+//! stopped (its future dropped, which cancels a query).
+//!
+//! Several nodes may serve one database: each holds the jobs it executes by a lease
+//! ([`Lease`]) that the worker renews as it checks for an abort, and records a job's end only
+//! while it holds it. Every node looks for jobs whose lease ran out (their node stopped) and
+//! runs them again (or, after repeated starts, ends them in ERROR with the reason); at start,
+//! a node does so at once for the jobs its earlier life held, and for no other node's.
+//! Expired jobs are destroyed, their files with them, by one node at a time. Results are
+//! kept only if they fit in what the job's client may still keep.
 
 use crate::{JobKind, JobResult, Jobs, Output, Stop};
 use bytes::Bytes;
 use futures_util::FutureExt;
 use std::panic::AssertUnwindSafe;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 use vo_endpoint::Params;
-use vo_job_store::{Job, JobStore, Phase};
+use vo_job_store::{Job, JobStore, Lease};
 
 /// A job started this many times and interrupted by restarts every time is not run again.
 const MAX_ATTEMPTS: i32 = 3;
 
-/// How often a running job's phase is checked for an abort.
+/// How often a running job's lease is renewed, which also tells whether it was aborted.
 const CHECK_EVERY: Duration = Duration::from_millis(500);
 
-/// Starts the workers and the janitor of one service on the current (actix) runtime.
-pub fn start_workers<K: JobKind>(jobs: Jobs<K>, pool: vo_db::Pool) {
+/// Starts the workers and the janitors of one service on the current (actix) runtime; the
+/// jobs they execute are held by `lease`.
+pub fn start_workers<K: JobKind>(jobs: Jobs<K>, pool: vo_db::Pool, lease: Lease) {
     actix_web::rt::spawn(async move {
         let service = jobs.kind.service();
         match pool.get().await {
-            Ok(client) => match JobStore::new(&client, service).recover(MAX_ATTEMPTS).await {
+            Ok(client) => match JobStore::new(&client, service)
+                .recover(&lease.node, MAX_ATTEMPTS)
+                .await
+            {
                 Ok((0, 0)) => {}
                 Ok((requeued, failed)) => {
                     tracing::info!(
@@ -46,25 +56,56 @@ pub fn start_workers<K: JobKind>(jobs: Jobs<K>, pool: vo_db::Pool) {
             }
         }
         for _ in 0..jobs.limits.workers.max(1) {
-            let (jobs, pool) = (jobs.clone(), pool.clone());
-            actix_web::rt::spawn(async move { work(jobs, pool).await });
+            let (jobs, pool, lease) = (jobs.clone(), pool.clone(), lease.clone());
+            actix_web::rt::spawn(async move { work(jobs, pool, lease).await });
         }
+        let (lost_jobs, lost_pool, term) = (jobs.clone(), pool.clone(), lease.term);
+        actix_web::rt::spawn(async move { end_lost_jobs(lost_jobs, lost_pool, term).await });
         janitor(jobs, pool).await;
     });
 }
 
-async fn work<K: JobKind>(jobs: Jobs<K>, pool: vo_db::Pool) {
+/// Set when the node drains: its workers claim no more jobs.
+static CLAIMING_STOPPED: AtomicBool = AtomicBool::new(false);
+
+/// The node drains: its workers finish the job in hand (unless it is handed back first,
+/// [`hand_back`]) and claim no other.
+pub fn stop_claiming() {
+    CLAIMING_STOPPED.store(true, Ordering::SeqCst);
+}
+
+/// The node stops: the jobs it still executes go back to the queue at once, for the other
+/// nodes (not counted as a start), instead of waiting for their leases to run out.
+/// Returns how many.
+pub async fn hand_back(pool: &vo_db::Pool, lease: &Lease, services: &[&str]) -> u64 {
+    let Ok(client) = pool.get().await else {
+        return 0;
+    };
+    let mut handed = 0;
+    for service in services {
+        match JobStore::new(&client, service).hand_back(&lease.node).await {
+            Ok(n) => handed += n,
+            Err(e) => tracing::warn!(service, error = %e, "cannot hand back this node's jobs"),
+        }
+    }
+    handed
+}
+
+async fn work<K: JobKind>(jobs: Jobs<K>, pool: vo_db::Pool, lease: Lease) {
     let service = jobs.kind.service();
     loop {
+        if CLAIMING_STOPPED.load(Ordering::SeqCst) {
+            return;
+        }
         let claimed = match pool.get().await {
             Ok(client) => JobStore::new(&client, service)
-                .claim_next(jobs.limits.workers_per_client.max(1) as i32)
+                .claim_next(jobs.limits.workers_per_client.max(1) as i32, &lease)
                 .await
                 .map_err(|e| e.to_string()),
             Err(e) => Err(e.to_string()),
         };
         match claimed {
-            Ok(Some(job)) => run(&jobs, &pool, job).await,
+            Ok(Some(job)) => run(&jobs, &pool, &lease, job).await,
             Ok(None) => {
                 let _ =
                     tokio::time::timeout(Duration::from_millis(500), jobs.wake.notified()).await;
@@ -100,6 +141,7 @@ pub(crate) fn params_of(dir: &Path, job: &Job) -> Params {
 async fn finish<K: JobKind>(
     jobs: &Jobs<K>,
     pool: &vo_db::Pool,
+    lease: &Lease,
     job: &Job,
     outcome: Result<Vec<JobResult>, String>,
 ) {
@@ -110,12 +152,12 @@ async fn finish<K: JobKind>(
     let store = JobStore::new(&client, jobs.kind.service());
     let max_bytes = jobs.quotas.of(job.owner_id.is_some()).job_bytes;
     let recorded = match &outcome {
-        Ok(results) => match store.complete(&job.job_id, results, max_bytes).await {
+        Ok(results) => match store.complete(&job.job_id, results, max_bytes, lease).await {
             Ok(true) => Ok(()),
             Ok(false) => {
                 let bytes = results.iter().map(|r| r.size).sum();
                 match store.results_fit(&job.quota_key, bytes, max_bytes).await {
-                    // aborted or deleted meanwhile
+                    // aborted or deleted meanwhile, or no longer held
                     Ok(true) => Ok(()),
                     Ok(false) => {
                         for result in results {
@@ -134,7 +176,7 @@ async fn finish<K: JobKind>(
                             Err(_) => 0,
                         };
                         store
-                            .fail(&job.job_id, &crate::results_over_quota(room))
+                            .fail_held(&job.job_id, &crate::results_over_quota(room), lease)
                             .await
                     }
                     Err(e) => Err(e),
@@ -142,7 +184,7 @@ async fn finish<K: JobKind>(
             }
             Err(e) => Err(e),
         },
-        Err(message) => store.fail(&job.job_id, message).await,
+        Err(message) => store.fail_held(&job.job_id, message, lease).await,
     };
     if let Err(e) = recorded {
         tracing::warn!(job = %job.job_id, error = %e, "cannot record the end of a job");
@@ -150,17 +192,20 @@ async fn finish<K: JobKind>(
     tracing::info!(service = jobs.kind.service(), job = %job.job_id, ok = outcome.is_ok(), "job finished");
 }
 
-/// Whether the job was aborted or deleted meanwhile.
-async fn stopped<K: JobKind>(jobs: &Jobs<K>, pool: &vo_db::Pool, job_id: &str) -> bool {
+/// Renews the job's lease: whether the job was aborted or deleted meanwhile, or is no longer
+/// this node's (its lease ran out, and another node ended it). A database that does not
+/// answer stops nothing: the lease runs out by itself if it stays silent.
+async fn stopped<K: JobKind>(
+    jobs: &Jobs<K>,
+    pool: &vo_db::Pool,
+    lease: &Lease,
+    job_id: &str,
+) -> bool {
     match pool.get().await {
-        Ok(client) => match JobStore::new(&client, jobs.kind.service())
-            .get(job_id)
+        Ok(client) => JobStore::new(&client, jobs.kind.service())
+            .renew(job_id, lease)
             .await
-        {
-            Ok(Some(j)) => j.phase != Phase::Executing,
-            Ok(None) => true,
-            Err(_) => false,
-        },
+            .is_ok_and(|held| !held),
         Err(_) => false,
     }
 }
@@ -171,13 +216,13 @@ enum Ended {
     Aborted,
 }
 
-async fn run<K: JobKind>(jobs: &Jobs<K>, pool: &vo_db::Pool, job: Job) {
+async fn run<K: JobKind>(jobs: &Jobs<K>, pool: &vo_db::Pool, lease: &Lease, job: Job) {
     let dir = jobs.job_dir(&job.job_id);
     let partial = dir.join("partial");
     let _ = std::fs::remove_dir_all(&partial);
     if let Err(e) = std::fs::create_dir_all(&partial) {
         let message = format!("cannot write the job's results: {e}");
-        return finish(jobs, pool, &job, Err(message)).await;
+        return finish(jobs, pool, lease, &job, Err(message)).await;
     }
     let params = params_of(&dir, &job);
     let out = match room(jobs, pool, &job).await {
@@ -185,7 +230,7 @@ async fn run<K: JobKind>(jobs: &Jobs<K>, pool: &vo_db::Pool, job: Job) {
             dir: partial.clone(),
             max_bytes,
         },
-        Err(message) => return finish(jobs, pool, &job, Err(message)).await,
+        Err(message) => return finish(jobs, pool, lease, &job, Err(message)).await,
     };
     let stop = Stop::default();
     let limit = Duration::from_secs(job.execution_duration.max(1) as u64);
@@ -214,7 +259,7 @@ async fn run<K: JobKind>(jobs: &Jobs<K>, pool: &vo_db::Pool, job: Job) {
                 job.execution_duration, jobs.limits.execution_hard_seconds
             ))),
             _ = check.tick() => {
-                if stopped(jobs, pool, &job.job_id).await {
+                if stopped(jobs, pool, lease, &job.job_id).await {
                     break Ended::Aborted;
                 }
             }
@@ -239,7 +284,7 @@ async fn run<K: JobKind>(jobs: &Jobs<K>, pool: &vo_db::Pool, job: Job) {
         Ended::Finished(Err(message)) => Err(message),
     };
     let _ = std::fs::remove_dir_all(&partial);
-    finish(jobs, pool, &job, outcome).await;
+    finish(jobs, pool, lease, &job, outcome).await;
 }
 
 /// The bytes a job's results may take: what its client's quota has left now.
@@ -269,6 +314,33 @@ fn keep(dir: &Path, partial: &Path, results: Vec<JobResult>) -> Result<Vec<JobRe
             .map_err(|e| format!("cannot keep result '{}': {e}", result.id))?;
     }
     Ok(results)
+}
+
+/// Ends the service's jobs whose lease ran out (their node stopped), looking three times a
+/// lease term: such a job ends at most 4/3 of a term after its node's last renewal.
+async fn end_lost_jobs<K: JobKind>(jobs: Jobs<K>, pool: vo_db::Pool, term: Duration) {
+    let service = jobs.kind.service();
+    loop {
+        tokio::time::sleep((term / 3).max(Duration::from_millis(100))).await;
+        if let Ok(client) = pool.get().await {
+            match JobStore::new(&client, service)
+                .end_expired_leases(MAX_ATTEMPTS)
+                .await
+            {
+                Ok((0, 0)) => {}
+                Ok((requeued, failed)) => {
+                    tracing::warn!(
+                        service,
+                        requeued,
+                        failed,
+                        "jobs of a node that stopped (their lease ran out)"
+                    );
+                    jobs.wake.notify_waiters();
+                }
+                Err(e) => tracing::warn!(service, error = %e, "cannot end the jobs of stopped nodes"),
+            }
+        }
+    }
 }
 
 /// Destroys the service's expired jobs once a minute.

@@ -134,7 +134,11 @@ async fn workers_keep_results_only_of_completed_jobs_and_stop_the_others() {
             anonymous: quota,
             account: quota,
         });
-    vo_uws_service::start_workers(jobs.clone(), pool.clone());
+    let lease = vo_uws_service::Lease {
+        node: "test-node".into(),
+        term: std::time::Duration::from_secs(5),
+    };
+    vo_uws_service::start_workers(jobs.clone(), pool.clone(), lease);
 
     let client = db.client().await;
     let store = JobStore::new(&client, "test");
