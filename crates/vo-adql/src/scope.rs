@@ -50,8 +50,12 @@ impl SourceColumn {
     /// Writes the column's SQL name (without the source alias).
     pub fn write_sql(&self, out: &mut String) {
         match &self.derived_name {
-            Some(n) => out.push_str(&quote_ident_always(n)),
-            None => out.push_str(&self.meta.as_ref().expect("catalogue column").sql_name()),
+            Some(n) => vo_catalogue::write_delimited(n, out),
+            None => self
+                .meta
+                .as_ref()
+                .expect("catalogue column")
+                .write_sql_name(out),
         }
     }
 
@@ -177,7 +181,9 @@ impl Source {
 
 /// Always-quoted identifier (aliases keep their case).
 pub(crate) fn quote_ident_always(name: &str) -> String {
-    format!("\"{}\"", name.replace('"', "\"\""))
+    let mut out = String::with_capacity(name.len() + 2);
+    vo_catalogue::write_delimited(name, &mut out);
+    out
 }
 
 /// A resolved column reference.

@@ -56,6 +56,11 @@ impl Column {
     pub fn sql_name(&self) -> String {
         quote_ident(&self.name)
     }
+
+    /// Appends [`Column::sql_name`] to `out` without making a string of its own.
+    pub fn write_sql_name(&self, out: &mut String) {
+        write_ident(&self.name, out)
+    }
 }
 
 /// One exposed table.
@@ -105,6 +110,13 @@ impl Table {
 
 /// Quotes an SQL identifier unless it is a plain lower-case name.
 pub fn quote_ident(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 2);
+    write_ident(name, &mut out);
+    out
+}
+
+/// Appends `name` to `out` as [`quote_ident`] spells it.
+pub fn write_ident(name: &str, out: &mut String) {
     let plain = name
         .chars()
         .next()
@@ -117,10 +129,23 @@ pub fn quote_ident(name: &str) -> String {
             "size" | "type" | "user" | "table" | "order" | "group" | "select" | "from" | "where"
         );
     if plain {
-        name.to_string()
+        out.push_str(name)
     } else {
-        format!("\"{}\"", name.replace('"', "\"\""))
+        write_delimited(name, out)
     }
+}
+
+/// Appends `name` to `out` as a delimited identifier, whatever it holds: in double quotes,
+/// each double quote in it doubled.
+pub fn write_delimited(name: &str, out: &mut String) {
+    out.push('"');
+    for (i, part) in name.split('"').enumerate() {
+        if i > 0 {
+            out.push_str("\"\"");
+        }
+        out.push_str(part);
+    }
+    out.push('"');
 }
 
 /// A foreign key between two exposed tables (one column each).

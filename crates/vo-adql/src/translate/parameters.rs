@@ -9,6 +9,8 @@
 //! statement means what the literal one means. Equal literals share one parameter: the same
 //! expression in SELECT and GROUP BY stays the same expression.
 
+use std::fmt::Write;
+
 /// The character around a marker; a query holding it is not parameterised.
 const MARK: char = '\u{1}';
 
@@ -58,7 +60,7 @@ impl Parameters {
                     numbered.len()
                 }
             };
-            out.push_str(&format!("${number}::{}", self.values[index].1));
+            let _ = write!(out, "${number}::{}", self.values[index].1);
             rest = &after[end + MARK.len_utf8()..];
         }
         out.push_str(rest);

@@ -255,9 +255,8 @@ pub(super) fn expand_source(
             item.push('.');
             c.write_sql(&mut item);
         }
-        item.push_str(" AS \"");
-        item.push_str(&c.name().replace('"', "\"\""));
-        item.push('"');
+        item.push_str(" AS ");
+        vo_catalogue::write_delimited(c.name(), &mut item);
         items.push(item);
         columns.push(out_from_source(c));
     }
