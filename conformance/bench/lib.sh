@@ -21,3 +21,22 @@ cone_fields() {
     "SELECT string_agg(ra || ' ' || dec, ';') FROM (SELECT round(s_ra::numeric, 1) AS ra, round(s_dec::numeric, 1) AS dec \
      FROM ivoa.obscore GROUP BY 1, 2 ORDER BY count(*) DESC LIMIT 50) f"
 }
+
+# Waits until the server's start-up work on the archive (VO_DATA_DIR, VO_DB_PORT) is over: no
+# other session of the database active for 5 s in a row (at a million rows the objects in
+# the footprints and the similar projects take minutes), so that it does not run beside
+# what is measured. Says how long it waited.
+wait_settled() {
+    local start quiet=0
+    start=$(date +%s)
+    while [ "$quiet" -lt 5 ] && [ $(($(date +%s) - start)) -lt 1800 ]; do
+        if [ "$(psql -h "$VO_DATA_DIR/pg" -p "$VO_DB_PORT" -U postgres -d vo -Atc \
+            "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND pid <> pg_backend_pid() AND backend_type = 'client backend'")" = 0 ]; then
+            quiet=$((quiet + 1))
+        else
+            quiet=0
+        fi
+        sleep 1
+    done
+    echo "(the server's start-up work took $(($(date +%s) - start)) s)" >&2
+}

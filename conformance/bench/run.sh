@@ -47,6 +47,7 @@ base=http://127.0.0.1:$VO_PORT
 server=$!
 trap 'kill $server 2>/dev/null || true; "$bin" db stop >/dev/null 2>&1 || true; rm -rf "$out"' EXIT
 until curl -sf "$base/tap/availability" >/dev/null; do sleep 0.2; done
+wait_settled
 
 echo "== 2. cone searches, 32 clients (service, then PostgreSQL alone)"
 conformance/bench/cones.sh "$base" | tee "$out/cones"

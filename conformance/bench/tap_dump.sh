@@ -2,11 +2,11 @@
 # Full-row dumps over TAP next to psql, in one run:
 #   conformance/bench/tap_dump.sh [ROWS...]      (default: 100000 1000000)
 # For each size, a demo archive of that many ObsCore rows (kept in $BENCH_DIR/ROWS between
-# runs), the release server on it, and `SELECT * FROM ivoa.obscore` fetched as VOTable
-# BINARY2 and TABLEDATA with MAXREC=ROWS, next to psql running COPY of the same translated
-# SQL to /dev/null. Each measurement is the median of $RUNS runs (default 3). Prints rows/s,
-# MB/s, the ratio to psql's row rate, and the server's peak resident memory (VmHWM) over
-# the whole run.
+# runs), the release server on it, and `SELECT * FROM ivoa.obscore` fetched in every result
+# format (or those in $FORMATS) with MAXREC=ROWS, next to psql running COPY of the same
+# translated SQL to /dev/null. Each measurement is the median of $RUNS runs (default 3). Prints rows/s,
+# MB/s, the ratio to psql's row rate, and the server's peak resident memory (VmHWM) since
+# its start-up work ended.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source deploy/lib.sh
@@ -36,6 +36,9 @@ for rows in "${sizes[@]}"; do
     server=$!
     trap 'kill $server 2>/dev/null; "$bin" db stop >/dev/null 2>&1 || true' EXIT
     until curl -sf "http://127.0.0.1:$port/tap/availability" >/dev/null; do sleep 0.2; done
+    wait_settled
+    # the peak is counted from here: what the start-up work took is not the dumps'
+    echo 5 >"/proc/$server/clear_refs"
 
     psql_times=$(for _ in $(seq "$runs"); do
         start=$(date +%s.%N)
@@ -44,7 +47,7 @@ for rows in "${sizes[@]}"; do
     done | median)
     psql_rate=$(echo "$rows / $psql_times" | bc -l)
     printf '%-9s %-12s %12.2f %10.0f %10s %9s %12s\n' "$rows" "psql COPY" "$psql_times" "$psql_rate" - 1.00 -
-    for format in votable/b2 votable; do
+    for format in ${FORMATS:-votable/b2 votable votable/b csv tsv fits parquet}; do
         results=$(for _ in $(seq "$runs"); do fetch "$rows" "$format"; done)
         seconds=$(awk '{ print $1 }' <<<"$results" | median)
         bytes=$(awk '{ print $2 }' <<<"$results" | median)

@@ -74,6 +74,13 @@ impl ServiceAddress {
         peer.is_some_and(|ip| self.trusted_proxies.iter().any(|n| n.contains(ip)))
     }
 
+    /// The first value of header `name` if the request came from a trusted proxy.
+    pub(crate) fn forwarded_header(&self, request: &HttpRequest, name: &str) -> Option<String> {
+        self.trusts(request.peer_addr().map(|a| a.ip()))
+            .then(|| first_value(request.headers(), name))
+            .flatten()
+    }
+
     /// The host (with port) a request asked for: a trusted proxy's X-Forwarded-Host, else
     /// its Host header.
     fn requested_host(&self, request: &HttpRequest) -> String {

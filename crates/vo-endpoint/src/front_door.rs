@@ -4,6 +4,8 @@
 //! In: a request line or headers over the limits ([`MAX_URI_BYTES`], [`MAX_HEADER_BYTES`]) are
 //! answered 414/431 before anything reads them; a request addressed to a host this service
 //! does not answer to is a 400 ([`crate::ServiceAddress::host_problem`]).
+//! Every request gets an id (`request_id`), answered in `X-Request-Id`, named with the
+//! request in the panic log and current while its code runs.
 //! Through: a panic anywhere in a handler, or in a streamed body, is caught — the request is
 //! answered 500 with a message (or its body is ended), the panic is logged with the request
 //! that caused it, and the process and its other requests go on.
@@ -22,6 +24,8 @@ use actix_web::dev::{forward_ready, Service, ServiceRequest, ServiceResponse, Tr
 use actix_web::http::header::{self, HeaderMap};
 use actix_web::http::StatusCode;
 use actix_web::{Error, HttpResponse};
+
+use crate::request_id::{self, with_request_id, REQUEST_ID_HEADER};
 use bytes::Bytes;
 use futures_util::future::LocalBoxFuture;
 use futures_util::FutureExt;
@@ -45,10 +49,12 @@ pub fn current_work() -> Option<String> {
     CURRENT.with(|c| c.borrow().as_deref().map(str::to_string))
 }
 
-/// A future (or body) that names its work for the panic log while it is polled.
+/// A future (or body) that names its work for the panic log while it is polled, and makes
+/// its request's id current (`id`; none for a job).
 struct Described<F> {
     inner: F,
     what: Rc<str>,
+    id: Option<Rc<str>>,
 }
 
 /// Runs `poll` with `what` named as this thread's current work; what was named before is
@@ -70,15 +76,22 @@ impl<F: Future + Unpin> Future for Described<F> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         let this = self.get_mut();
-        working_on(&this.what, || Pin::new(&mut this.inner).poll(cx))
+        match &this.id {
+            Some(id) => with_request_id(id, || {
+                working_on(&this.what, || Pin::new(&mut this.inner).poll(cx))
+            }),
+            None => working_on(&this.what, || Pin::new(&mut this.inner).poll(cx)),
+        }
     }
 }
 
-/// Runs `work`, naming it `what` for the panic log while it runs (job workers use this).
+/// Runs `work`, naming it `what` for the panic log while it runs (job workers use this, and
+/// a query's own task, which keeps its request's id).
 pub fn described<F: Future>(what: String, work: F) -> impl Future<Output = F::Output> {
     Described {
         inner: Box::pin(work),
         what: Rc::from(what),
+        id: crate::current_request_id().map(Rc::from),
     }
 }
 
@@ -197,21 +210,28 @@ where
     forward_ready!(service);
 
     fn call(&self, request: ServiceRequest) -> Self::Future {
+        let id = request_id::assign(request.request());
+        let id_header = header::HeaderValue::from_str(&id).ok();
         if let Some(refused) = refusal(&request) {
-            return Box::pin(ready(Ok(request
-                .into_response(refused)
-                .map_into_right_body())));
+            let mut refused = request.into_response(refused);
+            if let Some(value) = id_header {
+                refused
+                    .headers_mut()
+                    .insert(header::HeaderName::from_static(REQUEST_ID_HEADER), value);
+            }
+            return Box::pin(ready(Ok(refused.map_into_right_body())));
         }
-        let what: Rc<str> = Rc::from(describe(&request));
+        let what: Rc<str> = Rc::from(format!("{} [request {id}]", describe(&request)));
         let path = request.path().to_string();
         let service = Rc::clone(&self.service);
         let handled = Described {
             inner: AssertUnwindSafe(async move { service.call(request).await }.boxed_local())
                 .catch_unwind(),
             what: Rc::clone(&what),
+            id: Some(id),
         };
         Box::pin(async move {
-            let response = match handled.await {
+            let mut response = match handled.await {
                 Ok(result) => result?,
                 Err(_) => {
                     // the panic hook has logged the panic with this request; the request
@@ -224,6 +244,11 @@ where
                     .into());
                 }
             };
+            if let Some(value) = id_header {
+                response
+                    .headers_mut()
+                    .insert(header::HeaderName::from_static(REQUEST_ID_HEADER), value);
+            }
             let status = response.status();
             let empty = matches!(
                 response.response().body().size(),

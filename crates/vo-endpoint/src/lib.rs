@@ -27,6 +27,7 @@ mod front_door;
 pub mod identity;
 mod json;
 mod params;
+mod request_id;
 mod signed;
 mod xml;
 
@@ -47,5 +48,6 @@ pub use front_door::{
 pub use identity::{reader, AUTHENTICATE_CHALLENGE};
 pub use json::{json_failure, json_query_params, json_response};
 pub use params::{BodyDeadline, ParamError, ParamRules, Params, MAX_PARAMETERS, PARAMETER_BODY};
+pub use request_id::{current_request_id, RequestId, REQUEST_ID_HEADER};
 pub use signed::{download_reader, signed_query, url_signer};
 pub use xml::{escape_xml, xml_response};

@@ -93,7 +93,10 @@ async fn job_lifecycle() {
         (claimed.job_id.as_str(), claimed.phase),
         (pending.job_id.as_str(), Phase::Executing)
     );
-    assert!(store.claim_next(1, &node()).await.unwrap().is_none(), "claimed once");
+    assert!(
+        store.claim_next(1, &node()).await.unwrap().is_none(),
+        "claimed once"
+    );
     let results = vec![
         JobResult {
             id: "result".into(),
@@ -429,7 +432,9 @@ async fn jobs_of_a_stopped_node_end_and_a_restarted_node_touches_only_its_own() 
     for _ in 0..2 {
         let mut claimed = on_b.claim_next(4, &b).await.unwrap().unwrap().job_id;
         while claimed != theirs {
-            on_b.complete(&claimed, &results, i64::MAX, &b).await.unwrap();
+            on_b.complete(&claimed, &results, i64::MAX, &b)
+                .await
+                .unwrap();
             claimed = on_b.claim_next(4, &b).await.unwrap().unwrap().job_id;
         }
         tokio::time::sleep(std::time::Duration::from_millis(350)).await;

@@ -204,6 +204,9 @@ struct Running {
     client: Option<Object>,
     /// Whether a transaction is open (a query session's statement commits by itself).
     in_transaction: bool,
+    /// The statement that names the query's request in PostgreSQL (`application_name`, seen
+    /// in `pg_stat_activity` and the server's log), sent with the query in one round trip.
+    name_request: Option<String>,
 }
 
 impl Running {
@@ -265,6 +268,12 @@ pub async fn start_query(
     let running = Running {
         client: Some(connect(session.map_or(pool, |s| &s.pool)).await?),
         in_transaction: session.is_none(),
+        name_request: vo_endpoint::current_request_id().map(|id| {
+            format!(
+                "SET application_name = 'voarchive {}'",
+                id.replace('\'', "''")
+            )
+        }),
     };
     let statement = if session.is_some() {
         prepare_in_session(running.client(), &plan, timeout_hint).await?
@@ -279,7 +288,9 @@ pub async fn start_query(
     // there ends the result with an error instead of leaving it cut short as if complete
     let what = vo_endpoint::current_work().unwrap_or_else(|| "a query".into());
     let on_panic = sender.clone();
+    let format = plan.format.short_name();
     let work = async move {
+        let in_flight = vo_metrics::QueryInFlight::start();
         let outcome = execute(
             &running,
             &statement,
@@ -291,6 +302,13 @@ pub async fn start_query(
         .await;
         // the body ends here; the client need not wait for the COMMIT below
         drop(sender);
+        drop(in_flight);
+        if let Outcome::Complete { rows, .. } = outcome {
+            vo_metrics::metrics()
+                .rows_streamed
+                .with_label_values(&[format])
+                .inc_by(rows);
+        }
         if let Outcome::Complete { .. } = outcome {
             running.finish().await;
         } else {
@@ -433,13 +451,20 @@ async fn execute(
 
     // the execution up to the first row: the response may still be waiting for it
     let first = async {
-        let rows = running
-            .client()
-            .query_raw(
-                statement,
-                plan.parameters.iter().map(|p| vo_db::TextParameter(p)),
-            )
-            .await?;
+        let client = running.client();
+        let query = client.query_raw(
+            statement,
+            plan.parameters.iter().map(|p| vo_db::TextParameter(p)),
+        );
+        let rows = match &running.name_request {
+            // both go out before either answer is awaited; the name is set first
+            Some(name) => {
+                let (named, rows) = futures_util::join!(client.batch_execute(name), query);
+                named?;
+                rows?
+            }
+            None => query.await?,
+        };
         let mut rows = Box::pin(rows);
         let first = rows.next().await.transpose()?;
         Ok::<_, tokio_postgres::Error>((rows, first))

@@ -134,6 +134,16 @@ pub struct ServerConfig {
     /// Proxies (addresses or CIDR networks) whose X-Forwarded-For/-Host/-Proto headers are
     /// believed; from anyone else those headers are ignored.
     pub trusted_proxies: Vec<String>,
+    /// This node's name among the service's nodes on one database: the same across its
+    /// restarts, different from every other node's. Unset: `<host name>:<port>`.
+    pub node: Option<String>,
+    /// How long a job this node executes stays its own without a renewal (renewed every
+    /// half second while it runs): after a crash, its jobs run again elsewhere this long
+    /// (and up to a third more) after the node's last renewal.
+    pub lease_seconds: u64,
+    /// On SIGTERM, how long `/ready` answers 503 before the node stops taking connections
+    /// (for the balancer to notice); the answers under way then have six times this to end.
+    pub drain_seconds: u64,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -181,6 +191,9 @@ impl Default for ServerConfig {
             body_seconds: 60,
             allowed_hosts: Vec::new(),
             trusted_proxies: Vec::new(),
+            node: None,
+            lease_seconds: 15,
+            drain_seconds: 5,
         }
     }
 }
@@ -278,6 +291,26 @@ impl Config {
             all
         } else {
             all.without("ivoa.obsplan")
+        }
+    }
+
+    /// How this node holds the jobs it executes: its name (`server.node`, else
+    /// `<host name>:<port>`) for `server.lease_seconds`.
+    pub fn lease(&self) -> vo_uws_service::Lease {
+        let node = self.server.node.clone().unwrap_or_else(|| {
+            let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+                .map(|h| h.trim().to_string())
+                .unwrap_or_default();
+            let host = if host.is_empty() {
+                "localhost".into()
+            } else {
+                host
+            };
+            format!("{host}:{}", self.server.port)
+        });
+        vo_uws_service::Lease {
+            node,
+            term: std::time::Duration::from_secs(self.server.lease_seconds.max(1)),
         }
     }
 

@@ -1,10 +1,11 @@
-//! The HTTP server: every endpoint crate's routes, request logs, graceful shutdown.
+//! The HTTP server: every endpoint crate's routes, with what operators need of each node
+//! (`operations`: request ids, metrics, health, readiness, the drain).
 
 use crate::config::Config;
+use crate::operations;
 use crate::tls;
 use actix_web::dev::Service;
 use actix_web::{web, App, HttpServer};
-use std::time::Instant;
 
 #[derive(clap::Args)]
 pub struct ServeArgs {
@@ -167,8 +168,10 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     }
     let tap_jobs = vo_tap::jobs(&tap, jobs_dir.clone()).with_quotas(config.quotas.clone());
     let soda_jobs = vo_soda::jobs(&soda, jobs_dir).with_quotas(config.quotas.clone());
-    vo_uws_service::start_workers(tap_jobs.clone(), pool.get_ref().clone());
-    vo_uws_service::start_workers(soda_jobs.clone(), pool.get_ref().clone());
+    let lease = config.lease();
+    tracing::info!(node = %lease.node, lease_seconds = lease.term.as_secs(), "this node's jobs are held under its name");
+    vo_uws_service::start_workers(tap_jobs.clone(), pool.get_ref().clone(), lease.clone());
+    vo_uws_service::start_workers(soda_jobs.clone(), pool.get_ref().clone(), lease.clone());
     config.web.check().map_err(|e| anyhow::anyhow!(e))?;
     let web_page = config.web.clone();
     let access = vo_access::AccessService {
@@ -233,6 +236,13 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     // one counter for every worker thread, so the limit is per server, not per thread
     let client_limit = vo_endpoint::ClientLimit::new(config.access.per_client_requests);
     let listen = (config.server.bind.clone(), config.server.port);
+    let draining = operations::Draining::default();
+    let pools = operations::Pools(vec![
+        ("general", pool.get_ref().clone()),
+        ("query_sessions", query_sessions.pool.clone()),
+    ]);
+    let drain_state = draining.clone();
+    let job_pool = pool.get_ref().clone();
     let mut server = HttpServer::new(move || {
         App::new()
             .app_data(pool.clone())
@@ -258,27 +268,21 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             .wrap(client_limit.clone())
             // limits of the request head, the Host, panics, bodies of error answers
             .wrap(vo_endpoint::FrontDoor)
+            // outermost: every request counted and logged once its answer is sent
             .wrap_fn(|request, service| {
-                let started = Instant::now();
-                let method = request.method().to_string();
-                let path = request.path().to_string();
+                let arrival = operations::request_arrived(&request);
                 let response = service.call(request);
                 async move {
-                    let response = response.await;
-                    let status = match &response {
-                        Ok(r) => r.status(),
-                        Err(e) => e.as_response_error().status_code(),
-                    };
-                    tracing::info!(
-                        method,
-                        path,
-                        status = status.as_u16(),
-                        elapsed_ms = started.elapsed().as_millis() as u64,
-                        "request"
-                    );
-                    response
+                    match response.await {
+                        Ok(answer) => Ok(arrival.answered(answer)),
+                        Err(e) => {
+                            arrival.failed(e.as_response_error().status_code().as_u16());
+                            Err(e)
+                        }
+                    }
                 }
             })
+            .configure(operations::configure(draining.clone(), pools.clone()))
             .configure(vo_tap::configure(tap.clone(), tap_jobs.clone()))
             .configure(vo_sia2::configure(sia2.clone()))
             .configure(vo_datalink::configure(datalink.clone()))
@@ -298,7 +302,9 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             .configure(vo_web::configure(web_page.clone()))
             .default_service(web::to(no_such_resource))
     })
-    .shutdown_timeout(10)
+    // the drain is this node's own (operations::drain_on_signal)
+    .disable_signals()
+    .shutdown_timeout(config.server.drain_seconds.max(1) * 6)
     .on_connect(no_delay);
     if config.server.workers > 0 {
         server = server.workers(config.server.workers);
@@ -315,8 +321,15 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     }
     .map_err(|e| anyhow::anyhow!("cannot listen on {}:{}: {e}", address.0, address.1))?;
     tracing::info!(address = %format!("{}:{}", address.0, address.1), public_url = %config.public_url(), "listening");
-    server.run().await?;
-    tracing::info!("server stopped");
+    let server = server.run();
+    actix_web::rt::spawn(operations::drain_on_signal(
+        drain_state,
+        server.handle(),
+        std::time::Duration::from_secs(config.server.drain_seconds),
+    ));
+    server.await?;
+    let handed = vo_uws_service::hand_back(&job_pool, &lease, &["tap", "soda"]).await;
+    tracing::info!(jobs_handed_back = handed, "server stopped");
     Ok(())
 }
 
@@ -340,14 +353,23 @@ fn no_delay(connection: &dyn std::any::Any, _: &mut actix_web::dev::Extensions) 
 }
 
 /// Marks data public in ivoa.obscore once their release date has passed (files follow the
-/// release date by themselves), and forgets expired tokens — at start, then periodically.
+/// release date by themselves), and forgets expired tokens — at start, then periodically, on
+/// one node of the service at a time.
 /// Only rows still marked proprietary are looked at; ingest and the operator commands that
 /// move release dates reconcile everything (`archive.sync_release()`).
 fn start_release_clock(pool: vo_db::Pool, every: std::time::Duration) {
     actix_web::rt::spawn(async move {
         loop {
             if let Ok(client) = pool.get().await {
-                match client.query_one("SELECT archive.release_due()", &[]).await {
+                // on one node of the service at a time: the others count 0
+                match client
+                    .query_one(
+                        "SELECT CASE WHEN archive.take_duty('release clock') \
+                         THEN archive.release_due() ELSE 0 END",
+                        &[],
+                    )
+                    .await
+                {
                     Ok(row) if row.get::<_, i64>(0) > 0 => {
                         tracing::info!(
                             rows = row.get::<_, i64>(0),

@@ -337,7 +337,9 @@ async fn end_lost_jobs<K: JobKind>(jobs: Jobs<K>, pool: vo_db::Pool, term: Durat
                     );
                     jobs.wake.notify_waiters();
                 }
-                Err(e) => tracing::warn!(service, error = %e, "cannot end the jobs of stopped nodes"),
+                Err(e) => {
+                    tracing::warn!(service, error = %e, "cannot end the jobs of stopped nodes")
+                }
             }
         }
     }

@@ -1,0 +1,316 @@
+//! What a fleet's operator and balancer need of a node: every request counted and logged with
+//! its id (`/metrics` in the Prometheus text format), `/health` (the process answers) and
+//! `/ready` (it should be sent requests: the database answers and it is not draining), and
+//! the drain on SIGTERM: `/ready` says 503 first, then no new connections are taken, the
+//! answers under way are finished, and the jobs this node executes are handed back to the
+//! queue for the other nodes.
+
+use actix_web::body::{BodySize, BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::web::Bytes;
+use actix_web::{web, HttpMessage, HttpResponse};
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
+use vo_metrics::metrics;
+
+/// Whether this node is draining (it answers what it has, and takes nothing new).
+#[derive(Clone, Default)]
+pub struct Draining(Arc<AtomicBool>);
+
+impl Draining {
+    pub fn start(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+
+    pub fn is_on(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+/// The pools `/metrics` reports, by name.
+#[derive(Clone)]
+pub struct Pools(pub Vec<(&'static str, vo_db::Pool)>);
+
+/// The routes: `/metrics`, `/health`, `/ready`.
+pub fn configure(draining: Draining, pools: Pools) -> impl FnOnce(&mut web::ServiceConfig) + Clone {
+    move |config| {
+        config
+            .app_data(web::Data::new(draining))
+            .app_data(web::Data::new(pools))
+            .route("/metrics", web::get().to(metrics_text))
+            .route("/health", web::get().to(health))
+            .route("/ready", web::get().to(ready));
+    }
+}
+
+fn text(status: actix_web::http::StatusCode, body: String) -> HttpResponse {
+    HttpResponse::build(status)
+        .content_type("text/plain; charset=utf-8")
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+        .body(body)
+}
+
+async fn health() -> HttpResponse {
+    text(actix_web::http::StatusCode::OK, "ok\n".into())
+}
+
+/// How long `/ready` waits for the database.
+const READY_WAIT: Duration = Duration::from_secs(2);
+
+async fn ready(draining: web::Data<Draining>, pool: web::Data<vo_db::Pool>) -> HttpResponse {
+    use actix_web::http::StatusCode;
+    if draining.is_on() {
+        return text(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "draining: this node finishes what it has and takes nothing new\n".into(),
+        );
+    }
+    let answered = tokio::time::timeout(READY_WAIT, async {
+        let client = pool.get().await.map_err(|e| e.to_string())?;
+        client
+            .simple_query("SELECT 1")
+            .await
+            .map_err(|e| e.to_string())
+    })
+    .await;
+    match answered {
+        Ok(Ok(_)) => text(StatusCode::OK, "ready\n".into()),
+        Ok(Err(e)) => text(
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("the database is not answering: {e}\n"),
+        ),
+        Err(_) => text(
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!(
+                "the database did not answer within {} s\n",
+                READY_WAIT.as_secs()
+            ),
+        ),
+    }
+}
+
+/// The job figures read when the metrics are: per service and phase, how many and the age
+/// of the oldest.
+const JOB_FIGURES: &str = "SELECT service, phase, count(*), \
+    coalesce(extract(epoch FROM now() - min(coalesce(start_time, creation_time))), 0)::float8 \
+    FROM uws.job WHERE phase IN ('QUEUED', 'EXECUTING') GROUP BY service, phase";
+
+async fn metrics_text(pools: web::Data<Pools>, pool: web::Data<vo_db::Pool>) -> HttpResponse {
+    let m = metrics();
+    for (name, pool) in &pools.0 {
+        let status = pool.status();
+        let idle = status.available as i64;
+        let open = status.size as i64;
+        m.pool_connections
+            .with_label_values(&[name, "in_use"])
+            .set(open - idle);
+        m.pool_connections
+            .with_label_values(&[name, "idle"])
+            .set(idle);
+        m.pool_connections
+            .with_label_values(&[name, "max"])
+            .set(status.max_size as i64);
+        m.pool_connections
+            .with_label_values(&[name, "waiting"])
+            .set(status.waiting as i64);
+    }
+    // the queues as they are now; a database that does not answer leaves the last figures
+    let figures = tokio::time::timeout(READY_WAIT, async {
+        let client = pool.get().await.ok()?;
+        client.query(JOB_FIGURES, &[]).await.ok()
+    })
+    .await;
+    if let Ok(Some(rows)) = figures {
+        for service in ["tap", "soda"] {
+            for phase in ["QUEUED", "EXECUTING"] {
+                let row = rows
+                    .iter()
+                    .find(|r| r.get::<_, &str>(0) == service && r.get::<_, &str>(1) == phase);
+                m.jobs
+                    .with_label_values(&[service, phase])
+                    .set(row.map_or(0, |r| r.get::<_, i64>(2)));
+                m.job_oldest_seconds
+                    .with_label_values(&[service, phase])
+                    .set(row.map_or(0.0, |r| r.get::<_, f64>(3)));
+            }
+        }
+    }
+    HttpResponse::Ok()
+        .content_type(vo_metrics::CONTENT_TYPE)
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+        .body(m.render())
+}
+
+/// Counts a request as it arrives; the answer is counted and logged when its last byte has
+/// gone (or the client left), by [`Counted`].
+pub fn request_arrived(request: &ServiceRequest) -> Arrival {
+    metrics().requests_in_flight.inc();
+    Arrival {
+        started: Instant::now(),
+        method: request.method().to_string(),
+        path: request.path().to_string(),
+    }
+}
+
+/// A request under way, for its count and log line.
+pub struct Arrival {
+    started: Instant,
+    method: String,
+    path: String,
+}
+
+impl Arrival {
+    /// The answer, whose body counts and logs the request once sent.
+    pub fn answered<B: MessageBody + 'static>(
+        self,
+        response: ServiceResponse<B>,
+    ) -> ServiceResponse<Counted> {
+        let endpoint = response
+            .request()
+            .match_pattern()
+            .unwrap_or_else(|| "(no route)".into());
+        let id = response
+            .request()
+            .extensions()
+            .get::<vo_endpoint::RequestId>()
+            .map(|id| id.0.to_string())
+            .unwrap_or_default();
+        let status = response.status().as_u16();
+        response.map_body(move |_, body| Counted {
+            body: body.boxed(),
+            bytes: 0,
+            answer: Some(Answer {
+                arrival: self,
+                endpoint,
+                id,
+                status,
+            }),
+        })
+    }
+
+    /// A request that failed before it had an answer (actix then writes one).
+    pub fn failed(self, status: u16) {
+        Answer {
+            arrival: self,
+            endpoint: "(no route)".into(),
+            id: String::new(),
+            status,
+        }
+        .record(0, true);
+    }
+}
+
+struct Answer {
+    arrival: Arrival,
+    endpoint: String,
+    id: String,
+    status: u16,
+}
+
+impl Answer {
+    fn record(self, bytes: u64, whole: bool) {
+        let m = metrics();
+        let seconds = self.arrival.started.elapsed().as_secs_f64();
+        m.requests_in_flight.dec();
+        m.requests
+            .with_label_values(&[
+                &self.endpoint,
+                &self.arrival.method,
+                &self.status.to_string(),
+            ])
+            .inc();
+        m.request_seconds
+            .with_label_values(&[&self.endpoint])
+            .observe(seconds);
+        m.bytes_sent
+            .with_label_values(&[&self.endpoint])
+            .inc_by(bytes);
+        tracing::info!(
+            request_id = self.id,
+            method = self.arrival.method,
+            path = self.arrival.path,
+            status = self.status,
+            bytes,
+            whole,
+            elapsed_ms = (seconds * 1e3) as u64,
+            "request"
+        );
+    }
+}
+
+/// An answer's body that counts its bytes and, at its end (or when the client leaves),
+/// counts and logs its request.
+pub struct Counted {
+    body: BoxBody,
+    bytes: u64,
+    answer: Option<Answer>,
+}
+
+impl MessageBody for Counted {
+    type Error = Box<dyn std::error::Error>;
+
+    fn size(&self) -> BodySize {
+        self.body.size()
+    }
+
+    fn poll_next(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Bytes, Self::Error>>> {
+        let this = self.get_mut();
+        let polled = Pin::new(&mut this.body).poll_next(cx);
+        match &polled {
+            Poll::Ready(Some(Ok(chunk))) => this.bytes += chunk.len() as u64,
+            Poll::Ready(None) => {
+                if let Some(answer) = this.answer.take() {
+                    answer.record(this.bytes, true);
+                }
+            }
+            _ => {}
+        }
+        polled.map(|next| next.map(|chunk| chunk.map_err(Into::into)))
+    }
+}
+
+impl Drop for Counted {
+    fn drop(&mut self) {
+        // an answer without a body is never polled; one the client left is cut short
+        if let Some(answer) = self.answer.take() {
+            let whole = matches!(self.body.size(), BodySize::None | BodySize::Sized(0));
+            answer.record(self.bytes, whole);
+        }
+    }
+}
+
+/// Waits for SIGTERM or SIGINT, then drains: `/ready` answers 503 at once and no job is
+/// claimed any more; after `delay` (for the balancer to notice) `server` stops taking
+/// connections and finishes the answers under way.
+pub async fn drain_on_signal(
+    draining: Draining,
+    server: actix_web::dev::ServerHandle,
+    delay: Duration,
+) {
+    use tokio::signal::unix::{signal, SignalKind};
+    let (Ok(mut term), Ok(mut interrupt)) = (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::interrupt()),
+    ) else {
+        tracing::warn!("cannot listen for SIGTERM: the node stops without draining");
+        return;
+    };
+    tokio::select! {
+        _ = term.recv() => {},
+        _ = interrupt.recv() => {},
+    }
+    tracing::info!(
+        delay_seconds = delay.as_secs_f64(),
+        "draining: /ready answers 503; then no new connections, the answers under way finish"
+    );
+    draining.start();
+    vo_uws_service::stop_claiming();
+    tokio::time::sleep(delay).await;
+    server.stop(true).await;
+}
