@@ -213,6 +213,35 @@ impl PrivateCluster {
         Ok(())
     }
 
+    /// Creates the cluster as a streaming replica of `primary` (a running cluster), unless it
+    /// exists: a base backup over the primary's socket with the standby settings written
+    /// (`pg_basebackup -R`), so that it follows the primary once started.
+    pub fn init_replica_of(&self, primary: &PrivateCluster) -> Result<(), ClusterError> {
+        self.prepare_directories()?;
+        if self.is_initialized() {
+            return Ok(());
+        }
+        self.run(
+            "pg_basebackup",
+            &[
+                "-h",
+                &primary.socket_dir().to_string_lossy(),
+                "-p",
+                &primary.port.to_string(),
+                "-U",
+                "postgres",
+                "-D",
+                &self.data_dir().to_string_lossy(),
+                "-R",
+                "-X",
+                "stream",
+                "-c",
+                "fast",
+            ],
+        )?;
+        Ok(())
+    }
+
     /// Whether the server of this cluster is running.
     pub fn is_running(&self) -> bool {
         self.is_initialized()

@@ -48,6 +48,7 @@ fn pool_of(config: tokio_postgres::Config, size: usize) -> Result<Pool, String> 
 
 /// A pool of query sessions: each connection runs as `role`, read only, with the search path
 /// `pg_catalog, public, pg_temp` and `statement_timeout`, all set when it opens.
+#[derive(Debug)]
 pub struct QueryPool {
     pub pool: Pool,
     pub statement_timeout: std::time::Duration,

@@ -38,6 +38,22 @@ impl TestCluster {
         TestCluster { cluster, _dir: dir }
     }
 
+    /// A streaming replica of this cluster, started; removed when dropped.
+    pub async fn start_replica(&self) -> TestCluster {
+        let dir = tempfile::Builder::new()
+            .prefix("vo-test-replica")
+            .tempdir_in("/tmp")
+            .expect("temporary directory");
+        let port =
+            40000 + (std::process::id() % 20000) as u16 + NEXT_PORT.fetch_add(1, Ordering::SeqCst);
+        let cluster = PrivateCluster::new(dir.path().join("pg"), port, false);
+        cluster
+            .init_replica_of(&self.cluster)
+            .expect("a base backup of the test cluster");
+        cluster.start().expect("start the replica");
+        TestCluster { cluster, _dir: dir }
+    }
+
     pub fn params(&self) -> String {
         self.cluster.connection_string("vo")
     }

@@ -10,6 +10,8 @@ use vo_db::Pool;
 pub struct Availability {
     pub available: bool,
     pub note: String,
+    /// One note for each read replica: in rotation with its lag, or out and why.
+    pub replica_notes: Vec<String>,
 }
 
 /// An error with its causes, as one line.
@@ -44,32 +46,68 @@ pub async fn check_database(pool: &Pool) -> Availability {
         Ok(Ok(())) => Availability {
             available: true,
             note: "service is accepting queries".into(),
+            replica_notes: Vec::new(),
         },
         Ok(Err(reason)) => Availability {
             available: false,
             note: reason,
+            replica_notes: Vec::new(),
         },
         Err(_) => Availability {
             available: false,
             note: "the database did not answer within 3 seconds".into(),
+            replica_notes: Vec::new(),
         },
+    }
+}
+
+/// What the replica watcher last found of each replica, as a note.
+fn replica_note(state: &vo_db::ReplicaState) -> String {
+    match (state.in_rotation, &state.problem, state.lag) {
+        (true, _, Some(lag)) => format!(
+            "read replica {} takes reads ({:.1} s behind the primary)",
+            state.name,
+            lag.as_secs_f64()
+        ),
+        (true, _, None) => format!("read replica {} takes reads", state.name),
+        (false, Some(problem), _) => format!(
+            "read replica {} is out of rotation ({problem}); its reads go to the primary",
+            state.name
+        ),
+        (false, None, _) => format!(
+            "read replica {} is out of rotation; its reads go to the primary",
+            state.name
+        ),
     }
 }
 
 impl Availability {
     pub fn to_xml(&self) -> String {
+        let notes: String = std::iter::once(&self.note)
+            .chain(&self.replica_notes)
+            .map(|n| format!("  <vosi:note>{}</vosi:note>\n", escape_xml(n)))
+            .collect();
         format!(
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<vosi:availability xmlns:vosi=\"http://www.ivoa.net/xml/VOSIAvailability/v1.0\">\n  <vosi:available>{}</vosi:available>\n  <vosi:note>{}</vosi:note>\n</vosi:availability>\n",
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<vosi:availability xmlns:vosi=\"http://www.ivoa.net/xml/VOSIAvailability/v1.0\">\n  <vosi:available>{}</vosi:available>\n{notes}</vosi:availability>\n",
             self.available,
-            escape_xml(&self.note)
         )
     }
 }
 
 /// The `/availability` resource of an endpoint. Always 200: the document says whether the
 /// service is available (clients read the document, not the status).
-pub async fn availability(pool: web::Data<Pool>) -> HttpResponse {
-    let state = check_database(&pool).await;
+pub async fn availability(
+    pool: web::Data<Pool>,
+    reads: Option<web::Data<vo_db::Reads>>,
+) -> HttpResponse {
+    let mut state = check_database(&pool).await;
+    if let Some(reads) = reads {
+        state.replica_notes = reads
+            .replicas()
+            .iter()
+            .map(|r| replica_note(&r.state()))
+            .collect();
+    }
     if !state.available {
         tracing::warn!(reason = %state.note, "service unavailable");
     }

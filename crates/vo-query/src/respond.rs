@@ -6,8 +6,8 @@ use crate::QueryPlan;
 use actix_web::HttpResponse;
 use vo_endpoint::{BodyDeadline, Failure};
 
-/// Runs the plan (on a query session from `sessions` when one fits it) and answers with the
-/// streamed result, or with an error document.
+/// Runs the plan (on the database `reads` sends it to, on a query session when one fits it)
+/// and answers with the streamed result, or with an error document.
 /// `timeout_hint` is appended to the time-limit message (e.g. "; run it as an async job").
 ///
 /// The response waits a moment for the first row, so that an error found early still gets a
@@ -16,14 +16,13 @@ use vo_endpoint::{BodyDeadline, Failure};
 /// A client may take the server's body deadline to accept each piece of the result.
 pub async fn respond_with_rows(
     request: &actix_web::HttpRequest,
-    pool: &vo_db::Pool,
-    sessions: Option<&vo_db::QueryPool>,
+    reads: &vo_db::Reads,
     mut plan: QueryPlan,
     timeout_hint: &str,
 ) -> HttpResponse {
     plan.stall = BodyDeadline::of(request).0;
     let format = plan.format;
-    let run = match start_query(pool, sessions, plan, timeout_hint).await {
+    let run = match start_query(reads, plan, timeout_hint).await {
         Ok(run) => run,
         Err(failure) => return failure.response(),
     };

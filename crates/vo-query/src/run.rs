@@ -102,13 +102,35 @@ fn not_answering(e: tokio_postgres::Error) -> Failure {
     )
 }
 
-/// Where a query's connection comes from: a query session set up for it (no uploads, the
-/// session's time limit), else the general pool with a transaction of its own.
+/// Where a query's connection comes from on `target`: a query session set up for it (no
+/// uploads, the session's time limit), else the general pool with a transaction of its own.
 fn session_for<'p>(
-    sessions: Option<&'p vo_db::QueryPool>,
+    target: &'p vo_db::ReadTarget,
     plan: &QueryPlan,
 ) -> Option<&'p vo_db::QueryPool> {
-    sessions.filter(|s| plan.uploads.is_empty() && s.statement_timeout == plan.timeout)
+    target
+        .sessions
+        .as_ref()
+        .filter(|s| plan.uploads.is_empty() && s.statement_timeout == plan.timeout)
+}
+
+/// A connection for the plan on the database `reads` sends it to (a replica in rotation,
+/// else the primary; the primary for uploads), and whether it is a query session. A replica
+/// that gives no connection is taken out of rotation and the primary is asked instead.
+async fn connect_for(reads: &vo_db::Reads, plan: &QueryPlan) -> Result<(Object, bool), Failure> {
+    let target = reads.target(!plan.uploads.is_empty());
+    let session = session_for(target, plan);
+    match connect(session.map_or(&target.pool, |s| &s.pool)).await {
+        Ok(client) => Ok((client, session.is_some())),
+        Err(failure) if !std::ptr::eq(target, reads.primary()) => {
+            reads.failed(target, &failure.message);
+            let primary = reads.primary();
+            let session = session_for(primary, plan);
+            let client = connect(session.map_or(&primary.pool, |s| &s.pool)).await?;
+            Ok((client, session.is_some()))
+        }
+        Err(failure) => Err(failure),
+    }
 }
 
 /// How many statements a query session keeps prepared; past that it starts over (clients
@@ -256,18 +278,18 @@ pub enum Outcome {
     Abandoned,
 }
 
-/// Starts the plan in a task of its own, on a query session when one fits it (`sessions`),
-/// else on `pool` in a transaction of its own. Dropping the chunk receiver cancels the query.
+/// Starts the plan in a task of its own on the database `reads` sends it to, on a query
+/// session when one fits it, else in a transaction of its own. Dropping the chunk receiver
+/// cancels the query.
 pub async fn start_query(
-    pool: &vo_db::Pool,
-    sessions: Option<&vo_db::QueryPool>,
+    reads: &vo_db::Reads,
     plan: QueryPlan,
     timeout_hint: &str,
 ) -> Result<QueryRun, Failure> {
-    let session = session_for(sessions, &plan);
+    let (client, in_session) = connect_for(reads, &plan).await?;
     let running = Running {
-        client: Some(connect(session.map_or(pool, |s| &s.pool)).await?),
-        in_transaction: session.is_none(),
+        client: Some(client),
+        in_transaction: !in_session,
         name_request: vo_endpoint::current_request_id().map(|id| {
             format!(
                 "SET application_name = 'voarchive {}'",
@@ -275,7 +297,7 @@ pub async fn start_query(
             )
         }),
     };
-    let statement = if session.is_some() {
+    let statement = if in_session {
         prepare_in_session(running.client(), &plan, timeout_hint).await?
     } else {
         prepare(running.client(), &plan, timeout_hint).await?

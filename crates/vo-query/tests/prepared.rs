@@ -23,13 +23,9 @@ fn plan(adql: &str, catalogue: &vo_catalogue::Catalogue) -> QueryPlan {
     .unwrap()
 }
 
-/// Runs the plan on the sessions: its body and how it ended.
-async fn run(
-    pool: &vo_db::Pool,
-    sessions: &vo_db::QueryPool,
-    plan: QueryPlan,
-) -> (String, Outcome) {
-    let Ok(mut run) = start_query(pool, Some(sessions), plan, "").await else {
+/// Runs the plan where `reads` sends it: its body and how it ended.
+async fn run(reads: &vo_db::Reads, plan: QueryPlan) -> (String, Outcome) {
+    let Ok(mut run) = start_query(reads, plan, "").await else {
         panic!("the query did not start");
     };
     let mut body = Vec::new();
@@ -83,12 +79,13 @@ async fn queries_differing_in_their_numbers_share_one_prepared_statement() {
     // one session, so that every query meets the statements of the ones before
     let sessions =
         vo_db::make_query_pool(&db.params(), 1, QUERY_ROLE, Duration::from_secs(10)).unwrap();
+    let reads = vo_db::Reads::primary_only(pool, Some(sessions));
     for (obs_id, ra, dec) in &targets {
         let adql = format!(
             "SELECT obs_id FROM ivoa.obscore \
              WHERE CONTAINS(POINT('ICRS', s_ra, s_dec), CIRCLE('ICRS', {ra}, {dec}, 0.0003)) = 1"
         );
-        let (body, outcome) = run(&pool, &sessions, plan(&adql, &catalogue)).await;
+        let (body, outcome) = run(&reads, plan(&adql, &catalogue)).await;
         // each cone finds its own observation: the numbers reach the statement
         assert!(
             matches!(outcome, Outcome::Complete { rows, .. } if rows >= 1),
@@ -96,7 +93,15 @@ async fn queries_differing_in_their_numbers_share_one_prepared_statement() {
         );
         assert!(body.contains(obs_id.as_str()), "{obs_id}: {body}");
     }
-    let session = sessions.pool.get().await.unwrap();
+    let session = reads
+        .primary()
+        .sessions
+        .as_ref()
+        .unwrap()
+        .pool
+        .get()
+        .await
+        .unwrap();
     let prepared: Vec<(String, i64, i64)> = triples(
         &session,
         "SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements \

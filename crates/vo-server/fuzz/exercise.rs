@@ -12,6 +12,7 @@ pub fn exercise(data: &[u8]) {
     static SIA2: OnceLock<vo_sia2::Sia2Service> = OnceLock::new();
     let catalogue = || Arc::new(vo_catalogue::Catalogue::builtin());
     let tap = TAP.get_or_init(|| vo_tap::TapService {
+        reads: None,
         catalogue: catalogue(),
         limits: vo_tap::TapLimits {
             upload_rows: 1000,
@@ -20,6 +21,7 @@ pub fn exercise(data: &[u8]) {
         public_url: "http://127.0.0.1:8080".into(),
     });
     let sia2 = SIA2.get_or_init(|| vo_sia2::Sia2Service {
+        reads: None,
         catalogue: catalogue(),
         maxrec_default: 1000,
         maxrec_hard: 10_000,

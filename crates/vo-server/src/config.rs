@@ -159,6 +159,13 @@ pub struct DatabaseConfig {
     /// PostgreSQL settings of the private cluster over the ones derived from the machine
     /// (`shared_buffers = "2GB"`, `jit = "on"`, …); `voarchive db status` shows them all.
     pub settings: std::collections::BTreeMap<String, String>,
+    /// Streaming replicas of the database (libpq-style parameters each): clients' reads go
+    /// to those in rotation, writes to the primary.
+    pub replicas: Vec<String>,
+    /// How often each replica's lag is checked, seconds.
+    pub replica_check_seconds: u64,
+    /// A replica further behind the primary than this is out of rotation until it catches up.
+    pub replica_max_lag_seconds: u64,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -205,6 +212,9 @@ impl Default for DatabaseConfig {
             name: "vo".into(),
             pool_size: 32,
             settings: Default::default(),
+            replicas: Vec::new(),
+            replica_check_seconds: 2,
+            replica_max_lag_seconds: 30,
         }
     }
 }

@@ -30,9 +30,9 @@ impl Draining {
     }
 }
 
-/// The pools `/metrics` reports, by name.
+/// The databases whose pools `/metrics` reports: the primary's and each replica's.
 #[derive(Clone)]
-pub struct Pools(pub Vec<(&'static str, vo_db::Pool)>);
+pub struct Pools(pub std::sync::Arc<vo_db::Reads>);
 
 /// The routes: `/metrics`, `/health`, `/ready`.
 pub fn configure(draining: Draining, pools: Pools) -> impl FnOnce(&mut web::ServiceConfig) + Clone {
@@ -100,7 +100,17 @@ const JOB_FIGURES: &str = "SELECT service, phase, count(*), \
 
 async fn metrics_text(pools: web::Data<Pools>, pool: web::Data<vo_db::Pool>) -> HttpResponse {
     let m = metrics();
-    for (name, pool) in &pools.0 {
+    let targets =
+        std::iter::once(pools.0.primary()).chain(pools.0.replicas().iter().map(|r| &r.target));
+    let mut named = Vec::new();
+    for target in targets {
+        named.push((format!("{} general", target.name), &target.pool));
+        if let Some(sessions) = &target.sessions {
+            named.push((format!("{} query_sessions", target.name), &sessions.pool));
+        }
+    }
+    for (name, pool) in named {
+        let name = name.as_str();
         let status = pool.status();
         let idle = status.available as i64;
         let open = status.size as i64;

@@ -98,15 +98,30 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     check_query_role(&pool).await?;
     // synchronous queries (TAP, SIA2) run on sessions set up once as the query role, with
     // the synchronous time limit: no transaction or settings per query
-    let query_sessions = web::Data::new(
-        vo_db::make_query_pool(
-            &config.database_params(),
-            config.database.pool_size,
-            vo_query::QUERY_ROLE,
-            std::time::Duration::from_secs(config.tap.sync_seconds),
-        )
-        .map_err(anyhow::Error::msg)?,
+    let sync_limit = std::time::Duration::from_secs(config.tap.sync_seconds);
+    let query_sessions = vo_db::make_query_pool(
+        &config.database_params(),
+        config.database.pool_size,
+        vo_query::QUERY_ROLE,
+        sync_limit,
+    )
+    .map_err(anyhow::Error::msg)?;
+    // reads (sync and async queries, the page's) go to the streaming replicas in rotation
+    let reads = std::sync::Arc::new(
+        vo_db::Reads::primary_only(pool.clone(), Some(query_sessions))
+            .with_replicas(
+                &config.database.replicas,
+                config.database.pool_size,
+                vo_query::QUERY_ROLE,
+                sync_limit,
+            )
+            .map_err(anyhow::Error::msg)?,
     );
+    actix_web::rt::spawn(vo_db::watch_replicas(
+        reads.clone(),
+        std::time::Duration::from_secs(config.database.replica_check_seconds.max(1)),
+        std::time::Duration::from_secs(config.database.replica_max_lag_seconds),
+    ));
     if !config.tls_enabled() && !config.public_url().starts_with("https://") {
         tracing::warn!(
             "serving plain HTTP: passwords and tokens cross the network readable; set \
@@ -120,6 +135,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         maxrec_default: config.tap.maxrec_default,
         maxrec_hard: config.tap.maxrec_hard,
         seconds: config.tap.sync_seconds,
+        reads: Some(reads.clone()),
     };
     let data_dir = data_directory(&config, &pool).await?;
     let datalink = vo_datalink::DataLinkService {
@@ -154,6 +170,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         catalogue,
         limits: config.tap.clone(),
         public_url: config.public_url().trim_end_matches('/').to_string(),
+        reads: Some(reads.clone()),
     };
     // asynchronous jobs of every service share one directory (job ids are unique)
     let jobs_dir = config.data.dir.join("jobs");
@@ -237,16 +254,13 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let client_limit = vo_endpoint::ClientLimit::new(config.access.per_client_requests);
     let listen = (config.server.bind.clone(), config.server.port);
     let draining = operations::Draining::default();
-    let pools = operations::Pools(vec![
-        ("general", pool.get_ref().clone()),
-        ("query_sessions", query_sessions.pool.clone()),
-    ]);
+    let pools = operations::Pools(reads.clone());
     let drain_state = draining.clone();
     let job_pool = pool.get_ref().clone();
     let mut server = HttpServer::new(move || {
         App::new()
             .app_data(pool.clone())
-            .app_data(query_sessions.clone())
+            .app_data(web::Data::from(reads.clone()))
             .app_data(address.clone())
             .app_data(body_deadline.clone())
             .app_data(server_limits.clone())

@@ -26,6 +26,8 @@ pub struct Sia2Service {
     pub maxrec_hard: u64,
     /// Time limit of one query.
     pub seconds: u64,
+    /// Where queries read: the primary and its replicas. `None`: the application's pool.
+    pub reads: Option<Arc<vo_db::Reads>>,
 }
 
 /// Registers the SIA2 routes. The application provides `web::Data<vo_db::Pool>`.

@@ -15,14 +15,12 @@ pub async fn query(
     params: Params,
     service: web::Data<Sia2Service>,
     pool: web::Data<vo_db::Pool>,
-    sessions: Option<web::Data<vo_db::QueryPool>>,
 ) -> HttpResponse {
     match plan(&params, &service, &base_url(&request)) {
         Ok(plan) => {
             respond_with_rows(
                 &request,
-                &pool,
-                sessions.as_ref().map(|s| s.get_ref()),
+                &vo_db::Reads::or_primary(service.reads.as_ref(), &pool),
                 plan,
                 "; narrow the search (POS, BAND, TIME)",
             )

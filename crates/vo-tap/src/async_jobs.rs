@@ -82,9 +82,13 @@ impl JobKind for TapJobs {
             .await
             .map_err(|failure| failure.message)?;
         let content_type = plan.format.content_type().to_string();
-        let mut run = start_query(&pool, None, plan, "")
-            .await
-            .map_err(|failure| failure.message)?;
+        let mut run = start_query(
+            &vo_db::Reads::or_primary(service.reads.as_ref(), &pool),
+            plan,
+            "",
+        )
+        .await
+        .map_err(|failure| failure.message)?;
         let mut file = std::fs::File::create(out.dir.join("result"))
             .map(std::io::BufWriter::new)
             .map_err(|e| format!("cannot write the result: {e}"))?;

@@ -35,6 +35,8 @@ pub struct TapService {
     /// The service's public URL, for links in asynchronous results (which are read later,
     /// perhaps through another name than the one the job was created with).
     pub public_url: String,
+    /// Where queries read: the primary and its replicas. `None`: the application's pool.
+    pub reads: Option<Arc<vo_db::Reads>>,
 }
 
 /// Registers the TAP routes, with its jobs' resources. The application provides `web::Data<vo_db::Pool>`.

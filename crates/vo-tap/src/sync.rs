@@ -11,15 +11,13 @@ pub async fn sync(
     params: Params,
     service: web::Data<TapService>,
     pool: web::Data<vo_db::Pool>,
-    sessions: Option<web::Data<vo_db::QueryPool>>,
 ) -> HttpResponse {
     let timeout = Duration::from_secs(service.limits.sync_seconds);
     match crate::plan(&params, &service, timeout, &vo_endpoint::base_url(&request)).await {
         Ok(plan) => {
             respond_with_rows(
                 &request,
-                &pool,
-                sessions.as_ref().map(|s| s.get_ref()),
+                &vo_db::Reads::or_primary(service.reads.as_ref(), &pool),
                 plan,
                 "; run it as an asynchronous job (/tap/async) for more time",
             )

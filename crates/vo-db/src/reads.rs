@@ -1,0 +1,284 @@
+//! Where the clients' read queries go: to a streaming replica of the primary (PostgreSQL's
+//! own physical replication) while one is in rotation, else to the primary. Writes (jobs,
+//! accounts, requests, delegations) never come here: they use the primary's pool.
+//!
+//! A watcher ([`watch_replicas`]) asks every replica, every few seconds, how far behind the
+//! primary it is: one that does not answer, is not in recovery, or lags more than allowed
+//! is taken out of rotation, and one that is well again goes back by itself. A query that
+//! cannot get a connection to a replica takes the replica out and goes to the primary.
+
+use crate::{make_pool, make_query_pool, Pool, QueryPool};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// One database reads may go to: its general pool (queries in a transaction of their own:
+/// long time limits, async jobs) and its query sessions (the sync time limit), if it has.
+#[derive(Debug)]
+pub struct ReadTarget {
+    /// `primary`, or the replica's name.
+    pub name: String,
+    pub pool: Pool,
+    pub sessions: Option<QueryPool>,
+}
+
+/// A replica and what the watcher last found.
+#[derive(Debug)]
+pub struct Replica {
+    pub target: ReadTarget,
+    in_rotation: AtomicBool,
+    /// Lag in milliseconds, `u64::MAX` when unknown.
+    lag_ms: AtomicU64,
+    /// Why it is out of rotation, if it is.
+    problem: Mutex<Option<String>>,
+}
+
+/// What the watcher found of a replica, for `/tap/availability` and the metrics.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReplicaState {
+    pub name: String,
+    pub in_rotation: bool,
+    pub lag: Option<Duration>,
+    pub problem: Option<String>,
+}
+
+impl Replica {
+    pub fn state(&self) -> ReplicaState {
+        let lag = self.lag_ms.load(Ordering::Relaxed);
+        ReplicaState {
+            name: self.target.name.clone(),
+            in_rotation: self.in_rotation.load(Ordering::Relaxed),
+            lag: (lag != u64::MAX).then(|| Duration::from_millis(lag)),
+            problem: self.problem.lock().map(|p| p.clone()).unwrap_or(None),
+        }
+    }
+
+    fn take_out(&self, problem: String) {
+        if self.in_rotation.swap(false, Ordering::SeqCst) {
+            tracing::warn!(replica = %self.target.name, problem, "replica out of rotation");
+        }
+        if let Ok(mut p) = self.problem.lock() {
+            *p = Some(problem);
+        }
+        vo_metrics::metrics()
+            .replica_in_rotation
+            .with_label_values(&[&self.target.name])
+            .set(0);
+    }
+
+    fn put_back(&self, lag: Duration) {
+        if !self.in_rotation.swap(true, Ordering::SeqCst) {
+            tracing::info!(replica = %self.target.name, lag_ms = lag.as_millis() as u64, "replica in rotation");
+        }
+        if let Ok(mut p) = self.problem.lock() {
+            *p = None;
+        }
+        vo_metrics::metrics()
+            .replica_in_rotation
+            .with_label_values(&[&self.target.name])
+            .set(1);
+    }
+}
+
+/// The primary and the replicas reads may go to.
+#[derive(Debug)]
+pub struct Reads {
+    primary: ReadTarget,
+    replicas: Vec<Replica>,
+    next: AtomicUsize,
+}
+
+impl Reads {
+    /// Reads on the primary only.
+    pub fn primary_only(pool: Pool, sessions: Option<QueryPool>) -> Reads {
+        Reads {
+            primary: ReadTarget {
+                name: "primary".into(),
+                pool,
+                sessions,
+            },
+            replicas: Vec::new(),
+            next: AtomicUsize::new(0),
+        }
+    }
+
+    /// With replicas (libpq-style parameters each, named by their host and port): each gets
+    /// pools like the primary's, of `size` connections, query sessions as `role` with
+    /// `statement_timeout`. They start out of rotation until the watcher has seen them.
+    pub fn with_replicas(
+        mut self,
+        replicas: &[String],
+        size: usize,
+        role: &str,
+        statement_timeout: Duration,
+    ) -> Result<Reads, String> {
+        for params in replicas {
+            let name = replica_name(params);
+            let replica = Replica {
+                target: ReadTarget {
+                    name: name.clone(),
+                    pool: make_pool(params, size)?,
+                    sessions: Some(make_query_pool(params, size, role, statement_timeout)?),
+                },
+                in_rotation: AtomicBool::new(false),
+                lag_ms: AtomicU64::new(u64::MAX),
+                problem: Mutex::new(Some("not yet checked".into())),
+            };
+            vo_metrics::metrics()
+                .replica_in_rotation
+                .with_label_values(&[&name])
+                .set(0);
+            self.replicas.push(replica);
+        }
+        Ok(self)
+    }
+
+    /// `reads` when the application has them, else reads on `pool` alone.
+    pub fn or_primary(reads: Option<&Arc<Reads>>, pool: &Pool) -> Arc<Reads> {
+        reads
+            .cloned()
+            .unwrap_or_else(|| Arc::new(Reads::primary_only(pool.clone(), None)))
+    }
+
+    pub fn primary(&self) -> &ReadTarget {
+        &self.primary
+    }
+
+    pub fn replicas(&self) -> &[Replica] {
+        &self.replicas
+    }
+
+    /// Where the next read goes: the replicas in rotation in turn, else the primary; the
+    /// primary when the query writes temporary tables (uploads), which a replica cannot.
+    pub fn target(&self, writes_temporary_tables: bool) -> &ReadTarget {
+        let target = if writes_temporary_tables {
+            &self.primary
+        } else {
+            let up: Vec<&Replica> = self
+                .replicas
+                .iter()
+                .filter(|r| r.in_rotation.load(Ordering::Relaxed))
+                .collect();
+            if up.is_empty() {
+                &self.primary
+            } else {
+                &up[self.next.fetch_add(1, Ordering::Relaxed) % up.len()].target
+            }
+        };
+        vo_metrics::metrics()
+            .reads
+            .with_label_values(&[&target.name])
+            .inc();
+        target
+    }
+
+    /// A replica that did not give a connection: out of rotation until the watcher sees it
+    /// well again.
+    pub fn failed(&self, target: &ReadTarget, problem: &str) {
+        if let Some(r) = self
+            .replicas
+            .iter()
+            .find(|r| std::ptr::eq(&r.target, target))
+        {
+            r.take_out(format!("a query could not connect: {problem}"));
+        }
+    }
+}
+
+/// A replica's name in logs and metrics: its host and port.
+fn replica_name(params: &str) -> String {
+    let value = |key: &str| {
+        params
+            .split_whitespace()
+            .find_map(|kv| kv.strip_prefix(key)?.strip_prefix('='))
+    };
+    match (value("host"), value("port")) {
+        (Some(h), Some(p)) => format!("{h}:{p}"),
+        (Some(h), None) => h.to_string(),
+        _ => params.to_string(),
+    }
+}
+
+/// How far behind the primary a replica is: nothing when it has replayed all the primary
+/// has written, else the time since the last transaction it replayed.
+const LAG: &str = "SELECT pg_is_in_recovery(), \
+    CASE WHEN pg_last_wal_replay_lsn() >= $1::text::pg_lsn THEN 0::float8 \
+         ELSE coalesce(extract(epoch FROM now() - pg_last_xact_replay_timestamp()), 1e9)::float8 END";
+
+/// Checks every replica every `every`: out of rotation when it does not answer, is not a
+/// standby, or is more than `max_lag` behind; back in when it is well. Runs until the
+/// process ends.
+pub async fn watch_replicas(reads: Arc<Reads>, every: Duration, max_lag: Duration) {
+    if reads.replicas.is_empty() {
+        return;
+    }
+    loop {
+        let primary_lsn = match reads.primary.pool.get().await {
+            Ok(c) => c
+                .query_one("SELECT pg_current_wal_lsn()::text", &[])
+                .await
+                .ok()
+                .map(|r| r.get::<_, String>(0)),
+            Err(_) => None,
+        };
+        for replica in &reads.replicas {
+            check(replica, primary_lsn.as_deref(), every, max_lag).await;
+        }
+        tokio::time::sleep(every).await;
+    }
+}
+
+async fn check(replica: &Replica, primary_lsn: Option<&str>, every: Duration, max_lag: Duration) {
+    let answer = tokio::time::timeout(every.max(Duration::from_secs(1)), async {
+        let client = replica.target.pool.get().await.map_err(|e| e.to_string())?;
+        // without the primary's position, the replica is compared with itself: only its
+        // time since the last replayed transaction counts
+        let lsn = primary_lsn.unwrap_or("0/0");
+        let row = client
+            .query_one(LAG, &[&lsn])
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok::<_, String>((row.get::<_, bool>(0), row.get::<_, f64>(1)))
+    })
+    .await;
+    match answer {
+        Err(_) => replica.take_out("it did not answer in time".into()),
+        Ok(Err(e)) => replica.take_out(format!("it does not answer: {e}")),
+        Ok(Ok((false, _))) => {
+            replica.take_out("it is not a standby (promoted, or not a replica)".into())
+        }
+        Ok(Ok((true, seconds))) => {
+            let lag = Duration::from_secs_f64(seconds.clamp(0.0, 1e9));
+            replica
+                .lag_ms
+                .store(lag.as_millis() as u64, Ordering::Relaxed);
+            vo_metrics::metrics()
+                .replica_lag_seconds
+                .with_label_values(&[&replica.target.name])
+                .set(lag.as_secs_f64());
+            if lag > max_lag {
+                replica.take_out(format!(
+                    "it is {:.1} s behind the primary, more than the {} s allowed",
+                    lag.as_secs_f64(),
+                    max_lag.as_secs()
+                ));
+            } else {
+                replica.put_back(lag);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::replica_name;
+
+    #[test]
+    fn replicas_are_named_by_host_and_port() {
+        assert_eq!(
+            replica_name("host=10.0.0.5 port=5433 user=vo dbname=vo"),
+            "10.0.0.5:5433"
+        );
+        assert_eq!(replica_name("host=/run/pg dbname=vo"), "/run/pg");
+    }
+}
