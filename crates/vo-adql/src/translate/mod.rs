@@ -21,7 +21,7 @@ pub use select::OutputColumn;
 pub(crate) use translator::Translator;
 
 use crate::error::AdqlError;
-use sqlparser::ast::{Expr, Query, SetExpr, TopQuantity, Value};
+use sqlparser::ast::{Expr, Query, Select, SetExpr, TopQuantity, Value};
 use vo_catalogue::Catalogue;
 
 /// How to translate.
@@ -93,17 +93,22 @@ pub(crate) fn check(query: &Query) -> Result<(), AdqlError> {
         .map(|_| ())
 }
 
-/// The TOP of the query's SELECT, if it has one.
-fn top(query: &Query) -> Option<u64> {
+/// The TOP of the query's SELECT, if it has one (a set operation's operands have their own).
+pub(super) fn top(query: &Query) -> Option<u64> {
     match &*query.body {
-        SetExpr::Select(s) => s.top.as_ref().and_then(|t| match &t.quantity {
-            Some(TopQuantity::Constant(n)) => Some(*n),
-            Some(TopQuantity::Expr(Expr::Value(v))) => match &v.value {
-                Value::Number(n, _) => n.parse().ok(),
-                _ => None,
-            },
-            _ => None,
-        }),
+        SetExpr::Select(s) => select_top(s),
         _ => None,
     }
+}
+
+/// The TOP of one SELECT, if it has one.
+pub(super) fn select_top(s: &Select) -> Option<u64> {
+    s.top.as_ref().and_then(|t| match &t.quantity {
+        Some(TopQuantity::Constant(n)) => Some(*n),
+        Some(TopQuantity::Expr(Expr::Value(v))) => match &v.value {
+            Value::Number(n, _) => n.parse().ok(),
+            _ => None,
+        },
+        _ => None,
+    })
 }

@@ -25,11 +25,11 @@ impl<'c> Translator<'c> {
         self.query_with(q, limit, true)
     }
 
-    /// A nested query (subquery, derived table, WITH body, set operand).
+    /// A nested query (subquery, derived table, WITH body, set operand), with its own TOP.
     pub(super) fn query(&mut self, q: &Query) -> Result<Relation, AdqlError> {
         // a subquery's conditions are its own (whatever AND or NOT it sits in)
         let context = self.condition_context.take();
-        let relation = self.query_with(q, None, false);
+        let relation = self.query_with(q, super::top(q), false);
         self.condition_context = context;
         relation
     }
@@ -122,7 +122,15 @@ impl<'c> Translator<'c> {
 
     pub(super) fn set_expression(&mut self, body: &SetExpr) -> Result<Relation, AdqlError> {
         match body {
-            SetExpr::Select(s) => self.select(s, None, None, None),
+            // an operand's TOP is its own: LIMIT inside parentheses
+            SetExpr::Select(s) => match super::select_top(s) {
+                Some(n) => {
+                    let mut relation = self.select(s, None, Some(n), None)?;
+                    relation.sql = format!("({})", relation.sql);
+                    Ok(relation)
+                }
+                None => self.select(s, None, None, None),
+            },
             SetExpr::Query(q) => {
                 let mut relation = self.query(q)?;
                 relation.sql = format!("({})", relation.sql);

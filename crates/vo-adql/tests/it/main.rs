@@ -9,3 +9,4 @@ mod fuzz_regressions;
 mod geometry;
 mod intervals;
 mod resolution;
+mod top;
