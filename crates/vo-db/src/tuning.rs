@@ -110,6 +110,12 @@ pub fn recommended(machine: &Machine, max_connections: u32) -> BTreeMap<&'static
     // bulk loads write much WAL at once: fewer forced checkpoints
     s.insert("max_wal_size", "4GB".into());
     s.insert("checkpoint_completion_target", "0.9".into());
+    // a query whose client is gone (a node killed while its jobs ran) stops within 2 s
+    // instead of running to its end for nobody
+    s.insert("client_connection_check_interval", "2s".into());
+    // on a streaming replica: long reads are not cancelled because the primary removed row
+    // versions they still see (the primary keeps them while the replica's reads need them)
+    s.insert("hot_standby_feedback", "on".into());
     s
 }
 

@@ -14,6 +14,16 @@ pub enum DbCommand {
     Migrate,
     /// Show where the database is, its schema version and what it holds.
     Status,
+    /// Make a streaming replica of the private cluster in DIR (`pg_basebackup -R`, unless it
+    /// exists) and start it on PORT, or stop it (--stop). Name it in database.replicas as
+    /// "host=DIR port=PORT user=postgres dbname=<database.name>".
+    Replica {
+        dir: std::path::PathBuf,
+        #[arg(long)]
+        port: u16,
+        #[arg(long)]
+        stop: bool,
+    },
 }
 
 pub async fn run(config: &Config, command: DbCommand) -> anyhow::Result<()> {
@@ -36,6 +46,29 @@ pub async fn run(config: &Config, command: DbCommand) -> anyhow::Result<()> {
             })?;
             cluster.stop(true)?;
             println!("cluster in {} stopped", cluster.dir().display());
+        }
+        DbCommand::Replica { dir, port, stop } => {
+            let primary = cluster.ok_or_else(|| {
+                anyhow::anyhow!(
+                    "database.url is set: make replicas of that database with its own tools"
+                )
+            })?;
+            let replica = vo_db::PrivateCluster::new(dir, port, true)
+                .with_settings(primary.settings().to_vec());
+            if stop {
+                replica.stop(true)?;
+                println!("replica in {} stopped", replica.dir().display());
+            } else {
+                replica.init_replica_of(&primary)?;
+                replica.start()?;
+                println!(
+                    "replica of {} in {}, following it: host={} port={port} user=postgres dbname={}",
+                    primary.dir().display(),
+                    replica.dir().display(),
+                    replica.socket_dir().display(),
+                    config.database.name
+                );
+            }
         }
         DbCommand::Status => {
             if let Some(c) = &cluster {

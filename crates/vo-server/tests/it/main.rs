@@ -8,6 +8,7 @@ mod datalink;
 mod end_to_end;
 mod faults;
 mod files_on_access;
+mod fleet;
 mod hostile;
 mod params_fuzz_regressions;
 mod random_rows;
