@@ -100,3 +100,15 @@ ensure_web_assets() {
         (cd "$app" && npm ci --no-audit --no-fund --loglevel=error)
     fi
 }
+
+# An S3-compatible object store on loopback for the fleet's job results: moto's server
+# (PyPI moto[server], Apache-2.0) in its own venv, ./.venv-s3. Exports S3_SERVER.
+MOTO_VERSION=5.2.6
+ensure_s3_server() {
+    ensure_packages python3-venv
+    if [ ! -x .venv-s3/bin/moto_server ]; then
+        python3 -m venv .venv-s3
+        .venv-s3/bin/pip install -q --disable-pip-version-check "moto[server]==$MOTO_VERSION"
+    fi
+    export S3_SERVER="$PWD/.venv-s3/bin/moto_server"
+}

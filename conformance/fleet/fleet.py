@@ -6,7 +6,8 @@ two nodes on one primary with a streaming replica, HAProxy in front.
 Each check prints what it saw; the first that fails ends the run with exit status 1.
 - /metrics of a node parses with Prometheus' own text-format parser, with the families an
   operator needs;
-- a job made on node A is polled, waited on and fetched (whole, by Range, by ETag) on node B;
+- a job made on node A is polled, waited on and fetched (whole, by Range, by ETag) on node B,
+  its result kept in the S3 bucket (with FLEET_STORAGE=bucket);
 - reads go to the replica (its metrics and its pg_stat_activity, named by the request id);
   the replica stopped, queries are still answered, from the primary, and availability says
   so; started again, it is back in rotation;
@@ -181,6 +182,14 @@ check(status == 206 and part == whole[100:300]
 status, _, _ = request(node(NODE_B) + f"/tap/async/{job}/results/result",
                        headers={"If-None-Match": headers["ETag"]})
 check(status == 304, "a conditional request with the ETag is answered 304")
+if os.environ.get("FLEET_STORAGE") == "bucket":
+    # the result is an object of the bucket, and in no node's directory
+    status, _, listing = request(f"http://127.0.0.1:{PORT + 5}/voarchive-jobs?list-type=2&prefix={job}/")
+    check(status == 200 and f"<Key>{job}/result</Key>".encode() in listing,
+          "the result is kept in the S3 bucket")
+    local = [p for p in (f"{FLEET}/shared/jobs/{job}/result", f"{FLEET}/shared/jobs/node-a/{job}/result",
+                         f"{FLEET}/shared/jobs/node-b/{job}/result") if os.path.exists(p)]
+    check(not local, f"and in no node's directory ({local})")
 
 # --- reads on the replica
 before = sample(metrics(NODE_A), "voarchive_db_reads", target=f"{FLEET}/replica:{PORT + 4}")

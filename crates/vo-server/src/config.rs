@@ -23,6 +23,17 @@ pub struct Config {
     pub spectra: SpectraConfig,
     /// Where e-mail notifications go out (`[notify]`).
     pub notify: vo_notify::NotifySettings,
+    /// Where jobs' uploads and results are kept (`[storage]`).
+    pub storage: StorageConfig,
+}
+
+/// Where asynchronous jobs keep their uploads and results, for every node.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct StorageConfig {
+    /// An S3-compatible bucket (`[storage.bucket]`); unset: `<data dir>/jobs`, which the
+    /// nodes of a fleet share through a shared file system.
+    pub bucket: Option<vo_storage::BucketConfig>,
 }
 
 /// Spectral reference data (`/reference/…`).

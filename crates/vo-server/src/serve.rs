@@ -183,8 +183,19 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             );
         }
     }
-    let tap_jobs = vo_tap::jobs(&tap, jobs_dir.clone()).with_quotas(config.quotas.clone());
-    let soda_jobs = vo_soda::jobs(&soda, jobs_dir).with_quotas(config.quotas.clone());
+    // in a bucket, each node writes in a scratch directory of its own
+    let storage = match &config.storage.bucket {
+        Some(bucket) => vo_storage::Storage::bucket(bucket, jobs_dir.join(&config.lease().node))
+            .map_err(|e| anyhow::anyhow!("storage.bucket: {e}"))?,
+        None => vo_storage::Storage::Directory(jobs_dir.clone()),
+    };
+    tracing::info!(storage = %storage.describe_place(), "jobs' uploads and results are kept");
+    let tap_jobs = vo_tap::jobs(&tap, jobs_dir.clone())
+        .with_quotas(config.quotas.clone())
+        .with_storage(storage.clone());
+    let soda_jobs = vo_soda::jobs(&soda, jobs_dir)
+        .with_quotas(config.quotas.clone())
+        .with_storage(storage);
     let lease = config.lease();
     tracing::info!(node = %lease.node, lease_seconds = lease.term.as_secs(), "this node's jobs are held under its name");
     vo_uws_service::start_workers(tap_jobs.clone(), pool.get_ref().clone(), lease.clone());

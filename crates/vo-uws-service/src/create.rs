@@ -136,10 +136,19 @@ pub async fn create<K: JobKind>(
     };
     let dir = jobs.job_dir(&job.job_id).join("parts");
     for (name, data) in &kept {
-        if let Err(e) =
-            std::fs::create_dir_all(&dir).and_then(|_| std::fs::write(dir.join(name), data))
+        let file = dir.join(name);
+        let written = match std::fs::create_dir_all(&dir).and_then(|_| std::fs::write(&file, data))
         {
+            Ok(()) => jobs
+                .storage
+                .keep(&job.job_id, &format!("parts/{name}"), &file)
+                .await
+                .map_err(|e| e.to_string()),
+            Err(e) => Err(e.to_string()),
+        };
+        if let Err(e) = written {
             let _ = store.delete(&job.job_id).await;
+            let _ = jobs.storage.delete_job(&job.job_id).await;
             return plain(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 format!("cannot keep the uploaded table: {e}"),

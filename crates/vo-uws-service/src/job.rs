@@ -114,7 +114,9 @@ async fn delete_job<K: JobKind>(
     let _ = store.abort(&job.job_id).await;
     match store.delete(&job.job_id).await {
         Ok(_) => {
-            let _ = std::fs::remove_dir_all(jobs.job_dir(&job.job_id));
+            if let Err(e) = jobs.storage.delete_job(&job.job_id).await {
+                tracing::warn!(job = %job.job_id, error = %e, "cannot remove a deleted job's files");
+            }
             see_other(urls(request, jobs).list)
         }
         Err(e) => unavailable(e),

@@ -126,6 +126,9 @@ pub struct Jobs<K> {
     pub quotas: Quotas,
     /// The directory of every job's uploads and results (`<dir>/<job id>/`).
     pub dir: PathBuf,
+    /// Where jobs' uploads and results are kept for every node: `dir` (default), or a bucket
+    /// (then `dir` holds only files being written).
+    pub storage: vo_storage::Storage,
     /// The job list's path on the server, e.g. `/tap/async`.
     pub list_path: String,
     /// Wakes the workers when a job is queued.
@@ -139,6 +142,7 @@ impl<K: Clone> Clone for Jobs<K> {
             limits: self.limits.clone(),
             quotas: self.quotas.clone(),
             dir: self.dir.clone(),
+            storage: self.storage.clone(),
             list_path: self.list_path.clone(),
             wake: self.wake.clone(),
         }
@@ -153,6 +157,7 @@ impl<K> Jobs<K> {
             kind,
             limits,
             quotas: Quotas::default(),
+            storage: vo_storage::Storage::Directory(dir.clone()),
             dir,
             list_path: format!(
                 "{}{}",
@@ -169,9 +174,15 @@ impl<K> Jobs<K> {
         self
     }
 
-    /// Where one job keeps its uploaded parts and results.
+    /// The same jobs, their files kept in `storage`.
+    pub fn with_storage(mut self, storage: vo_storage::Storage) -> Jobs<K> {
+        self.storage = storage;
+        self
+    }
+
+    /// Where one job's uploaded parts and results are written (and, in a directory, kept).
     pub fn job_dir(&self, job_id: &str) -> PathBuf {
-        self.dir.join(job_id)
+        self.storage.job_dir(job_id)
     }
 }
 

@@ -71,7 +71,7 @@ pub async fn set_part<K: JobKind>(
             Some(p) if p == "RUN" => {
                 if job.phase == Phase::Pending || job.phase == Phase::Held {
                     // checked before it is queued: a job that would fail ends in ERROR now
-                    let params = crate::worker::params_of(&jobs.job_dir(&job.job_id), &job);
+                    let params = crate::worker::params_of(&jobs.storage, &job).await;
                     if let Err(message) = jobs.kind.check(&params) {
                         return match store.fail(&job.job_id, &message).await {
                             Ok(()) => see_other(job_url),

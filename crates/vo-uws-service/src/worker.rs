@@ -118,19 +118,14 @@ async fn work<K: JobKind>(jobs: Jobs<K>, pool: vo_db::Pool, lease: Lease) {
     }
 }
 
-/// The job's parameters, with its kept multipart parts read back from disk.
-pub(crate) fn params_of(dir: &Path, job: &Job) -> Params {
-    let parts = std::fs::read_dir(dir.join("parts"))
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter_map(|entry| {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            std::fs::read(entry.path())
-                .ok()
-                .map(|data| (name, Bytes::from(data)))
-        })
-        .collect();
+/// The job's parameters, with its kept multipart parts read back from storage.
+pub(crate) async fn params_of(storage: &vo_storage::Storage, job: &Job) -> Params {
+    let mut parts: Vec<(String, Bytes)> = Vec::new();
+    for name in storage.list(&job.job_id, "parts").await.unwrap_or_default() {
+        if let Ok(Some(data)) = storage.read(&job.job_id, &format!("parts/{name}")).await {
+            parts.push((name, data));
+        }
+    }
     Params::with_parts(job.parameters.clone(), parts)
 }
 
@@ -161,8 +156,7 @@ async fn finish<K: JobKind>(
                     Ok(true) => Ok(()),
                     Ok(false) => {
                         for result in results {
-                            let _ =
-                                std::fs::remove_file(jobs.job_dir(&job.job_id).join(&result.id));
+                            let _ = jobs.storage.delete(&job.job_id, &result.id).await;
                         }
                         let room = match store
                             .admit(
@@ -224,7 +218,7 @@ async fn run<K: JobKind>(jobs: &Jobs<K>, pool: &vo_db::Pool, lease: &Lease, job:
         let message = format!("cannot write the job's results: {e}");
         return finish(jobs, pool, lease, &job, Err(message)).await;
     }
-    let params = params_of(&dir, &job);
+    let params = params_of(&jobs.storage, &job).await;
     let out = match room(jobs, pool, &job).await {
         Ok(max_bytes) => Output {
             dir: partial.clone(),
@@ -280,7 +274,7 @@ async fn run<K: JobKind>(jobs: &Jobs<K>, pool: &vo_db::Pool, lease: &Lease, job:
         {
             Err(out.over_quota())
         }
-        Ended::Finished(Ok(results)) => keep(&dir, &partial, results),
+        Ended::Finished(Ok(results)) => keep(&jobs.storage, &job.job_id, &partial, results).await,
         Ended::Finished(Err(message)) => Err(message),
     };
     let _ = std::fs::remove_dir_all(&partial);
@@ -301,8 +295,13 @@ async fn room<K: JobKind>(jobs: &Jobs<K>, pool: &vo_db::Pool, job: &Job) -> Resu
     Ok((quota.job_bytes - taken).max(0) as u64)
 }
 
-/// Moves the results out of `partial/` into the job's directory.
-fn keep(dir: &Path, partial: &Path, results: Vec<JobResult>) -> Result<Vec<JobResult>, String> {
+/// Moves the results out of `partial/` into storage.
+async fn keep(
+    storage: &vo_storage::Storage,
+    job_id: &str,
+    partial: &Path,
+    results: Vec<JobResult>,
+) -> Result<Vec<JobResult>, String> {
     for (n, result) in results.iter().enumerate() {
         if !JobResult::valid_id(&result.id) || results[..n].iter().any(|r| r.id == result.id) {
             return Err(format!(
@@ -310,7 +309,9 @@ fn keep(dir: &Path, partial: &Path, results: Vec<JobResult>) -> Result<Vec<JobRe
                 result.id
             ));
         }
-        std::fs::rename(partial.join(&result.id), dir.join(&result.id))
+        storage
+            .keep(job_id, &result.id, &partial.join(&result.id))
+            .await
             .map_err(|e| format!("cannot keep result '{}': {e}", result.id))?;
     }
     Ok(results)
@@ -353,7 +354,9 @@ async fn janitor<K: JobKind>(jobs: Jobs<K>, pool: vo_db::Pool) {
             match JobStore::new(&client, service).delete_expired().await {
                 Ok(ids) => {
                     for id in &ids {
-                        let _ = std::fs::remove_dir_all(jobs.job_dir(id));
+                        if let Err(e) = jobs.storage.delete_job(id).await {
+                            tracing::warn!(service, job = %id, error = %e, "cannot remove an expired job's files");
+                        }
                     }
                     if !ids.is_empty() {
                         tracing::info!(service, count = ids.len(), "expired jobs destroyed");

@@ -1,8 +1,9 @@
 //! A fleet on loopback, as `deploy/fleet` makes it — a primary with the demo, a streaming
-//! replica, two nodes of this build sharing the data directory, HAProxy in front — tried by
-//! `conformance/fleet/fleet.py`: metrics parsed by Prometheus' parser, a job made on one node
-//! fetched on the other (Range, ETag), reads on the replica and without it, a node killed
-//! while it executes 20 jobs, a node restarted while the other runs.
+//! replica, two nodes of this build, job results in an S3 bucket (moto's server), HAProxy in
+//! front — tried by `conformance/fleet/fleet.py`: metrics parsed by Prometheus' parser, a
+//! job made on one node fetched on the other from the bucket (Range, ETag), reads on the
+//! replica and without it, a node killed while it executes 20 jobs, a node restarted while
+//! the other runs.
 
 use std::path::Path;
 use std::process::Command;
@@ -25,11 +26,11 @@ impl Drop for Fleet<'_> {
     }
 }
 
-/// A port such that it and the four after it are free on loopback now.
-fn five_free_ports() -> u16 {
+/// A port such that it and the five after it are free on loopback now.
+fn six_free_ports() -> u16 {
     let free = |p: u16| std::net::TcpListener::bind(("127.0.0.1", p)).is_ok();
     let mut base = 20000 + (std::process::id() % 20000) as u16;
-    while !(0..5).all(|i| free(base + i)) {
+    while !(0..6).all(|i| free(base + i)) {
         base += 7;
     }
     base
@@ -44,7 +45,7 @@ fn a_fleet_survives_a_killed_node_a_stopped_replica_and_a_restart() {
         .prefix("fleet")
         .tempdir_in("/tmp")
         .unwrap();
-    let port = five_free_ports();
+    let port = six_free_ports();
     let settings = "[tap.async]\nworkers = 20\nworkers_per_client = 40\n\
                     [quotas.anonymous]\nactive_jobs = 200\njobs = 1000\n";
     let fleet_env = |c: &mut Command| {
@@ -52,6 +53,7 @@ fn a_fleet_survives_a_killed_node_a_stopped_replica_and_a_restart() {
             .env("FLEET_PORT", port.to_string())
             .env("FLEET_BIN", env!("CARGO_BIN_EXE_voarchive"))
             .env("FLEET_DEMO", "--rows 1000 --files 0 --no-small-files")
+            .env("FLEET_STORAGE", "bucket")
             .env("FLEET_NODE_SETTINGS", settings);
     };
     let _fleet = Fleet {
