@@ -79,6 +79,9 @@ echo "== 8. a mixed workload: each class alone, then all at once"
 conformance/bench/mixed.sh "$base" | tee "$out/mixed"
 kill "$server"; wait "$server" 2>/dev/null || true
 "$bin" db stop >/dev/null 2>&1 || true
+
+echo "== 9. cones on a fleet: one node, behind HAProxy, two nodes, two nodes and a replica"
+conformance/bench/fleet.sh 200000 | tee "$out/fleet"
 echo "== 7. interval queries and counts, before and after their indexes"
 conformance/bench/queries.sh "$rows" | tee "$out/queries"
 

@@ -281,7 +281,7 @@ impl MessageBody for Counted {
             }
             _ => {}
         }
-        polled.map(|next| next.map(|chunk| chunk.map_err(Into::into)))
+        polled
     }
 }
 
