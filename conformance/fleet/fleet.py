@@ -7,7 +7,8 @@ Each check prints what it saw; the first that fails ends the run with exit statu
 - /metrics of a node parses with Prometheus' own text-format parser, with the families an
   operator needs;
 - a job made on node A is polled, waited on and fetched (whole, by Range, by ETag) on node B,
-  its result kept in the S3 bucket (with FLEET_STORAGE=bucket);
+  its result kept in the S3 bucket (with FLEET_STORAGE=bucket), and a preview made on node A
+  is kept there and served by node B;
 - reads go to the replica (its metrics and its pg_stat_activity, named by the request id);
   the replica stopped, queries are still answered, from the primary, and availability says
   so; started again, it is back in rotation;
@@ -139,10 +140,10 @@ def wait_until(what, condition, seconds):
     check(False, f"{what} within {seconds} s")
 
 
-# a query that keeps a job executing for some seconds on a demo of 1,000 rows (30 million
+# a query that keeps a job executing for some seconds on a demo of 1,000 rows (60 million
 # combinations), longer with twenty at once on two cores
 SLOW = ("SELECT COUNT(*) AS combinations FROM ivoa.obscore AS a, ivoa.obscore AS b, "
-        "(SELECT TOP 60 obs_id FROM ivoa.obscore) AS c WHERE a.s_ra < b.s_ra")
+        "(SELECT TOP 120 obs_id FROM ivoa.obscore) AS c WHERE a.s_ra < b.s_ra")
 
 # --- metrics, parsed as Prometheus parses them
 # a query on node A itself (the balancer may send one to either node)
@@ -184,12 +185,27 @@ status, _, _ = request(node(NODE_B) + f"/tap/async/{job}/results/result",
 check(status == 304, "a conditional request with the ETag is answered 304")
 if os.environ.get("FLEET_STORAGE") == "bucket":
     # the result is an object of the bucket, and in no node's directory
-    status, _, listing = request(f"http://127.0.0.1:{PORT + 5}/voarchive-jobs?list-type=2&prefix={job}/")
-    check(status == 200 and f"<Key>{job}/result</Key>".encode() in listing,
+    status, _, listing = request(f"http://127.0.0.1:{PORT + 5}/voarchive-jobs?list-type=2&prefix=jobs/{job}/")
+    check(status == 200 and f"<Key>jobs/{job}/result</Key>".encode() in listing,
           "the result is kept in the S3 bucket")
     local = [p for p in (f"{FLEET}/shared/jobs/{job}/result", f"{FLEET}/shared/jobs/node-a/{job}/result",
                          f"{FLEET}/shared/jobs/node-b/{job}/result") if os.path.exists(p)]
     check(not local, f"and in no node's directory ({local})")
+
+    # a preview made on node A is kept in the bucket and served as it is by node B
+    product = primary_sql("SELECT f.name FROM archive.file f JOIN archive.member_ous m ON m.uid = f.member_ous_uid "
+                          "WHERE f.kind = 'product' AND f.content_type = 'application/fits' AND m.release_date <= now() "
+                          "ORDER BY f.name LIMIT 1")
+    status, _, png_a = request(node(NODE_A) + f"/preview/{product}/peak.png")
+    check(status == 200 and png_a.startswith(b"\x89PNG"), f"node A makes the preview of {product}")
+    status, _, listing = request(f"http://127.0.0.1:{PORT + 5}/voarchive-jobs?list-type=2&prefix=previews/{product}/")
+    check(f"<Key>previews/{product}/peak.png</Key>".encode() in listing, "the preview is kept in the bucket")
+    check(not os.path.exists(f"{FLEET}/shared/previews/{product}/peak.png"), "and not in the data directory")
+    hits = sample(metrics(NODE_B), "voarchive_cache_lookups", cache="previews", outcome="hit")
+    status, _, png_b = request(node(NODE_B) + f"/preview/{product}/peak.png")
+    check(status == 200 and png_b == png_a, "node B serves the same preview")
+    check(sample(metrics(NODE_B), "voarchive_cache_lookups", cache="previews", outcome="hit") == hits + 1,
+          "from the bucket, not made again (a cache hit in node B's metrics)")
 
 # --- reads on the replica
 before = sample(metrics(NODE_A), "voarchive_db_reads", target=f"{FLEET}/replica:{PORT + 4}")

@@ -33,6 +33,9 @@ pub struct DownloadService {
     pub lines: Option<std::sync::Arc<vo_spectra::LineList>>,
     /// How long the signed URLs of a request's script stay valid, seconds.
     pub signed_url_seconds: u64,
+    /// Where previews and line surveys are kept once made (`<data dir>/previews`, or a
+    /// bucket), for every node.
+    pub previews: vo_storage::Storage,
 }
 
 /// Registers the download routes. The application provides `web::Data<vo_db::Pool>`.

@@ -1,53 +1,48 @@
 //! `/preview/{name}/{kind}`: quick-look images of a FITS product (ALMA manual §3.3.3) — the
 //! peak-flux image (moment 8), the continuum image and the spectrum through the brightest
 //! pixel — and, for cubes, the ADMIT-style line survey (`lines.json`) with the moment 0 and
-//! 1 maps of the strongest line; made on first request and cached under
-//! `<data dir>/previews/`.
+//! 1 maps of the strongest line; made on first request and kept in the previews' storage
+//! (`<data dir>/previews/<product>/<file>`, or a bucket's `previews/` area) for every node.
 
 use crate::DownloadService;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use vo_endpoint::{stored_archive_file, Failure};
 use vo_preview::PreviewKind;
 
-/// The cached PNG, if it is newer than the product it shows.
-fn fresh_cache(cache: &Path, product: &Path) -> Option<Vec<u8>> {
-    let cached = std::fs::metadata(cache).ok()?.modified().ok()?;
-    let source = std::fs::metadata(product).ok()?.modified().ok()?;
-    if cached >= source {
-        std::fs::read(cache).ok()
+/// The kept preview `file` of `product`, if it was made after the product's file at
+/// `source` last changed.
+pub(crate) async fn fresh(
+    previews: &vo_storage::Storage,
+    product: &str,
+    file: &str,
+    source: &Path,
+) -> Option<bytes::Bytes> {
+    let changed: chrono::DateTime<chrono::Utc> = tokio::fs::metadata(source)
+        .await
+        .ok()?
+        .modified()
+        .ok()?
+        .into();
+    let kept = previews.describe(product, file).await.ok()?;
+    // in whole seconds: an object store's modification times have no finer ones
+    if kept.modified.timestamp() >= changed.timestamp() {
+        previews.read(product, file).await.ok().flatten()
     } else {
         None
     }
 }
 
-/// Makes a preview and caches it (written under a temporary name, then renamed, so a
-/// reader never sees half a file). `make`'s messages name the product, not where it is on
-/// the server.
-pub(crate) fn make_and_cache(
-    make: impl FnOnce() -> Result<Vec<u8>, String>,
-    cache: &Path,
-) -> Result<Vec<u8>, String> {
-    let bytes = make()?;
-    if let Some(dir) = cache.parent() {
-        if std::fs::create_dir_all(dir).is_ok() {
-            let partial = cache.with_extension(format!(
-                "part.{}.{}",
-                std::process::id(),
-                RENDERS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-            ));
-            if std::fs::write(&partial, &bytes).is_ok() && std::fs::rename(&partial, cache).is_err()
-            {
-                let _ = std::fs::remove_file(&partial);
-            }
-        }
+/// Keeps a preview just made; a failure to keep it is only logged (it is made again).
+pub(crate) async fn keep(previews: &vo_storage::Storage, product: &str, file: &str, bytes: &[u8]) {
+    if let Err(e) = previews
+        .put(product, file, bytes::Bytes::copy_from_slice(bytes))
+        .await
+    {
+        tracing::warn!(product, file, error = %e, "cannot keep a preview");
     }
-    Ok(bytes)
 }
-
-/// Numbers each render's temporary file, so two renders of one preview never share one.
-static RENDERS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 pub async fn preview(
     request: HttpRequest,
@@ -90,11 +85,6 @@ pub async fn preview(
         .response();
     }
     // the name passed the archive's file-name check, so it is one path component
-    let cache: PathBuf = service
-        .data_dir
-        .join("previews")
-        .join(&product.name)
-        .join(&file);
     let shown = product.name.clone();
     // a shared cache may keep a preview of released data; proprietary ones only the caller
     let cache_control = if product.released {
@@ -110,10 +100,15 @@ pub async fn preview(
     };
     let lines = service.lines.clone();
     let source = product_path.clone();
-    let made = web::block(move || match fresh_cache(&cache, &product_path) {
-        Some(bytes) => Ok(bytes),
-        None => make_and_cache(
-            || {
+    let kept = fresh(&service.previews, &product.name, &file, &product_path).await;
+    vo_metrics::metrics()
+        .cache_lookups
+        .with_label_values(&["previews", if kept.is_some() { "hit" } else { "miss" }])
+        .inc();
+    let made = match kept {
+        Some(bytes) => Ok(Ok(bytes.to_vec())),
+        None => {
+            let made = web::block(move || {
                 let made = match asked {
                     Asked::Image(kind) => {
                         vo_preview::render(&source, kind).map_err(|e| e.to_string())
@@ -126,11 +121,14 @@ pub async fn preview(
                     }
                 };
                 made.map_err(|e| e.replace(&source.display().to_string(), &shown))
-            },
-            &cache,
-        ),
-    })
-    .await;
+            })
+            .await;
+            if let Ok(Ok(bytes)) = &made {
+                keep(&service.previews, &product.name, &file, bytes).await;
+            }
+            made
+        }
+    };
     let content_type = if file.ends_with(".json") {
         "application/json"
     } else {

@@ -225,25 +225,19 @@ pub fn start_surveying(
             match cubes {
                 Ok(cubes) => {
                     for (name, path, mous) in cubes {
-                        let cache = service
-                            .data_dir
-                            .join("previews")
-                            .join(&name)
-                            .join("lines.json");
-                        if cache.is_file() {
+                        if service.previews.describe(&name, "lines.json").await.is_ok() {
                             continue;
                         }
                         let cube = service.data_dir.join(&path);
                         let redshifts = redshifts(&pool, cube.clone(), &mous).await;
                         let lines = service.lines.clone();
                         let done = actix_web::web::block(move || {
-                            crate::preview::make_and_cache(
-                                || survey_json(&cube, lines.as_deref(), &redshifts),
-                                &cache,
-                            )
+                            survey_json(&cube, lines.as_deref(), &redshifts)
                         })
                         .await;
-                        if matches!(done, Ok(Ok(_))) {
+                        if let Ok(Ok(json)) = done {
+                            crate::preview::keep(&service.previews, &name, "lines.json", &json)
+                                .await;
                             made += 1;
                         }
                     }

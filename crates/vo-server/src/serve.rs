@@ -149,11 +149,31 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             .clone()
             .unwrap_or_else(|| config.data.dir.join("reference")),
     );
+    // what the nodes make and share: jobs' uploads and results, previews; in a bucket, each
+    // node writes in a scratch directory of its own
+    let jobs_dir = config.data.dir.join("jobs");
+    let scratch = jobs_dir.join(&config.lease().node);
+    let (storage, previews) = match &config.storage.bucket {
+        Some(bucket) => (
+            vo_storage::Storage::bucket(bucket, "jobs", scratch.clone()),
+            vo_storage::Storage::bucket(bucket, "previews", scratch),
+        ),
+        None => (
+            Ok(vo_storage::Storage::Directory(jobs_dir.clone())),
+            Ok(vo_storage::Storage::Directory(
+                config.data.dir.join("previews"),
+            )),
+        ),
+    };
+    let storage = storage.map_err(|e| anyhow::anyhow!("storage.bucket: {e}"))?;
+    let previews = previews.map_err(|e| anyhow::anyhow!("storage.bucket: {e}"))?;
+    tracing::info!(jobs = %storage.describe_place(), previews = %previews.describe_place(), "what the nodes make is kept");
     let download = vo_download::DownloadService {
         data_dir: data_dir.clone(),
         script_streams: 4,
         lines: reference.shared_lines(),
         signed_url_seconds: config.access.signed_url_seconds,
+        previews,
     };
     let requests = vo_requests::RequestService {
         data_dir: data_dir.clone(),
@@ -172,8 +192,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         public_url: config.public_url().trim_end_matches('/').to_string(),
         reads: Some(reads.clone()),
     };
-    // asynchronous jobs of every service share one directory (job ids are unique)
-    let jobs_dir = config.data.dir.join("jobs");
+    // asynchronous jobs of every service share one storage (job ids are unique)
     for (service, limits) in [("tap", &config.tap.jobs), ("soda", &config.soda.jobs)] {
         if limits.workers > 1 && limits.workers_per_client >= limits.workers {
             tracing::warn!(
@@ -183,13 +202,6 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             );
         }
     }
-    // in a bucket, each node writes in a scratch directory of its own
-    let storage = match &config.storage.bucket {
-        Some(bucket) => vo_storage::Storage::bucket(bucket, jobs_dir.join(&config.lease().node))
-            .map_err(|e| anyhow::anyhow!("storage.bucket: {e}"))?,
-        None => vo_storage::Storage::Directory(jobs_dir.clone()),
-    };
-    tracing::info!(storage = %storage.describe_place(), "jobs' uploads and results are kept");
     let tap_jobs = vo_tap::jobs(&tap, jobs_dir.clone())
         .with_quotas(config.quotas.clone())
         .with_storage(storage.clone());

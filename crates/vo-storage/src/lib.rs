@@ -1,13 +1,15 @@
-//! Where asynchronous jobs keep their results and the tables uploaded with them, so that any
-//! node of the service reads what another wrote: a directory (the default; nodes share it
-//! through a shared file system) or a bucket of an S3-compatible object store.
+//! Where the files the service makes are kept, so that any node reads what another wrote:
+//! asynchronous jobs' uploads and results, and the previews made of the products. A
+//! directory (the default; nodes share it through a shared file system) or an area of a
+//! bucket of an S3-compatible object store.
 //!
-//! Owns: the two backends behind one [`Storage`], the keys (`<job id>/<name>`), moving a
-//! finished file into storage, reading an object whole or a byte range of it with its size,
-//! ETag and modification time, and deleting a job's objects.
+//! Owns: the two backends behind one [`Storage`], the keys (`<folder>/<name>`: a job id or a
+//! product's name, then the file), moving a finished file into storage or writing bytes
+//! there (never half seen), reading an object whole or a byte range of it with its size,
+//! ETag and modification time, and deleting a folder's objects.
 //!
 //! Does not own: HTTP (the UWS crate answers Range and conditional requests from what this
-//! gives), the jobs themselves (vo-job-store), or which files a job writes.
+//! gives), the jobs themselves (vo-job-store), or which files are made.
 
 use bytes::Bytes;
 use futures_util::stream::BoxStream;
@@ -29,7 +31,8 @@ pub struct BucketConfig {
     pub region: String,
     pub access_key_id: String,
     pub secret_access_key: String,
-    /// Keys start with this (several archives may share a bucket).
+    /// Keys start with this (several archives may share a bucket); then `jobs/` or
+    /// `previews/`.
     #[serde(default)]
     pub prefix: String,
 }
@@ -70,12 +73,12 @@ impl From<std::io::Error> for StorageError {
     }
 }
 
-/// Where jobs' files are kept.
+/// Where one kind of file is kept.
 #[derive(Debug, Clone)]
 pub enum Storage {
-    /// `<dir>/<job id>/<name>`.
+    /// `<dir>/<folder>/<name>`.
     Directory(PathBuf),
-    /// `<prefix><job id>/<name>` in a bucket.
+    /// `<prefix><area>/<folder>/<name>` in a bucket.
     Bucket {
         store: Arc<AmazonS3>,
         prefix: String,
@@ -85,8 +88,13 @@ pub enum Storage {
 }
 
 impl Storage {
-    /// A bucket; `scratch` is a local directory for files being written.
-    pub fn bucket(config: &BucketConfig, scratch: PathBuf) -> Result<Storage, StorageError> {
+    /// The area `area` (`jobs`, `previews`) of a bucket; `scratch` is a local directory for
+    /// files being written.
+    pub fn bucket(
+        config: &BucketConfig,
+        area: &str,
+        scratch: PathBuf,
+    ) -> Result<Storage, StorageError> {
         let store = AmazonS3Builder::new()
             .with_endpoint(&config.endpoint)
             .with_bucket_name(&config.bucket)
@@ -98,7 +106,7 @@ impl Storage {
             .build()?;
         Ok(Storage::Bucket {
             store: Arc::new(store),
-            prefix: config.prefix.clone(),
+            prefix: format!("{}{area}/", config.prefix),
             scratch,
         })
     }
@@ -122,6 +130,35 @@ impl Storage {
 
     fn key(prefix: &str, job_id: &str, name: &str) -> ObjectPath {
         ObjectPath::from(format!("{prefix}{job_id}/{name}"))
+    }
+
+    /// Writes `bytes` as the folder's `name`, whole: a reader sees the old object or the new
+    /// one, never a part (in a directory, written aside and renamed).
+    pub async fn put(&self, folder: &str, name: &str, bytes: Bytes) -> Result<(), StorageError> {
+        match self {
+            Storage::Directory(dir) => {
+                let target = dir.join(folder).join(name);
+                let parent = dir.join(folder);
+                tokio::fs::create_dir_all(&parent).await?;
+                let aside = parent.join(format!(
+                    ".{name}.{}.{}",
+                    std::process::id(),
+                    WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+                ));
+                tokio::fs::write(&aside, &bytes).await?;
+                if let Err(e) = tokio::fs::rename(&aside, &target).await {
+                    let _ = tokio::fs::remove_file(&aside).await;
+                    return Err(e.into());
+                }
+                Ok(())
+            }
+            Storage::Bucket { store, prefix, .. } => {
+                store
+                    .put(&Self::key(prefix, folder, name), bytes.into())
+                    .await?;
+                Ok(())
+            }
+        }
     }
 
     /// Keeps the finished local file `file` as the job's `name`: moved into place in a
@@ -285,5 +322,39 @@ impl Storage {
             Storage::Directory(dir) => format!("directory {}", dir.display()),
             Storage::Bucket { prefix, .. } => format!("bucket (keys under '{prefix}')"),
         }
+    }
+}
+
+/// Numbers the files a directory writes aside, so that two writers never share one.
+static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_directory_keeps_reads_describes_lists_and_deletes_by_folder_and_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let storage = Storage::Directory(dir.path().to_path_buf());
+        assert_eq!(storage.read("p", "peak.png").await.unwrap(), None);
+        storage
+            .put("p", "peak.png", Bytes::from_static(b"png bytes"))
+            .await
+            .unwrap();
+        assert_eq!(
+            storage.read("p", "peak.png").await.unwrap().as_deref(),
+            Some(&b"png bytes"[..])
+        );
+        assert_eq!(storage.describe("p", "peak.png").await.unwrap().size, 9);
+        let written = dir.path().join("p").join("result.part");
+        std::fs::write(&written, b"rows").unwrap();
+        storage.keep("p", "result", &written).await.unwrap();
+        assert!(!written.exists());
+        let mut names = storage.list("p", "").await.unwrap();
+        names.sort();
+        assert_eq!(names, ["peak.png", "result"]);
+        storage.delete("p", "result").await.unwrap();
+        storage.delete_job("p").await.unwrap();
+        assert!(!dir.path().join("p").exists());
     }
 }

@@ -1,7 +1,8 @@
 //! A fleet on loopback, as `deploy/fleet` makes it — a primary with the demo, a streaming
 //! replica, two nodes of this build, job results in an S3 bucket (moto's server), HAProxy in
 //! front — tried by `conformance/fleet/fleet.py`: metrics parsed by Prometheus' parser, a
-//! job made on one node fetched on the other from the bucket (Range, ETag), reads on the
+//! job made on one node fetched on the other from the bucket (Range, ETag), a preview made on
+//! one node kept in the bucket and served by the other, reads on the
 //! replica and without it, a node killed while it executes 20 jobs, a node restarted while
 //! the other runs.
 
@@ -52,7 +53,10 @@ fn a_fleet_survives_a_killed_node_a_stopped_replica_and_a_restart() {
         c.env("FLEET_DIR", dir.path())
             .env("FLEET_PORT", port.to_string())
             .env("FLEET_BIN", env!("CARGO_BIN_EXE_voarchive"))
-            .env("FLEET_DEMO", "--rows 1000 --files 0 --no-small-files")
+            .env(
+                "FLEET_DEMO",
+                "--rows 1000 --files 0 --small-files on-first-access",
+            )
             .env("FLEET_STORAGE", "bucket")
             .env("FLEET_NODE_SETTINGS", settings);
     };
