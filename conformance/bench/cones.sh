@@ -26,15 +26,10 @@ trap 'rm -rf "$work"' EXIT
 export CONE_FIELDS=$(cone_fields)
 if [ -n "$maxrec" ]; then export CONE_MAXREC=$maxrec; else unset CONE_MAXREC; fi
 
-# the service: wrk's latency distribution, in ms
-ms() { awk '{ v = $1; if (v ~ /us$/) v = v / 1000; else if (v ~ /ms$/) v = v + 0; else if (v ~ /s$/) v = v * 1000; else if (v ~ /m$/) v = v * 60000; printf "%.2f", v }'; }
+# the service: wrk's rate and latency distribution
 wrk -t2 -c32 -d5s --timeout 30s -s conformance/bench/cones.lua "$base" >/dev/null
 wrk -t2 -c32 -d"${seconds}s" --timeout 30s --latency -s conformance/bench/cones.lua "$base" >"$work/wrk"
-printf 'cones %s service %s %s %s %s\n' "$label" \
-    "$(awk '/Requests\/sec/ { print $2 }' "$work/wrk")" \
-    "$(awk '$1 == "50%" { print $2 }' "$work/wrk" | ms)" \
-    "$(awk '$1 == "99%" { print $2 }' "$work/wrk" | ms)" \
-    "$(awk '/Non-2xx/ { print "non-2xx:" $NF }' "$work/wrk")"
+printf 'cones %s service %s\n' "$label" "$(wrk_rate_and_latency "$work/wrk")"
 
 # PostgreSQL alone: the translator's SQL for the same template, one pgbench script per field
 sql=$(sed 's/{ra}/111.11111/; s/{dec}/22.22222/; s/{radius}/0.33333/' conformance/bench/cone.adql | "$bin" adql translate)

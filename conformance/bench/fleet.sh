@@ -25,15 +25,10 @@ export CONE_FIELDS=$(VO_DATA_DIR=$FLEET_DIR/shared VO_DB_PORT=$((FLEET_PORT + 3)
 export CONE_MAXREC=100
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo); $rows rows"
 
-ms() { awk '{ v = $1; if (v ~ /us$/) v = v / 1000; else if (v ~ /ms$/) v = v + 0; else if (v ~ /s$/) v = v * 1000; printf "%.2f", v }'; }
 measure() {
     wrk -t2 -c32 -d5s --timeout 30s -s conformance/bench/cones.lua "$2" >/dev/null
     wrk -t2 -c32 -d"${seconds}s" --timeout 30s --latency -s conformance/bench/cones.lua "$2" >"$work/wrk"
-    printf 'fleet %-28s %8s %8s %8s %s\n' "$1" \
-        "$(awk '/Requests\/sec/ { print $2 }' "$work/wrk")" \
-        "$(awk '$1 == "50%" { print $2 }' "$work/wrk" | ms)" \
-        "$(awk '$1 == "99%" { print $2 }' "$work/wrk" | ms)" \
-        "$(awk '/Non-2xx/ { print "non-2xx:" $NF }' "$work/wrk")"
+    printf 'fleet %-28s %s\n' "$1" "$(wrk_rate_and_latency "$work/wrk")"
 }
 # the replica's state as both nodes see it: wait for their watchers
 replica_is() {
@@ -46,7 +41,7 @@ replica_is() {
     echo "the replica did not go $1" >&2; exit 1
 }
 
-printf '%-34s %8s %8s %8s\n' "" "req/s" "p50 ms" "p99 ms"
+echo "fleet <setting> <req/s> <p50 ms> <p99 ms>"
 deploy/fleet replica stop; replica_is out
 deploy/fleet node-b stop; sleep 2
 measure "1 node, no balancer" "$node_a"

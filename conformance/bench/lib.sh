@@ -40,3 +40,14 @@ wait_settled() {
     done
     echo "(the server's start-up work took $(($(date +%s) - start)) s)" >&2
 }
+
+# A wrk latency (as wrk prints it: us, ms, s or m) on standard input, in milliseconds.
+wrk_ms() { awk '{ v = $1; if (v ~ /us$/) v = v / 1000; else if (v ~ /ms$/) v = v + 0; else if (v ~ /s$/) v = v * 1000; else if (v ~ /m$/) v = v * 60000; printf "%.2f", v }'; }
+
+# The figures of a `wrk --latency` output file: "<requests/s> <p50 ms> <p99 ms> [non-2xx:N]".
+wrk_rate_and_latency() {
+    printf '%s %s %s %s' "$(awk '/Requests\/sec/ { print $2 }' "$1")" \
+        "$(awk '$1 == "50%" { print $2 }' "$1" | wrk_ms)" \
+        "$(awk '$1 == "99%" { print $2 }' "$1" | wrk_ms)" \
+        "$(awk '/Non-2xx/ { print "non-2xx:" $NF }' "$1")"
+}

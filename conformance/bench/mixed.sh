@@ -55,12 +55,11 @@ loop() {
 }
 
 # wrk's latency distribution for the cones, in ms: p50 p99 requests
-ms() { awk '{ v = $1; if (v ~ /us$/) v = v / 1000; else if (v ~ /ms$/) v = v + 0; else if (v ~ /s$/) v = v * 1000; printf "%.1f", v }'; }
 cones() {
     wrk -t1 -c16 -d"${seconds}s" --timeout 60s --latency -s conformance/bench/cones.lua "$base" >"$1"
 }
 wrk_figures() {
-    echo "$(awk '$1 == "50%" { print $2 }' "$1" | ms) $(awk '$1 == "99%" { print $2 }' "$1" | ms) $(awk '/requests in/ { print $1 }' "$1")"
+    echo "$(awk '$1 == "50%" { print $2 }' "$1" | wrk_ms) $(awk '$1 == "99%" { print $2 }' "$1" | wrk_ms) $(awk '/requests in/ { print $1 }' "$1")"
 }
 # p50 p99 requests of a file of latencies
 figures() {

@@ -15,15 +15,12 @@
 
 use std::collections::HashMap;
 use std::future::{ready, Ready};
-use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::task::{Context, Poll};
 
-use actix_web::body::{BodySize, BoxBody, EitherBody, MessageBody};
+use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{forward_ready, Service, ServiceRequest, ServiceResponse, Transform};
 use actix_web::http::header;
 use actix_web::{Error, HttpResponse};
-use bytes::Bytes;
 use futures_util::future::LocalBoxFuture;
 
 /// Requests in flight per client key. A key is removed when its count reaches 0, so the map
@@ -117,34 +114,6 @@ impl Drop for InFlightGuard {
     }
 }
 
-/// A response body that holds its request's slot until the body has ended (its last chunk or
-/// an error has been read) or is dropped — whichever comes first.
-pub struct InFlightBody {
-    body: BoxBody,
-    guard: Option<InFlightGuard>,
-}
-
-impl MessageBody for InFlightBody {
-    type Error = <BoxBody as MessageBody>::Error;
-
-    fn size(&self) -> BodySize {
-        self.body.size()
-    }
-
-    fn poll_next(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Bytes, Self::Error>>> {
-        // BoxBody is Unpin, and so is this.
-        let this = self.get_mut();
-        let next = Pin::new(&mut this.body).poll_next(cx);
-        if matches!(next, Poll::Ready(None) | Poll::Ready(Some(Err(_)))) {
-            this.guard = None;
-        }
-        next
-    }
-}
-
 /// The 429 answer to a request over its client's limit.
 fn too_many(client: &str, max_in_flight: usize) -> HttpResponse {
     HttpResponse::TooManyRequests()
@@ -162,7 +131,7 @@ where
     S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error> + 'static,
     B: MessageBody + 'static,
 {
-    type Response = ServiceResponse<EitherBody<InFlightBody>>;
+    type Response = ServiceResponse<EitherBody<crate::ObservedBody>>;
     type Error = Error;
     type Transform = ClientLimitMiddleware<S>;
     type InitError = ();
@@ -187,7 +156,7 @@ where
     S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error> + 'static,
     B: MessageBody + 'static,
 {
-    type Response = ServiceResponse<EitherBody<InFlightBody>>;
+    type Response = ServiceResponse<EitherBody<crate::ObservedBody>>;
     type Error = Error;
     type Future = LocalBoxFuture<'static, Result<Self::Response, Self::Error>>;
 
@@ -212,9 +181,9 @@ where
         Box::pin(async move {
             let response = response.await?;
             Ok(response
-                .map_body(move |_, body| InFlightBody {
-                    body: body.boxed(),
-                    guard,
+                // the slot is held until the answer's body has ended
+                .map_body(move |_, body| {
+                    crate::ObservedBody::new(body.boxed(), move |_| drop(guard))
                 })
                 .map_into_left_body())
         })
@@ -228,6 +197,7 @@ mod tests {
     use actix_web::body::to_bytes;
     use actix_web::http::StatusCode;
     use actix_web::{test, web, App};
+    use bytes::Bytes;
     use std::collections::VecDeque;
     use std::net::SocketAddr;
     use std::sync::atomic::{AtomicUsize, Ordering};

@@ -46,7 +46,7 @@ thread_local! {
 /// What this thread is working on, if a request or job has said so (the panic hook logs it;
 /// a query's own task names itself after its request).
 pub fn current_work() -> Option<String> {
-    CURRENT.with(|c| c.borrow().as_deref().map(str::to_string))
+    crate::thread_slot::read(&CURRENT)
 }
 
 /// A future (or body) that names its work for the panic log while it is polled, and makes
@@ -60,15 +60,7 @@ struct Described<F> {
 /// Runs `poll` with `what` named as this thread's current work; what was named before is
 /// named again afterwards, also when `poll` unwinds.
 fn working_on<T>(what: &Rc<str>, poll: impl FnOnce() -> T) -> T {
-    struct Restore(Option<Rc<str>>);
-    impl Drop for Restore {
-        fn drop(&mut self) {
-            let outer = self.0.take();
-            CURRENT.with(|c| *c.borrow_mut() = outer);
-        }
-    }
-    let _restore = Restore(CURRENT.with(|c| c.replace(Some(Rc::clone(what)))));
-    poll()
+    crate::thread_slot::with_in(&CURRENT, what, poll)
 }
 
 impl<F: Future + Unpin> Future for Described<F> {

@@ -26,9 +26,11 @@ mod failure;
 mod front_door;
 pub mod identity;
 mod json;
+mod observed_body;
 mod params;
 mod request_id;
 mod signed;
+mod thread_slot;
 mod xml;
 
 pub use address::{base_url, client_of, ServiceAddress};
@@ -47,6 +49,7 @@ pub use front_door::{
 };
 pub use identity::{reader, AUTHENTICATE_CHALLENGE};
 pub use json::{json_failure, json_query_params, json_response};
+pub use observed_body::{BodyEnd, ObservedBody};
 pub use params::{BodyDeadline, ParamError, ParamRules, Params, MAX_PARAMETERS, PARAMETER_BODY};
 pub use request_id::{current_request_id, RequestId, REQUEST_ID_HEADER};
 pub use signed::{download_reader, signed_query, url_signer};

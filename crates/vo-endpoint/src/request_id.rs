@@ -26,21 +26,13 @@ thread_local! {
 
 /// The id of the request whose code runs on this thread just now, if any.
 pub fn current_request_id() -> Option<String> {
-    CURRENT.with(|c| c.borrow().as_deref().map(str::to_string))
+    crate::thread_slot::read(&CURRENT)
 }
 
 /// Runs `poll` with `id` as the current request id; the one before is current again after,
 /// also when `poll` unwinds.
 pub(crate) fn with_request_id<T>(id: &Rc<str>, poll: impl FnOnce() -> T) -> T {
-    struct Restore(Option<Rc<str>>);
-    impl Drop for Restore {
-        fn drop(&mut self) {
-            let outer = self.0.take();
-            CURRENT.with(|c| *c.borrow_mut() = outer);
-        }
-    }
-    let _restore = Restore(CURRENT.with(|c| c.replace(Some(Rc::clone(id)))));
-    poll()
+    crate::thread_slot::with_in(&CURRENT, id, poll)
 }
 
 /// The id of `request`: the one a trusted proxy sent, if it is a sensible one, else a new

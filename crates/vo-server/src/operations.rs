@@ -5,15 +5,13 @@
 //! answers under way are finished, and the jobs this node executes are handed back to the
 //! queue for the other nodes.
 
-use actix_web::body::{BodySize, BoxBody, MessageBody};
+use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::web::Bytes;
 use actix_web::{web, HttpMessage, HttpResponse};
-use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
+use vo_endpoint::ObservedBody;
 use vo_metrics::metrics;
 
 /// Whether this node is draining (it answers what it has, and takes nothing new).
@@ -155,7 +153,7 @@ async fn metrics_text(pools: web::Data<Pools>, pool: web::Data<vo_db::Pool>) -> 
 }
 
 /// Counts a request as it arrives; the answer is counted and logged when its last byte has
-/// gone (or the client left), by [`Counted`].
+/// gone (or the client left): its body is a [`vo_endpoint::ObservedBody`].
 pub fn request_arrived(request: &ServiceRequest) -> Arrival {
     metrics().requests_in_flight.inc();
     Arrival {
@@ -177,7 +175,7 @@ impl Arrival {
     pub fn answered<B: MessageBody + 'static>(
         self,
         response: ServiceResponse<B>,
-    ) -> ServiceResponse<Counted> {
+    ) -> ServiceResponse<ObservedBody> {
         let endpoint = response
             .request()
             .match_pattern()
@@ -189,15 +187,14 @@ impl Arrival {
             .map(|id| id.0.to_string())
             .unwrap_or_default();
         let status = response.status().as_u16();
-        response.map_body(move |_, body| Counted {
-            body: body.boxed(),
-            bytes: 0,
-            answer: Some(Answer {
-                arrival: self,
-                endpoint,
-                id,
-                status,
-            }),
+        let answer = Answer {
+            arrival: self,
+            endpoint,
+            id,
+            status,
+        };
+        response.map_body(move |_, body| {
+            ObservedBody::new(body.boxed(), move |end| answer.record(end.bytes, end.whole))
         })
     }
 
@@ -248,50 +245,6 @@ impl Answer {
             elapsed_ms = (seconds * 1e3) as u64,
             "request"
         );
-    }
-}
-
-/// An answer's body that counts its bytes and, at its end (or when the client leaves),
-/// counts and logs its request.
-pub struct Counted {
-    body: BoxBody,
-    bytes: u64,
-    answer: Option<Answer>,
-}
-
-impl MessageBody for Counted {
-    type Error = Box<dyn std::error::Error>;
-
-    fn size(&self) -> BodySize {
-        self.body.size()
-    }
-
-    fn poll_next(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Bytes, Self::Error>>> {
-        let this = self.get_mut();
-        let polled = Pin::new(&mut this.body).poll_next(cx);
-        match &polled {
-            Poll::Ready(Some(Ok(chunk))) => this.bytes += chunk.len() as u64,
-            Poll::Ready(None) => {
-                if let Some(answer) = this.answer.take() {
-                    answer.record(this.bytes, true);
-                }
-            }
-            _ => {}
-        }
-        polled
-    }
-}
-
-impl Drop for Counted {
-    fn drop(&mut self) {
-        // an answer without a body is never polled; one the client left is cut short
-        if let Some(answer) = self.answer.take() {
-            let whole = matches!(self.body.size(), BodySize::None | BodySize::Sized(0));
-            answer.record(self.bytes, whole);
-        }
     }
 }
 
