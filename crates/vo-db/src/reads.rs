@@ -151,19 +151,18 @@ impl Reads {
     /// Where the next read goes: the replicas in rotation in turn, else the primary; the
     /// primary when the query writes temporary tables (uploads), which a replica cannot.
     pub fn target(&self, writes_temporary_tables: bool) -> &ReadTarget {
-        let target = if writes_temporary_tables {
-            &self.primary
-        } else {
-            let up: Vec<&Replica> = self
-                .replicas
+        let in_rotation = || {
+            self.replicas
                 .iter()
                 .filter(|r| r.in_rotation.load(Ordering::Relaxed))
-                .collect();
-            if up.is_empty() {
-                &self.primary
-            } else {
-                &up[self.next.fetch_add(1, Ordering::Relaxed) % up.len()].target
-            }
+        };
+        let up = in_rotation().count();
+        let target = if writes_temporary_tables || up == 0 {
+            &self.primary
+        } else {
+            let turn = self.next.fetch_add(1, Ordering::Relaxed) % up;
+            // a replica taken out meanwhile: the primary this once
+            in_rotation().nth(turn).map_or(&self.primary, |r| &r.target)
         };
         vo_metrics::metrics()
             .reads

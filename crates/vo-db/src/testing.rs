@@ -12,16 +12,23 @@ pub struct TestCluster {
 
 static NEXT_PORT: AtomicU16 = AtomicU16::new(0);
 
+/// A temporary directory for a cluster (named `prefix…`, removed when dropped) and a port
+/// from `base` on, distinct per process and per cluster (with sockets only, the port merely
+/// names the socket file).
+fn place(prefix: &str, base: u16) -> (tempfile::TempDir, u16) {
+    let dir = tempfile::Builder::new()
+        .prefix(prefix)
+        .tempdir_in("/tmp")
+        .expect("temporary directory");
+    let port =
+        base + (std::process::id() % 20000) as u16 + NEXT_PORT.fetch_add(1, Ordering::SeqCst);
+    (dir, port)
+}
+
 impl TestCluster {
     /// Starts a new cluster with database `vo`, migrated to the current schema.
     pub async fn start() -> TestCluster {
-        let dir = tempfile::Builder::new()
-            .prefix("vo-test-pg")
-            .tempdir_in("/tmp")
-            .expect("temporary directory");
-        // socket-only, so the port only names the socket file; keep it distinct per process anyway
-        let port =
-            20000 + (std::process::id() % 20000) as u16 + NEXT_PORT.fetch_add(1, Ordering::SeqCst);
+        let (dir, port) = place("vo-test-pg", 20000);
         let cluster = PrivateCluster::new(dir.path().join("pg"), port, false);
         cluster.init().expect("initdb for a test cluster");
         cluster.start().expect("start a test cluster");
