@@ -77,34 +77,36 @@ impl DelimitedWriter {
         }
     }
 
+    /// A text value: in TSV with its tabs and line breaks as spaces; in CSV quoted when it
+    /// is empty, holds a comma, quote or line break, or starts or ends with a space. Runs
+    /// without such bytes are copied whole (a value such as `frequency_support` is long).
     fn push_text(&self, out: &mut Vec<u8>, text: &str) {
+        let mut rest = text.as_bytes();
         if self.separator == b'\t' {
-            for &b in text.as_bytes() {
-                out.push(if matches!(b, b'\t' | b'\n' | b'\r') {
-                    b' '
-                } else {
-                    b
-                });
+            while let Some(i) = memchr::memchr3(b'\t', b'\n', b'\r', rest) {
+                out.extend_from_slice(&rest[..i]);
+                out.push(b' ');
+                rest = &rest[i + 1..];
             }
+            out.extend_from_slice(rest);
             return;
         }
-        let quote = text.is_empty()
-            || text
-                .bytes()
-                .any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
-            || text.starts_with(' ')
-            || text.ends_with(' ');
+        let quote = rest.is_empty()
+            || memchr::memchr3(b',', b'"', b'\n', rest).is_some()
+            || memchr::memchr(b'\r', rest).is_some()
+            || rest[0] == b' '
+            || rest[rest.len() - 1] == b' ';
         if !quote {
-            out.extend_from_slice(text.as_bytes());
+            out.extend_from_slice(rest);
             return;
         }
         out.push(b'"');
-        for &b in text.as_bytes() {
-            if b == b'"' {
-                out.push(b'"');
-            }
-            out.push(b);
+        while let Some(i) = memchr::memchr(b'"', rest) {
+            out.extend_from_slice(&rest[..=i]);
+            out.push(b'"');
+            rest = &rest[i + 1..];
         }
+        out.extend_from_slice(rest);
         out.push(b'"');
     }
 }
@@ -146,5 +148,36 @@ impl ResultWriter for DelimitedWriter {
     fn end(&mut self, _out: &mut Vec<u8>, _ending: &Ending) {
         // CSV and TSV have no place for a status; an error after rows were sent is signalled
         // by the caller aborting the transfer.
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn written(writer: &DelimitedWriter, text: &str) -> String {
+        let mut out = Vec::new();
+        writer.push_text(&mut out, text);
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn csv_quotes_what_rfc_4180_needs_and_tsv_turns_breaks_into_spaces() {
+        let csv = DelimitedWriter::csv(ResultMeta::default());
+        assert_eq!(written(&csv, "plain text"), "plain text");
+        assert_eq!(written(&csv, ""), "\"\"");
+        assert_eq!(written(&csv, "a,b"), "\"a,b\"");
+        assert_eq!(
+            written(&csv, "say \"hi\", twice \"\""),
+            "\"say \"\"hi\"\", twice \"\"\"\"\""
+        );
+        assert_eq!(written(&csv, "line\nbreak"), "\"line\nbreak\"");
+        assert_eq!(written(&csv, "cr\rhere"), "\"cr\rhere\"");
+        assert_eq!(written(&csv, " lead"), "\" lead\"");
+        assert_eq!(written(&csv, "trail "), "\"trail \"");
+        assert_eq!(written(&csv, "é,ü"), "\"é,ü\"");
+        let tsv = DelimitedWriter::tsv(ResultMeta::default());
+        assert_eq!(written(&tsv, "a\tb\nc\rd, \"e\""), "a b c d, \"e\"");
+        assert_eq!(written(&tsv, ""), "");
     }
 }
