@@ -152,7 +152,9 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     // what the nodes make and share: jobs' uploads and results, previews; in a bucket, each
     // node writes in a scratch directory of its own
     let jobs_dir = config.data.dir.join("jobs");
-    let scratch = jobs_dir.join(&config.lease().node);
+    // this node's name (its jobs' leases, its scratch directory)
+    let lease = config.lease();
+    let scratch = jobs_dir.join(&lease.node);
     let (storage, previews) = match &config.storage.bucket {
         Some(bucket) => (
             vo_storage::Storage::bucket(bucket, "jobs", scratch.clone()),
@@ -208,7 +210,6 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let soda_jobs = vo_soda::jobs(&soda, jobs_dir)
         .with_quotas(config.quotas.clone())
         .with_storage(storage);
-    let lease = config.lease();
     tracing::info!(node = %lease.node, lease_seconds = lease.term.as_secs(), "this node's jobs are held under its name");
     vo_uws_service::start_workers(tap_jobs.clone(), pool.get_ref().clone(), lease.clone());
     vo_uws_service::start_workers(soda_jobs.clone(), pool.get_ref().clone(), lease.clone());
