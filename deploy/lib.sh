@@ -32,7 +32,7 @@ SERVER_PACKAGES=(postgresql-15 postgresql-15-pgsphere gcc libc6-dev pkg-config c
 ensure_python_clients() {
     ensure_packages python3-venv
     local venv=.venv
-    if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import astropy, numpy, pyvo, astroquery, pandas, pyarrow, matplotlib, alminer, mocpy, cdshealpix, prometheus_client" 2>/dev/null; then
+    if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import astropy, numpy, pyvo, astroquery, pandas, pyarrow, matplotlib, alminer, mocpy, cdshealpix, prometheus_client, sickle, lxml" 2>/dev/null; then
         [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
         "$venv/bin/pip" install -q --disable-pip-version-check -r conformance/requirements.txt
         "$venv/bin/pip" install -q --disable-pip-version-check --no-deps -r conformance/requirements-nodeps.txt

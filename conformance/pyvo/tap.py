@@ -160,7 +160,9 @@ bad.delete()
 
 # VOSI: tables and capabilities as pyvo reads them
 columns = {c.name for c in tap.tables["ivoa.obscore"].columns}
-check(len(columns) == 71 and "lastModified" in columns, f"{len(columns)} obscore columns")
+check(len(columns) == 78 and "lastModified" in columns, f"{len(columns)} obscore columns")
+optional = ["obs_creator_did", "target_class", "dataproduct_subtype", "s_pixel_scale", "em_ucd", "preview", "source_table"]
+check(all(c in columns for c in optional), "ObsCore 1.1's optional columns listed")
 check(tap.maxrec is not None and tap.hardlimit is not None and tap.maxrec <= tap.hardlimit, f"limits {tap.maxrec} {tap.hardlimit}")
 check(any("upload-inline" in str(m.ivo_id) for m in tap.upload_methods), "inline upload advertised")
 languages = [lang.name for lang in tap.get_tap_capability().languages]

@@ -1,13 +1,16 @@
 //! ALMA's names of FITS products: `member.uid___….<source>_<intent>.spw<n>.cube.I.pbcor.fits`.
 
 /// What ALMA's product name says: the source, the spectral window of a cube (None for a
-/// continuum image), and whether the source is a calibrator.
+/// continuum image), whether the source is a calibrator, and the kind of product.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProductName {
     pub source: String,
     /// The spectral window of a cube; None for a continuum image.
     pub spw: Option<u32>,
     pub calibrator: bool,
+    /// What follows the window in the name: `cube.I.pbcor` (a primary-beam corrected Stokes
+    /// I cube), `mfs.I.pbcor`, `cont.I.pbcor`, … (ObsCore's `dataproduct_subtype`).
+    pub subtype: String,
 }
 
 /// ALMA's intents in product names: `_sci` a science target; `_ph` the phase calibrator,
@@ -37,10 +40,18 @@ impl ProductName {
             .and_then(|s| s.split(['.', '_']).next())
             .and_then(|n| n.parse().ok());
         let is_cube = rest.contains(".cube.");
+        let without_window = match rest.strip_prefix("spw") {
+            Some(window) => window.split_once('.').map_or("", |(_, kind)| kind),
+            None => rest,
+        };
         Some(ProductName {
             source: source.to_string(),
             spw: if is_cube { spw } else { None },
             calibrator,
+            subtype: without_window
+                .strip_suffix(".fits")
+                .unwrap_or(without_window)
+                .to_string(),
         })
     }
 }
@@ -51,28 +62,29 @@ mod tests {
 
     #[test]
     fn names_give_source_window_and_intent() {
-        let named = |source: &str, spw, calibrator| {
+        let named = |source: &str, spw, calibrator, subtype: &str| {
             Some(ProductName {
                 source: source.into(),
                 spw,
                 calibrator,
+                subtype: subtype.into(),
             })
         };
         assert_eq!(
             ProductName::parse("member.uid___A001_X1_X2.M83_sci.spw25.cube.I.pbcor.fits"),
-            named("M83", Some(25), false)
+            named("M83", Some(25), false, "cube.I.pbcor")
         );
         assert_eq!(
             ProductName::parse("member.uid___A001_X1_X2.M83_sci.spw25_27_29_31.cont.I.pbcor.fits"),
-            named("M83", None, false)
+            named("M83", None, false, "cont.I.pbcor")
         );
         assert_eq!(
             ProductName::parse("member.uid___A001_X1_X2.J1337-2953_ph.spw25_27.mfs.I.pbcor.fits"),
-            named("J1337-2953", None, true)
+            named("J1337-2953", None, true, "mfs.I.pbcor")
         );
         assert_eq!(
             ProductName::parse("member.uid___A001_X1_X2.J1924-2914_bp.spw19.cube.I.pbcor.fits"),
-            named("J1924-2914", Some(19), true)
+            named("J1924-2914", Some(19), true, "cube.I.pbcor")
         );
         assert_eq!(ProductName::parse("other.fits"), None);
     }

@@ -276,8 +276,26 @@ mod tests {
     fn builtin_catalogue_holds_alma_obscore() {
         let cat = Catalogue::builtin();
         let obscore = cat.obscore();
-        assert_eq!(obscore.columns.len(), 71);
+        // ALMA's 71, then ObsCore 1.1's optional columns ALMA lacks
+        assert_eq!(obscore.columns.len(), 78);
         assert_eq!(obscore.columns[0].name, "obs_publisher_did");
+        assert_eq!(obscore.columns[70].name, "pi_name");
+        let optional: Vec<_> = obscore.columns[71..]
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect();
+        assert_eq!(
+            optional,
+            [
+                "obs_creator_did",
+                "target_class",
+                "dataproduct_subtype",
+                "s_pixel_scale",
+                "em_ucd",
+                "preview",
+                "source_table"
+            ]
+        );
         let lm = obscore.column("LASTMODIFIED").unwrap();
         assert_eq!(lm.name, "lastModified");
         assert_eq!(lm.sql_name(), "\"lastModified\"");
@@ -300,7 +318,7 @@ mod tests {
             .iter()
             .map(|c| c.name.to_lowercase())
             .collect();
-        assert_eq!(names.len(), 71, "column names are unique ignoring case");
+        assert_eq!(names.len(), 78, "column names are unique ignoring case");
         assert!(cat.table("TAP_SCHEMA.columns").is_some());
         assert!(cat.table("tap_schema.COLUMNS").is_some());
         assert_eq!(

@@ -38,6 +38,9 @@ pub const CALENDAR: &str = "/calendar";
 /// The holdings' sky coverage as MOCs (`/moc/holdings`).
 pub const MOC: &str = "/moc";
 
+/// The OAI-PMH publishing registry of the archive's IVOA registry records.
+pub const OAI: &str = "/oai";
+
 /// Download requests (`/requests`, `/requests/ID`).
 pub const REQUESTS: &str = "/requests";
 

@@ -210,7 +210,7 @@ mod tests {
             .iter()
             .filter(|c| c.table_name == "ivoa.obscore")
             .collect();
-        assert_eq!(obscore.len(), 71);
+        assert_eq!(obscore.len(), 78);
         assert_eq!(
             rows.schemas
                 .iter()

@@ -1,21 +1,27 @@
-//! `/datalink/capabilities` (VOSI).
+//! `/datalink/capabilities` (VOSI), and the same capabilities for the registry record.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse};
 use vo_endpoint::{
-    base_url, capabilities_end, capabilities_start, param_http_capability, vosi_capabilities,
-    xml_response,
+    base_url, capabilities_document, param_http_capability, vosi_capabilities, xml_response,
 };
 
-pub async fn capabilities(request: HttpRequest) -> HttpResponse {
-    let base = format!("{}{}", base_url(&request), vo_catalogue::routes::DATALINK);
-    let mut out = capabilities_start();
+/// DataLink's `capability` elements, the service at `public_url`.
+pub fn capability_elements(public_url: &str) -> String {
+    let base = format!("{public_url}{}", vo_catalogue::routes::DATALINK);
+    let mut out = String::new();
     param_http_capability(
         &mut out,
         "ivo://ivoa.net/std/DataLink#links-1.1",
         &format!("{base}/sync"),
     );
     vosi_capabilities(&mut out, &base);
-    capabilities_end(&mut out);
-    xml_response(StatusCode::OK, out)
+    out
+}
+
+pub async fn capabilities(request: HttpRequest) -> HttpResponse {
+    xml_response(
+        StatusCode::OK,
+        capabilities_document(&capability_elements(&base_url(&request))),
+    )
 }

@@ -8,6 +8,7 @@
 //! download, preview and SODA endpoints).
 
 mod capabilities;
+pub use capabilities::capability_elements;
 mod document;
 mod sync;
 

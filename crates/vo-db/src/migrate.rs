@@ -131,6 +131,16 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
         "0025_job_leases.sql",
         include_str!("../../../schema/migrations/0025_job_leases.sql"),
     ),
+    (
+        26,
+        "0026_obscore_optional_columns.sql",
+        include_str!("../../../schema/migrations/0026_obscore_optional_columns.sql"),
+    ),
+    (
+        27,
+        "0027_registry_records.sql",
+        include_str!("../../../schema/migrations/0027_registry_records.sql"),
+    ),
 ];
 
 #[derive(Debug, thiserror::Error)]

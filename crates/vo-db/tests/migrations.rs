@@ -89,7 +89,7 @@ async fn migrations_build_the_schema_and_are_idempotent() {
 
     // TAP_SCHEMA lists each obscore column once with its metadata
     let rows = client.query("SELECT column_name, unit, xtype FROM tap_schema.columns WHERE table_name = 'ivoa.obscore'", &[]).await.unwrap();
-    assert_eq!(rows.len(), 71);
+    assert_eq!(rows.len(), 78);
     let region = rows
         .iter()
         .find(|r| r.get::<_, String>(0) == "s_region")

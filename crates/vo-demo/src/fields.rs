@@ -1,7 +1,8 @@
 //! Sky fields, names and words the generator draws from.
 
 /// A field ALMA observes often: name, centre (deg), spread of targets (deg), its sources'
-/// systemic motion, and the kind of science done there (an index into `SCIENCE`).
+/// systemic motion, the kind of science done there (an index into `SCIENCE`) and the class
+/// of its targets.
 pub struct Field {
     pub name: &'static str,
     pub ra: f64,
@@ -9,6 +10,9 @@ pub struct Field {
     pub spread: f64,
     pub systemic: Systemic,
     pub science: usize,
+    /// What the field's targets are, as SIMBAD's object types name them (ObsCore's
+    /// `target_class`).
+    pub class: &'static str,
 }
 
 /// How fast a field's sources recede: a systemic velocity (km/s, as NED and SIMBAD give it
@@ -27,6 +31,7 @@ pub const FIELDS: &[Field] = &[
         spread: 0.08,
         systemic: Systemic::Velocity(513.0),
         science: 1,
+        class: "Galaxy",
     },
     Field {
         name: "NGC253",
@@ -35,6 +40,7 @@ pub const FIELDS: &[Field] = &[
         spread: 0.05,
         systemic: Systemic::Velocity(243.0),
         science: 1,
+        class: "StarburstG",
     },
     Field {
         name: "Arp220",
@@ -43,6 +49,7 @@ pub const FIELDS: &[Field] = &[
         spread: 0.01,
         systemic: Systemic::Velocity(5434.0),
         science: 1,
+        class: "InteractingG",
     },
     Field {
         name: "NGC1068",
@@ -51,6 +58,7 @@ pub const FIELDS: &[Field] = &[
         spread: 0.02,
         systemic: Systemic::Velocity(1137.0),
         science: 1,
+        class: "Seyfert2",
     },
     Field {
         name: "Orion_KL",
@@ -59,6 +67,7 @@ pub const FIELDS: &[Field] = &[
         spread: 0.15,
         systemic: Systemic::Velocity(9.0),
         science: 2,
+        class: "SFregion",
     },
     Field {
         name: "SgrB2",
@@ -67,6 +76,7 @@ pub const FIELDS: &[Field] = &[
         spread: 0.05,
         systemic: Systemic::Velocity(62.0),
         science: 2,
+        class: "MolCld",
     },
     Field {
         name: "SgrA",
@@ -75,6 +85,7 @@ pub const FIELDS: &[Field] = &[
         spread: 0.10,
         systemic: Systemic::Velocity(0.0),
         science: 2,
+        class: "BlackHole",
     },
     Field {
         name: "Oph_IRS",
@@ -83,6 +94,7 @@ pub const FIELDS: &[Field] = &[
         spread: 0.30,
         systemic: Systemic::Velocity(3.5),
         science: 2,
+        class: "YSO",
     },
     Field {
         name: "Serpens",
@@ -91,6 +103,7 @@ pub const FIELDS: &[Field] = &[
         spread: 0.20,
         systemic: Systemic::Velocity(8.0),
         science: 2,
+        class: "MolCld",
     },
     Field {
         name: "HL_Tau",
@@ -99,6 +112,7 @@ pub const FIELDS: &[Field] = &[
         spread: 0.01,
         systemic: Systemic::Velocity(7.1),
         science: 3,
+        class: "TTauri*",
     },
     Field {
         name: "TW_Hya",
@@ -107,6 +121,7 @@ pub const FIELDS: &[Field] = &[
         spread: 0.01,
         systemic: Systemic::Velocity(2.9),
         science: 3,
+        class: "TTauri*",
     },
     Field {
         name: "Lupus",
@@ -115,6 +130,7 @@ pub const FIELDS: &[Field] = &[
         spread: 0.80,
         systemic: Systemic::Velocity(4.7),
         science: 3,
+        class: "MolCld",
     },
     Field {
         name: "Taurus_disk",
@@ -123,6 +139,7 @@ pub const FIELDS: &[Field] = &[
         spread: 1.00,
         systemic: Systemic::Velocity(5.9),
         science: 3,
+        class: "YSO",
     },
     Field {
         name: "GOODS-S",
@@ -131,6 +148,7 @@ pub const FIELDS: &[Field] = &[
         spread: 0.12,
         systemic: Systemic::Redshift(1.5, 4.5),
         science: 0,
+        class: "Galaxy",
     },
     Field {
         name: "COSMOS",
@@ -139,6 +157,7 @@ pub const FIELDS: &[Field] = &[
         spread: 0.40,
         systemic: Systemic::Redshift(1.0, 5.5),
         science: 0,
+        class: "Galaxy",
     },
     Field {
         name: "SSA22",
@@ -147,6 +166,7 @@ pub const FIELDS: &[Field] = &[
         spread: 0.10,
         systemic: Systemic::Redshift(3.09, 3.09),
         science: 0,
+        class: "Galaxy",
     },
     Field {
         name: "SPT0346-52",
@@ -155,6 +175,7 @@ pub const FIELDS: &[Field] = &[
         spread: 0.01,
         systemic: Systemic::Redshift(5.656, 5.656),
         science: 0,
+        class: "GravLensSystem",
     },
     Field {
         name: "IRC+10216",
@@ -163,6 +184,7 @@ pub const FIELDS: &[Field] = &[
         spread: 0.01,
         systemic: Systemic::Velocity(-26.5),
         science: 4,
+        class: "AGB*",
     },
     Field {
         name: "R_Dor",
@@ -171,6 +193,7 @@ pub const FIELDS: &[Field] = &[
         spread: 0.01,
         systemic: Systemic::Velocity(7.0),
         science: 4,
+        class: "AGB*",
     },
     Field {
         name: "Betelgeuse",
@@ -179,6 +202,7 @@ pub const FIELDS: &[Field] = &[
         spread: 0.01,
         systemic: Systemic::Velocity(3.4),
         science: 4,
+        class: "RedSG*",
     },
     Field {
         name: "LMC_N159",
@@ -187,6 +211,7 @@ pub const FIELDS: &[Field] = &[
         spread: 0.10,
         systemic: Systemic::Velocity(235.0),
         science: 2,
+        class: "HIIReg",
     },
     Field {
         name: "30Dor",
@@ -195,6 +220,7 @@ pub const FIELDS: &[Field] = &[
         spread: 0.10,
         systemic: Systemic::Velocity(250.0),
         science: 2,
+        class: "HIIReg",
     },
 ];
 

@@ -398,19 +398,60 @@ fn shape_drawn(seed: u64, p: &Project, m: &MemberOus, source: &Source) -> Morpho
     morphology::draw(&mut rng, p.category, m.is_mosaic)
 }
 
+/// The band the continuum images (and the calibrator's) cover: the whole tuning.
+fn continuum_band(m: &MemberOus) -> Spw {
+    Spw {
+        lo_ghz: m.spws.iter().map(|w| w.lo_ghz).fold(f64::MAX, f64::min),
+        hi_ghz: m.spws.iter().map(|w| w.hi_ghz).fold(0.0, f64::max),
+        line: None,
+        ..m.spws[0].clone()
+    }
+}
+
+/// A science target's cube in one spectral window.
+fn cube_name(m: &MemberOus, source: &Source, w: &Spw) -> String {
+    format!(
+        "member.{}.{}_sci.spw{}.cube.I.pbcor.fits",
+        uid_dir(&m.uid),
+        source.name,
+        w.id
+    )
+}
+
+/// The phase calibrator's image over every spectral window.
+fn calibrator_image_name(m: &MemberOus, calibrator: &Source) -> String {
+    let ids: Vec<String> = m.spws.iter().map(|w| w.id.to_string()).collect();
+    format!(
+        "member.{}.{}_ph.spw{}.mfs.I.pbcor.fits",
+        uid_dir(&m.uid),
+        calibrator.name,
+        ids.join("_")
+    )
+}
+
+/// The product an ObsCore row describes — a science target's cube in one spectral window,
+/// or (`calibrator`) the phase calibrator's image — and the preview kind that shows it
+/// (vo-archive's preview kinds).
+pub(crate) fn row_product(
+    m: &MemberOus,
+    source: &Source,
+    w: &Spw,
+    calibrator: bool,
+) -> (String, &'static str) {
+    if calibrator {
+        (calibrator_image_name(m, source), "continuum")
+    } else {
+        (cube_name(m, source, w), "peak")
+    }
+}
+
 /// The FITS products of a member OUS; with `pixels` false, only their names and sizes.
 fn products(seed: u64, p: &Project, m: &MemberOus, pixels_too: bool) -> Vec<Product> {
     let prefix = format!("member.{}", uid_dir(&m.uid));
     let size = m.product_size();
     let mut out = Vec::new();
     let ids: Vec<String> = m.spws.iter().map(|w| w.id.to_string()).collect();
-    // the continuum images (and the calibrator's) cover the whole tuning
-    let continuum_band = Spw {
-        lo_ghz: m.spws.iter().map(|w| w.lo_ghz).fold(f64::MAX, f64::min),
-        hi_ghz: m.spws.iter().map(|w| w.hi_ghz).fold(0.0, f64::max),
-        line: None,
-        ..m.spws[0].clone()
-    };
+    let continuum_band = continuum_band(m);
     for source in &m.sources {
         let shape = shape_drawn(seed, p, m, source);
         for w in &m.spws {
@@ -442,7 +483,7 @@ fn products(seed: u64, p: &Project, m: &MemberOus, pixels_too: bool) -> Vec<Prod
                 .or(covered.first())
                 .map(|(line, _)| line.1);
             out.push(Product {
-                name: format!("{prefix}.{}_sci.spw{}.cube.I.pbcor.fits", source.name, w.id),
+                name: cube_name(m, source, w),
                 body: fits_file(p, m, source, &wcs, data.as_deref(), rest, Some(m.redshift)),
                 description: format!(
                     "Spectral cube of {} in spectral window {}",
@@ -509,11 +550,7 @@ fn products(seed: u64, p: &Project, m: &MemberOus, pixels_too: bool) -> Vec<Prod
             )
         });
         out.push(Product {
-            name: format!(
-                "{prefix}.{}_ph.spw{}.mfs.I.pbcor.fits",
-                calibrator.name,
-                ids.join("_")
-            ),
+            name: calibrator_image_name(m, &calibrator),
             body: fits_file(p, m, &calibrator, &wcs, data.as_deref(), None, None),
             description: format!(
                 "Image of the phase calibrator {} (its flux history: alma.calibrator_flux)",

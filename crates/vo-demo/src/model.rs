@@ -60,6 +60,8 @@ pub struct Source {
     pub region: Region,
     /// Diameter of the covered area, degrees.
     pub fov: f64,
+    /// What the source is, as SIMBAD's object types name it (ObsCore's `target_class`).
+    pub class: &'static str,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -155,6 +157,8 @@ impl MemberOus {
                 radius: (pb * 1e6).round() / 1e6,
             }),
             fov: 2.0 * pb,
+            // ALMA's calibrators are bright quasars
+            class: "QSO",
         })
     }
 }
@@ -839,6 +843,7 @@ impl Drawer {
                             dec: cdec,
                             region,
                             fov,
+                            class: field.class,
                         });
                     }
                     let mut t = obs_start + Duration::days(epoch as i64 * rng.gen_range(20..60));

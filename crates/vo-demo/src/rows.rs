@@ -2,8 +2,10 @@
 //! ALMA's `obs_id` `<mous>.source.<name>.spw.<n>` implies), plus a calibrator row for some
 //! member OUSes, in ALMA's value formats (see the client-values notes in the README).
 
+use crate::files::row_product;
 use crate::model::{Archive, Delivery, MemberOus, Project, Source, Spw};
 use chrono::{DateTime, Utc};
+use vo_archive::ProductName;
 use vo_catalogue::Table;
 use vo_ingest::{Location, RawRow};
 use vo_region::{format_stcs, unit_vector};
@@ -243,6 +245,24 @@ fn row(
         ((source.fov * 3600.0 / (m.resolution_arcsec / 5.0)).ceil() as i64).clamp(32, 4096);
     r.set("s_xel1", pixels);
     r.set("s_xel2", pixels);
+    // ObsCore 1.1's optional columns
+    r.set("s_pixel_scale", source.fov * 3600.0 / pixels as f64);
+    r.set("target_class", source.class);
+    r.set("em_ucd", "em.freq");
+    let (product, preview_kind) = row_product(m, source, w, calibrator);
+    if let Some(named) = ProductName::parse(&product) {
+        r.set("dataproduct_subtype", named.subtype);
+    }
+    if m.has_files {
+        r.set(
+            "preview",
+            vo_catalogue::routes::preview(
+                archive.config.public_url.trim_end_matches('/'),
+                &product,
+                preview_kind,
+            ),
+        );
+    }
     r.set(
         "access_estsize",
         pixels * pixels * ((w.hi_ghz - w.lo_ghz) * 1e6 / w.channel_khz).round() as i64 * 4 / 1024,

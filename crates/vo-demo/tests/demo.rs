@@ -69,8 +69,15 @@ async fn demo_loads_with_alma_shapes_and_valid_fits() {
         let client = &client;
         async move { client.query_one(sql, &[]).await.unwrap() }
     };
-    // every one of the 71 columns is filled in some row (publication_year only for published projects)
-    for column in catalogue.obscore().columns.iter() {
+    // every column is filled in some row (publication_year only for published projects), but
+    // the two that ALMA's data give no value: creators' identifiers, and source tables of an
+    // ObsCore view (the rows live in ivoa.obscore itself)
+    for column in catalogue
+        .obscore()
+        .columns
+        .iter()
+        .filter(|c| !["obs_creator_did", "source_table"].contains(&c.name.as_str()))
+    {
         let sql = format!("SELECT count({}) FROM ivoa.obscore", column.sql_name());
         let filled: i64 = client.query_one(sql.as_str(), &[]).await.unwrap().get(0);
         assert!(filled > 0, "column {} is never filled", column.name);

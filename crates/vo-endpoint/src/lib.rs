@@ -36,9 +36,7 @@ mod xml;
 pub use address::{base_url, client_of, ServiceAddress};
 pub use archive_file::{archive_file, stored_archive_file};
 pub use availability::{availability, check_database, Availability};
-pub use capabilities::{
-    capabilities_end, capabilities_start, param_http_capability, vosi_capabilities,
-};
+pub use capabilities::{capabilities_document, param_http_capability, vosi_capabilities};
 pub use client_limit::ClientLimit;
 pub use compression::{drop_identity, is_compressible, keep_as_is};
 pub use dali::{maxrec, response_format};

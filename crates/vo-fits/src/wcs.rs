@@ -53,6 +53,16 @@ pub struct ImageWcs {
 }
 
 impl CelestialWcs {
+    /// The side of a pixel on the sky (degrees), as the square root of its area: CDELT with
+    /// the PC matrix's rotation or skew taken into account.
+    pub fn pixel_scale_deg(&self) -> f64 {
+        let determinant = match self.pc {
+            Some([[a, b], [c, d]]) => a * d - b * c,
+            None => 1.0,
+        };
+        (self.cdelt.0 * self.cdelt.1 * determinant).abs().sqrt()
+    }
+
     /// Intermediate world coordinates (degrees) → native-free projection-plane formulas.
     pub fn pixel_to_world(&self, px: f64, py: f64) -> Option<(f64, f64)> {
         let (dx, dy) = (px - self.crpix.0, py - self.crpix.1);

@@ -260,6 +260,27 @@ pub fn derive_from_fits(
             "image".into()
         },
     );
+    // ObsCore 1.1's optional columns the product gives
+    set(
+        "s_pixel_scale",
+        format!("{}", wcs.celestial.pixel_scale_deg() * 3600.0),
+    );
+    if let Some(axis) = &wcs.spectral {
+        if axis.ctype.starts_with("FREQ") {
+            set("em_ucd", "em.freq".into());
+        }
+    }
+    if let Some(named) = &named {
+        set("dataproduct_subtype", named.subtype.clone());
+    }
+    set(
+        "preview",
+        vo_catalogue::routes::preview(
+            public_url.trim_end_matches('/'),
+            &file_name,
+            if channels > 1 { "peak" } else { "continuum" },
+        ),
+    );
     if let Some(stokes) = &wcs.stokes {
         set("pol_states", stokes.pol_states());
         set("pol_xel", stokes.codes.len().to_string());

@@ -347,3 +347,52 @@ async fn a_load_as_large_as_the_archive_builds_the_same_indexes_afterwards() {
     );
     assert_eq!(index_definitions(&client).await, before);
 }
+
+/// Another archive's ObsCore rows naming ObsCore 1.1's optional columns load, their values
+/// checked like any other column's.
+#[tokio::test]
+async fn rows_with_the_obscore_optional_columns_load() {
+    let db = TestCluster::start().await;
+    let mut client = db.client().await;
+    let catalogue = Catalogue::builtin();
+    let table = catalogue.obscore();
+    let loader = Loader::new(&catalogue);
+    let header = format!(
+        "{},obs_creator_did,target_class,dataproduct_subtype,s_pixel_scale,em_ucd,preview,source_table",
+        HEADER.replace("\"lastModified\"", "lastModified")
+    );
+    let optional = ",ivo://other.archive/obs?42,Galaxy,cube.I.pbcor,0.05,em.freq,https://other.archive/p/42.png,other.obscore";
+    let text = format!(
+        "{header}\n{}{optional}\n",
+        row(40, "Circle ICRS 204.25 -29.86 0.01", "Public")
+    );
+    let rows = read_csv(table, "other.csv", text.as_bytes()).unwrap();
+    loader
+        .load(&mut client, rows, &[], &mut |_| {})
+        .await
+        .unwrap();
+    assert_eq!(
+        strings(
+            &client,
+            "SELECT concat_ws('|', obs_creator_did, target_class, dataproduct_subtype, s_pixel_scale, em_ucd, preview, source_table) FROM ivoa.obscore"
+        )
+        .await,
+        ["ivo://other.archive/obs?42|Galaxy|cube.I.pbcor|0.05|em.freq|https://other.archive/p/42.png|other.obscore"]
+    );
+
+    // a pixel scale that is not a number is named, and nothing loads
+    let bad = text.replace(",0.05,", ",fine,");
+    let problems = match read_csv(table, "bad.csv", bad.as_bytes()) {
+        Err(errors) => errors.iter().map(|e| e.to_string()).collect::<Vec<_>>(),
+        Ok(rows) => match loader.load(&mut client, rows, &[], &mut |_| {}).await {
+            Err(e) => vec![e.to_string()],
+            Ok(report) => panic!("loaded: {report:?}"),
+        },
+    };
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("line 2") && p.contains("s_pixel_scale")),
+        "{problems:?}"
+    );
+}

@@ -1,4 +1,4 @@
-//! The archive's sky coverage for clients and the page's sky view (and for registry records):
+//! The archive's sky coverage for clients, the page's sky view and the registry records:
 //! `/moc/holdings[?public=true][&band=N][&depth=D][&format=fits|json|ascii]`, the union of the
 //! footprints (`s_region`) of every observation — or of the public ones, or of one band's —
 //! as an IVOA MOC 2.0, made on first request and kept for a while.
@@ -137,6 +137,77 @@ async fn footprints(pool: &vo_db::Pool, variant: &Variant) -> Result<Vec<String>
         .map_err(|e| json_failure(StatusCode::SERVICE_UNAVAILABLE, e.to_string()))
 }
 
+/// The map of a variant: kept, or made now (one at a time).
+async fn map_of(
+    coverages: &Coverages,
+    pool: &vo_db::Pool,
+    variant: Variant,
+) -> Result<Arc<SkyMoc>, HttpResponse> {
+    if let Some(moc) = coverages.fresh(&variant) {
+        return Ok(moc);
+    }
+    let _one_at_a_time = coverages.making.lock().await;
+    if let Some(moc) = coverages.fresh(&variant) {
+        return Ok(moc);
+    }
+    let regions = footprints(pool, &variant).await?;
+    let started = Instant::now();
+    let count = regions.len();
+    let depth = variant.depth;
+    let made = web::block(move || {
+        let mocs = regions
+            .iter()
+            .filter_map(|text| vo_region::parse_stcs(text).ok())
+            .map(|region| vo_coverage::region_moc(&region, depth))
+            .collect();
+        vo_coverage::union(mocs, depth)
+    })
+    .await;
+    let moc = match made {
+        Ok(moc) => Arc::new(moc),
+        Err(e) => {
+            return Err(json_failure(
+                StatusCode::SERVICE_UNAVAILABLE,
+                format!("the map could not be made now: {e}"),
+            ))
+        }
+    };
+    tracing::info!(
+        variant = variant.name(),
+        footprints = count,
+        ranges = vo_coverage::ranges(&moc),
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "coverage map made"
+    );
+    coverages
+        .made
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(variant, (Instant::now(), moc.clone()));
+    Ok(moc)
+}
+
+/// The coverage of every observation at `depth` (at most the finest served), as an ASCII
+/// MOC: for the registry records.
+pub async fn holdings_ascii(
+    coverages: &Coverages,
+    pool: &vo_db::Pool,
+    depth: u8,
+) -> Result<String, String> {
+    let variant = Variant {
+        public: false,
+        band: None,
+        depth: depth.min(MOST_DEPTH),
+    };
+    match map_of(coverages, pool, variant).await {
+        Ok(moc) => Ok(vo_coverage::to_ascii(&moc)),
+        Err(answer) => Err(format!(
+            "the coverage map cannot be made now ({})",
+            answer.status()
+        )),
+    }
+}
+
 async fn holdings(
     request: HttpRequest,
     pool: web::Data<vo_db::Pool>,
@@ -146,54 +217,9 @@ async fn holdings(
         Ok(v) => v,
         Err(answer) => return answer,
     };
-    let moc = match coverages.fresh(&variant) {
-        Some(moc) => moc,
-        None => {
-            let _one_at_a_time = coverages.making.lock().await;
-            match coverages.fresh(&variant) {
-                Some(moc) => moc,
-                None => {
-                    let regions = match footprints(&pool, &variant).await {
-                        Ok(r) => r,
-                        Err(answer) => return answer,
-                    };
-                    let started = Instant::now();
-                    let count = regions.len();
-                    let depth = variant.depth;
-                    let made = web::block(move || {
-                        let mocs = regions
-                            .iter()
-                            .filter_map(|text| vo_region::parse_stcs(text).ok())
-                            .map(|region| vo_coverage::region_moc(&region, depth))
-                            .collect();
-                        vo_coverage::union(mocs, depth)
-                    })
-                    .await;
-                    let moc = match made {
-                        Ok(moc) => Arc::new(moc),
-                        Err(e) => {
-                            return json_failure(
-                                StatusCode::SERVICE_UNAVAILABLE,
-                                format!("the map could not be made now: {e}"),
-                            )
-                        }
-                    };
-                    tracing::info!(
-                        variant = variant.name(),
-                        footprints = count,
-                        ranges = vo_coverage::ranges(&moc),
-                        elapsed_ms = started.elapsed().as_millis() as u64,
-                        "coverage map made"
-                    );
-                    coverages
-                        .made
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .insert(variant, (Instant::now(), moc.clone()));
-                    moc
-                }
-            }
-        }
+    let moc = match map_of(&coverages, &pool, variant).await {
+        Ok(moc) => moc,
+        Err(answer) => return answer,
     };
     if vo_coverage::ranges(&moc) > MOST_RANGES {
         return json_failure(

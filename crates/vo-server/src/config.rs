@@ -25,6 +25,8 @@ pub struct Config {
     pub notify: vo_notify::NotifySettings,
     /// Where jobs' uploads and results are kept (`[storage]`).
     pub storage: StorageConfig,
+    /// The archive's IVOA registry records and its OAI-PMH publishing registry.
+    pub registry: vo_registry::Settings,
 }
 
 /// Where asynchronous jobs keep their uploads and results, for every node.

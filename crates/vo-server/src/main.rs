@@ -7,6 +7,7 @@
 mod cli;
 mod config;
 mod operations;
+mod registry;
 mod serve;
 mod tls;
 

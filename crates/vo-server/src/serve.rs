@@ -3,6 +3,7 @@
 
 use crate::config::Config;
 use crate::operations;
+use crate::registry;
 use crate::tls;
 use actix_web::dev::Service;
 use actix_web::{web, App, HttpServer};
@@ -273,6 +274,15 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         per_client_requests: config.access.per_client_requests,
         quotas: config.quotas.clone(),
     });
+    // the registry records, refreshed on one node at a time; /oai serves them
+    let registry =
+        registry::RegistrySources::new(&config, &tap, &server_limits, &sia2, coverages.clone());
+    let oai = registry.oai();
+    registry::start_refreshing(
+        pool.get_ref().clone(),
+        registry,
+        std::time::Duration::from_secs(config.registry.refresh_seconds.max(1)),
+    );
     vo_endpoint::log_panics_with_their_requests();
     // one counter for every worker thread, so the limit is per server, not per thread
     let client_limit = vo_endpoint::ClientLimit::new(config.access.per_client_requests);
@@ -337,6 +347,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             .configure(vo_calendar::configure)
             .configure(vo_requests::configure(requests.clone()))
             .configure(vo_moc::configure(coverages.clone()))
+            .configure(vo_oai::configure(oai.clone()))
             .configure(vo_web::configure(web_page.clone()))
             .default_service(web::to(no_such_resource))
     })

@@ -7,9 +7,11 @@
 //! same planner, executor and writers as TAP (vo-query) — nor the sky values POS is read as
 //! (vo-region).
 
+mod capabilities;
 mod constraints;
 mod query;
 
+pub use capabilities::capability_elements;
 pub use constraints::{adql_for, Sia2Error, MAX_VALUES};
 pub use query::plan;
 
@@ -42,7 +44,7 @@ pub fn configure(service: Sia2Service) -> impl FnOnce(&mut web::ServiceConfig) {
                         .route(web::post().to(query::query)),
                 )
                 .service(web::resource("/availability").get(vo_endpoint::availability))
-                .service(web::resource("/capabilities").get(query::capabilities)),
+                .service(web::resource("/capabilities").get(capabilities::capabilities)),
         );
     }
 }

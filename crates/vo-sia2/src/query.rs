@@ -1,13 +1,9 @@
-//! `/sia2/query` and `/sia2/capabilities`.
+//! `/sia2/query`.
 
 use crate::Sia2Service;
-use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use std::time::Duration;
-use vo_endpoint::{
-    base_url, capabilities_end, capabilities_start, maxrec, param_http_capability, response_format,
-    vosi_capabilities, xml_response, Failure, Params,
-};
+use vo_endpoint::{base_url, maxrec, response_format, Failure, Params};
 use vo_query::{plan_adql, respond_with_rows, AdqlRequest, QueryPlan};
 
 pub async fn query(
@@ -45,17 +41,4 @@ pub fn plan(params: &Params, service: &Sia2Service, base: &str) -> Result<QueryP
             datalink_url: Some(vo_catalogue::routes::datalink_sync(base)),
         },
     )
-}
-
-pub async fn capabilities(request: HttpRequest) -> HttpResponse {
-    let base = format!("{}/sia2", base_url(&request));
-    let mut out = capabilities_start();
-    param_http_capability(
-        &mut out,
-        "ivo://ivoa.net/std/SIA#query-2.0",
-        &format!("{base}/query"),
-    );
-    vosi_capabilities(&mut out, &base);
-    capabilities_end(&mut out);
-    xml_response(StatusCode::OK, out)
 }

@@ -10,6 +10,7 @@
 
 mod async_jobs;
 mod capabilities;
+pub use capabilities::capability_elements;
 mod cutouts;
 mod errors;
 mod request;

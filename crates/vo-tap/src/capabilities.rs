@@ -5,8 +5,8 @@ use crate::TapService;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use vo_endpoint::{
-    base_url, capabilities_end, capabilities_start, escape_xml, param_http_capability,
-    vosi_capabilities, xml_response,
+    base_url, capabilities_document, escape_xml, param_http_capability, vosi_capabilities,
+    xml_response,
 };
 use vo_results::Format;
 
@@ -65,15 +65,17 @@ pub struct ServerLimits {
     pub quotas: vo_uws_service::Quotas,
 }
 
-/// The capabilities document for a TAP service at `tap_url`.
-fn capabilities_xml(
+/// TAP's `capability` elements (TAPRegExt's, VOSI's, DALI examples), the service at
+/// `public_url`: its VOSI capabilities document, and its registry record.
+pub fn capability_elements(
     service: &TapService,
     server: &ServerLimits,
     body_seconds: u64,
-    tap_url: &str,
+    public_url: &str,
 ) -> String {
+    let tap_url = &format!("{public_url}{}", vo_catalogue::routes::TAP);
     let limits = &service.limits;
-    let mut out = capabilities_start();
+    let mut out = String::new();
     out.push_str("<capability standardID=\"ivo://ivoa.net/std/TAP\" xsi:type=\"tr:TableAccess\">");
     let per_client = match server.per_client_requests {
         0 => String::new(),
@@ -137,12 +139,10 @@ fn capabilities_xml(
         "<capability standardID=\"ivo://ivoa.net/std/DALI#examples\"><interface xsi:type=\"vr:WebBrowser\"><accessURL use=\"full\">{}/examples</accessURL></interface></capability>",
         escape_xml(tap_url)
     ));
-    capabilities_end(&mut out);
     out
 }
 
 pub async fn capabilities(request: HttpRequest, service: web::Data<TapService>) -> HttpResponse {
-    let tap_url = format!("{}/tap", base_url(&request));
     let server = request
         .app_data::<web::Data<ServerLimits>>()
         .map(|l| l.get_ref().clone())
@@ -150,6 +150,11 @@ pub async fn capabilities(request: HttpRequest, service: web::Data<TapService>) 
     let body_seconds = vo_endpoint::BodyDeadline::of(&request).0.as_secs();
     xml_response(
         StatusCode::OK,
-        capabilities_xml(&service, &server, body_seconds, &tap_url),
+        capabilities_document(&capability_elements(
+            &service,
+            &server,
+            body_seconds,
+            &base_url(&request),
+        )),
     )
 }

@@ -18,9 +18,10 @@ mod tables;
 mod upload;
 
 pub use async_jobs::{jobs, TapJobs};
-pub use capabilities::ServerLimits;
+pub use capabilities::{capability_elements, ServerLimits};
 pub use limits::TapLimits;
 pub use request::{check, plan};
+pub use tables::schema_elements;
 pub use vo_uws_service::AsyncLimits;
 
 use actix_web::web;

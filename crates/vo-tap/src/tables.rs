@@ -67,11 +67,12 @@ fn table_xml(out: &mut String, table: &Table, keys: &[ForeignKey], with_columns:
     out.push_str(if root { "</vosi:table>" } else { "</table>" });
 }
 
-/// The whole tableset; with `detail=min`, tables without their columns.
-pub fn tableset_xml(catalogue: &Catalogue, with_columns: bool) -> String {
+/// VODataService `schema` elements of every table in the catalogue (without their columns
+/// when `with_columns` is false): the VOSI tableset, and the tableset of TAP's registry
+/// record.
+pub fn schema_elements(catalogue: &Catalogue, with_columns: bool) -> String {
     let rows = catalogue.tap_schema_rows();
-    let mut out =
-        format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<vosi:tableset {NAMESPACES}>");
+    let mut out = String::new();
     for schema in &rows.schemas {
         out.push_str("<schema>");
         element(&mut out, "name", Some(&schema.schema_name));
@@ -85,8 +86,15 @@ pub fn tableset_xml(catalogue: &Catalogue, with_columns: bool) -> String {
         }
         out.push_str("</schema>");
     }
-    out.push_str("</vosi:tableset>\n");
     out
+}
+
+/// The whole tableset; with `detail=min`, tables without their columns.
+pub fn tableset_xml(catalogue: &Catalogue, with_columns: bool) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<vosi:tableset {NAMESPACES}>{}</vosi:tableset>\n",
+        schema_elements(catalogue, with_columns)
+    )
 }
 
 pub async fn tableset(request: HttpRequest, service: web::Data<TapService>) -> HttpResponse {

@@ -13,6 +13,7 @@ mod hostile;
 mod params_fuzz_regressions;
 mod random_rows;
 mod reference;
+mod registry;
 mod requests;
 mod resolve;
 mod security;

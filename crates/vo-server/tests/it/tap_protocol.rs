@@ -187,7 +187,7 @@ fn tap_sync_over_http() {
             ("QUERY", "SELECT * FROM ivoa.obscore WHERE s_ra < -1000"),
         ],
     );
-    assert_eq!(body.matches("<FIELD ").count(), 71);
+    assert_eq!(body.matches("<FIELD ").count(), 78);
     assert_eq!(
         (rows(&body), status_of(&body)),
         (0, vec!["OK".to_string()]),
