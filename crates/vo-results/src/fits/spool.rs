@@ -15,6 +15,8 @@ pub(crate) struct Spool {
     max_elements: Vec<usize>,
     rows: u64,
     heap_bytes: u64,
+    /// One value's bytes, reused from cell to cell.
+    scratch: Vec<u8>,
 }
 
 /// The spool after the last row: read back in order.
@@ -49,6 +51,7 @@ impl Spool {
             max_elements: vec![0; fields.len()],
             rows: 0,
             heap_bytes: 0,
+            scratch: Vec::with_capacity(64),
         })
     }
 
@@ -67,30 +70,32 @@ impl Spool {
                 self.max_elements[i] = self.max_elements[i].max(elements.len());
                 w.write_all(&(elements.len() as u32).to_le_bytes())?;
                 w.write_all(&self.heap_bytes.to_le_bytes())?;
-                let mut bytes = Vec::with_capacity(elements.len() * 8);
+                let bytes = &mut self.scratch;
+                bytes.clear();
                 for (int, float) in elements {
-                    push_element(&mut bytes, field.datatype, int, float);
+                    push_element(bytes, field.datatype, int, float);
                 }
-                self.heap_file.write_all(&bytes)?;
+                self.heap_file.write_all(bytes)?;
                 self.heap_bytes += bytes.len() as u64;
             } else {
                 // a scalar or a fixed array, already as FITS bytes
-                let mut bytes = Vec::with_capacity(8);
+                let bytes = &mut self.scratch;
+                bytes.clear();
                 let n = inline_elements(field);
                 match field.shape() {
                     Shape::Scalar => {
                         let (int, float) = cell.scalar();
-                        push_element(&mut bytes, field.datatype, int, float);
+                        push_element(bytes, field.datatype, int, float);
                     }
                     _ => {
                         let elements = cell.elements();
                         for k in 0..n {
                             let (int, float) = elements.get(k).copied().unwrap_or((None, f64::NAN));
-                            push_element(&mut bytes, field.datatype, int, float);
+                            push_element(bytes, field.datatype, int, float);
                         }
                     }
                 }
-                w.write_all(&bytes)?;
+                w.write_all(bytes)?;
             }
         }
         self.rows += 1;

@@ -27,11 +27,8 @@ pub fn escape_xml(text: &str) -> String {
 pub(crate) fn push_escaped(out: &mut Vec<u8>, text: &str) {
     let bytes = text.as_bytes();
     let mut start = 0;
-    // most text has nothing to escape: find the next byte that does with a table lookup
-    while let Some(offset) = bytes[start..]
-        .iter()
-        .position(|&b| XML_SPECIAL[usize::from(b)])
-    {
+    // most text has nothing to escape: find the next byte that does, eight at a time
+    while let Some(offset) = first_special(&bytes[start..]) {
         let i = start + offset;
         let replacement: &[u8] = match bytes[i] {
             b'&' => b"&amp;",
@@ -47,6 +44,43 @@ pub(crate) fn push_escaped(out: &mut Vec<u8>, text: &str) {
         start = i + 1;
     }
     out.extend_from_slice(&bytes[start..]);
+}
+
+/// Each byte of `word` with its high bit set where the byte is below 0x20 or one of `&<>"`
+/// (and possibly elsewhere after such a byte: the borrow of the subtraction carries on), none
+/// set where no byte is: a quick test for eight bytes at once.
+fn maybe_special(word: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let zero_byte = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
+    let control = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
+    control
+        | zero_byte(word ^ (ONES * u64::from(b'&')))
+        | zero_byte(word ^ (ONES * u64::from(b'<')))
+        | zero_byte(word ^ (ONES * u64::from(b'>')))
+        | zero_byte(word ^ (ONES * u64::from(b'"')))
+}
+
+/// The position of the first byte XML cannot hold as it is ([`XML_SPECIAL`]).
+fn first_special(bytes: &[u8]) -> Option<usize> {
+    let mut at = 0;
+    while at + 8 <= bytes.len() {
+        let word = u64::from_le_bytes(bytes[at..at + 8].try_into().expect("eight bytes"));
+        if maybe_special(word) != 0 {
+            // the exact test within these eight (tab and line feed are flagged, not special)
+            if let Some(i) = bytes[at..at + 8]
+                .iter()
+                .position(|&b| XML_SPECIAL[usize::from(b)])
+            {
+                return Some(at + i);
+            }
+        }
+        at += 8;
+    }
+    bytes[at..]
+        .iter()
+        .position(|&b| XML_SPECIAL[usize::from(b)])
+        .map(|i| at + i)
 }
 
 /// The bytes XML text and attribute values cannot hold as they are: markup characters, the
@@ -208,6 +242,24 @@ pub(crate) fn fields(meta: &ResultMeta) -> &[Field] {
 #[cfg(test)]
 mod escaping_tests {
     use super::escape_xml;
+
+    #[test]
+    fn the_word_at_a_time_search_finds_what_the_byte_at_a_time_one_does() {
+        // every special and ordinary byte at every position of texts of 0 to 24 bytes
+        let probes = [b'&', b'<', b'>', b'"', b'\r', 0x01, 0x1f, b'\t', b'\n', b' ', b'a', 0x7f, 0xc3];
+        for len in 0..24 {
+            for at in 0..len.max(1) {
+                for &probe in &probes {
+                    let mut text = vec![b'x'; len];
+                    if len > 0 {
+                        text[at] = probe;
+                    }
+                    let plain = text.iter().position(|&b| super::XML_SPECIAL[usize::from(b)]);
+                    assert_eq!(super::first_special(&text), plain, "{text:?}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn markup_and_control_characters_are_escaped_and_the_rest_kept() {

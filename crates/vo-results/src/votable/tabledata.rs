@@ -6,15 +6,11 @@ use crate::{Cell, Ending, ResultMeta, ResultWriter};
 
 pub(crate) struct TabledataWriter {
     meta: ResultMeta,
-    scratch: Vec<u8>,
 }
 
 impl TabledataWriter {
     pub fn new(meta: ResultMeta) -> TabledataWriter {
-        TabledataWriter {
-            meta,
-            scratch: Vec::new(),
-        }
+        TabledataWriter { meta }
     }
 }
 
@@ -34,11 +30,8 @@ impl ResultWriter for TabledataWriter {
             out.extend_from_slice(b"<TD>");
             match cell {
                 Cell::Text(t) => push_escaped(out, t),
-                other => {
-                    self.scratch.clear();
-                    push_cell_text(&mut self.scratch, field, other, b"T", b"F");
-                    out.extend_from_slice(&self.scratch);
-                }
+                // numbers, booleans and their arrays need no escaping
+                other => push_cell_text(out, field, other, b"T", b"F"),
             }
             out.extend_from_slice(b"</TD>");
         }
