@@ -86,6 +86,15 @@ fn main() -> std::process::ExitCode {
         std::env::set_var("RUST_MIN_STACK", THREAD_STACK);
     }
     let args = Args::parse();
+    if !matches!(args.command, Command::Serve(_)) {
+        // an operator command's output piped into `head` ends quietly when the reader
+        // stops, as other Unix tools do, instead of panicking on the broken pipe; the server
+        // keeps Rust's default (a closed connection is an error to handle, not a signal)
+        // SAFETY: restores the default action of one signal before any thread starts
+        unsafe {
+            libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+        }
+    }
     init_logging(&args.log_format);
     let config = match config::Config::load(args.config.as_deref()) {
         Ok(c) => c,
