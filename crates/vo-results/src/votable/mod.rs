@@ -246,7 +246,9 @@ mod escaping_tests {
     #[test]
     fn the_word_at_a_time_search_finds_what_the_byte_at_a_time_one_does() {
         // every special and ordinary byte at every position of texts of 0 to 24 bytes
-        let probes = [b'&', b'<', b'>', b'"', b'\r', 0x01, 0x1f, b'\t', b'\n', b' ', b'a', 0x7f, 0xc3];
+        let probes = [
+            b'&', b'<', b'>', b'"', b'\r', 0x01, 0x1f, b'\t', b'\n', b' ', b'a', 0x7f, 0xc3,
+        ];
         for len in 0..24 {
             for at in 0..len.max(1) {
                 for &probe in &probes {
@@ -254,7 +256,9 @@ mod escaping_tests {
                     if len > 0 {
                         text[at] = probe;
                     }
-                    let plain = text.iter().position(|&b| super::XML_SPECIAL[usize::from(b)]);
+                    let plain = text
+                        .iter()
+                        .position(|&b| super::XML_SPECIAL[usize::from(b)]);
                     assert_eq!(super::first_special(&text), plain, "{text:?}");
                 }
             }
