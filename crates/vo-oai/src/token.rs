@@ -56,8 +56,11 @@ impl Token {
 
     pub fn decode(text: &str) -> Result<Token, Refusal> {
         let refused = || {
+            // a long one is named by its start
+            let shown: String = text.chars().take(48).collect();
+            let more = if shown.len() < text.len() { "…" } else { "" };
             Refusal::BadResumptionToken(format!(
-                "{text:?} is not a resumption token this registry gave; start the list again without one"
+                "{shown:?}{more} is not a resumption token this registry gave; start the list again without one"
             ))
         };
         let plain = unhex(text).ok_or_else(refused)?;
@@ -110,5 +113,8 @@ mod tests {
         for bad in ["", "zz", "abc", &token.encode()[2..], &hex("2\tivo_vor")] {
             assert_eq!(Token::decode(bad).unwrap_err().code(), "badResumptionToken");
         }
+        // a long one is not echoed whole
+        let long = "ab".repeat(3000);
+        assert!(Token::decode(&long).unwrap_err().message().len() < 200);
     }
 }
