@@ -181,7 +181,9 @@ pub async fn earliest(client: &Client) -> Result<Option<DateTime<Utc>>, Error> {
 const HC: f64 = 6.626_070_15e-34 * 299_792_458.0;
 
 /// The spectral (as photon energies, J) and time (MJD) ranges of the holdings.
-pub async fn holdings_ranges(client: &Client) -> Result<crate::Holdings, Error> {
+pub async fn holdings_ranges(
+    client: &impl tokio_postgres::GenericClient,
+) -> Result<crate::Holdings, Error> {
     let row = client
         .query_one(
             "SELECT min(em_min), max(em_max), min(t_min), max(t_max) FROM ivoa.obscore",

@@ -58,7 +58,19 @@ impl RegistrySources {
 /// (None: another node has the duty now).
 async fn refresh(pool: &vo_db::Pool, sources: &RegistrySources) -> anyhow::Result<Option<usize>> {
     let mut client = pool.get().await?;
-    let mut holdings = vo_registry::holdings_ranges(&client).await?;
+    let transaction = client.transaction().await?;
+    let duty: bool = transaction
+        .query_one("SELECT archive.take_duty('registry records')", &[])
+        .await?
+        .get(0);
+    if !duty {
+        return Ok(None);
+    }
+    // a background duty, but its scan of ivoa.obscore still ends by a limit
+    transaction
+        .batch_execute("SET LOCAL statement_timeout = '120s'")
+        .await?;
+    let mut holdings = vo_registry::holdings_ranges(&*transaction).await?;
     holdings.moc =
         match vo_moc::holdings_ascii(&sources.coverages, pool, sources.curation.moc_depth).await {
             Ok(moc) if !moc.trim().is_empty() => Some(moc),
@@ -69,14 +81,6 @@ async fn refresh(pool: &vo_db::Pool, sources: &RegistrySources) -> anyhow::Resul
             }
         };
     let drafts = vo_registry::records(&sources.curation, &sources.documents, &holdings);
-    let transaction = client.transaction().await?;
-    let duty: bool = transaction
-        .query_one("SELECT archive.take_duty('registry records')", &[])
-        .await?
-        .get(0);
-    if !duty {
-        return Ok(None);
-    }
     let changes = vo_registry::refresh(&transaction, &drafts, chrono::Utc::now()).await?;
     transaction.commit().await?;
     for (ivoid, change) in &changes {
