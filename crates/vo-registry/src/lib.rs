@@ -5,8 +5,9 @@
 //! `oai_dc`. The store keeps them in PostgreSQL with the time each last changed, which is
 //! what OAI-PMH harvesters ask by (`from`, `until`).
 //!
-//! Owns: what each record says and its XML, identifiers under the configured authority,
-//! change detection (a record changes when its content does), the store's queries.
+//! Owns: the `[registry]` settings, what each record says and its XML, identifiers under the
+//! configured authority, the holdings' spectral and time ranges (one query), change detection
+//! (a record changes when its content does), the store's queries.
 //! Does not own: the capabilities' contents (each protocol's crate writes its own `capability`
 //! elements, the same ones its VOSI document serves), the tableset (vo-tap), the holdings'
 //! MOC (vo-moc), the OAI-PMH protocol (vo-oai), or when records are refreshed (the server).
