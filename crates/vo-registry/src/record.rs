@@ -91,6 +91,28 @@ impl Curation {
     }
 }
 
+impl Curation {
+    /// The publishing registry's own record.
+    pub fn registry_ivoid(&self) -> String {
+        format!("{}/registry", self.authority)
+    }
+
+    /// The publishing registry's name (its record's title, OAI-PMH's repositoryName).
+    pub fn registry_title(&self) -> String {
+        format!("{} publishing registry", self.title)
+    }
+
+    /// The OAI-PMH base URL.
+    pub fn oai_url(&self) -> String {
+        format!("{}{}", self.public_url, routes::OAI)
+    }
+
+    /// The most records one OAI-PMH answer holds (at least one).
+    pub fn records_per_page(&self) -> usize {
+        self.page_size.max(1)
+    }
+}
+
 impl std::ops::Deref for Curation {
     type Target = Settings;
     fn deref(&self) -> &Settings {
@@ -263,6 +285,7 @@ pub fn records(
 ) -> Vec<Draft> {
     let base = curation.public_url.trim_end_matches('/');
     let organisation = organisation_id(curation);
+    let coverage = coverage(holdings, base);
     let mut drafts = Vec::new();
     let mut add = |ivoid: String, xsi_type, title: String, writer: Writer, summary| {
         drafts.push(Draft {
@@ -306,9 +329,9 @@ pub fn records(
     add(organisation.clone(), "vr:Organisation", title, w, summary);
 
     // the publishing registry
-    let ivoid = service_id(curation, "registry");
-    let title = format!("{} publishing registry", curation.title);
-    let oai = format!("{base}{}", routes::OAI);
+    let ivoid = curation.registry_ivoid();
+    let title = curation.registry_title();
+    let oai = curation.oai_url();
     let mut w = Writer::new(curation, &title, "registry", &ivoid);
     let description = format!(
         "The OAI-PMH publishing registry of {}: the records of its services, its naming authority and its organisation, for the IVOA's searchable registries to harvest.",
@@ -318,7 +341,7 @@ pub fn records(
     w.raw(&format!(
         "<capability xsi:type=\"vg:Harvest\" standardID=\"ivo://ivoa.net/std/Registry\"><interface xsi:type=\"vg:OAIHTTP\" role=\"std\" version=\"1.0\"><accessURL use=\"base\">{}</accessURL></interface><maxRecords>{}</maxRecords></capability>",
         escape(&oai),
-        curation.page_size.max(1)
+        curation.records_per_page()
     ));
     w.raw("<full>false</full>");
     element(
@@ -345,7 +368,7 @@ pub fn records(
     w.raw(RIGHTS);
     w.raw(&documents.tap_capabilities);
     element(&mut w.out, "facility", "ALMA");
-    w.raw(&coverage(holdings, base));
+    w.raw(&coverage);
     w.raw("<tableset>");
     w.raw(&documents.tap_schemas);
     w.raw("</tableset>");
@@ -365,7 +388,7 @@ pub fn records(
     w.raw(RIGHTS);
     w.raw(&documents.sia2_capabilities);
     element(&mut w.out, "facility", "ALMA");
-    w.raw(&coverage(holdings, base));
+    w.raw(&coverage);
     let summary = dublin_core::Summary::of(curation, &title, &description, &reference, "Service");
     add(ivoid, "vs:CatalogService", title, w, summary);
 

@@ -45,11 +45,11 @@ impl RegistrySources {
     /// The OAI-PMH endpoint's view of the registry.
     pub fn oai(&self) -> vo_oai::OaiRegistry {
         vo_oai::OaiRegistry {
-            base_url: format!("{}{}", self.curation.public_url, vo_catalogue::routes::OAI),
-            repository_name: format!("{} publishing registry", self.curation.title),
+            base_url: self.curation.oai_url(),
+            repository_name: self.curation.registry_title(),
             admin_email: self.curation.contact_email.clone(),
-            registry_ivoid: format!("{}/registry", self.curation.authority),
-            page_size: self.curation.page_size.max(1),
+            registry_ivoid: self.curation.registry_ivoid(),
+            page_size: self.curation.records_per_page(),
         }
     }
 }

@@ -5,7 +5,7 @@
 
 use crate::common;
 
-use common::{run_script, DemoServer};
+use common::{run_python, run_script, DemoServer};
 use std::time::Duration;
 
 /// Waits until the records are stored (the refresh runs when the server starts).
@@ -26,14 +26,18 @@ fn records_stored(server: &DemoServer) {
     }
 }
 
-fn harvest(server: &DemoServer, extra: &[&str]) -> serde_json::Value {
-    let out = run_script(server, "registry/harvest.py", extra);
+/// The JSON object a conformance script prints last.
+fn json_summary(out: &str) -> serde_json::Value {
     let json = out
         .lines()
         .rev()
         .find(|l| l.trim_start().starts_with('{'))
-        .unwrap_or_else(|| panic!("harvest.py printed no JSON:\n{out}"));
+        .unwrap_or_else(|| panic!("no JSON printed:\n{out}"));
     serde_json::from_str(json).unwrap()
+}
+
+fn harvest(server: &DemoServer, extra: &[&str]) -> serde_json::Value {
+    json_summary(&run_script(server, "registry/harvest.py", extra))
 }
 
 const CONFIG: &str = "[registry]\nauthority = \"ivo://test.archive\"\npage_size = 2\n";
@@ -45,18 +49,7 @@ fn records_validate_harvest_incrementally_and_date_their_own_changes() {
 
     // the validator itself finds broken records and answers invalid (its hand-written
     // samples, each broken in one way)
-    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../conformance/registry/oai_check.py");
-    let self_test = std::process::Command::new(common::python())
-        .arg(&script)
-        .arg("--self-test")
-        .output()
-        .unwrap();
-    assert!(
-        self_test.status.success(),
-        "{}",
-        String::from_utf8_lossy(&self_test.stdout)
-    );
+    run_python("registry/oai_check.py", &["--self-test"]);
     // every response and record valid against the schemas, every protocol error right
     run_script(&server, "registry/oai_check.py", &[]);
 
@@ -176,29 +169,11 @@ fn one_obscore_query_over_two_archives_returns_the_union_with_the_optional_colum
     assert_eq!((status, &png[1..4]), (200, &b"PNG"[..]), "{path}");
 
     // the documented example, as a user runs it
-    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../conformance/registry/federate.py");
-    let out = std::process::Command::new(common::python())
-        .arg(script)
-        .arg(first.url("/tap"))
-        .arg(second.url("/tap"))
-        .arg("--check")
-        .env("ASTROPY_SKIP_CONFIG_UPDATE", "1")
-        .output()
-        .unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
+    let text = run_python(
+        "registry/federate.py",
+        &[&first.url("/tap"), &second.url("/tap"), "--check"],
     );
-    assert!(out.status.success(), "federate.py failed:\n{text}");
-    let summary: serde_json::Value = serde_json::from_str(
-        text.lines()
-            .rev()
-            .find(|l| l.starts_with('{'))
-            .expect("a JSON summary"),
-    )
-    .unwrap();
+    let summary = json_summary(&text);
     let count = |server: &DemoServer| -> i64 {
         server
             .psql("SELECT count(*) FROM ivoa.obscore")

@@ -364,13 +364,34 @@ pub fn run_script(server: &DemoServer, script: &str, extra: &[&str]) -> String {
 /// Runs a conformance script under `program` (python, node) with the server's base URL and
 /// `extra` arguments; fails the test with its output if it fails.
 pub fn run_with(program: &str, server: &DemoServer, script: &str, extra: &[&str]) -> String {
+    let mut args = vec![server.base()];
+    args.extend(extra.iter().map(|a| a.to_string()));
+    run_program(program, script, &args, || {
+        format!("--- server log ---\n{}", server.log())
+    })
+}
+
+/// Runs a Python conformance script with exactly `args` (no server URL added); fails the
+/// test with its output if it fails.
+pub fn run_python(script: &str, args: &[&str]) -> String {
+    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    run_program(&python(), script, &args, String::new)
+}
+
+/// Runs `conformance/<script>` under `program`; fails the test with its output and
+/// `context` if it fails, else returns its output.
+fn run_program(
+    program: &str,
+    script: &str,
+    args: &[String],
+    context: impl FnOnce() -> String,
+) -> String {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../conformance")
         .join(script);
     let out = Command::new(program)
         .arg(&path)
-        .arg(server.base())
-        .args(extra)
+        .args(args)
         .env("ASTROPY_SKIP_CONFIG_UPDATE", "1")
         .output()
         .unwrap_or_else(|e| panic!("{program} runs {script}: {e}"));
@@ -381,8 +402,8 @@ pub fn run_with(program: &str, server: &DemoServer, script: &str, extra: &[&str]
     );
     assert!(
         out.status.success(),
-        "{script} failed:\n{text}\n--- server log ---\n{}",
-        server.log()
+        "{script} failed:\n{text}\n{}",
+        context()
     );
     text
 }
