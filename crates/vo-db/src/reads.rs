@@ -198,11 +198,52 @@ fn replica_name(params: &str) -> String {
     }
 }
 
-/// How far behind the primary a replica is: nothing when it has replayed all the primary
-/// has written, else the time since the last transaction it replayed.
-const LAG: &str = "SELECT pg_is_in_recovery(), \
-    CASE WHEN pg_last_wal_replay_lsn() >= $1::text::pg_lsn THEN 0::float8 \
-         ELSE coalesce(extract(epoch FROM now() - pg_last_xact_replay_timestamp()), 1e9)::float8 END";
+/// What a replica has replayed: whether it is a standby, and its replay position.
+const REPLAYED: &str =
+    "SELECT pg_is_in_recovery(), coalesce(pg_last_wal_replay_lsn()::text, '0/0')";
+
+/// A WAL position (`X/Y` in hex, as PostgreSQL writes a `pg_lsn`) as a number.
+fn parse_lsn(text: &str) -> Option<u64> {
+    let (high, low) = text.trim().split_once('/')?;
+    Some((u64::from_str_radix(high, 16).ok()? << 32) | u64::from_str_radix(low, 16).ok()?)
+}
+
+/// The primary's WAL position at each recent check, oldest first: a replica's lag is the age
+/// of the oldest position it has not replayed yet (it is missing WAL that existed then). The
+/// WAL the primary writes with no transaction (checkpoints, standby snapshots) thus shows as
+/// a lag of at most one check, not as the time since the last transaction.
+#[derive(Debug, Default)]
+struct PrimaryPositions {
+    seen: std::collections::VecDeque<(u64, std::time::Instant)>,
+}
+
+impl PrimaryPositions {
+    /// Keeps `lsn` seen now; forgets positions older than `keep`, but never the newest.
+    fn record(&mut self, lsn: u64, now: std::time::Instant, keep: Duration) {
+        if self.seen.back().is_none_or(|&(last, _)| lsn > last) {
+            self.seen.push_back((lsn, now));
+        }
+        while self.seen.len() > 1
+            && self
+                .seen
+                .front()
+                .is_some_and(|&(_, at)| now.duration_since(at) > keep)
+        {
+            self.seen.pop_front();
+        }
+    }
+
+    /// How far behind a replica that has replayed up to `replayed` is, at `now`: zero when it
+    /// has the newest position; else at least the age of the oldest position it lacks; and
+    /// whether it lacks every position kept (then it is further behind than anything known:
+    /// a replica catching up after its start, or one far behind).
+    fn lag(&self, replayed: u64, now: std::time::Instant) -> (Duration, bool) {
+        match self.seen.iter().position(|&(lsn, _)| lsn > replayed) {
+            None => (Duration::ZERO, false),
+            Some(i) => (now.duration_since(self.seen[i].1), i == 0),
+        }
+    }
+}
 
 /// Checks every replica every `every`: out of rotation when it does not answer, is not a
 /// standby, or is more than `max_lag` behind; back in when it is well. Runs until the
@@ -211,51 +252,69 @@ pub async fn watch_replicas(reads: Arc<Reads>, every: Duration, max_lag: Duratio
     if reads.replicas.is_empty() {
         return;
     }
+    let mut positions = PrimaryPositions::default();
+    // long enough to tell every lag up to well past the limit
+    let keep = max_lag * 2 + every * 2;
     loop {
         let primary_lsn = match reads.primary.pool.get().await {
             Ok(c) => c
                 .query_one("SELECT pg_current_wal_lsn()::text", &[])
                 .await
                 .ok()
-                .map(|r| r.get::<_, String>(0)),
+                .and_then(|r| parse_lsn(&r.get::<_, String>(0))),
             Err(_) => None,
         };
+        if let Some(lsn) = primary_lsn {
+            positions.record(lsn, std::time::Instant::now(), keep);
+        }
         for replica in &reads.replicas {
-            check(replica, primary_lsn.as_deref(), every, max_lag).await;
+            check(replica, &positions, every, max_lag).await;
         }
         tokio::time::sleep(every).await;
     }
 }
 
-async fn check(replica: &Replica, primary_lsn: Option<&str>, every: Duration, max_lag: Duration) {
+async fn check(
+    replica: &Replica,
+    positions: &PrimaryPositions,
+    every: Duration,
+    max_lag: Duration,
+) {
     let answer = tokio::time::timeout(every.max(Duration::from_secs(1)), async {
         let client = replica.target.pool.get().await.map_err(|e| e.to_string())?;
-        // without the primary's position, the replica is compared with itself: only its
-        // time since the last replayed transaction counts
-        let lsn = primary_lsn.unwrap_or("0/0");
         let row = client
-            .query_one(LAG, &[&lsn])
+            .query_one(REPLAYED, &[])
             .await
             .map_err(|e| e.to_string())?;
-        Ok::<_, String>((row.get::<_, bool>(0), row.get::<_, f64>(1)))
+        Ok::<_, String>((row.get::<_, bool>(0), row.get::<_, String>(1)))
     })
     .await;
+    let lag_gauge = vo_metrics::metrics()
+        .replica_lag_seconds
+        .with_label_values(&[&replica.target.name]);
+    let unknown = |problem: String| {
+        // not measured: unknown, not the last value seen
+        replica.lag_ms.store(u64::MAX, Ordering::Relaxed);
+        lag_gauge.set(f64::NAN);
+        replica.take_out(problem);
+    };
     match answer {
-        Err(_) => replica.take_out("it did not answer in time".into()),
-        Ok(Err(e)) => replica.take_out(format!("it does not answer: {e}")),
-        Ok(Ok((false, _))) => {
-            replica.take_out("it is not a standby (promoted, or not a replica)".into())
-        }
-        Ok(Ok((true, seconds))) => {
-            let lag = Duration::from_secs_f64(seconds.clamp(0.0, 1e9));
+        Err(_) => unknown("it did not answer in time".into()),
+        Ok(Err(e)) => unknown(format!("it does not answer: {e}")),
+        Ok(Ok((false, _))) => unknown("it is not a standby (promoted, or not a replica)".into()),
+        Ok(Ok((true, replayed))) => {
+            let (lag, behind_all) =
+                positions.lag(parse_lsn(&replayed).unwrap_or(0), std::time::Instant::now());
             replica
                 .lag_ms
                 .store(lag.as_millis() as u64, Ordering::Relaxed);
-            vo_metrics::metrics()
-                .replica_lag_seconds
-                .with_label_values(&[&replica.target.name])
-                .set(lag.as_secs_f64());
-            if lag > max_lag {
+            lag_gauge.set(lag.as_secs_f64());
+            if behind_all {
+                replica.take_out(format!(
+                    "it has not yet replayed what the primary had written {:.1} s ago",
+                    lag.as_secs_f64()
+                ));
+            } else if lag > max_lag {
                 replica.take_out(format!(
                     "it is {:.1} s behind the primary, more than the {} s allowed",
                     lag.as_secs_f64(),
@@ -270,7 +329,40 @@ async fn check(replica: &Replica, primary_lsn: Option<&str>, every: Duration, ma
 
 #[cfg(test)]
 mod tests {
-    use super::replica_name;
+    use super::{parse_lsn, replica_name, PrimaryPositions};
+    use std::time::{Duration, Instant};
+
+    #[test]
+    fn wal_positions_read_as_numbers() {
+        assert_eq!(parse_lsn("0/16B3748"), Some(0x16B3748));
+        assert_eq!(parse_lsn("1/0"), Some(1 << 32));
+        assert_eq!(parse_lsn("nonsense"), None);
+    }
+
+    #[test]
+    fn a_replica_lags_by_the_age_of_the_oldest_position_it_lacks() {
+        let start = Instant::now();
+        let at = |s: u64| start + Duration::from_secs(s);
+        let mut seen = PrimaryPositions::default();
+        let keep = Duration::from_secs(60);
+        seen.record(100, at(0), keep);
+        seen.record(100, at(2), keep); // no new WAL: nothing new kept
+        seen.record(200, at(4), keep);
+        seen.record(300, at(6), keep);
+        // has everything: no lag
+        assert_eq!(seen.lag(300, at(7)), (Duration::ZERO, false));
+        // lacks only the newest: behind by its age (WAL written without a transaction
+        // reads as a lag of one check, not as the time since the last transaction)
+        assert_eq!(seen.lag(250, at(7)), (Duration::from_secs(1), false));
+        // lacks 200 and 300: as old as 200
+        assert_eq!(seen.lag(150, at(7)), (Duration::from_secs(3), false));
+        // lacks them all: behind everything known
+        assert_eq!(seen.lag(50, at(7)), (Duration::from_secs(7), true));
+        // old positions are forgotten, the newest never
+        seen.record(300, at(100), keep);
+        assert_eq!(seen.seen.len(), 1);
+        assert_eq!(seen.lag(250, at(101)), (Duration::from_secs(95), true));
+    }
 
     #[test]
     fn replicas_are_named_by_host_and_port() {

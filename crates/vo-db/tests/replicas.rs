@@ -2,21 +2,27 @@
 //! puts it in rotation once it follows the primary, reads go to it (seen in its own
 //! `pg_stat_activity`), queries that write temporary tables stay on the primary; when the
 //! replica stops, reads go to the primary and the state says why; started again, it comes
-//! back into rotation by itself.
+//! back into rotation by itself. A replica whose replay is paused falls behind the primary's
+//! writes, goes out of rotation once it lags more than allowed, and comes back when it
+//! catches up.
 
 use std::sync::Arc;
 use std::time::Duration;
 use vo_db::testing::TestCluster;
 use vo_db::Reads;
 
-async fn eventually(what: &str, mut check: impl FnMut() -> bool) {
-    for _ in 0..100 {
+async fn eventually(what: &str, check: impl FnMut() -> bool) {
+    within(what, 10, check).await
+}
+
+async fn within(what: &str, seconds: u64, mut check: impl FnMut() -> bool) {
+    for _ in 0..seconds * 10 {
         if check() {
             return;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    panic!("{what} did not happen within 10 s");
+    panic!("{what} did not happen within {seconds} s");
 }
 
 #[tokio::test]
@@ -122,4 +128,45 @@ async fn reads_go_to_a_replica_in_rotation_and_fall_back_to_the_primary() {
     })
     .await;
     assert_eq!(reads.target(false).name, name);
+
+    // its replay paused while the primary writes: behind, out of rotation past the limit
+    let replica_admin = replica.client().await;
+    replica_admin
+        .batch_execute("SELECT pg_wal_replay_pause()")
+        .await
+        .unwrap();
+    admin
+        .batch_execute("INSERT INTO public.marker VALUES ('not yet replayed')")
+        .await
+        .unwrap();
+    within("the paused replica out of rotation", 20, || {
+        !reads.replicas()[0].state().in_rotation
+    })
+    .await;
+    let state = reads.replicas()[0].state();
+    assert!(
+        state
+            .problem
+            .as_deref()
+            .is_some_and(|p| p.contains("behind the primary")),
+        "{state:?}"
+    );
+    assert!(
+        state.lag.is_some_and(|l| l > Duration::from_secs(5)),
+        "{state:?}"
+    );
+    assert_eq!(reads.target(false).name, "primary");
+    // replaying again, it catches up and is back
+    replica_admin
+        .batch_execute("SELECT pg_wal_replay_resume()")
+        .await
+        .unwrap();
+    eventually("the caught-up replica back in rotation", || {
+        reads.replicas()[0].state().in_rotation
+    })
+    .await;
+    assert!(reads.replicas()[0]
+        .state()
+        .lag
+        .is_some_and(|l| l < Duration::from_secs(5)));
 }
