@@ -193,7 +193,8 @@ async fn load(pool: &vo_db::Pool) -> Result<ImageSet, String> {
 }
 
 /// Measures the archive's images now, then every `every` those that became measurable
-/// (released, made, added), reloading the index when any were recorded.
+/// (released, made, added), reloading the index when what it would hold changed: images this
+/// node or another recorded, or released since.
 pub fn start_measuring(
     images: SimilarImages,
     pool: vo_db::Pool,
@@ -201,25 +202,24 @@ pub fn start_measuring(
     every: Duration,
 ) {
     tokio::spawn(async move {
-        let mut loaded = false;
+        let mut loaded: Option<RankedState> = None;
         loop {
-            let recorded = match measure_pass(&pool, &data_dir).await {
-                Ok(n) => n,
+            if let Err(e) = measure_pass(&pool, &data_dir).await {
+                tracing::warn!(error = %e, "measuring images for similarity");
+            }
+            let now = match ranked_state(&pool).await {
+                Ok(state) => Some(state),
                 Err(e) => {
-                    tracing::warn!(error = %e, "measuring images for similarity");
-                    0
+                    tracing::warn!(error = %e, "looking at the measured images");
+                    None
                 }
             };
-            if recorded > 0 || !loaded {
+            if loaded.is_none() || (now.is_some() && now != loaded) {
                 match load(&pool).await {
                     Ok(set) => {
-                        tracing::info!(
-                            recorded,
-                            ranked = set.len(),
-                            "images indexed for similarity"
-                        );
+                        tracing::info!(ranked = set.len(), "images indexed for similarity");
                         images.replace(set);
-                        loaded = true;
+                        loaded = now.or(Some(RankedState::default()));
                     }
                     Err(e) => tracing::warn!(error = %e, "loading image features"),
                 }
@@ -227,4 +227,28 @@ pub fn start_measuring(
             tokio::time::sleep(every).await;
         }
     });
+}
+
+/// What [`load`] would read, in brief: how many images it ranks and the latest measurement.
+#[derive(Debug, Default, PartialEq)]
+struct RankedState {
+    images: i64,
+    latest: Option<std::time::SystemTime>,
+}
+
+async fn ranked_state(pool: &vo_db::Pool) -> Result<RankedState, String> {
+    let client = pool.get().await.map_err(|e| e.to_string())?;
+    let row = client
+        .query_one(
+            "SELECT count(*), max(i.measured_at) \
+             FROM archive.image_feature i JOIN archive.member_ous m ON m.uid = i.member_ous_uid \
+             WHERE i.features IS NOT NULL AND i.features_version = $1 AND m.release_date <= now()",
+            &[&FEATURES_VERSION],
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(RankedState {
+        images: row.get(0),
+        latest: row.get(1),
+    })
 }
