@@ -21,7 +21,8 @@ struct Args {
     #[arg(long, global = true)]
     config: Option<PathBuf>,
     /// Log format: text or json.
-    #[arg(long, global = true, default_value = "text", env = "VO_LOG_FORMAT")]
+    #[arg(long, global = true, default_value = "text", env = "VO_LOG_FORMAT",
+          value_parser = ["text", "json"])]
     log_format: String,
     #[command(subcommand)]
     command: Command,
