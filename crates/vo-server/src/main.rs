@@ -54,6 +54,15 @@ enum Command {
     Delegation(cli::project::DelegationCommand),
 }
 
+/// Keeps the allocator's memory in 4 KiB pages. mimalloc asks the kernel for transparent
+/// huge pages on its arenas (`madvise(MADV_HUGEPAGE)`), so a few live bytes kept a whole
+/// 2 MiB page resident: on the million-row demo the idle server grew from 94 to over 150 MB
+/// in two minutes (`AnonHugePages` 119 MB), against a steady 82 MB without.
+fn no_transparent_huge_pages() {
+    // SAFETY: sets a flag of this process's memory map; no memory is read or written
+    let _ = unsafe { libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0) };
+}
+
 fn init_logging(format: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("VO_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,tokio_postgres=warn"));
@@ -82,6 +91,7 @@ const THREAD_STACK: &str = "16777216";
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
+    no_transparent_huge_pages();
     // before any thread exists; an operator's own setting wins
     if std::env::var_os("RUST_MIN_STACK").is_none() {
         std::env::set_var("RUST_MIN_STACK", THREAD_STACK);

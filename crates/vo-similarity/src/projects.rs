@@ -3,7 +3,10 @@
 use std::collections::HashSet;
 use tantivy::collector::TopDocs;
 use tantivy::query::{MoreLikeThisQuery, TermQuery};
-use tantivy::schema::{Field, IndexRecordOption, OwnedValue, Schema, Value, STORED, STRING, TEXT};
+use tantivy::schema::{
+    Field, IndexRecordOption, OwnedValue, Schema, TextFieldIndexing, TextOptions, Value, STORED,
+    STRING,
+};
 use tantivy::{doc, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 /// What of a project is compared.
@@ -55,7 +58,16 @@ impl ProjectIndex {
     pub fn new() -> Result<ProjectIndex, String> {
         let mut schema = Schema::builder();
         let code = schema.add_text_field("code", STRING | STORED);
-        let text = schema.add_text_field("text", TEXT | STORED);
+        // words with their counts, for BM25; no positions (no phrase is ever searched), which
+        // were most of the index's memory
+        let words = TextOptions::default()
+            .set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer("default")
+                    .set_index_option(IndexRecordOption::WithFreqs),
+            )
+            .set_stored();
+        let text = schema.add_text_field("text", words);
         let index = Index::create_in_ram(schema.build());
         let writer = index
             .writer_with_num_threads(1, 50_000_000)
