@@ -7,6 +7,11 @@ for ra, dec in string.gmatch(os.getenv("CONE_FIELDS") or "150 2", "([%-%d%.]+) (
 end
 local template = assert(io.open(os.getenv("CONE_ADQL") or "conformance/bench/cone.adql")):read("*l")
 local maxrec = os.getenv("CONE_MAXREC")
+-- CONE_THINK_MS, if set: each connection waits that long after an answer before asking again
+local think = tonumber(os.getenv("CONE_THINK_MS") or "")
+if think then
+  delay = function() return think end
+end
 math.randomseed(2026)
 
 local function encode(s)

@@ -11,6 +11,13 @@
 #           10 arcmin cone, every column, VOTable, MAXREC=2000.
 # Prints per class the requests done, p50 and p99 alone and mixed (ms), and p99 mixed over
 # p99 alone (the target: within 2).
+#
+# MIXED_PACE=1: the same clients, each pausing after every answer — a cone connection 40 ms,
+# a dump client 2 s, an async client and a page client 1 s — as users and their scripts do,
+# instead of asking again at once. Each class then runs at a rate the machine serves with
+# room to spare alone, the four together near what it can serve in all, and the ratio says
+# what the other classes cost each one. Without it every client asks again at once: each
+# class alone takes the whole machine, so together none can keep its own p99.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 base=$1
@@ -21,12 +28,18 @@ trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 
 export CONE_FIELDS=$(cone_fields)
 export CONE_MAXREC=100
+paced=${MIXED_PACE:-0}
+# each class's pause after an answer (s), when paced
+think() { [ "$paced" = 1 ] || { echo 0; return; }; case $1 in dumps) echo 2 ;; *) echo 1 ;; esac; }
+[ "$paced" = 1 ] && export CONE_THINK_MS=40
 read -r page_ra page_dec < <(tr ';' '\n' <<<"$CONE_FIELDS" | head -1)
 
 # one client's loop of a class until $deadline, one latency (ms) a line into $1
 loop() {
-    local out=$1 deadline=$2 class=$3
+    local out=$1 deadline=$2 class=$3 pause
+    pause=$(think "$class")
     while [ "$(date +%s)" -lt "$deadline" ]; do
+        [ "$pause" = 0 ] || sleep "$pause"
         case $class in
         dumps)
             curl -s -o /dev/null -w '%{time_total}\n' "$base/tap/sync" -d LANG=ADQL -d RESPONSEFORMAT=votable/b2 \
@@ -92,6 +105,8 @@ for class in dumps async page; do run_class "$class" "$work/mixed" "$deadline"; 
 cones "$work/mixed.cones"
 wait
 
+label=mixed
+[ "$paced" = 1 ] && label=paced
 printf '%-5s %-6s %7s %9s %9s %9s %9s %9s %12s\n' '' class alone_n p50 p99 mixed_n p50 p99 "p99 ratio"
 for class in cones dumps async page; do
     if [ "$class" = cones ]; then
@@ -101,6 +116,6 @@ for class in cones dumps async page; do
         read -r a50 a99 an < <(figures "$work/alone.$class")
         read -r m50 m99 mn < <(figures "$work/mixed.$class")
     fi
-    printf 'mixed %-6s %7s %9s %9s %9s %9s %9s %12s\n' "$class" "$an" "$a50" "$a99" "$mn" "$m50" "$m99" \
+    printf "$label"' %-6s %7s %9s %9s %9s %9s %9s %12s\n' "$class" "$an" "$a50" "$a99" "$mn" "$m50" "$m99" \
         "$(awk -v a="$a99" -v m="$m99" 'BEGIN { if (a > 0) printf "%.2f", m / a; else print "-" }')"
 done

@@ -15,7 +15,7 @@
 #   7. interval queries (5 spellings × spectral/temporal) and counts by the grouping columns,
 #      before and after their indexes (queries.sh);
 #   8. a mixed workload: cones, dumps, async jobs and page searches alone, then at once
-#      (mixed.sh): p99 of each, mixed over alone.
+#      (mixed.sh): p99 of each, mixed over alone; asking again at once, then with pauses.
 # Prints a table and writes it into README.md (between the bench markers) with the machine.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -77,6 +77,8 @@ printf 'submitted in %.1f s; %s COMPLETED, %s ERROR after %.1f s: %.0f jobs/s\n'
     "$submit_seconds" "$done_jobs" "$failed" "$jobs_seconds" "$jobs_rate" | tee "$out/jobs"
 echo "== 8. a mixed workload: each class alone, then all at once"
 conformance/bench/mixed.sh "$base" | tee "$out/mixed"
+# the same classes with the pauses users make (each class alone well within the machine)
+MIXED_PACE=1 conformance/bench/mixed.sh "$base" | tee -a "$out/mixed"
 kill "$server"; wait "$server" 2>/dev/null || true
 "$bin" db stop >/dev/null 2>&1 || true
 
