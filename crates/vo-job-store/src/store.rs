@@ -581,6 +581,20 @@ impl<'c> JobStore<'c> {
         self.end_lost(Some(node), max_attempts).await
     }
 
+    /// The latest lease expiry among the jobs of this service that `node` executes: it moves
+    /// on while a live node under that name renews them.
+    pub async fn latest_lease(&self, node: &str) -> Result<Option<DateTime<Utc>>, Error> {
+        Ok(self
+            .client
+            .query_one(
+                "SELECT max(lease_expires) FROM uws.job \
+                 WHERE service = $1 AND phase = 'EXECUTING' AND lease_node = $2",
+                &[&self.service, &node],
+            )
+            .await?
+            .get(0))
+    }
+
     /// A node that stops hands the jobs it executes back to the queue, as if never started
     /// (their start is not counted). Returns how many.
     pub async fn hand_back(&self, node: &str) -> Result<u64, Error> {

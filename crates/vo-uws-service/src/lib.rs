@@ -35,7 +35,7 @@ mod worker;
 pub use limits::AsyncLimits;
 pub use quotas::{Quota, Quotas};
 pub use vo_job_store::{Job, JobResult, Lease};
-pub use worker::{hand_back, start_workers, stop_claiming};
+pub use worker::{hand_back, name_is_free, start_workers, stop_claiming};
 
 use actix_web::web;
 use bytes::Bytes;

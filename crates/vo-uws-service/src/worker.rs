@@ -74,6 +74,42 @@ pub fn stop_claiming() {
     CLAIMING_STOPPED.store(true, Ordering::SeqCst);
 }
 
+/// Refuses a node that would start under the name of a node still running: while this one
+/// waits a few renewal periods, the leases of the jobs held under its name move on only if
+/// their node is alive. Two nodes under one name would end each other's jobs as their own at
+/// every start; a node that stopped or was killed leaves leases that stay put, and its jobs
+/// are then this node's to end. Waits only when jobs are held under the name.
+pub async fn name_is_free(
+    pool: &vo_db::Pool,
+    lease: &Lease,
+    services: &[&str],
+) -> Result<(), String> {
+    let latest = || async {
+        let client = pool.get().await.map_err(|e| e.to_string())?;
+        let mut latest = None;
+        for service in services {
+            let seen = JobStore::new(&client, service)
+                .latest_lease(&lease.node)
+                .await
+                .map_err(|e| e.to_string())?;
+            latest = latest.max(seen);
+        }
+        Ok::<_, String>(latest)
+    };
+    let Some(before) = latest().await? else {
+        return Ok(());
+    };
+    tokio::time::sleep(CHECK_EVERY * 3).await;
+    match latest().await? {
+        Some(after) if after > before => Err(format!(
+            "another node runs under the name '{}': the leases of the jobs it executes were \
+             renewed just now; give each node its own server.node",
+            lease.node
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// The node stops: the jobs it still executes go back to the queue at once, for the other
 /// nodes (not counted as a start), instead of waiting for their leases to run out.
 /// Returns how many.

@@ -240,6 +240,26 @@ async fn workers_keep_results_only_of_completed_jobs_and_stop_the_others() {
     let long_b = submit_as("sleep", 600, Some("192.0.2.1")).await;
     jobs.wake.notify_waiters();
     wait_for(&store, &long_a, |p| p == Phase::Executing).await;
+    // a node started under this node's name while it executes a job is refused (the job's
+    // lease is renewed meanwhile); under a name of its own it starts at once
+    let same_name = vo_uws_service::Lease {
+        node: "test-node".into(),
+        term: Duration::from_secs(5),
+    };
+    let refused = vo_uws_service::name_is_free(&pool, &same_name, &["test"])
+        .await
+        .unwrap_err();
+    assert!(
+        refused.contains("another node runs under the name 'test-node'"),
+        "{refused}"
+    );
+    let own_name = vo_uws_service::Lease {
+        node: "another-node".into(),
+        ..same_name
+    };
+    vo_uws_service::name_is_free(&pool, &own_name, &["test"])
+        .await
+        .unwrap();
     let quick = submit("write", 60).await;
     jobs.wake.notify_waiters();
     assert_eq!(
