@@ -352,8 +352,10 @@ draining = wait_until("node B's /ready answering 503", lambda: request(node(NODE
 check(True, f"node B drains: /ready answers 503 after {draining:.2f} s")
 streaming.join(timeout=120)
 (status, _, body), took = answer["result"]
+status_info = re.findall(rb'<INFO name="QUERY_STATUS"[^>]*>(?:[^<]*</INFO>)?', body)
 check(status == 200 and b'value="OK"' in body and body.count(b"<TR>") == 1,
-      f"the answer node B was streaming when told to stop is finished ({took:.1f} s, status {status})")
+      f"the answer node B was streaming when told to stop is finished ({took:.1f} s, status {status}, "
+      f"{len(body)} bytes, {[i.decode(errors='replace') for i in status_info]})")
 
 
 def gone(pid):

@@ -249,12 +249,18 @@ impl Answer {
 }
 
 /// Waits for SIGTERM or SIGINT, then drains: `/ready` answers 503 at once and no job is
-/// claimed any more; after `delay` (for the balancer to notice) `server` stops taking
-/// connections and finishes the answers under way.
+/// claimed any more; after `delay` (for the balancer to notice) it waits, up to `finish`, for
+/// the answers under way to end, runs `before_stop` (the node hands its jobs back), then
+/// `server` stops taking connections and stops its workers. Answers and jobs are settled
+/// first because a worker that stops takes with it the I/O of the database connections it
+/// opened, which another worker's answer or a job may be using (the fleet test saw an answer
+/// cut with "connection closed"); a job handed back can no longer record an end.
 pub async fn drain_on_signal(
     draining: Draining,
     server: actix_web::dev::ServerHandle,
     delay: Duration,
+    finish: Duration,
+    before_stop: impl std::future::Future<Output = ()>,
 ) {
     use tokio::signal::unix::{signal, SignalKind};
     let (Ok(mut term), Ok(mut interrupt)) = (
@@ -275,5 +281,11 @@ pub async fn drain_on_signal(
     draining.start();
     vo_uws_service::stop_claiming();
     tokio::time::sleep(delay).await;
+    let deadline = std::time::Instant::now() + finish;
+    while vo_metrics::metrics().requests_in_flight.get() > 0 && std::time::Instant::now() < deadline
+    {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    before_stop.await;
     server.stop(true).await;
 }

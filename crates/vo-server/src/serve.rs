@@ -211,6 +211,9 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let soda_jobs = vo_soda::jobs(&soda, jobs_dir)
         .with_quotas(config.quotas.clone())
         .with_storage(storage);
+    vo_uws_service::name_is_free(pool.get_ref(), &lease, &["tap", "soda"])
+        .await
+        .map_err(anyhow::Error::msg)?;
     tracing::info!(node = %lease.node, lease_seconds = lease.term.as_secs(), "this node's jobs are held under its name");
     vo_uws_service::start_workers(tap_jobs.clone(), pool.get_ref().clone(), lease.clone());
     vo_uws_service::start_workers(soda_jobs.clone(), pool.get_ref().clone(), lease.clone());
@@ -291,6 +294,8 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let pools = operations::Pools(reads.clone());
     let drain_state = draining.clone();
     let job_pool = pool.get_ref().clone();
+    // how long a drain waits for the answers under way
+    let finish = std::time::Duration::from_secs(config.server.drain_seconds.max(1) * 6);
     let mut server = HttpServer::new(move || {
         App::new()
             .app_data(pool.clone())
@@ -353,7 +358,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     })
     // the drain is this node's own (operations::drain_on_signal)
     .disable_signals()
-    .shutdown_timeout(config.server.drain_seconds.max(1) * 6)
+    .shutdown_timeout(finish.as_secs())
     .on_connect(no_delay);
     if config.server.workers > 0 {
         server = server.workers(config.server.workers);
@@ -371,13 +376,26 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     .map_err(|e| anyhow::anyhow!("cannot listen on {}:{}: {e}", address.0, address.1))?;
     tracing::info!(address = %format!("{}:{}", address.0, address.1), public_url = %config.public_url(), "listening");
     let server = server.run();
+    // the jobs this node executes go back to the queue before its workers stop
+    let handed_at_drain = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let hand_back_at_drain = {
+        let (pool, lease, handed) = (job_pool.clone(), lease.clone(), handed_at_drain.clone());
+        async move {
+            let n = vo_uws_service::hand_back(&pool, &lease, &["tap", "soda"]).await;
+            handed.store(n, std::sync::atomic::Ordering::SeqCst);
+        }
+    };
     actix_web::rt::spawn(operations::drain_on_signal(
         drain_state,
         server.handle(),
         std::time::Duration::from_secs(config.server.drain_seconds),
+        finish,
+        hand_back_at_drain,
     ));
     server.await?;
-    let handed = vo_uws_service::hand_back(&job_pool, &lease, &["tap", "soda"]).await;
+    // and any left (the server stopped without a drain)
+    let handed = handed_at_drain.load(std::sync::atomic::Ordering::SeqCst)
+        + vo_uws_service::hand_back(&job_pool, &lease, &["tap", "soda"]).await;
     tracing::info!(jobs_handed_back = handed, "server stopped");
     Ok(())
 }
