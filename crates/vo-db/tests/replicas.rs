@@ -25,6 +25,26 @@ async fn within(what: &str, seconds: u64, mut check: impl FnMut() -> bool) {
     panic!("{what} did not happen within {seconds} s");
 }
 
+/// Waits up to `seconds` for the replica to be out of rotation, and checks why.
+async fn taken_out(
+    reads: &Reads,
+    what: &str,
+    seconds: u64,
+    because: &[&str],
+) -> vo_db::ReplicaState {
+    within(what, seconds, || !reads.replicas()[0].state().in_rotation).await;
+    let state = reads.replicas()[0].state();
+    assert!(
+        state
+            .problem
+            .as_deref()
+            .is_some_and(|p| because.iter().any(|b| p.contains(b))),
+        "{state:?}"
+    );
+    assert_eq!(reads.target(false).name, "primary");
+    state
+}
+
 #[tokio::test]
 async fn reads_go_to_a_replica_in_rotation_and_fall_back_to_the_primary() {
     let primary = TestCluster::start().await;
@@ -107,19 +127,13 @@ async fn reads_go_to_a_replica_in_rotation_and_fall_back_to_the_primary() {
 
     // the replica stops: out of rotation with the reason, reads on the primary
     replica.cluster.stop(true).unwrap();
-    eventually("the stopped replica out of rotation", || {
-        !reads.replicas()[0].state().in_rotation
-    })
+    taken_out(
+        &reads,
+        "the stopped replica out of rotation",
+        10,
+        &["does not answer", "did not answer"],
+    )
     .await;
-    let state = reads.replicas()[0].state();
-    assert!(
-        state
-            .problem
-            .as_deref()
-            .is_some_and(|p| p.contains("does not answer") || p.contains("did not answer")),
-        "{state:?}"
-    );
-    assert_eq!(reads.target(false).name, "primary");
 
     // started again, it is back by itself
     replica.cluster.start().unwrap();
@@ -139,23 +153,17 @@ async fn reads_go_to_a_replica_in_rotation_and_fall_back_to_the_primary() {
         .batch_execute("INSERT INTO public.marker VALUES ('not yet replayed')")
         .await
         .unwrap();
-    within("the paused replica out of rotation", 20, || {
-        !reads.replicas()[0].state().in_rotation
-    })
+    let state = taken_out(
+        &reads,
+        "the paused replica out of rotation",
+        20,
+        &["behind the primary"],
+    )
     .await;
-    let state = reads.replicas()[0].state();
-    assert!(
-        state
-            .problem
-            .as_deref()
-            .is_some_and(|p| p.contains("behind the primary")),
-        "{state:?}"
-    );
     assert!(
         state.lag.is_some_and(|l| l > Duration::from_secs(5)),
         "{state:?}"
     );
-    assert_eq!(reads.target(false).name, "primary");
     // replaying again, it catches up and is back
     replica_admin
         .batch_execute("SELECT pg_wal_replay_resume()")
