@@ -117,7 +117,15 @@ function buildForm() {
     file.value = '';
   });
   form.addEventListener('input', (e) => { if (e.target !== file) schedule(); });
-  form.addEventListener('change', (e) => { if (e.target !== file) schedule(); });
+  // leaving a field fires 'change' after the 'input' events that already ran its query: run
+  // again only when the query is not the one shown (a re-run redraws every view, and undid
+  // what the user was doing in them meanwhile)
+  form.addEventListener('change', (e) => {
+    if (e.target === file) return;
+    const shown = document.body.dataset.state !== 'scheduled' && document.body.dataset.state !== 'error'
+      && currentAdql() === state.adql && Boolean(currentUpload()) === state.uploaded;
+    if (!shown) schedule();
+  });
   form.addEventListener('submit', (e) => { e.preventDefault(); update(); });
 }
 
