@@ -35,8 +35,16 @@ from pyvo.samp import SAMPHubServer, SAMPIntegratedClient  # noqa: E402
 WEB_PROFILE_PORT = 21012
 
 
+SAYING = threading.Lock()
+
+
 def say(record):
-    print(json.dumps(record), file=RECORDS, flush=True)
+    """One JSON line, whole: the hub delivers messages on threads of its own, and two lines
+    printed at once came out as one (print writes the text and its newline apart)."""
+    line = json.dumps(record) + "\n"
+    with SAYING:
+        RECORDS.write(line)
+        RECORDS.flush()
 
 
 class AcceptEveryPage:
