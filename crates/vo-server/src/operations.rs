@@ -132,7 +132,7 @@ async fn metrics_text(pools: web::Data<Pools>, pool: web::Data<vo_db::Pool>) -> 
     })
     .await;
     if let Ok(Some(rows)) = figures {
-        for service in ["tap", "soda"] {
+        for &service in crate::serve::JOB_SERVICES {
             for phase in ["QUEUED", "EXECUTING"] {
                 let row = rows
                     .iter()

@@ -18,6 +18,9 @@ pub struct ServeArgs {
     port: Option<u16>,
 }
 
+/// The services whose asynchronous jobs this node executes under its lease.
+pub(crate) const JOB_SERVICES: &[&str] = &["tap", "soda"];
+
 pub fn run(mut config: Config, args: ServeArgs) -> anyhow::Result<()> {
     if let Some(bind) = args.bind {
         config.server.bind = bind;
@@ -211,7 +214,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let soda_jobs = vo_soda::jobs(&soda, jobs_dir)
         .with_quotas(config.quotas.clone())
         .with_storage(storage);
-    vo_uws_service::name_is_free(pool.get_ref(), &lease, &["tap", "soda"])
+    vo_uws_service::name_is_free(pool.get_ref(), &lease, JOB_SERVICES)
         .await
         .map_err(anyhow::Error::msg)?;
     tracing::info!(node = %lease.node, lease_seconds = lease.term.as_secs(), "this node's jobs are held under its name");
@@ -381,7 +384,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let hand_back_at_drain = {
         let (pool, lease, handed) = (job_pool.clone(), lease.clone(), handed_at_drain.clone());
         async move {
-            let n = vo_uws_service::hand_back(&pool, &lease, &["tap", "soda"]).await;
+            let n = vo_uws_service::hand_back(&pool, &lease, JOB_SERVICES).await;
             handed.store(n, std::sync::atomic::Ordering::SeqCst);
         }
     };
@@ -395,7 +398,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     server.await?;
     // and any left (the server stopped without a drain)
     let handed = handed_at_drain.load(std::sync::atomic::Ordering::SeqCst)
-        + vo_uws_service::hand_back(&job_pool, &lease, &["tap", "soda"]).await;
+        + vo_uws_service::hand_back(&job_pool, &lease, JOB_SERVICES).await;
     tracing::info!(jobs_handed_back = handed, "server stopped");
     Ok(())
 }

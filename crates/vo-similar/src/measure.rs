@@ -154,15 +154,20 @@ async fn measure_pass(pool: &vo_db::Pool, data_dir: &Path) -> Result<u64, String
     }
 }
 
+/// The images ranked: measured with features by this definition (`$1`), and released.
+const RANKED: &str = "FROM archive.image_feature i \
+     JOIN archive.member_ous m ON m.uid = i.member_ous_uid \
+     WHERE i.features IS NOT NULL AND i.features_version = $1 AND m.release_date <= now()";
+
 /// The ranked images of `archive.image_feature`, as an index.
 async fn load(pool: &vo_db::Pool) -> Result<ImageSet, String> {
     let client = pool.get().await.map_err(|e| e.to_string())?;
     let rows = client
         .query(
-            "SELECT i.name, i.member_ous_uid, m.project_code, i.plane, i.features \
-             FROM archive.image_feature i JOIN archive.member_ous m ON m.uid = i.member_ous_uid \
-             WHERE i.features IS NOT NULL AND i.features_version = $1 AND m.release_date <= now() \
-             ORDER BY i.name",
+            &format!(
+                "SELECT i.name, i.member_ous_uid, m.project_code, i.plane, i.features \
+                 {RANKED} ORDER BY i.name"
+            ),
             &[&FEATURES_VERSION],
         )
         .await
@@ -240,9 +245,7 @@ async fn ranked_state(pool: &vo_db::Pool) -> Result<RankedState, String> {
     let client = pool.get().await.map_err(|e| e.to_string())?;
     let row = client
         .query_one(
-            "SELECT count(*), max(i.measured_at) \
-             FROM archive.image_feature i JOIN archive.member_ous m ON m.uid = i.member_ous_uid \
-             WHERE i.features IS NOT NULL AND i.features_version = $1 AND m.release_date <= now()",
+            &format!("SELECT count(*), max(i.measured_at) {RANKED}"),
             &[&FEATURES_VERSION],
         )
         .await
