@@ -9,8 +9,9 @@ pub(crate) fn check_tokens(
     dialect: &AdqlDialect,
     adql: &str,
 ) -> Result<Vec<TokenWithSpan>, AdqlError> {
-    let tokens = Tokenizer::new(dialect, adql)
-        .tokenize_with_location()
+    let mut tokens = Vec::new();
+    Tokenizer::new(dialect, adql)
+        .tokenize_with_location_into_buf(&mut tokens)
         .map_err(|e| {
             let message = e.message.clone();
             AdqlError::new(
@@ -84,6 +85,9 @@ pub(crate) fn check_tokens(
         }
     }
     crate::nesting::check_nesting(&tokens)?;
+    // white space and comments only separate tokens (which the tokenizer has done); the
+    // parser would step over them at every look ahead
+    tokens.retain(|t| !matches!(t.token, Token::Whitespace(_)));
     Ok(tokens)
 }
 

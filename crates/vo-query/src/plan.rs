@@ -14,7 +14,7 @@ pub fn result_fields(columns: &[vo_adql::OutputColumn]) -> Vec<Field> {
         .iter()
         .map(|c| match &c.meta {
             Some(m) => Field {
-                name: c.name.clone(),
+                name: c.name().to_string(),
                 datatype: Datatype::parse(&m.datatype).unwrap_or(Datatype::Char),
                 arraysize: m.arraysize.clone(),
                 unit: m.unit.clone(),
@@ -25,7 +25,7 @@ pub fn result_fields(columns: &[vo_adql::OutputColumn]) -> Vec<Field> {
             },
             None => {
                 let mut f = Field::new(
-                    c.name.clone(),
+                    c.name().to_string(),
                     Datatype::parse(c.datatype).unwrap_or(Datatype::Double),
                     c.arraysize,
                 );

@@ -210,7 +210,7 @@ impl<'c> Translator<'c> {
                 Expr::Identifier(i) => {
                     identifier(i)?;
                     match output_column(&relation.columns, i) {
-                        Some(c) => quote_ident_always(&c.name),
+                        Some(c) => quote_ident_always(c.name()),
                         None if relation.open => quote_ident_always(&i.value),
                         None => {
                             self.record(AdqlError::at(format!("ORDER BY {i}: after UNION/EXCEPT/INTERSECT only result columns can be sorted on"), i.span.start));
@@ -247,7 +247,7 @@ pub(super) fn source_columns(columns: &[OutputColumn]) -> Vec<SourceColumn> {
                 (None, Kind::Integer(width)) => Kind::Integer(width),
                 (None, _) => Kind::Number,
             };
-            SourceColumn::derived(c.name.clone(), c.meta.clone(), kind)
+            SourceColumn::derived(c.name().to_string(), c.meta.clone(), kind)
         })
         .collect()
 }

@@ -47,7 +47,8 @@ impl<'c> Translator<'c> {
             from.push(self.table_with_joins(table)?);
         }
         let open = self.scopes.levels.last().unwrap().iter().any(|s| s.open);
-        let mut items = Vec::new();
+        // the select list, written as it goes (", " between items)
+        let mut items = String::new();
         let mut columns = Vec::new();
         for item in &s.projection {
             match item {
@@ -101,7 +102,12 @@ impl<'c> Translator<'c> {
                             }
                         },
                     };
-                    items.push(format!("{sql} AS {}", quote_ident_always(&name)));
+                    if !items.is_empty() {
+                        items.push_str(", ");
+                    }
+                    items.push_str(&sql);
+                    items.push_str(" AS ");
+                    vo_catalogue::write_delimited(&name, &mut items);
                     let (datatype, arraysize, xtype) = kind_votable(kind);
                     let meta = if matches!(item, SelectItem::ExprWithAlias { .. }) {
                         meta.map(|m| {
@@ -114,7 +120,7 @@ impl<'c> Translator<'c> {
                         meta
                     };
                     columns.push(OutputColumn {
-                        name,
+                        name: Some(name).filter(|n| meta.as_ref().is_none_or(|m| m.name != *n)),
                         meta,
                         datatype,
                         arraysize,
@@ -134,11 +140,7 @@ impl<'c> Translator<'c> {
             Some(Distinct::Distinct) => "DISTINCT ",
             _ => "",
         };
-        let mut sql = format!(
-            "SELECT {distinct}{} FROM {}",
-            items.join(", "),
-            from.join(", ")
-        );
+        let mut sql = format!("SELECT {distinct}{items} FROM {}", from.join(", "));
         if let Some(w) = &s.selection {
             sql.push_str(&format!(" WHERE {}", self.condition(w)?));
         }
@@ -194,7 +196,7 @@ impl<'c> Translator<'c> {
             let in_scope = self.scopes.resolve(std::slice::from_ref(i)).is_ok();
             if !in_scope {
                 if let Some(c) = output_column(columns, i) {
-                    return Ok(quote_ident_always(&c.name));
+                    return Ok(quote_ident_always(c.name()));
                 }
             }
         }
@@ -231,17 +233,15 @@ impl<'c> Translator<'c> {
     }
 }
 
-/// `source.*`: every column of a FROM entry, named as the catalogue names it.
-pub(super) fn expand_source(
-    source: &Source,
-    items: &mut Vec<String>,
-    columns: &mut Vec<OutputColumn>,
-) {
+/// `source.*`: every column of a FROM entry, named as the catalogue names it, appended to
+/// the select list `items`.
+pub(super) fn expand_source(source: &Source, items: &mut String, columns: &mut Vec<OutputColumn>) {
     let alias = quote_ident_always(&source.alias);
-    items.reserve(source.columns.len());
     columns.reserve(source.columns.len());
     for c in &source.columns {
-        let mut item = String::with_capacity(alias.len() + 2 * c.name().len() + 12);
+        if !items.is_empty() {
+            items.push_str(", ");
+        }
         if matches!(
             c.kind,
             Kind::Point | Kind::Circle | Kind::Polygon | Kind::Box
@@ -249,23 +249,27 @@ pub(super) fn expand_source(
             // an uploaded geometry comes out as a DALI array, as when it is named
             let mut column = format!("{alias}.");
             c.write_sql(&mut column);
-            item.push_str(&pg::as_output(&column, c.kind));
+            items.push_str(&pg::as_output(&column, c.kind));
         } else {
-            item.push_str(&alias);
-            item.push('.');
-            c.write_sql(&mut item);
+            items.push_str(&alias);
+            items.push('.');
+            c.write_sql(items);
         }
-        item.push_str(" AS ");
-        vo_catalogue::write_delimited(c.name(), &mut item);
-        items.push(item);
+        items.push_str(" AS ");
+        vo_catalogue::write_delimited(c.name(), items);
         columns.push(out_from_source(c));
     }
 }
 
 pub(super) fn out_from_source(c: &SourceColumn) -> OutputColumn {
     let (datatype, arraysize, xtype) = kind_votable(c.kind);
+    let name = c.name();
     OutputColumn {
-        name: c.name().to_string(),
+        // a catalogue column's name is its metadata's, not a copy
+        name: match c.meta() {
+            Some(m) if m.name == name => None,
+            _ => Some(name.to_string()),
+        },
         meta: c.meta().cloned(),
         datatype,
         arraysize,
@@ -281,9 +285,9 @@ pub(super) fn output_column<'a>(
 ) -> Option<&'a OutputColumn> {
     columns.iter().find(|c| {
         if i.quote_style.is_some() {
-            c.name == i.value
+            c.name() == i.value
         } else {
-            c.name.eq_ignore_ascii_case(&i.value)
+            c.name().eq_ignore_ascii_case(&i.value)
         }
     })
 }
@@ -299,7 +303,8 @@ pub(super) fn sort_direction(options: &sqlparser::ast::OrderByOptions) -> &'stat
 /// One column of the result.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OutputColumn {
-    pub name: String,
+    /// The name, unless it is the catalogue metadata's (see [`OutputColumn::name`]).
+    name: Option<String>,
     /// The catalogue's metadata when the column is a plain column reference.
     pub meta: Option<Arc<Column>>,
     /// VOTable datatype and arraysize/xtype for computed values.
@@ -311,6 +316,15 @@ pub struct OutputColumn {
 }
 
 impl OutputColumn {
+    /// The column's name in the result.
+    pub fn name(&self) -> &str {
+        match (&self.name, &self.meta) {
+            (Some(name), _) => name,
+            (None, Some(meta)) => &meta.name,
+            (None, None) => unreachable!("a column without metadata keeps its own name"),
+        }
+    }
+
     /// Gives a computed column another kind, and the VOTable type that goes with it.
     pub(super) fn set_kind(&mut self, kind: Kind) {
         if self.meta.is_none() {

@@ -92,7 +92,7 @@ async fn every_client_query_translates_and_runs() {
                         .filter(plain)
                         .filter(ours)
                     {
-                        if !translation.columns.iter().any(|o| o.name == c)
+                        if !translation.columns.iter().any(|o| o.name() == c)
                             && !adql.to_lowercase().contains("count(")
                         {
                             failures.push(format!("COLUMN {c} missing from result of {adql}"));

@@ -8,5 +8,6 @@ mod corpus;
 mod fuzz_regressions;
 mod geometry;
 mod intervals;
+mod parser_fast_path;
 mod resolution;
 mod top;

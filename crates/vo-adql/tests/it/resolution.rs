@@ -24,7 +24,7 @@ fn regular_names_match_any_case_and_delimited_names_match_exactly() {
         &Options::default(),
     )
     .unwrap();
-    assert!(t.columns.iter().all(|c| c.name == "lastModified"));
+    assert!(t.columns.iter().all(|c| c.name() == "lastModified"));
     assert!(error("SELECT \"lastmodified\" FROM ivoa.obscore")
         .contains("delimited names are case-sensitive: did you mean \"lastModified\"?"));
     assert!(error("SELECT * FROM \"TAP_SCHEMA\".\"Columns\"").contains("no table"));
