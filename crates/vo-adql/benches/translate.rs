@@ -59,7 +59,7 @@ fn bench(c: &mut Criterion) {
                 let start = std::time::Instant::now();
                 for _ in 0..iterations {
                     for q in &queries {
-                        std::hint::black_box(vo_adql::check(q).unwrap());
+                        std::hint::black_box(vo_adql::check(q)).unwrap();
                     }
                 }
                 start.elapsed() / queries.len() as u32

@@ -117,13 +117,13 @@ pub fn quote_ident(name: &str) -> String {
 
 /// Appends `name` to `out` as [`quote_ident`] spells it.
 pub fn write_ident(name: &str, out: &mut String) {
-    let plain = name
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
-        && name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+    let bytes = name.as_bytes();
+    let plain = bytes
+        .first()
+        .is_some_and(|&b| b.is_ascii_lowercase() || b == b'_')
+        && bytes
+            .iter()
+            .all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
         && !matches!(
             name,
             "size" | "type" | "user" | "table" | "order" | "group" | "select" | "from" | "where"
@@ -138,12 +138,12 @@ pub fn write_ident(name: &str, out: &mut String) {
 /// Appends `name` to `out` as a delimited identifier, whatever it holds: in double quotes,
 /// each double quote in it doubled.
 pub fn write_delimited(name: &str, out: &mut String) {
+    out.reserve(name.len() + 2);
     out.push('"');
-    for (i, part) in name.split('"').enumerate() {
-        if i > 0 {
-            out.push_str("\"\"");
-        }
-        out.push_str(part);
+    if name.contains('"') {
+        out.push_str(&name.replace('"', "\"\""));
+    } else {
+        out.push_str(name);
     }
     out.push('"');
 }
@@ -232,6 +232,17 @@ impl Catalogue {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn identifiers_are_quoted_unless_plain_and_quotes_inside_doubled() {
+        assert_eq!(quote_ident("s_ra"), "s_ra");
+        assert_eq!(quote_ident("lastModified"), "\"lastModified\"");
+        assert_eq!(quote_ident("size"), "\"size\"");
+        assert_eq!(quote_ident("2mass"), "\"2mass\"");
+        let mut out = String::from("x.");
+        write_delimited("a\"b\"\"", &mut out);
+        assert_eq!(out, "x.\"a\"\"b\"\"\"\"\"");
+    }
 
     #[test]
     fn a_table_can_be_left_out() {

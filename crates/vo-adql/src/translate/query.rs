@@ -12,7 +12,6 @@ use sqlparser::ast::{
     Expr, LimitClause, OrderBy, OrderByExpr, OrderByKind, Query, SetExpr, SetOperator,
     SetQuantifier, Spanned, Value,
 };
-use sqlparser::tokenizer::Location;
 
 impl<'c> Translator<'c> {
     /// The whole query, the only place a WITH clause may stand, with the row limit the
@@ -40,13 +39,15 @@ impl<'c> Translator<'c> {
         limit: Option<u64>,
         top: bool,
     ) -> Result<Relation, AdqlError> {
-        let at = q.span().start;
+        // where the query begins, for an error (the span is a walk over the whole query)
+        let at = || q.span().start;
         if q.with.is_some() && !top {
-            return refuse_at(at, "WITH may only begin the whole query in ADQL")
+            return refuse_at(at(), "WITH may only begin the whole query in ADQL")
                 .map_err(|e| e.with_hint("move it to the front"));
         }
         if q.fetch.is_some() {
-            return refuse_at(at, "FETCH is not ADQL").map_err(|e| e.with_hint("use SELECT TOP n"));
+            return refuse_at(at(), "FETCH is not ADQL")
+                .map_err(|e| e.with_hint("use SELECT TOP n"));
         }
         if !q.locks.is_empty()
             || q.for_clause.is_some()
@@ -54,13 +55,13 @@ impl<'c> Translator<'c> {
             || q.format_clause.is_some()
             || !q.pipe_operators.is_empty()
         {
-            return refuse_at(at, "this clause is not ADQL");
+            return refuse_at(at(), "this clause is not ADQL");
         }
         let mut sql = String::new();
         let outer_ctes = self.ctes.len();
         if let Some(with) = &q.with {
             if with.recursive {
-                return refuse_at(at, "WITH RECURSIVE is not ADQL");
+                return refuse_at(at(), "WITH RECURSIVE is not ADQL");
             }
             let mut parts = Vec::new();
             for cte in &with.cte_tables {
@@ -94,13 +95,13 @@ impl<'c> Translator<'c> {
         let body = match &*q.body {
             SetExpr::Select(s) => self.select(
                 s,
-                q.order_by.as_ref().map(|o| (o, at)),
+                q.order_by.as_ref().map(|o| (o, q)),
                 limit,
                 offset.as_deref(),
             ),
             other => self.set_expression(other).and_then(|mut relation| {
                 if let Some(order) = &q.order_by {
-                    let order = self.order_by_output(order, at, &relation)?;
+                    let order = self.order_by_output(order, q, &relation)?;
                     relation.sql.push_str(&order);
                 }
                 if let Some(l) = limit {
@@ -115,8 +116,10 @@ impl<'c> Translator<'c> {
         self.ctes.truncate(outer_ctes);
         let mut body = body?;
         limit_clause(q)?;
-        sql.push_str(&body.sql);
-        body.sql = sql;
+        if !sql.is_empty() {
+            sql.push_str(&body.sql);
+            body.sql = sql;
+        }
         Ok(body)
     }
 
@@ -199,11 +202,11 @@ impl<'c> Translator<'c> {
     fn order_by_output(
         &mut self,
         order: &OrderBy,
-        at: Location,
+        q: &Query,
         relation: &Relation,
     ) -> Result<String, AdqlError> {
         let mut parts = Vec::new();
-        for item in order_items(order, at)? {
+        for item in order_items(order, q)? {
             let direction = sort_direction(&item.options);
             let target = match &item.expr {
                 Expr::Value(v) if matches!(v.value, Value::Number(_, _)) => v.value.to_string(),
@@ -253,13 +256,16 @@ pub(super) fn source_columns(columns: &[OutputColumn]) -> Vec<SourceColumn> {
 }
 
 /// The items of an ORDER BY, once its form is ADQL's.
-/// (`at` is where the query begins.)
-pub(super) fn order_items(order: &OrderBy, at: Location) -> Result<&[OrderByExpr], AdqlError> {
+/// (`q` is the query it orders, whose beginning an error points to.)
+pub(super) fn order_items<'q>(
+    order: &'q OrderBy,
+    q: &Query,
+) -> Result<&'q [OrderByExpr], AdqlError> {
     if order.interpolate.is_some() {
-        return refuse_at(at, "INTERPOLATE is not ADQL");
+        return refuse_at(q.span().start, "INTERPOLATE is not ADQL");
     }
     match &order.kind {
-        OrderByKind::All(_) => refuse_at(at, "ORDER BY ALL is not ADQL"),
+        OrderByKind::All(_) => refuse_at(q.span().start, "ORDER BY ALL is not ADQL"),
         OrderByKind::Expressions(items) => {
             for item in items {
                 if item.options.nulls_first.is_some() || item.with_fill.is_some() {
@@ -273,7 +279,7 @@ pub(super) fn order_items(order: &OrderBy, at: Location) -> Result<&[OrderByExpr
 
 /// LIMIT and OFFSET: ADQL has TOP, and OFFSET with an unsigned integer.
 fn limit_clause(q: &Query) -> Result<(), AdqlError> {
-    let at = q.span().start;
+    let at = || q.span().start;
     match &q.limit_clause {
         None => Ok(()),
         Some(LimitClause::LimitOffset {
@@ -286,7 +292,7 @@ fn limit_clause(q: &Query) -> Result<(), AdqlError> {
                     .map_err(|e| e.with_hint("use SELECT TOP n"));
             }
             if !limit_by.is_empty() {
-                return refuse_at(at, "LIMIT BY is not ADQL");
+                return refuse_at(at(), "LIMIT BY is not ADQL");
             }
             if let Some(offset) = offset {
                 if offset.rows != sqlparser::ast::OffsetRows::None
@@ -301,7 +307,7 @@ fn limit_clause(q: &Query) -> Result<(), AdqlError> {
             Ok(())
         }
         Some(LimitClause::OffsetCommaLimit { .. }) => {
-            refuse_at(at, "LIMIT is not ADQL").map_err(|e| e.with_hint("use SELECT TOP n"))
+            refuse_at(at(), "LIMIT is not ADQL").map_err(|e| e.with_hint("use SELECT TOP n"))
         }
     }
 }

@@ -10,10 +10,10 @@ use crate::scope::{quote_ident_always, Kind, Source, SourceColumn};
 use crate::syntax::{function_name, identifier, is_unsigned_integer};
 use crate::types::Width;
 use sqlparser::ast::{
-    Distinct, Expr, GroupByExpr, OrderBy, Select, SelectFlavor, SelectItem,
+    Distinct, Expr, GroupByExpr, OrderBy, Query, Select, SelectFlavor, SelectItem,
     SelectItemQualifiedWildcardKind, Spanned, TopQuantity,
 };
-use sqlparser::tokenizer::Location;
+
 use std::sync::Arc;
 use vo_catalogue::Column;
 
@@ -23,7 +23,7 @@ impl<'c> Translator<'c> {
     pub(super) fn select(
         &mut self,
         s: &Select,
-        order: Option<(&OrderBy, Location)>,
+        order: Option<(&OrderBy, &Query)>,
         limit: Option<u64>,
         offset: Option<&str>,
     ) -> Result<Relation, AdqlError> {
@@ -37,7 +37,7 @@ impl<'c> Translator<'c> {
     fn select_in_scope(
         &mut self,
         s: &Select,
-        order: Option<(&OrderBy, Location)>,
+        order: Option<(&OrderBy, &Query)>,
         limit: Option<u64>,
         offset: Option<&str>,
     ) -> Result<Relation, AdqlError> {
@@ -47,14 +47,21 @@ impl<'c> Translator<'c> {
             from.push(self.table_with_joins(table)?);
         }
         let open = self.scopes.levels.last().unwrap().iter().any(|s| s.open);
-        // the select list, written as it goes (", " between items)
-        let mut items = String::new();
+        let distinct = match s.distinct {
+            Some(Distinct::Distinct) => "DISTINCT ",
+            _ => "",
+        };
+        // the statement, its select list written as it goes (", " between items)
+        let mut sql = String::with_capacity(256);
+        sql.push_str("SELECT ");
+        sql.push_str(distinct);
+        let list_start = sql.len();
         let mut columns = Vec::new();
         for item in &s.projection {
             match item {
                 SelectItem::Wildcard(options) if plain_wildcard(options) => {
                     for source in self.scopes.levels.last().unwrap() {
-                        expand_source(source, &mut items, &mut columns);
+                        expand_source(source, &mut sql, list_start, &mut columns);
                     }
                 }
                 SelectItem::QualifiedWildcard(
@@ -66,7 +73,7 @@ impl<'c> Translator<'c> {
                         name.0.iter().filter_map(|p| p.as_ident()).collect();
                     let level = self.scopes.levels.last().unwrap();
                     match level.iter().find(|src| src.matches_qualifier(&parts)) {
-                        Some(source) => expand_source(source, &mut items, &mut columns),
+                        Some(source) => expand_source(source, &mut sql, list_start, &mut columns),
                         None if open => {}
                         None => {
                             let written = parts
@@ -84,7 +91,7 @@ impl<'c> Translator<'c> {
                     }
                 }
                 SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } => {
-                    let (sql, kind, meta) = self.output_expr(e)?;
+                    let (value, kind, meta) = self.output_expr(e)?;
                     let name = match item {
                         SelectItem::ExprWithAlias { alias, .. } => {
                             identifier(alias)?;
@@ -102,12 +109,12 @@ impl<'c> Translator<'c> {
                             }
                         },
                     };
-                    if !items.is_empty() {
-                        items.push_str(", ");
+                    if sql.len() > list_start {
+                        sql.push_str(", ");
                     }
-                    items.push_str(&sql);
-                    items.push_str(" AS ");
-                    vo_catalogue::write_delimited(&name, &mut items);
+                    sql.push_str(&value);
+                    sql.push_str(" AS ");
+                    vo_catalogue::write_delimited(&name, &mut sql);
                     let (datatype, arraysize, xtype) = kind_votable(kind);
                     let meta = if matches!(item, SelectItem::ExprWithAlias { .. }) {
                         meta.map(|m| {
@@ -136,11 +143,8 @@ impl<'c> Translator<'c> {
             return refuse_at(at, "ADQL needs a FROM clause")
                 .map_err(|e| e.with_hint("SELECT … FROM table"));
         }
-        let distinct = match s.distinct {
-            Some(Distinct::Distinct) => "DISTINCT ",
-            _ => "",
-        };
-        let mut sql = format!("SELECT {distinct}{items} FROM {}", from.join(", "));
+        sql.push_str(" FROM ");
+        sql.push_str(&from.join(", "));
         if let Some(w) = &s.selection {
             sql.push_str(&format!(" WHERE {}", self.condition(w)?));
         }
@@ -162,9 +166,9 @@ impl<'c> Translator<'c> {
         if let Some(h) = &s.having {
             sql.push_str(&format!(" HAVING {}", self.condition(h)?));
         }
-        if let Some((order, query_at)) = order {
+        if let Some((order, query)) = order {
             let mut parts = Vec::new();
-            for item in order_items(order, query_at)? {
+            for item in order_items(order, query)? {
                 let direction = sort_direction(&item.options);
                 parts.push(format!(
                     "{}{direction}",
@@ -234,12 +238,17 @@ impl<'c> Translator<'c> {
 }
 
 /// `source.*`: every column of a FROM entry, named as the catalogue names it, appended to
-/// the select list `items`.
-pub(super) fn expand_source(source: &Source, items: &mut String, columns: &mut Vec<OutputColumn>) {
+/// the select list that begins at `list_start` in `items`.
+pub(super) fn expand_source(
+    source: &Source,
+    items: &mut String,
+    list_start: usize,
+    columns: &mut Vec<OutputColumn>,
+) {
     let alias = quote_ident_always(&source.alias);
     columns.reserve(source.columns.len());
     for c in &source.columns {
-        if !items.is_empty() {
+        if items.len() > list_start {
             items.push_str(", ");
         }
         if matches!(
