@@ -94,3 +94,61 @@ fn plain_word(keyword: Keyword) -> bool {
             | Keyword::CEILING
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::AdqlDialect;
+    use sqlparser::dialect::Dialect;
+    use sqlparser::parser::Parser;
+
+    /// The ADQL dialect without its own expression starts: sqlparser's reading.
+    #[derive(Debug)]
+    struct SqlparsersOwnReading;
+
+    impl Dialect for SqlparsersOwnReading {
+        fn is_identifier_start(&self, ch: char) -> bool {
+            AdqlDialect.is_identifier_start(ch)
+        }
+        fn is_identifier_part(&self, ch: char) -> bool {
+            AdqlDialect.is_identifier_part(ch)
+        }
+        fn is_delimited_identifier_start(&self, ch: char) -> bool {
+            AdqlDialect.is_delimited_identifier_start(ch)
+        }
+        fn supports_string_literal_concatenation(&self) -> bool {
+            AdqlDialect.supports_string_literal_concatenation()
+        }
+    }
+
+    fn parsed(dialect: &dyn Dialect, text: &str) -> String {
+        match Parser::new(dialect)
+            .with_recursion_limit(200)
+            .try_with_sql(text)
+            .and_then(|mut p| p.parse_query())
+        {
+            Ok(query) => format!("{query:?}"),
+            Err(e) => format!("error: {e}"),
+        }
+    }
+
+    /// Over the corpus, client and fuzz queries, the tree (or the error) is the one sqlparser
+    /// builds on its own.
+    #[test]
+    fn the_dialects_expression_starts_build_sqlparsers_own_tree() {
+        let (mut trees, mut errors) = (0, 0);
+        for text in crate::parity_texts::texts() {
+            let ours = parsed(&AdqlDialect, &text);
+            assert_eq!(ours, parsed(&SqlparsersOwnReading, &text), "{text}");
+            if ours.starts_with("error: ") {
+                errors += 1;
+            } else {
+                trees += 1;
+            }
+        }
+        // both outcomes were compared, many times
+        assert!(
+            trees > 500 && errors > 100,
+            "{trees} trees, {errors} errors"
+        );
+    }
+}

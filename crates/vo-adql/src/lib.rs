@@ -7,9 +7,10 @@
 //! that no query can exhaust a stack or pin the database, and errors that name the problem,
 //! its line and column and, where one exists, the fix.
 //!
-//! Layout, in the order a query meets it: `parse` (size and nesting bounds, `tokens`, the
-//! parser) → `translate/`, the one walk over the tree, one module per construct (`query`,
-//! `select`, `relation`, `condition`, `expr`, `function`, `geometry/`), all methods of one
+//! Layout, in the order a query meets it: `parse` (size and nesting bounds, `tokens` — read
+//! by `quick_tokens` when the query allows, else by sqlparser's tokenizer — the parser) →
+//! `translate/`, the one walk over the tree, one module per construct (`query`, `select`,
+//! `relation`, `condition`, `expr`, `function`, `geometry/`), all methods of one
 //! `Translator`: at each construct the grammar's rules first (`rules`; a refusal stops the
 //! walk), then its SQL, spelled by `pg`, the output dialect — the only module that knows
 //! PostgreSQL's and pgSphere's spellings and how `s_region` is stored. `scope` resolves
@@ -26,8 +27,11 @@ mod error;
 mod functions;
 mod limits;
 mod nesting;
+#[cfg(test)]
+mod parity_texts;
 mod parse;
 mod pg;
+mod quick_tokens;
 mod scope;
 mod syntax;
 mod tokens;

@@ -4,22 +4,17 @@ use crate::error::AdqlError;
 use crate::AdqlDialect;
 use sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer};
 
-/// Tokenizes the query and refuses non-ADQL tokens; the tokens then feed the parser.
+/// Tokenizes the query and refuses non-ADQL tokens; the tokens, without white space and
+/// comments (which only separate tokens; the parser would step over them at every look
+/// ahead), then feed the parser.
 pub(crate) fn check_tokens(
     dialect: &AdqlDialect,
     adql: &str,
 ) -> Result<Vec<TokenWithSpan>, AdqlError> {
-    let mut tokens = Vec::new();
-    Tokenizer::new(dialect, adql)
-        .tokenize_with_location_into_buf(&mut tokens)
-        .map_err(|e| {
-            let message = e.message.clone();
-            AdqlError::new(
-                format!("cannot read the query: {message}"),
-                e.location.line,
-                e.location.column,
-            )
-        })?;
+    let tokens = match crate::quick_tokens::tokenize(adql) {
+        Some(tokens) => tokens,
+        None => tokenize(dialect, adql)?,
+    };
     for t in &tokens {
         let at = t.span.start;
         let refuse = |what: &str, hint: &str| {
@@ -85,8 +80,21 @@ pub(crate) fn check_tokens(
         }
     }
     crate::nesting::check_nesting(&tokens)?;
-    // white space and comments only separate tokens (which the tokenizer has done); the
-    // parser would step over them at every look ahead
+    Ok(tokens)
+}
+
+/// sqlparser's tokens of the query, without white space and comments.
+pub(crate) fn tokenize(dialect: &AdqlDialect, adql: &str) -> Result<Vec<TokenWithSpan>, AdqlError> {
+    let mut tokens = Tokenizer::new(dialect, adql)
+        .tokenize_with_location()
+        .map_err(|e| {
+            let message = e.message.clone();
+            AdqlError::new(
+                format!("cannot read the query: {message}"),
+                e.location.line,
+                e.location.column,
+            )
+        })?;
     tokens.retain(|t| !matches!(t.token, Token::Whitespace(_)));
     Ok(tokens)
 }

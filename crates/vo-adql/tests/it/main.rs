@@ -8,6 +8,5 @@ mod corpus;
 mod fuzz_regressions;
 mod geometry;
 mod intervals;
-mod parser_fast_path;
 mod resolution;
 mod top;
