@@ -13,7 +13,6 @@ use sqlparser::ast::{
     Distinct, Expr, GroupByExpr, OrderBy, Query, Select, SelectFlavor, SelectItem,
     SelectItemQualifiedWildcardKind, Spanned, TopQuantity,
 };
-
 use std::sync::Arc;
 use vo_catalogue::Column;
 
@@ -127,7 +126,7 @@ impl<'c> Translator<'c> {
                         meta
                     };
                     columns.push(OutputColumn {
-                        name: Some(name).filter(|n| meta.as_ref().is_none_or(|m| m.name != *n)),
+                        name: own_name(&name, meta.as_ref()),
                         meta,
                         datatype,
                         arraysize,
@@ -272,18 +271,22 @@ pub(super) fn expand_source(
 
 pub(super) fn out_from_source(c: &SourceColumn) -> OutputColumn {
     let (datatype, arraysize, xtype) = kind_votable(c.kind);
-    let name = c.name();
     OutputColumn {
-        // a catalogue column's name is its metadata's, not a copy
-        name: match c.meta() {
-            Some(m) if m.name == name => None,
-            _ => Some(name.to_string()),
-        },
+        name: own_name(c.name(), c.meta()),
         meta: c.meta().cloned(),
         datatype,
         arraysize,
         xtype,
         kind: c.kind,
+    }
+}
+
+/// A result column's name when it is not its metadata's (a catalogue column's name is its
+/// metadata's, not a copy).
+fn own_name(name: &str, meta: Option<&Arc<Column>>) -> Option<String> {
+    match meta {
+        Some(m) if m.name == name => None,
+        _ => Some(name.to_string()),
     }
 }
 
