@@ -104,11 +104,13 @@ impl Reads {
 
     /// With replicas (libpq-style parameters each, named by their host and port): each gets
     /// pools like the primary's, of `size` connections, query sessions as `role` with
-    /// `statement_timeout`. They start out of rotation until the watcher has seen them.
+    /// `statement_timeout` in `shards` shards. They start out of rotation until the watcher
+    /// has seen them.
     pub fn with_replicas(
         mut self,
         replicas: &[String],
         size: usize,
+        shards: usize,
         role: &str,
         statement_timeout: Duration,
     ) -> Result<Reads, String> {
@@ -118,7 +120,13 @@ impl Reads {
                 target: ReadTarget {
                     name: name.clone(),
                     pool: make_pool(params, size)?,
-                    sessions: Some(make_query_pool(params, size, role, statement_timeout)?),
+                    sessions: Some(make_query_pool(
+                        params,
+                        size,
+                        shards,
+                        role,
+                        statement_timeout,
+                    )?),
                 },
                 in_rotation: AtomicBool::new(false),
                 lag_ms: AtomicU64::new(u64::MAX),

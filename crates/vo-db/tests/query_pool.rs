@@ -17,11 +17,12 @@ async fn a_query_session_is_the_query_role_read_only_and_time_limited() {
     let sessions = vo_db::make_query_pool(
         &db.params(),
         2,
+        1,
         "voarchive_query",
         Duration::from_millis(1500),
     )
     .unwrap();
-    let client = sessions.pool.get().await.unwrap();
+    let client = sessions.pool().get().await.unwrap();
     let row = client
         .query_one(
             "SELECT current_user::text, current_setting('search_path'), \
@@ -68,6 +69,7 @@ async fn a_query_session_is_the_query_role_read_only_and_time_limited() {
     assert!(slow.contains("statement timeout"), "{slow}");
     // a role name that is not plain is refused before any connection
     assert!(
-        vo_db::make_query_pool(&db.params(), 1, "x -c fsync=off", Duration::from_secs(1)).is_err()
+        vo_db::make_query_pool(&db.params(), 1, 1, "x -c fsync=off", Duration::from_secs(1))
+            .is_err()
     );
 }

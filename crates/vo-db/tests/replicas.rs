@@ -55,6 +55,7 @@ async fn reads_go_to_a_replica_in_rotation_and_fall_back_to_the_primary() {
             .with_replicas(
                 &[replica.params()],
                 2,
+                1,
                 "voarchive_query",
                 Duration::from_secs(5),
             )

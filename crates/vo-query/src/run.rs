@@ -120,13 +120,13 @@ fn session_for<'p>(
 async fn connect_for(reads: &vo_db::Reads, plan: &QueryPlan) -> Result<(Object, bool), Failure> {
     let target = reads.target(!plan.uploads.is_empty());
     let session = session_for(target, plan);
-    match connect(session.map_or(&target.pool, |s| &s.pool)).await {
+    match connect(session.map_or(&target.pool, |s| s.pool())).await {
         Ok(client) => Ok((client, session.is_some())),
         Err(failure) if !std::ptr::eq(target, reads.primary()) => {
             reads.failed(target, &failure.message);
             let primary = reads.primary();
             let session = session_for(primary, plan);
-            let client = connect(session.map_or(&primary.pool, |s| &s.pool)).await?;
+            let client = connect(session.map_or(&primary.pool, |s| s.pool())).await?;
             Ok((client, session.is_some()))
         }
         Err(failure) => Err(failure),

@@ -78,7 +78,7 @@ async fn queries_differing_in_their_numbers_share_one_prepared_statement() {
     let pool = vo_db::make_pool(&db.params(), 2).unwrap();
     // one session, so that every query meets the statements of the ones before
     let sessions =
-        vo_db::make_query_pool(&db.params(), 1, QUERY_ROLE, Duration::from_secs(10)).unwrap();
+        vo_db::make_query_pool(&db.params(), 1, 1, QUERY_ROLE, Duration::from_secs(10)).unwrap();
     let reads = vo_db::Reads::primary_only(pool, Some(sessions));
     for (obs_id, ra, dec) in &targets {
         let adql = format!(
@@ -98,7 +98,7 @@ async fn queries_differing_in_their_numbers_share_one_prepared_statement() {
         .sessions
         .as_ref()
         .unwrap()
-        .pool
+        .pool()
         .get()
         .await
         .unwrap();

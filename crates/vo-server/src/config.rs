@@ -168,6 +168,8 @@ pub struct DatabaseConfig {
     /// Port of the private cluster (its own, so it never collides with a system cluster).
     pub port: u16,
     pub name: String,
+    /// Connections of each pool: the general one, and the synchronous queries' sessions
+    /// (shared out among the HTTP workers, each with its own part).
     pub pool_size: usize,
     /// PostgreSQL settings of the private cluster over the ones derived from the machine
     /// (`shared_buffers = "2GB"`, `jit = "on"`, …); `voarchive db status` shows them all.
@@ -214,6 +216,17 @@ impl Default for ServerConfig {
             node: None,
             lease_seconds: 15,
             drain_seconds: 5,
+        }
+    }
+}
+
+impl ServerConfig {
+    /// How many HTTP worker threads serve: `workers`, or one per core when it is 0.
+    pub fn worker_threads(&self) -> usize {
+        if self.workers > 0 {
+            self.workers
+        } else {
+            std::thread::available_parallelism().map_or(2, |n| n.get())
         }
     }
 }

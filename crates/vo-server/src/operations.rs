@@ -102,14 +102,13 @@ async fn metrics_text(pools: web::Data<Pools>, pool: web::Data<vo_db::Pool>) -> 
         std::iter::once(pools.0.primary()).chain(pools.0.replicas().iter().map(|r| &r.target));
     let mut named = Vec::new();
     for target in targets {
-        named.push((format!("{} general", target.name), &target.pool));
+        named.push((format!("{} general", target.name), target.pool.status()));
         if let Some(sessions) = &target.sessions {
-            named.push((format!("{} query_sessions", target.name), &sessions.pool));
+            named.push((format!("{} query_sessions", target.name), sessions.status()));
         }
     }
-    for (name, pool) in named {
+    for (name, status) in named {
         let name = name.as_str();
-        let status = pool.status();
         let idle = status.available as i64;
         let open = status.size as i64;
         m.pool_connections

@@ -103,9 +103,12 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     // synchronous queries (TAP, SIA2) run on sessions set up once as the query role, with
     // the synchronous time limit: no transaction or settings per query
     let sync_limit = std::time::Duration::from_secs(config.tap.sync_seconds);
+    // one shard of sessions per HTTP worker, so a query's connection is its worker's own
+    let workers = config.server.worker_threads();
     let query_sessions = vo_db::make_query_pool(
         &config.database_params(),
         config.database.pool_size,
+        workers,
         vo_query::QUERY_ROLE,
         sync_limit,
     )
@@ -116,6 +119,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             .with_replicas(
                 &config.database.replicas,
                 config.database.pool_size,
+                workers,
                 vo_query::QUERY_ROLE,
                 sync_limit,
             )
@@ -299,7 +303,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let job_pool = pool.get_ref().clone();
     // how long a drain waits for the answers under way
     let finish = std::time::Duration::from_secs(config.server.drain_seconds.max(1) * 6);
-    let mut server = HttpServer::new(move || {
+    let server = HttpServer::new(move || {
         App::new()
             .app_data(pool.clone())
             .app_data(web::Data::from(reads.clone()))
@@ -362,10 +366,8 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     // the drain is this node's own (operations::drain_on_signal)
     .disable_signals()
     .shutdown_timeout(finish.as_secs())
-    .on_connect(no_delay);
-    if config.server.workers > 0 {
-        server = server.workers(config.server.workers);
-    }
+    .on_connect(no_delay)
+    .workers(workers);
     let address = listen;
     let server = match (&config.server.tls_certificate, &config.server.tls_key) {
         (Some(certificate), Some(key)) => {
