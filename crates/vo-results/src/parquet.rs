@@ -27,7 +27,12 @@ enum Values {
     Int64(Vec<i64>),
     Float(Vec<f32>),
     Double(Vec<f64>),
-    Text(Vec<ByteArray>),
+    /// The row group's strings one after another, and where each ends: one buffer for the
+    /// column instead of one allocation a value.
+    Text {
+        bytes: Vec<u8>,
+        ends: Vec<usize>,
+    },
 }
 
 /// One column of the row group being gathered.
@@ -92,6 +97,23 @@ fn schema(fields: &[Field]) -> parquet::errors::Result<Type> {
         .build()
 }
 
+/// How the file is written: parquet's defaults (dictionaries, page statistics), but no
+/// minimum and maximum for text columns, whose byte-wise comparison of every value cost a
+/// dump more than anything else the writer did, and which no reader of a query's result
+/// filters on by range.
+fn properties(fields: &[Field]) -> WriterProperties {
+    fields
+        .iter()
+        .filter(|f| f.datatype.is_text())
+        .fold(WriterProperties::builder(), |builder, f| {
+            builder.set_column_statistics_enabled(
+                parquet::schema::types::ColumnPath::from(f.name.as_str()),
+                parquet::file::properties::EnabledStatistics::None,
+            )
+        })
+        .build()
+}
+
 fn empty_column(field: &Field) -> Column {
     let values = match field.datatype {
         Datatype::Boolean => Values::Bool(Vec::new()),
@@ -99,7 +121,10 @@ fn empty_column(field: &Field) -> Column {
         Datatype::Long => Values::Int64(Vec::new()),
         Datatype::Float => Values::Float(Vec::new()),
         Datatype::Double => Values::Double(Vec::new()),
-        Datatype::Char | Datatype::UnicodeChar => Values::Text(Vec::new()),
+        Datatype::Char | Datatype::UnicodeChar => Values::Text {
+            bytes: Vec::new(),
+            ends: Vec::new(),
+        },
     };
     Column {
         values,
@@ -117,7 +142,7 @@ impl Values {
             Values::Int64(v) => v.push(int.unwrap_or(0)),
             Values::Float(v) => v.push(float as f32),
             Values::Double(v) => v.push(float),
-            Values::Text(_) => unreachable!("text columns hold no numbers"),
+            Values::Text { .. } => unreachable!("text columns hold no numbers"),
         }
         8
     }
@@ -125,9 +150,10 @@ impl Values {
     /// Adds a scalar cell; returns its approximate size.
     fn push_cell(&mut self, field: &Field, cell: &Cell) -> usize {
         match self {
-            Values::Text(v) => {
+            Values::Text { bytes, ends } => {
                 let text = crate::text::cell_text(field, cell);
-                v.push(ByteArray::from(text.as_bytes().to_vec()));
+                bytes.extend_from_slice(text.as_bytes());
+                ends.push(bytes.len());
                 text.len() + 16
             }
             numbers => {
@@ -145,7 +171,7 @@ impl ParquetWriter {
             SerializedFileWriter::new(
                 Vec::with_capacity(1 << 20),
                 Arc::new(s),
-                Arc::new(WriterProperties::builder().build()),
+                Arc::new(properties(&meta.fields)),
             )
         });
         let (file, failed) = match file {
@@ -218,14 +244,26 @@ impl ParquetWriter {
                 })?;
                 let defs = Some(column.definition.as_slice());
                 let reps = column.repetition.as_deref();
-                match &column.values {
+                match &mut column.values {
                     Values::Bool(v) => writer.typed::<BoolType>().write_batch(v, defs, reps)?,
                     Values::Int32(v) => writer.typed::<Int32Type>().write_batch(v, defs, reps)?,
                     Values::Int64(v) => writer.typed::<Int64Type>().write_batch(v, defs, reps)?,
                     Values::Float(v) => writer.typed::<FloatType>().write_batch(v, defs, reps)?,
                     Values::Double(v) => writer.typed::<DoubleType>().write_batch(v, defs, reps)?,
-                    Values::Text(v) => {
-                        writer.typed::<ByteArrayType>().write_batch(v, defs, reps)?
+                    Values::Text { bytes, ends } => {
+                        let all = bytes::Bytes::from(std::mem::take(bytes));
+                        let mut start = 0;
+                        let values: Vec<ByteArray> = ends
+                            .iter()
+                            .map(|&end| {
+                                let value = ByteArray::from(all.slice(start..end));
+                                start = end;
+                                value
+                            })
+                            .collect();
+                        writer
+                            .typed::<ByteArrayType>()
+                            .write_batch(&values, defs, reps)?
                     }
                 };
                 writer.close()?;
