@@ -55,7 +55,8 @@ fn pool_of(config: tokio_postgres::Config, size: usize) -> Result<Pool, String> 
 /// two threads and PostgreSQL then share the cores (a 200,000-row dump took 2.5 s instead of
 /// 1.5 s on two cores). Each shard has its part of the sessions; a thread takes the next
 /// shard the first time it asks for one, so with as many shards as workers each worker has
-/// its own.
+/// its own. A thread whose part is all in use borrows a free session of another shard rather
+/// than wait while those are idle.
 #[derive(Debug)]
 pub struct QueryPool {
     shards: Vec<Pool>,
@@ -64,8 +65,29 @@ pub struct QueryPool {
 
 impl QueryPool {
     /// The calling thread's pool.
-    pub fn pool(&self) -> &Pool {
+    fn pool(&self) -> &Pool {
         &self.shards[thread_shard() % self.shards.len()]
+    }
+
+    /// A session: the calling thread's own when one is free (or can be opened); else a free
+    /// one of another shard; else the calling thread's first to come free, within the
+    /// pool's wait limit.
+    pub async fn get(&self) -> Result<deadpool_postgres::Object, deadpool_postgres::PoolError> {
+        let own = thread_shard() % self.shards.len();
+        let at_once = deadpool_postgres::Timeouts {
+            wait: Some(std::time::Duration::ZERO),
+            ..self.shards[own].timeouts()
+        };
+        for i in (0..self.shards.len()).map(|k| (own + k) % self.shards.len()) {
+            match self.shards[i].timeout_get(&at_once).await {
+                Err(deadpool_postgres::PoolError::Timeout(
+                    deadpool_postgres::TimeoutType::Wait,
+                )) => continue,
+                // a session, or the database refusing one: said at once
+                answer => return answer,
+            }
+        }
+        self.pool().get().await
     }
 
     /// The sessions of every shard together.

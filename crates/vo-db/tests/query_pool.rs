@@ -22,7 +22,7 @@ async fn a_query_session_is_the_query_role_read_only_and_time_limited() {
         Duration::from_millis(1500),
     )
     .unwrap();
-    let client = sessions.pool().get().await.unwrap();
+    let client = sessions.get().await.unwrap();
     let row = client
         .query_one(
             "SELECT current_user::text, current_setting('search_path'), \
@@ -72,4 +72,48 @@ async fn a_query_session_is_the_query_role_read_only_and_time_limited() {
         vo_db::make_query_pool(&db.params(), 1, 1, "x -c fsync=off", Duration::from_secs(1))
             .is_err()
     );
+}
+
+/// The server process behind a session.
+async fn backend(client: &tokio_postgres::Client) -> i32 {
+    let row = client.query_one("SELECT pg_backend_pid()", &[]);
+    row.await.unwrap().get(0)
+}
+
+#[tokio::test]
+async fn a_thread_whose_sessions_are_all_in_use_borrows_another_shards() {
+    let db = TestCluster::start().await;
+    // two shards of one session each; this test's thread has one of them
+    let sessions = vo_db::make_query_pool(
+        &db.params(),
+        2,
+        2,
+        "voarchive_query",
+        Duration::from_secs(5),
+    )
+    .unwrap();
+    let own = sessions.get().await.unwrap();
+    // its own is in use: the other shard's, at once, not after the pool's wait limit
+    let borrowed = tokio::time::timeout(Duration::from_secs(4), sessions.get())
+        .await
+        .expect("a free session of the other shard was not lent")
+        .unwrap();
+    assert_ne!(backend(&own).await, backend(&borrowed).await);
+    // every session in use: the next waits for one to come free
+    let third = tokio::spawn({
+        let sessions = std::sync::Arc::new(sessions);
+        async move { sessions.get().await.map(|_| ()) }
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(
+        !third.is_finished(),
+        "a third session was opened past the pool's size"
+    );
+    drop(own);
+    tokio::time::timeout(Duration::from_secs(4), third)
+        .await
+        .expect("a session that came free was not given to the one waiting")
+        .unwrap()
+        .unwrap();
+    drop(borrowed);
 }

@@ -39,7 +39,12 @@ impl Failure {
 
 /// A connection from the pool, or the 503 a client should see when there is none.
 pub async fn connect(pool: &vo_db::Pool) -> Result<Object, Failure> {
-    pool.get().await.map_err(|e| {
+    connected(pool.get().await)
+}
+
+/// What a pool gave: the connection, or the 503 a client should see when there was none.
+pub fn connected(got: Result<Object, deadpool_postgres::PoolError>) -> Result<Object, Failure> {
+    got.map_err(|e| {
         Failure::new(
             StatusCode::SERVICE_UNAVAILABLE,
             format!("the database is not available, try again later: {e}"),

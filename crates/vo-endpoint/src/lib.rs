@@ -40,7 +40,7 @@ pub use capabilities::{capabilities_document, param_http_capability, vosi_capabi
 pub use client_limit::ClientLimit;
 pub use compression::{drop_identity, is_compressible, keep_as_is};
 pub use dali::{maxrec, response_format};
-pub use failure::{connect, Failure};
+pub use failure::{connect, connected, Failure};
 pub use front_door::{
     current_work, described, log_panics_with_their_requests, FrontDoor, MAX_HEADER_BYTES,
     MAX_URI_BYTES,

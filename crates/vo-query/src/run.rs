@@ -119,17 +119,20 @@ fn session_for<'p>(
 /// that gives no connection is taken out of rotation and the primary is asked instead.
 async fn connect_for(reads: &vo_db::Reads, plan: &QueryPlan) -> Result<(Object, bool), Failure> {
     let target = reads.target(!plan.uploads.is_empty());
-    let session = session_for(target, plan);
-    match connect(session.map_or(&target.pool, |s| s.pool())).await {
-        Ok(client) => Ok((client, session.is_some())),
+    match open(target, plan).await {
         Err(failure) if !std::ptr::eq(target, reads.primary()) => {
             reads.failed(target, &failure.message);
-            let primary = reads.primary();
-            let session = session_for(primary, plan);
-            let client = connect(session.map_or(&primary.pool, |s| s.pool())).await?;
-            Ok((client, session.is_some()))
+            open(reads.primary(), plan).await
         }
-        Err(failure) => Err(failure),
+        opened => opened,
+    }
+}
+
+/// A connection on `target` for the plan (see [`session_for`]), and whether it is a session.
+async fn open(target: &vo_db::ReadTarget, plan: &QueryPlan) -> Result<(Object, bool), Failure> {
+    match session_for(target, plan) {
+        Some(sessions) => Ok((vo_endpoint::connected(sessions.get().await)?, true)),
+        None => Ok((connect(&target.pool).await?, false)),
     }
 }
 

@@ -98,7 +98,6 @@ async fn queries_differing_in_their_numbers_share_one_prepared_statement() {
         .sessions
         .as_ref()
         .unwrap()
-        .pool()
         .get()
         .await
         .unwrap();
