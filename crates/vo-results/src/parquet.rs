@@ -98,9 +98,8 @@ fn schema(fields: &[Field]) -> parquet::errors::Result<Type> {
 }
 
 /// How the file is written: parquet's defaults (dictionaries, page statistics), but no
-/// minimum and maximum for text columns, whose byte-wise comparison of every value cost a
-/// dump more than anything else the writer did, and which no reader of a query's result
-/// filters on by range.
+/// minimum and maximum for text columns: comparing every value byte by byte was, with the
+/// dictionaries' own comparisons, the largest item of a million-row dump's profile.
 fn properties(fields: &[Field]) -> WriterProperties {
     fields
         .iter()
