@@ -3,9 +3,10 @@
 //! Owns: running a private PostgreSQL cluster in a data directory (used by the demo and by
 //! every integration test: [`testing::TestCluster`] makes a throwaway one), applying the SQL
 //! migrations in `schema/migrations` with a version table, installing pgSphere, writing
-//! TAP_SCHEMA from the catalogue, connection pools, where reads go (the primary or its
-//! streaming replicas in rotation, [`Reads`]), PostgreSQL's settings for the machine
-//! (`tuning`), and statement parameters sent as text ([`TextParameter`]).
+//! TAP_SCHEMA from the catalogue, connection pools (the query sessions kept per thread),
+//! where reads go (the primary or its streaming replicas in rotation, [`Reads`]),
+//! PostgreSQL's settings for the machine (`tuning`), and statement parameters sent as text
+//! ([`TextParameter`]).
 //!
 //! Does not own: what the tables mean (schema/, the catalogue), queries of the protocols.
 
