@@ -61,7 +61,8 @@ fn pool_of(config: tokio_postgres::Config, size: usize) -> Result<Pool, String> 
 /// 1.5 s on two cores). Each shard has its part of the sessions; a thread takes the next
 /// shard the first time it asks for one, so with as many shards as workers each worker has
 /// its own. A thread whose part is all in use borrows a free session of another shard rather
-/// than wait while those are idle.
+/// than wait while those are idle (one it has to open there stays that shard's, its I/O on
+/// the borrowing thread: the cost of a hop, only when the load is uneven).
 #[derive(Debug)]
 pub struct QueryPool {
     shards: Vec<Pool>,
