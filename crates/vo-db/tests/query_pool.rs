@@ -1,6 +1,5 @@
 //! Query sessions: a connection of the query pool is the query role, read only, with the
-//! fixed search path, the pool's time limit and a plan for each execution's values, from
-//! the moment it opens.
+//! fixed search path and the pool's time limit, from the moment it opens.
 
 use std::time::Duration;
 use vo_db::testing::TestCluster;
@@ -27,22 +26,20 @@ async fn a_query_session_is_the_query_role_read_only_and_time_limited() {
     let row = client
         .query_one(
             "SELECT current_user::text, current_setting('search_path'), \
-             current_setting('default_transaction_read_only'), current_setting('statement_timeout'), \
-             current_setting('plan_cache_mode')",
+             current_setting('default_transaction_read_only'), current_setting('statement_timeout')",
             &[],
         )
         .await
         .unwrap();
-    let settings: (String, String, String, String, String) =
-        (row.get(0), row.get(1), row.get(2), row.get(3), row.get(4));
+    let settings: (String, String, String, String) =
+        (row.get(0), row.get(1), row.get(2), row.get(3));
     assert_eq!(
         settings,
         (
             "voarchive_query".into(),
             "pg_catalog,public,pg_temp".into(),
             "on".into(),
-            "1500ms".into(),
-            "force_custom_plan".into()
+            "1500ms".into()
         )
     );
     // it reads the published tables, not the archive's own, and writes nothing

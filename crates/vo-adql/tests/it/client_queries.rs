@@ -192,3 +192,36 @@ async fn same_rows_with_parameters(
     }
     Ok(true)
 }
+
+/// A range's bounds stay literal numbers (PostgreSQL's plan for any value of a parameter
+/// counts every range at 0.5% of the rows); a cone's numbers, the same plan whatever they
+/// are, and an equality's, become parameters.
+#[test]
+fn the_bounds_of_a_range_stay_literal_and_a_cones_numbers_become_parameters() {
+    let options = vo_adql::Options {
+        maxrec: None,
+        parameterise: true,
+    };
+    let translate = |adql: &str| {
+        vo_adql::translate(adql, &Catalogue::builtin(), &options)
+            .unwrap_or_else(|e| panic!("{adql}: {e}"))
+    };
+    let t = translate(
+        "SELECT obs_id FROM ivoa.obscore WHERE t_max BETWEEN 58119.0 AND -58848 \
+         AND frequency >= 84 AND 116 > frequency AND band_list = 3 AND s_fov < 2 * 0.01 \
+         AND CONTAINS(POINT('ICRS', s_ra, s_dec), CIRCLE('ICRS', 83.8, -5.4, 0.1)) = 1",
+    );
+    for literal in ["BETWEEN 58119.0 AND -58848", ">= 84)", "(116 >"] {
+        assert!(t.sql.contains(literal), "{literal} in {}", t.sql);
+    }
+    // the cone's three numbers, and the product's two (not a bound itself)
+    assert_eq!(
+        t.parameters,
+        ["2", "0.01", "83.8", "-5.4", "0.1"],
+        "{}",
+        t.sql
+    );
+    // equal numbers share one parameter, as before
+    let t = translate("SELECT obs_id FROM ivoa.obscore WHERE s_ra = 10 OR s_dec = 10");
+    assert_eq!(t.parameters, ["10"], "{}", t.sql);
+}
