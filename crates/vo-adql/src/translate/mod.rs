@@ -31,7 +31,8 @@ pub struct Options {
     pub maxrec: Option<u64>,
     /// Literal numbers become statement parameters (`$1::numeric`…, their values in
     /// [`Translation::parameters`]), so that queries differing only in their numbers are
-    /// one statement, prepared once and reused.
+    /// one statement, prepared once and reused; but not the bounds of a range, whose values
+    /// the plan depends on.
     pub parameterise: bool,
 }
 
