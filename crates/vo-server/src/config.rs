@@ -230,6 +230,7 @@ impl ServerConfig {
         }
     }
 }
+
 impl Default for DatabaseConfig {
     fn default() -> Self {
         DatabaseConfig {

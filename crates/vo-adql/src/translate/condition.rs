@@ -87,11 +87,11 @@ impl<'c> Translator<'c> {
                 if text_kind(expr, xk).is_geometry() {
                     return refuse(expr, between);
                 }
-                let (lo, lk) = self.range_bound(low, |t| t.typed_as(low, xk))?;
+                let (lo, lk) = self.range_bound(true, low, |t| t.typed_as(low, xk))?;
                 if text_kind(low, lk).is_geometry() {
                     return refuse(low, between);
                 }
-                let (hi, hk) = self.range_bound(high, |t| t.typed_as(high, xk))?;
+                let (hi, hk) = self.range_bound(true, high, |t| t.typed_as(high, xk))?;
                 if text_kind(high, hk).is_geometry() {
                     return refuse(high, between);
                 }
@@ -252,15 +252,9 @@ impl<'c> Translator<'c> {
         op: &BinaryOperator,
         right: &Expr,
     ) -> Result<String, AdqlError> {
-        let (l, lk, r, rk) = if matches!(op, BinaryOperator::Eq | BinaryOperator::NotEq) {
-            let (l, lk) = self.expr(left)?;
-            let (r, rk) = self.expr(right)?;
-            (l, lk, r, rk)
-        } else {
-            let (l, lk) = self.range_bound(left, |t| t.expr(left))?;
-            let (r, rk) = self.range_bound(right, |t| t.expr(right))?;
-            (l, lk, r, rk)
-        };
+        let range = !matches!(op, BinaryOperator::Eq | BinaryOperator::NotEq);
+        let (l, lk) = self.range_bound(range, left, |t| t.expr(left))?;
+        let (r, rk) = self.range_bound(range, right, |t| t.expr(right))?;
         let r = if lk == Kind::Text && literal_number(right).is_some() {
             string_literal(&number_text(right))
         } else {

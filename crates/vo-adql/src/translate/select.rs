@@ -108,9 +108,7 @@ impl<'c> Translator<'c> {
                             }
                         },
                     };
-                    if sql.len() > list_start {
-                        sql.push_str(", ");
-                    }
+                    next_item(&mut sql, list_start);
                     sql.push_str(&value);
                     sql.push_str(" AS ");
                     vo_catalogue::write_delimited(&name, &mut sql);
@@ -247,9 +245,7 @@ pub(super) fn expand_source(
     let alias = quote_ident_always(&source.alias);
     columns.reserve(source.columns.len());
     for c in &source.columns {
-        if items.len() > list_start {
-            items.push_str(", ");
-        }
+        next_item(items, list_start);
         if matches!(
             c.kind,
             Kind::Point | Kind::Circle | Kind::Polygon | Kind::Box
@@ -266,6 +262,14 @@ pub(super) fn expand_source(
         items.push_str(" AS ");
         vo_catalogue::write_delimited(c.name(), items);
         columns.push(out_from_source(c));
+    }
+}
+
+/// Where the next item of the select list that begins at `list_start` goes: after a comma
+/// unless it is the first.
+fn next_item(list: &mut String, list_start: usize) {
+    if list.len() > list_start {
+        list.push_str(", ");
     }
 }
 

@@ -85,14 +85,16 @@ impl<'c> Translator<'c> {
         }
     }
 
-    /// `translate` of a range's bound `operand`: a literal number stays literal (see
-    /// [`Translator::in_range_bounds`]); anything else is written as anywhere.
+    /// `translate` of `operand`, a range's bound when `bounds_range`: then a literal number
+    /// stays literal (see [`Translator::in_range_bounds`]); anything else is written as
+    /// anywhere.
     pub(super) fn range_bound<T>(
         &mut self,
+        bounds_range: bool,
         operand: &Expr,
         translate: impl FnOnce(&mut Self) -> T,
     ) -> T {
-        let literal = crate::syntax::literal_number(operand).is_some();
+        let literal = bounds_range && crate::syntax::literal_number(operand).is_some();
         let outer = std::mem::replace(&mut self.in_range_bounds, literal);
         let translated = translate(self);
         self.in_range_bounds = outer;
