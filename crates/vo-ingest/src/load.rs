@@ -174,15 +174,20 @@ impl Loader {
         sink.finish().await?;
         steps.ended("read, checked and copied");
 
-        // a load as large as the archive: its indexes are built afterwards, once
+        // a load as large as the archive: its indexes are built afterwards, once, and its
+        // foreign keys checked afterwards, once
         let rebuilt = if crate::rebuild::worth_it(&tx, "ivoa.obscore", count as i64).await? {
-            let mut builds = crate::rebuild::drop_indexes(&tx, "ivoa.obscore").await?;
-            builds.extend(crate::rebuild::drop_indexes(&tx, "archive.obscore_footprint").await?);
-            builds
+            let mut restore = crate::rebuild::drop_indexes(&tx, "ivoa.obscore").await?;
+            restore.extend(crate::rebuild::drop_indexes(&tx, "archive.obscore_footprint").await?);
+            restore.extend(crate::rebuild::drop_foreign_keys(&tx, "ivoa.obscore").await?);
+            restore.extend(
+                crate::rebuild::drop_foreign_keys(&tx, "archive.obscore_footprint").await?,
+            );
+            restore
         } else {
             Vec::new()
         };
-        steps.ended("indexes dropped");
+        steps.ended("indexes and keys dropped");
         insert_hierarchy(&tx, hierarchy.values()).await?;
         steps.ended("projects and OUSes");
         let counts = tx
@@ -209,8 +214,8 @@ impl Loader {
         )
         .await?;
         steps.ended("footprints");
-        crate::rebuild::build_indexes(&tx, &rebuilt).await?;
-        steps.ended("indexes built");
+        crate::rebuild::restore(&tx, &rebuilt).await?;
+        steps.ended("indexes built and keys checked");
         // the member OUSes' release (manual §3.1): the rows' release date where they give
         // one, else the policy's, counted from the last observation — for delivered data
         // only (data in progress or in QA3 have none); then the published rows say what the

@@ -1,10 +1,12 @@
-//! Index maintenance for large loads: a load at least as large as the table it goes into
-//! builds the table's indexes afterwards — one sorted build per index instead of one B-tree
-//! or GiST insertion per row and index (ivoa.obscore has about forty). The indexes that back
-//! constraints (obs_id's uniqueness, which the upsert needs; primary keys) stay. Everything
-//! happens in the load's transaction: a failed load leaves the indexes as they were, and
-//! readers wait for the load (DROP INDEX locks the table) instead of seeing a table without
-//! them.
+//! Index and foreign-key maintenance for large loads: a load at least as large as the table
+//! it goes into builds the table's indexes afterwards — one sorted build per index instead
+//! of one B-tree or GiST insertion per row and index (ivoa.obscore has about forty) — and
+//! checks its foreign keys afterwards, one join per key instead of one lookup per row and
+//! key (as `pg_restore` does). The indexes that back constraints (obs_id's uniqueness, which
+//! the upsert needs; primary keys) stay. Everything happens in the load's transaction: a
+//! failed load leaves the indexes and keys as they were, a row whose reference is missing
+//! fails the load when its key is added again, and readers wait for the load (DROP INDEX
+//! locks the table) instead of seeing a table without them.
 
 use tokio_postgres::Transaction;
 
@@ -58,13 +60,41 @@ pub async fn drop_indexes(
     Ok(builds)
 }
 
-/// Builds the dropped indexes again.
-pub async fn build_indexes(
+/// Drops the foreign keys `table` holds; returns the statements that add them again (each
+/// checks every row at once when it runs).
+pub async fn drop_foreign_keys(
     tx: &Transaction<'_>,
-    builds: &[String],
+    table: &str,
+) -> Result<Vec<String>, tokio_postgres::Error> {
+    let rows = tx
+        .query(
+            "SELECT quote_ident(conname), pg_get_constraintdef(oid)
+             FROM pg_constraint
+             WHERE conrelid = $1::text::regclass AND contype = 'f'
+             ORDER BY conname",
+            &[&table],
+        )
+        .await?;
+    let mut additions = Vec::with_capacity(rows.len());
+    for row in rows {
+        let (name, definition): (String, String) = (row.get(0), row.get(1));
+        tx.batch_execute(&format!("ALTER TABLE {table} DROP CONSTRAINT {name}"))
+            .await?;
+        additions.push(format!(
+            "ALTER TABLE {table} ADD CONSTRAINT {name} {definition}"
+        ));
+    }
+    Ok(additions)
+}
+
+/// Runs the statements that build the dropped indexes and add the dropped keys again, in
+/// order.
+pub async fn restore(
+    tx: &Transaction<'_>,
+    statements: &[String],
 ) -> Result<(), tokio_postgres::Error> {
-    for definition in builds {
-        tx.batch_execute(definition).await?;
+    for statement in statements {
+        tx.batch_execute(statement).await?;
     }
     Ok(())
 }

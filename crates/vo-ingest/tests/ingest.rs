@@ -263,6 +263,19 @@ async fn index_definitions(client: &tokio_postgres::Client) -> Vec<String> {
     defs
 }
 
+/// The foreign keys of ObsCore's two tables (name and definition), sorted.
+async fn foreign_keys(client: &tokio_postgres::Client) -> Vec<String> {
+    let mut keys = strings(
+        client,
+        "SELECT conrelid::regclass::text || ' ' || conname || ' ' || pg_get_constraintdef(oid)
+         FROM pg_constraint
+         WHERE contype = 'f' AND conrelid IN ('ivoa.obscore'::regclass, 'archive.obscore_footprint'::regclass)",
+    )
+    .await;
+    keys.sort();
+    keys
+}
+
 async fn index_oid(client: &tokio_postgres::Client) -> i64 {
     scalar(
         client,
@@ -278,9 +291,12 @@ async fn a_load_as_large_as_the_archive_builds_the_same_indexes_afterwards() {
     let catalogue = Catalogue::builtin();
     let loader = Loader::new(&catalogue);
     let before = index_definitions(&client).await;
+    let keys_before = foreign_keys(&client).await;
+    assert_eq!(keys_before.len(), 3, "{keys_before:?}");
     let first_oid = index_oid(&client).await;
 
-    // 20,000 rows into an empty archive: the indexes are dropped and built again, the same
+    // 20,000 rows into an empty archive: the indexes are dropped and built again, the same,
+    // and the foreign keys dropped and added again, the same
     let rows: Vec<String> = (1..=20_000)
         .map(|n| row(n, "Circle ICRS 204.25 -29.86 0.01", "Public"))
         .collect();
@@ -300,10 +316,10 @@ async fn a_load_as_large_as_the_archive_builds_the_same_indexes_afterwards() {
     );
     assert_eq!(steps.last(), Some(&"vacuumed and analysed"), "{steps:?}");
     for step in [
-        "indexes dropped",
+        "indexes and keys dropped",
         "rows upserted",
         "footprints",
-        "indexes built",
+        "indexes built and keys checked",
     ] {
         assert!(steps.contains(&step), "{step}: {steps:?}");
     }
@@ -314,6 +330,20 @@ async fn a_load_as_large_as_the_archive_builds_the_same_indexes_afterwards() {
     );
     let rebuilt_oid = index_oid(&client).await;
     assert_ne!(rebuilt_oid, first_oid, "the indexes were built again");
+    assert_eq!(foreign_keys(&client).await, keys_before);
+    // and the keys hold again: a footprint of no row is refused
+    let refused = client
+        .batch_execute(
+            "INSERT INTO archive.obscore_footprint (obs_id, piece, circle)
+             VALUES ('uid://A001/X10/Xnone', 0, '<(1d, 1d), 1d>')",
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(
+        refused.code(),
+        Some(&tokio_postgres::error::SqlState::FOREIGN_KEY_VIOLATION),
+        "{refused}"
+    );
     assert_eq!(
         scalar(&client, "SELECT count(*) FROM archive.obscore_footprint").await,
         20_000
@@ -346,6 +376,7 @@ async fn a_load_as_large_as_the_archive_builds_the_same_indexes_afterwards() {
         "the indexes were kept"
     );
     assert_eq!(index_definitions(&client).await, before);
+    assert_eq!(foreign_keys(&client).await, keys_before);
 }
 
 /// Another archive's ObsCore rows naming ObsCore 1.1's optional columns load, their values
