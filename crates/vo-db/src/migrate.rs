@@ -141,6 +141,11 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
         "0027_registry_records.sql",
         include_str!("../../../schema/migrations/0027_registry_records.sql"),
     ),
+    (
+        28,
+        "0028_interval_indexes_spgist.sql",
+        include_str!("../../../schema/migrations/0028_interval_indexes_spgist.sql"),
+    ),
 ];
 
 #[derive(Debug, thiserror::Error)]
