@@ -146,6 +146,11 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
         "0028_interval_indexes_spgist.sql",
         include_str!("../../../schema/migrations/0028_interval_indexes_spgist.sql"),
     ),
+    (
+        29,
+        "0029_interval_order.sql",
+        include_str!("../../../schema/migrations/0029_interval_order.sql"),
+    ),
 ];
 
 #[derive(Debug, thiserror::Error)]

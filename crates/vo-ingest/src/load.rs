@@ -180,9 +180,8 @@ impl Loader {
             let mut restore = crate::rebuild::drop_indexes(&tx, "ivoa.obscore").await?;
             restore.extend(crate::rebuild::drop_indexes(&tx, "archive.obscore_footprint").await?);
             restore.extend(crate::rebuild::drop_foreign_keys(&tx, "ivoa.obscore").await?);
-            restore.extend(
-                crate::rebuild::drop_foreign_keys(&tx, "archive.obscore_footprint").await?,
-            );
+            restore
+                .extend(crate::rebuild::drop_foreign_keys(&tx, "archive.obscore_footprint").await?);
             restore
         } else {
             Vec::new()

@@ -240,6 +240,22 @@ impl Validator {
                 }
             }
         }
+        // an interval's start comes first (the table checks it too: migration 0029)
+        for (start, stop) in [("em_min", "em_max"), ("t_min", "t_max")] {
+            let value = |name: &str| {
+                cells[self.index(name)]
+                    .as_deref()
+                    .and_then(|v| v.parse::<f64>().ok())
+            };
+            if let (Some(a), Some(b)) = (value(start), value(stop)) {
+                if a > b {
+                    errors.push(error(
+                        stop,
+                        format!("{stop} ({b}) is less than {start} ({a}): an interval's start comes first; swap the two values"),
+                    ));
+                }
+            }
+        }
         if !errors.is_empty() {
             return Err(errors);
         }

@@ -427,3 +427,58 @@ async fn rows_with_the_obscore_optional_columns_load() {
         "{problems:?}"
     );
 }
+
+/// An interval whose start comes after its stop is refused, naming both values and the fix;
+/// in order, it loads (and the table's own checks hold the same rule).
+#[tokio::test]
+async fn an_interval_the_other_way_round_is_refused() {
+    let db = TestCluster::start().await;
+    let mut client = db.client().await;
+    let catalogue = Catalogue::builtin();
+    let table = catalogue.obscore();
+    let loader = Loader::new(&catalogue);
+    let header = format!(
+        "{},em_min,em_max,t_min,t_max",
+        HEADER.replace("\"lastModified\"", "lastModified")
+    );
+    let with = |n: u32, ends: &str| {
+        format!(
+            "{}{ends}",
+            row(n, "Circle ICRS 204.25 -29.86 0.01", "Public")
+        )
+    };
+    let text = format!(
+        "{header}\n{}\n{}\n",
+        with(50, ",0.0013,0.0014,58500,58501"),
+        with(51, ",0.0014,0.0013,58501,58500")
+    );
+    let rows = read_csv(table, "swapped.csv", text.as_bytes()).unwrap();
+    let problems = loader
+        .load(&mut client, rows, &[], &mut |_| {})
+        .await
+        .unwrap_err()
+        .to_string();
+    for expected in [
+        "swapped.csv, line 3: column em_max: em_max (0.0013) is less than em_min (0.0014): an interval's start comes first; swap the two values",
+        "swapped.csv, line 3: column t_max: t_max (58500) is less than t_min (58501)",
+    ] {
+        assert!(problems.contains(expected), "{problems}");
+    }
+    assert!(!problems.contains("line 2"), "{problems}");
+
+    let text = format!("{header}\n{}\n", with(50, ",0.0013,0.0014,58500,58501"));
+    let rows = read_csv(table, "ordered.csv", text.as_bytes()).unwrap();
+    loader
+        .load(&mut client, rows, &[], &mut |_| {})
+        .await
+        .unwrap();
+    let refused = client
+        .batch_execute("UPDATE ivoa.obscore SET em_min = em_max * 2")
+        .await
+        .unwrap_err();
+    assert_eq!(
+        refused.code(),
+        Some(&tokio_postgres::error::SqlState::CHECK_VIOLATION),
+        "{refused}"
+    );
+}

@@ -18,14 +18,23 @@ impl<'c> Translator<'c> {
                 op: BinaryOperator::And,
                 ..
             } => {
-                // a chain of ANDs, and what it implies on ObsCore's indexed intervals
-                let chain = self.conjunction(e)?;
-                match self
+                // a chain of ANDs, and what it implies on ObsCore's indexed intervals, in
+                // place of the terms that says exactly
+                let tests = self
                     .interval_predicates(e)
-                    .filter(|_| !self.condition_context.under_not)
-                {
-                    Some(ranges) => format!("({chain} AND {ranges})"),
-                    None => chain,
+                    .filter(|_| !self.condition_context.under_not);
+                let said = tests.as_ref().map_or(Vec::new(), |t| {
+                    t.said.iter().map(|term| *term as *const Expr).collect()
+                });
+                let outer = std::mem::replace(&mut self.said_by_ranges, said);
+                let chain = self.conjunction(e);
+                self.said_by_ranges = outer;
+                match (chain?, tests) {
+                    (Some(chain), Some(tests)) => format!("({chain} AND {})", tests.sql),
+                    (Some(chain), None) => chain,
+                    (None, Some(tests)) => tests.sql,
+                    // a term is left out only for a range said in its place
+                    (None, None) => "TRUE".to_string(),
                 }
             }
             Expr::BinaryOp {
@@ -82,6 +91,15 @@ impl<'c> Translator<'c> {
                 low,
                 high,
             } => {
+                // on its own (in a chain of ANDs, the chain writes what it implies): the
+                // range in its place when it says the same (a value inside an interval)
+                let context = self.condition_context;
+                let tests = self
+                    .interval_predicates(e)
+                    .filter(|_| !context.in_conjunction && !context.under_not);
+                if let Some(tests) = tests.as_ref().filter(|t| !t.said.is_empty()) {
+                    return Ok(tests.sql.clone());
+                }
                 let between = "BETWEEN needs numbers, strings or timestamps, not geometries";
                 let (x, xk) = self.expr(expr)?;
                 if text_kind(expr, xk).is_geometry() {
@@ -99,13 +117,8 @@ impl<'c> Translator<'c> {
                     "({x} {}BETWEEN {lo} AND {hi})",
                     if *negated { "NOT " } else { "" }
                 );
-                // on its own (in a chain of ANDs, the chain adds what it implies)
-                let context = self.condition_context;
-                match self
-                    .interval_predicates(e)
-                    .filter(|_| !context.in_conjunction && !context.under_not)
-                {
-                    Some(ranges) => format!("({between} AND {ranges})"),
+                match tests {
+                    Some(tests) => format!("({between} AND {})", tests.sql),
                     None => between,
                 }
             }
@@ -210,8 +223,9 @@ impl<'c> Translator<'c> {
         })
     }
 
-    /// The terms of a chain of ANDs (through parentheses), joined as written.
-    fn conjunction(&mut self, e: &Expr) -> Result<String, AdqlError> {
+    /// The terms of a chain of ANDs (through parentheses), joined as written (but those an
+    /// interval's range says in their place).
+    fn conjunction(&mut self, e: &Expr) -> Result<Option<String>, AdqlError> {
         let outer = self.condition_context;
         self.condition_context.in_conjunction = true;
         let chain = self.conjunction_terms(e);
@@ -219,17 +233,23 @@ impl<'c> Translator<'c> {
         chain
     }
 
-    fn conjunction_terms(&mut self, e: &Expr) -> Result<String, AdqlError> {
+    /// The chain's terms joined with AND, without those an interval's range says in their
+    /// place (None when that leaves none).
+    fn conjunction_terms(&mut self, e: &Expr) -> Result<Option<String>, AdqlError> {
         match e {
             Expr::BinaryOp {
                 left,
                 op: BinaryOperator::And,
                 right,
-            } => Ok(format!(
-                "({} AND {})",
-                self.conjunction_terms(left)?,
-                self.conjunction_terms(right)?
-            )),
+            } => Ok(
+                match (
+                    self.conjunction_terms(left)?,
+                    self.conjunction_terms(right)?,
+                ) {
+                    (Some(left), Some(right)) => Some(format!("({left} AND {right})")),
+                    (left, right) => left.or(right),
+                },
+            ),
             Expr::Nested(inner)
                 if matches!(
                     **inner,
@@ -241,7 +261,14 @@ impl<'c> Translator<'c> {
             {
                 self.conjunction_terms(inner)
             }
-            other => self.condition(other),
+            other
+                if self
+                    .said_by_ranges
+                    .contains(&(super::interval::unnested(other) as *const Expr)) =>
+            {
+                Ok(None)
+            }
+            other => self.condition(other).map(Some),
         }
     }
 

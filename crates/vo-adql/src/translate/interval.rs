@@ -1,19 +1,30 @@
 //! ObsCore's intervals ([em_min, em_max], [t_min, t_max]) as indexed ranges. A conjunction
 //! that bounds both ends of one of them with literals — `em_min <= λ AND em_max >= λ`, an
-//! overlap, a containment, `λ BETWEEN em_min AND em_max`, in any order and spelling — gets in
-//! addition the same condition on the interval's range (`interval_range`, the expression
-//! schema/migrations/0023_interval_indexes.sql indexes with GiST), which PostgreSQL can
-//! search and estimate; the two comparisons alone leave it two half-selective B-tree scans.
+//! overlap, a containment, `λ BETWEEN em_min AND em_max`, in any order and spelling — gets
+//! the same condition on the interval's range (`interval_range`, the expression
+//! schema/migrations/0023_interval_indexes.sql indexes), which PostgreSQL can search and
+//! estimate; the two comparisons alone leave it two half-selective B-tree scans.
 //!
 //! Only for a narrow interval: the range costs a sequential scan its construction on every
 //! row, which a wide interval (many rows: a sequential scan is the plan) would pay for
 //! nothing (measured in conformance/bench/queries.sh).
 //!
-//! The added predicate keeps every row the comparisons keep (it is implied by them), so an
-//! answer never changes: with R = [least, greatest] of a row's two ends, the comparisons give
-//! R's lower end ≤ U and its upper end ≥ L, so R overlaps [min(L, U), max(L, U)]. Where the
-//! comparisons are unknown (a NULL end) the range may be false instead: the same rows in a
-//! WHERE, an ON or an OR, but not under NOT, where no range is added.
+//! Where the range says exactly what the comparisons say, it replaces them: an inclusive
+//! upper bound U on the interval's start and an inclusive lower bound L ≤ U on its end (a
+//! value inside, `<=`/`>=` or BETWEEN; an overlap) keep a row exactly when [start, end]
+//! overlaps [L, U] — its ends known (`IS NOT NULL`, written beside the range), and in order
+//! (start ≤ end, which the table's checks hold: migration 0029). Kept, the comparisons make
+//! PostgreSQL AND two half-selective B-tree scans into the range's (2.5× slower at a
+//! million rows) and multiply the range's estimate by theirs, as if independent (4× low).
+//!
+//! Otherwise (a strict bound, a containment, more bounds than the two) the range is added
+//! beside the comparisons, which decide: it keeps every row they keep (it is implied by
+//! them): with R = [least, greatest] of a row's two ends, the comparisons give R's lower end
+//! ≤ U and its upper end ≥ L, so R overlaps [min(L, U), max(L, U)].
+//!
+//! Either way, where the comparisons are unknown (a NULL end) the range may be false
+//! instead: the same rows in a WHERE, an ON or an OR, but not under NOT, where no range is
+//! written.
 
 use super::translator::Translator;
 use crate::syntax::literal_number;
@@ -44,7 +55,7 @@ const INTERVALS: [Interval; 2] = [
 ];
 
 /// The indexed range of one of ObsCore's intervals, for the table known as `alias`: the
-/// expression the GiST index is built on (the ends in either order; a NULL end is ignored).
+/// expression the index is built on (the ends in either order; a NULL end is ignored).
 pub(crate) fn interval_range(alias: &str, lower: &str, upper: &str) -> String {
     format!(
         "archive.float8range(LEAST({alias}.{lower}, {alias}.{upper}), GREATEST({alias}.{lower}, {alias}.{upper}), '[]')"
@@ -55,23 +66,60 @@ pub(crate) fn interval_range(alias: &str, lower: &str, upper: &str) -> String {
 /// lower end is at most `below`, its upper end at least `above`. (Either column ≤ v puts R's
 /// lower end ≤ v; either column ≥ v puts R's upper end ≥ v.)
 #[derive(Default)]
-struct Bounds {
+struct Bounds<'e> {
     below: Option<f64>,
     above: Option<f64>,
+    /// The terms the bounds come from, each with whether its bounds are exact (inclusive,
+    /// literal) and the bounds it gives as (on the start column?, an upper bound?).
+    terms: Vec<(&'e Expr, bool, Vec<(bool, bool)>)>,
 }
 
-/// One bound a term puts on an interval's column: (alias, interval, upper bound?, value).
-type Bound = (String, usize, bool, f64);
+impl Bounds<'_> {
+    /// Whether the range overlapping [above, below] says exactly what the terms say: one
+    /// exact upper bound on the start and one exact lower bound, not above it, on the end.
+    fn said_exactly(&self) -> bool {
+        let given: Vec<(bool, bool)> = self
+            .terms
+            .iter()
+            .flat_map(|(_, _, given)| given.iter().copied())
+            .collect();
+        let (Some(u), Some(l)) = (self.below, self.above) else {
+            return false;
+        };
+        self.terms.iter().all(|(_, exact, _)| *exact)
+            && given.len() == 2
+            && given.contains(&(true, true))
+            && given.contains(&(false, false))
+            && l <= u
+    }
+}
+
+/// One bound a term puts on an interval's column: (alias, interval, on the start column?,
+/// upper bound?, value).
+type Bound = (String, usize, bool, bool, f64);
+
+/// The interval conditions a conjunction implies: the SQL to write with it, and the terms
+/// that SQL says exactly (to leave out).
+pub(super) struct IntervalTests<'e> {
+    pub sql: String,
+    pub said: Vec<&'e Expr>,
+}
 
 impl<'c> Translator<'c> {
-    /// The range predicates a conjunction (`e`, an AND) implies, joined with AND; None when
-    /// it bounds no interval on both sides.
-    pub(super) fn interval_predicates(&self, e: &Expr) -> Option<String> {
+    /// The range predicates a conjunction (`e`, an AND, or one BETWEEN) implies, joined with
+    /// AND; None when it bounds no interval on both sides.
+    pub(super) fn interval_predicates<'e>(&self, e: &'e Expr) -> Option<IntervalTests<'e>> {
         let mut terms = Vec::new();
         conjunction_terms(e, &mut terms);
-        let mut bounds: BTreeMap<(String, usize), Bounds> = BTreeMap::new();
+        let mut bounds: BTreeMap<(String, usize), Bounds<'e>> = BTreeMap::new();
         for term in terms {
-            for (alias, interval, at_most, value) in self.interval_bounds(term) {
+            let exact = is_exact(term);
+            let mut given: BTreeMap<(String, usize), Vec<(bool, bool)>> = BTreeMap::new();
+            for (alias, interval, on_start, at_most, value) in self.interval_bounds(term) {
+                given
+                    .entry((alias.clone(), interval))
+                    .or_default()
+                    .push((on_start, at_most));
                 let b = bounds.entry((alias, interval)).or_default();
                 if at_most {
                     b.below = Some(b.below.map_or(value, |x| x.min(value)));
@@ -79,22 +127,43 @@ impl<'c> Translator<'c> {
                     b.above = Some(b.above.map_or(value, |x| x.max(value)));
                 }
             }
+            for (key, given) in given {
+                if let Some(b) = bounds.get_mut(&key) {
+                    b.terms.push((term, exact, given));
+                }
+            }
         }
+        let mut said = Vec::new();
         let predicates: Vec<String> = bounds
             .into_iter()
             .filter_map(|((alias, interval), b)| {
                 let (u, l) = (b.below?, b.above?);
                 let (lo, hi) = (l.min(u), l.max(u));
                 let i = &INTERVALS[interval];
-                (i.narrow)(lo, hi).then(|| {
-                    format!(
-                        "({} && archive.float8range({lo:?}, {hi:?}, '[]'))",
-                        interval_range(&alias, i.lower, i.upper)
-                    )
-                })
+                if !(i.narrow)(lo, hi) {
+                    return None;
+                }
+                let range = format!(
+                    "({} && archive.float8range({lo:?}, {hi:?}, '[]'))",
+                    interval_range(&alias, i.lower, i.upper)
+                );
+                if b.said_exactly() {
+                    said.extend(b.terms.iter().map(|(term, _, _)| *term));
+                    Some(format!(
+                        "({range} AND {alias}.{} IS NOT NULL AND {alias}.{} IS NOT NULL)",
+                        i.lower, i.upper
+                    ))
+                } else {
+                    Some(range)
+                }
             })
             .collect();
-        (!predicates.is_empty()).then(|| predicates.join(" AND "))
+        let sql = match predicates.len() {
+            0 => return None,
+            1 => predicates.concat(),
+            _ => format!("({})", predicates.join(" AND ")),
+        };
+        Some(IntervalTests { sql, said })
     }
 
     /// The bounds one term of a conjunction puts on ObsCore's interval columns.
@@ -104,8 +173,8 @@ impl<'c> Translator<'c> {
             if !value.is_finite() {
                 return;
             }
-            if let Some((alias, interval)) = self.interval_column(column) {
-                found.push((alias, interval, at_most, value));
+            if let Some((alias, interval, on_start)) = self.interval_column(column) {
+                found.push((alias, interval, on_start, at_most, value));
             }
         };
         match term {
@@ -158,17 +227,45 @@ impl<'c> Translator<'c> {
         found
     }
 
-    /// (alias, interval) when `e` is a plain column of ObsCore that ends an interval.
-    fn interval_column(&self, e: &Expr) -> Option<(String, usize)> {
+    /// (alias, interval, the start?) when `e` is a plain column of ObsCore that ends an
+    /// interval.
+    fn interval_column(&self, e: &Expr) -> Option<(String, usize, bool)> {
         let (alias, column) = self.obscore_column(unnested(e))?;
         let interval = INTERVALS.iter().position(|i| {
             column.eq_ignore_ascii_case(i.lower) || column.eq_ignore_ascii_case(i.upper)
         })?;
-        Some((alias, interval))
+        Some((
+            alias,
+            interval,
+            column.eq_ignore_ascii_case(INTERVALS[interval].lower),
+        ))
     }
 }
 
-fn unnested(e: &Expr) -> &Expr {
+/// Whether a term's bounds are exactly what it says: an inclusive comparison with a literal
+/// number (`<=`, `>=`), or a literal number BETWEEN two columns. (A term left out is not
+/// translated at all, so its literal never becomes a parameter.)
+fn is_exact(term: &Expr) -> bool {
+    match unnested(term) {
+        Expr::BinaryOp { left, op, right } => {
+            matches!(op, BinaryOperator::LtEq | BinaryOperator::GtEq)
+                && (literal_number(left).is_some() != literal_number(right).is_some())
+        }
+        Expr::Between {
+            expr,
+            negated: false,
+            low,
+            high,
+        } => {
+            literal_number(expr).is_some()
+                && literal_number(low).is_none()
+                && literal_number(high).is_none()
+        }
+        _ => false,
+    }
+}
+
+pub(super) fn unnested(e: &Expr) -> &Expr {
     match e {
         Expr::Nested(inner) => unnested(inner),
         other => other,

@@ -35,6 +35,9 @@ pub(crate) struct Translator<'c> {
     /// took one of ALMA's range queries from 49 to 83 ms. A cone's numbers stay parameters:
     /// its plan is the sky index's whatever they are.
     pub(super) in_range_bounds: bool,
+    /// The terms of the chain of ANDs being translated that an interval's range says in
+    /// their place (compared by address; never read through).
+    pub(super) said_by_ranges: Vec<*const Expr>,
 }
 
 /// Where a condition sits: the interval ranges a condition implies are added where a false
@@ -74,6 +77,7 @@ impl<'c> Translator<'c> {
             condition_context: ConditionContext::default(),
             parameters: None,
             in_range_bounds: false,
+            said_by_ranges: Vec::new(),
         }
     }
 
