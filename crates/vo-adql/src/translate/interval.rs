@@ -127,6 +127,9 @@ impl<'c> Translator<'c> {
                     b.above = Some(b.above.map_or(value, |x| x.max(value)));
                 }
             }
+            // a term that bounds two intervals (`λ BETWEEN em_min AND t_max`) says more
+            // than either range: it is never left out
+            let exact = exact && given.len() == 1;
             for (key, given) in given {
                 if let Some(b) = bounds.get_mut(&key) {
                     b.terms.push((term, exact, given));
