@@ -239,15 +239,20 @@ if os.environ.get("FLEET_STORAGE") == "bucket":
     check(sample(metrics(NODE_B), "voarchive_cache_lookups", cache="previews", outcome="hit") == hits + 1,
           "from the bucket, not made again (a cache hit in node B's metrics)")
 
-# --- reads on the replica, named by the balancer's request id
-before = sample(metrics(NODE_A), "voarchive_db_reads", target=f"{FLEET}/replica:{PORT + 4}")
+# --- reads on the replica, named by the balancer's request id (once node A's watcher has
+# put the replica in rotation: a replica starts out of it, and a busy machine may not have
+# reached the first check yet)
+replica = f"{FLEET}/replica:{PORT + 4}"
+wait_until("node A puts the replica in rotation",
+           lambda: sample(metrics(NODE_A), "voarchive_replica_in_rotation", replica=replica) == 1, 30)
+before = sample(metrics(NODE_A), "voarchive_db_reads", target=replica)
 status, headers, body = via_balancer("/tap/sync?" + urllib.parse.urlencode(
     {"LANG": "ADQL", "QUERY": "SELECT TOP 3 obs_id FROM ivoa.obscore"}), "node-a")
 check(status == 200 and body.count(b"<TR>") == 3, "a sync query through the balancer is answered by node A")
 request_id = headers["X-Request-Id"]
 # HAProxy's id (unique-id-format %{+X}o%ci...: the client address in hex first), kept by the node
 check(request_id.startswith("7F000001"), f"the request id is the balancer's ({request_id})")
-after = sample(metrics(NODE_A), "voarchive_db_reads", target=f"{FLEET}/replica:{PORT + 4}")
+after = sample(metrics(NODE_A), "voarchive_db_reads", target=replica)
 check(after == before + 1, f"it was read on the replica (reads there {before:.0f} -> {after:.0f})")
 named = replica_sql(f"SELECT count(*) FROM pg_stat_activity WHERE application_name = 'voarchive {request_id}'")
 check(named == "1", f"the replica's pg_stat_activity names the request ({request_id})")
