@@ -13,12 +13,16 @@ fn row(n: u32, region: &str, rights: &str) -> String {
     )
 }
 
-fn csv(rows: &[String]) -> String {
+/// The CSV header line of the rows `row` writes, with `extra_columns` (",name,…") after.
+fn header(extra_columns: &str) -> String {
     format!(
-        "{}\n{}\n",
-        HEADER.replace("\"lastModified\"", "lastModified"),
-        rows.join("\n")
+        "{}{extra_columns}",
+        HEADER.replace("\"lastModified\"", "lastModified")
     )
+}
+
+fn csv(rows: &[String]) -> String {
+    format!("{}\n{}\n", header(""), rows.join("\n"))
 }
 
 #[tokio::test]
@@ -388,9 +392,8 @@ async fn rows_with_the_obscore_optional_columns_load() {
     let catalogue = Catalogue::builtin();
     let table = catalogue.obscore();
     let loader = Loader::new(&catalogue);
-    let header = format!(
-        "{},obs_creator_did,target_class,dataproduct_subtype,s_pixel_scale,em_ucd,preview,source_table",
-        HEADER.replace("\"lastModified\"", "lastModified")
+    let header = header(
+        ",obs_creator_did,target_class,dataproduct_subtype,s_pixel_scale,em_ucd,preview,source_table",
     );
     let optional = ",ivo://other.archive/obs?42,Galaxy,cube.I.pbcor,0.05,em.freq,https://other.archive/p/42.png,other.obscore";
     let text = format!(
@@ -437,10 +440,7 @@ async fn an_interval_the_other_way_round_is_refused() {
     let catalogue = Catalogue::builtin();
     let table = catalogue.obscore();
     let loader = Loader::new(&catalogue);
-    let header = format!(
-        "{},em_min,em_max,t_min,t_max",
-        HEADER.replace("\"lastModified\"", "lastModified")
-    );
+    let header = header(",em_min,em_max,t_min,t_max");
     let with = |n: u32, ends: &str| {
         format!(
             "{}{ends}",
