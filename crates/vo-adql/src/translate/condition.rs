@@ -19,7 +19,7 @@ impl<'c> Translator<'c> {
                 ..
             } => {
                 // a chain of ANDs, and what it implies on ObsCore's indexed intervals, in
-                // place of the terms that says exactly
+                // place of the terms it says exactly
                 let tests = self
                     .interval_predicates(e)
                     .filter(|_| !self.condition_context.under_not);
