@@ -1,7 +1,8 @@
 // Finding targets as astronomers name them, in the query page as a new user types them
 // (headless Chromium through playwright-core): names in the position field (NGC 253, TW Hya,
 // Orion, "Arp220, 1") resolved by the service, "ra, dec" with a comma, a Galactic position,
-// band/frequency/resolution/date in their common forms — each finds the right rows — and an
+// band/frequency/resolution/date in their common forms — each finds the right rows (a
+// frequency, the observations with a spectral window on it) — and an
 // unknown name or an invalid value that stops the query and says why, next to the field and
 // in the status line.
 //
@@ -82,11 +83,17 @@ try {
   await type('position', '');
 
   // --- the other fields in their common forms
-  for (const [field, value, column] of [['band', 'B6', 'band_list'], ['band', 'band 6', 'band_list'], ['frequency', '230.538 GHz', 'em_min'], ['resolution', '< 0.5"', 'spatial_resolution'], ['date', '2019', 't_min']]) {
+  for (const [field, value, column] of [['band', 'B6', 'band_list'], ['band', 'band 6', 'band_list'], ['frequency', '230.538 GHz', 'SPECTRAL_WINDOW_OVERLAPS(frequency_support, 230.538, 230.538) = 1'], ['resolution', '< 0.5"', 'spatial_resolution'], ['date', '2019', 't_min']]) {
     await type(field, value);
     check(await waitForAdql(column), `${field} '${value}' is understood`, (await status()).slice(0, 80));
     await type(field, '');
   }
+  // a frequency matches the observations with a spectral window on it, as ALMA's form does
+  await type('frequency', '345.796 GHz');
+  const covered = await page.evaluate(() => window.voarchive.table.rows.map((r) => [...r.frequency_support.matchAll(/\[([\d.]+)\.\.([\d.]+)GHz/g)]
+    .some((w) => Number(w[1]) <= 345.796 && Number(w[2]) >= 345.796)));
+  check(covered.length > 0 && covered.every(Boolean), 'each observation a frequency finds has a spectral window on it', `${covered.filter(Boolean).length} of ${covered.length}`);
+  await type('frequency', '');
   await type('date', '2019');
   const adql = await page.$eval('#adql', (e) => e.value);
   check(adql.includes('t_min >= 58484') && adql.includes('t_min < 58849'), 'a bare year is the whole year', adql.split('\n').find((x) => x.includes('t_min >=')));

@@ -47,13 +47,25 @@ pub const GEOMETRY_FUNCTIONS: &[&str] = &[
 ];
 
 /// User-defined functions this service declares: (name, arguments, TAPRegExt form,
-/// description).
-pub const USER_DEFINED_FUNCTIONS: &[(&str, usize, &str, &str)] = &[(
-    "RANGE_S2D",
-    4,
-    "RANGE_S2D(ra1 DOUBLE, ra2 DOUBLE, dec1 DOUBLE, dec2 DOUBLE) -> REGION",
-    "The sky region between two right ascensions and two declinations (degrees), as CADC and ALMA define it; astroquery.alma sends it in INTERSECTS(RANGE_S2D(…), s_region) = 1",
-)];
+/// description). A form's parameter names have no underscore: validators built on VOLLT
+/// (STILTS taplint) read no declaration whose parameter list holds one.
+pub const USER_DEFINED_FUNCTIONS: &[(&str, usize, &str, &str)] = &[
+    (
+        "RANGE_S2D",
+        4,
+        "RANGE_S2D(ra1 DOUBLE, ra2 DOUBLE, dec1 DOUBLE, dec2 DOUBLE) -> REGION",
+        "The sky region between two right ascensions and two declinations (degrees), as CADC and ALMA define it; astroquery.alma sends it in INTERSECTS(RANGE_S2D(…), s_region) = 1",
+    ),
+    (
+        SPECTRAL_WINDOW_OVERLAPS,
+        3,
+        "SPECTRAL_WINDOW_OVERLAPS(support VARCHAR, low DOUBLE, high DOUBLE) -> INTEGER",
+        "1 if one of the spectral windows listed in support (ALMA's frequency_support) overlaps the frequencies from low to high (GHz; equal for one frequency), else 0. ALMA's frequency constraints match these individual windows, where em_min and em_max give only a row's own window; on ivoa.obscore's frequency_support it is index-assisted: WHERE SPECTRAL_WINDOW_OVERLAPS(frequency_support, 230.538, 230.538) = 1",
+    ),
+];
+
+/// The user-defined function that tests an observation's individual spectral windows.
+pub const SPECTRAL_WINDOW_OVERLAPS: &str = "SPECTRAL_WINDOW_OVERLAPS";
 
 /// The optional ADQL 2.1 language features this service implements, as TAPRegExt lists them:
 /// (feature type, forms).
@@ -94,3 +106,26 @@ pub const UNADVERTISED_FEATURES: &[(&str, &[&str])] = &[(
 )];
 
 pub use vo_catalogue::is_adql_reserved as is_reserved;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_declared_form_names_itself_its_arity_and_plain_parameters() {
+        for (name, arity, form, _) in USER_DEFINED_FUNCTIONS {
+            let parameters = form
+                .strip_prefix(&format!("{name}("))
+                .and_then(|rest| rest.split_once(") -> "))
+                .map(|(list, _)| list)
+                .unwrap_or_else(|| panic!("{form}"));
+            assert_eq!(parameters.split(", ").count(), *arity, "{form}");
+            assert!(
+                parameters
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || ", ".contains(c)),
+                "{form}"
+            );
+        }
+    }
+}

@@ -11,8 +11,10 @@ pub(crate) fn function_name(f: &Function) -> Option<&str> {
     }
 }
 
+/// Whether `e` calls a function that ADQL compares with 0 or 1 to make a condition: a
+/// geometry predicate, or the spectral-window test.
 pub(crate) fn is_predicate_call(e: &Expr) -> bool {
-    matches!(e, Expr::Function(f) if function_name(f).is_some_and(|n| n.eq_ignore_ascii_case("CONTAINS") || n.eq_ignore_ascii_case("INTERSECTS")))
+    matches!(e, Expr::Function(f) if function_name(f).is_some_and(|n| ["CONTAINS", "INTERSECTS", crate::functions::SPECTRAL_WINDOW_OVERLAPS].iter().any(|p| n.eq_ignore_ascii_case(p))))
 }
 
 /// The value of a numeric literal (with sign and parentheses), if `e` is one.

@@ -151,6 +151,11 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
         "0029_interval_order.sql",
         include_str!("../../../schema/migrations/0029_interval_order.sql"),
     ),
+    (
+        30,
+        "0030_spectral_windows.sql",
+        include_str!("../../../schema/migrations/0030_spectral_windows.sql"),
+    ),
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -2,9 +2,10 @@
 //!
 //! Owns: reading ObsCore rows from CSV and VOTable files and deriving them from FITS
 //! products; validating every value against the catalogue (with the file, line or HDU,
-//! column and reason of each problem); parsing `s_region` once into the indexed footprint;
-//! registering deliverable files; and loading all of it in one transaction with COPY, so a
-//! failed ingest loads nothing and re-ingesting the same rows replaces them.
+//! column and reason of each problem, `frequency_support`'s windows among them); parsing
+//! `s_region` once into the indexed footprint; registering deliverable files; and loading
+//! all of it in one transaction with COPY, so a failed ingest loads nothing and
+//! re-ingesting the same rows replaces them.
 //!
 //! Does not own: the schema (schema/), connections (the db crate), or the demo archive
 //! (the demo crate builds rows and hands them to [`Loader`]).
@@ -16,6 +17,7 @@ mod policy;
 mod rebuild;
 mod row;
 mod sources;
+mod support;
 mod validate;
 
 pub use error::{IngestError, IngestErrors, Location};

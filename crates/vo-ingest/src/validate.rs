@@ -78,6 +78,10 @@ fn check_value(name: &str, value: &str) -> Result<(), String> {
         "proposal_id" if !is_project_code(value) => Err(format!(
             "'{value}' is not an ALMA project code YYYY.C.NNNNN.T"
         )),
+        "frequency_support" => match crate::support::support_problem(value) {
+            Some(problem) => Err(problem),
+            None => Ok(()),
+        },
         _ => Ok(()),
     }
 }

@@ -482,3 +482,70 @@ async fn an_interval_the_other_way_round_is_refused() {
         "{refused}"
     );
 }
+
+#[tokio::test]
+async fn spectral_windows_are_read_from_frequency_support_or_refused_by_window() {
+    let db = TestCluster::start().await;
+    let mut client = db.client().await;
+    let catalogue = Catalogue::builtin();
+    let table = catalogue.obscore();
+    let loader = Loader::new(&catalogue);
+    let header = header(",frequency_support");
+    let with = |n: u32, support: &str| {
+        format!(
+            "{},\"{support}\"",
+            row(n, "Circle ICRS 204.25 -29.86 0.01", "Public")
+        )
+    };
+    let alma = "[112.35..114.23GHz,1952.95kHz,8mJy/beam@10km/s,360.2uJy/beam@native, XX YY] U [114.95..115.19GHz,122.06kHz,8.2mJy/beam@10km/s,1mJy/beam@native, XX YY]";
+    let text = format!(
+        "{header}\n{}\n{}\n{}\n",
+        with(60, alma),
+        with(61, "[112.35..114.23GHz,1952.95kHz] U 114.95..115.19GHz"),
+        with(62, "[114.23..112.35GHz,1952.95kHz]"),
+    );
+    let rows = read_csv(table, "windows.csv", text.as_bytes()).unwrap();
+    let problems = loader
+        .load(&mut client, rows, &[], &mut |_| {})
+        .await
+        .unwrap_err()
+        .to_string();
+    for expected in [
+        "windows.csv, line 3: column frequency_support: window 2 ('114.95..115.19GHz') is not [low..highGHz,…]: ALMA writes each window as [95.06..96.94GHz,1128.91kHz,…] and joins them with ' U '",
+        "windows.csv, line 4: column frequency_support: window 1 runs from 114.23 GHz down to 112.35 GHz: write its low frequency first",
+    ] {
+        assert!(problems.contains(expected), "{problems}");
+    }
+    assert!(!problems.contains("line 2"), "{problems}");
+
+    // the windows, as the archive stores them (an empty text gives an empty set)
+    let text = format!("{header}\n{}\n{}\n", with(60, alma), with(61, ""));
+    let rows = read_csv(table, "windows.csv", text.as_bytes()).unwrap();
+    loader
+        .load(&mut client, rows, &[], &mut |_| {})
+        .await
+        .unwrap();
+    let stored: Vec<(String, Option<String>)> = client
+        .query(
+            "SELECT obs_id, spectral_windows::text FROM ivoa.obscore ORDER BY obs_id",
+            &[],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    assert_eq!(
+        stored,
+        vec![
+            (
+                "uid://A001/X10/X60.source.M83.spw.25".to_string(),
+                Some("{[112.35,114.23],[114.95,115.19]}".to_string())
+            ),
+            (
+                "uid://A001/X10/X61.source.M83.spw.25".to_string(),
+                Some("{}".to_string())
+            ),
+        ]
+    );
+}

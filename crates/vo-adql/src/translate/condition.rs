@@ -5,6 +5,7 @@ use super::rules::*;
 use super::translator::Translator;
 
 use crate::error::AdqlError;
+use crate::functions::SPECTRAL_WINDOW_OVERLAPS;
 use crate::pg::string_literal;
 use crate::scope::Kind;
 use crate::syntax::{function_name, is_predicate_call, literal_number};
@@ -68,7 +69,7 @@ impl<'c> Translator<'c> {
                         if is_predicate_call(right) {
                             self.expr(left)?;
                         }
-                        let predicate = self.geometry_predicate(call)?;
+                        let predicate = self.predicate(call)?;
                         if is_predicate_call(left) {
                             self.expr(right)?;
                         }
@@ -221,6 +222,17 @@ impl<'c> Translator<'c> {
                     .map_err(|err: AdqlError| err.with_hint("compare it, e.g. x = 1"));
             }
         })
+    }
+
+    /// The condition a predicate call (CONTAINS, INTERSECTS, SPECTRAL_WINDOW_OVERLAPS) compared
+    /// with 1 stands for.
+    fn predicate(&mut self, call: &Expr) -> Result<String, AdqlError> {
+        let is_windows = matches!(call, Expr::Function(f) if function_name(f).is_some_and(|n| n.eq_ignore_ascii_case(SPECTRAL_WINDOW_OVERLAPS)));
+        if is_windows {
+            self.spectral_window_predicate(call)
+        } else {
+            self.geometry_predicate(call)
+        }
     }
 
     /// The terms of a chain of ANDs (through parentheses), joined as written (but those an

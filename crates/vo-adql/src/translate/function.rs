@@ -1,12 +1,14 @@
 //! Function calls: their form, arity and argument kinds; mathematical, string, aggregate,
-//! IN_UNIT and user-defined functions; geometry functions go to the geometry module.
+//! IN_UNIT and user-defined functions; geometry functions go to the geometry module, the
+//! spectral-window test to the windows module.
 
 use super::rules::*;
 use super::translator::Translator;
 
 use crate::error::AdqlError;
 use crate::functions::{
-    is_reserved, AGGREGATES, GEOMETRY_FUNCTIONS, MATH_FUNCTIONS, USER_DEFINED_FUNCTIONS,
+    is_reserved, AGGREGATES, GEOMETRY_FUNCTIONS, MATH_FUNCTIONS, SPECTRAL_WINDOW_OVERLAPS,
+    USER_DEFINED_FUNCTIONS,
 };
 use crate::scope::Kind;
 use crate::syntax::function_name;
@@ -225,6 +227,10 @@ impl<'c> Translator<'c> {
                     USER_DEFINED_FUNCTIONS.iter().find(|u| u.0 == upper)
                 {
                     arity(count, count)?;
+                    if udf == SPECTRAL_WINDOW_OVERLAPS {
+                        let test = self.spectral_window_predicate(e)?;
+                        return Ok((crate::pg::as_number(&test), Kind::Integer(Width::Int)));
+                    }
                     return self.geometry_function(e, udf, &args, star);
                 }
                 if star {

@@ -16,6 +16,7 @@ mod relation;
 mod rules;
 mod select;
 mod translator;
+mod windows;
 
 pub use select::OutputColumn;
 pub(crate) use translator::Translator;

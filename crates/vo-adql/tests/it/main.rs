@@ -10,3 +10,4 @@ mod geometry;
 mod intervals;
 mod resolution;
 mod top;
+mod windows;

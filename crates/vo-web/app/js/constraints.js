@@ -5,8 +5,6 @@
 // Text: words (each must appear), wildcards `*` and `?`, alternatives with `|`.
 // A leading `!` negates a field, as the chip's invert button does.
 
-const C_GHZ_M = 0.299792458; // c in m·GHz: wavelength (m) = C_GHZ_M / frequency (GHz)
-
 export class FieldError extends Error {}
 
 export const GROUPS = [
@@ -144,17 +142,16 @@ export function searchedFrequencies(value) {
   }
 }
 
+/** The high end of an open frequency range (GHz): a petahertz, above any radio window. */
+const OPEN_HIGH_GHZ = 1e6;
+
 function frequencyCondition(value) {
-  // a spectral window [em_min, em_max] (metres) covers the frequency or overlaps the range
+  // as ALMA's form: one of an observation's spectral windows (listed in frequency_support)
+  // covers the frequency or overlaps the range; a row's em_min..em_max is its own window only
   const conds = alternatives(value).map((alt) => {
     const { lo, hi } = parseInterval(alt, gigahertz);
-    const parts = [];
-    if (hi !== null) parts.push(`em_max >= ${C_GHZ_M / hi}`);
-    if (lo !== null) {
-      if (lo <= 0) throw new FieldError('frequencies are positive');
-      parts.push(`em_min <= ${C_GHZ_M / lo}`);
-    }
-    return `(${parts.join(' AND ')})`;
+    if ((lo !== null && lo <= 0) || (hi !== null && hi <= 0)) throw new FieldError('frequencies are positive');
+    return `SPECTRAL_WINDOW_OVERLAPS(frequency_support, ${lo ?? 0}, ${hi ?? OPEN_HIGH_GHZ}) = 1`;
   });
   return conds.length > 1 ? `(${conds.join(' OR ')})` : conds[0];
 }
