@@ -10,17 +10,21 @@
 --
 -- archive.spectral_windows reads the windows' [low..high GHz] out of the text; ingest refuses
 -- a frequency_support it would misread, naming the window (vo-ingest's support.rs), so the
--- two agree. 5 µs a row (regexp_replace, then multirange input: 200,018 rows in 1.0 s,
+-- two agree. 5 µs a row (regexp_replace, then the ranges' input: 200,018 rows in 1.0 s,
 -- against 9.7 s for a regexp_matches aggregate).
 --
 -- A stored, generated column rather than an index on the expression: a bitmap scan rechecks
 -- every row the GiST index's bounding ranges let through (a row's windows span more than its
 -- one window), and the expression would be parsed again for each; stored, it is read. It
 -- is not one of ObsCore's columns (TAP_SCHEMA does not list it, `SELECT *` does not return
--- it), like s_point and s_region_bound.
+-- it), like s_point and s_region_bound. Generated rather than written by ingest from its own
+-- reading: the 200,000-row demo loads in 34.3–34.5 s generated and 35.1–35.7 s written (the
+-- ranges' input then moves into the COPY), and no writer can leave it out of step. The
+-- column and its index add 4 s to that load (30.1 s without): reading the windows, the
+-- wider rows, and the GiST build (1.1 s).
 --
--- Adding a stored generated column rewrites the table once: about a minute per million
--- rows, holding the table's lock.
+-- Adding a stored generated column rewrites the table once, holding its lock: 14 s for
+-- 200,018 rows, the indexes rebuilt with it.
 CREATE FUNCTION archive.spectral_windows(support text) RETURNS archive.float8multirange
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
     RETURN ('{' || replace(replace(regexp_replace(support, 'GHz[^]]*', '', 'g'), '..', ','), '] U [', '],[') || '}')::archive.float8multirange;
