@@ -9,9 +9,11 @@
 # intervals) next to the same comparisons alone (what it wrote before), each run $RUNS times
 # (default 5) in PostgreSQL with EXPLAIN ANALYZE. Then counts by band, type, rights and
 # category as a sequential scan (index scans switched off: the plan before the load's
-# VACUUM and the pair's index) and as PostgreSQL now plans them. Prints the median execution
-# time, the ratio, the planner's estimate and the rows found, and how each plan reads the
-# table.
+# VACUUM and the pair's index) and as PostgreSQL now plans them. Then SPECTRAL_WINDOW_OVERLAPS
+# (an observation's individual spectral windows, ALMA's frequency constraint) as a
+# sequential scan and as PostgreSQL plans it with the windows' GiST index. Prints the median
+# execution time, the ratio, the planner's estimate and the rows found, and how each plan
+# reads the table.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source deploy/lib.sh
@@ -92,4 +94,17 @@ by band|SELECT band_list, COUNT(*) AS n FROM ivoa.obscore GROUP BY band_list
 by data rights|SELECT data_rights, COUNT(*) AS n FROM ivoa.obscore GROUP BY data_rights
 by scientific category|SELECT scientific_category, COUNT(*) AS n FROM ivoa.obscore GROUP BY scientific_category
 all rows|SELECT COUNT(*) AS n FROM ivoa.obscore
+QUERIES
+
+printf '\n%-34s %-7s %10s %8s %9s %8s  %s\n' "spectral windows" plan ms ratio estimate rows "table read by"
+while IFS='|' read -r name condition; do
+    sql=$(printf 'SELECT * FROM ivoa.obscore WHERE %s' "$condition" | "$bin" adql translate)
+    read -r t_plain e_plain a_plain access_plain <<<"$(measure "$sql" "SET enable_indexscan = off; SET enable_bitmapscan = off;")"
+    read -r t_index e_index a_index access_index <<<"$(measure "$sql")"
+    printf '%-34s %-7s %10.2f %8s %9s %8s  %s\n' "$name" scan "$t_plain" 1.00 "$e_plain" "$a_plain" "$access_plain"
+    printf '%-34s %-7s %10.2f %8.2f %9s %8s  %s\n' "" index "$t_index" "$(echo "$t_plain / $t_index" | bc -l)" "$e_index" "$a_index" "$access_index"
+done <<'QUERIES'
+a window on CO 2-1 (230.538 GHz)|SPECTRAL_WINDOW_OVERLAPS(frequency_support, 230.538, 230.538) = 1
+a window in 345.0–345.5 GHz|SPECTRAL_WINDOW_OVERLAPS(frequency_support, 345.0, 345.5) = 1
+wide: a window in band 3|SPECTRAL_WINDOW_OVERLAPS(frequency_support, 84, 116) = 1
 QUERIES
