@@ -25,6 +25,36 @@ fn csv(rows: &[String]) -> String {
     format!("{}\n{}\n", header(""), rows.join("\n"))
 }
 
+/// A CSV file of rows `row` writes (a circle of 0.01° on M83, public), each followed by
+/// its `extra` values for the `extra_columns` (",name,…").
+fn csv_with(extra_columns: &str, rows: &[(u32, &str)]) -> String {
+    let lines: Vec<String> = rows
+        .iter()
+        .map(|(n, extra)| {
+            format!(
+                "{}{extra}",
+                row(*n, "Circle ICRS 204.25 -29.86 0.01", "Public")
+            )
+        })
+        .collect();
+    format!("{}\n{}\n", header(extra_columns), lines.join("\n"))
+}
+
+/// Loads the CSV `text` as the file `name`: the problems' text if it is refused.
+async fn load_csv(
+    client: &mut tokio_postgres::Client,
+    name: &str,
+    text: &str,
+) -> Result<(), String> {
+    let catalogue = Catalogue::builtin();
+    let rows = read_csv(catalogue.obscore(), name, text.as_bytes()).unwrap();
+    Loader::new(&catalogue)
+        .load(client, rows, &[], &mut |_| {})
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+}
+
 #[tokio::test]
 async fn loads_replaces_and_refuses_bad_input_whole() {
     let db = TestCluster::start().await;
@@ -437,27 +467,17 @@ async fn rows_with_the_obscore_optional_columns_load() {
 async fn an_interval_the_other_way_round_is_refused() {
     let db = TestCluster::start().await;
     let mut client = db.client().await;
-    let catalogue = Catalogue::builtin();
-    let table = catalogue.obscore();
-    let loader = Loader::new(&catalogue);
-    let header = header(",em_min,em_max,t_min,t_max");
-    let with = |n: u32, ends: &str| {
-        format!(
-            "{}{ends}",
-            row(n, "Circle ICRS 204.25 -29.86 0.01", "Public")
-        )
-    };
-    let text = format!(
-        "{header}\n{}\n{}\n",
-        with(50, ",0.0013,0.0014,58500,58501"),
-        with(51, ",0.0014,0.0013,58501,58500")
+    let columns = ",em_min,em_max,t_min,t_max";
+    let text = csv_with(
+        columns,
+        &[
+            (50, ",0.0013,0.0014,58500,58501"),
+            (51, ",0.0014,0.0013,58501,58500"),
+        ],
     );
-    let rows = read_csv(table, "swapped.csv", text.as_bytes()).unwrap();
-    let problems = loader
-        .load(&mut client, rows, &[], &mut |_| {})
+    let problems = load_csv(&mut client, "swapped.csv", &text)
         .await
-        .unwrap_err()
-        .to_string();
+        .unwrap_err();
     for expected in [
         "swapped.csv, line 3: column em_max: em_max (0.0013) is less than em_min (0.0014): an interval's start comes first; swap the two values",
         "swapped.csv, line 3: column t_max: t_max (58500) is less than t_min (58501)",
@@ -466,12 +486,8 @@ async fn an_interval_the_other_way_round_is_refused() {
     }
     assert!(!problems.contains("line 2"), "{problems}");
 
-    let text = format!("{header}\n{}\n", with(50, ",0.0013,0.0014,58500,58501"));
-    let rows = read_csv(table, "ordered.csv", text.as_bytes()).unwrap();
-    loader
-        .load(&mut client, rows, &[], &mut |_| {})
-        .await
-        .unwrap();
+    let text = csv_with(columns, &[(50, ",0.0013,0.0014,58500,58501")]);
+    load_csv(&mut client, "ordered.csv", &text).await.unwrap();
     let refused = client
         .batch_execute("UPDATE ivoa.obscore SET em_min = em_max * 2")
         .await
@@ -487,29 +503,21 @@ async fn an_interval_the_other_way_round_is_refused() {
 async fn spectral_windows_are_read_from_frequency_support_or_refused_by_window() {
     let db = TestCluster::start().await;
     let mut client = db.client().await;
-    let catalogue = Catalogue::builtin();
-    let table = catalogue.obscore();
-    let loader = Loader::new(&catalogue);
-    let header = header(",frequency_support");
-    let with = |n: u32, support: &str| {
-        format!(
-            "{},\"{support}\"",
-            row(n, "Circle ICRS 204.25 -29.86 0.01", "Public")
-        )
-    };
-    let alma = "[112.35..114.23GHz,1952.95kHz,8mJy/beam@10km/s,360.2uJy/beam@native, XX YY] U [114.95..115.19GHz,122.06kHz,8.2mJy/beam@10km/s,1mJy/beam@native, XX YY]";
-    let text = format!(
-        "{header}\n{}\n{}\n{}\n",
-        with(60, alma),
-        with(61, "[112.35..114.23GHz,1952.95kHz] U 114.95..115.19GHz"),
-        with(62, "[114.23..112.35GHz,1952.95kHz]"),
+    let alma = "\"[112.35..114.23GHz,1952.95kHz,8mJy/beam@10km/s,360.2uJy/beam@native, XX YY] U [114.95..115.19GHz,122.06kHz,8.2mJy/beam@10km/s,1mJy/beam@native, XX YY]\"";
+    let text = csv_with(
+        ",frequency_support",
+        &[
+            (60, &format!(",{alma}")),
+            (
+                61,
+                ",\"[112.35..114.23GHz,1952.95kHz] U 114.95..115.19GHz\"",
+            ),
+            (62, ",\"[114.23..112.35GHz,1952.95kHz]\""),
+        ],
     );
-    let rows = read_csv(table, "windows.csv", text.as_bytes()).unwrap();
-    let problems = loader
-        .load(&mut client, rows, &[], &mut |_| {})
+    let problems = load_csv(&mut client, "windows.csv", &text)
         .await
-        .unwrap_err()
-        .to_string();
+        .unwrap_err();
     for expected in [
         "windows.csv, line 3: column frequency_support: window 2 ('114.95..115.19GHz') is not [low..highGHz,…]: ALMA writes each window as [95.06..96.94GHz,1128.91kHz,…] and joins them with ' U '",
         "windows.csv, line 4: column frequency_support: window 1 runs from 114.23 GHz down to 112.35 GHz: write its low frequency first",
@@ -519,12 +527,11 @@ async fn spectral_windows_are_read_from_frequency_support_or_refused_by_window()
     assert!(!problems.contains("line 2"), "{problems}");
 
     // the windows, as the archive stores them (an empty text gives an empty set)
-    let text = format!("{header}\n{}\n{}\n", with(60, alma), with(61, ""));
-    let rows = read_csv(table, "windows.csv", text.as_bytes()).unwrap();
-    loader
-        .load(&mut client, rows, &[], &mut |_| {})
-        .await
-        .unwrap();
+    let text = csv_with(
+        ",frequency_support",
+        &[(60, &format!(",{alma}")), (61, ",\"\"")],
+    );
+    load_csv(&mut client, "windows.csv", &text).await.unwrap();
     let stored: Vec<(String, Option<String>)> = client
         .query(
             "SELECT obs_id, spectral_windows::text FROM ivoa.obscore ORDER BY obs_id",

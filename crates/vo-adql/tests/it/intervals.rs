@@ -3,20 +3,7 @@
 //! find exactly the rows the plain comparisons find.
 
 use crate::common;
-use common::sql;
-
-/// The obs_ids of a query, sorted.
-async fn obs_ids(client: &tokio_postgres::Client, sql: &str) -> Vec<String> {
-    let mut ids: Vec<String> = client
-        .query(sql, &[])
-        .await
-        .unwrap_or_else(|e| panic!("{sql}: {e}"))
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
-    ids.sort();
-    ids
-}
+use common::{obs_ids, sql};
 
 #[tokio::test]
 async fn interval_conditions_use_the_range_indexes_and_keep_their_answers() {

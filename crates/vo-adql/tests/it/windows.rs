@@ -3,7 +3,7 @@
 //! the windows' index with a close estimate, and refuses what it cannot mean.
 
 use crate::common;
-use common::sql;
+use common::{obs_ids, sql};
 
 /// The windows [low, high] (GHz) of an ALMA frequency_support text.
 fn windows(support: &str) -> Vec<(f64, f64)> {
@@ -15,18 +15,6 @@ fn windows(support: &str) -> Vec<(f64, f64)> {
             Some((low.parse().ok()?, high.parse().ok()?))
         })
         .collect()
-}
-
-async fn sorted(client: &tokio_postgres::Client, sql: &str) -> Vec<String> {
-    let mut ids: Vec<String> = client
-        .query(sql, &[])
-        .await
-        .unwrap_or_else(|e| panic!("{sql}: {e}"))
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
-    ids.sort();
-    ids
 }
 
 #[tokio::test]
@@ -69,7 +57,7 @@ async fn a_spectral_window_overlapping_is_found_from_the_windows_index() {
             translated.contains("\"obscore\".spectral_windows && archive.float8range("),
             "{translated}"
         );
-        let found = sorted(&client, &translated).await;
+        let found = obs_ids(&client, &translated).await;
         assert_eq!(found, expected, "{adql}");
         // the windows find every product of an observation with a window there: more rows
         // than those whose own [em_min, em_max] (their one window) overlaps the range
@@ -106,7 +94,7 @@ async fn a_spectral_window_overlapping_is_found_from_the_windows_index() {
             plan.join("\n")
         );
         // = 0, NOT, and the value, say the same of every row
-        let not_found = sorted(
+        let not_found = obs_ids(
             &client,
             &sql(&format!(
                 "SELECT obs_id FROM ivoa.obscore WHERE 0 = SPECTRAL_WINDOW_OVERLAPS(frequency_support, {lo}, {hi})"
@@ -114,7 +102,7 @@ async fn a_spectral_window_overlapping_is_found_from_the_windows_index() {
         )
         .await;
         assert_eq!(not_found.len() + found.len(), rows.len());
-        let negated = sorted(
+        let negated = obs_ids(
             &client,
             &sql(&format!(
                 "SELECT obs_id FROM ivoa.obscore WHERE NOT (SPECTRAL_WINDOW_OVERLAPS(frequency_support, {lo}, {hi}) = 1)"

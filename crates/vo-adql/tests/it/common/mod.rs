@@ -46,3 +46,16 @@ pub async fn plan(client: &tokio_postgres::Client, sql: &str) -> Vec<String> {
         .map(|r| r.get(0))
         .collect()
 }
+
+/// The first column of a query's rows (obs_ids), sorted.
+pub async fn obs_ids(client: &tokio_postgres::Client, sql: &str) -> Vec<String> {
+    let mut ids: Vec<String> = client
+        .query(sql, &[])
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    ids.sort();
+    ids
+}
