@@ -135,12 +135,7 @@ async fn interval_conditions_use_the_range_indexes_and_keep_their_answers() {
             "{condition}: {index} not used\n{}",
             plan.join("\n")
         );
-        let estimate: f64 = plan[0]
-            .split("rows=")
-            .nth(1)
-            .and_then(|t| t.split_whitespace().next())
-            .and_then(|n| n.parse().ok())
-            .unwrap();
+        let estimate = common::estimated_rows(&plan);
         let found = got.len() as f64;
         println!("{condition}: estimated {estimate} rows, found {found}");
         let factor = if *replaced { 2.0 } else { 6.0 };

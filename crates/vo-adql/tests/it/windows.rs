@@ -78,12 +78,7 @@ async fn a_spectral_window_overlapping_is_found_from_the_windows_index() {
             "{}",
             plan.join("\n")
         );
-        let estimate: f64 = plan[0]
-            .split("rows=")
-            .nth(1)
-            .and_then(|t| t.split_whitespace().next())
-            .and_then(|n| n.parse().ok())
-            .unwrap();
+        let estimate = common::estimated_rows(&plan);
         let n = found.len() as f64;
         println!(
             "[{lo}, {hi}] GHz: {n} rows (their own window: {own_window}), estimated {estimate}"

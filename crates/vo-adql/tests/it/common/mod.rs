@@ -47,6 +47,16 @@ pub async fn plan(client: &tokio_postgres::Client, sql: &str) -> Vec<String> {
         .collect()
 }
 
+/// The rows the planner expects a plan's top node to give.
+pub fn estimated_rows(plan: &[String]) -> f64 {
+    plan[0]
+        .split("rows=")
+        .nth(1)
+        .and_then(|t| t.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no estimate in {}", plan[0]))
+}
+
 /// The first column of a query's rows (obs_ids), sorted.
 pub async fn obs_ids(client: &tokio_postgres::Client, sql: &str) -> Vec<String> {
     let mut ids: Vec<String> = client
