@@ -24,7 +24,12 @@
 -- wider rows, and the GiST build (1.1 s).
 --
 -- Adding a stored generated column rewrites the table once, holding its lock: 14 s for
--- 200,018 rows, the indexes rebuilt with it.
+-- 200,018 rows, the indexes rebuilt with it. An archive holding a frequency_support the
+-- function cannot read (loaded before ingest checked them) cannot take this migration; the
+-- rows are those of
+--   SELECT obs_id, frequency_support FROM ivoa.obscore WHERE frequency_support !~
+--     '^(\[[0-9.]+\.\.[0-9.]+GHz[^][]*\]( U \[[0-9.]+\.\.[0-9.]+GHz[^][]*\])*)?$';
+-- correct them (ALMA's form: [95.06..96.94GHz,1128.91kHz,…] U […]), then start again.
 CREATE FUNCTION archive.spectral_windows(support text) RETURNS archive.float8multirange
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
     RETURN ('{' || replace(replace(regexp_replace(support, 'GHz[^]]*', '', 'g'), '..', ','), '] U [', '],[') || '}')::archive.float8multirange;
