@@ -4,9 +4,10 @@
 #   conformance/bench/queries.sh [ROWS]      (default 200000)
 # On a demo archive of ROWS ObsCore rows (kept in $BENCH_DIR/ROWS between runs), five
 # spellings each of spectral and temporal interval conditions (a value inside, written three
-# ways; an overlap, as SIA2 BAND/TIME send it; a containment) and a wide one: the SQL the
-# translator writes (with the interval's range, which its GiST index answers, for narrow
-# intervals) next to the same comparisons alone (what it wrote before), each run $RUNS times
+# ways, and the frequency also with strict bounds; an overlap, as SIA2 BAND/TIME send it; a
+# containment) and a wide one: the SQL the translator writes (with the interval's range,
+# which its SP-GiST index answers, for narrow intervals) next to the same comparisons alone
+# (what it wrote before), each run $RUNS times
 # (default 5) in PostgreSQL with EXPLAIN ANALYZE. Then counts by band, type, rights and
 # category as a sequential scan (index scans switched off: the plan before the load's
 # VACUUM and the pair's index) and as PostgreSQL now plans them. Then SPECTRAL_WINDOW_OVERLAPS
@@ -71,6 +72,7 @@ done <<'QUERIES'
 frequency inside (<=, >=)|em_min <= 0.0013004 AND em_max >= 0.0013004
 frequency inside (BETWEEN)|0.0013004 BETWEEN em_min AND em_max
 frequency inside (reversed)|0.0013004 >= em_min AND em_max >= 0.0013004
+frequency inside (<, >)|em_min < 0.0013004 AND em_max > 0.0013004
 band overlapping (SIA2 BAND)|em_min <= 0.00086897 AND em_max >= 0.00086847
 windows inside a band|em_min >= 0.00086700 AND em_max <= 0.00087000
 date inside (<=, >=)|t_min <= 58500.5 AND t_max >= 58500.5

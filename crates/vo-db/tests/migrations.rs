@@ -71,7 +71,7 @@ async fn migrations_build_the_schema_and_are_idempotent() {
             )
             .await
             .unwrap();
-        let hidden = ["row_id", "s_point", "s_region_bound"];
+        let hidden = ["row_id", "s_point", "s_region_bound", "spectral_windows"];
         let mut visible: Vec<(String, String)> = live
             .iter()
             .map(|r| (r.get(0), r.get(1)))

@@ -9,18 +9,21 @@
 //! row, which a wide interval (many rows: a sequential scan is the plan) would pay for
 //! nothing (measured in conformance/bench/queries.sh).
 //!
-//! Where the range says exactly what the comparisons say, it replaces them: an inclusive
-//! upper bound U on the interval's start and an inclusive lower bound L ≤ U on its end (a
-//! value inside, `<=`/`>=` or BETWEEN; an overlap) keep a row exactly when [start, end]
-//! overlaps [L, U] — its ends known (`IS NOT NULL`, written beside the range), and in order
-//! (start ≤ end, which the table's checks hold: migration 0029). Kept, the comparisons make
-//! PostgreSQL AND two half-selective B-tree scans into the range's (2.5× slower at a
-//! million rows) and multiply the range's estimate by theirs, as if independent (4× low).
+//! Where the range says exactly what the comparisons say, it replaces them: an upper bound U
+//! on the interval's start and a lower bound L ≤ U on its end, each a literal (a value
+//! inside, `<=`/`>=` or BETWEEN; an overlap) keep a row exactly when [start, end] overlaps
+//! [L, U] — its ends known (`IS NOT NULL`, written beside the range), and in order (start ≤
+//! end, which the table's checks hold: migration 0029). A strict bound is the inclusive one
+//! and an inequality (`start < U` is `start <= U AND start <> U`), written beside the range:
+//! PostgreSQL estimates an inequality at nearly every row, and searches no index for it.
+//! Kept, the comparisons make PostgreSQL AND two half-selective B-tree scans into the range's
+//! (2.5× slower at a million rows) and multiply the range's estimate by theirs, as if
+//! independent (4× low).
 //!
-//! Otherwise (a strict bound, a containment, more bounds than the two) the range is added
-//! beside the comparisons, which decide: it keeps every row they keep (it is implied by
-//! them): with R = [least, greatest] of a row's two ends, the comparisons give R's lower end
-//! ≤ U and its upper end ≥ L, so R overlaps [min(L, U), max(L, U)].
+//! Otherwise (a containment, more bounds than the two, L > U) the range is added beside the
+//! comparisons, which decide: it keeps every row they keep (it is implied by them): with R =
+//! [least, greatest] of a row's two ends, the comparisons give R's lower end ≤ U and its
+//! upper end ≥ L, so R overlaps [min(L, U), max(L, U)].
 //!
 //! Either way, where the comparisons are unknown (a NULL end) the range may be false
 //! instead: the same rows in a WHERE, an ON or an OR, but not under NOT, where no range is
@@ -69,14 +72,26 @@ pub(crate) fn interval_range(alias: &str, lower: &str, upper: &str) -> String {
 struct Bounds<'e> {
     below: Option<f64>,
     above: Option<f64>,
-    /// The terms the bounds come from, each with whether its bounds are exact (inclusive,
-    /// literal) and the bounds it gives as (on the start column?, an upper bound?).
-    terms: Vec<(&'e Expr, bool, Vec<(bool, bool)>)>,
+    /// The terms the bounds come from, each with how exactly it gives them and the bounds it
+    /// gives as (on the start column?, an upper bound?).
+    terms: Vec<(&'e Expr, Exactness, Vec<(bool, bool)>)>,
+}
+
+/// How a term's one bound on a column is said by the range.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Exactness {
+    /// An inclusive bound with a literal (`<=`, `>=`, a literal BETWEEN two columns).
+    Inclusive,
+    /// A strict bound with a literal (`<`, `>`): the inclusive one and an inequality.
+    Strict,
+    /// Anything else: the term stays.
+    Not,
 }
 
 impl Bounds<'_> {
-    /// Whether the range overlapping [above, below] says exactly what the terms say: one
-    /// exact upper bound on the start and one exact lower bound, not above it, on the end.
+    /// Whether the range overlapping [above, below] says exactly what the terms say (with
+    /// an inequality for each strict bound): one upper bound on the start and one lower
+    /// bound, not above it, on the end, each given exactly.
     fn said_exactly(&self) -> bool {
         let given: Vec<(bool, bool)> = self
             .terms
@@ -86,11 +101,30 @@ impl Bounds<'_> {
         let (Some(u), Some(l)) = (self.below, self.above) else {
             return false;
         };
-        self.terms.iter().all(|(_, exact, _)| *exact)
+        self.terms.iter().all(|(_, e, _)| *e != Exactness::Not)
             && given.len() == 2
             && given.contains(&(true, true))
             && given.contains(&(false, false))
             && l <= u
+    }
+
+    /// The inequalities that make the said range's inclusive bounds strict where a term's
+    /// are: `start <> U`, `end <> L`.
+    fn inequalities(&self, alias: &str, interval: &Interval) -> Vec<String> {
+        self.terms
+            .iter()
+            .filter(|(_, e, _)| *e == Exactness::Strict)
+            .flat_map(|(_, _, given)| given.iter())
+            .filter_map(|&(on_start, at_most)| {
+                let column = if on_start {
+                    interval.lower
+                } else {
+                    interval.upper
+                };
+                let value = if at_most { self.below? } else { self.above? };
+                Some(format!("{alias}.{column} <> {value:?}"))
+            })
+            .collect()
     }
 }
 
@@ -113,7 +147,7 @@ impl<'c> Translator<'c> {
         conjunction_terms(e, &mut terms);
         let mut bounds: BTreeMap<(String, usize), Bounds<'e>> = BTreeMap::new();
         for term in terms {
-            let exact = is_exact(term);
+            let exactness = exactness(term);
             let mut given: BTreeMap<(String, usize), Vec<(bool, bool)>> = BTreeMap::new();
             for (alias, interval, on_start, at_most, value) in self.interval_bounds(term) {
                 given
@@ -129,10 +163,13 @@ impl<'c> Translator<'c> {
             }
             // a term that bounds two intervals (`λ BETWEEN em_min AND t_max`) says more
             // than either range: it is never left out
-            let exact = exact && given.len() == 1;
+            let exactness = match given.len() {
+                1 => exactness,
+                _ => Exactness::Not,
+            };
             for (key, given) in given {
                 if let Some(b) = bounds.get_mut(&key) {
-                    b.terms.push((term, exact, given));
+                    b.terms.push((term, exactness, given));
                 }
             }
         }
@@ -152,8 +189,13 @@ impl<'c> Translator<'c> {
                 );
                 if b.said_exactly() {
                     said.extend(b.terms.iter().map(|(term, _, _)| *term));
+                    let strict: String = b
+                        .inequalities(&alias, i)
+                        .iter()
+                        .map(|inequality| format!(" AND {inequality}"))
+                        .collect();
                     Some(format!(
-                        "({range} AND {alias}.{} IS NOT NULL AND {alias}.{} IS NOT NULL)",
+                        "({range} AND {alias}.{} IS NOT NULL AND {alias}.{} IS NOT NULL{strict})",
                         i.lower, i.upper
                     ))
                 } else {
@@ -245,26 +287,32 @@ impl<'c> Translator<'c> {
     }
 }
 
-/// Whether a term's bounds are exactly what it says: an inclusive comparison with a literal
-/// number (`<=`, `>=`), or a literal number BETWEEN two columns. (A term left out is not
-/// translated at all, so its literal never becomes a parameter.)
-fn is_exact(term: &Expr) -> bool {
+/// How exactly a term's bounds are what it says: a comparison with a literal number
+/// (inclusive or strict), or a literal number BETWEEN two columns (inclusive). (A term left
+/// out is not translated at all, so its literal never becomes a parameter.)
+fn exactness(term: &Expr) -> Exactness {
     match unnested(term) {
-        Expr::BinaryOp { left, op, right } => {
-            matches!(op, BinaryOperator::LtEq | BinaryOperator::GtEq)
-                && (literal_number(left).is_some() != literal_number(right).is_some())
+        Expr::BinaryOp { left, op, right }
+            if literal_number(left).is_some() != literal_number(right).is_some() =>
+        {
+            match op {
+                BinaryOperator::LtEq | BinaryOperator::GtEq => Exactness::Inclusive,
+                BinaryOperator::Lt | BinaryOperator::Gt => Exactness::Strict,
+                _ => Exactness::Not,
+            }
         }
         Expr::Between {
             expr,
             negated: false,
             low,
             high,
-        } => {
-            literal_number(expr).is_some()
-                && literal_number(low).is_none()
-                && literal_number(high).is_none()
+        } if literal_number(expr).is_some()
+            && literal_number(low).is_none()
+            && literal_number(high).is_none() =>
+        {
+            Exactness::Inclusive
         }
-        _ => false,
+        _ => Exactness::Not,
     }
 }
 

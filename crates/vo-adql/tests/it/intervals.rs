@@ -8,16 +8,17 @@ use common::{obs_ids, sql};
 #[tokio::test]
 async fn interval_conditions_use_the_range_indexes_and_keep_their_answers() {
     let (_db, client) = common::demo_archive(23, 6000).await;
-    // a wavelength inside many rows' windows, and a date inside many rows' observations
-    let (lambda, mjd): (f64, f64) = {
+    // a wavelength inside many rows' windows, and a date inside many rows' observations;
+    // and a wavelength where windows start (which a strict bound keeps them out at)
+    let (lambda, mjd, start): (f64, f64, f64) = {
         let row = client
             .query_one(
-                "SELECT (em_min + em_max) / 2, (t_min + t_max) / 2 FROM ivoa.obscore ORDER BY obs_id LIMIT 1 OFFSET 100",
+                "SELECT (em_min + em_max) / 2, (t_min + t_max) / 2, em_min FROM ivoa.obscore ORDER BY obs_id LIMIT 1 OFFSET 100",
                 &[],
             )
             .await
             .unwrap();
-        (row.get(0), row.get(1))
+        (row.get(0), row.get(1), row.get(2))
     };
     // one row whose window holds λ loses its start, and one whose observation holds the
     // date loses its end: the comparisons are unknown for them, so neither may be found
@@ -61,7 +62,7 @@ async fn interval_conditions_use_the_range_indexes_and_keep_their_answers() {
             true,
         ),
         // a range overlapping the window (SIA2 BAND), inside another condition; and with
-        // strict bounds, which the range (inclusive) does not say exactly
+        // strict bounds (the range and an inequality for each), also for a value inside
         (
             format!("dataproduct_type = 'cube' AND (em_min <= {hi} AND em_max >= {lo})"),
             "obscore_em_range_idx",
@@ -70,7 +71,17 @@ async fn interval_conditions_use_the_range_indexes_and_keep_their_answers() {
         (
             format!("dataproduct_type = 'cube' AND (em_min < {hi} AND em_max > {lo})"),
             "obscore_em_range_idx",
-            false,
+            true,
+        ),
+        (
+            format!("em_min < {lambda} AND {lambda} < em_max"),
+            "obscore_em_range_idx",
+            true,
+        ),
+        (
+            format!("em_min < {start} AND em_max > {start}"),
+            "obscore_em_range_idx",
+            true,
         ),
         // the window inside a narrow range
         (
@@ -106,8 +117,8 @@ async fn interval_conditions_use_the_range_indexes_and_keep_their_answers() {
         let got = obs_ids(&client, &translated).await;
         assert!(!plain.is_empty(), "{condition} finds rows");
         assert_eq!(got, plain, "{condition}\n{translated}");
-        // a value inside and an overlap, inclusive, are the range alone (with both ends
-        // known); strict bounds and containments keep their comparisons beside it
+        // a value inside and an overlap are the range alone (with both ends known, and an
+        // inequality for a strict bound); containments keep their comparisons beside it
         let mut rest = translated.clone();
         for (start, end) in [("em_min", "em_max"), ("t_min", "t_max")] {
             rest = rest
@@ -117,6 +128,15 @@ async fn interval_conditions_use_the_range_indexes_and_keep_their_answers() {
                 )
                 .replace(&format!("\"obscore\".{start} IS NOT NULL"), "")
                 .replace(&format!("\"obscore\".{end} IS NOT NULL"), "");
+            for column in [start, end] {
+                let inequality = format!("\"obscore\".{column} <> ");
+                while let Some(at) = rest.find(&inequality) {
+                    let value_end = rest[at + inequality.len()..]
+                        .find([' ', ')'])
+                        .map_or(rest.len(), |n| at + inequality.len() + n);
+                    rest.replace_range(at..value_end, "");
+                }
+            }
         }
         let compared = rest.contains("\"obscore\".em_m") || rest.contains("\"obscore\".t_m");
         assert_eq!(compared, !replaced, "{condition}\n{translated}");
