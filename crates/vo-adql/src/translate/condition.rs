@@ -207,14 +207,12 @@ impl<'c> Translator<'c> {
                 )
             }
             Expr::Function(f) if is_predicate_call(e) => {
+                let name = function_name(f).unwrap_or_default().to_uppercase();
                 return refuse(
                     e,
-                    format!(
-                        "{} returns a number in ADQL, not a condition",
-                        function_name(f).unwrap_or_default().to_uppercase()
-                    ),
+                    format!("{name} returns a number in ADQL, not a condition"),
                 )
-                .map_err(|err: AdqlError| err.with_hint("compare it: 1 = CONTAINS(…)"))
+                .map_err(|err: AdqlError| err.with_hint(format!("compare it: 1 = {name}(…)")));
             }
             other => {
                 self.expr(other)?;

@@ -177,4 +177,11 @@ fn what_it_cannot_mean_is_refused_with_the_place_and_the_fix() {
     ] {
         assert_eq!(refused(adql).message, message, "{adql}");
     }
+    let bare = refused(
+        "SELECT obs_id FROM ivoa.obscore WHERE SPECTRAL_WINDOW_OVERLAPS(frequency_support, 230, 231)",
+    );
+    assert_eq!(
+        bare.hint.as_deref(),
+        Some("compare it: 1 = SPECTRAL_WINDOW_OVERLAPS(…)")
+    );
 }

@@ -151,7 +151,7 @@ function frequencyCondition(value) {
   const conds = alternatives(value).map((alt) => {
     const { lo, hi } = parseInterval(alt, gigahertz);
     if ((lo !== null && lo <= 0) || (hi !== null && hi <= 0)) throw new FieldError('frequencies are positive');
-    return `SPECTRAL_WINDOW_OVERLAPS(frequency_support, ${lo ?? 0}, ${hi ?? OPEN_HIGH_GHZ}) = 1`;
+    return `SPECTRAL_WINDOW_OVERLAPS(frequency_support, ${lo ?? 0}, ${hi ?? Math.max(lo, OPEN_HIGH_GHZ)}) = 1`;
   });
   return conds.length > 1 ? `(${conds.join(' OR ')})` : conds[0];
 }
