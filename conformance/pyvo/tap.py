@@ -1,6 +1,7 @@
 """pyvo against the service's TAP endpoint, as a pyvo user works: search, MAXREC overflow,
 error reporting, upload joins (TABLEDATA, BINARY, BINARY2, by URL), async jobs, the DALI
-examples (each one run), the tables and capabilities documents.
+examples (each one run), the tables and capabilities documents (the spectral-window function
+among its user-defined functions, and used).
 
 usage: python tap.py BASE_URL    (exit status 0 when every check holds)
 """
@@ -167,6 +168,25 @@ check(tap.maxrec is not None and tap.hardlimit is not None and tap.maxrec <= tap
 check(any("upload-inline" in str(m.ivo_id) for m in tap.upload_methods), "inline upload advertised")
 languages = [lang.name for lang in tap.get_tap_capability().languages]
 check(languages == ["ADQL"], f"languages {languages}")
+
+# the spectral-window function as pyvo reads it from the capabilities, and used: each row
+# found has a window of its frequency_support on the frequency
+udfs = [f.form for f in tap.get_tap_capability().get_adql().get_feature_list("ivo://ivoa.net/std/TAPRegExt#features-udf")]
+check(any(f.startswith("SPECTRAL_WINDOW_OVERLAPS(") for f in udfs), f"user-defined functions {udfs}")
+on_line = tap.search("SELECT TOP 50 frequency_support FROM ivoa.obscore "
+                     "WHERE SPECTRAL_WINDOW_OVERLAPS(frequency_support, 230.538, 230.538) = 1").to_table()
+
+
+def covers(support, ghz):
+    for window in str(support).split(" U "):
+        low, high = window.lstrip("[").split("GHz")[0].split("..")
+        if float(low) <= ghz <= float(high):
+            return True
+    return False
+
+
+check(len(on_line) > 0 and all(covers(s, 230.538) for s in on_line["frequency_support"]),
+      f"{len(on_line)} rows with a spectral window on 230.538 GHz")
 
 # TAP_SCHEMA as the ALMA school notebooks use it: one row per column name
 meta = tap.search("SELECT column_name, datatype, unit, ucd, utype, description from TAP_SCHEMA.columns "
