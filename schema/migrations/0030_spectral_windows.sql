@@ -34,7 +34,13 @@ CREATE FUNCTION archive.spectral_windows(support text) RETURNS archive.float8mul
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
     RETURN ('{' || replace(replace(regexp_replace(support, 'GHz[^]]*', '', 'g'), '..', ','), '] U [', '],[') || '}')::archive.float8multirange;
 
+-- A row that lists no windows (no frequency_support, or an empty one: `ingest fits` writes
+-- none) has one, its own: [c/em_max, c/em_min] in GHz, when both ends are known.
 ALTER TABLE ivoa.obscore ADD COLUMN spectral_windows archive.float8multirange
-    GENERATED ALWAYS AS (archive.spectral_windows(frequency_support)) STORED;
+    GENERATED ALWAYS AS (coalesce(
+        archive.spectral_windows(nullif(frequency_support, '')),
+        CASE WHEN em_min > 0 AND em_max >= em_min
+             THEN archive.float8multirange(archive.float8range(0.299792458 / em_max, 0.299792458 / em_min, '[]'))
+        END)) STORED;
 
 CREATE INDEX obscore_spectral_windows_idx ON ivoa.obscore USING gist (spectral_windows);

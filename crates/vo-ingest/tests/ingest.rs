@@ -526,10 +526,15 @@ async fn spectral_windows_are_read_from_frequency_support_or_refused_by_window()
     }
     assert!(!problems.contains("line 2"), "{problems}");
 
-    // the windows, as the archive stores them (an empty text gives an empty set)
+    // the windows, as the archive stores them; a row that lists none has its own
+    // [em_min, em_max] as its one window, when it has both
     let text = csv_with(
-        ",frequency_support",
-        &[(60, &format!(",{alma}")), (61, ",\"\"")],
+        ",frequency_support,em_min,em_max",
+        &[
+            (60, &format!(",{alma},0.0026245,0.0026683")),
+            (61, ",\"\",0.0026245,0.0026683"),
+            (62, ",,,"),
+        ],
     );
     load_csv(&mut client, "windows.csv", &text).await.unwrap();
     let stored: Vec<(String, Option<String>)> = client
@@ -551,8 +556,9 @@ async fn spectral_windows_are_read_from_frequency_support_or_refused_by_window()
             ),
             (
                 "uid://A001/X10/X61.source.M83.spw.25".to_string(),
-                Some("{}".to_string())
+                Some("{[112.35335531986657,114.22840845875403]}".to_string())
             ),
+            ("uid://A001/X10/X62.source.M83.spw.25".to_string(), None),
         ]
     );
 }
