@@ -217,7 +217,7 @@ try {
   const help = await page.context().newPage();
   await help.goto(`${base}${await page.$eval('#help-link', (a) => a.getAttribute('href'))}`);
   const helpText = await help.$eval('body', (b) => b.textContent);
-  check(['a | b', '!value', 'x..y', '<x', 'gal', 'target list', 'incomplete by', 'B6'].every((t) => helpText.includes(t)), 'the help page explains every operator and form', helpText.length);
+  check(['a | b', '!value', 'x..y', '<x', 'gal', 'target list', 'incomplete by', 'B6', 'SPECTRAL_WINDOW_OVERLAPS'].every((t) => helpText.includes(t)), 'the help page explains every operator and form', helpText.length);
   await help.close();
 
   // --- a project's similar projects, opened as a new query
